@@ -1,0 +1,39 @@
+# VXacq — `make demo` starts the console on the simulator; `make test` runs every test.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-stamp
+
+.PHONY: demo test bench system-tools gui-libs clean
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+
+# Reinstall when the dependencies change.
+$(STAMP): pyproject.toml | $(PY)
+	$(PY) -m pip install -q -e '.[test]'
+	touch $(STAMP)
+
+system-tools:
+	./scripts/install-system-tools.sh tools
+
+gui-libs:
+	./scripts/install-system-tools.sh gui
+
+demo: $(STAMP) gui-libs
+	@if [ -z "$$DISPLAY" ] && [ -z "$$WAYLAND_DISPLAY" ] && [ "$$QT_QPA_PLATFORM" != "offscreen" ]; then \
+		echo "No display: starting the console under xvfb-run"; \
+		xvfb-run -a -s "-screen 0 1600x1000x24" $(PY) -m vxacq demo; \
+	else \
+		$(PY) -m vxacq demo; \
+	fi
+
+test: $(STAMP) system-tools
+	QT_QPA_PLATFORM=offscreen $(PY) -m pytest $(PYTEST_ARGS)
+
+bench: $(STAMP) system-tools
+	@for f in benchmarks/*.py; do echo "## $$f"; $(PY) $$f || exit 1; done
+
+clean:
+	rm -rf $(VENV) .demo build dist *.egg-info

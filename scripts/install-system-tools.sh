@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Install the Debian packages VXacq's tests and demo need, only when something is missing.
+#   tools:  DCMTK (real DICOM peers), dicom3tools (dciodvfy), Orthanc (+ worklist plugin)
+#   gui:    Xvfb and the xcb libraries Qt's platform plugin loads
+set -euo pipefail
+what="${1:-tools}"
+
+missing=()
+need() { dpkg -s "$1" >/dev/null 2>&1 || missing+=("$1"); }
+
+case "$what" in
+  tools)
+    for p in dcmtk dicom3tools orthanc; do need "$p"; done ;;
+  gui)
+    for p in xvfb xauth libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0 \
+             libxcb-render-util0 libxcb-xinerama0 libxcb-xkb1 libxkbcommon-x11-0 \
+             libegl1 libgl1 libfontconfig1 libdbus-1-3 fonts-noto-cjk; do need "$p"; done ;;
+  *) echo "usage: $0 tools|gui" >&2; exit 2 ;;
+esac
+
+[ ${#missing[@]} -eq 0 ] && exit 0
+if ! command -v apt-get >/dev/null 2>&1; then
+  echo "Missing packages: ${missing[*]}. Install them with your system's package manager." >&2
+  exit 1
+fi
+sudo=""
+[ "$(id -u)" -eq 0 ] || sudo="sudo"
+echo "Installing Debian packages: ${missing[*]}"
+$sudo apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"

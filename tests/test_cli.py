@@ -1,0 +1,47 @@
+"""The command line as a user runs it: exit codes, one-line summaries, JSON on stdout."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+EXAMPLE = Path(__file__).parent.parent / "resources" / "vxacq.example.toml"
+
+
+def vxacq(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "vxacq", *args], capture_output=True,
+                          text=True, timeout=60, env=env)
+
+
+def test_version_names_implementation_uid() -> None:
+    result = vxacq("--version")
+    assert result.returncode == 0
+    assert result.stdout.startswith("vxacq ")
+    assert "Implementation Class UID 2.25." in result.stdout
+
+
+def test_config_check_ok_on_example() -> None:
+    result = vxacq("--config", str(EXAMPLE), "config", "check")
+    assert result.returncode == 0, result.stderr
+    assert "OK" in result.stdout and result.stdout.count("\n") == 1
+
+
+def test_config_check_json_goes_to_stdout() -> None:
+    result = vxacq("config", "check", "--config", str(EXAMPLE), "--json")
+    assert result.returncode == 0
+    assert json.loads(result.stdout)["nodes"] == ["ris", "pacs", "printer"]
+
+
+def test_config_check_refuses_bad_file_with_exit_2(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.toml"
+    bad.write_text(EXAMPLE.read_text().replace('"ORTHANC"', '"A_VERY_LONG_AE_TITLE_X"'))
+    result = vxacq("config", "check", "--config", str(bad))
+    assert result.returncode == 2
+    assert result.stdout == ""
+    assert "node 'pacs': ae_title 'A_VERY_LONG_AE_TITLE_X' is longer than 16 characters" in result.stderr
+
+
+def test_config_show_prints_defaults_as_json() -> None:
+    result = vxacq("config", "show", "--config", str(EXAMPLE), "--json")
+    data = json.loads(result.stdout)
+    assert data["node"][1]["dimse_timeout"] == 60.0

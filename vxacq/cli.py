@@ -1,0 +1,98 @@
+"""The ``vxacq`` command line: the GUI by default, sub-commands for service work and scripts.
+
+Each sub-command lives in ``vxacq/commands/<name>.py`` and registers itself through
+``register(subparsers, parents)``. Every sub-command takes ``--config``; those that print
+results take ``--json`` (one JSON document on stdout, messages on stderr).
+Exit status: 0 success, 1 the operation failed, 2 bad usage or configuration.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import json
+import sys
+from collections.abc import Sequence
+from typing import Any
+
+from vxacq import __version__, config as configuration
+from vxacq.dicom.uids import ImplementationClassUID, ImplementationVersionName
+
+# Sub-command modules under vxacq.commands, in the order `vxacq --help` lists them.
+COMMANDS = ("config", "demo")
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+
+
+class CommandError(Exception):
+    """A sub-command failed in a way the user can act on; the message says how."""
+
+    def __init__(self, message: str, exit_code: int = EXIT_FAILED) -> None:
+        super().__init__(message)
+        self.exit_code = exit_code
+
+
+def common_parents() -> dict[str, argparse.ArgumentParser]:
+    config = argparse.ArgumentParser(add_help=False)
+    # SUPPRESS: `vxacq --config F sub ...` and `vxacq sub --config F ...` both work.
+    config.add_argument("--config", metavar="FILE", default=argparse.SUPPRESS,
+                        help="configuration file (default: $VXACQ_CONFIG, "
+                        "else vxacq.toml in the user's config dir)")
+    config.add_argument("-v", "--verbose", action="store_true", help="debug logging")
+    output = argparse.ArgumentParser(add_help=False)
+    output.add_argument("--json", action="store_true", help="print one JSON document on stdout")
+    return {"config": config, "json": output}
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="vxacq",
+        formatter_class=argparse.RawDescriptionHelpFormatter,  # keeps --version on one line
+        description="VXacq acquisition console. Without a sub-command, starts the console window.",
+    )
+    parser.add_argument("--version", action="version", version=version_text())
+    parser.add_argument("--config", metavar="FILE", help="configuration file for the console window")
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    parents = common_parents()
+    for name in COMMANDS:
+        importlib.import_module(f"vxacq.commands.{name}").register(subparsers, parents)
+    return parser
+
+
+def version_text() -> str:
+    return (
+        f"vxacq {__version__} (Implementation Class UID {ImplementationClassUID}, "
+        f"Implementation Version Name {ImplementationVersionName})"
+    )
+
+
+def load_config(args: argparse.Namespace) -> configuration.Config:
+    try:
+        return configuration.load(getattr(args, "config", None))
+    except configuration.ConfigError as exc:
+        raise CommandError(str(exc), exit_code=EXIT_USAGE) from None
+
+
+def emit(args: argparse.Namespace, result: Any, text: str) -> None:
+    """Print a result: the JSON document with --json, else the human-readable text."""
+    if getattr(args, "json", False):
+        json.dump(result, sys.stdout, ensure_ascii=False, indent=2, default=str)
+        sys.stdout.write("\n")
+    elif text:
+        print(text)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        if args.command is None:
+            from vxacq.ui.app import run_console
+
+            return run_console(load_config(args))
+        return int(args.run(args) or EXIT_OK)
+    except CommandError as exc:
+        print(f"vxacq: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        return 130

@@ -1,0 +1,1 @@
+"""The sub-commands of ``vxacq``, one module each (see ``vxacq/cli.py``)."""

@@ -1,0 +1,239 @@
+"""The exam database's tables.
+
+Columns that hold a DICOM attribute carry its keyword as their name (``PatientName``, not
+``pat_name``). The schema itself is created and upgraded by ``schema.py``; these classes are
+how the code reads and writes it, and a test keeps the two in agreement.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from enum import StrEnum
+
+from sqlalchemy import String
+from sqlmodel import Field, SQLModel
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+# States are stored as their plain string values (sa_type=String) so the rows read the same
+# from SQL, from the migrations and from Python.
+
+
+class OrderState(StrEnum):
+    SCHEDULED = "scheduled"
+    IN_PROGRESS = "in_progress"
+    COMPLETED = "completed"
+    DISCONTINUED = "discontinued"
+    # The worklist no longer lists it (cancelled or rescheduled at the RIS).
+    GONE = "gone"
+
+
+class StudyState(StrEnum):
+    OPEN = "open"
+    CLOSED = "closed"
+
+
+class ImageState(StrEnum):
+    ACQUIRED = "acquired"
+    ACCEPTED = "accepted"
+    REJECTED = "rejected"
+
+
+class JobKind(StrEnum):
+    STORE = "store"
+    COMMITMENT = "commitment"
+    PRINT = "print"
+    MPPS = "mpps"
+
+
+class JobState(StrEnum):
+    QUEUED = "queued"
+    RUNNING = "running"
+    DONE = "done"
+    FAILED = "failed"
+    CANCELLED = "cancelled"
+
+
+class CommitmentState(StrEnum):
+    PENDING = "pending"
+    COMMITTED = "committed"
+    PARTIAL = "partial"
+    FAILED = "failed"
+    TIMED_OUT = "timed_out"
+
+
+class Patient(SQLModel, table=True):
+    __tablename__ = "patient"
+    id: int | None = Field(default=None, primary_key=True)
+    PatientID: str = Field(index=True)
+    IssuerOfPatientID: str = ""
+    PatientName: str = ""
+    PatientBirthDate: str = ""
+    PatientSex: str = ""
+    OtherPatientIDs: str = ""
+    # Veterinary patients (empty for humans).
+    PatientSpeciesDescription: str = ""
+    PatientBreedDescription: str = ""
+    ResponsiblePerson: str = ""
+    ResponsibleOrganization: str = ""
+    PatientSexNeutered: str = ""
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class Order(SQLModel, table=True):
+    """One scheduled procedure step received from a worklist node (or registered by hand)."""
+
+    __tablename__ = "orders"
+    id: int | None = Field(default=None, primary_key=True)
+    patient_id: int = Field(foreign_key="patient.id", index=True)
+    node: str = ""  # the worklist node it came from; "" for manual registration
+    AccessionNumber: str = Field(default="", index=True)
+    RequestedProcedureID: str = ""
+    RequestedProcedureDescription: str = ""
+    RequestedProcedurePriority: str = ""
+    ScheduledProcedureStepID: str = ""
+    ScheduledProcedureStepDescription: str = ""
+    ScheduledProcedureStepStartDate: str = Field(default="", index=True)
+    ScheduledProcedureStepStartTime: str = ""
+    ScheduledStationAETitle: str = ""
+    Modality: str = ""
+    StudyInstanceUID: str = ""
+    ReferringPhysicianName: str = ""
+    state: OrderState = Field(default=OrderState.SCHEDULED, sa_type=String)
+    # The C-FIND response as received (Part 10 bytes, Explicit VR LE), so nothing is lost.
+    dataset: bytes | None = None
+    received_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class Study(SQLModel, table=True):
+    __tablename__ = "study"
+    id: int | None = Field(default=None, primary_key=True)
+    StudyInstanceUID: str = Field(unique=True)
+    patient_id: int = Field(foreign_key="patient.id", index=True)
+    order_id: int | None = Field(default=None, foreign_key="orders.id")
+    AccessionNumber: str = ""
+    StudyID: str = ""
+    StudyDate: str = ""
+    StudyTime: str = ""
+    StudyDescription: str = ""
+    ReferringPhysicianName: str = ""
+    OperatorsName: str = ""
+    state: StudyState = Field(default=StudyState.OPEN, sa_type=String)
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class PerformedStep(SQLModel, table=True):
+    """A Modality Performed Procedure Step: the instance UID and where it stands."""
+
+    __tablename__ = "performed_step"
+    id: int | None = Field(default=None, primary_key=True)
+    study_id: int = Field(foreign_key="study.id", index=True)
+    SOPInstanceUID: str = Field(unique=True)  # the MPPS instance (SCP-assigned when it chose one)
+    PerformedProcedureStepID: str = ""
+    PerformedProcedureStepStatus: str = "IN PROGRESS"
+    PerformedProcedureStepStartDate: str = ""
+    PerformedProcedureStepStartTime: str = ""
+    PerformedProcedureStepEndDate: str = ""
+    PerformedProcedureStepEndTime: str = ""
+    discontinuation_code: str = ""  # CID 9300 code value when DISCONTINUED
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class Series(SQLModel, table=True):
+    __tablename__ = "series"
+    id: int | None = Field(default=None, primary_key=True)
+    SeriesInstanceUID: str = Field(unique=True)
+    study_id: int = Field(foreign_key="study.id", index=True)
+    performed_step_id: int | None = Field(default=None, foreign_key="performed_step.id")
+    SeriesNumber: int = 1
+    Modality: str = "DX"
+    BodyPartExamined: str = ""
+    ViewPosition: str = ""
+    Laterality: str = ""
+    ProtocolName: str = ""
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class Image(SQLModel, table=True):
+    __tablename__ = "image"
+    id: int | None = Field(default=None, primary_key=True)
+    series_id: int = Field(foreign_key="series.id", index=True)
+    SOPInstanceUID: str = Field(unique=True)
+    SOPClassUID: str = ""
+    InstanceNumber: int = 1
+    file_path: str = ""  # the DICOM file, written atomically before this is set
+    raw_path: str = ""  # the raw detector frame, persisted before processing
+    state: ImageState = Field(default=ImageState.ACQUIRED, sa_type=String)
+    KVP: float | None = None
+    XRayTubeCurrent: float | None = None  # mA
+    ExposureTime: float | None = None  # ms
+    Exposure: float | None = None  # mAs
+    ImageAndFluoroscopyAreaDoseProduct: float | None = None  # dGy·cm²
+    DistanceSourceToDetector: float | None = None  # mm
+    ExposureIndex: float | None = None
+    TargetExposureIndex: float | None = None
+    DeviationIndex: float | None = None
+    reject_code_value: str = ""
+    reject_coding_scheme: str = ""
+    reject_code_meaning: str = ""
+    acquired_at: datetime = Field(default_factory=utcnow)
+
+
+class Job(SQLModel, table=True):
+    """Network work for the outbox: written before it runs, updated after each attempt."""
+
+    __tablename__ = "job"
+    id: int | None = Field(default=None, primary_key=True)
+    kind: JobKind = Field(sa_type=String)
+    node: str = Field(index=True)
+    state: JobState = Field(default=JobState.QUEUED, sa_type=String, index=True)
+    study_id: int | None = Field(default=None, foreign_key="study.id")
+    payload: str = "{}"  # JSON: what to do (file paths, SOP instances, MPPS action, ...)
+    attempts: int = 0
+    next_attempt_at: datetime = Field(default_factory=utcnow)
+    last_error: str = ""
+    # A process claims a job by writing its name and a lease; an expired lease is free again,
+    # so a job is never run by two processes and never stranded by one that died.
+    claimed_by: str = ""
+    lease_expires_at: datetime | None = None
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class Commitment(SQLModel, table=True):
+    """A Storage Commitment request (N-ACTION) and its outcome, keyed by Transaction UID."""
+
+    __tablename__ = "commitment"
+    id: int | None = Field(default=None, primary_key=True)
+    TransactionUID: str = Field(unique=True)
+    node: str
+    job_id: int | None = Field(default=None, foreign_key="job.id")
+    state: CommitmentState = Field(default=CommitmentState.PENDING, sa_type=String)
+    requested_at: datetime = Field(default_factory=utcnow)
+    answered_at: datetime | None = None
+
+
+class CommitmentItem(SQLModel, table=True):
+    __tablename__ = "commitment_item"
+    id: int | None = Field(default=None, primary_key=True)
+    commitment_id: int = Field(foreign_key="commitment.id", index=True)
+    ReferencedSOPClassUID: str
+    ReferencedSOPInstanceUID: str = Field(index=True)
+    committed: bool | None = None  # None until the report arrives
+    FailureReason: int | None = None
+
+
+class AuditEvent(SQLModel, table=True):
+    """Who did what: exams started and closed, images rejected, jobs retried or cancelled."""
+
+    __tablename__ = "audit_event"
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = Field(default_factory=utcnow, index=True)
+    user: str = ""
+    action: str
+    detail: str = ""
+    study_id: int | None = Field(default=None, foreign_key="study.id")

@@ -1,0 +1,21 @@
+"""The project's UID root and the UIDs it mints.
+
+VXacq owns no registered OID, so its root lives under the UUID-derived arc 2.25 (PS3.5 B.2):
+one fixed UUID, chosen once, names the implementation; every instance UID is a fresh 2.25 UID.
+"""
+
+from pydicom.uid import UID, generate_uid
+
+from vxacq import __version__
+
+# 2.25 followed by the decimal form of a UUID generated once for this project; never change it.
+VXACQ_ROOT = "2.25.168036439950235999936028352497760421298"
+
+ImplementationClassUID = UID(f"{VXACQ_ROOT}.1")
+# (0002,0013) is at most 16 characters.
+ImplementationVersionName = f"VXACQ_{__version__}"[:16]
+
+
+def new_uid() -> UID:
+    """A fresh, globally unique UID (2.25 + a random UUID)."""
+    return generate_uid(prefix=None)

@@ -1,0 +1,1 @@
+"""Hardware abstraction: generator and detector interfaces, and the drivers that implement them."""

@@ -1,0 +1,1 @@
+"""Image chain: calibration, corrections, exposure index, collimation, processing, presentation (numpy in, numpy out)."""

@@ -1,0 +1,85 @@
+"""Logging: a rotating application log and a separate DICOM association log in the data dir.
+
+Patient names and IDs stay out of both unless the station configuration sets
+``log_patient_data``: our own code wraps them in :func:`phi`, and a filter masks the patient
+attributes (group 0010) in the dataset dumps pynetdicom writes at debug level.
+"""
+
+from __future__ import annotations
+
+import logging
+import logging.handlers
+import re
+from pathlib import Path
+
+APP_LOG = "vxacq.log"
+DICOM_LOG = "dicom.log"
+_MAX_BYTES = 10 * 1024 * 1024
+_BACKUPS = 5
+_FORMAT = "%(asctime)s %(levelname)-7s %(name)s [%(threadName)s] %(message)s"
+
+_show_patient_data = False
+
+# "(0010,0010) PN [Doe^John]" (pydicom dumps) and "PatientName=Doe^John" (our key=value style).
+_TAG_VALUE = re.compile(r"(\(0010,[0-9A-Fa-f]{4}\)[^\[\n]*\[)([^\]]*)(\])")
+_KEYWORD_VALUE = re.compile(
+    r"\b(Patient(?:Name|ID|BirthDate|Address|TelephoneNumbers|MotherBirthName)|OtherPatient(?:IDs|Names))"
+    r"(\s*[=:]\s*)('[^']*'|\"[^\"]*\"|[^\s,;)]+)"
+)
+REDACTED = "<redacted>"
+
+
+def phi(value: object) -> str:
+    """A patient-identifying value as it may appear in a log line."""
+    return str(value) if _show_patient_data else REDACTED
+
+
+def redact(text: str) -> str:
+    text = _TAG_VALUE.sub(lambda m: f"{m.group(1)}{REDACTED}{m.group(3)}", text)
+    return _KEYWORD_VALUE.sub(lambda m: f"{m.group(1)}{m.group(2)}{REDACTED}", text)
+
+
+class PatientDataFilter(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        if not _show_patient_data:
+            message = record.getMessage()
+            cleaned = redact(message)
+            if cleaned != message:
+                record.msg, record.args = cleaned, None
+        return True
+
+
+def setup_logging(data_dir: Path, log_patient_data: bool = False, verbose: bool = False) -> Path:
+    """Attach the two rotating log files under ``data_dir/logs``; return that folder."""
+    global _show_patient_data
+    _show_patient_data = log_patient_data
+    log_dir = Path(data_dir) / "logs"
+    log_dir.mkdir(parents=True, exist_ok=True)
+    formatter = logging.Formatter(_FORMAT)
+    redactor = PatientDataFilter()
+
+    def handler(name: str) -> logging.Handler:
+        h = logging.handlers.RotatingFileHandler(
+            log_dir / name, maxBytes=_MAX_BYTES, backupCount=_BACKUPS, encoding="utf-8"
+        )
+        h.setFormatter(formatter)
+        h.addFilter(redactor)
+        return h
+
+    app = logging.getLogger("vxacq")
+    _replace_file_handlers(app, handler(APP_LOG))
+    app.setLevel(logging.DEBUG if verbose else logging.INFO)
+
+    # pynetdicom's association log: its own file, not mixed into the application log.
+    dicom = logging.getLogger("pynetdicom")
+    _replace_file_handlers(dicom, handler(DICOM_LOG))
+    dicom.setLevel(logging.DEBUG if verbose else logging.INFO)
+    dicom.propagate = False
+    return log_dir
+
+
+def _replace_file_handlers(logger: logging.Logger, new: logging.Handler) -> None:
+    for old in [h for h in logger.handlers if isinstance(h, logging.FileHandler)]:
+        logger.removeHandler(old)
+        old.close()
+    logger.addHandler(new)

@@ -1,0 +1,158 @@
+"""Opening associations to configured nodes, with one set of rules and one set of error messages.
+
+Every service module opens its associations here, so each one uses our AE title and
+implementation UIDs, the node's timeouts and maximum PDU, and fails with a
+:class:`DicomNetworkError` that says in words what happened and what to do about it.
+"""
+
+from __future__ import annotations
+
+import logging
+import socket
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any
+
+from pynetdicom import AE, evt
+from pynetdicom.association import Association
+from pynetdicom.presentation import PresentationContext
+
+from vxacq.config import Config, NodeConfig
+from vxacq.dicom.uids import ImplementationClassUID, ImplementationVersionName
+
+log = logging.getLogger(__name__)
+
+
+class DicomNetworkError(Exception):
+    """A DICOM exchange with a peer failed.
+
+    ``kind`` is one of: unreachable, rejected, aborted, timeout, no-context, status.
+    ``retryable`` says whether trying again later can succeed (the outbox uses it).
+    """
+
+    def __init__(self, message: str, *, kind: str, retryable: bool) -> None:
+        super().__init__(message)
+        self.kind = kind
+        self.retryable = retryable
+
+
+def make_ae(config: Config, node: NodeConfig) -> AE:
+    """An AE as we present ourselves to ``node``: our AE title, UIDs and the node's timeouts."""
+    ae = AE(ae_title=config.station.ae_title)
+    ae.implementation_class_uid = ImplementationClassUID
+    ae.implementation_version_name = ImplementationVersionName
+    ae.connection_timeout = node.connect_timeout
+    ae.acse_timeout = node.acse_timeout
+    ae.dimse_timeout = node.dimse_timeout
+    ae.network_timeout = max(node.dimse_timeout, node.acse_timeout)
+    ae.maximum_pdu_size = node.max_pdu
+    return ae
+
+
+@contextmanager
+def associate(
+    config: Config,
+    node: NodeConfig,
+    contexts: Sequence[PresentationContext],
+    *,
+    ext_neg: list[Any] | None = None,
+    evt_handlers: list[Any] | None = None,
+    ae: AE | None = None,
+) -> Iterator[Association]:
+    """Open an association to ``node`` proposing ``contexts``; release it on exit.
+
+    Raises DicomNetworkError when the association cannot be used. Work inside the block that
+    ends in an abort or a lost connection should be checked with :func:`check_alive`.
+    """
+    ae = ae or make_ae(config, node)
+    ae.requested_contexts = list(contexts)
+    where = f"{node.name} ({node.ae_title} at {node.host}:{node.port})"
+    connected: list[bool] = []
+    handlers = list(evt_handlers or []) + [(evt.EVT_CONN_OPEN, lambda _e: connected.append(True))]
+    assoc = ae.associate(node.host, node.port, ae_title=node.ae_title, max_pdu=node.max_pdu,
+                         ext_neg=ext_neg, evt_handlers=handlers)
+    if not assoc.is_established:
+        raise _why_not_established(assoc, node, where, bool(connected), contexts)
+    try:
+        yield assoc
+    finally:
+        if assoc.is_established:
+            assoc.release()
+
+
+def check_alive(assoc: Association, node: NodeConfig, doing: str) -> None:
+    """Raise DicomNetworkError if the association ended under us while ``doing`` something."""
+    if assoc.is_established:
+        return
+    where = f"{node.name} ({node.ae_title})"
+    if assoc.is_aborted:
+        raise DicomNetworkError(f"{where} aborted the association while {doing}; will retry",
+                                kind="aborted", retryable=True)
+    raise DicomNetworkError(
+        f"{where} did not answer within {node.dimse_timeout:g} s while {doing}, "
+        "or the connection was lost; will retry",
+        kind="timeout", retryable=True,
+    )
+
+
+def _why_not_established(assoc: Association, node: NodeConfig, where: str, connected: bool,
+                         contexts: Sequence[PresentationContext]) -> DicomNetworkError:
+    rsp = assoc.acceptor.primitive
+    if rsp is not None and rsp.result == 0x00:
+        # Accepted, but with no usable presentation context: pynetdicom aborts it itself.
+        names = ", ".join(sorted({_sop_name(cx.abstract_syntax) for cx in contexts}))
+        return DicomNetworkError(
+            f"{where} accepted the association but none of the SOP classes proposed ({names}); "
+            "the node does not offer this service — check its 'services' setting",
+            kind="no-context", retryable=False,
+        )
+    if assoc.is_rejected:
+        reason = rsp.reason_str if rsp is not None else "no reason given"
+        permanent = rsp is not None and rsp.result == 0x01
+        hint = ""
+        if rsp is not None and rsp.result_source == 0x01 and rsp.diagnostic == 0x03:
+            hint = f"; add our AE title '{assoc.requestor.ae_title}' to the peer's known nodes"
+        elif rsp is not None and rsp.result_source == 0x01 and rsp.diagnostic == 0x07:
+            hint = f"; check that '{node.ae_title}' is the peer's AE title"
+        return DicomNetworkError(
+            f"{where} rejected the association ({'permanent' if permanent else 'transient'}): "
+            f"{reason}{hint}",
+            kind="rejected", retryable=not permanent,
+        )
+    if not connected:
+        return DicomNetworkError(f"{where} cannot be reached: {_connect_error(node)}",
+                                 kind="unreachable", retryable=True)
+    if assoc.is_aborted and rsp is None:
+        return DicomNetworkError(
+            f"{where} accepted the connection but did not answer the association request within "
+            f"{node.acse_timeout:g} s, or dropped it; is a DICOM application listening there?",
+            kind="timeout", retryable=True,
+        )
+    return DicomNetworkError(f"{where} aborted the association request", kind="aborted",
+                             retryable=True)
+
+
+def _connect_error(node: NodeConfig) -> str:
+    """Why a TCP connection to the node fails, in words (asked again to learn the reason)."""
+    try:
+        socket.getaddrinfo(node.host, node.port)
+    except socket.gaierror:
+        return f"the host name '{node.host}' cannot be resolved; check the node's host"
+    try:
+        with socket.create_connection((node.host, node.port), timeout=node.connect_timeout):
+            return "the connection failed and then succeeded on a second try; will retry"
+    except ConnectionRefusedError:
+        return (f"connection refused on port {node.port}: the DICOM application is not running "
+                "there or uses another port")
+    except TimeoutError:
+        return (f"no answer within {node.connect_timeout:g} s: the host is down or a firewall "
+                "drops the connection")
+    except OSError as exc:
+        return f"{exc.strerror or exc}"
+
+
+def _sop_name(uid: str) -> str:
+    from pydicom.uid import UID
+
+    name = UID(uid).name
+    return name or uid

@@ -8,6 +8,7 @@ Stable API (the image chain builds on these; all lengths in mm, kerma in µGy, s
     flat_field(model, kerma_uGy, seed=None, sid_mm=1800.0) -> Frame        # RQA5, no object, no grid
     open_kerma_uGy(model, kv, mas, sid_mm, grid) -> float   # open-beam kerma at detector centre
     mas_for_kerma(model, kv, kerma_uGy, sid_mm, grid) -> float
+    chamber_kerma_per_mas(model, phantom, kv, sid_mm, grid, field=None, mirror=False) -> float
     expected_signal_adu(model, kerma_uGy) -> float           # mean ADU of good pixels, flat beam
 
 ``model`` is a :class:`~hardware_sim.detector_models.DetectorModel` or its name (``"DR4343"``
@@ -355,19 +356,48 @@ def render_frame(model: str | DetectorModel, phantom: str | None, kv: float, mas
                                 m.tube, incident, tp, field, scatter_fraction))
 
 
-def _scatter(m: DetectorModel, phantom: str, mirror: bool, kv: float, sid: float, heel: bool,
-             field: Field) -> np.ndarray:
-    """Scatter kerma per unit incident kerma, on the full grid (computed coarse, interpolated)."""
+def _scatter_coarse(m: DetectorModel, phantom: str, mirror: bool, kv: float, sid: float,
+                    heel: bool, field: Field) -> np.ndarray:
+    """Scatter kerma per unit incident kerma on the coarse (SCATTER_GRID_MM) grid."""
     xs, ys = _axes(m, SCATTER_GRID_MM)
     transmission, mass = _transmission(m, phantom, mirror, kv, True)
     py, px = _profile(m, xs, ys, sid, heel)
     source = transmission * (py * px) * _field_mask(xs, ys, field, SCATTER_GRID_MM)
     source *= np.float32(0.1) * mass ** np.float32(1.3)
     # Spread with 'constant' edges: scatter leaves the detector area as in reality.
-    spread = ndimage.gaussian_filter(source, m.scatter_sigma_mm / SCATTER_GRID_MM, mode="constant")
+    return ndimage.gaussian_filter(source, m.scatter_sigma_mm / SCATTER_GRID_MM,
+                                   mode="constant").astype(np.float32)
+
+
+def _scatter(m: DetectorModel, phantom: str, mirror: bool, kv: float, sid: float, heel: bool,
+             field: Field) -> np.ndarray:
+    """Scatter kerma per unit incident kerma, on the full grid (computed coarse, interpolated)."""
+    xs, ys = _axes(m, SCATTER_GRID_MM)
+    spread = _scatter_coarse(m, phantom, mirror, kv, sid, heel, field)
     ry = _upsampler(m.rows, ys.size, m.height_mm)
     rx = _upsampler(m.columns, xs.size, m.width_mm)
-    return ry @ spread.astype(np.float32) @ rx.T
+    return ry @ spread @ rx.T
+
+
+def chamber_kerma_per_mas(model: str | DetectorModel, phantom: str | None, kv: float,
+                          sid_mm: float, grid: bool, field: Field | None = None,
+                          mirror: bool = False, chamber_mm: float = 60.0) -> float:
+    """Mean detector kerma per mAs (µGy/mAs) over a central square of ``chamber_mm`` — what an
+    AEC chamber in front of the detector centre sees; the simulator's AEC ends the exposure on it."""
+    m = get_model(model)
+    if field is None:
+        field = Field(m.width_mm, m.height_mm)
+    per_mas = tube_output(m.tube, kv) * (1000.0 / sid_mm) ** 2
+    tp, ts = (m.grid_primary_transmission, m.grid_scatter_transmission) if grid else (1.0, 1.0)
+    xs, ys = _axes(m, SCATTER_GRID_MM)
+    inside = (np.abs(ys)[:, None] <= chamber_mm / 2) & (np.abs(xs)[None, :] <= chamber_mm / 2)
+    mask = _field_mask(xs, ys, field, SCATTER_GRID_MM)
+    if phantom is None:
+        return per_mas * tp * float(mask[inside].mean())
+    transmission, _ = _transmission(m, phantom, mirror, float(kv), True)
+    scatter = _scatter_coarse(m, phantom, mirror, float(kv), sid_mm, True, field)
+    kerma = tp * transmission * mask + ts * scatter
+    return per_mas * float(kerma[inside].mean())
 
 
 def _detect(m: DetectorModel, kerma: np.ndarray, seed: int | None) -> np.ndarray:

@@ -52,6 +52,7 @@ class GeneratorFirmware:
         self.fault_on_exposure: int | None = None
         self.garble = 0.0
         self.drop = 0.0
+        self.lines_garbled = self.lines_dropped = 0  # what the serial faults did, both ways
         self._buffer = protocol.LineBuffer()
         self._last_command: tuple[str, bytes] | None = None
         self._lock = threading.RLock()
@@ -63,9 +64,11 @@ class GeneratorFirmware:
         for line in self._buffer.feed(data):
             if self.drop and self.rng.random() < self.drop:
                 log.debug("fault: lost incoming line %r", line)
+                self.lines_dropped += 1
                 continue
             if self.garble and self.rng.random() < self.garble:
                 line = self._garbled(line)
+                self.lines_garbled += 1
             try:
                 message = protocol.decode(line)
             except protocol.FramingError:
@@ -81,9 +84,11 @@ class GeneratorFirmware:
     def _emit(self, line: bytes) -> None:
         if self.drop and self.rng.random() < self.drop:
             log.debug("fault: dropped outgoing line %r", line)
+            self.lines_dropped += 1
             return
         if self.garble and self.rng.random() < self.garble:
             line = self._garbled(line)
+            self.lines_garbled += 1
         self.send_raw(line)
 
     def _garbled(self, line: bytes) -> bytes:

@@ -154,9 +154,14 @@ class SimulatedPanel:
 
     def _readout(self, kv: float, mas: float, scene: Scene, start: str | None) -> None:
         began = time.monotonic()
-        frame = physics.render_frame(self.model, scene.phantom, kv, max(mas, 0.01), scene.sid_mm,
-                                     grid=scene.grid, field=scene.field, seed=scene.seed,
-                                     mirror=scene.mirror)
+        try:
+            frame = physics.render_frame(self.model, scene.phantom, kv, max(mas, 0.01),
+                                         scene.sid_mm, grid=scene.grid, field=scene.field,
+                                         seed=scene.seed, mirror=scene.mirror)
+        except ValueError as exc:  # a technique the physics cannot model: say so, don't hang
+            with self._lock:
+                self.state, self.error = "error", ("readout-failed", f"readout failed: {exc}")
+            return
         remaining = self.model.readout_s * self.time_scale - (time.monotonic() - began)
         if remaining > 0:
             time.sleep(remaining)

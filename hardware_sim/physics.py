@@ -199,7 +199,7 @@ def tube_output(tube: str, kv: float) -> float:
 
 
 def _check_technique(m: DetectorModel, kv: float, mas: float, sid_mm: float) -> None:
-    low, high = (20.0, 49.0) if m.tube == "W/Rh" else (40.0, 150.0)
+    low, high = (18.0, 50.0) if m.tube == "W/Rh" else (35.0, 155.0)  # set ranges plus ripple
     if not low <= kv <= high:
         raise ValueError(f"kV {kv} is outside {low:g}–{high:g} kV for a {m.tube} tube")
     if not 0 < mas <= 1000:

@@ -169,6 +169,7 @@ class Simulator:
                     pass
 
         self.firmware.send_raw = send
+        conn.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         conn.settimeout(0.2)
         with conn:
             while not stop.is_set():
@@ -264,7 +265,8 @@ class _ControlHandler(socketserver.StreamRequestHandler):
             return {"ok": True, "manufacturer": m.manufacturer, "model_name": m.model_name,
                     "serial_number": m.serial_number, "rows": m.rows, "columns": m.columns,
                     "pixel_pitch_mm": m.pixel_pitch_mm, "bits_stored": m.bits_stored,
-                    "modality": m.modality, "wireless": m.wireless}, None
+                    "modality": m.modality, "wireless": m.wireless,
+                    "readout_s": m.readout_s * panel.time_scale}, None
         if cmd == "health":
             return {"ok": True, **panel.health()}, None
         if cmd == "status":

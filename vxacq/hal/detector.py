@@ -39,6 +39,7 @@ class DetectorInfo:
     bits_stored: int
     modality: str
     wireless: bool
+    readout_s: float  # longest time from end of exposure to frame ready, as the panel states
 
 
 @dataclass(frozen=True)

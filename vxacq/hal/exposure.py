@@ -19,7 +19,7 @@ from typing import Any
 from vxacq.config import Config
 from vxacq.dicom.uids import new_uid
 from vxacq.hal import drivers, rawstore
-from vxacq.hal.detector import RawFrame, SyncMode
+from vxacq.hal.detector import DetectorInfo, RawFrame, SyncMode
 from vxacq.hal.errors import DetectorError, GeneratorError, HardwareError, InterlockError
 from vxacq.hal.generator import ExposureReport, Technique
 from vxacq.protocols import Protocol, get as get_protocol
@@ -120,7 +120,7 @@ def _sequence(room: drivers.RoomDevices, proto: Protocol, technique: Technique, 
             gen.release()
             det.disarm()
             raise
-        frame_st = det.read_frame(timeout=_readout_timeout(room))
+        frame_st = det.read_frame(timeout=_readout_timeout(info))
         # the longest this technique can take (mAs at the lowest current, 10 mA), plus margin
         longest_s = (technique.mas / 10.0) if technique.mas else (technique.ms or 0) / 1000
         try:
@@ -142,31 +142,27 @@ def _sequence(room: drivers.RoomDevices, proto: Protocol, technique: Technique, 
         result.detector_state = det.state.value.value
 
 
-def _readout_timeout(room: drivers.RoomDevices) -> float:
-    scale = room.simulator.panel.time_scale if room.simulator else 1.0
-    return 6.0 * scale + 5.0
+def _readout_timeout(info: DetectorInfo) -> float:
+    return 3.0 * info.readout_s + 1.0
 
 
 def _receive(det, frame_st, result: ExposureResult) -> RawFrame:
     try:
         return frame_st.wait()
     except DetectorError as exc:
-        if exc.code == "link-lost":  # the panel keeps the frame: fetch it again
-            frame = det.recover_frame(timeout=3.0) if _retry_ok(det) else None
+        error = exc
+    if error.code == "link-lost":  # the panel keeps the frame: fetch it again
+        try:
+            frame = det.recover_frame(timeout=3.0)
+        except DetectorError as exc:
+            error = exc
+        else:
             if frame is not None:
-                result.warnings.append(f"{exc.text}; frame fetched again from the panel")
+                result.warnings.append(f"{error.text}; frame fetched again from the panel")
                 return frame
-        raise DetectorError(exc.code, f"{exc.text}. The exposure was made; its frame is still "
-                            "in the panel — run `vxacq acquire --recover` once the panel is "
-                            "back") from None
-
-
-def _retry_ok(det) -> bool:
-    try:
-        det.poll()
-        return True
-    except DetectorError:
-        return False
+    raise DetectorError(error.code, f"{error.text}. The exposure was made; its frame is still "
+                        "in the panel — run `vxacq acquire --recover` once the panel is "
+                        "back") from None
 
 
 def _store(det, frame: RawFrame, report: ExposureReport | None, protocol_id: str,

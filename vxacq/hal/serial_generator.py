@@ -85,8 +85,8 @@ class SerialGenerator(Generator):
     heat = Control("HEAT", "Measure the anode heat (percent of capacity).", (0.0, 100.0), "%",
                    kind="diagnostic")
 
-    def __init__(self, transport: Transport | str, reply_timeout: float = 0.5,
-                 retries: int = 4, poll_interval: float = 0.25) -> None:
+    def __init__(self, transport: Transport | str, reply_timeout: float = 0.25,
+                 retries: int = 6, poll_interval: float = 0.25) -> None:
         if isinstance(transport, str):
             try:
                 transport = SerialTransport(transport)
@@ -139,10 +139,12 @@ class SerialGenerator(Generator):
                 if reply is not None:
                     return self.check_reply(command, reply)
                 log.info("no reply to %r, sending it again", command)
-        self._set_state(GeneratorState.FAULT)
-        raise GeneratorError(
+        error = GeneratorError(
             "no-reply", f"no valid answer to '{command}' after {self.retries + 1} tries: "
             "check the cable, the port settings and that the generator is on")
+        self.fault = ("COMM", error.text)
+        self._set_state(GeneratorState.FAULT)
+        raise error
 
     def _wait_reply(self, tag: str) -> Message | None:
         deadline = threading.Event()
@@ -257,8 +259,6 @@ class SerialGenerator(Generator):
 
         def run() -> None:
             while not st.done:
-                with self._report_event:
-                    self._report_event.wait(self.poll_interval)
                 if self.state.value is GeneratorState.FAULT:
                     code, text = self.fault or ("?", "unknown fault")
                     error = GeneratorError(f"E{code}", f"fault {code}: {text}")
@@ -268,15 +268,18 @@ class SerialGenerator(Generator):
                 if finished():
                     st.set_finished(result())
                     return
-                try:  # an event may have been lost on the line: ask
+                with self._report_event:
+                    woken = self._report_event.wait(self.poll_interval)
+                if woken:
+                    continue
+                try:  # nothing heard for a while: an event may have been lost, so ask
                     self.poll_state()
                     last = self.ask("LAST?")
                     if last and last[0] != "NONE":
                         self._new_report(_report(last))
                 except GeneratorError as exc:
-                    if self.state.value is not GeneratorState.FAULT:
-                        st.set_exception(exc)
-                        return
+                    st.set_exception(exc)
+                    return
 
         threading.Thread(target=run, name=f"watch {st.name}", daemon=True).start()
 

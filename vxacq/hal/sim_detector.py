@@ -172,24 +172,27 @@ class SimDetector(Detector):
     def confirm_stored(self, frame_id: str) -> None:
         self.request("ack", frame_id=frame_id)
 
-    def recover_frame(self, timeout: float) -> RawFrame | None:
+    def recover_frame(self, timeout: float, attempts: int = 3) -> RawFrame | None:
         deadline = time.monotonic() + timeout
-        while True:
+        for attempt in range(attempts):
             try:
                 return self._fetch()
             except DetectorError as exc:
                 if exc.code == "no-frame":
                     return None
-                if time.monotonic() > deadline:
+                if attempt == attempts - 1 or time.monotonic() > deadline:
                     raise
                 time.sleep(self.poll_interval)
+        return None
 
     def disarm(self) -> None:
+        """Disarm; an ERROR state stays visible until the next arm."""
         try:
             self.request("disarm")
-            self._set_state(DetectorState.IDLE)
         except DetectorError:
-            pass
+            return
+        if self.state.value is not DetectorState.ERROR:
+            self._set_state(DetectorState.IDLE)
 
     def close(self) -> None:
         with self._lock:

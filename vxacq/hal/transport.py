@@ -7,10 +7,13 @@ or ``loop://`` run the same driver code. Every byte in and out is logged at DEBU
 from __future__ import annotations
 
 import logging
+import socket
 import threading
 from typing import Protocol
 
 import serial
+
+from vxacq.hal.protocol import MAX_LINE
 
 log = logging.getLogger(__name__)
 
@@ -19,7 +22,7 @@ class Transport(Protocol):
     def write(self, data: bytes) -> None: ...
 
     def read(self) -> bytes:
-        """Whatever bytes arrived, waiting at most the transport's short poll timeout."""
+        """Bytes that arrived (at most a line), waiting at most a short poll timeout."""
 
     def close(self) -> None: ...
 
@@ -35,6 +38,9 @@ class SerialTransport:
             raise ConnectionError(f"cannot open {url}: {exc}") from None
         self.url = url
         self._lock = threading.Lock()
+        sock = getattr(self._port, "_socket", None)
+        if sock is not None:  # socket://: send each line at once (no Nagle delay)
+            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
 
     def write(self, data: bytes) -> None:
         log.debug("→ %s %r", self.url, data)
@@ -46,8 +52,8 @@ class SerialTransport:
 
     def read(self) -> bytes:
         try:
-            waiting = max(1, self._port.in_waiting)
-            data = self._port.read(min(waiting, 4096))
+            # returns at a line end, at a line's maximum length, or after the poll timeout
+            data = self._port.read_until(b"\n", MAX_LINE + 2)
         except (serial.SerialException, OSError) as exc:
             raise ConnectionError(f"read from {self.url} failed: {exc}") from None
         if data:

@@ -80,7 +80,7 @@ def test_job_is_a_row_before_it_runs_and_done_after(setup) -> None:
     assert Outbox(config, db).run_once() == 1
     job = get_job(db, job_id)
     assert job.state == JobState.DONE and job.attempts == 1
-    assert job.payload["result"] == {"attempt": 1} and job.payload["step"] == "half"
+    assert job.payload["result"] == {"attempt": 1} and job.payload["checkpoint"] == {"step": "half"}
     assert job.claimed_by == "" and job.lease_expires_at is None
     assert attempts(log) == [(job_id, 1)]
 
@@ -142,12 +142,18 @@ def test_cancel_and_retry(setup) -> None:
     box.run_once()
     job = get_job(db, job_id)
     assert job.state == JobState.FAILED and job.attempts == 1
+    done = enqueue(db, KIND, "pacs", {"log": str(log)})
+    box.run_once()
+    assert get_job(db, done).payload["checkpoint"] == {"step": "half"}
+    job = outbox.retry(db, done)  # a done job is sent again, whole
+    assert job.state == JobState.QUEUED and "checkpoint" not in job.payload
+    assert "result" not in job.payload
     with db.session() as s:
         from sqlmodel import select
 
         from vxacq.db import AuditEvent
         actions = [e.action for e in s.exec(select(AuditEvent)).all()]
-    assert actions == ["job cancelled", "job retried"]
+    assert actions == ["job cancelled", "job retried", "job retried"]
 
 
 def test_cancel_stops_a_running_job(setup) -> None:

@@ -159,9 +159,10 @@ class JobContext:
             self._outbox._write_running(self.job_id, progress=text)
 
     def checkpoint(self, **values: Any) -> None:
-        """Merge ``values`` into the payload and save it now, so the next attempt after a crash
-        or an error can skip work already done (e.g. instances already stored)."""
-        self.payload.update(values)
+        """Save ``values`` in ``payload["checkpoint"]`` now, so the next attempt after a crash
+        or an error can skip work already done (e.g. instances already stored). Retrying a
+        done job clears it."""
+        self.payload.setdefault("checkpoint", {}).update(values)
         if self._outbox is not None:
             self._outbox._write_running(self.job_id, payload=json.dumps(self.payload))
 
@@ -220,20 +221,28 @@ def list_jobs(db: Database, *, states: Iterable[JobState | str] | None = None,
 
 
 def retry(db: Database, job_id: int, *, user: str = "") -> JobView:
-    """Queue a job again now with a fresh count of attempts (a failed, cancelled or done job —
-    done means send again — or a queued one waiting for its next attempt)."""
+    """Queue a job again now with a fresh count of attempts: a failed or cancelled one (what
+    an earlier attempt finished is not redone), a done one (sent again, whole), or a queued
+    one waiting for its next attempt."""
+    job = get_job(db, job_id)
+    if job.state == JobState.RUNNING:
+        raise JobError(f"job {job_id} is running now; cancel it first or let it finish")
+    payload = dict(job.payload)
+    if job.state == JobState.DONE:
+        payload.pop("checkpoint", None)
+        payload.pop("result", None)
     now = utcnow()
     with db.engine.begin() as conn:
         changed = conn.execute(
-            update(_table)
-            .where(_table.c.id == job_id, _table.c.state != str(JobState.RUNNING))
+            update(_table).where(_table.c.id == job_id, _table.c.state == str(job.state))
             .values(state=str(JobState.QUEUED), attempts=0, next_attempt_at=now,
                     last_error="", progress="", claimed_by="", lease_expires_at=None,
-                    updated_at=now)
+                    payload=json.dumps(payload), updated_at=now)
         ).rowcount
-    job = get_job(db, job_id)
     if not changed:
-        raise JobError(f"job {job_id} is running now; cancel it first or let it finish")
+        raise JobError(f"job {job_id} changed meanwhile (now {get_job(db, job_id).state}); "
+                       "look again and retry")
+    job = get_job(db, job_id)
     _audit(db, user, "job retried", job)
     _tell_outboxes(db, job)
     return job

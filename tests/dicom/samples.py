@@ -32,6 +32,8 @@ def patient(**changes) -> PatientInfo:
         PatientName="Doe^Jane^Q^^", PatientID="PID-0042", IssuerOfPatientID="HOSP",
         PatientBirthDate=date(1971, 3, 14), PatientSex="F", PatientSize=1.68, PatientWeight=61.5,
         OtherPatientIDs=("NHS-77",), AdditionalPatientHistory="cough for 3 weeks",
+        AdmittingDiagnosesDescription="suspected pneumonia",
+        AdmittingDiagnosesCodes=(Code("233604007", "SCT", "Pneumonia"),),
     )
     return replace(base, **changes)
 
@@ -56,7 +58,8 @@ def order(**changes) -> OrderInfo:
         AccessionNumber="ACC-2026-0001", StudyInstanceUID=new_uid(), RequestedProcedureID="RP-17",
         RequestedProcedureDescription="XR CHEST 2 VIEWS",
         RequestedProcedureCode=Code("36554-4", "LN", "XR Chest 2 Views"),
-        RequestedProcedurePriority="ROUTINE", ScheduledProcedureStepID="SPS-17-1",
+        RequestedProcedurePriority="ROUTINE", ReasonForTheRequestedProcedure="persistent cough",
+        ReasonForRequestedProcedureCode=Code("49727002", "SCT", "Cough"), ScheduledProcedureStepID="SPS-17-1",
         ScheduledProcedureStepDescription="Chest PA and lateral",
         ScheduledProtocolCodes=(Code("36554-4", "LN", "XR Chest 2 Views"),),
         ReferringPhysicianName="House^Gregory", RequestingPhysician="Cuddy^Lisa",

@@ -13,7 +13,7 @@ from pydicom.sr.coding import Code
 
 __all__ = [
     "BodyPart", "BODY_PARTS", "body_part", "DXView", "DX_VIEWS", "dx_view", "MGView", "MG_VIEWS",
-    "mg_view", "MG_VIEW_MODIFIERS", "ANATOMIC_REGION_MODIFIERS", "LATERALITY", "REJECT_REASONS",
+    "mg_view", "MG_VIEW_MODIFIERS", "ANATOMIC_REGION_MODIFIERS", "LATERALITY", "REJECT_REASONS", "MAMMOGRAPHY", "UNITS",
     "DISCONTINUATION_REASONS", "GRIDS", "MECHANICAL_CONFIGURATIONS", "RDSR", "BREAST", "Code",
 ]
 
@@ -71,6 +71,8 @@ BODY_PARTS: dict[str, BodyPart] = {
     }.items()
 }
 BREAST = BODY_PARTS["BREAST"]
+# Procedure reported (TID 10001) for a mammography study.
+MAMMOGRAPHY = Code("71651007", "SCT", "Mammography")
 
 
 def body_part(key: str) -> BodyPart:

@@ -59,6 +59,7 @@ class PatientInfo:
     Occupation: str = ""
     AdditionalPatientHistory: str = ""
     AdmittingDiagnosesDescription: str = ""
+    AdmittingDiagnosesCodes: tuple[Code, ...] = ()
     PatientInstitutionResidence: str = ""
     PregnancyStatus: int | None = None  # 1 not pregnant, 2 possibly, 3 definitely, 4 unknown
     animal: AnimalInfo | None = None
@@ -76,6 +77,7 @@ class OrderInfo:
     RequestedProcedureCode: Code | None = None
     RequestedProcedurePriority: str = ""  # STAT, HIGH, ROUTINE, MEDIUM, LOW
     ReasonForTheRequestedProcedure: str = ""
+    ReasonForRequestedProcedureCode: Code | None = None
     ScheduledProcedureStepID: str = ""
     ScheduledProcedureStepDescription: str = ""
     ScheduledProtocolCodes: tuple[Code, ...] = ()
@@ -279,6 +281,20 @@ class EquipmentInfo:
 
 
 @dataclass(frozen=True)
+class ImageRef:
+    """A stored image, as the dose report references it."""
+
+    SeriesInstanceUID: str
+    SOPClassUID: str
+    SOPInstanceUID: str
+
+    @classmethod
+    def of(cls, ds: object) -> ImageRef:
+        """The reference to a built image dataset (DXImage, MGImage)."""
+        return cls(ds.SeriesInstanceUID, ds.SOPClassUID, ds.SOPInstanceUID)  # type: ignore[attr-defined]
+
+
+@dataclass(frozen=True)
 class Acquisition:
     """One exposure and what became of it, as the dose report lists it."""
 
@@ -286,8 +302,7 @@ class Acquisition:
     body_part: str  # key of codes.BODY_PARTS
     view: str  # key of codes.DX_VIEWS (DX) or codes.MG_VIEWS (MG)
     ImageLaterality: str = "U"
-    # (SOP Class UID, SOP Instance UID) of the image, when one was stored
-    image: tuple[str, str] | None = None
+    image: ImageRef | None = None  # the image this exposure produced, if one was kept or sent
     ExposureIndex: float | None = None
     TargetExposureIndex: float | None = None
     DeviationIndex: float | None = None

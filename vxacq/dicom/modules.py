@@ -185,6 +185,8 @@ def _sop_ref(sop_class: str, sop_instance: str) -> Dataset:
 def patient_study(ds: Dataset, patient: PatientInfo, study: StudyInfo) -> None:
     """Patient Study module, PS3.3 C.7.2.2."""
     _set_if(ds, "AdmittingDiagnosesDescription", patient.AdmittingDiagnosesDescription)
+    if patient.AdmittingDiagnosesCodes:
+        ds.AdmittingDiagnosesCodeSequence = code_sequence(patient.AdmittingDiagnosesCodes)
     _set_if(ds, "PatientAge", patient.PatientAge or patient_age(patient.PatientBirthDate, study.StudyDate))
     if patient.PatientSize is not None:
         ds.PatientSize = ds_number(patient.PatientSize)
@@ -252,6 +254,8 @@ def request_attributes(order: OrderInfo) -> Dataset:
     _set_if(item, "RequestedProcedureID", order.RequestedProcedureID)
     _set_if(item, "RequestedProcedureDescription", order.RequestedProcedureDescription)
     _set_if(item, "ReasonForTheRequestedProcedure", order.ReasonForTheRequestedProcedure)
+    if order.ReasonForRequestedProcedureCode is not None:
+        item.ReasonForRequestedProcedureCodeSequence = [code_item(order.ReasonForRequestedProcedureCode)]
     _set_if(item, "ScheduledProcedureStepID", order.ScheduledProcedureStepID)
     _set_if(item, "ScheduledProcedureStepDescription", order.ScheduledProcedureStepDescription)
     if order.ScheduledProtocolCodes:

@@ -13,7 +13,7 @@ from pydicom.sr.coding import Code
 
 __all__ = [
     "BodyPart", "BODY_PARTS", "body_part", "DXView", "DX_VIEWS", "dx_view", "MGView", "MG_VIEWS",
-    "mg_view", "MG_VIEW_MODIFIERS", "ANATOMIC_REGION_MODIFIERS", "LATERALITY", "REJECT_REASONS", "MAMMOGRAPHY", "UNITS",
+    "mg_view", "MG_VIEW_MODIFIERS", "PARTIAL_VIEW_OPTIONS", "ANATOMIC_REGION_MODIFIERS", "LATERALITY", "REJECT_REASONS", "MAMMOGRAPHY", "UNITS",
     "DISCONTINUATION_REASONS", "GRIDS", "MECHANICAL_CONFIGURATIONS", "RDSR", "BREAST", "Code",
 ]
 
@@ -165,6 +165,9 @@ MG_VIEW_MODIFIERS: dict[str, Code] = {
     "NP": _MM.NippleInProfile, "AC": _MM.AnteriorCompression, "IMF": _MM.InfraMammaryFold,
     "AX": _MM.AxillaryTissue,
 }
+
+# CID 4005 Partial View Option: which part of the breast a partial view shows.
+PARTIAL_VIEW_OPTIONS: dict[str, Code] = {name.upper(): getattr(codes.cid4005, name) for name in codes.cid4005.dir()}
 
 # CID 2 Anatomic Modifier: the ones a radiography protocol uses.
 ANATOMIC_REGION_MODIFIERS: dict[str, Code] = {

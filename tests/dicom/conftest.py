@@ -14,8 +14,9 @@ sys.path.insert(0, str(Path(__file__).parent))  # samples.py
 def dciodvfy(path: Path, profile: str | None = None) -> tuple[list[str], list[str]]:
     """(errors, warnings) dciodvfy reports for the file at ``path``."""
     command = ["dciodvfy"] + (["-profile", profile] if profile else []) + [str(path)]
-    result = subprocess.run(command, capture_output=True, text=True, timeout=60)
-    lines = (result.stdout + result.stderr).splitlines()
+    result = subprocess.run(command, capture_output=True, timeout=60)
+    # dciodvfy quotes values in their own encoding; only the message words matter here.
+    lines = (result.stdout + result.stderr).decode("utf-8", errors="replace").splitlines()
     errors = [line for line in lines if line.startswith("Error")]
     warnings = [line for line in lines if line.startswith("Warning")]
     return errors, warnings

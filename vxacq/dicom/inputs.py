@@ -36,6 +36,9 @@ class AnimalInfo:
     ResponsiblePersonRole: str = ""
     ResponsibleOrganization: str = ""
     PatientSexNeutered: str = ""
+    # (0010,2210): QUADRUPED for four-legged species (dogs, cats, horses); BIPED for e.g. birds,
+    # whose images use the human direction letters.
+    AnatomicalOrientationType: str = "QUADRUPED"
 
 
 @dataclass(frozen=True)

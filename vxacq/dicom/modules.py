@@ -211,6 +211,7 @@ def general_series(
     performed_step: PerformedStepInfo | None,
     order: OrderInfo | None,
     BodyPartExamined: str = "",
+    patient_animal: AnimalInfo | None = None,
 ) -> None:
     """General Series module, PS3.3 C.7.3.1, with the order's Request Attributes Sequence and the
     performed procedure step's attributes."""
@@ -226,6 +227,11 @@ def general_series(
     _set_if(ds, "OperatorsName", list(series.OperatorsName))
     _set_if(ds, "PerformingPhysicianName", list(series.PerformingPhysicianName))
     _set_if(ds, "BodyPartExamined", BodyPartExamined)
+    if patient_animal is not None:
+        # Type 1C for a non-human patient (PS3.3 C.7.3.1): it says which direction terms apply.
+        if patient_animal.AnatomicalOrientationType not in ("QUADRUPED", "BIPED"):
+            raise ValueError("Anatomical Orientation Type (0010,2210) is QUADRUPED or BIPED (PS3.3 C.7.3.1)")
+        ds.AnatomicalOrientationType = patient_animal.AnatomicalOrientationType
     if performed_step is not None:
         started = performed_step.PerformedProcedureStepStartDateTime
         ds.PerformedProcedureStepID = performed_step.PerformedProcedureStepID

@@ -47,8 +47,10 @@ class Part10Error(ValueError):
 
 def transfer_syntax(name_or_uid: str) -> UID:
     """The UID for a configuration name or a UID; Part10Error if we cannot write it."""
-    uid = TRANSFER_SYNTAX_BY_NAME.get(name_or_uid, UID(name_or_uid))
-    if uid not in WRITABLE:
+    uid = TRANSFER_SYNTAX_BY_NAME.get(name_or_uid)
+    if uid is None and name_or_uid in WRITABLE:
+        uid = UID(name_or_uid)
+    if uid is None:
         known = ", ".join(TRANSFER_SYNTAX_BY_NAME)
         raise Part10Error(
             f"transfer syntax '{name_or_uid}' cannot be written here (no encoder installed); use one of {known}"
@@ -72,6 +74,8 @@ def encoded(ds: Dataset, syntax: str = ExplicitVRLittleEndian) -> Dataset:
     """A copy of ``ds`` with file meta, its pixel data encoded in ``syntax``; ``ds`` is untouched."""
     uid = transfer_syntax(syntax)
     out = copy.deepcopy(ds)
+    # The dataset's pixel data is native (uncompressed) until compressed here.
+    out.file_meta = file_meta(out, ExplicitVRLittleEndian)
     if uid in _COMPRESSED and "PixelData" in out:
         # Lossless: the stored values are the same, so Lossy Image Compression stays "00".
         out.compress(uid, encoding_plugin="pylibjpeg" if uid == JPEG2000Lossless else "")
@@ -106,9 +110,12 @@ def read(source: Path | str | bytes) -> Dataset:
 
 def pixels(ds: Dataset) -> np.ndarray:
     """The decoded pixel array of ``ds``, whatever supported syntax it was stored in."""
-    syntax = ds.file_meta.TransferSyntaxUID
+    syntax = ds.file_meta.TransferSyntaxUID if "file_meta" in dir(ds) else ExplicitVRLittleEndian
     if syntax not in READABLE:
         raise Part10Error(
             f"pixel data in {syntax.name} ({syntax}) cannot be decoded: no decoder plugin is installed"
         )
-    return ds.pixel_array
+    try:
+        return ds.pixel_array
+    except Exception as exc:  # missing, truncated or corrupt pixel data
+        raise Part10Error(f"cannot decode pixel data ({syntax.name}): {exc}") from exc

@@ -15,7 +15,9 @@ import numpy as np
 from pydicom.dataset import Dataset
 from pydicom.sr.coding import Code
 
-from vxacq.dicom import charset, enums, modules
+from pydicom.uid import ExplicitVRLittleEndian
+
+from vxacq.dicom import charset, enums, modules, part10
 from vxacq.dicom.codes import BodyPart
 from vxacq.dicom.inputs import (
     DetectorInfo,
@@ -73,7 +75,7 @@ def build_projection_image(
     modules.patient_module(ds, patient)
     modules.general_study(ds, study)
     modules.patient_study(ds, patient, study)
-    modules.general_series(ds, series, modality, performed_step, order, body_part.BodyPartExamined)
+    modules.general_series(ds, series, modality, performed_step, order, body_part.BodyPartExamined, patient.animal)
     # DX Series (C.8.11.1) / Mammography Series
     ds.PresentationIntentType = "FOR PRESENTATION"
     modules.referenced_performed_step(ds, performed_step)
@@ -81,7 +83,7 @@ def build_projection_image(
 
     # General Image (C.7.6.1) and DX Image (C.8.11.3)
     ds.InstanceNumber = InstanceNumber
-    quadruped = patient.animal is not None
+    quadruped = patient.animal is not None and patient.animal.AnatomicalOrientationType == "QUADRUPED"
     ds.PatientOrientation = list(
         patient_orientation(native_orientation, image.rotation, image.flip_horizontal, quadruped)
     )
@@ -114,7 +116,9 @@ def build_projection_image(
     ds.AnatomicRegionSequence = [region]
 
     # DX Positioning (C.8.11.5)
-    ds.ViewPosition = ViewPosition
+    # The View Position terms (AP, PA, LL…) are defined for human anatomy only; for a quadruped
+    # the view is carried by the View Code Sequence and View Position stays empty (Type 2).
+    ds.ViewPosition = "" if quadruped else ViewPosition
     view = modules.code_item(view_code)
     view.ViewModifierCodeSequence = modules.code_sequence(view_modifiers)
     ds.ViewCodeSequence = [view]
@@ -140,6 +144,8 @@ def build_projection_image(
     ds.AcquisitionContextSequence = []
     modules.sop_common(ds, sop_class, SOPInstanceUID, created)
     charset.apply_character_set(ds, equipment.SpecificCharacterSet, [order.SpecificCharacterSet] if order else ())
+    # Native Explicit VR Little Endian until part10 or the network encodes it otherwise.
+    ds.file_meta = part10.file_meta(ds, ExplicitVRLittleEndian)
 
 
 def _pixels(ds: Dataset, image: ImageInfo) -> None:

@@ -6,9 +6,9 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from pydicom.dataset import Dataset
-from pydicom.uid import XRayRadiationDoseSRStorage
+from pydicom.uid import ExplicitVRLittleEndian, XRayRadiationDoseSRStorage
 
-from vxacq.dicom import charset, modules
+from vxacq.dicom import charset, modules, part10
 from vxacq.dicom.inputs import (
     Acquisition,
     EquipmentInfo,
@@ -69,7 +69,7 @@ class XRayRadiationDoseSR(Dataset):
         modules.patient_module(self, patient)
         modules.general_study(self, study)
         modules.patient_study(self, patient, study)
-        modules.general_series(self, series, "SR", performed_step=None, order=None)
+        modules.general_series(self, series, "SR", performed_step=None, order=None, patient_animal=patient.animal)
         # SR Document Series (C.17.1): Referenced Performed Procedure Step Sequence is Type 2
         self.ReferencedPerformedProcedureStepSequence = []
         modules.referenced_performed_step(self, performed_step)
@@ -97,6 +97,8 @@ class XRayRadiationDoseSR(Dataset):
 
         modules.sop_common(self, XRayRadiationDoseSRStorage, SOPInstanceUID or new_uid(), created)
         charset.apply_character_set(self, equipment.SpecificCharacterSet, [order.SpecificCharacterSet] if order else ())
+        # Native Explicit VR Little Endian until part10 or the network encodes it otherwise.
+        self.file_meta = part10.file_meta(self, ExplicitVRLittleEndian)
 
 
 def _referenced_request(order: OrderInfo) -> Dataset:

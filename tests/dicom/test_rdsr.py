@@ -127,3 +127,31 @@ def test_bad_dose_report_input_is_refused(changes, message, study_with_three_exp
     kwargs.update(changes)
     with pytest.raises(ValueError, match=message):
         XRayRadiationDoseSR(**kwargs)
+
+
+def test_mammography_dose_report_per_breast(tmp_path, validate):
+    from test_mg import build as build_mg, mammo_exposure
+
+    acquisitions = []
+    for i, (lat, view) in enumerate((("R", "CC"), ("L", "CC"), ("R", "MLO"), ("L", "MLO"))):
+        e = mammo_exposure(OrganDose=0.010 + i * 0.001, FilterType="FLAT",
+                           PositionerPrimaryAngle=45.0 if view == "MLO" else 0.0,
+                           AcquisitionDateTime=s.STARTED + timedelta(minutes=i))
+        ds = build_mg(view, lat, exposure=e)
+        acquisitions.append(Acquisition(exposure=e, body_part="BREAST", view=view, ImageLaterality=lat,
+                                        image=ImageRef.of(ds)))
+    o = s.order()
+    sr = XRayRadiationDoseSR(patient=s.patient(), study=s.study(o), equipment=s.equipment(), order=o,
+                             performed_step=s.performed_step(), acquisitions=acquisitions, mammography=True)
+    path = part10.write(tmp_path / "mg-rdsr.dcm", sr)
+    assert validate(path) == [] and validate(path, "IHEREM") == []
+    tree = run("dsrdump", "+Pc", str(path))
+    assert '(121058,DCM,"Procedure reported")=(71651007,SCT,"Mammography")' in tree
+    assert tree.count('CONTAINER:(113706,DCM,"Irradiation Event X-Ray Data")') == 4
+    agd = {m[1]: float(m[0]) for m in re.findall(
+        r'"Accumulated Average Glandular Dose"\)="([\d.]+)" \(mGy,UCUM,"mGy"\)>\n\s+<has concept mod CODE:\(272741003,SCT,"Laterality"\)=\(\d+,SCT,"(\w+) breast"\)', tree)}
+    assert agd == {"Right": pytest.approx(2.2), "Left": pytest.approx(2.4)}  # mGy: (0.010+0.012)·100, (0.011+0.013)·100
+    assert tree.count('(111631,DCM,"Average Glandular Dose")') == 4
+    assert tree.count('(111632,DCM,"Anode Target Material")=(26194003,SCT,"Tungsten")') == 4
+    assert tree.count('(113757,DCM,"X-Ray Filter Material")=(59801003,SCT,"Rhodium")') == 4
+    assert tree.count('(111633,DCM,"Compression Thickness")="54"') == 4

@@ -14,7 +14,8 @@ from pydicom.sr.coding import Code
 __all__ = [
     "BodyPart", "BODY_PARTS", "body_part", "DXView", "DX_VIEWS", "dx_view", "MGView", "MG_VIEWS",
     "mg_view", "MG_VIEW_MODIFIERS", "PARTIAL_VIEW_OPTIONS", "ANATOMIC_REGION_MODIFIERS", "LATERALITY", "REJECT_REASONS", "MAMMOGRAPHY", "UNITS",
-    "DISCONTINUATION_REASONS", "GRIDS", "MECHANICAL_CONFIGURATIONS", "RDSR", "BREAST", "Code",
+    "DISCONTINUATION_REASONS", "GRIDS", "MECHANICAL_CONFIGURATIONS", "ANODE_TARGETS", "FILTER_MATERIALS",
+    "FILTER_TYPES", "BREAST_SIDES", "RDSR", "BREAST", "Code",
 ]
 
 
@@ -206,6 +207,21 @@ GRIDS: dict[str, Code] = {
     "CROSSED": codes.DCM.CrossedGrid,
 }
 
+# CID 10016 Anode Target Material, keyed by the (0018,1191) term.
+ANODE_TARGETS: dict[str, Code] = {name.upper(): getattr(codes.cid10016, name) for name in codes.cid10016.dir()}
+# CID 10006 X-Ray Filter Material, keyed by the (0018,7050) term.
+FILTER_MATERIALS: dict[str, Code] = {name.upper(): getattr(codes.cid10006, name) for name in codes.cid10006.dir()}
+# CID 10007 X-Ray Filter Type, keyed by the (0018,1160) term (FLAT is the newer term for a flat filter).
+FILTER_TYPES: dict[str, Code] = {
+    "STRIP": codes.cid10007.StripFilter, "WEDGE": codes.cid10007.WedgeFilter,
+    "BUTTERFLY": codes.cid10007.ButterflyFilter, "FLAT": codes.cid10007.FlatFilter,
+    "NONE": codes.cid10007.NoFilter,
+}
+# CID 6022 Side, keyed by Image Laterality: which breast a mammography dose belongs to.
+BREAST_SIDES: dict[str, Code] = {
+    "L": codes.cid6022.LeftBreast, "R": codes.cid6022.RightBreast, "B": codes.cid6022.BothBreasts,
+}
+
 # CID 10031 CR/DR Mechanical Configuration.
 MECHANICAL_CONFIGURATIONS: dict[str, Code] = {
     "UPRIGHT": codes.DCM.UprightStandMount,
@@ -278,12 +294,24 @@ class RDSR:
     PositionerPrimaryAngle = codes.DCM.PositionerPrimaryAngle
     CompressionThickness = codes.DCM.CompressionThickness
     DistanceSourceToDetector = codes.DCM.DistanceSourceToDetector
+    # pydicom's meaning carries a "(mammo)" suffix that PS3.16 does not have.
+    AccumulatedAverageGlandularDose = Code("111637", "DCM", "Accumulated Average Glandular Dose")
+    AverageGlandularDose = codes.DCM.AverageGlandularDose
+    EntranceExposureAtRP = codes.DCM.EntranceExposureAtRP
+    HalfValueLayer = codes.DCM.HalfValueLayer
+    AnodeTargetMaterial = codes.DCM.AnodeTargetMaterial
+    XRayFilters = codes.DCM.XRayFilters
+    XRayFilterType = codes.DCM.XRayFilterType
+    XRayFilterMaterial = codes.DCM.XRayFilterMaterial
+    XRayFilterThicknessMinimum = codes.DCM.XRayFilterThicknessMinimum
+    XRayFilterThicknessMaximum = codes.DCM.XRayFilterThicknessMaximum
 
 
 # UCUM units used in the dose SR and in measured values.
 class UNITS:
     GyM2 = Code("Gy.m2", "UCUM", "Gy.m2")
     Gy = Code("Gy", "UCUM", "Gy")
+    mGy = Code("mGy", "UCUM", "mGy")
     s = Code("s", "UCUM", "s")
     ms = Code("ms", "UCUM", "ms")
     kV = Code("kV", "UCUM", "kV")

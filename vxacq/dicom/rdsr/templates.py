@@ -13,7 +13,7 @@ from pydicom.dataset import Dataset
 
 from vxacq.dicom import codes
 from vxacq.dicom.codes import RDSR, UNITS
-from vxacq.dicom.inputs import Acquisition, EquipmentInfo
+from vxacq.dicom.inputs import Acquisition, EquipmentInfo, ExposureInfo
 from vxacq.dicom.rdsr.content import (
     CONTAINS,
     HAS_CONCEPT_MOD,
@@ -30,6 +30,8 @@ from vxacq.dicom.rdsr.content import (
 
 # DICOM keeps DAP in dGy·cm² (0018,115E); the dose report in Gy·m² (1 dGy·cm² = 1e-5 Gy·m²).
 DGYCM2_TO_GYM2 = 1e-5
+# Organ Dose (0040,0316) is in dGy; average glandular dose is reported in mGy.
+DGY_TO_MGY = 100.0
 
 
 class DeviceObserverContext(list[Dataset]):
@@ -52,10 +54,17 @@ class DeviceObserverContext(list[Dataset]):
 
 class AccumulatedXRayDose(list[Dataset]):
     """:dcm:`TID 10002` Accumulated X-Ray Dose for a single-plane projection system, including
-    :dcm:`TID 10004` (acquisition totals) and :dcm:`TID 10007` (projection radiography totals)."""
+    :dcm:`TID 10004` (acquisition totals) and :dcm:`TID 10007` (projection radiography totals),
+    or for mammography :dcm:`TID 10005` (accumulated average glandular dose per breast)."""
 
-    def __init__(self, acquisitions: Sequence[Acquisition]) -> None:
+    def __init__(self, acquisitions: Sequence[Acquisition], mammography: bool = False) -> None:
         super().__init__()
+        if mammography:
+            self.append(container(CONTAINS, RDSR.AccumulatedXRayDoseData, [
+                code(HAS_CONCEPT_MOD, RDSR.AcquisitionPlane, RDSR.SinglePlane),
+                *AccumulatedMammographyXRayDose(acquisitions),
+            ]))
+            return
         exposures = [a.exposure for a in acquisitions]
         daps = [e.ImageAndFluoroscopyAreaDoseProduct for e in exposures]
         doses = [e.DoseRP for e in exposures]
@@ -79,6 +88,24 @@ class AccumulatedXRayDose(list[Dataset]):
         if dose_total is not None:
             items.append(code(CONTAINS, RDSR.ReferencePointDefinition, RDSR.InDetectorPlane))
         self.append(container(CONTAINS, RDSR.AccumulatedXRayDoseData, items))
+
+
+class AccumulatedMammographyXRayDose(list[Dataset]):
+    """:dcm:`TID 10005` Accumulated Mammography X-Ray Dose: the sum of the reported average
+    glandular doses, one value per breast imaged, left out for a breast where any exposure has
+    no reported dose (a partial sum would understate it)."""
+
+    def __init__(self, acquisitions: Sequence[Acquisition]) -> None:
+        super().__init__()
+        by_side: dict[str, list[float | None]] = {}
+        for a in acquisitions:
+            by_side.setdefault(a.ImageLaterality, []).append(a.exposure.OrganDose)
+        for side, doses in by_side.items():
+            if side in codes.BREAST_SIDES and all(d is not None for d in doses):
+                item = num(CONTAINS, RDSR.AccumulatedAverageGlandularDose,
+                           sum(doses) * DGY_TO_MGY, UNITS.mGy)  # type: ignore[arg-type]
+                item.ContentSequence = [code(HAS_CONCEPT_MOD, RDSR.Laterality, codes.BREAST_SIDES[side])]
+                self.append(item)
 
 
 class IrradiationEventXRayData(list[Dataset]):
@@ -121,6 +148,13 @@ class IrradiationEventXRayData(list[Dataset]):
             if value is not None:
                 items.append(num(CONTAINS, concept, value, UNITS.no_units))
         # TID 10003B source data
+        if mammography:
+            if e.OrganDose is not None:
+                items.append(num(CONTAINS, RDSR.AverageGlandularDose, e.OrganDose * DGY_TO_MGY, UNITS.mGy))
+            if e.EntranceDoseInmGy is not None:
+                items.append(num(CONTAINS, RDSR.EntranceExposureAtRP, e.EntranceDoseInmGy, UNITS.mGy))
+            if e.HalfValueLayer is not None:
+                items.append(num(CONTAINS, RDSR.HalfValueLayer, e.HalfValueLayer, UNITS.mm))
         if e.DoseRP is not None:
             items.append(num(CONTAINS, RDSR.DoseRP, e.DoseRP, UNITS.Gy))
             items.append(code(CONTAINS, RDSR.ReferencePointDefinition, RDSR.InDetectorPlane))
@@ -130,6 +164,12 @@ class IrradiationEventXRayData(list[Dataset]):
         items.append(num(CONTAINS, RDSR.Exposure, e.mAs * 1000.0, UNITS.uAs))
         for spot in e.FocalSpots:
             items.append(num(CONTAINS, RDSR.FocalSpotSize, spot, UNITS.mm))
+        if e.AnodeTargetMaterial:
+            anode = codes.ANODE_TARGETS.get(e.AnodeTargetMaterial.upper())
+            if anode is None:
+                raise ValueError(f"anode target '{e.AnodeTargetMaterial}' has no CID 10016 code")
+            items.append(code(CONTAINS, RDSR.AnodeTargetMaterial, anode))
+        items.extend(_filters(e))
         for term in e.Grid:
             if term.upper() not in codes.GRIDS:
                 raise ValueError(f"grid '{term}' has no CID 10017 code; known: {', '.join(codes.GRIDS)}")
@@ -152,6 +192,26 @@ class IrradiationEventXRayData(list[Dataset]):
         if a.image is not None:
             items.append(image(CONTAINS, RDSR.AcquiredImage, a.image.SOPClassUID, a.image.SOPInstanceUID))
         self.append(container(CONTAINS, RDSR.IrradiationEventXRayData, items))
+
+
+def _filters(e: ExposureInfo) -> list[Dataset]:
+    """The X-Ray Filters container of TID 10003B, when the generator said which filter it used."""
+    if not e.FilterType or e.FilterType.upper() == "NONE" and not e.FilterMaterial:
+        return []
+    filter_type = codes.FILTER_TYPES.get(e.FilterType.upper())
+    if filter_type is None:
+        return []  # MULTIPLE and vendor terms have no CID 10007 code; the image keeps (0018,1160)
+    items = [code(CONTAINS, RDSR.XRayFilterType, filter_type)]
+    for material in e.FilterMaterial:
+        coded = codes.FILTER_MATERIALS.get(material.upper())
+        if coded is None:
+            raise ValueError(f"filter material '{material}' has no CID 10006 code; known: {', '.join(codes.FILTER_MATERIALS)}")
+        items.append(code(CONTAINS, RDSR.XRayFilterMaterial, coded))
+    if e.FilterThicknessMinimum is not None:
+        items.append(num(CONTAINS, RDSR.XRayFilterThicknessMinimum, e.FilterThicknessMinimum, UNITS.mm))
+    if e.FilterThicknessMaximum is not None:
+        items.append(num(CONTAINS, RDSR.XRayFilterThicknessMaximum, e.FilterThicknessMaximum, UNITS.mm))
+    return [container(CONTAINS, RDSR.XRayFilters, items)]
 
 
 class ProjectionXRayRadiationDose(Dataset):
@@ -180,7 +240,7 @@ class ProjectionXRayRadiationDose(Dataset):
             code(CONTAINS, RDSR.XRaySourceDataAvailable, RDSR.Yes),
             code(CONTAINS, RDSR.XRayMechanicalDataAvailable,
                  RDSR.Yes if any(a.exposure.DistanceSourceToDetector is not None for a in acquisitions) else RDSR.No),
-            *AccumulatedXRayDose(acquisitions),
+            *AccumulatedXRayDose(acquisitions, mammography),
         ]
         for a in acquisitions:
             children.extend(IrradiationEventXRayData(a, mammography))

@@ -15,6 +15,7 @@ from pydicom.sr.coding import Code
 from pydicom.uid import UID
 
 from vxacq.dicom import enums
+from vxacq.dicom.uids import ImplementationClassUID
 from vxacq.dicom.inputs import (
     AnimalInfo,
     DetectorInfo,
@@ -75,7 +76,7 @@ def code_sequence(codes: Sequence[Code]) -> list[Dataset]:
     return [code_item(c) for c in codes]
 
 
-def _set_if(ds: Dataset, keyword: str, value: object) -> None:
+def set_if(ds: Dataset, keyword: str, value: object) -> None:
     """Set a Type 3 attribute only when there is a value."""
     if value not in (None, "", (), []):
         setattr(ds, keyword, value)
@@ -102,9 +103,9 @@ def patient_module(ds: Dataset, patient: PatientInfo) -> None:
     """Patient module, PS3.3 C.7.1.1 (with the veterinary attributes when the patient is an animal)."""
     ds.PatientName = patient.PatientName
     ds.PatientID = patient.PatientID
-    _set_if(ds, "IssuerOfPatientID", patient.IssuerOfPatientID)
+    set_if(ds, "IssuerOfPatientID", patient.IssuerOfPatientID)
     ds.PatientBirthDate = da(patient.PatientBirthDate)
-    _set_if(ds, "PatientBirthTime", tm(patient.PatientBirthTime))
+    set_if(ds, "PatientBirthTime", tm(patient.PatientBirthTime))
     ds.PatientSex = enums.convert(enums.PatientSex, patient.PatientSex, "Patient's Sex (0010,0040)").value
     if patient.OtherPatientIDs:
         ds.OtherPatientIDsSequence = []
@@ -113,9 +114,9 @@ def patient_module(ds: Dataset, patient: PatientInfo) -> None:
             item.PatientID = other
             item.TypeOfPatientID = "TEXT"
             ds.OtherPatientIDsSequence.append(item)
-    _set_if(ds, "OtherPatientNames", list(patient.OtherPatientNames))
-    _set_if(ds, "EthnicGroup", patient.EthnicGroup)
-    _set_if(ds, "PatientComments", patient.PatientComments)
+    set_if(ds, "OtherPatientNames", list(patient.OtherPatientNames))
+    set_if(ds, "EthnicGroup", patient.EthnicGroup)
+    set_if(ds, "PatientComments", patient.PatientComments)
     if patient.animal is not None:
         _animal(ds, patient.animal)
 
@@ -126,7 +127,7 @@ def _animal(ds: Dataset, animal: AnimalInfo) -> None:
             "an animal patient needs Patient Species Description (0010,2201) or Patient Species "
             "Code Sequence (0010,2202) (PS3.3 C.7.1.1, Type 1C)"
         )
-    _set_if(ds, "PatientSpeciesDescription", animal.PatientSpeciesDescription)
+    set_if(ds, "PatientSpeciesDescription", animal.PatientSpeciesDescription)
     if animal.PatientSpeciesCode:
         ds.PatientSpeciesCodeSequence = [code_item(animal.PatientSpeciesCode)]
     # Breed: Type 2C each — description empty if only coded, code sequence empty if unknown.
@@ -169,8 +170,8 @@ def general_study(ds: Dataset, study: StudyInfo) -> None:
     ds.StudyDescription = study.StudyDescription  # VXvue writes it as Type 2
     if study.ProcedureCodes:
         ds.ProcedureCodeSequence = code_sequence(study.ProcedureCodes)
-    _set_if(ds, "PhysiciansOfRecord", list(study.PhysiciansOfRecord))
-    _set_if(ds, "NameOfPhysiciansReadingStudy", list(study.NameOfPhysiciansReadingStudy))
+    set_if(ds, "PhysiciansOfRecord", list(study.PhysiciansOfRecord))
+    set_if(ds, "NameOfPhysiciansReadingStudy", list(study.NameOfPhysiciansReadingStudy))
     if study.ReferencedStudies:
         ds.ReferencedStudySequence = [_sop_ref(c, i) for c, i in study.ReferencedStudies]
 
@@ -184,16 +185,16 @@ def _sop_ref(sop_class: str, sop_instance: str) -> Dataset:
 
 def patient_study(ds: Dataset, patient: PatientInfo, study: StudyInfo) -> None:
     """Patient Study module, PS3.3 C.7.2.2."""
-    _set_if(ds, "AdmittingDiagnosesDescription", patient.AdmittingDiagnosesDescription)
+    set_if(ds, "AdmittingDiagnosesDescription", patient.AdmittingDiagnosesDescription)
     if patient.AdmittingDiagnosesCodes:
         ds.AdmittingDiagnosesCodeSequence = code_sequence(patient.AdmittingDiagnosesCodes)
-    _set_if(ds, "PatientAge", patient.PatientAge or patient_age(patient.PatientBirthDate, study.StudyDate))
+    set_if(ds, "PatientAge", patient.PatientAge or patient_age(patient.PatientBirthDate, study.StudyDate))
     if patient.PatientSize is not None:
         ds.PatientSize = ds_number(patient.PatientSize)
     if patient.PatientWeight is not None:
         ds.PatientWeight = ds_number(patient.PatientWeight)
-    _set_if(ds, "Occupation", patient.Occupation)
-    _set_if(ds, "AdditionalPatientHistory", patient.AdditionalPatientHistory)
+    set_if(ds, "Occupation", patient.Occupation)
+    set_if(ds, "AdditionalPatientHistory", patient.AdditionalPatientHistory)
     if patient.PregnancyStatus is not None:
         if patient.PregnancyStatus not in (1, 2, 3, 4):
             raise ValueError("Pregnancy Status (0010,21C0) is 1, 2, 3 or 4 (PS3.3 C.7.2.2)")
@@ -220,13 +221,13 @@ def general_series(
     ds.Modality = modality
     ds.SeriesInstanceUID = series.SeriesInstanceUID
     ds.SeriesNumber = series.SeriesNumber
-    _set_if(ds, "SeriesDate", da(series.SeriesDate))
-    _set_if(ds, "SeriesTime", tm(series.SeriesTime))
-    _set_if(ds, "SeriesDescription", series.SeriesDescription)
-    _set_if(ds, "ProtocolName", series.ProtocolName)
-    _set_if(ds, "OperatorsName", list(series.OperatorsName))
-    _set_if(ds, "PerformingPhysicianName", list(series.PerformingPhysicianName))
-    _set_if(ds, "BodyPartExamined", BodyPartExamined)
+    set_if(ds, "SeriesDate", da(series.SeriesDate))
+    set_if(ds, "SeriesTime", tm(series.SeriesTime))
+    set_if(ds, "SeriesDescription", series.SeriesDescription)
+    set_if(ds, "ProtocolName", series.ProtocolName)
+    set_if(ds, "OperatorsName", list(series.OperatorsName))
+    set_if(ds, "PerformingPhysicianName", list(series.PerformingPhysicianName))
+    set_if(ds, "BodyPartExamined", BodyPartExamined)
     if patient_animal is not None:
         # Type 1C for a non-human patient (PS3.3 C.7.3.1): it says which direction terms apply.
         if patient_animal.AnatomicalOrientationType not in ("QUADRUPED", "BIPED"):
@@ -237,7 +238,7 @@ def general_series(
         ds.PerformedProcedureStepID = performed_step.PerformedProcedureStepID
         ds.PerformedProcedureStepStartDate = da(started)
         ds.PerformedProcedureStepStartTime = tm(started)
-        _set_if(ds, "PerformedProcedureStepDescription", performed_step.PerformedProcedureStepDescription)
+        set_if(ds, "PerformedProcedureStepDescription", performed_step.PerformedProcedureStepDescription)
         if performed_step.PerformedProtocolCodes:
             ds.PerformedProtocolCodeSequence = code_sequence(performed_step.PerformedProtocolCodes)
     if order is not None:
@@ -253,17 +254,17 @@ def request_attributes(order: OrderInfo) -> Dataset:
             "(0040,0009) to be referenced in Request Attributes Sequence"
         )
     item = Dataset()
-    _set_if(item, "AccessionNumber", order.AccessionNumber)
-    _set_if(item, "StudyInstanceUID", order.StudyInstanceUID)
+    set_if(item, "AccessionNumber", order.AccessionNumber)
+    set_if(item, "StudyInstanceUID", order.StudyInstanceUID)
     if order.RequestedProcedureCode:
         item.RequestedProcedureCodeSequence = [code_item(order.RequestedProcedureCode)]
-    _set_if(item, "RequestedProcedureID", order.RequestedProcedureID)
-    _set_if(item, "RequestedProcedureDescription", order.RequestedProcedureDescription)
-    _set_if(item, "ReasonForTheRequestedProcedure", order.ReasonForTheRequestedProcedure)
+    set_if(item, "RequestedProcedureID", order.RequestedProcedureID)
+    set_if(item, "RequestedProcedureDescription", order.RequestedProcedureDescription)
+    set_if(item, "ReasonForTheRequestedProcedure", order.ReasonForTheRequestedProcedure)
     if order.ReasonForRequestedProcedureCode is not None:
         item.ReasonForRequestedProcedureCodeSequence = [code_item(order.ReasonForRequestedProcedureCode)]
-    _set_if(item, "ScheduledProcedureStepID", order.ScheduledProcedureStepID)
-    _set_if(item, "ScheduledProcedureStepDescription", order.ScheduledProcedureStepDescription)
+    set_if(item, "ScheduledProcedureStepID", order.ScheduledProcedureStepID)
+    set_if(item, "ScheduledProcedureStepDescription", order.ScheduledProcedureStepDescription)
     if order.ScheduledProtocolCodes:
         item.ScheduledProtocolCodeSequence = code_sequence(order.ScheduledProtocolCodes)
     return item
@@ -281,14 +282,14 @@ def referenced_performed_step(ds: Dataset, performed_step: PerformedStepInfo | N
 def general_equipment(ds: Dataset, equipment: EquipmentInfo, detector: DetectorInfo | None = None) -> None:
     """General Equipment module, PS3.3 C.7.5.1: this console and the room's calibration."""
     ds.Manufacturer = equipment.Manufacturer
-    _set_if(ds, "InstitutionName", equipment.InstitutionName)
-    _set_if(ds, "InstitutionAddress", equipment.InstitutionAddress)
+    set_if(ds, "InstitutionName", equipment.InstitutionName)
+    set_if(ds, "InstitutionAddress", equipment.InstitutionAddress)
     ds.StationName = equipment.StationName  # VXvue writes it as Type 2
-    _set_if(ds, "InstitutionalDepartmentName", equipment.InstitutionalDepartmentName)
-    _set_if(ds, "ManufacturerModelName", equipment.ManufacturerModelName)
-    _set_if(ds, "DeviceSerialNumber", equipment.DeviceSerialNumber)
+    set_if(ds, "InstitutionalDepartmentName", equipment.InstitutionalDepartmentName)
+    set_if(ds, "ManufacturerModelName", equipment.ManufacturerModelName)
+    set_if(ds, "DeviceSerialNumber", equipment.DeviceSerialNumber)
     versions = list(equipment.SoftwareVersions) + list(detector.SoftwareVersions if detector else ())
-    _set_if(ds, "SoftwareVersions", versions)
+    set_if(ds, "SoftwareVersions", versions)
     when = equipment.DateTimeOfLastCalibration
     if when is not None:
         ds.DateOfLastCalibration = da(when)
@@ -297,8 +298,6 @@ def general_equipment(ds: Dataset, equipment: EquipmentInfo, detector: DetectorI
 
 def sop_common(ds: Dataset, sop_class: str, sop_instance: str, created: datetime) -> None:
     """SOP Common module, PS3.3 C.12.1 (Specific Character Set is set when the text is known)."""
-    from vxacq.dicom.uids import ImplementationClassUID
-
     ds.SOPClassUID = sop_class
     ds.SOPInstanceUID = sop_instance
     ds.InstanceCreationDate = da(created)
@@ -337,21 +336,21 @@ def acquisition_dose(ds: Dataset, exposure: ExposureInfo) -> None:
         ds.HalfValueLayer = ds_number(exposure.HalfValueLayer)
     if exposure.OrganDose is not None:
         ds.OrganDose = ds_number(exposure.OrganDose)
-    _set_if(ds, "AnodeTargetMaterial", exposure.AnodeTargetMaterial and enums.convert(
+    set_if(ds, "AnodeTargetMaterial", exposure.AnodeTargetMaterial and enums.convert(
         enums.AnodeTargetMaterial, exposure.AnodeTargetMaterial, "Anode Target Material (0018,1191)").value)
     if exposure.ExposureControlMode:
         ds.ExposureControlMode = enums.convert(
             enums.ExposureControlMode, exposure.ExposureControlMode, "Exposure Control Mode (0018,7060)"
         ).value
-    _set_if(ds, "ExposureControlModeDescription", exposure.ExposureControlModeDescription)
-    _set_if(ds, "FocalSpots", [ds_number(f) for f in exposure.FocalSpots])
-    _set_if(ds, "FilterType", exposure.FilterType)
-    _set_if(ds, "FilterMaterial", list(exposure.FilterMaterial))
+    set_if(ds, "ExposureControlModeDescription", exposure.ExposureControlModeDescription)
+    set_if(ds, "FocalSpots", [ds_number(f) for f in exposure.FocalSpots])
+    set_if(ds, "FilterType", exposure.FilterType)
+    set_if(ds, "FilterMaterial", list(exposure.FilterMaterial))
     if exposure.FilterThicknessMinimum is not None:
         ds.FilterThicknessMinimum = ds_number(exposure.FilterThicknessMinimum)
     if exposure.FilterThicknessMaximum is not None:
         ds.FilterThicknessMaximum = ds_number(exposure.FilterThicknessMaximum)
-    _set_if(ds, "Grid", list(exposure.Grid))
+    set_if(ds, "Grid", list(exposure.Grid))
     ds.IrradiationEventUID = exposure.IrradiationEventUID
 
 
@@ -359,10 +358,10 @@ def dx_detector(ds: Dataset, detector: DetectorInfo, rotation: int) -> None:
     """DX Detector module, PS3.3 C.8.11.4. A 90/270 degree rotation swaps the row and column
     spacing, since Imager Pixel Spacing is given for the image as stored."""
     ds.DetectorType = enums.convert(enums.DetectorType, detector.DetectorType, "Detector Type (0018,7004)").value
-    _set_if(ds, "DetectorConfiguration", detector.DetectorConfiguration)
-    _set_if(ds, "DetectorDescription", detector.DetectorDescription)
-    _set_if(ds, "DetectorMode", detector.DetectorMode)
-    _set_if(ds, "DetectorID", detector.DetectorID)
+    set_if(ds, "DetectorConfiguration", detector.DetectorConfiguration)
+    set_if(ds, "DetectorDescription", detector.DetectorDescription)
+    set_if(ds, "DetectorMode", detector.DetectorMode)
+    set_if(ds, "DetectorID", detector.DetectorID)
     when = detector.DateTimeOfLastDetectorCalibration
     if when is not None:
         ds.DateOfLastDetectorCalibration = da(when)
@@ -379,12 +378,12 @@ def dx_detector(ds: Dataset, detector: DetectorInfo, rotation: int) -> None:
         binning.reverse()
     ds.ImagerPixelSpacing = [ds_number(s) for s in spacing]
     ds.DetectorBinning = [ds_number(b) for b in binning]
-    _set_if(ds, "DetectorManufacturerName", detector.DetectorManufacturerName)
-    _set_if(ds, "DetectorManufacturerModelName", detector.DetectorManufacturerModelName)
+    set_if(ds, "DetectorManufacturerName", detector.DetectorManufacturerName)
+    set_if(ds, "DetectorManufacturerModelName", detector.DetectorManufacturerModelName)
     if detector.DetectorElementPhysicalSize:
         ds.DetectorElementPhysicalSize = [ds_number(s) for s in detector.DetectorElementPhysicalSize]
     if detector.DetectorElementSpacing:
         ds.DetectorElementSpacing = [ds_number(s) for s in detector.DetectorElementSpacing]
-    _set_if(ds, "DetectorActiveShape", detector.DetectorActiveShape)
+    set_if(ds, "DetectorActiveShape", detector.DetectorActiveShape)
     if detector.DetectorActiveDimensions:
         ds.DetectorActiveDimensions = [ds_number(s) for s in detector.DetectorActiveDimensions]

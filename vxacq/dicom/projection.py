@@ -100,7 +100,7 @@ def build_projection_image(
     ds.ImageType = list(image.ImageType)
     if image.ImageType[0] == "DERIVED" and image.DerivationDescription:
         ds.DerivationDescription = image.DerivationDescription
-    modules._set_if(ds, "ImageComments", image.ImageComments)
+    modules.set_if(ds, "ImageComments", image.ImageComments)
     ds.BurnedInAnnotation = "YES" if image.BurnedInAnnotation else "NO"
     ds.LossyImageCompression = "00"
     if image.QualityControlImage:
@@ -188,8 +188,8 @@ def _pixels(ds: Dataset, image: ImageInfo) -> None:
         raise ValueError("Window Width (0028,1051) must be at least 1 (PS3.3 C.11.2.1.2)")
     ds.WindowCenter = modules.ds_number(image.WindowCenter)
     ds.WindowWidth = modules.ds_number(image.WindowWidth)
-    modules._set_if(ds, "VOILUTFunction", image.VOILUTFunction)
-    modules._set_if(ds, "WindowCenterWidthExplanation", image.WindowCenterWidthExplanation)
+    modules.set_if(ds, "VOILUTFunction", image.VOILUTFunction)
+    modules.set_if(ds, "WindowCenterWidthExplanation", image.WindowCenterWidthExplanation)
     if image.PixelPaddingValue is not None:
         if not 0 <= image.PixelPaddingValue < 1 << 16:
             raise ValueError("Pixel Padding Value (0028,0120) must fit the unsigned 16-bit pixels")

@@ -109,7 +109,7 @@ def _referenced_request(order: OrderInfo) -> Dataset:
     item.ReferencedStudySequence = []
     item.RequestedProcedureID = order.RequestedProcedureID
     item.RequestedProcedureDescription = order.RequestedProcedureDescription
-    modules._set_if(item, "ReasonForTheRequestedProcedure", order.ReasonForTheRequestedProcedure)
+    modules.set_if(item, "ReasonForTheRequestedProcedure", order.ReasonForTheRequestedProcedure)
     if order.ReasonForRequestedProcedureCode is not None:
         item.ReasonForRequestedProcedureCodeSequence = [modules.code_item(order.ReasonForRequestedProcedureCode)]
     item.RequestedProcedureCodeSequence = (

@@ -153,3 +153,15 @@ def test_shutter_must_lie_inside_the_image():
     img = s.image(rows=64, cols=64)
     with pytest.raises(ValueError, match="shutter"):
         build(image=replace(img, shutter=s.Shutter(1, 80, 1, 60)))
+
+
+def test_equipment_from_station_configuration():
+    from vxacq.config import StationConfig
+    from vxacq.dicom.inputs import EquipmentInfo
+
+    station = StationConfig(station_name="DX-3", institution_name="St. Mary", character_set="ISO_IR 100")
+    eq = EquipmentInfo.from_station(station, Manufacturer="VXacq project", ManufacturerModelName="VXacq",
+                                    DeviceSerialNumber="7", SoftwareVersions=("0.1",), DeviceUID="2.25.1")
+    assert (eq.StationName, eq.InstitutionName, eq.SpecificCharacterSet) == ("DX-3", "St. Mary", "ISO_IR 100")
+    ds = build(equipment=eq)
+    assert ds.StationName == "DX-3" and ds.SpecificCharacterSet == "ISO_IR 100"

@@ -42,7 +42,7 @@ def test_default_file_is_explicit_little_endian_with_our_implementation(tmp_path
     assert ImplementationClassUID in dumped and "LittleEndianExplicit" in dumped
 
 
-@pytest.mark.parametrize("syntax", ["rle", "jpeg2000-lossless", RLELossless, JPEG2000Lossless])
+@pytest.mark.parametrize("syntax", ["implicit", "rle", "jpeg2000-lossless", RLELossless, JPEG2000Lossless])
 def test_lossless_encodings_decode_to_identical_pixels(tmp_path, validate, syntax):
     ds = dx()
     path = part10.write(tmp_path / "c.dcm", ds, syntax)

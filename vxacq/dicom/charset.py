@@ -17,7 +17,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 
 import pydicom.charset as pc
-from pydicom import config as pydicom_config
 from pydicom.dataset import Dataset
 from pydicom.valuerep import PersonName
 
@@ -187,17 +186,3 @@ def apply_character_set(
     else:
         ds.SpecificCharacterSet = charset if len(charset) > 1 else charset[0]
     return charset
-
-
-def strict_writing() -> _StrictWriting:
-    """Context manager: pydicom raises instead of writing replacement characters."""
-    return _StrictWriting()
-
-
-class _StrictWriting:
-    def __enter__(self) -> None:
-        self._saved = pydicom_config.settings.writing_validation_mode
-        pydicom_config.settings.writing_validation_mode = pydicom_config.RAISE
-
-    def __exit__(self, *exc: object) -> None:
-        pydicom_config.settings.writing_validation_mode = self._saved

@@ -10,11 +10,13 @@ with ``=`` separating the alphabetic, ideographic and phonetic groups.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, time
 
 import numpy as np
 from pydicom.sr.coding import Code
+
+from vxacq.config import StationConfig
 
 
 @dataclass(frozen=True)
@@ -249,7 +251,7 @@ class ImageInfo:
     DeviationIndex: float | None = None
     PresentationLUTShape: str = "IDENTITY"  # IDENTITY or INVERSE
     PixelIntensityRelationship: str = "LOG"  # LIN, LOG or DISP
-    PixelIntensityRelationshipSign: int = 1  # 1: higher value = more X-rays (shown whiter with INVERSE...)
+    PixelIntensityRelationshipSign: int = 1  # +1: pixel value rises with X-ray intensity; -1: falls
     VOILUTFunction: str = ""  # LINEAR, LINEAR_EXACT, SIGMOID
     WindowCenterWidthExplanation: str = ""
     rotation: int = 0
@@ -282,6 +284,20 @@ class EquipmentInfo:
     DateTimeOfLastCalibration: datetime | None = None  # the room's (generator) calibration
     SpecificCharacterSet: str = "ISO_IR 192"  # the station's preference for what we write
 
+    @classmethod
+    def from_station(cls, station: StationConfig, **identity: object) -> EquipmentInfo:
+        """The station's configured names and character set, plus the console's identity
+        (Manufacturer, ManufacturerModelName, DeviceSerialNumber, SoftwareVersions, DeviceUID,
+        optionally DateTimeOfLastCalibration) given as keywords."""
+        return cls(
+            StationName=station.station_name,
+            InstitutionName=station.institution_name,
+            InstitutionAddress=station.institution_address,
+            InstitutionalDepartmentName=station.institutional_department_name,
+            SpecificCharacterSet=station.character_set,
+            **identity,  # type: ignore[arg-type]
+        )
+
 
 @dataclass(frozen=True)
 class ImageRef:
@@ -309,6 +325,5 @@ class Acquisition:
     ExposureIndex: float | None = None
     TargetExposureIndex: float | None = None
     DeviationIndex: float | None = None
-    rejected_reason: Code | None = None  # CID 7011; None if the image was kept
-    detector: DetectorInfo | None = None
-    view_modifiers: tuple[str, ...] = field(default_factory=tuple)
+    rejected_reason: Code | None = None  # codes.REJECT_REASONS (CID 7011); None if kept
+    view_modifiers: tuple[str, ...] = ()  # MG: keys of codes.MG_VIEW_MODIFIERS

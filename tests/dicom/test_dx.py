@@ -165,3 +165,29 @@ def test_equipment_from_station_configuration():
     assert (eq.StationName, eq.InstitutionName, eq.SpecificCharacterSet) == ("DX-3", "St. Mary", "ISO_IR 100")
     ds = build(equipment=eq)
     assert ds.StationName == "DX-3" and ds.SpecificCharacterSet == "ISO_IR 100"
+
+
+def test_field_of_view_records_rotation_and_flip(tmp_path, validate):
+    d = s.detector(FieldOfViewOrigin=(0, 0), ImagerPixelSpacing=(0.14, 0.14))
+    ds = build(detector=d, rotation=270, flip=True)
+    assert ds.FieldOfViewRotation == "270" and ds.FieldOfViewHorizontalFlip == "YES"
+    assert [float(v) for v in ds.FieldOfViewDimensions] == [36, 36]  # 256 × 0.14 mm
+    assert validate(part10.write(tmp_path / "fov.dcm", ds)) == []
+
+
+def test_markers_not_burned_in_go_to_an_overlay(tmp_path, validate):
+    import numpy as np
+    from pydicom.pixels import unpack_bits
+
+    img = s.image(seed=9)
+    marks = np.zeros(img.pixel_array.shape, dtype=bool)
+    marks[20:40, 200:230] = True  # an "L" marker's box
+    ds = build(image=replace(img, marker_overlay=marks))
+    path = part10.write(tmp_path / "ov.dcm", ds)
+    assert validate(path) == []
+    back = part10.read(path)
+    assert back.BurnedInAnnotation == "NO"
+    bits = unpack_bits(back[0x60003000].value)[: marks.size].reshape(marks.shape)
+    assert np.array_equal(bits.astype(bool), marks)
+    with pytest.raises(ValueError, match="must match"):
+        build(image=replace(img, marker_overlay=marks[:10]))

@@ -221,6 +221,9 @@ class DetectorInfo:
     DetectorElementPhysicalSize: tuple[float, float] | None = None  # mm
     DetectorElementSpacing: tuple[float, float] | None = None  # mm
     SoftwareVersions: tuple[str, ...] = ()  # detector firmware
+    # Top-left detector element of the read-out area, (row, column), (0, 0) for the whole
+    # panel; with it the image records its rotation/flip relative to the detector.
+    FieldOfViewOrigin: tuple[int, int] | None = None
 
 
 @dataclass(frozen=True)
@@ -264,6 +267,8 @@ class ImageInfo:
     shutter: Shutter | None = None
     QualityControlImage: bool = False
     PixelPaddingValue: int | None = None  # value the chain wrote outside the collimated field
+    # Side/position markers not burned in: a bool array of the image's shape (Overlay Plane)
+    marker_overlay: np.ndarray | None = None
     # (SOP Class UID, SOP Instance UID) of the For Processing image this one was derived from
     source_image: tuple[str, str] | None = None
 

@@ -13,6 +13,7 @@ from datetime import datetime
 
 import numpy as np
 from pydicom.dataset import Dataset
+from pydicom.pixels import pack_bits
 from pydicom.sr.coding import Code
 
 from pydicom.uid import ExplicitVRLittleEndian
@@ -131,6 +132,8 @@ def build_projection_image(
         )
 
     modules.dx_detector(ds, detector, image.rotation)
+    if detector.FieldOfViewOrigin is not None:
+        _field_of_view(ds, detector, image)
     modules.acquisition_dose(ds, exposure)
     for keyword, value in (
         ("ExposureIndex", image.ExposureIndex),
@@ -146,6 +149,43 @@ def build_projection_image(
     charset.apply_character_set(ds, equipment.SpecificCharacterSet, [order.SpecificCharacterSet] if order else ())
     # Native Explicit VR Little Endian until part10 or the network encodes it otherwise.
     ds.file_meta = part10.file_meta(ds, ExplicitVRLittleEndian)
+
+
+def _field_of_view(ds: Dataset, detector: DetectorInfo, image: ImageInfo) -> None:
+    """Field of View attributes of the DX Detector module (PS3.3 C.8.11.4): the read-out area and
+    how the image is turned and mirrored relative to the physical detector (rotation first,
+    then the flip — the order the image chain uses)."""
+    if image.rotation % 90:
+        raise ValueError(f"rotation {image.rotation} is not 0, 90, 180 or 270 (Field of View Rotation (0018,7032))")
+    rows, cols = image.pixel_array.shape
+    if (image.rotation // 90) % 2:
+        rows, cols = cols, rows  # back to the detector's frame
+    row_mm, col_mm = detector.ImagerPixelSpacing
+    ds.FieldOfViewShape = "RECTANGLE"
+    ds.FieldOfViewDimensions = [round(rows * row_mm), round(cols * col_mm)]
+    ds.FieldOfViewOrigin = [modules.ds_number(v) for v in detector.FieldOfViewOrigin]
+    ds.FieldOfViewRotation = str(image.rotation % 360)
+    ds.FieldOfViewHorizontalFlip = "YES" if image.flip_horizontal else "NO"
+
+
+def _overlay(ds: Dataset, image: ImageInfo) -> None:
+    """Overlay Plane (C.9.2): markers kept out of the pixels, shown by viewers on demand."""
+    marks = image.marker_overlay
+    if marks is None:
+        return
+    if marks.shape != image.pixel_array.shape:
+        raise ValueError(
+            f"marker overlay is {marks.shape}, the image {image.pixel_array.shape}: they must match (PS3.3 C.9.2)"
+        )
+    ds.add_new(0x60000010, "US", marks.shape[0])  # Overlay Rows
+    ds.add_new(0x60000011, "US", marks.shape[1])  # Overlay Columns
+    ds.add_new(0x60000022, "LO", "Side and position markers")  # Overlay Description
+    ds.add_new(0x60000040, "CS", "G")  # Overlay Type: graphics
+    ds.add_new(0x60000050, "SS", [1, 1])  # Overlay Origin
+    ds.add_new(0x60000100, "US", 1)  # Overlay Bits Allocated
+    ds.add_new(0x60000102, "US", 0)  # Overlay Bit Position
+    ds.add_new(0x60001500, "LO", "MARKERS")  # Overlay Label
+    ds.add_new(0x60003000, "OW", pack_bits(marks.astype(bool).ravel()))
 
 
 def _pixels(ds: Dataset, image: ImageInfo) -> None:
@@ -201,6 +241,7 @@ def _pixels(ds: Dataset, image: ImageInfo) -> None:
         reoriented = image.rotation % 360 or image.flip_horizontal
         source.SpatialLocationsPreserved = "REORIENTED_ONLY" if reoriented else "YES"
         ds.SourceImageSequence = [source]
+    _overlay(ds, image)
     ds.PixelData = np.ascontiguousarray(pixels, dtype="<u2").tobytes()
     if image.shutter is not None:
         s = image.shutter

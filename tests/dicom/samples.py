@@ -4,7 +4,7 @@ chain hand over for a few typical exams. Values vary per call so tests do not pa
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 
 import numpy as np
 from pydicom.sr.coding import Code

@@ -88,7 +88,7 @@ def body_part(key: str) -> BodyPart:
 
 @dataclass(frozen=True)
 class DXView:
-    """A radiographic view: its CID 4010 code and the DX View Position term (PS3.3 C.8.11.5.1.1),
+    """A radiographic view: its CID 4010 code and the DX View Position term (DX Positioning, PS3.3 C.8.11.5),
     empty where the standard has no term for it (e.g. a lateral knee)."""
 
     code: Code

@@ -62,11 +62,11 @@ def build_projection_image(
     if body_part.paired and laterality == "U":
         raise ValueError(
             f"{body_part.BodyPartExamined} is a paired body part: Image Laterality must be L, R or B, "
-            "not U (PS3.3 C.8.11.2.1.1)"
+            "not U (DX Anatomy Imaged, PS3.3 C.8.11.2)"
         )
     if not body_part.paired and laterality in ("L", "R"):
         raise ValueError(
-            f"{body_part.BodyPartExamined} is not paired: Image Laterality must be U or B (PS3.3 C.8.11.2.1.1)"
+            f"{body_part.BodyPartExamined} is not paired: Image Laterality must be U or B (DX Anatomy Imaged, PS3.3 C.8.11.2)"
         )
     if InstanceNumber < 1:
         raise ValueError("Instance Number (0020,0013) is a positive integer")
@@ -97,7 +97,7 @@ def build_projection_image(
     if not image.ImageType or image.ImageType[0] not in ("ORIGINAL", "DERIVED") or (
         len(image.ImageType) < 2 or image.ImageType[1] != "PRIMARY"
     ):
-        raise ValueError("Image Type (0008,0008) is ORIGINAL or DERIVED, then PRIMARY (PS3.3 C.8.11.3.1.1)")
+        raise ValueError("Image Type (0008,0008) is ORIGINAL or DERIVED, then PRIMARY (DX Image, PS3.3 C.8.11.3)")
     ds.ImageType = list(image.ImageType)
     if image.ImageType[0] == "DERIVED" and image.DerivationDescription:
         ds.DerivationDescription = image.DerivationDescription
@@ -197,7 +197,7 @@ def _pixels(ds: Dataset, image: ImageInfo) -> None:
             "(DX Image: Bits Allocated 16, one sample, PS3.3 C.8.11.3)"
         )
     if not 6 <= image.BitsStored <= 16:
-        raise ValueError(f"Bits Stored {image.BitsStored} is outside 6..16 (PS3.3 C.8.11.3.1.2)")
+        raise ValueError(f"Bits Stored {image.BitsStored} is outside 6..16 (DX Image, PS3.3 C.8.11.3)")
     largest = int(pixels.max()) if pixels.size else 0
     if largest >= 1 << image.BitsStored:
         raise ValueError(
@@ -218,7 +218,7 @@ def _pixels(ds: Dataset, image: ImageInfo) -> None:
         enums.PixelIntensityRelationship, image.PixelIntensityRelationship, "Pixel Intensity Relationship (0028,1040)"
     ).value
     if image.PixelIntensityRelationshipSign not in (1, -1):
-        raise ValueError("Pixel Intensity Relationship Sign (0028,1041) is 1 or -1 (PS3.3 C.8.11.3.1.2)")
+        raise ValueError("Pixel Intensity Relationship Sign (0028,1041) is 1 or -1 (DX Image, PS3.3 C.8.11.3)")
     ds.PixelIntensityRelationshipSign = image.PixelIntensityRelationshipSign
     ds.RescaleIntercept = "0"
     ds.RescaleSlope = "1"
@@ -237,7 +237,7 @@ def _pixels(ds: Dataset, image: ImageInfo) -> None:
     if image.source_image is not None:
         source = Dataset()
         source.ReferencedSOPClassUID, source.ReferencedSOPInstanceUID = image.source_image
-        # Processing keeps the geometry; only a rotation or flip moves pixels (PS3.3 C.7.6.1.1.4).
+        # Processing keeps the geometry; only a rotation or flip moves pixels (PS3.3 C.7.6.1).
         reoriented = image.rotation % 360 or image.flip_horizontal
         source.SpatialLocationsPreserved = "REORIENTED_ONLY" if reoriented else "YES"
         ds.SourceImageSequence = [source]

@@ -23,9 +23,10 @@ from vxacq.dicom.inputs import (
 from vxacq.dicom.projection import build_projection_image
 from vxacq.dicom.uids import new_uid
 
+
 def mammo_orientation(view: str, ImageLaterality: str) -> tuple[str, str]:
-    """Patient Orientation of an MG view in the usual mammographic display (PS3.3 C.8.11.7.1.3,
-    IHE Mammo): nipple towards the row direction for a left breast (A), away for a right one (P);
+    """Patient Orientation of an MG view in the usual mammographic display (Mammography Image
+    module, IHE Mammo): nipple towards the row direction for a left breast (A), away for a right one (P);
     down is towards the other breast for cranio-caudal views, towards the feet (and the other
     breast) for obliques, towards the feet for laterals. E.g. LCC A\\R, RMLO P\\FL."""
     if ImageLaterality not in ("L", "R"):
@@ -47,7 +48,9 @@ class MGImage(Dataset):
 
     ``view`` is a key of :data:`codes.MG_VIEWS` (CID 4014), ``view_modifiers`` keys of
     :data:`codes.MG_VIEW_MODIFIERS` (CID 4015). ``ImageLaterality`` is L, R or B.
-    ``native_orientation`` defaults to the standard mammographic orientation for the view.
+    ``native_orientation`` defaults to :func:`mammo_orientation`, i.e. a detector frame that is
+    already the standard mammographic display; the image's rotation/flip is applied on top.
+    ``PartialViewCodes`` are values of :data:`codes.PARTIAL_VIEW_OPTIONS` (CID 4005).
     """
 
     def __init__(

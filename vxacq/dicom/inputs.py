@@ -124,6 +124,7 @@ class StudyInfo:
             StudyInstanceUID=order.StudyInstanceUID,
             StudyDate=started.date(),
             StudyTime=started.time(),
+            # IHE Scheduled Workflow lets Study ID carry the Requested Procedure ID (SH, 16).
             StudyID=StudyID or order.RequestedProcedureID[:16],
             AccessionNumber=order.AccessionNumber,
             StudyDescription=order.RequestedProcedureDescription,
@@ -170,7 +171,7 @@ class ExposureInfo:
     ExposureTimeInms: float
     ExposureInmAs: float | None = None  # when the generator reports it; else mA × ms
     ImageAndFluoroscopyAreaDoseProduct: float | None = None  # dGy·cm², DAP meter or computed
-    DoseRP: float | None = None  # Gy at the reference point below (dose SR 113738)
+    DoseRP: float | None = None  # Gy in the detector plane (dose SR 113738, "In Detector Plane")
     EntranceDoseInmGy: float | None = None
     RelativeXRayExposure: int | None = None
     FocalSpots: tuple[float, ...] = ()  # nominal mm

@@ -128,6 +128,8 @@ def test_text_the_preferred_set_cannot_carry_keeps_the_set_it_came_in():
     assert charset.choose_character_set(values, "ISO_IR 100", ["\\ISO 2022 IR 87"]) == ["", "ISO 2022 IR 87"]
     assert charset.choose_character_set(values, "ISO_IR 100", []) == ["ISO_IR 192"]
     assert charset.choose_character_set([("LO", "Ærø")], "ISO_IR 100", ["\\ISO 2022 IR 87"]) == ["ISO_IR 100"]
+    # A peer's unknown term is skipped, not fatal.
+    assert charset.choose_character_set(values, "ISO_IR 100", ["ISO_IR 999"]) == ["ISO_IR 192"]
 
 
 def test_worklist_text_encoded_by_dcmtk_comes_out_as_the_same_characters(tmp_path):

@@ -159,7 +159,13 @@ def choose_character_set(
     preferred set too, so one station writes one set.
     """
     values = list(values)
-    candidates = [terms(preferred)] + [terms(r) for r in received] + [[UTF8]]
+    candidates = [terms(preferred)]
+    for r in received:
+        try:
+            candidates.append(terms(r))
+        except CharacterSetError:
+            continue  # a peer's unusable value: its text is decoded already, UTF-8 still works
+    candidates.append([UTF8])
     for charset in candidates:
         if all(
             (can_encode_person_name if vr == "PN" else can_encode)(text, charset)

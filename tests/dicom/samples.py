@@ -43,7 +43,7 @@ def dog(**changes) -> PatientInfo:
         PatientSpeciesDescription="Canis lupus familiaris",
         PatientSpeciesCode=Code("448771007", "SCT", "Canis lupus familiaris"),
         PatientBreedDescription="Beagle",
-        PatientBreedCode=Code("132421008", "SCT", "Beagle dog breed"),
+        PatientBreedCode=Code("44696006", "SCT", "Beagle"),
         BreedRegistrations=((
             "AKC-1234", Code("109200", "DCM", "America Kennel Club")),),
         ResponsiblePerson="Smith^John", ResponsiblePersonRole="OWNER",

@@ -87,7 +87,7 @@ def test_accumulated_totals_are_sums_of_reported_values(study_with_three_exposur
     assert values["113722"] == pytest.approx(dap_total_gym2)
     assert values["113727"] == pytest.approx(dap_total_gym2)
     assert values["113855"] == pytest.approx(sum(e[5] for e in EXPOSURES) / 1000)
-    assert values["113813"] == 3
+    assert values["113731"] == 3
 
 
 def test_evidence_lists_the_stored_images_by_series(study_with_three_exposures):

@@ -74,7 +74,7 @@ BODY_PARTS: dict[str, BodyPart] = {
 }
 BREAST = BODY_PARTS["BREAST"]
 # Procedure reported (TID 10001) for a mammography study.
-MAMMOGRAPHY = Code("71651007", "SCT", "Mammography")
+MAMMOGRAPHY = codes.SCT.Mammography
 
 
 def body_part(key: str) -> BodyPart:
@@ -225,10 +225,10 @@ BREAST_SIDES: dict[str, Code] = {
 
 # CID 10031 CR/DR Mechanical Configuration.
 MECHANICAL_CONFIGURATIONS: dict[str, Code] = {
-    "UPRIGHT": codes.DCM.UprightStandMount,
-    "TABLE": Code("113953", "DCM", "Table Mount"),
-    "CARM": codes.DCM.CArmMount,
-    "MOBILE": Code("113959", "DCM", "Mobile X-Ray System"),
+    "UPRIGHT": codes.cid10031.UprightStandMount,
+    "TABLE": codes.cid10031.TableMount,
+    "CARM": codes.cid10031.CArmMount,
+    "UNMOUNTED": codes.cid10031.UnmountedDetector,  # a free (wireless) detector
 }
 
 
@@ -264,7 +264,7 @@ class RDSR:
     AcquisitionDoseAreaProductTotal = codes.DCM.AcquisitionDoseAreaProductTotal
     AcquisitionDoseRPTotal = codes.DCM.AcquisitionDoseRPTotal
     TotalAcquisitionTime = codes.DCM.TotalAcquisitionTime
-    TotalNumberOfRadiographicFrames = Code("113813", "DCM", "Total Number of Radiographic Frames")
+    TotalNumberOfRadiographicFrames = codes.DCM.TotalNumberOfRadiographicFrames
     DoseAreaProductTotal = codes.DCM.DoseAreaProductTotal
     DoseRPTotal = codes.DCM.DoseRPTotal
     ReferencePointDefinition = codes.DCM.ReferencePointDefinition
@@ -275,9 +275,9 @@ class RDSR:
     IrradiationEventType = codes.DCM.IrradiationEventType
     StationaryAcquisition = codes.DCM.StationaryAcquisition
     ImageView = codes.DCM.ImageView
-    ImageViewModifier = Code("111032", "DCM", "Image View Modifier")
+    ImageViewModifier = codes.DCM.ImageViewModifier
     TargetRegion = codes.DCM.TargetRegion
-    Laterality = Code("272741003", "SCT", "Laterality")
+    Laterality = codes.SCT.Laterality
     DoseAreaProduct = codes.DCM.DoseAreaProduct
     Comment = codes.DCM.Comment
     ExposureIndex = codes.DCM.ExposureIndex
@@ -290,7 +290,7 @@ class RDSR:
     ExposureTime = codes.DCM.ExposureTime
     Exposure = codes.DCM.Exposure
     XRayGrid = codes.DCM.XRayGrid
-    FocalSpotSize = Code("113766", "DCM", "Focal Spot Size")
+    FocalSpotSize = codes.DCM.FocalSpotSize
     CRDRMechanicalConfiguration = codes.DCM.CRDRMechanicalConfiguration
     PositionerPrimaryAngle = codes.DCM.PositionerPrimaryAngle
     CompressionThickness = codes.DCM.CompressionThickness
@@ -321,4 +321,3 @@ class UNITS:
     mm = Code("mm", "UCUM", "mm")
     deg = Code("deg", "UCUM", "deg")
     no_units = Code("1", "UCUM", "no units")
-    count = Code("{X-Ray Exposures}", "UCUM", "X-Ray Exposures")

@@ -185,7 +185,7 @@ class ExposureInfo:
     ExposureControlMode: str = ""  # MANUAL or AUTOMATIC (AEC)
     ExposureControlModeDescription: str = ""
     PositionerPrimaryAngle: float | None = None  # degrees
-    MechanicalConfiguration: str = ""  # key of codes.MECHANICAL_CONFIGURATIONS (stand/table…)
+    MechanicalConfiguration: str = ""  # key of codes.MECHANICAL_CONFIGURATIONS: UPRIGHT, TABLE, CARM, UNMOUNTED
     PositionerType: str = ""  # (0018,1508): COLUMN, CARM, RIGID, NONE, MAMMOGRAPHIC; "" unknown
     # Mammography
     AnodeTargetMaterial: str = ""  # MOLYBDENUM, RHODIUM, TUNGSTEN

@@ -84,7 +84,7 @@ class AccumulatedXRayDose(list[Dataset]):
             items.append(num(CONTAINS, RDSR.DoseAreaProductTotal, dap_total, UNITS.GyM2))
         if dose_total is not None:
             items.append(num(CONTAINS, RDSR.DoseRPTotal, dose_total, UNITS.Gy))
-        items.append(num(CONTAINS, RDSR.TotalNumberOfRadiographicFrames, len(exposures), UNITS.count))
+        items.append(num(CONTAINS, RDSR.TotalNumberOfRadiographicFrames, len(exposures), UNITS.no_units))
         if dose_total is not None:
             items.append(code(CONTAINS, RDSR.ReferencePointDefinition, RDSR.InDetectorPlane))
         self.append(container(CONTAINS, RDSR.AccumulatedXRayDoseData, items))

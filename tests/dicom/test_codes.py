@@ -42,3 +42,30 @@ def test_lookups_name_the_known_keys():
         assert "PA" in str(exc) and "CID 4010" in str(exc)
     else:
         raise AssertionError("unknown view accepted")
+
+
+def test_every_code_is_a_real_code_of_its_scheme():
+    """No code in the tables is invented: each value exists in pydicom's PS3.16 concept
+    dictionary for its scheme (UCUM units aside)."""
+    from pydicom.sr._concepts_dict import concepts
+
+    known: dict[str, dict[str, set[str]]] = {}
+    for scheme, names in concepts.items():
+        for entries in names.values():
+            for value, (meaning, _cids) in entries.items():
+                known.setdefault(scheme, {}).setdefault(value, set()).add(meaning.lower())
+    # PS3.16 meanings that pydicom words differently (see codes.py).
+    renamed = {("SCT", "363675004"), ("DCM", "111637")}
+    tables = [
+        *(bp.code for bp in codes.BODY_PARTS.values()), *(v.code for v in codes.DX_VIEWS.values()),
+        *(v.code for v in codes.MG_VIEWS.values()), codes.MAMMOGRAPHY,
+    ]
+    for name in dir(codes):
+        table = getattr(codes, name)
+        if isinstance(table, dict) and table and all(isinstance(c, codes.Code) for c in table.values()):
+            tables.extend(table.values())
+    tables.extend(v for k, v in vars(codes.RDSR).items() if isinstance(v, codes.Code))
+    for code in tables:
+        assert code.value in known[code.scheme_designator], code
+        if (code.scheme_designator, code.value) not in renamed:
+            assert code.meaning.lower() in known[code.scheme_designator][code.value], code

@@ -62,6 +62,8 @@ def test_dx_carries_order_step_exposure_detector_and_chain_values(tmp_path):
     assert request.ScheduledProtocolCodeSequence[0].CodeValue == o.ScheduledProtocolCodes[0].value
     assert back.ReferencedStudySequence[0].ReferencedSOPInstanceUID == o.ReferencedStudies[0][1]
     assert back.ReferringPhysicianName == o.ReferringPhysicianName
+    assert back.AdmissionID == o.AdmissionID
+    assert back.PatientInstitutionResidence == "Ward 7"
 
     ref = back.ReferencedPerformedProcedureStepSequence[0]
     assert ref.ReferencedSOPInstanceUID == pps.SOPInstanceUID

@@ -87,9 +87,9 @@ class OrderInfo:
     ScheduledProcedureStepDescription: str = ""
     ScheduledProtocolCodes: tuple[Code, ...] = ()
     ReferringPhysicianName: str = ""
-    RequestingPhysician: str = ""
-    RequestingService: str = ""
-    AdmissionID: str = ""
+    RequestingPhysician: str = ""  # shown to the operator; no image IOD carries it
+    RequestingService: str = ""  # likewise
+    AdmissionID: str = ""  # written in the Patient Study module
     PlacerOrderNumberImagingServiceRequest: str = ""
     FillerOrderNumberImagingServiceRequest: str = ""
     # Referenced Study Sequence items: (Referenced SOP Class UID, Referenced SOP Instance UID)
@@ -209,8 +209,7 @@ class DetectorInfo:
     ImagerPixelSpacing: tuple[float, float]  # mm, row spacing then column spacing, native
     DetectorManufacturerName: str = ""
     DetectorManufacturerModelName: str = ""
-    DetectorID: str = ""
-    DeviceSerialNumber: str = ""
+    DetectorID: str = ""  # the detector's serial number
     DetectorConfiguration: str = ""  # AREA or SLOT
     DetectorDescription: str = ""
     DetectorMode: str = ""

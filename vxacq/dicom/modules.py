@@ -183,8 +183,8 @@ def _sop_ref(sop_class: str, sop_instance: str) -> Dataset:
     return item
 
 
-def patient_study(ds: Dataset, patient: PatientInfo, study: StudyInfo) -> None:
-    """Patient Study module, PS3.3 C.7.2.2."""
+def patient_study(ds: Dataset, patient: PatientInfo, study: StudyInfo, order: OrderInfo | None = None) -> None:
+    """Patient Study module, PS3.3 C.7.2.2 (with the visit's Admission ID from the order)."""
     set_if(ds, "AdmittingDiagnosesDescription", patient.AdmittingDiagnosesDescription)
     if patient.AdmittingDiagnosesCodes:
         ds.AdmittingDiagnosesCodeSequence = code_sequence(patient.AdmittingDiagnosesCodes)
@@ -195,6 +195,9 @@ def patient_study(ds: Dataset, patient: PatientInfo, study: StudyInfo) -> None:
         ds.PatientWeight = ds_number(patient.PatientWeight)
     set_if(ds, "Occupation", patient.Occupation)
     set_if(ds, "AdditionalPatientHistory", patient.AdditionalPatientHistory)
+    set_if(ds, "PatientInstitutionResidence", patient.PatientInstitutionResidence)
+    if order is not None:
+        set_if(ds, "AdmissionID", order.AdmissionID)
     if patient.PregnancyStatus is not None:
         if patient.PregnancyStatus not in (1, 2, 3, 4):
             raise ValueError("Pregnancy Status (0010,21C0) is 1, 2, 3 or 4 (PS3.3 C.7.2.2)")

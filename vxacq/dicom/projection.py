@@ -75,7 +75,7 @@ def build_projection_image(
 
     modules.patient_module(ds, patient)
     modules.general_study(ds, study)
-    modules.patient_study(ds, patient, study)
+    modules.patient_study(ds, patient, study, order)
     modules.general_series(ds, series, modality, performed_step, order, body_part.BodyPartExamined, patient.animal)
     # DX Series (C.8.11.1) / Mammography Series
     ds.PresentationIntentType = "FOR PRESENTATION"

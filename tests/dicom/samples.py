@@ -32,7 +32,7 @@ def patient(**changes) -> PatientInfo:
         PatientName="Doe^Jane^Q^^", PatientID="PID-0042", IssuerOfPatientID="HOSP",
         PatientBirthDate=date(1971, 3, 14), PatientSex="F", PatientSize=1.68, PatientWeight=61.5,
         OtherPatientIDs=("NHS-77",), AdditionalPatientHistory="cough for 3 weeks",
-        AdmittingDiagnosesDescription="suspected pneumonia", PatientInstitutionResidence="Ward 7",
+        AdmittingDiagnosesDescription="suspected pneumonia",
         AdmittingDiagnosesCodes=(Code("233604007", "SCT", "Pneumonia"),),
     )
     return replace(base, **changes)

@@ -63,7 +63,6 @@ def test_dx_carries_order_step_exposure_detector_and_chain_values(tmp_path):
     assert back.ReferencedStudySequence[0].ReferencedSOPInstanceUID == o.ReferencedStudies[0][1]
     assert back.ReferringPhysicianName == o.ReferringPhysicianName
     assert back.AdmissionID == o.AdmissionID
-    assert back.PatientInstitutionResidence == "Ward 7"
 
     ref = back.ReferencedPerformedProcedureStepSequence[0]
     assert ref.ReferencedSOPInstanceUID == pps.SOPInstanceUID

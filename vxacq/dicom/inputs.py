@@ -65,7 +65,6 @@ class PatientInfo:
     AdditionalPatientHistory: str = ""
     AdmittingDiagnosesDescription: str = ""
     AdmittingDiagnosesCodes: tuple[Code, ...] = ()
-    PatientInstitutionResidence: str = ""
     PregnancyStatus: int | None = None  # 1 not pregnant, 2 possibly, 3 definitely, 4 unknown
     animal: AnimalInfo | None = None
 

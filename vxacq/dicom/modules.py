@@ -195,7 +195,6 @@ def patient_study(ds: Dataset, patient: PatientInfo, study: StudyInfo, order: Or
         ds.PatientWeight = ds_number(patient.PatientWeight)
     set_if(ds, "Occupation", patient.Occupation)
     set_if(ds, "AdditionalPatientHistory", patient.AdditionalPatientHistory)
-    set_if(ds, "PatientInstitutionResidence", patient.PatientInstitutionResidence)
     if order is not None:
         set_if(ds, "AdmissionID", order.AdmissionID)
     if patient.PregnancyStatus is not None:

@@ -68,3 +68,14 @@ def test_human_patient_has_none_of_them():
 def test_incomplete_animal_is_refused(animal, message):
     with pytest.raises(ValueError, match=message):
         build(replace(s.dog(), animal=animal))
+
+
+def test_dose_report_of_an_animal(tmp_path, validate):
+    from vxacq.dicom.inputs import Acquisition
+    from vxacq.dicom.rdsr import XRayRadiationDoseSR
+
+    sr = XRayRadiationDoseSR(patient=s.dog(), study=s.study(), equipment=s.equipment(),
+                             acquisitions=[Acquisition(s.exposure(), "ABDOMEN", "LL", "U")])
+    back = part10.read(part10.write(tmp_path / "dog-rdsr.dcm", sr))
+    assert back.PatientSpeciesDescription == "Canis lupus familiaris" and back.PatientSexNeutered == "ALTERED"
+    assert validate(tmp_path / "dog-rdsr.dcm") == []

@@ -69,7 +69,7 @@ class XRayRadiationDoseSR(Dataset):
         modules.patient_module(self, patient)
         modules.general_study(self, study)
         modules.patient_study(self, patient, study, order)
-        modules.general_series(self, series, "SR", performed_step=None, order=None, patient_animal=patient.animal)
+        modules.general_series(self, series, "SR", performed_step=None, order=None)
         # SR Document Series (C.17.1): Referenced Performed Procedure Step Sequence is Type 2
         self.ReferencedPerformedProcedureStepSequence = []
         modules.referenced_performed_step(self, performed_step)

@@ -53,6 +53,9 @@ class StationConfig:
     accept_any_calling_ae: bool = False
     # Patient names and IDs stay out of the logs unless the site asks for them.
     log_patient_data: bool = False
+    # Send a study's accepted images and dose report to every node with auto_store when it
+    # is closed; false leaves sending to the user (`vxacq store`, the window's Send).
+    auto_route: bool = True
 
 
 @dataclass
@@ -114,6 +117,9 @@ class NodeConfig:
     retries: int = 5
     retry_delay: float = 30.0
     transfer_syntax: str = "explicit"
+    # With the store service: receives every closed study (station.auto_route); false: only
+    # what the user sends to it by hand.
+    auto_store: bool = True
     # Used to decode answers that carry no (0008,0005).
     fallback_character_set: str = "ISO_IR 100"
     worklist_match_limit: int = 500

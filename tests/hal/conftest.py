@@ -8,9 +8,8 @@ from pathlib import Path
 import pytest
 
 from hardware_sim.simulator import Simulator
+from tests.hal.helpers import TIME_SCALE
 from vxacq.config import Config, HardwareConfig, StationConfig
-
-TIME_SCALE = 0.05
 
 
 @pytest.fixture
@@ -26,8 +25,3 @@ def room_config(sim: Simulator, tmp_path: Path) -> Config:
                   hardware=HardwareConfig(generator_url=sim.generator_url,
                                           detector_url=sim.detector_url,
                                           detector_model="DRTEST"))
-
-
-def raw_files(config: Config) -> list[Path]:
-    folder = Path(config.station.data_dir) / "raw"
-    return sorted(folder.iterdir()) if folder.exists() else []

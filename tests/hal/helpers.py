@@ -6,9 +6,18 @@ import contextlib
 import queue
 import threading
 from collections.abc import Iterator
+from pathlib import Path
 
 from vxacq.hal import protocol
+from vxacq.config import Config
 from vxacq.hal.serial_generator import SerialGenerator
+
+TIME_SCALE = 0.05  # simulator timing in tests: twenty times faster than real
+
+
+def raw_files(config: Config) -> list[Path]:
+    folder = Path(config.station.data_dir) / "raw"
+    return sorted(folder.iterdir()) if folder.exists() else []
 
 
 def line(body: str) -> bytes:

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from hardware_sim.simulator import Simulator
-from tests.hal.conftest import TIME_SCALE, raw_files
+from tests.hal.helpers import TIME_SCALE, raw_files
 from vxacq.config import Config, HardwareConfig, StationConfig
 from vxacq.hal import rawstore
 from vxacq.hal.exposure import recover_frame, run_exposure

@@ -37,7 +37,7 @@ and obliquity off-centre ((SID/r)³, separable approximation) times the heel eff
 phantom, Σ_bins w_b·exp(−Σ_m μ_m(E_b)·t_m) over three kerma-weighted energy bins of a filtered
 Kramers spectrum (so attenuation depends on kV and the beam hardens); ``F`` = collimated field
 with a 1 mm penumbra; ``S`` = scatter: the exiting primary times a scatter-to-primary ratio
-0.1·t_cm^1.3 (t = mass thickness, g/cm²), spread by a Gaussian of ``scatter_sigma_mm``; ``Tp``,
+0.05·t^1.3 (t = mass thickness, g/cm²), spread by a Gaussian of ``scatter_sigma_mm``; ``Tp``,
 ``Ts`` = grid transmission of primary and scatter (1, 1 without grid). At the detector centre
 ``profile`` = 1, so an open beam gives exactly ``K = truth.detector_kerma_uGy`` there, and the
 mean signal of good pixels is ``dark_offset + k_adu_per_uGy · K`` (gain has mean 1) — the
@@ -86,6 +86,8 @@ MATERIALS = {
 # Tube: (reference kV, output at reference kV in µGy/mAs at 1 m, total filtration in mm Al).
 TUBES = {"W/Al": (80.0, 55.0, 2.5), "W/Rh": (28.0, 45.0, 0.8)}
 SCATTER_GRID_MM = 4.0
+# Scatter-to-primary ratio of a wide beam behind t g/cm² of tissue: SPR_COEFFICIENT · t^1.3.
+SPR_COEFFICIENT = 0.05
 PENUMBRA_MM = 1.0
 RQA5_KV = 70.0
 
@@ -363,7 +365,7 @@ def _scatter_coarse(m: DetectorModel, phantom: str, mirror: bool, kv: float, sid
     transmission, mass = _transmission(m, phantom, mirror, kv, True)
     py, px = _profile(m, xs, ys, sid, heel)
     source = transmission * (py * px) * _field_mask(xs, ys, field, SCATTER_GRID_MM)
-    source *= np.float32(0.1) * mass ** np.float32(1.3)
+    source *= np.float32(SPR_COEFFICIENT) * mass ** np.float32(1.3)
     # Spread with 'constant' edges: scatter leaves the detector area as in reality.
     return ndimage.gaussian_filter(source, m.scatter_sigma_mm / SCATTER_GRID_MM,
                                    mode="constant").astype(np.float32)

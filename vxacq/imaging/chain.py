@@ -32,7 +32,7 @@ from vxacq.imaging.memory import keep_frame_memory
 from vxacq.imaging.params import ProcessingParams
 from vxacq.imaging.processing import process
 from vxacq.imaging.rawframe import load_raw
-from vxacq.imaging.segmentation import segment
+from vxacq.imaging.segmentation import Regions, segment
 
 PREVIEW_SIZE = 1024
 
@@ -54,6 +54,7 @@ class ProcessedImage:
     pixel_spacing_mm: float  # of the output (larger than the detector's for a preview)
     calibration_created: Any  # datetime (UTC) of the calibration used
     params: ProcessingParams
+    regions: Regions  # field, raw-beam and anatomy masks on the statistics grid (raw frame)
     timings_ms: dict[str, float] = field(default_factory=dict)
 
     @property
@@ -191,7 +192,7 @@ def process_frame(raw: np.ndarray, calibration: Calibration, params: ProcessingP
         shutter_vertices=pres.shutter_vertices(out_field, pixels.shape)
         if params.shutter == "none" else [],
         pixel_spacing_mm=spacing, calibration_created=calibration.created, params=params,
-        timings_ms=timings)
+        regions=regions, timings_ms=timings)
 
 
 def reprocess(raw_path: Path | str, calibration: Calibration, params: ProcessingParams,

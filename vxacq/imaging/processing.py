@@ -35,6 +35,7 @@ from vxacq.imaging.params import ProcessingParams
 from vxacq.imaging.segmentation import Regions
 
 HEADROOM = 0.4  # ln units kept beyond the anatomy range before limiting
+WINDOW_SKIP_LEVELS = 2  # finest pyramid levels left out of the window statistics
 
 
 @dataclass
@@ -59,7 +60,10 @@ def process(kerma: np.ndarray, small: np.ndarray, regions: Regions, voi_uGy: flo
     """Run the multiscale processing on a kerma image (µGy per pixel, float32)."""
     voi = max(voi_uGy, 1e-6)
     anatomy = regions.anatomy if regions.has_anatomy else regions.field
-    anatomy_v = np.log(voi) - np.log(np.maximum(small[anatomy], voi * 1e-4))
+    # The anatomy's range from lightly smoothed block means: single noisy pixels of dense,
+    # low-dose regions (near or below zero kerma) must not set it.
+    smoothed = ndimage.uniform_filter(small, 3)[anatomy]
+    anatomy_v = np.log(voi) - np.log(np.maximum(smoothed, voi * 1e-4))
     lo_limit = float(np.percentile(anatomy_v, 0.1)) - HEADROOM
     if regions.raw_level_uGy:
         lo_limit = min(lo_limit, float(np.log(voi / regions.raw_level_uGy)) - 0.05)
@@ -81,11 +85,14 @@ def process(kerma: np.ndarray, small: np.ndarray, regions: Regions, voi_uGy: flo
                 else params.latitude if scale_mm >= params.latitude_scale_mm else 1.0)
         if gain != 1.0:
             d *= np.float32(gain)
-    centre = float(np.median(residual))
-    residual = (residual - np.float32(centre)) * np.float32(params.latitude) + np.float32(centre)
-    out = pyramid.collapse(details, residual)
-
-    sample = _sample(out, regions.scale, small.shape)[anatomy]
+    # Compress about v = 0, the value of interest, so the anatomy's mid-tones stay put.
+    residual *= np.float32(params.latitude)
+    # The window comes from the image without its two finest levels, where most noise lives,
+    # so a low-dose frame is windowed like a high-dose one.
+    skip = min(WINDOW_SKIP_LEVELS, len(details))
+    coarse = pyramid.collapse(details[skip:], residual)
+    sample = _sample_reduced(coarse, 2 ** skip, regions.scale, small.shape)[anatomy]
+    out = pyramid.collapse(details[:skip], coarse)
     low, high = np.percentile(sample, [params.window_low_percentile, params.window_high_percentile])
     return Processed(out, float(low), float(max(high, low + 1e-3)))
 
@@ -141,7 +148,8 @@ def _equalise_periphery(details: list[np.ndarray], small: np.ndarray, regions: R
         : target.shape[0], : target.shape[1]]
 
 
-def _sample(image: np.ndarray, scale: int, shape: tuple[int, int]) -> np.ndarray:
-    """Pixels of ``image`` at the centres of the small image's blocks."""
-    start = scale // 2
-    return image[start::scale, start::scale][: shape[0], : shape[1]]
+def _sample_reduced(image: np.ndarray, factor: int, scale: int, shape: tuple[int, int]) -> np.ndarray:
+    """Pixels of a ``factor``-times reduced ``image`` nearest the small image's block centres."""
+    centres_r = np.minimum((np.arange(shape[0]) * scale + scale // 2) // factor, image.shape[0] - 1)
+    centres_c = np.minimum((np.arange(shape[1]) * scale + scale // 2) // factor, image.shape[1] - 1)
+    return image[np.ix_(centres_r, centres_c)]

@@ -22,7 +22,8 @@ RAW_BEAM_FRACTION = 0.80  # of the raw-beam level: at or above is direct exposur
 # Direct exposure is flat (flat-fielded beam plus little noise on block means): most of it lies
 # within a few per cent of its level, while the brightest tissue of a field without raw beam
 # spreads evenly down to the threshold.
-FLAT_TOLERANCE = 0.05
+FLAT_TOLERANCE = 0.05  # widened to 3 noise σ on noisy (low-dose) frames, up to MAX_TOLERANCE
+MAX_TOLERANCE = 0.08
 MIN_FLAT_SHARE = 0.6
 MIN_RAW_BEAM_SHARE = 0.005  # of the field, for a raw-beam area to count
 EDGE_MARGIN_PX = 2  # small-image pixels left out along the field edge and the skin line
@@ -56,14 +57,15 @@ def segment(small: np.ndarray, field: Field, scale: int, mammography: bool = Fal
         top = np.sort(values)[-max(values.size // 100, 1):]
         level = float(np.median(top))
         candidate = inner & (small >= RAW_BEAM_FRACTION * level)
-        border = field_mask & ~ndimage.binary_erosion(field_mask, iterations=EDGE_MARGIN_PX + 2)
-        flat_share = float(np.mean(np.abs(small[candidate] / level - 1) < FLAT_TOLERANCE)) \
-            if level > 0 and candidate.any() else 0.0
-        if flat_share >= MIN_FLAT_SHARE and candidate.sum() >= MIN_RAW_BEAM_SHARE * inner.sum():
-            labels, n = ndimage.label(candidate)
+        if level > 0 and candidate.sum() >= MIN_RAW_BEAM_SHARE * inner.sum():
+            level = float(np.median(small[candidate]))  # the top 1 % sits high on the noise
+            tolerance = min(max(FLAT_TOLERANCE, 3 * _noise(small, candidate) / level), MAX_TOLERANCE)
+            flat_share = float(np.mean(np.abs(small[candidate] / level - 1) < tolerance))
+            border = field_mask & ~ndimage.binary_erosion(field_mask, iterations=EDGE_MARGIN_PX + 2)
+            labels, _ = ndimage.label(candidate)
             touching = np.unique(labels[border & candidate])
             touching = touching[touching > 0]
-            if touching.size:
+            if flat_share >= MIN_FLAT_SHARE and touching.size:
                 raw = np.isin(labels, touching)
                 raw_level = float(np.median(small[raw]))
     if mammography:
@@ -71,6 +73,13 @@ def segment(small: np.ndarray, field: Field, scale: int, mammography: bool = Fal
     else:
         anatomy = inner & ~ndimage.binary_dilation(raw, iterations=EDGE_MARGIN_PX)
     return Regions(scale, field_mask, raw, anatomy, raw_level)
+
+
+def _noise(small: np.ndarray, where: np.ndarray) -> float:
+    """Noise σ from differences of horizontal neighbours (structure mostly cancels)."""
+    both = where[:, 1:] & where[:, :-1]
+    diffs = (small[:, 1:] - small[:, :-1])[both]
+    return float(1.4826 * np.median(np.abs(diffs)) / np.sqrt(2)) if diffs.size else 0.0
 
 
 def _breast(field_mask: np.ndarray, raw: np.ndarray) -> np.ndarray:

@@ -1,0 +1,69 @@
+"""process_frame end to end: DICOM attributes, re-processing from the stored raw frame, preview."""
+
+from datetime import UTC, datetime
+
+import numpy as np
+import pytest
+
+from hardware_sim.physics import Field
+from tests.imaging.conftest import expose, spacing
+from vxacq.imaging.calibration import Calibration
+from vxacq.imaging.chain import PREVIEW_SIZE, process_frame, reprocess
+from vxacq.imaging.rawframe import RawFrameError, load_raw, save_raw
+
+DR = "DRTEST"
+
+
+def test_result_carries_ei_window_orientation_and_timings(dr_calibration, presets) -> None:
+    frame = expose(DR, "chest", 120, 20.0, field=Field(350, 380), seed=1)
+    image = process_frame(frame.pixels, dr_calibration, presets.for_protocol("CHEST_PA"),
+                          pixel_spacing_mm=spacing(DR), ei_target=100.0, marker="R")
+    attrs = image.dicom_attributes()
+    assert attrs["ExposureIndex"] == image.ei > 0
+    assert attrs["TargetExposureIndex"] == 100.0
+    assert attrs["DeviationIndex"] == pytest.approx(10 * np.log10(image.ei / 100), abs=0.01)
+    assert attrs["DateOfLastDetectorCalibration"] == dr_calibration.created.strftime("%Y%m%d")
+    assert (attrs["Rows"], attrs["Columns"]) == frame.pixels.shape
+    assert attrs["PatientOrientation"] == ["L", "F"]
+    summary = image.to_dict()
+    assert {"ei", "ei_t", "di", "di_band", "window_center", "window_width", "field",
+            "timings_ms"} <= summary.keys()
+    assert set(image.timings_ms) >= {"correction", "collimation", "processing", "presentation", "total"}
+
+
+def test_reprocessing_from_the_stored_raw_frame(tmp_path, dr_calibration, presets) -> None:
+    frame = expose(DR, "hand", 55, 5.0, field=Field(200, 250), seed=2)
+    path = save_raw(tmp_path / "raw" / "1.npz", frame.pixels,
+                    {"pixel_spacing_mm": spacing(DR), "ei_target": 50.0, "marker": "L"})
+    pixels, meta = load_raw(path)
+    assert np.array_equal(pixels, frame.pixels) and meta["ei_target"] == 50.0
+    first = process_frame(frame.pixels, dr_calibration, presets.for_protocol("HAND_PA"),
+                          pixel_spacing_mm=spacing(DR), ei_target=50.0, marker="L")
+    again = reprocess(path, dr_calibration, presets.for_protocol("HAND_PA"))
+    assert np.array_equal(first.pixels, again.pixels)
+    softer = reprocess(path, dr_calibration, presets.for_protocol("HAND_PA").with_overrides(edge_gain=1.0),
+                       rotation=180)
+    assert softer.ei == first.ei and softer.di == first.di  # same exposure, same EI
+    assert not np.array_equal(softer.pixels, first.pixels)
+    assert softer.orientation.PatientOrientation == ("L", "F")  # HAND_PA R\H turned 180°
+
+
+def test_unreadable_raw_frame_is_named(tmp_path, dr_calibration, presets) -> None:
+    broken = tmp_path / "broken.npz"
+    broken.write_bytes(b"not a frame")
+    with pytest.raises(RawFrameError, match="broken.npz"):
+        reprocess(broken, dr_calibration, presets.default)
+
+
+def test_preview_is_binned_to_at_most_1024(presets) -> None:
+    # A synthetic 2500×2100 frame: a bright rectangle field on a dark border, ideal calibration.
+    raw = np.full((2500, 2100), 100, np.uint16)
+    raw[300:2200, 250:1850] = 1100
+    cal = Calibration("SYN", "default", datetime.now(UTC), np.full(raw.shape, 100, np.float32),
+                      np.full(raw.shape, 0.01, np.float32), np.zeros(raw.shape, bool), 10.0)
+    image = process_frame(raw, cal, presets.default, pixel_spacing_mm=0.1, preview=True)
+    assert max(image.pixels.shape) <= PREVIEW_SIZE
+    assert image.pixel_spacing_mm == pytest.approx(0.3)
+    assert image.ei == pytest.approx(1000.0, rel=0.01)  # 10 µGy everywhere in the field
+    r0, c0, r1, c1 = image.field.bounding_box(image.pixels.shape)
+    assert (r0, c0, r1, c1) == pytest.approx((100, 83, 733, 617), abs=2)

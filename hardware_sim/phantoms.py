@@ -102,7 +102,6 @@ def chest(c: Canvas) -> None:
     for side in (-1, 1):
         c.ellipsoid("lung", side * 78, -20, 68, 150, 190, angle_deg=side * 4, replace="soft")
     c.ellipsoid("soft", 22, 70, 70, 80, 110, replace="lung")  # heart
-    c.ellipsoid("soft", 0, 175, 170, 60, 120)  # diaphragm domes and abdomen below
     c.capsule("bone", (0, -230), (0, 230), 16, replace="soft", scale=0.6)  # thoracic spine
     for k in range(10):
         y = -150 + 28 * k

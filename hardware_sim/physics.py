@@ -8,6 +8,7 @@ Stable API (the image chain builds on these; all lengths in mm, kerma in µGy, s
     flat_field(model, kerma_uGy, seed=None, sid_mm=1800.0) -> Frame        # RQA5, no object, no grid
     open_kerma_uGy(model, kv, mas, sid_mm, grid) -> float   # open-beam kerma at detector centre
     mas_for_kerma(model, kv, kerma_uGy, sid_mm, grid) -> float
+    chamber_kerma_per_mas(model, phantom, kv, sid_mm, grid, field=None, mirror=False) -> float
     expected_signal_adu(model, kerma_uGy) -> float           # mean ADU of good pixels, flat beam
 
 ``model`` is a :class:`~hardware_sim.detector_models.DetectorModel` or its name (``"DR4343"``
@@ -36,7 +37,7 @@ and obliquity off-centre ((SID/r)³, separable approximation) times the heel eff
 phantom, Σ_bins w_b·exp(−Σ_m μ_m(E_b)·t_m) over three kerma-weighted energy bins of a filtered
 Kramers spectrum (so attenuation depends on kV and the beam hardens); ``F`` = collimated field
 with a 1 mm penumbra; ``S`` = scatter: the exiting primary times a scatter-to-primary ratio
-0.1·t_cm^1.3 (t = mass thickness, g/cm²), spread by a Gaussian of ``scatter_sigma_mm``; ``Tp``,
+0.05·t^1.3 (t = mass thickness, g/cm²), spread by a Gaussian of ``scatter_sigma_mm``; ``Tp``,
 ``Ts`` = grid transmission of primary and scatter (1, 1 without grid). At the detector centre
 ``profile`` = 1, so an open beam gives exactly ``K = truth.detector_kerma_uGy`` there, and the
 mean signal of good pixels is ``dark_offset + k_adu_per_uGy · K`` (gain has mean 1) — the
@@ -85,6 +86,8 @@ MATERIALS = {
 # Tube: (reference kV, output at reference kV in µGy/mAs at 1 m, total filtration in mm Al).
 TUBES = {"W/Al": (80.0, 55.0, 2.5), "W/Rh": (28.0, 45.0, 0.8)}
 SCATTER_GRID_MM = 4.0
+# Scatter-to-primary ratio of a wide beam behind t g/cm² of tissue: SPR_COEFFICIENT · t^1.3.
+SPR_COEFFICIENT = 0.05
 PENUMBRA_MM = 1.0
 RQA5_KV = 70.0
 
@@ -198,7 +201,7 @@ def tube_output(tube: str, kv: float) -> float:
 
 
 def _check_technique(m: DetectorModel, kv: float, mas: float, sid_mm: float) -> None:
-    low, high = (20.0, 49.0) if m.tube == "W/Rh" else (40.0, 150.0)
+    low, high = (18.0, 50.0) if m.tube == "W/Rh" else (35.0, 155.0)  # set ranges plus ripple
     if not low <= kv <= high:
         raise ValueError(f"kV {kv} is outside {low:g}–{high:g} kV for a {m.tube} tube")
     if not 0 < mas <= 1000:
@@ -355,19 +358,48 @@ def render_frame(model: str | DetectorModel, phantom: str | None, kv: float, mas
                                 m.tube, incident, tp, field, scatter_fraction))
 
 
-def _scatter(m: DetectorModel, phantom: str, mirror: bool, kv: float, sid: float, heel: bool,
-             field: Field) -> np.ndarray:
-    """Scatter kerma per unit incident kerma, on the full grid (computed coarse, interpolated)."""
+def _scatter_coarse(m: DetectorModel, phantom: str, mirror: bool, kv: float, sid: float,
+                    heel: bool, field: Field) -> np.ndarray:
+    """Scatter kerma per unit incident kerma on the coarse (SCATTER_GRID_MM) grid."""
     xs, ys = _axes(m, SCATTER_GRID_MM)
     transmission, mass = _transmission(m, phantom, mirror, kv, True)
     py, px = _profile(m, xs, ys, sid, heel)
     source = transmission * (py * px) * _field_mask(xs, ys, field, SCATTER_GRID_MM)
-    source *= np.float32(0.1) * mass ** np.float32(1.3)
+    source *= np.float32(SPR_COEFFICIENT) * mass ** np.float32(1.3)
     # Spread with 'constant' edges: scatter leaves the detector area as in reality.
-    spread = ndimage.gaussian_filter(source, m.scatter_sigma_mm / SCATTER_GRID_MM, mode="constant")
+    return ndimage.gaussian_filter(source, m.scatter_sigma_mm / SCATTER_GRID_MM,
+                                   mode="constant").astype(np.float32)
+
+
+def _scatter(m: DetectorModel, phantom: str, mirror: bool, kv: float, sid: float, heel: bool,
+             field: Field) -> np.ndarray:
+    """Scatter kerma per unit incident kerma, on the full grid (computed coarse, interpolated)."""
+    xs, ys = _axes(m, SCATTER_GRID_MM)
+    spread = _scatter_coarse(m, phantom, mirror, kv, sid, heel, field)
     ry = _upsampler(m.rows, ys.size, m.height_mm)
     rx = _upsampler(m.columns, xs.size, m.width_mm)
-    return ry @ spread.astype(np.float32) @ rx.T
+    return ry @ spread @ rx.T
+
+
+def chamber_kerma_per_mas(model: str | DetectorModel, phantom: str | None, kv: float,
+                          sid_mm: float, grid: bool, field: Field | None = None,
+                          mirror: bool = False, chamber_mm: float = 60.0) -> float:
+    """Mean detector kerma per mAs (µGy/mAs) over a central square of ``chamber_mm`` — what an
+    AEC chamber in front of the detector centre sees; the simulator's AEC ends the exposure on it."""
+    m = get_model(model)
+    if field is None:
+        field = Field(m.width_mm, m.height_mm)
+    per_mas = tube_output(m.tube, kv) * (1000.0 / sid_mm) ** 2
+    tp, ts = (m.grid_primary_transmission, m.grid_scatter_transmission) if grid else (1.0, 1.0)
+    xs, ys = _axes(m, SCATTER_GRID_MM)
+    inside = (np.abs(ys)[:, None] <= chamber_mm / 2) & (np.abs(xs)[None, :] <= chamber_mm / 2)
+    mask = _field_mask(xs, ys, field, SCATTER_GRID_MM)
+    if phantom is None:
+        return per_mas * tp * float(mask[inside].mean())
+    transmission, _ = _transmission(m, phantom, mirror, float(kv), True)
+    scatter = _scatter_coarse(m, phantom, mirror, float(kv), sid_mm, True, field)
+    kerma = tp * transmission * mask + ts * scatter
+    return per_mas * float(kerma[inside].mean())
 
 
 def _detect(m: DetectorModel, kerma: np.ndarray, seed: int | None) -> np.ndarray:

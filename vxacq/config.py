@@ -53,6 +53,9 @@ class StationConfig:
     accept_any_calling_ae: bool = False
     # Patient names and IDs stay out of the logs unless the site asks for them.
     log_patient_data: bool = False
+    # Send a study's accepted images and dose report to every node with auto_store when it
+    # is closed; false leaves sending to the user (`vxacq store`, the window's Send).
+    auto_route: bool = True
 
 
 @dataclass
@@ -63,6 +66,11 @@ class HardwareConfig:
     detector: str = "simulator"
     detector_url: str = ""
     detector_model: str = "DR4343"
+    # Detector synchronisation: "triggered" (handshake with the generator) or "aed".
+    sync_mode: str = "triggered"
+    # Simulator only: timing factor (1 = real prep/readout times) and faults to inject (QA).
+    sim_time_scale: float = 1.0
+    faults: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -109,6 +117,9 @@ class NodeConfig:
     retries: int = 5
     retry_delay: float = 30.0
     transfer_syntax: str = "explicit"
+    # With the store service: receives every closed study (station.auto_route); false: only
+    # what the user sends to it by hand.
+    auto_store: bool = True
     # Used to decode answers that carry no (0008,0005).
     fallback_character_set: str = "ISO_IR 100"
     worklist_match_limit: int = 500
@@ -215,6 +226,7 @@ def validate(config: Config) -> None:
         raise ConfigError("station: station_name must not be blank")
     if len(st.station_name) > 16:
         raise ConfigError(f"station: station_name '{st.station_name}' is longer than 16 characters")
+    _check_hardware(config.hardware)
     im = config.imaging
     if not 0 < im.di_warning < im.di_alarm:
         raise ConfigError(
@@ -358,6 +370,26 @@ def _check_node(node: NodeConfig, where: str) -> None:
     if node.commitment_timeout_minutes <= 0:
         raise ConfigError(f"{where}: commitment_timeout_minutes must be greater than 0")
     _check_print(node.print, f"{where}: print")
+
+
+def _check_hardware(hw: HardwareConfig) -> None:
+    from vxacq.hal.faults import parse_fault
+
+    if hw.generator not in ("simulator", "serial"):
+        raise ConfigError(f"hardware: generator '{hw.generator}' is not simulator or serial")
+    if hw.generator == "serial" and not hw.generator_url:
+        raise ConfigError("hardware: generator 'serial' needs generator_url (e.g. /dev/ttyUSB0)")
+    if hw.detector != "simulator":
+        raise ConfigError(f"hardware: detector '{hw.detector}' is not a known driver (simulator)")
+    if hw.sync_mode not in ("triggered", "aed"):
+        raise ConfigError(f"hardware: sync_mode '{hw.sync_mode}' must be triggered or aed")
+    if not 0 < hw.sim_time_scale <= 10:
+        raise ConfigError(f"hardware: sim_time_scale {hw.sim_time_scale:g} must be in (0, 10]")
+    for spec in hw.faults:
+        try:
+            parse_fault(spec)
+        except ValueError as exc:
+            raise ConfigError(f"hardware: faults: {exc}") from None
 
 
 def _check_print(p: PrintOptions, where: str) -> None:

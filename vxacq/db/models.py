@@ -196,6 +196,7 @@ class Job(SQLModel, table=True):
     attempts: int = 0
     next_attempt_at: datetime = Field(default_factory=utcnow)
     last_error: str = ""
+    progress: str = ""  # what the running attempt is doing ("3 of 12 instances sent")
     # A process claims a job by writing its name and a lease; an expired lease is free again,
     # so a job is never run by two processes and never stranded by one that died.
     claimed_by: str = ""

@@ -182,6 +182,11 @@ MIGRATIONS: tuple[Migration, ...] = (
             "CREATE INDEX ix_audit_event_at ON audit_event (at)",
         ),
     ),
+    Migration(
+        4,
+        "what a running job is doing, for the send queue display",
+        ("ALTER TABLE job ADD COLUMN progress VARCHAR NOT NULL DEFAULT ''",),
+    ),
 )
 
 LATEST = MIGRATIONS[-1].version

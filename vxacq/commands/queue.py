@@ -1,0 +1,62 @@
+"""``vxacq queue``: the outbox's jobs (send, commit, print, MPPS); retry or cancel one."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+
+from vxacq.cli import EXIT_FAILED, EXIT_OK, CommandError, emit, load_config
+from vxacq.db import JobState, database_for
+from vxacq.net import outbox
+
+
+def register(subparsers: argparse._SubParsersAction, parents: dict) -> None:
+    common = [parents["config"], parents["json"]]
+    parser = subparsers.add_parser("queue", parents=common,
+                                   help="list the outbox's jobs; retry or cancel one")
+    parser.add_argument("--state", action="append", choices=[s.value for s in JobState],
+                        help="only jobs in this state (repeatable)")
+    parser.add_argument("--limit", type=int, default=50, help="at most this many, newest first")
+    parser.set_defaults(run=run_list)
+    actions = parser.add_subparsers(dest="action", metavar="ACTION")
+    retry = actions.add_parser("retry", parents=common,
+                               help="queue a failed, cancelled or done job again, now")
+    retry.add_argument("job_id", type=int, metavar="ID")
+    retry.set_defaults(run=run_retry)
+    cancel = actions.add_parser("cancel", parents=common,
+                                help="cancel a queued, running or failed job")
+    cancel.add_argument("job_id", type=int, metavar="ID")
+    cancel.set_defaults(run=run_cancel)
+
+
+def run_list(args: argparse.Namespace) -> int:
+    config = load_config(args)
+    db = database_for(config.data_dir)
+    try:
+        jobs = outbox.list_jobs(db, states=args.state, limit=args.limit)
+    finally:
+        db.close()
+    text = "\n".join(job.describe() for job in jobs) or "no jobs"
+    emit(args, [job.to_dict() for job in jobs], text)
+    return EXIT_OK
+
+
+def run_retry(args: argparse.Namespace) -> int:
+    return _change(args, outbox.retry, "queued again")
+
+
+def run_cancel(args: argparse.Namespace) -> int:
+    return _change(args, outbox.cancel, "cancelled")
+
+
+def _change(args: argparse.Namespace, action, done: str) -> int:
+    config = load_config(args)
+    db = database_for(config.data_dir)
+    try:
+        job = action(db, args.job_id, user=getpass.getuser())
+    except outbox.JobError as exc:
+        raise CommandError(str(exc), EXIT_FAILED) from None
+    finally:
+        db.close()
+    emit(args, job.to_dict(), f"job {job.id} {done}: {job.describe()}")
+    return EXIT_OK

@@ -1,0 +1,69 @@
+"""Automatic routing: where a closed study's images and dose report are sent.
+
+The rule: the study's accepted images and its dose report go to every node with the ``store``
+service, each as one STORE job (one association per study and node), unless the station turns
+routing off (``station.auto_route = false``) or a node opts out (``auto_store = false``).
+Rejected and unreviewed images stay on the console.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Sequence
+from pathlib import Path
+
+from pynetdicom.sop_class import (
+    EnhancedXRayRadiationDoseSRStorage, XRayRadiationDoseSRStorage,
+)
+from sqlmodel import select
+
+from vxacq.config import Config, NodeConfig
+from vxacq.db import Database, Image, ImageState, JobKind, Series
+from vxacq.net.outbox import enqueue
+
+log = logging.getLogger(__name__)
+
+DOSE_REPORT_CLASSES = (str(XRayRadiationDoseSRStorage), str(EnhancedXRayRadiationDoseSRStorage))
+
+
+def store_destinations(config: Config) -> list[NodeConfig]:
+    """The nodes a closed study goes to automatically."""
+    if not config.station.auto_route:
+        return []
+    return [node for node in config.nodes_with("store") if node.auto_store]
+
+
+def study_files(db: Database, study_id: int) -> list[str]:
+    """The files to send for a study: accepted images and dose reports, in acquisition order."""
+    with db.session() as session:
+        rows = session.exec(
+            select(Image).join(Series, Image.series_id == Series.id)
+            .where(Series.study_id == study_id)
+            .where((Image.state == ImageState.ACCEPTED)
+                   | Image.SOPClassUID.in_(DOSE_REPORT_CLASSES))
+            .order_by(Series.SeriesNumber, Image.InstanceNumber, Image.id)
+        ).all()
+    files = []
+    for image in rows:
+        if image.file_path:
+            files.append(image.file_path)
+        else:  # written before its row says accepted, so this is a bug or a lost disk
+            log.error("image %s of study %s has no file; it cannot be sent",
+                      image.SOPInstanceUID, study_id)
+    return files
+
+
+def route_study(config: Config, db: Database, study_id: int, *,
+                extra_files: Sequence[str | os.PathLike[str]] = ()) -> list[int]:
+    """Queue a STORE job per destination for the study's files (plus ``extra_files``, e.g. a
+    dose report the database does not list); return the job ids, none if nothing to send."""
+    files = study_files(db, study_id)
+    files += [str(Path(f).resolve()) for f in extra_files if str(Path(f).resolve()) not in files]
+    if not files:
+        return []
+    job_ids = [enqueue(db, JobKind.STORE, node.name, {"files": files}, study_id=study_id)
+               for node in store_destinations(config)]
+    if job_ids:
+        log.info("study %s: %d file(s) queued for %d node(s)", study_id, len(files), len(job_ids))
+    return job_ids

@@ -1,0 +1,446 @@
+"""C-STORE: the outbox's STORE jobs — a study's files to one node over one association.
+
+Transfer syntax per node (``transfer_syntax``): ``explicit`` (default) proposes Explicit VR
+Little Endian with Implicit VR Little Endian as the fallback the peer may choose instead;
+``implicit`` proposes Implicit only; ``rle`` and ``jpeg2000-lossless`` also propose that
+lossless syntax and compress images into it when the node accepts it; ``jpeg-lossless``
+proposes JPEG Lossless (Process 14 SV1), used for files already in it (pydicom has no
+encoder for it; other files go uncompressed). A file already in a syntax the node accepted is
+sent as its bytes, never decoded.
+
+Why the bytes are written to the socket here and not through ``Association.send_c_store``:
+pynetdicom hands each P-DATA PDU to its reactor thread through a queue, which on this
+2-core machine reached about 0.7 of DCMTK ``storescu`` for 18 MB DX files (see
+``benchmarks/store.py``). Here the command goes as one PDU and the data set's bytes straight
+from the memory-mapped file, fragmented to the peer's maximum PDU length, while the reactor
+(paused for the exchange, as ``send_c_store`` pauses it) still reads the peer's answers.
+
+Status words follow PS3.4 B.2.3 (Storage) and C.4 (general statuses).
+"""
+
+from __future__ import annotations
+
+import logging
+import mmap
+import os
+import queue
+import struct
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pydicom import dcmread
+from pydicom.errors import InvalidDicomError
+from pydicom.uid import (
+    UID, ExplicitVRLittleEndian, ImplicitVRLittleEndian, JPEG2000Lossless, JPEGLosslessSV1,
+    RLELossless,
+)
+from pynetdicom.association import Association
+from pynetdicom.dimse_messages import C_STORE_RQ
+from pynetdicom.dimse_primitives import C_STORE
+from pynetdicom.dsutils import encode, split_dataset
+from pynetdicom.presentation import PresentationContext, build_context
+
+from vxacq.config import NodeConfig
+from vxacq.db import JobKind
+from vxacq.net.association import DicomNetworkError, associate, check_alive, make_ae
+from vxacq.net.outbox import JobContext, JobInterrupted, enqueue
+
+log = logging.getLogger(__name__)
+
+UNCOMPRESSED = (ExplicitVRLittleEndian, ImplicitVRLittleEndian)
+COMPRESSED_FOR = {
+    "rle": RLELossless,
+    "jpeg2000-lossless": JPEG2000Lossless,
+    "jpeg-lossless": JPEGLosslessSV1,
+}
+ENCODABLE = {RLELossless, JPEG2000Lossless}  # what pydicom's encoders can write
+PRIORITY_MEDIUM = 0x0000
+# With no PDU limit from the peer, the data set still goes in pieces of this size.
+UNLIMITED_FRAGMENT = 4 * 1024 * 1024
+
+
+class StoreFileError(Exception):
+    """A file given to send is missing or not DICOM; the message names it."""
+
+
+@dataclass(frozen=True)
+class StoreItem:
+    """One file to send, as its header says."""
+
+    path: Path
+    SOPClassUID: UID
+    SOPInstanceUID: UID
+    TransferSyntaxUID: UID | None  # None: no file meta, the data set must be read and encoded
+    offset: int  # where the data set starts in the file
+
+    @property
+    def name(self) -> str:
+        return self.path.name
+
+
+@dataclass(frozen=True)
+class StoreStatus:
+    """How one C-STORE ended: ``outcome`` is success, warning, retry or failed."""
+
+    item: StoreItem
+    status: int
+    outcome: str
+    words: str
+
+    def describe(self) -> str:
+        return f"{self.item.name}: 0x{self.status:04X} {self.words}"
+
+
+# --- status map --------------------------------------------------------------------------
+
+_WORDS = {
+    0x0000: "success",
+    0xB000: "warning: the archive coerced data elements (it changed some values)",
+    0xB006: "warning: the archive discarded some elements",
+    0xB007: "warning: the archive says the data set does not match the SOP class",
+    0x0110: "processing failure at the archive",
+    0x0117: "invalid SOP instance",
+    0x0122: "refused: the archive does not support this SOP class",
+    0x0124: "refused: not authorised (the archive does not accept our AE title for storage)",
+    0x0210: "duplicate invocation",
+    0x0211: "unrecognised operation",
+    0x0212: "mistyped argument",
+    0x0213: "resource limitation at the archive",
+}
+
+
+def classify(status: int) -> tuple[str, str]:
+    """The outcome (success, warning, retry, failed) and words for a C-STORE status."""
+    if status in (0x0000,):
+        return "success", _WORDS[status]
+    if status in (0xB000, 0xB006, 0xB007):
+        return "warning", _WORDS[status]
+    if status & 0xFF00 == 0xA700:
+        return "retry", "refused: the archive is out of resources (disk full or busy); will retry"
+    if status & 0xF000 == 0xC000:
+        return "retry", "error: the archive cannot understand the data set; will retry"
+    if status == 0x0213:
+        return "retry", _WORDS[status] + "; will retry"
+    if status & 0xFF00 == 0xA900:
+        return "failed", ("error: the data set does not match the SOP class — the archive will "
+                          "not take this file as it is; check it with dciodvfy")
+    return "failed", _WORDS.get(status, "failure status not defined for storage")
+
+
+# --- reading the files -------------------------------------------------------------------
+
+
+def read_item(path: str | os.PathLike[str]) -> StoreItem:
+    """What to send for ``path``; raises StoreFileError if it is missing or not DICOM."""
+    path = Path(path)
+    try:
+        meta, offset = split_dataset(path)
+        if all(k in meta for k in ("MediaStorageSOPClassUID", "MediaStorageSOPInstanceUID",
+                                    "TransferSyntaxUID")):
+            return StoreItem(path, UID(meta.MediaStorageSOPClassUID),
+                             UID(meta.MediaStorageSOPInstanceUID), UID(meta.TransferSyntaxUID),
+                             offset)
+    except FileNotFoundError:
+        raise StoreFileError(f"{path}: no such file") from None
+    except OSError as exc:
+        raise StoreFileError(f"{path}: cannot be read: {exc.strerror or exc}") from None
+    except Exception:  # no preamble or a damaged file meta: try it as a bare data set below
+        pass
+    try:
+        ds = dcmread(path, stop_before_pixels=True, force=True)
+        return StoreItem(path, UID(ds.SOPClassUID), UID(ds.SOPInstanceUID), None, 0)
+    except (InvalidDicomError, AttributeError, ValueError, EOFError) as exc:
+        raise StoreFileError(f"{path}: not a DICOM file (no SOP Class UID and SOP Instance "
+                             "UID could be read from it)") from None
+
+
+# --- presentation contexts ---------------------------------------------------------------
+
+
+def proposed_contexts(node: NodeConfig, items: Sequence[StoreItem]) -> list[PresentationContext]:
+    """The contexts to propose for ``items``: per SOP class the uncompressed pair (or Implicit
+    alone), the node's lossless syntax if it asks for one, and any syntax a file is already in."""
+    base = [ImplicitVRLittleEndian] if node.transfer_syntax == "implicit" else list(UNCOMPRESSED)
+    wanted = COMPRESSED_FOR.get(node.transfer_syntax)
+    contexts: list[PresentationContext] = []
+    for sop_class in dict.fromkeys(item.SOPClassUID for item in items):
+        contexts.append(build_context(sop_class, base))
+        extra = {item.TransferSyntaxUID for item in items if item.SOPClassUID == sop_class}
+        extra.discard(None)
+        if wanted is not None:
+            extra.add(wanted)
+        for syntax in sorted(extra - set(base)):
+            contexts.append(build_context(sop_class, [syntax]))
+    if len(contexts) > 128:
+        raise StoreFileError("the job has more SOP classes and syntaxes than one association "
+                             "can carry (128 presentation contexts); send it in parts")
+    return contexts
+
+
+def _accepted(assoc: Association, sop_class: UID) -> dict[UID, PresentationContext]:
+    return {UID(cx.transfer_syntax[0]): cx for cx in assoc.accepted_contexts
+            if cx.abstract_syntax == sop_class}
+
+
+@dataclass
+class _Payload:
+    """The data set bytes to send for one item and the context to send them on."""
+
+    context: PresentationContext
+    data: memoryview
+
+
+@contextmanager
+def _payload(assoc: Association, node: NodeConfig, item: StoreItem) -> Iterator[_Payload]:
+    """Choose the context for ``item`` and yield its data set bytes in that syntax: the file's
+    own bytes when the node took its syntax, else decoded and re-encoded."""
+    accepted = _accepted(assoc, item.SOPClassUID)
+    if not accepted:
+        raise StoreFileError(f"{item.name}: {node.name} accepted none of the transfer syntaxes "
+                             f"proposed for {item.SOPClassUID.name or item.SOPClassUID}")
+    wanted = COMPRESSED_FOR.get(node.transfer_syntax)
+    # The node's lossless syntax first, then the file as it is, then what we can convert to.
+    if (wanted in ENCODABLE and wanted in accepted and item.TransferSyntaxUID != wanted):
+        data = _encoded(item, accepted[wanted], compress_to=wanted)
+        if data is not None:
+            yield data
+            return
+    if item.TransferSyntaxUID in accepted:
+        with open(item.path, "rb") as fh, mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as mm:
+            view = memoryview(mm)[item.offset:]
+            try:
+                yield _Payload(accepted[item.TransferSyntaxUID], view)
+            finally:
+                view.release()
+        return
+    for syntax in UNCOMPRESSED:
+        if syntax in accepted:
+            data = _encoded(item, accepted[syntax])
+            assert data is not None
+            yield data
+            return
+    raise StoreFileError(f"{item.name} is {item.TransferSyntaxUID.name}, which {node.name} did "
+                         "not accept, and it took no uncompressed syntax to convert to")
+
+
+def _encoded(item: StoreItem, context: PresentationContext,
+             compress_to: UID | None = None) -> _Payload | None:
+    """The item read and encoded for ``context``; None if it has no pixels to compress."""
+    ds = dcmread(item.path, force=True)
+    syntax = UID(context.transfer_syntax[0])
+    if compress_to is not None:
+        if "PixelData" not in ds:
+            return None
+        # The same instance in another syntax: lossless transcoding keeps its UID.
+        if ds.file_meta.TransferSyntaxUID.is_compressed:
+            ds.decompress(generate_instance_uid=False)
+        ds.compress(compress_to, generate_instance_uid=False)
+    elif item.TransferSyntaxUID is not None and item.TransferSyntaxUID.is_compressed:
+        ds.decompress(generate_instance_uid=False)
+    data = encode(ds, syntax.is_implicit_VR, syntax.is_little_endian, syntax.is_deflated)
+    if data is None:
+        raise StoreFileError(f"{item.name}: cannot be encoded as {syntax.name}")
+    return _Payload(context, memoryview(data))
+
+
+# --- one C-STORE on the wire -------------------------------------------------------------
+
+
+def _pdu_header(context_id: int, control: int, length: int) -> bytes:
+    # P-DATA-TF (PS3.8 9.3.5): type 04, reserved, PDU length; one PDV item: item length,
+    # presentation context ID, message control header (bit 0 command, bit 1 last fragment).
+    return struct.pack(">BBLLBB", 0x04, 0x00, length + 6, length + 2, context_id, control)
+
+
+def _send(sock: Any, header: bytes, data: memoryview) -> None:
+    sent = sock.sendmsg([header, data])
+    if sent < len(header):
+        sock.sendall(header[sent:])
+        sock.sendall(data)
+    elif sent < len(header) + len(data):
+        sock.sendall(data[sent - len(header):])
+
+
+def c_store(assoc: Association, node: NodeConfig, item: StoreItem, message_id: int) -> int:
+    """Send one C-STORE request for ``item`` and return the status the peer answered.
+
+    Raises DicomNetworkError (retryable) if the association ends or the peer does not answer
+    within the node's DIMSE timeout.
+    """
+    with _payload(assoc, node, item) as payload:
+        req = C_STORE()
+        req.MessageID = message_id
+        req.AffectedSOPClassUID = item.SOPClassUID
+        req.AffectedSOPInstanceUID = item.SOPInstanceUID
+        req.Priority = PRIORITY_MEDIUM
+        message = C_STORE_RQ()
+        message.primitive_to_message(req)
+        message.command_set.CommandDataSetType = 0x0001  # a data set follows
+        message._set_command_group_length()
+        command = encode(message.command_set, True, True)
+        cx_id = payload.context.context_id
+        limit = assoc.acceptor.maximum_length or 0
+        fragment = limit - 6 if limit else UNLIMITED_FRAGMENT
+        sock = assoc.dul.socket.socket
+        doing = f"sending {item.name}"
+        _pause_reactor(assoc)
+        try:
+            try:
+                sock.settimeout(node.dimse_timeout)
+                _send(sock, _pdu_header(cx_id, 0x03, len(command)), memoryview(command))
+                data, total, position = payload.data, len(payload.data), 0
+                while position < total:
+                    size = min(fragment, total - position)
+                    last = position + size >= total
+                    _send(sock, _pdu_header(cx_id, 0x02 if last else 0x00, size),
+                          data[position:position + size])
+                    position += size
+            except OSError as exc:
+                _lost(assoc, node, doing, exc)
+            finally:
+                if sock.fileno() != -1:
+                    sock.settimeout(None)
+            status = _wait_response(assoc, node, message_id)
+            if status is None:
+                _lost(assoc, node, doing, None)
+            return status
+        finally:
+            assoc._reactor_checkpoint.set()
+
+
+def _pause_reactor(assoc: Association) -> None:
+    # The association's reactor would take our response off the queue; pynetdicom's own
+    # send_* methods pause it the same way.
+    assoc._reactor_checkpoint.clear()
+    while not assoc._is_paused and assoc.is_established:
+        time.sleep(0.0001)
+
+
+def _wait_response(assoc: Association, node: NodeConfig, message_id: int) -> int | None:
+    """The Status of the C-STORE-RSP to ``message_id``; None if the association ended or
+    the node's DIMSE timeout passed first."""
+    deadline = time.monotonic() + node.dimse_timeout
+    while time.monotonic() < deadline:
+        try:
+            _cx, rsp = assoc.dimse.msg_queue.get(timeout=0.05)
+        except queue.Empty:
+            if assoc.acse.is_aborted() or not assoc.dul.is_alive():
+                return None
+            continue
+        if isinstance(rsp, C_STORE) and rsp.MessageIDBeingRespondedTo == message_id:
+            return int(rsp.Status) if rsp.Status is not None else 0xC000
+        log.warning("ignored an unexpected %s from %s during C-STORE",
+                    type(rsp).__name__, node.name)
+    return None
+
+
+def _lost(assoc: Association, node: NodeConfig, doing: str, exc: OSError | None) -> None:
+    """The exchange broke or the peer fell silent: end the association and raise."""
+    assoc._reactor_checkpoint.set()  # the reactor marks an abort it received
+    if exc is not None or assoc.acse.is_aborted() or not assoc.dul.is_alive():
+        deadline = time.monotonic() + 2.0
+        while assoc.is_established and time.monotonic() < deadline:
+            time.sleep(0.01)
+    if assoc.is_established:
+        assoc.abort()
+        if exc is None:
+            raise DicomNetworkError(
+                f"{node.name} ({node.ae_title}) did not answer within {node.dimse_timeout:g} s "
+                f"while {doing}; will retry", kind="timeout", retryable=True)
+        raise DicomNetworkError(f"the connection to {node.name} broke while {doing} "
+                                f"({exc.strerror or exc}); will retry",
+                                kind="aborted", retryable=True)
+    check_alive(assoc, node, doing)
+
+
+# --- the job -----------------------------------------------------------------------------
+
+
+def run_job(ctx: JobContext) -> dict[str, Any]:
+    """Send ``payload["files"]`` to ``ctx.node`` over one association.
+
+    Instances already stored by an earlier attempt (``payload["checkpoint"]["sent"]``, their
+    SOP Instance UIDs) are skipped. If the
+    node has the ``commitment`` service, a COMMITMENT job for every stored instance is queued
+    before this returns.
+    """
+    files: list[str] = list(ctx.payload.get("files", []))
+    sent: list[str] = list(ctx.payload.get("checkpoint", {}).get("sent", []))
+    items: list[StoreItem] = []
+    unreadable: list[str] = []
+    for path in files:
+        try:
+            items.append(read_item(path))
+        except StoreFileError as exc:
+            unreadable.append(str(exc))
+    todo = [item for item in items if item.SOPInstanceUID not in sent]
+    warnings: list[str] = []
+    retry: list[StoreStatus] = []
+    failed: list[str] = list(unreadable)
+    if todo:
+        store_items(ctx, todo, sent, warnings, retry, failed)
+    if failed:
+        raise DicomNetworkError(
+            f"{len(failed)} of {len(files)} file(s) could not be stored on {ctx.node.name}: "
+            + "; ".join(failed)
+            + (f"; {len(retry)} more refused for now" if retry else ""),
+            kind="status", retryable=False)
+    if retry:
+        raise DicomNetworkError(
+            f"{ctx.node.name} refused {len(retry)} of {len(files)} file(s) for now: "
+            + "; ".join(r.describe() for r in retry), kind="status", retryable=True)
+    stored = [[str(i.SOPClassUID), str(i.SOPInstanceUID)] for i in items]
+    if ctx.node.offers("commitment") and stored:
+        job_id = enqueue(ctx.db, JobKind.COMMITMENT, ctx.node.name,
+                         {"instances": stored, "files": files}, study_id=ctx.study_id)
+        log.info("job %s: storage commitment queued as job %s", ctx.job_id, job_id)
+    return {"stored": len(stored), "warnings": warnings}
+
+
+def store_items(ctx: JobContext, todo: list[StoreItem], sent: list[str], warnings: list[str],
+                retry: list[StoreStatus], failed: list[str]) -> None:
+    """One association: C-STORE each item, recording every stored one at once."""
+    node = ctx.node
+    contexts = proposed_contexts(node, todo)
+    with associate(ctx.config, node, contexts, ae=make_ae(ctx.config, node)) as assoc:
+        for number, item in enumerate(todo, start=1):
+            if ctx.should_stop():
+                raise JobInterrupted(f"stopped after {number - 1} of {len(todo)} file(s)")
+            ctx.progress(f"sending {number} of {len(todo)}")
+            try:
+                status = c_store(assoc, node, item, message_id=number)
+            except StoreFileError as exc:
+                failed.append(str(exc))
+                continue
+            outcome, words = classify(status)
+            result = StoreStatus(item, status, outcome, words)
+            if outcome in ("success", "warning"):
+                sent.append(str(item.SOPInstanceUID))
+                ctx.checkpoint(sent=sent)
+                if outcome == "warning":
+                    log.warning("job %s: %s", ctx.job_id, result.describe())
+                    warnings.append(result.describe())
+            elif outcome == "retry":
+                log.warning("job %s: %s", ctx.job_id, result.describe())
+                retry.append(result)
+            else:
+                log.error("job %s: %s", ctx.job_id, result.describe())
+                failed.append(result.describe())
+            check_alive(assoc, node, f"sending {item.name}")
+
+
+# --- used by routing and the command line ------------------------------------------------
+
+
+def enqueue_store(db: Any, node: str, files: Sequence[str | os.PathLike[str]], *,
+                  study_id: int | None = None) -> int:
+    """Check that ``files`` are readable DICOM, then queue one STORE job for them."""
+    paths = [str(Path(f).resolve()) for f in files]
+    for path in paths:
+        read_item(path)
+    return enqueue(db, JobKind.STORE, node, {"files": paths}, study_id=study_id)
+

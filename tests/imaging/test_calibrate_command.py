@@ -5,6 +5,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+from vxacq.cli import CommandError, build_parser
+from vxacq.config import load
 from vxacq.imaging.calibration import CalibrationStore
 
 
@@ -28,12 +32,12 @@ def test_calibrate_then_status(tmp_path) -> None:
     made = vxacq("calibrate", "--config", str(config), "--json", "--darks", "2", "--flats", "2")
     assert made.returncode == 0, made.stderr
     result = json.loads(made.stdout)
-    assert result["detector_id"] == "DRTEST" and result["defect_count"] > 100
+    assert result["detector_id"] == "SIM4343-0001_384x384" and result["defect_count"] > 100
     assert Path(result["path"]).exists()
     after = vxacq("calibrate", "--config", str(config), "--status", "--json")
     assert after.returncode == 0 and json.loads(after.stdout)["state"] == "ok"
     store = CalibrationStore.for_data_dir(tmp_path / "data")
-    assert store.load("DRTEST").defect_count == result["defect_count"]
+    assert store.load("SIM4343-0001_384x384").defect_count == result["defect_count"]
 
 
 def test_expired_calibration_fails_the_status_check(tmp_path) -> None:
@@ -43,8 +47,13 @@ def test_expired_calibration_fails_the_status_check(tmp_path) -> None:
     assert status.returncode == 1 and "beyond the 0-day limit" in status.stdout
 
 
-def test_detector_without_calibration_support_is_explained(tmp_path) -> None:
-    config = write_config(tmp_path, detector="vendor-x")
-    result = vxacq("calibrate", "--config", str(config))
-    assert result.returncode == 1
-    assert "cannot take calibration frames" in result.stderr
+def test_real_detector_is_never_calibrated_from_the_simulator(tmp_path, monkeypatch) -> None:
+    # Only the simulator driver exists today; this guard keeps a future real-panel driver
+    # from being "calibrated" with simulated frames until it offers calibration frames.
+    config = load(write_config(tmp_path))
+    config.hardware.detector = "vendor-x"
+    monkeypatch.setattr("vxacq.cli.load_config", lambda args: config)
+    args = build_parser().parse_args(["calibrate"])
+    with pytest.raises(CommandError, match="cannot take calibration frames"):
+        args.run(args)
+    assert not (tmp_path / "data" / "calibrations").exists()

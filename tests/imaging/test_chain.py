@@ -8,8 +8,8 @@ import pytest
 from hardware_sim.physics import Field
 from tests.imaging.conftest import expose, spacing
 from vxacq.imaging.calibration import Calibration
-from vxacq.imaging.chain import PREVIEW_SIZE, process_frame, reprocess
-from vxacq.imaging.rawframe import RawFrameError, load_raw, save_raw
+from vxacq.hal import rawstore
+from vxacq.imaging.chain import PREVIEW_SIZE, calibration_key, process_frame, sidecar_options
 
 DR = "DRTEST"
 
@@ -33,26 +33,29 @@ def test_result_carries_ei_window_orientation_and_timings(dr_calibration, preset
 
 def test_reprocessing_from_the_stored_raw_frame(tmp_path, dr_calibration, presets) -> None:
     frame = expose(DR, "hand", 55, 5.0, field=Field(200, 250), seed=2)
-    path = save_raw(tmp_path / "raw" / "1.npz", frame.pixels,
-                    {"pixel_spacing_mm": spacing(DR), "ei_target": 50.0, "marker": "L"})
-    pixels, meta = load_raw(path)
-    assert np.array_equal(pixels, frame.pixels) and meta["ei_target"] == 50.0
-    first = process_frame(frame.pixels, dr_calibration, presets.for_protocol("HAND_PA"),
-                          pixel_spacing_mm=spacing(DR), ei_target=50.0, marker="L")
-    again = reprocess(path, dr_calibration, presets.for_protocol("HAND_PA"))
+    detector = {"serial_number": "SIM4343-0001", "rows": 384, "columns": 384,
+                "pixel_pitch_mm": spacing(DR)}
+    rawstore.save(tmp_path, "1.2.3", frame.pixels,
+                  {"protocol": "HAND_PA", "detector": detector, "requested": {"laterality": "L"}})
+    pixels, sidecar = rawstore.load(tmp_path, "1.2.3")
+    options = sidecar_options(sidecar)
+    assert options == {"pixel_spacing_mm": spacing(DR), "marker": "L"}
+    assert calibration_key(sidecar) == "SIM4343-0001_384x384"
+    params = presets.for_protocol("HAND_PA")
+    first = process_frame(frame.pixels, dr_calibration, params, pixel_spacing_mm=spacing(DR),
+                          ei_target=50.0, marker="L")
+    again = process_frame(pixels, dr_calibration, params, ei_target=50.0, **options)
     assert np.array_equal(first.pixels, again.pixels)
-    softer = reprocess(path, dr_calibration, presets.for_protocol("HAND_PA").with_overrides(edge_gain=1.0),
-                       rotation=180)
+    softer = process_frame(pixels, dr_calibration, params.with_overrides(edge_gain=1.0),
+                           ei_target=50.0, rotation=180, **options)
     assert softer.ei == first.ei and softer.di == first.di  # same exposure, same EI
     assert not np.array_equal(softer.pixels, first.pixels)
     assert softer.orientation.PatientOrientation == ("L", "F")  # HAND_PA R\H turned 180°
 
 
-def test_unreadable_raw_frame_is_named(tmp_path, dr_calibration, presets) -> None:
-    broken = tmp_path / "broken.npz"
-    broken.write_bytes(b"not a frame")
-    with pytest.raises(RawFrameError, match="broken.npz"):
-        reprocess(broken, dr_calibration, presets.default)
+def test_sidecar_without_pixel_pitch_is_refused() -> None:
+    with pytest.raises(ValueError, match="pixel_pitch_mm"):
+        sidecar_options({"protocol": "HAND_PA"})
 
 
 def test_preview_is_binned_to_at_most_1024(presets) -> None:

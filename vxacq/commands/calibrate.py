@@ -10,8 +10,9 @@ import argparse
 
 import numpy as np
 
-from vxacq.config import Config
-from vxacq.imaging.calibration import CalibrationError, CalibrationStore, build_calibration
+from vxacq.imaging.calibration import (
+    CalibrationError, CalibrationStore, build_calibration, detector_key,
+)
 
 
 def register(subparsers: argparse._SubParsersAction, parents: dict) -> None:
@@ -22,6 +23,8 @@ def register(subparsers: argparse._SubParsersAction, parents: dict) -> None:
         "no object, no grid) on the configured detector, build offset, gain and defect maps "
         "and store them as the detector's current calibration for the mode.")
     parser.add_argument("--mode", default="default", help="detector mode (default: %(default)s)")
+    parser.add_argument("--detector", metavar="MODEL",
+                        help="simulated panel model (default: [hardware] detector_model)")
     parser.add_argument("--darks", type=int, default=4, help="dark frames (default: %(default)s)")
     parser.add_argument("--flats", type=int, default=4, help="flat-field frames (default: %(default)s)")
     parser.add_argument("--kerma", type=float, default=20.0,
@@ -31,9 +34,15 @@ def register(subparsers: argparse._SubParsersAction, parents: dict) -> None:
     parser.set_defaults(run=run)
 
 
-def detector_id(config: Config) -> str:
-    """The key calibrations are stored under: the configured detector model."""
-    return config.hardware.detector_model
+def detector_id(model: str) -> str:
+    """The key calibrations of a simulated panel are filed under (serial number and matrix)."""
+    from hardware_sim.detector_models import get_model
+
+    try:
+        m = get_model(model)
+    except ValueError as exc:
+        raise CalibrationError(str(exc)) from None
+    return detector_key(m.serial_number, m.rows, m.columns)
 
 
 def take_calibration_frames_from_simulator_physics(
@@ -58,10 +67,11 @@ def run(args: argparse.Namespace) -> int:
 
     config = load_config(args)
     store = CalibrationStore.for_data_dir(config.data_dir)
-    detector = detector_id(config)
+    model = args.detector or config.hardware.detector_model
     max_age = config.imaging.calibration_max_age_days
     if args.status:
         try:
+            detector = detector_id(model)
             status = store.status(detector, args.mode, max_age)
         except CalibrationError as exc:
             raise CommandError(str(exc)) from None
@@ -77,8 +87,9 @@ def run(args: argparse.Namespace) -> int:
             f"the '{config.hardware.detector}' detector driver cannot take calibration frames "
             "yet; calibrate with the vendor's tool, or set [hardware] detector = \"simulator\"")
     try:
+        detector = detector_id(model)
         darks, flats = take_calibration_frames_from_simulator_physics(
-            detector, args.darks, args.flats, args.kerma)
+            model, args.darks, args.flats, args.kerma)
         calibration = build_calibration(darks, flats, args.kerma, detector, args.mode)
         path = store.save(calibration)
     except CalibrationError as exc:
@@ -86,9 +97,9 @@ def run(args: argparse.Namespace) -> int:
     except OSError as exc:
         raise CommandError(f"calibration not saved: {exc.strerror} ({exc.filename}); "
                            "the previous calibration stays in use") from None
-    summary = {**calibration.summary(), "path": str(path)}
+    summary = {**calibration.summary(), "model": model, "path": str(path)}
     emit(args, summary,
-         f"detector {detector} mode '{args.mode}' calibrated at {summary['created']}: "
+         f"detector {detector} ({model}) mode '{args.mode}' calibrated at {summary['created']}: "
          f"{args.darks} dark and {args.flats} flat-field frames at {args.kerma:g} µGy, "
          f"{calibration.defect_count} defect pixels; saved to {path}")
     return 0

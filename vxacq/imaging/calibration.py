@@ -98,6 +98,15 @@ class Calibration:
         }
 
 
+def detector_key(serial_number: str, rows: int, columns: int) -> str:
+    """Detector ID for calibrations: serial number and readout matrix, e.g. ``SIM-1_3072x3072``.
+
+    The matrix is part of it because a panel read out binned is a different set of pixels
+    and needs its own maps.
+    """
+    return f"{serial_number}_{columns}x{rows}"
+
+
 def build_calibration(darks: Sequence[np.ndarray], flats: Sequence[np.ndarray],
                       flat_kerma_uGy: float, detector_id: str, mode: str = "default",
                       created: datetime | None = None, beam_quality: str = "RQA5") -> Calibration:

@@ -1,7 +1,8 @@
 """The image chain in one call: raw detector frame → For Presentation pixels, EI and DI.
 
-``process_frame`` is what acquisition calls after every exposure (and what re-processing calls
-on a stored raw frame with other parameters). Stages, each timed:
+``process_frame`` is what acquisition calls after every exposure, and what re-processing calls
+on a stored raw frame (``vxacq.hal.rawstore``) with other parameters — see
+``sidecar_options``. Stages, each timed:
 
     correction    offset, gain, defect fill → kerma image (µGy, float32)
     decimate      block means for the statistics (≤ 512 px, or the preview size)
@@ -16,14 +17,13 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from vxacq.config import ImagingConfig
 from vxacq.imaging import presentation as pres
-from vxacq.imaging.calibration import Calibration
+from vxacq.imaging.calibration import Calibration, detector_key
 from vxacq.imaging.collimation import Field, detect_field
 from vxacq.imaging.corrections import correct
 from vxacq.imaging.decimate import block_mean, factor_for
@@ -31,7 +31,6 @@ from vxacq.imaging.exposure_index import ExposureIndex, exposure_index
 from vxacq.imaging.memory import keep_frame_memory
 from vxacq.imaging.params import ProcessingParams
 from vxacq.imaging.processing import process
-from vxacq.imaging.rawframe import load_raw
 from vxacq.imaging.segmentation import Regions, segment
 
 PREVIEW_SIZE = 1024
@@ -195,20 +194,26 @@ def process_frame(raw: np.ndarray, calibration: Calibration, params: ProcessingP
         regions=regions, timings_ms=timings)
 
 
-def reprocess(raw_path: Path | str, calibration: Calibration, params: ProcessingParams,
-              **options: Any) -> ProcessedImage:
-    """Process a stored raw frame again, e.g. with another preset, without a new exposure.
+def sidecar_options(sidecar: dict[str, Any]) -> dict[str, Any]:
+    """``process_frame`` options from a stored raw frame's sidecar (``vxacq.hal.rawstore``).
 
-    Pixel spacing, EI target, marker, rotation and flip come from the frame's stored metadata
-    unless given in ``options``.
+    Pixel spacing from the panel's pitch, the L/R marker from the exposure's laterality.
+    Re-processing is ``process_frame(pixels, calibration, other_params,
+    **sidecar_options(sidecar), ei_target=protocol.target_ei)`` on the loaded frame: the raw
+    pixels are kept, so no new exposure is needed.
     """
-    raw, metadata = load_raw(raw_path)
-    keys = ("pixel_spacing_mm", "ei_target", "marker", "rotation", "flip")
-    merged = {k: metadata[k] for k in keys if k in metadata}
-    merged.update(options)
-    if "pixel_spacing_mm" not in merged:
-        raise ValueError(f"{raw_path}: no pixel_spacing_mm in the stored metadata; pass it")
-    return process_frame(raw, calibration, params, **merged)
+    try:
+        pitch = float(sidecar["detector"]["pixel_pitch_mm"])
+    except (KeyError, TypeError, ValueError):
+        raise ValueError("the raw frame's sidecar has no detector pixel_pitch_mm") from None
+    side = (sidecar.get("requested") or {}).get("laterality")
+    return {"pixel_spacing_mm": pitch, "marker": side if side in ("L", "R") else None}
+
+
+def calibration_key(sidecar: dict[str, Any]) -> str:
+    """The detector ID a stored frame's calibration is filed under (see ``detector_key``)."""
+    d = sidecar["detector"]
+    return detector_key(d["serial_number"], d["rows"], d["columns"])
 
 
 class _Clock:

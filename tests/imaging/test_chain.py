@@ -8,8 +8,12 @@ import pytest
 from hardware_sim.physics import Field
 from tests.imaging.conftest import expose, spacing
 from vxacq.imaging.calibration import Calibration
+from vxacq.config import Config, StationConfig
 from vxacq.hal import rawstore
-from vxacq.imaging.chain import PREVIEW_SIZE, calibration_key, process_frame, sidecar_options
+from vxacq.imaging.calibration import CalibrationError, CalibrationStore
+from vxacq.imaging.chain import (
+    PREVIEW_SIZE, calibration_key, process_exposure, process_frame, sidecar_options,
+)
 
 DR = "DRTEST"
 
@@ -70,3 +74,24 @@ def test_preview_is_binned_to_at_most_1024(presets) -> None:
     assert image.ei == pytest.approx(1000.0, rel=0.01)  # 10 µGy everywhere in the field
     r0, c0, r1, c1 = image.field.bounding_box(image.pixels.shape)
     assert (r0, c0, r1, c1) == pytest.approx((100, 83, 733, 617), abs=2)
+
+
+def test_process_exposure_uses_the_station_calibration(tmp_path, dr_calibration) -> None:
+    config = Config(station=StationConfig(data_dir=str(tmp_path)))
+    detector = {"serial_number": "SIM4343-0001", "rows": 384, "columns": 384,
+                "pixel_pitch_mm": spacing(DR)}
+    sidecar = {"protocol": "HAND_PA", "detector": detector, "requested": {"laterality": "R"}}
+    frame = expose(DR, "hand", 55, 5.0, field=Field(200, 250), seed=3)
+    with pytest.raises(CalibrationError, match="no calibration"):
+        process_exposure(frame.pixels, sidecar, config, ei_target=50.0)
+    stored = Calibration(calibration_key(sidecar), "default", dr_calibration.created,
+                         dr_calibration.offset, dr_calibration.gain, dr_calibration.defects,
+                         dr_calibration.flat_kerma_uGy)
+    CalibrationStore.for_data_dir(tmp_path).save(stored)
+    image, status = process_exposure(frame.pixels, sidecar, config, ei_target=50.0)
+    assert status.state == "ok"
+    assert image.params.name == "HAND_PA" and image.ei_t == 50.0 and image.di is not None
+    assert image.overlay is not None  # marker R from the laterality, not burned in by default
+    config.imaging.calibration_max_age_days = 0
+    _, expired = process_exposure(frame.pixels, sidecar, config, ei_target=50.0, rotation=90)
+    assert expired.state == "expired"

@@ -21,15 +21,17 @@ from typing import Any
 
 import numpy as np
 
-from vxacq.config import ImagingConfig
+from vxacq.config import Config, ImagingConfig
 from vxacq.imaging import presentation as pres
-from vxacq.imaging.calibration import Calibration, detector_key
+from vxacq.imaging.calibration import (
+    Calibration, CalibrationStatus, CalibrationStore, detector_key,
+)
 from vxacq.imaging.collimation import Field, detect_field
 from vxacq.imaging.corrections import correct
 from vxacq.imaging.decimate import block_mean, factor_for
 from vxacq.imaging.exposure_index import ExposureIndex, exposure_index
 from vxacq.imaging.memory import keep_frame_memory
-from vxacq.imaging.params import ProcessingParams
+from vxacq.imaging.params import ProcessingParams, load_presets
 from vxacq.imaging.processing import process
 from vxacq.imaging.segmentation import Regions, segment
 
@@ -214,6 +216,45 @@ def calibration_key(sidecar: dict[str, Any]) -> str:
     """The detector ID a stored frame's calibration is filed under (see ``detector_key``)."""
     d = sidecar["detector"]
     return detector_key(d["serial_number"], d["rows"], d["columns"])
+
+
+def process_exposure(pixels: np.ndarray, sidecar: dict[str, Any], config: Config, *,
+                     ei_target: float | None, params: ProcessingParams | None = None,
+                     mode: str = "default", **options: Any) -> tuple[ProcessedImage, CalibrationStatus]:
+    """Process a frame stored by acquisition with the station's calibration and presets.
+
+    What ``vxacq acquire`` and re-processing call: the calibration is the newest of the
+    frame's detector (``calibration_key``) and ``mode``; ``params`` default to the preset of
+    the sidecar's protocol; ``options`` (rotation, flip, marker, preview) override the
+    sidecar's. Returns the image and the calibration's status, whose ``state`` is "expired"
+    when the calibration is past ``calibration_max_age_days`` (the image is still made; show
+    the message). Raises CalibrationError when the detector mode has no calibration.
+    """
+    store = CalibrationStore.for_data_dir(config.data_dir)
+    key = calibration_key(sidecar)
+    status = store.status(key, mode, config.imaging.calibration_max_age_days)
+    calibration = _cached(store, key, mode)
+    if params is None:
+        params = load_presets().for_protocol(sidecar.get("protocol"))
+    merged = {**sidecar_options(sidecar), **options}
+    image = process_frame(pixels, calibration, params, ei_target=ei_target,
+                          imaging=config.imaging, **merged)
+    return image, status
+
+
+_calibrations: dict[tuple[str, str, str], Calibration] = {}
+
+
+def _cached(store: CalibrationStore, key: str, mode: str) -> Calibration:
+    """The newest calibration, loaded once per file (loading maps a 3072² panel takes ~1 s)."""
+    entry = store.latest_entry(key, mode)
+    if entry is None:
+        return store.load(key, mode)  # raises CalibrationError with the "missing" message
+    slot = (str(store.root), key, mode)
+    cached = _calibrations.get(slot)
+    if cached is None or cached.created.isoformat(timespec="seconds") != entry["created"]:
+        cached = _calibrations[slot] = store.load(key, mode)
+    return cached
 
 
 class _Clock:

@@ -83,8 +83,8 @@ def detect_field(kerma: np.ndarray, small: np.ndarray, scale: int) -> Field:
     coarse = _coarse_field(small, scale, kerma.shape)
     if coarse is None:
         return whole(kerma.shape)  # nothing stands out: the beam covers the detector
-    field = coarse
-    for _ in range(2):  # the second pass profiles along the refined angle
+    field = _refine(kerma, coarse, scale)
+    if abs(field.angle_deg - coarse.angle_deg) > 0.05:  # profile again along the new angle
         field = _refine(kerma, field, scale)
     return field
 

@@ -7,7 +7,7 @@ import pytest
 
 from hardware_sim import physics
 from hardware_sim.detector_models import GOOD, HOT_PIXEL, static_maps, get_model
-from tests.imaging.conftest import FLAT_KERMA, calibrate
+from tests.imaging.helpers import FLAT_KERMA, calibrate
 from vxacq.imaging.calibration import (
     CalibrationError, CalibrationStore, build_calibration, find_defects,
 )
@@ -92,3 +92,10 @@ def test_unreadable_index_is_reported(tmp_path) -> None:
 def test_hot_pixels_are_among_defects(dr_calibration) -> None:
     hot = static_maps(get_model("DRTEST")).defects == HOT_PIXEL
     assert dr_calibration.defects[hot].all()
+
+
+def test_saturated_flats_are_refused() -> None:
+    darks = [physics.dark_frame("DRTEST", seed=1).pixels]
+    flats = [physics.flat_field("DRTEST", 60.0, seed=2).pixels]  # beyond the panel's range
+    with pytest.raises(CalibrationError, match="saturated"):
+        build_calibration(darks, flats, 60.0, "DRTEST")

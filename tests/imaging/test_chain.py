@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from hardware_sim.physics import Field
-from tests.imaging.conftest import expose, spacing
+from tests.imaging.helpers import expose, spacing
 from vxacq.imaging.calibration import Calibration
 from vxacq.config import Config, StationConfig
 from vxacq.hal import rawstore

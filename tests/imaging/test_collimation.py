@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from hardware_sim.physics import Field as SimField
-from tests.imaging.conftest import expose
+from tests.imaging.helpers import expose
 from vxacq.imaging.collimation import Field, detect_field, whole
 from vxacq.imaging.corrections import correct
 from vxacq.imaging.decimate import block_mean, factor_for

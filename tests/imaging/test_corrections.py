@@ -5,8 +5,8 @@ import pytest
 
 from hardware_sim.detector_models import GOOD, get_model, static_maps
 from hardware_sim.physics import Field
-from tests.imaging.conftest import expose
-from vxacq.imaging.calibration import Calibration, CalibrationError
+from tests.imaging.helpers import expose
+from vxacq.imaging.calibration import CalibrationError
 from vxacq.imaging.corrections import DefectFill, correct
 
 

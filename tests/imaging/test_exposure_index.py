@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from hardware_sim.physics import Field
-from tests.imaging.conftest import expose, spacing, true_kerma
+from tests.imaging.helpers import expose, spacing, true_kerma
 from vxacq.config import ImagingConfig
 from vxacq.imaging.chain import process_frame
 from vxacq.imaging.exposure_index import deviation_index, di_band

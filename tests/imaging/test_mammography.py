@@ -6,7 +6,7 @@ from scipy import ndimage
 
 from hardware_sim import phantoms
 from hardware_sim.detector_models import get_model
-from tests.imaging.conftest import expose, spacing
+from tests.imaging.helpers import expose, spacing
 from vxacq.imaging.chain import process_frame
 
 MG = "MGTEST"

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from hardware_sim.physics import Field as SimField
-from tests.imaging.conftest import expose, spacing
+from tests.imaging.helpers import expose, spacing
 from vxacq.config import ImagingConfig
 from vxacq.imaging import presentation as pres
 from vxacq.imaging.chain import process_frame

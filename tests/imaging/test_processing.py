@@ -5,7 +5,7 @@ import pytest
 from scipy import ndimage
 
 from hardware_sim.physics import Field
-from tests.imaging.conftest import expose, spacing
+from tests.imaging.helpers import expose, spacing
 from vxacq.imaging import pyramid
 from vxacq.imaging.chain import process_frame
 from vxacq.imaging.params import ParamsError, ProcessingParams, load_presets

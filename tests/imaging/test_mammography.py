@@ -64,3 +64,16 @@ def test_mammography_is_stored_in_14_bits(mammo) -> None:
     assert image.bits_stored == 14
     assert image.dicom_attributes()["HighBit"] == 13
     assert image.pixels.max() <= 16383
+
+
+def test_right_breast_mirrored_is_segmented_too(mg_calibration, presets) -> None:
+    frame = expose(MG, "breast", 28, 60.0, grid=True, seed=4, mirror=True)
+    image = process_frame(frame.pixels, mg_calibration, presets.for_protocol("MAMMO_RMLO"),
+                          pixel_spacing_mm=spacing(MG))
+    r = image.regions
+    truth = breast_truth()[:, ::-1][r.scale // 2::r.scale, r.scale // 2::r.scale][
+        : r.anatomy.shape[0], : r.anatomy.shape[1]]
+    assert (r.anatomy & truth).sum() / (r.anatomy | truth).sum() > 0.9
+    full = np.kron(r.anatomy, np.ones((r.scale, r.scale), bool))
+    values = image.pixels[: full.shape[0], : full.shape[1]][full]
+    assert values.min() > 0 and values.max() < 16383

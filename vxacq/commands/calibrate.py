@@ -99,7 +99,8 @@ def run(args: argparse.Namespace) -> int:
                            "the previous calibration stays in use") from None
     summary = {**calibration.summary(), "model": model, "path": str(path)}
     emit(args, summary,
-         f"detector {detector} ({model}) mode '{args.mode}' calibrated at {summary['created']}: "
+         f"detector {detector} ({model}) mode '{args.mode}' calibrated at "
+         f"{calibration.created:%Y-%m-%d %H:%M:%S} UTC: "
          f"{args.darks} dark and {args.flats} flat-field frames at {args.kerma:g} µGy, "
          f"{calibration.defect_count} defect pixels; saved to {path}")
     return 0

@@ -91,7 +91,7 @@ class Calibration:
     def summary(self) -> dict:
         return {
             "detector_id": self.detector_id, "mode": self.mode,
-            "created": self.created.isoformat(timespec="seconds"),
+            "created": self.created.isoformat(),
             "flat_kerma_uGy": self.flat_kerma_uGy, "beam_quality": self.beam_quality,
             "dark_frames": self.dark_frames, "flat_frames": self.flat_frames,
             "defect_count": self.defect_count, "rows": self.shape[0], "columns": self.shape[1],

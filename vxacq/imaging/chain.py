@@ -51,7 +51,9 @@ class ProcessedImage:
     orientation: pres.Orientation
     burned_in_marker: bool
     overlay: pres.Overlay | None
-    shutter_vertices: list[tuple[int, int]]  # (row, column) 1-based, in output coordinates
+    # Polygonal Display Shutter vertices (row, column; 1-based, output coordinates) when the
+    # shutter is not applied to the pixels (preset shutter = "none"), else empty.
+    shutter_vertices: list[tuple[int, int]]
     pixel_spacing_mm: float  # of the output (larger than the detector's for a preview)
     calibration_created: Any  # datetime (UTC) of the calibration used
     params: ProcessingParams
@@ -252,7 +254,7 @@ def _cached(store: CalibrationStore, key: str, mode: str) -> Calibration:
         return store.load(key, mode)  # raises CalibrationError with the "missing" message
     slot = (str(store.root), key, mode)
     cached = _calibrations.get(slot)
-    if cached is None or cached.created.isoformat(timespec="seconds") != entry["created"]:
+    if cached is None or cached.created.isoformat() != entry["created"]:
         cached = _calibrations[slot] = store.load(key, mode)
     return cached
 

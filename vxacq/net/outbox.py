@@ -158,13 +158,16 @@ class JobContext:
         if self._outbox is not None:
             self._outbox._write_running(self.job_id, progress=text)
 
-    def checkpoint(self, **values: Any) -> None:
+    def checkpoint(self, *, progress: str | None = None, **values: Any) -> None:
         """Save ``values`` in ``payload["checkpoint"]`` now, so the next attempt after a crash
-        or an error can skip work already done (e.g. instances already stored). Retrying a
-        done job clears it."""
+        or an error can skip work already done (e.g. instances already stored); ``progress``
+        updates the display in the same write. Retrying a done job clears the checkpoint."""
         self.payload.setdefault("checkpoint", {}).update(values)
         if self._outbox is not None:
-            self._outbox._write_running(self.job_id, payload=json.dumps(self.payload))
+            changes: dict[str, Any] = {"payload": json.dumps(self.payload)}
+            if progress is not None:
+                changes["progress"] = progress
+            self._outbox._write_running(self.job_id, **changes)
 
     def should_stop(self) -> bool:
         """True when the job was cancelled or the outbox is stopping; a handler that checks

@@ -20,8 +20,11 @@ _FORMAT = "%(asctime)s %(levelname)-7s %(name)s [%(threadName)s] %(message)s"
 
 _show_patient_data = False
 
-# "(0010,0010) PN [Doe^John]" (pydicom dumps) and "PatientName=Doe^John" (our key=value style).
-_TAG_VALUE = re.compile(r"(\(0010,[0-9A-Fa-f]{4}\)[^\[\n]*\[)([^\]]*)(\])")
+# Dataset dumps: "(0010,0010) PN [Doe^John]" (pynetdicom) and "(0010,0010) Patient's Name PN: 'Doe^John'"
+# (pydicom); and "PatientName=Doe^John" (our key=value style).
+_TAG_VALUE = re.compile(
+    r"(\(0010,[0-9A-Fa-f]{4}\)[^\n]*?)(\[[^\]\n]*\]|: '[^'\n]*'|: \"[^\"\n]*\")"
+)
 _KEYWORD_VALUE = re.compile(
     r"\b(Patient(?:Name|ID|BirthDate|Address|TelephoneNumbers|MotherBirthName)|OtherPatient(?:IDs|Names))"
     r"(\s*[=:]\s*)('[^']*'|\"[^\"]*\"|[^\s,;)]+)"
@@ -35,8 +38,15 @@ def phi(value: object) -> str:
 
 
 def redact(text: str) -> str:
-    text = _TAG_VALUE.sub(lambda m: f"{m.group(1)}{REDACTED}{m.group(3)}", text)
+    text = _TAG_VALUE.sub(lambda m: f"{m.group(1)}{_mask(m.group(2))}", text)
     return _KEYWORD_VALUE.sub(lambda m: f"{m.group(1)}{m.group(2)}{REDACTED}", text)
+
+
+def _mask(value: str) -> str:
+    """Keep the dump's own brackets or quotes around the masked value."""
+    if value.startswith("["):
+        return f"[{REDACTED}]"
+    return f"{value[:3]}{REDACTED}{value[-1]}"
 
 
 class PatientDataFilter(logging.Filter):

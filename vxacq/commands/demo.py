@@ -31,7 +31,7 @@ def register(subparsers: argparse._SubParsersAction, parents: dict) -> None:
 
 def demo_config(folder: Path) -> Config:
     """The demo station's configuration, written on first use and reused after."""
-    path = folder / "vxacq.toml"
+    path = (folder / "vxacq.toml").resolve()
     if path.exists():
         return configuration.load(path)
     config = Config(

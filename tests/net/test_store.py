@@ -492,3 +492,19 @@ def test_store_and_queue_commands(tmp_path, study_files, dcmtk_storescp) -> None
     assert json.loads(vxacq("queue", "--json", "--state", "queued").stdout)[0]["id"] == failed_id
     bad = vxacq("store", "nowhere", str(study_files[0]))
     assert bad.returncode == 2 and "no node named 'nowhere'" in bad.stderr
+
+
+def test_a_bare_data_set_without_file_meta_is_sent(tmp_path, db, dcmtk_storescp) -> None:
+    folder = tmp_path / "images"
+    folder.mkdir()
+    original = dcmread(write_dx(folder, 1, study=generate_uid()))
+    bare = folder / "bare.dcm"
+    del original.file_meta
+    original.save_as(bare, implicit_vr=True, little_endian=True)  # no preamble, no meta
+    scp = dcmtk_storescp()
+    config = make_config(tmp_path, {"name": "pacs", "port": scp.port})
+    job = send(config, db, "pacs", [bare])
+    assert job.state == JobState.DONE, job.last_error
+    arrived = dcmread(scp.received()[original.SOPInstanceUID])
+    del arrived.file_meta
+    assert arrived == original

@@ -209,7 +209,12 @@ def _payload(assoc: Association, node: NodeConfig, item: StoreItem) -> Iterator[
     wanted = COMPRESSED_FOR.get(node.transfer_syntax)
     # The node's lossless syntax first, then the file as it is, then what we can convert to.
     if (wanted in ENCODABLE and wanted in accepted and item.TransferSyntaxUID != wanted):
-        data = _encoded(item, accepted[wanted], compress_to=wanted)
+        try:
+            data = _encoded(item, accepted[wanted], compress_to=wanted)
+        except Exception as exc:  # an image the encoder cannot take (e.g. its bit depth)
+            log.warning("%s cannot be compressed as %s (%s); sending it uncompressed",
+                        item.name, wanted.name, exc)
+            data = None
         if data is not None:
             yield data
             return
@@ -226,8 +231,9 @@ def _payload(assoc: Association, node: NodeConfig, item: StoreItem) -> Iterator[
             assert data is not None
             yield data
             return
-    raise StoreFileError(f"{item.name} is {item.TransferSyntaxUID.name}, which {node.name} did "
-                         "not accept, and it took no uncompressed syntax to convert to")
+    syntax = item.TransferSyntaxUID.name if item.TransferSyntaxUID else "a bare data set"
+    raise StoreFileError(f"{item.name} is {syntax}, which {node.name} did not accept, and it "
+                         "took no uncompressed syntax to convert to")
 
 
 def _encoded(item: StoreItem, context: PresentationContext,
@@ -239,7 +245,7 @@ def _encoded(item: StoreItem, context: PresentationContext,
         if "PixelData" not in ds:
             return None
         # The same instance in another syntax: lossless transcoding keeps its UID.
-        if ds.file_meta.TransferSyntaxUID.is_compressed:
+        if item.TransferSyntaxUID is not None and item.TransferSyntaxUID.is_compressed:
             ds.decompress(generate_instance_uid=False)
         ds.compress(compress_to, generate_instance_uid=False)
     elif item.TransferSyntaxUID is not None and item.TransferSyntaxUID.is_compressed:

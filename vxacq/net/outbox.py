@@ -323,8 +323,9 @@ class Outbox:
 
     ``start()``/``stop()`` for the window and ``vxacq serve``; ``run_once()``, ``drain()``,
     ``wait_idle()`` and ``wait_for()`` for the command line and tests. ``subscribe(fn)`` calls
-    ``fn(JobView)`` from a worker thread whenever this process changes a job (a window must
-    hand it to its own thread); changes made by another process are seen by polling
+    ``fn(JobView)`` whenever this process changes a job (enqueue, claim, progress, retry,
+    cancel, end), from the thread that changed it — a worker, mostly, so a window must hand
+    it to its own thread; changes made by another process are seen by polling
     :func:`list_jobs`.
     """
 

@@ -157,7 +157,7 @@ def read_item(path: str | os.PathLike[str]) -> StoreItem:
     try:
         ds = dcmread(path, stop_before_pixels=True, force=True)
         return StoreItem(path, UID(ds.SOPClassUID), UID(ds.SOPInstanceUID), None, 0)
-    except (InvalidDicomError, AttributeError, ValueError, EOFError) as exc:
+    except (InvalidDicomError, AttributeError, ValueError, EOFError):
         raise StoreFileError(f"{path}: not a DICOM file (no SOP Class UID and SOP Instance "
                              "UID could be read from it)") from None
 

@@ -212,3 +212,17 @@ def test_raw_store_lists_orphans_and_loads_frames(tmp_path: Path) -> None:
     assert np.array_equal(loaded, pixels) and meta["rows"] == 3
     files[1].unlink()
     assert rawstore.orphans(tmp_path) == [files[0]]
+
+
+def test_unwritable_raw_folder_keeps_the_frame_in_the_panel(sim: Simulator,
+                                                            room_config: Config,
+                                                            tmp_path: Path) -> None:
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("")
+    result = run_exposure(room_config, "HAND_PA", out_dir=blocker / "raw")
+    assert not result.ok and result.files == []
+    assert result.error["device"] == "storage" and result.error["code"] == "write-failed"
+    assert "cannot write the raw frame" in result.error["message"]
+    assert sim.panel.held is not None  # not confirmed, so not dropped
+    recovered = recover_frame(room_config, tmp_path / "good")
+    assert recovered.ok and assert_whole(recovered.files)["truth"]["phantom"] == "hand"

@@ -41,3 +41,8 @@ def test_line_buffer_survives_endless_noise_and_recovers() -> None:
     assert buf.discarded > 4000
     lines = buf.feed(b"\n" + protocol.encode("03 ACK 70"))
     assert protocol.decode(lines[-1]).args == ("70",)
+
+
+def test_checksum_is_crc16_ccitt_false() -> None:
+    assert protocol.checksum("123456789") == "29B1"  # the standard check value
+    assert protocol.encode("07 KV 70") == b"$07 KV 70*8181\r\n"  # the example in the docs

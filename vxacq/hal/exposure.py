@@ -105,6 +105,7 @@ def _sequence(room: drivers.RoomDevices, proto: Protocol, technique: Technique, 
         health = det.health()
         if health.battery_percent is not None and health.battery_percent < 20:
             result.warnings.append(f"detector battery at {health.battery_percent:g} %")
+        # the simulated room's patient and geometry (a real room is positioned by hand)
         det.position(phantom=proto.phantom, sid_mm=sid, grid=proto.grid, mirror=side == "R",
                      seed=seed, field={"width_mm": proto.field_mm[0],
                                        "height_mm": proto.field_mm[1]})
@@ -140,6 +141,10 @@ def _sequence(room: drivers.RoomDevices, proto: Protocol, technique: Technique, 
     finally:
         result.generator_state = gen.state.value.value
         result.detector_state = det.state.value.value
+
+
+class StorageError(HardwareError):
+    device = "storage"
 
 
 def _readout_timeout(info: DetectorInfo) -> float:
@@ -178,8 +183,15 @@ def _store(det, frame: RawFrame, report: ExposureReport | None, protocol_id: str
                   "integration_start": frame.integration_start,
                   "readout_end": frame.readout_end, "calibration_set": frame.calibration_set},
         "truth": truth,
+        # A mammography positioner's compression force (N) and thickness (mm), when it has one.
+        "positioner": frame.metadata.get("positioner"),
     }
-    paths = rawstore.save(folder, result.uid, frame.pixels, sidecar)
+    try:
+        paths = rawstore.save(folder, result.uid, frame.pixels, sidecar)
+    except OSError as exc:  # full disk, missing folder: the panel keeps its copy
+        raise StorageError("write-failed", f"cannot write the raw frame to {folder}: "
+                           f"{exc.strerror or exc}. The frame is still in the panel — fix the "
+                           "folder or free space, then run `vxacq acquire --recover`") from None
     result.files = [str(p) for p in paths]
     result.truth = truth
     det.confirm_stored(frame.frame_id)  # only now may the panel drop its copy

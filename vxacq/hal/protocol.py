@@ -5,13 +5,14 @@ A message is one line of printable ASCII::
     $<tag> <verb>[ <args>]*<CS>\\r\\n
 
 ``tag`` is a two-digit sequence number (00–99) on commands and on the replies to them, or ``EV``
-on unsolicited events; ``CS`` is the XOR of every byte between ``$`` and ``*``, as two upper-case
-hex digits. Anything else on the line — bad checksum, missing ``$``, non-ASCII, over-long — is
+on unsolicited events; ``CS`` is the CRC-16/CCITT-FALSE (polynomial 0x1021, initial value
+0xFFFF) of every byte between ``$`` and ``*``, as four upper-case hex digits. Anything else on the line — bad checksum, missing ``$``, non-ASCII, over-long — is
 not a message and is dropped by the receiver.
 """
 
 from __future__ import annotations
 
+import binascii
 from dataclasses import dataclass
 
 MAX_LINE = 128
@@ -38,10 +39,8 @@ class Message:
 
 
 def checksum(body: str) -> str:
-    value = 0
-    for byte in body.encode("ascii"):
-        value ^= byte
-    return f"{value:02X}"
+    # A 16-bit CRC: an 8-bit XOR would let about one garbled line in 256 pass as valid.
+    return f"{binascii.crc_hqx(body.encode('ascii'), 0xFFFF):04X}"
 
 
 def encode(message: Message | str) -> bytes:

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import textwrap
 import time
+from contextlib import ExitStack
 from pathlib import Path
 
 import numpy as np
@@ -23,6 +23,7 @@ from pynetdicom import AE, evt
 from pynetdicom.dsutils import split_dataset
 from pynetdicom.sop_class import DigitalXRayImageStorageForPresentation, XRayRadiationDoseSRStorage
 
+import peers
 from vxacq import config as configuration
 from vxacq.db import (
     Image, ImageState, JobKind, JobState, Patient, Series, Study, open_database,
@@ -33,12 +34,6 @@ from vxacq.net.store import StoreFileError, classify, enqueue_store
 
 
 # --- test material -----------------------------------------------------------------------
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def write_dx(folder: Path, number: int, *, study: str, size: int = 64,
@@ -74,46 +69,20 @@ def dataset_bytes(path: Path) -> bytes:
     return path.read_bytes()[offset:]
 
 
-class StoreSCP:
-    """DCMTK storescp on a free loopback port, writing what it receives to ``folder``."""
-
-    def __init__(self, folder: Path, *options: str, port: int | None = None) -> None:
-        self.folder = folder
-        self.port = port or free_port()
-        folder.mkdir(parents=True, exist_ok=True)
-        self.proc = subprocess.Popen(
-            ["storescp", "--aetitle", "ARCHIVE", "-od", str(folder), "+B", *options,
-             str(self.port)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline:
-            with socket.socket() as s:
-                if s.connect_ex(("127.0.0.1", self.port)) == 0:
-                    return
-            time.sleep(0.05)
-        raise RuntimeError("storescp did not start")
-
-    def received(self) -> dict[str, Path]:
-        """SOP Instance UID -> file, for every file storescp wrote."""
-        return {dcmread(p, stop_before_pixels=True).SOPInstanceUID: p
-                for p in self.folder.iterdir() if p.is_file()}
-
-    def stop(self) -> None:
-        self.proc.terminate()
-        self.proc.wait(10)
+def received(peer: peers.Peer) -> dict[str, Path]:
+    """SOP Instance UID -> file, for every file storescp wrote."""
+    return {dcmread(p, stop_before_pixels=True).SOPInstanceUID: p
+            for p in peers.received_files(peer)}
 
 
 @pytest.fixture
-def dcmtk_storescp(tmp_path: Path):
-    started: list[StoreSCP] = []
-
-    def start(name: str = "archive", *options: str, port: int | None = None) -> StoreSCP:
-        scp = StoreSCP(tmp_path / name, *options, port=port)
-        started.append(scp)
-        return scp
-
-    yield start
-    for scp in started:
-        scp.stop()
+def more_storescp(tmp_path: Path):
+    """start(*storescp options) -> another storescp (options after the shared ones win)."""
+    with ExitStack() as stack:
+        def start(*extra_args: str) -> peers.Peer:
+            return stack.enter_context(peers.start_storescp(tmp_path / "more-peers",
+                                                            extra_args=extra_args))
+        yield start
 
 
 class FaultySCP:
@@ -128,7 +97,7 @@ class FaultySCP:
         ae.add_supported_context(DigitalXRayImageStorageForPresentation,
                                  [ExplicitVRLittleEndian, ImplicitVRLittleEndian])
         ae.add_supported_context(XRayRadiationDoseSRStorage)
-        self.port = free_port()
+        self.port = peers.free_port()
         self.server = ae.start_server(("127.0.0.1", self.port), block=False,
                                       evt_handlers=[(evt.EVT_C_STORE, self._on_store)])
 
@@ -163,7 +132,7 @@ def faulty():
 def make_config(tmp_path: Path, *nodes: dict, **station) -> configuration.Config:
     raw_nodes = []
     for node in nodes:
-        raw_nodes.append({"ae_title": "ARCHIVE", "host": "127.0.0.1", "services": ["store"],
+        raw_nodes.append({"ae_title": "STORESCP", "host": "127.0.0.1", "services": ["store"],
                           "retries": 3, "retry_delay": 0.3, "dimse_timeout": 10.0,
                           "connect_timeout": 2.0, "acse_timeout": 5.0, **node})
     return configuration.from_dict({"station": {"data_dir": str(tmp_path / "data"), **station},
@@ -194,17 +163,17 @@ def send(config, db, node: str, files, timeout: float = 60):
 # --- behaviour ---------------------------------------------------------------------------
 
 
-def test_files_arrive_with_equal_data_sets(tmp_path, db, study_files, dcmtk_storescp) -> None:
-    scp = dcmtk_storescp()
+def test_files_arrive_with_equal_data_sets(tmp_path, db, study_files, storescp) -> None:
+    scp = storescp
     config = make_config(tmp_path, {"name": "pacs", "port": scp.port})
     job = send(config, db, "pacs", study_files)
     assert job.state == JobState.DONE, job.last_error
     assert job.attempts == 1 and job.payload["result"] == {"stored": 3, "warnings": []}
-    received = scp.received()
-    assert len(received) == 3
+    arrived_files = received(scp)
+    assert len(arrived_files) == 3
     for path in study_files:
         original = dcmread(path)
-        copy = received[original.SOPInstanceUID]
+        copy = arrived_files[original.SOPInstanceUID]
         assert dataset_bytes(copy) == dataset_bytes(path)
         assert dcmread(copy).file_meta.TransferSyntaxUID == ExplicitVRLittleEndian
         del original.file_meta
@@ -213,14 +182,14 @@ def test_files_arrive_with_equal_data_sets(tmp_path, db, study_files, dcmtk_stor
         assert arrived == original
 
 
-def test_implicit_when_the_peer_refuses_explicit(tmp_path, db, study_files, dcmtk_storescp) -> None:
-    scp = dcmtk_storescp("implicit-only", "+xi")
+def test_implicit_when_the_peer_refuses_explicit(tmp_path, db, study_files, more_storescp) -> None:
+    scp = more_storescp("+xi")  # accept Implicit VR Little Endian only
     config = make_config(tmp_path, {"name": "pacs", "port": scp.port})
     job = send(config, db, "pacs", study_files)
     assert job.state == JobState.DONE, job.last_error
     for path in study_files:
         original = dcmread(path)
-        arrived = dcmread(scp.received()[original.SOPInstanceUID])
+        arrived = dcmread(received(scp)[original.SOPInstanceUID])
         assert arrived.file_meta.TransferSyntaxUID == ImplicitVRLittleEndian
         del original.file_meta, arrived.file_meta
         assert arrived == original
@@ -230,33 +199,33 @@ def test_implicit_when_the_peer_refuses_explicit(tmp_path, db, study_files, dcmt
     ("rle", "+xr", RLELossless),
     ("jpeg2000-lossless", "+xv", JPEG2000Lossless),
 ])
-def test_lossless_compression_when_the_node_asks(tmp_path, db, study_files, dcmtk_storescp,
+def test_lossless_compression_when_the_node_asks(tmp_path, db, study_files, more_storescp,
                                                  setting, option, syntax) -> None:
-    scp = dcmtk_storescp(setting, option)
+    scp = more_storescp(option)
     config = make_config(tmp_path, {"name": "pacs", "port": scp.port,
                                     "transfer_syntax": setting})
     job = send(config, db, "pacs", study_files)
     assert job.state == JobState.DONE, job.last_error
     for path in study_files:
         original = dcmread(path)
-        arrived = dcmread(scp.received()[original.SOPInstanceUID])
+        arrived = dcmread(received(scp)[original.SOPInstanceUID])
         assert arrived.file_meta.TransferSyntaxUID == syntax
         assert np.array_equal(arrived.pixel_array, original.pixel_array)  # lossless
         assert arrived.PatientName == original.PatientName
 
 
-def test_compression_falls_back_to_uncompressed(tmp_path, db, study_files, dcmtk_storescp) -> None:
-    scp = dcmtk_storescp()  # storescp accepts no compressed syntax unless told to
+def test_compression_falls_back_to_uncompressed(tmp_path, db, study_files, more_storescp) -> None:
+    scp = more_storescp("+x=")  # uncompressed syntaxes only
     config = make_config(tmp_path, {"name": "pacs", "port": scp.port, "transfer_syntax": "rle"})
     assert send(config, db, "pacs", study_files).state == JobState.DONE
     for path in study_files:
-        copy = scp.received()[dcmread(path).SOPInstanceUID]
+        copy = received(scp)[dcmread(path).SOPInstanceUID]
         assert dataset_bytes(copy) == dataset_bytes(path)
 
 
 def test_a_study_goes_to_two_destinations_by_routing(tmp_path, db, study_files,
-                                                     dcmtk_storescp) -> None:
-    first, second = dcmtk_storescp("first"), dcmtk_storescp("second")
+                                                     storescp, more_storescp) -> None:
+    first, second = storescp, more_storescp()
     config = make_config(tmp_path, {"name": "pacs", "port": first.port},
                          {"name": "backup", "port": second.port},
                          {"name": "manual", "port": 1, "auto_store": False},
@@ -297,16 +266,17 @@ def test_a_study_goes_to_two_destinations_by_routing(tmp_path, db, study_files,
     assert sorted(j.node for j in jobs) == ["backup", "pacs"]
     assert all(j.state == JobState.DONE and j.study_id == study_id for j in jobs)
     wanted = {dcmread(p).SOPInstanceUID for p in (study_files[0], study_files[2], dose)}
-    assert set(first.received()) == wanted and set(second.received()) == wanted
+    assert set(received(first)) == wanted and set(received(second)) == wanted
     config.station.auto_route = False
     assert routing.route_study(config, db, study_id) == []
 
 
-def test_peer_down_at_first_then_up(tmp_path, db, study_files, dcmtk_storescp) -> None:
-    port = free_port()
-    config = make_config(tmp_path, {"name": "pacs", "port": port, "retry_delay": 0.5})
+def test_peer_down_at_first_then_up(tmp_path, db, study_files, storescp) -> None:
+    peers._stop(storescp.process)  # the archive is down when the job is queued
+    config = make_config(tmp_path, {"name": "pacs", "port": storescp.port, "retry_delay": 0.5})
     box = Outbox(config, db)
     box.start()
+    restarted = None
     try:
         job_id = enqueue_store(db, "pacs", study_files)
         deadline = time.monotonic() + 10
@@ -314,12 +284,17 @@ def test_peer_down_at_first_then_up(tmp_path, db, study_files, dcmtk_storescp) -
             assert time.monotonic() < deadline
             time.sleep(0.02)
         assert "connection refused" in get_job(db, job_id).last_error
-        scp = dcmtk_storescp(port=port)
+        # The same storescp comes back on its port.
+        restarted = subprocess.Popen(storescp.command, cwd=storescp.workdir,
+                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                     start_new_session=True)
         [job] = box.wait_for([job_id], timeout=30)
     finally:
         box.stop()
+        if restarted is not None:
+            peers._stop(restarted)
     assert job.state == JobState.DONE and job.attempts >= 2 and job.last_error == ""
-    assert len(scp.received()) == 3
+    assert len(received(storescp)) == 3
 
 
 def test_association_rejected_fails_in_words(tmp_path, db, study_files, faulty) -> None:
@@ -381,8 +356,8 @@ def test_status_map() -> None:
     assert "not support this SOP class" in classify(0x0122)[1]
 
 
-def test_commitment_is_queued_after_storing(tmp_path, db, study_files, dcmtk_storescp) -> None:
-    scp = dcmtk_storescp()
+def test_commitment_is_queued_after_storing(tmp_path, db, study_files, storescp) -> None:
+    scp = storescp
     config = make_config(tmp_path, {"name": "pacs", "port": scp.port,
                                     "services": ["store", "commitment"]})
     job = send(config, db, "pacs", study_files)
@@ -406,14 +381,14 @@ def test_unreadable_files_are_refused_before_queueing(tmp_path, db) -> None:
 
 
 def test_a_file_gone_before_sending_fails_the_job_and_sends_the_rest(
-        tmp_path, db, study_files, dcmtk_storescp) -> None:
-    scp = dcmtk_storescp()
+        tmp_path, db, study_files, storescp) -> None:
+    scp = storescp
     config = make_config(tmp_path, {"name": "pacs", "port": scp.port})
     job_id = enqueue_store(db, "pacs", study_files)
     study_files[1].unlink()
     [job] = Outbox(config, db).drain([job_id], timeout=30)
     assert job.state == JobState.FAILED and "dx2.dcm: no such file" in job.last_error
-    assert len(scp.received()) == 2
+    assert len(received(scp)) == 2
 
 
 KILLED_RUNNER = textwrap.dedent("""
@@ -463,12 +438,12 @@ def test_console_killed_mid_job_resumes_and_loses_nothing(tmp_path, db, faulty) 
     assert job.attempts == 2
 
 
-def test_store_and_queue_commands(tmp_path, study_files, dcmtk_storescp) -> None:
+def test_store_and_queue_commands(tmp_path, study_files, storescp) -> None:
     import json
 
-    scp = dcmtk_storescp()
+    scp = storescp
     config = make_config(tmp_path, {"name": "pacs", "port": scp.port},
-                         {"name": "down", "port": free_port(), "retries": 0})
+                         {"name": "down", "port": peers.free_port(), "retries": 0})
     config_path = configuration.save(config, tmp_path / "vxacq.toml")
     env = dict(os.environ, PYTHONPATH=str(Path(__file__).resolve().parents[2]))
 
@@ -478,7 +453,7 @@ def test_store_and_queue_commands(tmp_path, study_files, dcmtk_storescp) -> None
 
     ok = vxacq("store", "pacs", *map(str, study_files), "--json")
     assert ok.returncode == 0, ok.stderr
-    assert json.loads(ok.stdout)["state"] == "done" and len(scp.received()) == 3
+    assert json.loads(ok.stdout)["state"] == "done" and len(received(scp)) == 3
     down = vxacq("store", "down", str(study_files[0]), "--wait")
     assert down.returncode == 1 and "failed" in down.stdout and "connection refused" in down.stdout
     listed = json.loads(vxacq("queue", "--json").stdout)
@@ -493,17 +468,17 @@ def test_store_and_queue_commands(tmp_path, study_files, dcmtk_storescp) -> None
     assert bad.returncode == 2 and "no node named 'nowhere'" in bad.stderr
 
 
-def test_a_bare_data_set_without_file_meta_is_sent(tmp_path, db, dcmtk_storescp) -> None:
+def test_a_bare_data_set_without_file_meta_is_sent(tmp_path, db, storescp) -> None:
     folder = tmp_path / "images"
     folder.mkdir()
     original = dcmread(write_dx(folder, 1, study=generate_uid()))
     bare = folder / "bare.dcm"
     del original.file_meta
     original.save_as(bare, implicit_vr=True, little_endian=True)  # no preamble, no meta
-    scp = dcmtk_storescp()
+    scp = storescp
     config = make_config(tmp_path, {"name": "pacs", "port": scp.port})
     job = send(config, db, "pacs", [bare])
     assert job.state == JobState.DONE, job.last_error
-    arrived = dcmread(scp.received()[original.SOPInstanceUID])
+    arrived = dcmread(received(scp)[original.SOPInstanceUID])
     del arrived.file_meta
     assert arrived == original

@@ -148,7 +148,7 @@ def test_match_limit_and_user_cancel_send_c_cancel_and_mark_nothing_gone(wlmscpf
     assert result.limited and not result.complete and len(result.orders) == 2
     assert saved.added == 2 and saved.gone == 0
     assert "Cancel" in wlmscpfs.log() or "C-CANCEL" in wlmscpfs.log().upper()
-    config.node("ris").worklist_match_limit = 0
+    config.node("ris").worklist_match_limit = 100
     stop = threading.Event()
     calls = []
 

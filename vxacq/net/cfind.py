@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from pydicom.dataset import Dataset
 from pydicom.uid import ExplicitVRLittleEndian, ImplicitVRLittleEndian
+from pynetdicom import _config
 from pynetdicom.association import Association
 from pynetdicom.presentation import PresentationContext, build_context
 
@@ -64,6 +65,10 @@ def find(config: Config, node: NodeConfig, sop_class: str, identifier: Dataset, 
     """Send one C-FIND to ``node`` and collect its answers. Raises DicomNetworkError when the
     node cannot be reached, refuses, aborts, times out or answers with a failure status;
     ``what`` names the query in those messages ("the worklist query")."""
+    # pynetdicom logs every identifier it sends and receives — patient names and IDs — and
+    # formats them even when nobody reads the log: only where the site allows patient data.
+    _config.LOG_REQUEST_IDENTIFIERS = config.station.log_patient_data
+    _config.LOG_RESPONSE_IDENTIFIERS = config.station.log_patient_data
     with associate(config, node, contexts(sop_class)) as assoc:
         responses = assoc.send_c_find(identifier, sop_class, msg_id=MESSAGE_ID)
         return _collect(assoc, node, sop_class, responses, what, limit, cancel, on_answer)

@@ -189,7 +189,8 @@ def test_malformed_items_are_kept_with_their_problems_logged(tmp_path, caplog):
     assert orders["ACC-BAD"].patient.PatientSex == ""
     assert orders["ACC-BAD"].patient.PatientWeight is None
     assert orders["ACC-BAD"].patient.PatientName == NAMES["latin1"][1]
-    assert orders["ACC-BROKEN"].patient.PatientName.endswith("ken^Name")
+    assert orders["ACC-BROKEN"].patient.PatientName == "Br\ufffdken^Name"
+    assert "PatientName has bytes its character set cannot decode" in " ".join(orders["ACC-BROKEN"].problems)
     assert "19710230" in caplog.text and "ScheduledProcedureStepID is empty" in caplog.text
     assert set(orders_in(db)) == {"ACC-BAD", "ACC-BROKEN"}
     db.close()

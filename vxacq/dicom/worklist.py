@@ -323,16 +323,21 @@ def read_answer(ds: Dataset, fallback_character_set: str | None = None) -> list[
 _ESCAPE = re.compile("\x1b[\x20-\x2f]+[\x30-\x7e]")
 
 
-def _without_escapes(record: _Record, problems: list[str]) -> _Record:
+def _checked_text(record: _Record, problems: list[str]) -> _Record:
     """``record`` with escape sequences left in decoded text removed: some SCPs transcode
     ISO 2022 text to UTF-8 but keep its escapes (Orthanc 1.10 does with KS X 1001), and an
-    escape is never a character of a name."""
+    escape is never a character of a name. Text with bytes its set could not decode (shown
+    as U+FFFD) is kept and named in ``problems``."""
     changes = {}
     for f in fields(record):
         value = getattr(record, f.name)
-        if isinstance(value, str) and "\x1b" in value:
+        if not isinstance(value, str):
+            continue
+        if "\x1b" in value:
             changes[f.name] = _ESCAPE.sub("", value).replace("\x1b", "")
             problems.append(f"{f.name} held stray character-set escape sequences; removed")
+        if "\ufffd" in value:
+            problems.append(f"{f.name} has bytes its character set cannot decode; shown with replacement characters")
     return replace(record, **changes) if changes else record
 
 
@@ -343,7 +348,7 @@ def _typed_inputs(ds: Dataset, fallback: str | None, step: int,
     try:
         patient, order = from_worklist_item(
             ds, fallback, step if "ScheduledProcedureStepSequence" in ds else 0)
-        return _without_escapes(patient, problems), _without_escapes(order, problems)
+        return _checked_text(patient, problems), _checked_text(order, problems)
     except Exception as exc:
         problems.append(f"the answer could not be read whole ({exc}); identity values read one by one")
     copy_ds = copy.deepcopy(ds)

@@ -337,7 +337,8 @@ def _checked_text(record: _Record, problems: list[str]) -> _Record:
             changes[f.name] = _ESCAPE.sub("", value).replace("\x1b", "")
             problems.append(f"{f.name} held stray character-set escape sequences; removed")
         if "\ufffd" in value:
-            problems.append(f"{f.name} has bytes its character set cannot decode; shown with replacement characters")
+            problems.append(f"{f.name} has bytes its character set cannot decode; "
+                            "shown with replacement characters")
     return replace(record, **changes) if changes else record
 
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import argparse
 
-from vxacq.cli import EXIT_FAILED, EXIT_OK, EXIT_USAGE, CommandError, emit, load_config
+from vxacq import cli
+from vxacq.cli import EXIT_FAILED, EXIT_OK, EXIT_USAGE, CommandError, emit
 from vxacq.config import ConfigError
 from vxacq.net.echo import echo
 
@@ -17,7 +18,7 @@ def register(subparsers: argparse._SubParsersAction, parents: dict) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    config = load_config(args)
+    config = cli.load_config(args)
     try:
         node = config.node(args.node)
     except ConfigError as exc:

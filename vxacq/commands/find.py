@@ -5,7 +5,8 @@ from __future__ import annotations
 import argparse
 from dataclasses import asdict
 
-from vxacq.cli import EXIT_FAILED, EXIT_OK, EXIT_USAGE, CommandError, emit, load_config
+from vxacq import cli
+from vxacq.cli import EXIT_FAILED, EXIT_OK, EXIT_USAGE, CommandError, emit
 from vxacq.config import ConfigError
 from vxacq.dicom.query import StudyQuery
 from vxacq.dicom.worklist import parse_dates
@@ -29,7 +30,7 @@ def register(subparsers: argparse._SubParsersAction, parents: dict) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    config = load_config(args)
+    config = cli.load_config(args)
     try:
         node = config.node(args.node)
         dates = parse_dates(args.date) if args.date else ""

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import argparse
 
-from vxacq.cli import EXIT_FAILED, EXIT_OK, EXIT_USAGE, CommandError, emit, load_config
+from vxacq import cli
+from vxacq.cli import EXIT_FAILED, EXIT_OK, EXIT_USAGE, CommandError, emit
 from vxacq.db import database_for
 from vxacq.net import worklist
 from vxacq.net.association import DicomNetworkError
@@ -25,7 +26,7 @@ def register(subparsers: argparse._SubParsersAction, parents: dict) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    config = load_config(args)
+    config = cli.load_config(args)
     nodes = config.nodes_with("worklist")
     if not nodes:
         raise CommandError("no node has the worklist service; add 'worklist' to a node's "

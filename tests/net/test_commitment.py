@@ -7,7 +7,11 @@ association, a Transaction UID we never issued, silence); Orthanc covers the ord
 
 from __future__ import annotations
 
+import json
+import shutil
 import socket
+import subprocess
+import time
 from datetime import timedelta
 from pathlib import Path
 
@@ -19,6 +23,7 @@ from sqlmodel import select
 
 from commitment_scp import CommitmentSCP
 from small_images import write_dx
+from vxacq import cli
 from vxacq import config as configuration
 from vxacq.db import (
     Commitment, CommitmentState, Job, JobKind, JobState, open_database,
@@ -216,4 +221,129 @@ def test_refused_request_is_a_worded_error(tmp_path: Path, files) -> None:
             [row] = session.exec(select(Commitment)).all()
         assert row.state == CommitmentState.PENDING
     finally:
+        db.close()
+
+
+# --- against Orthanc ---------------------------------------------------------------------------
+
+
+@pytest.fixture
+def orthanc_archive(tmp_path: Path):
+    """Orthanc with our listener as a known modality, so it reports on a new association.
+    (Module-local: the shared fixture does not register a callback modality.)"""
+    if shutil.which("Orthanc") is None:
+        pytest.skip("Orthanc not installed")
+    dicom_port, http_port, listen_port = free_port(), free_port(), free_port()
+    storage = tmp_path / "orthanc"
+    storage.mkdir()
+    cfg = tmp_path / "orthanc.json"
+    cfg.write_text(json.dumps({
+        "Name": "vxacq-test", "DicomAet": "ORTHANC", "DicomPort": dicom_port,
+        "HttpPort": http_port, "HttpServerEnabled": True, "RemoteAccessAllowed": False,
+        "AuthenticationEnabled": False, "StorageDirectory": str(storage),
+        "IndexDirectory": str(storage), "Plugins": [], "DicomCheckCalledAet": True,
+        "DicomModalities": {"vxacq": {"AET": "VXACQ", "Host": "127.0.0.1", "Port": listen_port,
+                                      "AllowStorageCommitment": True}},
+    }))
+    log = open(tmp_path / "orthanc.log", "w")
+    proc = subprocess.Popen(["Orthanc", str(cfg)], stdout=log, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", dicom_port), timeout=0.2).close()
+                break
+            except OSError:
+                if time.monotonic() > deadline or proc.poll() is not None:
+                    raise RuntimeError("Orthanc did not start: "
+                                       + (tmp_path / "orthanc.log").read_text()[-2000:])
+                time.sleep(0.1)
+        config = configuration.from_dict({
+            "station": {"data_dir": str(tmp_path / "data"), "ae_title": "VXACQ",
+                        "listen_port": listen_port},
+            "node": [{"name": "pacs", "ae_title": "ORTHANC", "host": "127.0.0.1",
+                      "port": dicom_port, "services": ["store", "commitment"], "retries": 1,
+                      "retry_delay": 0.1, "commitment_wait_seconds": 1.0}],
+        })
+        yield config
+    finally:
+        proc.terminate()
+        proc.wait(15)
+        log.close()
+
+
+def storescu(config: configuration.Config, paths: list[Path]) -> None:
+    node = config.node("pacs")
+    subprocess.run(["storescu", "-aet", config.station.ae_title, "-aec", node.ae_title,
+                    node.host, str(node.port), *map(str, paths)], check=True, timeout=30)
+
+
+def test_orthanc_commits_what_it_has_and_fails_what_it_has_not(tmp_path: Path, files,
+                                                               orthanc_archive) -> None:
+    config = orthanc_archive
+    storescu(config, files[:2])  # the third never reaches Orthanc
+    db = open_database(tmp_path / "vxacq.sqlite")
+    listener = Listener(config, **commitment.listener_options(config, db))
+    assert listener.start().running
+    try:
+        job_id = enqueue(db, JobKind.COMMITMENT, "pacs", {"files": [str(f) for f in files]})
+        outbox = Outbox(config, db)
+        [job] = outbox.drain([job_id], timeout=30)
+        assert job.state == JobState.DONE, job.last_error
+        uid = job.payload["checkpoint"]["TransactionUID"]
+        view = commitment.wait_for_report(db, uid, timeout=20)
+        refs = instances(files)
+        assert view.state == CommitmentState.PARTIAL
+        assert sorted(view.committed) == sorted(r[1] for r in refs[:2])
+        assert view.failed == [(refs[2][1], 0x0112)]  # no such object instance
+        # The missing instance is stored again by a STORE job, which then asks again.
+        [store_job] = list_jobs(db, states=[JobState.QUEUED], node="pacs")
+        assert store_job.kind == JobKind.STORE and store_job.payload["files"] == [str(files[2])]
+        [done] = outbox.drain([store_job.id], timeout=30)
+        assert done.state == JobState.DONE, done.last_error
+        [again] = list_jobs(db, states=[JobState.QUEUED], node="pacs")
+        assert again.kind == JobKind.COMMITMENT
+        [again] = outbox.drain([again.id], timeout=30)
+        second = commitment.wait_for_report(db, again.payload["checkpoint"]["TransactionUID"],
+                                            timeout=20)
+        assert second.state == CommitmentState.COMMITTED and second.committed == [refs[2][1]]
+    finally:
+        listener.stop()
+        db.close()
+
+
+def test_vxacq_commit_command_waits_for_orthanc(tmp_path: Path, files, orthanc_archive,
+                                                capsys: pytest.CaptureFixture[str]) -> None:
+    config = orthanc_archive
+    storescu(config, files)
+    path = tmp_path / "vxacq.toml"
+    configuration.save(config, path)
+    code = cli.main(["commit", "--config", str(path), "pacs", *map(str, files),
+                     "--wait", "20", "--json"])
+    result = json.loads(capsys.readouterr().out)
+    assert code == 0, result
+    assert result["commitment"]["state"] == "committed"
+    assert sorted(result["commitment"]["committed"]) == sorted(r[1] for r in instances(files))
+    db = open_database(config.data_dir / "vxacq.sqlite")
+    try:
+        view = commitment.get_commitment(db, result["commitment"]["TransactionUID"])
+        assert view.state == CommitmentState.COMMITTED and view.job_id == result["job"]["id"]
+    finally:
+        db.close()
+
+
+def test_overdue_watch_marks_timed_out(tmp_path: Path, files) -> None:
+    config = make_config(tmp_path, 104, commitment_timeout_minutes=0.001)
+    db = open_database(tmp_path / "vxacq.sqlite")
+    watch = commitment.OverdueWatch(config, db, interval=0.05)
+    try:
+        uid = commitment.record_request(db, config.node("archive"), instances(files))
+        watch.start()
+        deadline = time.monotonic() + 5
+        while commitment.get_commitment(db, uid).state == CommitmentState.PENDING:
+            assert time.monotonic() < deadline, "the watch did not mark the transaction"
+            time.sleep(0.05)
+        assert commitment.get_commitment(db, uid).state == CommitmentState.TIMED_OUT
+    finally:
+        watch.stop()
         db.close()

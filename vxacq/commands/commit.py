@@ -53,6 +53,7 @@ def run(args: argparse.Namespace) -> int:
     except StoreFileError as exc:
         raise CommandError(f"nothing asked: {exc}", EXIT_USAGE) from None
     db = database_for(config.data_dir)
+    commitment.expire_overdue(config, db)
     listener = None
     note = ""
     try:

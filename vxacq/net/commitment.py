@@ -324,6 +324,35 @@ def expire_overdue(config: Config, db: Database, now: datetime | None = None) ->
     return [t for t, *_ in overdue]
 
 
+class OverdueWatch:
+    """Runs :func:`expire_overdue` every ``interval`` seconds in a thread, for the processes
+    that stay up (the console window, ``vxacq serve``): ``start()``, ``stop()``."""
+
+    def __init__(self, config: Config, db: Database, interval: float = 60.0) -> None:
+        self.config, self.db, self.interval = config, db, interval
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> None:
+        self._stop.clear()
+        self._thread = threading.Thread(target=self._run, daemon=True,
+                                        name="commitment-overdue")
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join()
+            self._thread = None
+
+    def _run(self) -> None:
+        while not self._stop.wait(self.interval):
+            try:
+                expire_overdue(self.config, self.db)
+            except Exception:  # the database was busy or gone: try again next time
+                log.exception("checking storage commitments for time-outs")
+
+
 def _reopen_timed_out_job(db: Database, job_id: int) -> None:
     """A report that comes after the time-out still counts: the job is done after all."""
     with db.session() as session:
@@ -459,8 +488,14 @@ def send_request(config: Config, db: Database, node: NodeConfig, transaction_uid
         deadline = time.monotonic() + wait
         while (not answered.is_set() and assoc.is_established
                and time.monotonic() < deadline):
-            answered.wait(0.05)
+            # Our listener in this process may take the report on a new association meanwhile.
+            if answered.wait(0.25) or _answered(db, transaction_uid):
+                break
     return get_commitment(db, transaction_uid)
+
+
+def _answered(db: Database, transaction_uid: str) -> bool:
+    return get_commitment(db, transaction_uid).state != CommitmentState.PENDING
 
 
 def _refusal(node: NodeConfig, code: int, status: Dataset) -> str:

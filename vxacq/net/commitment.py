@@ -556,8 +556,14 @@ def run_job(ctx: JobContext) -> dict[str, Any]:
     transaction again; a transaction already answered or timed out gets a new one."""
     expire_overdue(ctx.config, ctx.db)
     instances = [tuple(pair) for pair in ctx.payload.get("instances", [])]
-    if not instances:
-        instances = instances_from_files(ctx.payload.get("files", []))
+    try:
+        if not instances:
+            instances = instances_from_files(ctx.payload.get("files", []))
+        if not instances:
+            raise CommitmentError("the job names no instances")
+    except (StoreFileError, CommitmentError) as exc:
+        raise DicomNetworkError(f"nothing to commit: {exc}", kind="status",
+                                retryable=False) from None
     transaction_uid = ctx.payload.get("checkpoint", {}).get("TransactionUID")
     if transaction_uid:
         try:

@@ -147,13 +147,14 @@ def print_options(node: NodeConfig, *, film_size: str | None = None,
 
 
 def read_images(files: Sequence[str | os.PathLike[str]]) -> list[Dataset]:
-    """Read every file before anything is sent, so a bad one stops the job at once."""
+    """Read and check every file before anything is sent, so a bad one stops the job at once.
+    Pixel data stay in the files (deferred) until a film needs them."""
     if not files:
         raise PrintError("no images to print")
     images = []
     for path in map(Path, files):
         try:
-            ds = dcmread(path)
+            ds = dcmread(path, defer_size="64 KB")
             datasets.check_printable(ds)
         except FileNotFoundError:
             raise PrintError(f"{path}: no such file") from None
@@ -271,12 +272,14 @@ def _detail(status: Dataset) -> str:
     return f" ({'; '.join(parts)})" if parts else ""
 
 
-def print_images(config: Config, node: NodeConfig, images: Sequence[Dataset], *,
+def print_images(config: Config, node: NodeConfig,
+                 images: Sequence[Dataset | str | os.PathLike[str]], *,
                  options: PrintOptions | None = None, label: str = "", skip_films: int = 0,
                  film_printed: Callable[[int], None] | None = None,
                  progress: Callable[[str], None] | None = None,
                  should_stop: Callable[[], bool] | None = None) -> PrintResult:
-    """Print ``images`` on ``node``: the whole exchange above, one association.
+    """Print ``images`` (data sets, or paths read one film at a time) on ``node``: the whole
+    exchange above, one association.
 
     ``skip_films`` films already printed are left out; ``film_printed(n)`` is called after the
     n-th film is printed. Raises DicomNetworkError (worded; retryable when trying later can
@@ -324,6 +327,12 @@ def print_images(config: Config, node: NodeConfig, images: Sequence[Dataset], *,
                     f"box(es) for layout {layout}, which needs {layout.boxes}",
                     kind="status", retryable=False)
             placed = []
+            try:
+                film = [item if isinstance(item, Dataset) else dcmread(item) for item in film]
+            except (OSError, InvalidDicomError) as exc:
+                raise DicomNetworkError(f"film {number} not printed: an image file cannot be "
+                                        f"read any more ({exc})", kind="status",
+                                        retryable=False) from None
             for position, (image, box_uid_n) in enumerate(zip(film, boxes), start=1):
                 session.set_image(box_uid_n, datasets.image_box(image, position, options),
                                   position)
@@ -348,12 +357,13 @@ def run_job(ctx: JobContext) -> dict[str, Any]:
     try:
         options = print_options(ctx.node, film_size=ctx.payload.get("film_size"),
                                 layout=ctx.payload.get("layout"))
-        images = read_images(ctx.payload.get("files", []))
+        files = ctx.payload.get("files", [])
+        read_images(files)
     except (PrintError, ValueError) as exc:
         raise DicomNetworkError(f"nothing printed: {exc}", kind="status",
                                 retryable=False) from None
     done = int(ctx.payload.get("checkpoint", {}).get("films_printed", 0))
-    result = print_images(ctx.config, ctx.node, images, options=options,
+    result = print_images(ctx.config, ctx.node, files, options=options,
                           label=ctx.payload.get("label", ""), skip_films=done,
                           film_printed=lambda n: ctx.checkpoint(films_printed=n),
                           progress=ctx.progress, should_stop=ctx.should_stop)

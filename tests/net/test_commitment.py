@@ -26,7 +26,7 @@ from small_images import write_dx
 from vxacq import cli
 from vxacq import config as configuration
 from vxacq.db import (
-    Commitment, CommitmentState, Job, JobKind, JobState, open_database,
+    Commitment, CommitmentState, JobKind, JobState, open_database,
 )
 from vxacq.net import commitment
 from vxacq.net.association import DicomNetworkError

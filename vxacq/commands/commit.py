@@ -3,9 +3,9 @@
 
 The request is a queued COMMITMENT job, tried once here. The node may report on the same
 association (within the node's ``commitment_wait_seconds``) or later on a new one to our
-listener: with ``--wait`` this command runs the listener itself for that long (unless the
-console or ``vxacq serve`` already holds the port — then that one records the report in the
-same database, which is watched here).
+listener: this command runs the listener itself while it works and, with ``--wait``, that
+much longer (unless the console or ``vxacq serve`` already holds the port — then that one
+records the report in the same database, which is watched here).
 """
 
 from __future__ import annotations
@@ -57,12 +57,12 @@ def run(args: argparse.Namespace) -> int:
     listener = None
     note = ""
     try:
-        if args.wait > 0:
-            listener = Listener(config, **commitment.listener_options(config, db))
-            status = listener.start()
-            if not status.running:
-                note = (f"\nOur listener was not started here ({status.error}); a report on a "
-                        "new association is recorded by whichever process holds the port.")
+        # A node may report on a new association at once (Orthanc does): listen from the start.
+        listener = Listener(config, **commitment.listener_options(config, db))
+        status = listener.start()
+        if not status.running:
+            note = (f"\nOur listener was not started here ({status.error}); a report on a "
+                    "new association is recorded by whichever process holds the port.")
         job_id = enqueue(db, JobKind.COMMITMENT, node.name,
                          {"instances": [list(i) for i in instances], "files": files})
         Outbox(config, db, owner="cli-commit", nodes=[node.name]).run_once([job_id])

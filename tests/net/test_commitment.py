@@ -347,3 +347,37 @@ def test_overdue_watch_marks_timed_out(tmp_path: Path, files) -> None:
     finally:
         watch.stop()
         db.close()
+
+
+def test_an_instance_is_resent_at_most_resend_limit_times(tmp_path: Path, files) -> None:
+    config = make_config(tmp_path, 104)
+    db = open_database(tmp_path / "vxacq.sqlite")
+    try:
+        [ref] = instances(files[:1])
+        job_id = enqueue(db, JobKind.COMMITMENT, "archive", {"files": [str(files[0])]})
+        for _round in range(commitment.RESEND_LIMIT + 1):
+            uid = commitment.record_request(db, config.node("archive"), [ref], job_id=job_id)
+            info = Dataset()
+            info.TransactionUID = uid
+            failed = Dataset()
+            failed.ReferencedSOPClassUID, failed.ReferencedSOPInstanceUID = ref
+            failed.FailureReason = 0x0110
+            info.FailedSOPSequence = [failed]
+            assert commitment.record_report(config, db, 2, info) == 0x0000
+            assert commitment.get_commitment(db, uid).state == CommitmentState.FAILED
+        stores = [j for j in list_jobs(db) if j.kind == JobKind.STORE]
+        assert len(stores) == commitment.RESEND_LIMIT
+    finally:
+        db.close()
+
+
+def test_vxacq_commit_without_wait_reports_pending(setup, files,
+                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    config, db, scp = setup
+    scp.mode = "none"
+    path = config.data_dir / "vxacq.toml"
+    configuration.save(config, path)
+    assert cli.main(["commit", "--config", str(path), "archive", *map(str, files)]) == 0
+    out = capsys.readouterr().out
+    assert "pending — 0 committed, 0 failed, 3 without an answer" in out
+    assert "No report yet" in out

@@ -457,7 +457,7 @@ def send_request(config: Config, db: Database, node: NodeConfig, transaction_uid
     get_commitment(db, transaction_uid)  # raises if it was never recorded
     instances = _instances_of(db, transaction_uid)
     wait = node.commitment_wait_seconds if wait_seconds is None else wait_seconds
-    recorded, answered = threading.Event(), threading.Event()
+    receiving, recorded, answered = threading.Event(), threading.Event(), threading.Event()
 
     def seen(uid: str) -> None:
         if uid == transaction_uid:
@@ -468,8 +468,13 @@ def send_request(config: Config, db: Database, node: NodeConfig, transaction_uid
         if recorded.is_set() and type(event.message).__name__ == "N_EVENT_REPORT_RSP":
             answered.set()
 
-    handlers = [(evt.EVT_N_EVENT_REPORT, event_report_handler(config, db, seen)),
-                (evt.EVT_DIMSE_SENT, sent)]
+    record = event_report_handler(config, db, seen)
+
+    def on_report(event: Any) -> tuple[int, None]:
+        receiving.set()
+        return record(event)
+
+    handlers = [(evt.EVT_N_EVENT_REPORT, on_report), (evt.EVT_DIMSE_SENT, sent)]
     with associate(config, node, presentation_contexts(), ext_neg=[role_selection()],
                    evt_handlers=handlers, ae=make_ae(config, node)) as assoc:
         status, _reply = assoc.send_n_action(request_dataset(transaction_uid, instances),
@@ -488,8 +493,11 @@ def send_request(config: Config, db: Database, node: NodeConfig, transaction_uid
         deadline = time.monotonic() + wait
         while (not answered.is_set() and assoc.is_established
                and time.monotonic() < deadline):
-            # Our listener in this process may take the report on a new association meanwhile.
-            if answered.wait(0.25) or _answered(db, transaction_uid):
+            if answered.wait(0.25):
+                break
+            # Our listener may have taken the report on a new association meanwhile. (Not
+            # while one is arriving here: its response must go out before we release.)
+            if not receiving.is_set() and _answered(db, transaction_uid):
                 break
     return get_commitment(db, transaction_uid)
 

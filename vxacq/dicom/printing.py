@@ -96,7 +96,24 @@ def presentation_pixels(image: Dataset, bits: int) -> np.ndarray:
     window or LUT (else the full range of the values), scaled to 0 .. 2**bits - 1, MONOCHROME1
     turned to MONOCHROME2."""
     check_printable(image)
-    values = apply_modality_lut(image.pixel_array, image).astype(np.float64)
+    pixels = image.pixel_array
+    if pixels.dtype.kind in "ui" and pixels.dtype.itemsize <= 2:
+        # Integer pixels: run the chain once per value present and look the image up in
+        # that table (a 3072 x 3072 image: one pass instead of a dozen float passes).
+        low = int(pixels.min())
+        offsets = (pixels.astype(np.int32) - low) if pixels.dtype.kind == "i" else pixels - low
+        entries = np.arange(low, int(pixels.max()) + 1, dtype=np.int32)
+        present = np.bincount(offsets.ravel(), minlength=len(entries)) > 0
+        table = _presentation(entries, image, bits, present)
+        return table[offsets]
+    return _presentation(pixels, image, bits, None)
+
+
+def _presentation(stored: np.ndarray, image: Dataset, bits: int,
+                  present: np.ndarray | None) -> np.ndarray:
+    """The chain for ``stored`` values; ``present`` marks those the image has (for the full
+    range when there is no VOI), None if all are."""
+    values = apply_modality_lut(stored, image).astype(np.float64)
     top = 2**bits - 1
     if "WindowCenter" in image and "WindowWidth" in image:
         fraction = _window(values, _first(image.WindowCenter), _first(image.WindowWidth),
@@ -106,7 +123,8 @@ def presentation_pixels(image: Dataset, bits: int) -> np.ndarray:
         fraction = apply_voi_lut(values, image, index=0).astype(np.float64)
         fraction /= 2 ** int(lut.LUTDescriptor[2]) - 1
     else:  # no VOI: the full range of the values present
-        low, high = float(values.min()), float(values.max())
+        seen = values if present is None else values[present]
+        low, high = float(seen.min()), float(seen.max())
         fraction = (values - low) / (high - low) if high > low else np.zeros_like(values)
     scaled = np.clip(fraction, 0.0, 1.0) * top
     if image.get("PhotometricInterpretation", "MONOCHROME2") == "MONOCHROME1":

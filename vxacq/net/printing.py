@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import logging
 import os
+import socket
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -295,6 +296,7 @@ def print_images(config: Config, node: NodeConfig,
                  if holder else None)]
     with associate(config, node, presentation_contexts(), evt_handlers=handlers,
                    ae=make_ae(config, node)) as assoc:
+        _no_delay(assoc)
         session = _Session(assoc, node, result)
         holder.append(session)
         printer = session.get_printer()
@@ -345,6 +347,16 @@ def print_images(config: Config, node: NodeConfig,
             if film_printed is not None:
                 film_printed(number)
     return result
+
+
+def _no_delay(assoc: Association) -> None:
+    """Send small requests at once. pynetdicom writes a request's command and data set as
+    separate PDUs; with Nagle's algorithm the second waits for the peer's delayed ACK, about
+    40 ms per request on Linux — most of a print job's time without this."""
+    try:
+        assoc.dul.socket.socket.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    except (AttributeError, OSError) as exc:
+        log.debug("TCP_NODELAY not set: %s", exc)
 
 
 # --- the job -----------------------------------------------------------------------------

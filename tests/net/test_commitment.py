@@ -31,6 +31,7 @@ from vxacq.db import (
 from vxacq.net import commitment
 from vxacq.net.association import DicomNetworkError
 from vxacq.net.listener import Listener
+from vxacq.net import outbox
 from vxacq.net.outbox import Outbox, enqueue, get_job, list_jobs
 
 
@@ -206,6 +207,11 @@ def test_no_report_times_out_and_fails_the_job(setup, files) -> None:
                                   .ReferencedSOPSequence[0]]
     assert commitment.record_report(config, db, 1, info) == 0x0000
     assert get_job(db, job_id).state == JobState.DONE
+    # Retrying the job (done or failed) asks again, as a new transaction.
+    outbox.retry(db, job_id)
+    [job] = Outbox(config, db).drain([job_id], timeout=30)
+    again = job.payload["checkpoint"]["TransactionUID"]
+    assert again != uid and commitment.get_commitment(db, again).state == CommitmentState.PENDING
 
 
 def test_refused_request_is_a_worded_error(tmp_path: Path, files) -> None:

@@ -66,6 +66,11 @@ class HardwareConfig:
     detector: str = "simulator"
     detector_url: str = ""
     detector_model: str = "DR4343"
+    # Detector synchronisation: "triggered" (handshake with the generator) or "aed".
+    sync_mode: str = "triggered"
+    # Simulator only: timing factor (1 = real prep/readout times) and faults to inject (QA).
+    sim_time_scale: float = 1.0
+    faults: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -224,6 +229,7 @@ def validate(config: Config) -> None:
         raise ConfigError("station: station_name must not be blank")
     if len(st.station_name) > 16:
         raise ConfigError(f"station: station_name '{st.station_name}' is longer than 16 characters")
+    _check_hardware(config.hardware)
     im = config.imaging
     if not 0 < im.di_warning < im.di_alarm:
         raise ConfigError(
@@ -369,6 +375,26 @@ def _check_node(node: NodeConfig, where: str) -> None:
     if node.commitment_wait_seconds < 0:
         raise ConfigError(f"{where}: commitment_wait_seconds must not be negative")
     _check_print(node.print, f"{where}: print")
+
+
+def _check_hardware(hw: HardwareConfig) -> None:
+    from vxacq.hal.faults import parse_fault
+
+    if hw.generator not in ("simulator", "serial"):
+        raise ConfigError(f"hardware: generator '{hw.generator}' is not simulator or serial")
+    if hw.generator == "serial" and not hw.generator_url:
+        raise ConfigError("hardware: generator 'serial' needs generator_url (e.g. /dev/ttyUSB0)")
+    if hw.detector != "simulator":
+        raise ConfigError(f"hardware: detector '{hw.detector}' is not a known driver (simulator)")
+    if hw.sync_mode not in ("triggered", "aed"):
+        raise ConfigError(f"hardware: sync_mode '{hw.sync_mode}' must be triggered or aed")
+    if not 0 < hw.sim_time_scale <= 10:
+        raise ConfigError(f"hardware: sim_time_scale {hw.sim_time_scale:g} must be in (0, 10]")
+    for spec in hw.faults:
+        try:
+            parse_fault(spec)
+        except ValueError as exc:
+            raise ConfigError(f"hardware: faults: {exc}") from None
 
 
 def _check_print(p: PrintOptions, where: str) -> None:

@@ -13,7 +13,8 @@ from __future__ import annotations
 import argparse
 import os
 
-from vxacq.cli import EXIT_FAILED, EXIT_OK, EXIT_USAGE, CommandError, emit, load_config
+from vxacq import cli
+from vxacq.cli import EXIT_FAILED, EXIT_OK, EXIT_USAGE, CommandError, emit
 from vxacq.config import ConfigError
 from vxacq.db import CommitmentState, JobKind, JobState, database_for
 from vxacq.net import commitment
@@ -37,7 +38,9 @@ def register(subparsers: argparse._SubParsersAction, parents: dict) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    config = load_config(args)
+    # Looked up at call time: tests replace cli.load_config, and a name bound at import would
+    # keep whichever function was there when this module was first imported.
+    config = cli.load_config(args)
     try:
         node = config.node(args.node)
     except ConfigError as exc:

@@ -1,0 +1,200 @@
+"""The simulated flat panel: arming, integration, readout with real timing, a held frame, faults.
+
+The panel keeps the last frame it read out until the console confirms it has stored it
+(``ack``), as wireless panels do, so a transfer that fails can be repeated.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import threading
+import time
+import uuid
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from hardware_sim import physics
+from hardware_sim.detector_models import DetectorModel
+
+log = logging.getLogger(__name__)
+
+BATTERY_MIN_PERCENT = 10.0
+TEMPERATURE_MAX_C = 45.0
+
+
+@dataclass
+class Scene:
+    """What stands between tube and panel: set by whoever positions the patient."""
+
+    phantom: str | None = None
+    mirror: bool = False
+    sid_mm: float = 1800.0
+    grid: bool = True
+    field: physics.Field | None = None
+    seed: int | None = None
+
+
+@dataclass
+class HeldFrame:
+    frame_id: str
+    pixels: np.ndarray
+    metadata: dict[str, Any]
+
+
+@dataclass
+class PanelFaults:
+    link_drops: int = 0
+    readout_timeout: bool = False
+    battery_percent: float | None = None
+    temperature_C: float | None = None
+    aed_false_trigger: bool = False
+
+
+class PanelError(Exception):
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+class SimulatedPanel:
+    def __init__(self, model: DetectorModel, time_scale: float = 1.0, arm_s: float = 0.3) -> None:
+        self.model = model
+        self.time_scale = time_scale
+        self.arm_s = arm_s
+        self.scene = Scene()
+        self.faults = PanelFaults()
+        self.state = "idle"
+        self.mode = "triggered"
+        self.error: tuple[str, str] | None = None
+        self.held: HeldFrame | None = None
+        self._lock = threading.RLock()
+        self._beam_start: str | None = None
+        self._generation = 0
+
+    # --- health ----------------------------------------------------------------------------
+
+    def health(self) -> dict[str, Any]:
+        battery = self.faults.battery_percent if self.faults.battery_percent is not None else 82.0
+        temperature = self.faults.temperature_C if self.faults.temperature_C is not None else 31.5
+        return {"temperature_C": temperature,
+                "battery_percent": battery if self.model.wireless else None,
+                "link_quality_percent": 96.0 if self.model.wireless else 100.0}
+
+    def status(self) -> dict[str, Any]:
+        return {"state": self.state, "mode": self.mode,
+                "error": list(self.error) if self.error else None,
+                "frame_ready": self.held is not None and self.state != "readout",
+                "frame_id": self.held.frame_id if self.held else None}
+
+    # --- sequence --------------------------------------------------------------------------
+
+    def arm(self, mode: str) -> None:
+        with self._lock:
+            if self.state in ("integrating", "readout"):
+                raise PanelError("busy", f"cannot arm while {self.state}")
+            h = self.health()
+            if h["battery_percent"] is not None and h["battery_percent"] < BATTERY_MIN_PERCENT:
+                self._fail("low-battery", f"battery at {h['battery_percent']:g} % (below "
+                           f"{BATTERY_MIN_PERCENT:g} %): charge or swap the battery")
+            if h["temperature_C"] > TEMPERATURE_MAX_C:
+                self._fail("over-temperature", f"panel at {h['temperature_C']:g} °C (limit "
+                           f"{TEMPERATURE_MAX_C:g} °C): let it cool before exposing")
+            self.mode, self.error, self.state = mode, None, "arming"
+            self._generation += 1
+            generation = self._generation
+        threading.Thread(target=self._armed, args=(generation,), daemon=True).start()
+
+    def _fail(self, code: str, message: str) -> None:
+        self.state, self.error = "error", (code, message)
+        raise PanelError(code, message)
+
+    def _armed(self, generation: int) -> None:
+        time.sleep(self.arm_s * self.time_scale)
+        with self._lock:
+            if self.state != "arming" or generation != self._generation:
+                return
+            self.state = "ready"
+            false_trigger = self.mode == "aed" and self.faults.aed_false_trigger
+        if false_trigger:
+            time.sleep(0.1 * self.time_scale)
+            with self._lock:
+                if self.state == "ready" and generation == self._generation:
+                    self.state = "error"
+                    self.error = ("aed-false-trigger", "automatic exposure detection triggered "
+                                  "without X-rays (vibration or shock?): the panel discarded the "
+                                  "empty frame; re-arm and expose again")
+
+    def disarm(self) -> None:
+        with self._lock:
+            if self.state in ("arming", "ready", "error"):
+                self.state, self.error = "idle", None
+                self._generation += 1
+
+    def ready(self) -> bool:
+        return self.state == "ready"
+
+    def beam_on(self) -> None:
+        with self._lock:
+            if self.state == "ready":
+                self.state = "integrating"
+                self._beam_start = _now()
+
+    def beam_off(self, kv: float, mas: float) -> None:
+        with self._lock:
+            if self.state != "integrating":
+                log.warning("beam of %.2f mAs while the panel was %s: nothing recorded",
+                            mas, self.state)
+                return
+            self.state = "readout"
+            scene, start = self.scene, self._beam_start
+        threading.Thread(target=self._readout, args=(kv, mas, scene, start), daemon=True).start()
+
+    def _readout(self, kv: float, mas: float, scene: Scene, start: str | None) -> None:
+        began = time.monotonic()
+        try:
+            frame = physics.render_frame(self.model, scene.phantom, kv, max(mas, 0.01),
+                                         scene.sid_mm, grid=scene.grid, field=scene.field,
+                                         seed=scene.seed, mirror=scene.mirror)
+        except ValueError as exc:  # a technique the physics cannot model: say so, don't hang
+            with self._lock:
+                self.state, self.error = "error", ("readout-failed", f"readout failed: {exc}")
+            return
+        remaining = self.model.readout_s * self.time_scale - (time.monotonic() - began)
+        if remaining > 0:
+            time.sleep(remaining)
+        metadata = {"integration_start": start, "readout_end": _now(), "sync_mode": self.mode,
+                    "calibration_set": "none (raw)", "truth": frame.truth.to_dict()}
+        with self._lock:
+            self.held = HeldFrame(uuid.uuid4().hex, frame.pixels, metadata)
+            if self.faults.readout_timeout:
+                return  # stuck in readout: the frame exists but is never announced
+            self.state = "idle"
+
+    def clear_faults(self) -> None:
+        with self._lock:
+            self.faults = PanelFaults()
+            if self.state == "readout" and self.held is not None:
+                self.state = "idle"
+            if self.state == "error":
+                self.state, self.error = "idle", None
+
+    def take_link_drop(self) -> bool:
+        with self._lock:
+            if self.faults.link_drops > 0:
+                self.faults.link_drops -= 1
+                return True
+            return False
+
+    def ack(self, frame_id: str) -> bool:
+        with self._lock:
+            if self.held and self.held.frame_id == frame_id:
+                self.held = None
+                return True
+            return False
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="milliseconds")

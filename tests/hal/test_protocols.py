@@ -1,0 +1,72 @@
+"""Anatomical protocols: the shipped set loads and every rule is enforced."""
+
+from pathlib import Path
+
+import pytest
+
+from vxacq import protocols
+from vxacq.protocols import ProtocolError
+
+REQUIRED = ("CHEST_PA", "CHEST_LAT", "HAND_PA", "KNEE_LAT", "SKULL_AP", "PELVIS_AP",
+            "MAMMO_LCC", "MAMMO_RMLO")
+
+
+def test_shipped_protocols_load_with_required_ids() -> None:
+    loaded = protocols.load()
+    assert set(REQUIRED) <= set(loaded)
+    assert loaded["MAMMO_LCC"].modality == "MG" and loaded["MAMMO_LCC"].image_laterality == "L"
+    assert loaded["MAMMO_RMLO"].laterality == "R" and loaded["MAMMO_RMLO"].view_position == "MLO"
+    assert loaded["CHEST_PA"].image_laterality == "U" and loaded["CHEST_PA"].grid
+    assert loaded["HAND_PA"].laterality == ""  # paired: the exam decides
+    for p in loaded.values():
+        assert p.target_ei > 0 and p.body_part and p.view_code
+
+
+def test_shipped_codes_are_pydicom_sct_keywords() -> None:
+    from pydicom.sr.codedict import codes
+
+    for p in protocols.load().values():
+        assert getattr(codes.SCT, p.body_part_code).scheme_designator == "SCT"
+        assert getattr(codes.SCT, p.view_code).scheme_designator == "SCT"
+
+
+def write(tmp_path: Path, **changes) -> Path:
+    text = protocols.DEFAULT_PATH.read_text()
+    start = text.index("[[protocol]]")
+    first = text[start:text.index("[[protocol]]", start + 1)]
+    for key, value in changes.items():
+        lines = [ln for ln in first.splitlines() if not ln.startswith(f"{key} =")]
+        if value is not None:
+            lines.append(f"{key} = {value}")
+        first = "\n".join(lines) + "\n"
+    path = tmp_path / "p.toml"
+    path.write_text(first)
+    return path
+
+
+@pytest.mark.parametrize("changes, words", [
+    ({"kv": "200.0"}, "kv 200 outside 40–150 for DX"),
+    ({"mas": "0.0"}, "mas 0 must be in (0, 1000]"),
+    ({"laterality": '"X"'}, "laterality must be one of"),
+    ({"modality": '"CT"'}, "modality must be one of DX, MG"),
+    ({"aec_chambers": '"12"'}, "aec_chambers must be three 0/1 flags"),
+    ({"sid_mm": "100.0"}, "sid_mm 100 outside 300–4000 mm"),
+    ({"target_ei": None}, "missing field(s) target_ei"),
+    ({"colour": '"red"'}, "unknown field(s) colour"),
+    ({"grid": '"yes"'}, "grid has the wrong type"),
+])
+def test_invalid_protocol_is_refused_naming_the_field(tmp_path: Path, changes: dict,
+                                                      words: str) -> None:
+    with pytest.raises(ProtocolError) as err:
+        protocols.load(write(tmp_path, **changes))
+    assert words in str(err.value) and "protocol CHEST_PA" in str(err.value)
+
+
+def test_duplicate_ids_and_unknown_id(tmp_path: Path) -> None:
+    one = write(tmp_path).read_text()
+    path = tmp_path / "dup.toml"
+    path.write_text(one + "\n" + one)
+    with pytest.raises(ProtocolError, match="CHEST_PA: id is used twice"):
+        protocols.load(path)
+    with pytest.raises(ProtocolError, match="no protocol 'ELBOW' \\(known: CHEST_PA"):
+        protocols.get("ELBOW")

@@ -1,0 +1,106 @@
+"""``vxacq calibrate``: take dark and flat-field frames and store a detector calibration (QA).
+
+``vxacq calibrate --status`` only reports whether the configured detector mode has a current
+calibration (exit 1 when it is missing or expired, so a morning check script can act on it).
+"""
+
+from __future__ import annotations
+
+import argparse
+
+import numpy as np
+
+from vxacq.imaging.calibration import (
+    CalibrationError, CalibrationStore, build_calibration, detector_key,
+)
+
+
+def register(subparsers: argparse._SubParsersAction, parents: dict) -> None:
+    parser = subparsers.add_parser(
+        "calibrate", parents=[parents["config"], parents["json"]],
+        help="take dark and flat-field frames and store a detector calibration",
+        description="Take dark frames (no exposure) and flat-field frames (uniform RQA5 beam, "
+        "no object, no grid) on the configured detector, build offset, gain and defect maps "
+        "and store them as the detector's current calibration for the mode.")
+    parser.add_argument("--mode", default="default", help="detector mode (default: %(default)s)")
+    parser.add_argument("--detector", metavar="MODEL",
+                        help="simulated panel model (default: [hardware] detector_model)")
+    parser.add_argument("--darks", type=int, default=4, help="dark frames (default: %(default)s)")
+    parser.add_argument("--flats", type=int, default=4, help="flat-field frames (default: %(default)s)")
+    parser.add_argument("--kerma", type=float, default=20.0,
+                        help="flat-field air kerma at the detector centre, µGy (default: %(default)s)")
+    parser.add_argument("--status", action="store_true",
+                        help="only report the current calibration's state and age")
+    parser.set_defaults(run=run)
+
+
+def detector_id(model: str) -> str:
+    """The key calibrations of a simulated panel are filed under (serial number and matrix)."""
+    from hardware_sim.detector_models import get_model
+
+    try:
+        m = get_model(model)
+    except ValueError as exc:
+        raise CalibrationError(str(exc)) from None
+    return detector_key(m.serial_number, m.rows, m.columns)
+
+
+def take_calibration_frames_from_simulator_physics(
+        model: str, darks: int, flats: int, kerma_uGy: float) -> tuple[list[np.ndarray], list[np.ndarray]]:
+    """Dark and RQA5 flat-field frames straight from the simulator's physics module.
+
+    Stands in for the detector driver's calibration-frame call, which the hardware layer does
+    not offer yet; it is used only when the configured detector is the simulator.
+    """
+    from hardware_sim import physics
+
+    try:
+        dark = [physics.dark_frame(model).pixels for _ in range(darks)]
+        flat = [physics.flat_field(model, kerma_uGy).pixels for _ in range(flats)]
+    except ValueError as exc:
+        raise CalibrationError(f"the simulator cannot take calibration frames: {exc}") from None
+    return dark, flat
+
+
+def run(args: argparse.Namespace) -> int:
+    from vxacq.cli import EXIT_FAILED, EXIT_USAGE, CommandError, emit, load_config
+
+    config = load_config(args)
+    store = CalibrationStore.for_data_dir(config.data_dir)
+    model = args.detector or config.hardware.detector_model
+    max_age = config.imaging.calibration_max_age_days
+    if args.status:
+        try:
+            detector = detector_id(model)
+            status = store.status(detector, args.mode, max_age)
+        except CalibrationError as exc:
+            raise CommandError(str(exc)) from None
+        emit(args, {"detector_id": detector, "mode": args.mode, "state": status.state,
+                    "created": status.created, "age_days": status.age_days,
+                    "message": status.message}, status.message)
+        return 0 if status.state == "ok" else EXIT_FAILED
+
+    if args.darks < 1 or args.flats < 1:
+        raise CommandError("--darks and --flats must be at least 1", EXIT_USAGE)
+    if config.hardware.detector != "simulator":
+        raise CommandError(
+            f"the '{config.hardware.detector}' detector driver cannot take calibration frames "
+            "yet; calibrate with the vendor's tool, or set [hardware] detector = \"simulator\"")
+    try:
+        detector = detector_id(model)
+        darks, flats = take_calibration_frames_from_simulator_physics(
+            model, args.darks, args.flats, args.kerma)
+        calibration = build_calibration(darks, flats, args.kerma, detector, args.mode)
+        path = store.save(calibration)
+    except CalibrationError as exc:
+        raise CommandError(f"calibration failed: {exc}") from None
+    except OSError as exc:
+        raise CommandError(f"calibration not saved: {exc.strerror} ({exc.filename}); "
+                           "the previous calibration stays in use") from None
+    summary = {**calibration.summary(), "model": model, "path": str(path)}
+    emit(args, summary,
+         f"detector {detector} ({model}) mode '{args.mode}' calibrated at "
+         f"{calibration.created:%Y-%m-%d %H:%M:%S} UTC: "
+         f"{args.darks} dark and {args.flats} flat-field frames at {args.kerma:g} µGy, "
+         f"{calibration.defect_count} defect pixels; saved to {path}")
+    return 0

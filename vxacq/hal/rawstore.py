@@ -1,0 +1,43 @@
+"""Raw frames on disk: ``<dir>/<uid>.npy`` (the uint16 pixels) and ``<dir>/<uid>.json`` (sidecar).
+
+Both are written atomically, pixels first; the sidecar is the commit mark — a frame whose
+sidecar exists is whole. A crash between the two leaves a complete ``.npy`` with no sidecar,
+which :func:`orphans` lists so nothing the patient was exposed for is silently lost.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from vxacq.db.files import write_atomic
+
+
+def raw_dir(data_dir: Path | str) -> Path:
+    return Path(data_dir) / "raw"
+
+
+def save(folder: Path | str, uid: str, pixels: np.ndarray, sidecar: dict[str, Any]) -> list[Path]:
+    """Write the frame and its sidecar atomically; return both paths (pixels first)."""
+    folder = Path(folder)
+    npy = write_atomic(folder / f"{uid}.npy", lambda fh: np.save(fh, pixels, allow_pickle=False))
+    doc = dict(sidecar, uid=uid, pixels_file=npy.name, rows=int(pixels.shape[0]),
+               columns=int(pixels.shape[1]), dtype=str(pixels.dtype))
+    meta = write_atomic(folder / f"{uid}.json",
+                        json.dumps(doc, indent=2, default=str).encode("utf-8"))
+    return [npy, meta]
+
+
+def load(folder: Path | str, uid: str) -> tuple[np.ndarray, dict[str, Any]]:
+    folder = Path(folder)
+    meta = json.loads((folder / f"{uid}.json").read_text(encoding="utf-8"))
+    return np.load(folder / meta["pixels_file"], allow_pickle=False), meta
+
+
+def orphans(folder: Path | str) -> list[Path]:
+    """Pixel files without a sidecar (a crash between the two writes)."""
+    folder = Path(folder)
+    return sorted(p for p in folder.glob("*.npy") if not p.with_suffix(".json").exists())

@@ -1,0 +1,270 @@
+"""The image chain in one call: raw detector frame → For Presentation pixels, EI and DI.
+
+``process_frame`` is what acquisition calls after every exposure, and what re-processing calls
+on a stored raw frame (``vxacq.hal.rawstore``) with other parameters — see
+``sidecar_options``. Stages, each timed:
+
+    correction    offset, gain, defect fill → kerma image (µGy, float32)
+    decimate      block means for the statistics (≤ 512 px, or the preview size)
+    collimation   the (rotated) collimated field
+    segmentation  raw beam and anatomy
+    exposure      EI, DI and the DI band
+    processing    log, range limits, multiscale contrast/edge/noise/latitude
+    presentation  tone map to 12/14 bits, shutter, rotate/flip, crop, L/R marker
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from vxacq.config import Config, ImagingConfig
+from vxacq.imaging import presentation as pres
+from vxacq.imaging.calibration import (
+    Calibration, CalibrationStatus, CalibrationStore, detector_key,
+)
+from vxacq.imaging.collimation import Field, detect_field
+from vxacq.imaging.corrections import correct
+from vxacq.imaging.decimate import block_mean, factor_for
+from vxacq.imaging.exposure_index import ExposureIndex, exposure_index
+from vxacq.imaging.memory import keep_frame_memory
+from vxacq.imaging.params import ProcessingParams, load_presets
+from vxacq.imaging.processing import process
+from vxacq.imaging.segmentation import Regions, segment
+
+PREVIEW_SIZE = 1024
+
+
+@dataclass
+class ProcessedImage:
+    """Everything the DICOM builder and the review screen need from one processed frame."""
+
+    pixels: np.ndarray  # uint16, MONOCHROME2, values ≤ 2**bits_stored − 1
+    bits_stored: int
+    window: pres.Window
+    exposure: ExposureIndex
+    field: Field  # in output pixel coordinates (after rotation, flip and crop)
+    detected_field: Field  # in the raw frame's coordinates
+    orientation: pres.Orientation
+    burned_in_marker: bool
+    overlay: pres.Overlay | None
+    # Polygonal Display Shutter vertices (row, column; 1-based, output coordinates) when the
+    # shutter is not applied to the pixels (preset shutter = "none"), else empty.
+    shutter_vertices: list[tuple[int, int]]
+    pixel_spacing_mm: float  # of the output (larger than the detector's for a preview)
+    calibration_created: Any  # datetime (UTC) of the calibration used
+    params: ProcessingParams
+    regions: Regions  # field, raw-beam and anatomy masks on the statistics grid (raw frame)
+    timings_ms: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def ei(self) -> float:
+        return self.exposure.ei
+
+    @property
+    def ei_t(self) -> float | None:
+        return self.exposure.ei_target
+
+    @property
+    def di(self) -> float | None:
+        return self.exposure.di
+
+    def dicom_attributes(self) -> dict[str, Any]:
+        """Attribute values by DICOM keyword (Image Pixel, DX Image, VOI LUT, DX Detector, EI)."""
+        top = (1 << self.bits_stored) - 1
+        out: dict[str, Any] = {
+            "SamplesPerPixel": 1,
+            "PhotometricInterpretation": "MONOCHROME2",
+            "Rows": int(self.pixels.shape[0]),
+            "Columns": int(self.pixels.shape[1]),
+            "BitsAllocated": 16,
+            "BitsStored": self.bits_stored,
+            "HighBit": self.bits_stored - 1,
+            "PixelRepresentation": 0,
+            "PixelIntensityRelationship": "LOG",
+            "PixelIntensityRelationshipSign": -1,
+            "RescaleIntercept": 0,
+            "RescaleSlope": 1,
+            "RescaleType": "US",
+            "PresentationLUTShape": "IDENTITY",
+            "WindowCenter": self.window.center,
+            "WindowWidth": self.window.width,
+            "SmallestImagePixelValue": int(self.pixels.min()),
+            "LargestImagePixelValue": min(int(self.pixels.max()), top),
+            "BurnedInAnnotation": "YES" if self.burned_in_marker else "NO",
+            "PatientOrientation": list(self.orientation.PatientOrientation),
+            "ExposureIndex": self.exposure.ei,
+            "DateOfLastDetectorCalibration": self.calibration_created.strftime("%Y%m%d"),
+            "TimeOfLastDetectorCalibration": self.calibration_created.strftime("%H%M%S"),
+        }
+        if self.exposure.ei_target is not None:
+            out["TargetExposureIndex"] = self.exposure.ei_target
+        if self.exposure.di is not None:
+            out["DeviationIndex"] = self.exposure.di
+        return out
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready summary (no pixels): for `vxacq acquire --json` and logs."""
+        return {**self.exposure.to_dict(), "window_center": self.window.center,
+                "window_width": self.window.width, "bits_stored": self.bits_stored,
+                "rows": int(self.pixels.shape[0]), "columns": int(self.pixels.shape[1]),
+                "field": self.field.to_dict(), "orientation": self.orientation.to_dict(),
+                "burned_in_marker": self.burned_in_marker, "preset": self.params.name,
+                "timings_ms": self.timings_ms}
+
+
+def process_frame(raw: np.ndarray, calibration: Calibration, params: ProcessingParams, *,
+                  pixel_spacing_mm: float, ei_target: float | None = None,
+                  imaging: ImagingConfig | None = None, marker: str | None = None,
+                  rotation: int = 0, flip: str = "none",
+                  preview: bool = False) -> ProcessedImage:
+    """Process one raw frame (uint16) into a For Presentation image with EI, EI_T and DI.
+
+    ``marker`` is "L", "R" or None; it is burned into the pixels when
+    ``imaging.burn_in_marker`` is set, else returned as an overlay plane. ``rotation`` (0, 90,
+    180, 270, clockwise) and ``flip`` ("none", "horizontal", "vertical", applied first) turn
+    the image for display and update Patient Orientation. ``preview`` bins the frame to at most
+    1024 px a side first, for the quick look shown while the full image is processed.
+    Raises CalibrationError when the calibration does not fit the frame.
+    """
+    imaging = imaging or ImagingConfig()
+    keep_frame_memory()
+    if rotation not in pres.ROTATIONS:
+        raise ValueError(f"rotation must be one of {pres.ROTATIONS}, got {rotation}")
+    if flip not in pres.FLIPS:
+        raise ValueError(f"flip must be one of {pres.FLIPS}, got {flip!r}")
+    if marker is not None and marker.upper() not in ("L", "R"):
+        raise ValueError(f"marker must be 'L', 'R' or None, got {marker!r}")
+    timings: dict[str, float] = {}
+    clock = _Clock(timings)
+
+    kerma = correct(raw, calibration)
+    clock.lap("correction")
+    spacing = pixel_spacing_mm
+    if preview:
+        binning = factor_for(kerma.shape, PREVIEW_SIZE)
+        if binning > 1:
+            kerma = block_mean(kerma, binning)
+            spacing *= binning
+    scale = factor_for(kerma.shape, 512 if not preview else 256)
+    small = block_mean(kerma, scale)
+    clock.lap("decimate")
+    found = detect_field(kerma, small, scale)
+    clock.lap("collimation")
+    regions = segment(small, found, scale, mammography=params.mammography)
+    clock.lap("segmentation")
+    exposure = exposure_index(small, regions, ei_target, imaging.di_warning, imaging.di_alarm)
+    clock.lap("exposure")
+    processed = process(kerma, small, regions, exposure.value_of_interest_uGy, spacing, params)
+    del kerma
+    clock.lap("processing")
+
+    pixels = pres.tone_map(processed.image, processed.low, processed.high, params.bits_stored)
+    shape = pixels.shape
+    del processed
+    pres.shutter(pixels, found, params.shutter, params.bits_stored)
+    pixels = pres.transform_image(pixels, rotation, flip)
+    out_field = pres.transform_field(found, shape, rotation, flip)
+    if params.crop_to_field:
+        r0, c0, r1, c1 = out_field.bounding_box(pixels.shape)
+        pixels = pixels[r0:r1, c0:c1]
+        out_field = Field((out_field.centre[0] - c0, out_field.centre[1] - r0),
+                          out_field.width, out_field.height, out_field.angle_deg)
+    pixels = np.ascontiguousarray(pixels)
+    overlay = None
+    burned = False
+    if marker:
+        mask = pres.marker_mask(pixels.shape, marker, out_field.bounding_box(pixels.shape))
+        if imaging.burn_in_marker:
+            pixels[mask] = (1 << params.bits_stored) - 1
+            burned = True
+        else:
+            overlay = pres.Overlay(mask)
+    orientation = pres.Orientation(
+        pres.transform_orientation(params.patient_orientation, rotation, flip), rotation, flip)
+    clock.lap("presentation")
+    timings["total"] = round(sum(timings.values()), 1)
+
+    return ProcessedImage(
+        pixels=pixels, bits_stored=params.bits_stored, window=pres.window_for(params.bits_stored),
+        exposure=exposure, field=out_field, detected_field=found, orientation=orientation,
+        burned_in_marker=burned, overlay=overlay,
+        shutter_vertices=pres.shutter_vertices(out_field, pixels.shape)
+        if params.shutter == "none" else [],
+        pixel_spacing_mm=spacing, calibration_created=calibration.created, params=params,
+        regions=regions, timings_ms=timings)
+
+
+def sidecar_options(sidecar: dict[str, Any]) -> dict[str, Any]:
+    """``process_frame`` options from a stored raw frame's sidecar (``vxacq.hal.rawstore``).
+
+    Pixel spacing from the panel's pitch, the L/R marker from the exposure's laterality.
+    Re-processing is ``process_frame(pixels, calibration, other_params,
+    **sidecar_options(sidecar), ei_target=protocol.target_ei)`` on the loaded frame: the raw
+    pixels are kept, so no new exposure is needed.
+    """
+    try:
+        pitch = float(sidecar["detector"]["pixel_pitch_mm"])
+    except (KeyError, TypeError, ValueError):
+        raise ValueError("the raw frame's sidecar has no detector pixel_pitch_mm") from None
+    side = (sidecar.get("requested") or {}).get("laterality")
+    return {"pixel_spacing_mm": pitch, "marker": side if side in ("L", "R") else None}
+
+
+def calibration_key(sidecar: dict[str, Any]) -> str:
+    """The detector ID a stored frame's calibration is filed under (see ``detector_key``)."""
+    d = sidecar["detector"]
+    return detector_key(d["serial_number"], d["rows"], d["columns"])
+
+
+def process_exposure(pixels: np.ndarray, sidecar: dict[str, Any], config: Config, *,
+                     ei_target: float | None, params: ProcessingParams | None = None,
+                     mode: str = "default", **options: Any) -> tuple[ProcessedImage, CalibrationStatus]:
+    """Process a frame stored by acquisition with the station's calibration and presets.
+
+    What ``vxacq acquire`` and re-processing call: the calibration is the newest of the
+    frame's detector (``calibration_key``) and ``mode``; ``params`` default to the preset of
+    the sidecar's protocol; ``options`` (rotation, flip, marker, preview) override the
+    sidecar's. Returns the image and the calibration's status, whose ``state`` is "expired"
+    when the calibration is past ``calibration_max_age_days`` (the image is still made; show
+    the message). Raises CalibrationError when the detector mode has no calibration.
+    """
+    store = CalibrationStore.for_data_dir(config.data_dir)
+    key = calibration_key(sidecar)
+    status = store.status(key, mode, config.imaging.calibration_max_age_days)
+    calibration = _cached(store, key, mode)
+    if params is None:
+        params = load_presets().for_protocol(sidecar.get("protocol"))
+    merged = {**sidecar_options(sidecar), **options}
+    image = process_frame(pixels, calibration, params, ei_target=ei_target,
+                          imaging=config.imaging, **merged)
+    return image, status
+
+
+_calibrations: dict[tuple[str, str, str], Calibration] = {}
+
+
+def _cached(store: CalibrationStore, key: str, mode: str) -> Calibration:
+    """The newest calibration, loaded once per file (loading maps a 3072² panel takes ~1 s)."""
+    entry = store.latest_entry(key, mode)
+    if entry is None:
+        return store.load(key, mode)  # raises CalibrationError with the "missing" message
+    slot = (str(store.root), key, mode)
+    cached = _calibrations.get(slot)
+    if cached is None or cached.created.isoformat() != entry["created"]:
+        cached = _calibrations[slot] = store.load(key, mode)
+    return cached
+
+
+class _Clock:
+    def __init__(self, timings: dict[str, float]) -> None:
+        self.timings = timings
+        self.last = time.perf_counter()
+
+    def lap(self, stage: str) -> None:
+        now = time.perf_counter()
+        self.timings[stage] = round((now - self.last) * 1000, 1)
+        self.last = now

@@ -13,7 +13,8 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "net"))
-import test_print as tp  # noqa: E402  (its dcmprscp starter and node configuration)
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+import test_print as tp  # noqa: E402  (its printer (tests/peers.py) and node configuration)
 from small_images import write_dx  # noqa: E402
 
 from pydicom import dcmread  # noqa: E402
@@ -41,7 +42,7 @@ def main() -> None:
         write_dx(path, pixels, window=(8000, 12000))
         ds = dcmread(path)
         print(f"print_render_{SIZE}_ms {median_ms(lambda: presentation_pixels(ds, 12)):.0f}")
-        for scp in tp.start_dcmprscp(tmp_path):
+        with tp.start_printer(tmp_path) as scp:
             config = tp.make_config(tmp_path, scp.port)
             node = config.node("printer")
             ms = median_ms(lambda: printing.print_images(config, node, [str(path)]))

@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from hardware_sim import physics
+from hardware_sim import phantoms, physics
 from hardware_sim.detector_models import DetectorModel
 
 log = logging.getLogger(__name__)
@@ -167,6 +167,9 @@ class SimulatedPanel:
             time.sleep(remaining)
         metadata = {"integration_start": start, "readout_end": _now(), "sync_mode": self.mode,
                     "calibration_set": "none (raw)", "truth": frame.truth.to_dict()}
+        if scene.phantom == "breast":  # the mammography positioner's readings
+            metadata["positioner"] = {"CompressionForce": phantoms.COMPRESSION_FORCE_N,
+                                      "BodyPartThickness": phantoms.COMPRESSED_BREAST_MM}
         with self._lock:
             self.held = HeldFrame(uuid.uuid4().hex, frame.pixels, metadata)
             if self.faults.readout_timeout:

@@ -171,12 +171,17 @@ def pelvis(c: Canvas) -> None:
     c.texture("bone", 0.12, 4.0, seed=11)
 
 
+# The simulated paddle compresses the breast phantom to this thickness with this force.
+COMPRESSED_BREAST_MM = 50.0
+COMPRESSION_FORCE_N = 110.0
+
+
 def breast(c: Canvas) -> None:
     chest_wall = float(c.x[0])
-    # Compressed breast, 50 mm thick, rounded margin; a half-ellipsoid from the chest wall.
+    # Compressed breast, rounded margin; a half-ellipsoid from the chest wall.
     c.ellipsoid("adipose", chest_wall, 0, 130, 115, 160, scale=0.5)
     t = c.maps["adipose"]
-    np.minimum(t, 50, out=t)
+    np.minimum(t, COMPRESSED_BREAST_MM, out=t)
     glandular = np.zeros_like(t)
     c.maps["glandular"] = glandular
     c.ellipsoid("glandular", chest_wall + 20, 0, 80, 80, 60, scale=0.5)

@@ -8,18 +8,15 @@ from pathlib import Path
 
 import pytest
 
+from tests.peers import dciodvfy_errors, dciodvfy_warnings
+
 sys.path.insert(0, str(Path(__file__).parent))  # samples.py
 
 
 def dciodvfy(path: Path, profile: str | None = None) -> tuple[list[str], list[str]]:
-    """(errors, warnings) dciodvfy reports for the file at ``path``."""
-    command = ["dciodvfy"] + (["-profile", profile] if profile else []) + [str(path)]
-    result = subprocess.run(command, capture_output=True, timeout=60)
-    # dciodvfy quotes values in their own encoding; only the message words matter here.
-    lines = (result.stdout + result.stderr).decode("utf-8", errors="replace").splitlines()
-    errors = [line for line in lines if line.startswith("Error")]
-    warnings = [line for line in lines if line.startswith("Warning")]
-    return errors, warnings
+    """(errors, warnings) dciodvfy reports for the file at ``path`` (the shared peers helper
+    also catches errors dciodvfy prints after an element's tag)."""
+    return dciodvfy_errors(path, profile), dciodvfy_warnings(path, profile)
 
 
 def run(*command: str) -> str:

@@ -8,9 +8,6 @@ association, a Transaction UID we never issued, silence); Orthanc covers the ord
 from __future__ import annotations
 
 import json
-import shutil
-import socket
-import subprocess
 import time
 from datetime import timedelta
 from pathlib import Path
@@ -21,6 +18,7 @@ from pynetdicom import AE, build_role
 from pynetdicom.sop_class import StorageCommitmentPushModel, StorageCommitmentPushModelInstance
 from sqlmodel import select
 
+import peers
 from commitment_scp import CommitmentSCP
 from small_images import write_dx
 from vxacq import cli
@@ -30,20 +28,15 @@ from vxacq.db import (
 )
 from vxacq.net import commitment
 from vxacq.net.association import DicomNetworkError
-from vxacq.net.listener import Listener
 from vxacq.net import outbox
+from vxacq.net.listener import Listener
 from vxacq.net.outbox import Outbox, enqueue, get_job, list_jobs
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def make_config(tmp_path: Path, scp_port: int, **node: object) -> configuration.Config:
     return configuration.from_dict({
-        "station": {"data_dir": str(tmp_path), "ae_title": "VXACQ", "listen_port": free_port()},
+        "station": {"data_dir": str(tmp_path), "ae_title": "VXACQ",
+                    "listen_port": peers.free_port()},
         "node": [{"name": "archive", "ae_title": "COMMITSCP", "host": "127.0.0.1",
                   "port": scp_port, "services": ["store", "commitment"], "retries": 1,
                   "retry_delay": 0.1, "commitment_wait_seconds": 3.0, **node}],
@@ -62,7 +55,7 @@ def files(tmp_path: Path) -> list[Path]:
 
 @pytest.fixture
 def setup(tmp_path: Path):
-    port = free_port()
+    port = peers.free_port()
     scp = CommitmentSCP(port).start()
     config = make_config(tmp_path, port)
     db = open_database(tmp_path / "vxacq.sqlite")
@@ -169,7 +162,7 @@ def test_job_records_before_sending_and_resends_failures(setup, files) -> None:
 
 
 def test_resend_is_off_per_node(tmp_path: Path, files) -> None:
-    port = free_port()
+    port = peers.free_port()
     scp = CommitmentSCP(port, missing=set()).start()
     config = make_config(tmp_path, port, resend_failed_commitment=False)
     db = open_database(tmp_path / "vxacq.sqlite")
@@ -215,7 +208,7 @@ def test_no_report_times_out_and_fails_the_job(setup, files) -> None:
 
 
 def test_refused_request_is_a_worded_error(tmp_path: Path, files) -> None:
-    port = free_port()
+    port = peers.free_port()
     config = make_config(tmp_path, port)
     db = open_database(tmp_path / "vxacq.sqlite")
     try:
@@ -234,60 +227,27 @@ def test_refused_request_is_a_worded_error(tmp_path: Path, files) -> None:
 
 
 @pytest.fixture
-def orthanc_archive(tmp_path: Path):
-    """Orthanc with our listener as a known modality, so it reports on a new association.
-    (Module-local: the shared fixture does not register a callback modality.)"""
-    if shutil.which("Orthanc") is None:
-        pytest.skip("Orthanc not installed")
-    dicom_port, http_port, listen_port = free_port(), free_port(), free_port()
-    storage = tmp_path / "orthanc"
-    storage.mkdir()
-    cfg = tmp_path / "orthanc.json"
-    cfg.write_text(json.dumps({
-        "Name": "vxacq-test", "DicomAet": "ORTHANC", "DicomPort": dicom_port,
-        "HttpPort": http_port, "HttpServerEnabled": True, "RemoteAccessAllowed": False,
-        "AuthenticationEnabled": False, "StorageDirectory": str(storage),
-        "IndexDirectory": str(storage), "Plugins": [], "DicomCheckCalledAet": True,
-        "DicomModalities": {"vxacq": {"AET": "VXACQ", "Host": "127.0.0.1", "Port": listen_port,
-                                      "AllowStorageCommitment": True}},
-    }))
-    log = open(tmp_path / "orthanc.log", "w")
-    proc = subprocess.Popen(["Orthanc", str(cfg)], stdout=log, stderr=subprocess.STDOUT)
-    try:
-        deadline = time.monotonic() + 20
-        while True:
-            try:
-                socket.create_connection(("127.0.0.1", dicom_port), timeout=0.2).close()
-                break
-            except OSError:
-                if time.monotonic() > deadline or proc.poll() is not None:
-                    raise RuntimeError("Orthanc did not start: "
-                                       + (tmp_path / "orthanc.log").read_text()[-2000:])
-                time.sleep(0.1)
-        config = configuration.from_dict({
-            "station": {"data_dir": str(tmp_path / "data"), "ae_title": "VXACQ",
-                        "listen_port": listen_port},
-            "node": [{"name": "pacs", "ae_title": "ORTHANC", "host": "127.0.0.1",
-                      "port": dicom_port, "services": ["store", "commitment"], "retries": 1,
-                      "retry_delay": 0.1, "commitment_wait_seconds": 1.0}],
-        })
-        yield config
-    finally:
-        proc.terminate()
-        proc.wait(15)
-        log.close()
-
-
-def storescu(config: configuration.Config, paths: list[Path]) -> None:
-    node = config.node("pacs")
-    subprocess.run(["storescu", "-aet", config.station.ae_title, "-aec", node.ae_title,
-                    node.host, str(node.port), *map(str, paths)], check=True, timeout=30)
+def orthanc_archive(tmp_path: Path,
+                    orthanc_factory) -> tuple[configuration.Config, peers.Peer]:
+    """Orthanc (tests/peers.py) with our listener as a known modality, so it sends its
+    reports to us on a new association; and our configuration with Orthanc as a node."""
+    listen_port = peers.free_port()
+    archive = orthanc_factory(modalities={"vxacq": ("VXACQ", "127.0.0.1", listen_port)})
+    config = configuration.from_dict({
+        "station": {"data_dir": str(tmp_path / "data"), "ae_title": "VXACQ",
+                    "listen_port": listen_port},
+        "node": [{"name": "pacs", "ae_title": archive.ae_title, "host": archive.host,
+                  "port": archive.port, "services": ["store", "commitment"], "retries": 1,
+                  "retry_delay": 0.1, "commitment_wait_seconds": 1.0}],
+    })
+    return config, archive
 
 
 def test_orthanc_commits_what_it_has_and_fails_what_it_has_not(tmp_path: Path, files,
                                                                orthanc_archive) -> None:
-    config = orthanc_archive
-    storescu(config, files[:2])  # the third never reaches Orthanc
+    config, archive = orthanc_archive
+    # Stored with DCMTK, not our own C-STORE: the commitment is what is under test here.
+    peers.store_files(archive, files[:2], calling_ae="VXACQ")  # the third never gets there
     db = open_database(tmp_path / "vxacq.sqlite")
     listener = Listener(config, **commitment.listener_options(config, db))
     assert listener.start().running
@@ -320,8 +280,8 @@ def test_orthanc_commits_what_it_has_and_fails_what_it_has_not(tmp_path: Path, f
 
 def test_vxacq_commit_command_waits_for_orthanc(tmp_path: Path, files, orthanc_archive,
                                                 capsys: pytest.CaptureFixture[str]) -> None:
-    config = orthanc_archive
-    storescu(config, files)
+    config, archive = orthanc_archive
+    peers.store_files(archive, files, calling_ae="VXACQ")
     path = tmp_path / "vxacq.toml"
     configuration.save(config, path)
     code = cli.main(["commit", "--config", str(path), "pacs", *map(str, files),

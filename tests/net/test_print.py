@@ -4,10 +4,6 @@ images) and, for faults no real printer shows on demand, a pynetdicom printer.""
 from __future__ import annotations
 
 import json
-import shutil
-import socket
-import subprocess
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,6 +19,7 @@ from pynetdicom.sop_class import (
     BasicFilmBox, BasicFilmSession, BasicGrayscaleImageBox, BasicGrayscalePrintManagementMeta,
 )
 
+import peers
 from small_images import ramp, write_dx
 from vxacq import cli
 from vxacq import config as configuration
@@ -33,92 +30,21 @@ from vxacq.net import printing
 from vxacq.net.association import DicomNetworkError
 from vxacq.net.outbox import Outbox, enqueue
 
-pytestmark = pytest.mark.skipif(shutil.which("dcmprscp") is None, reason="DCMTK not installed")
-
 WINDOW = (6000.0, 9000.0)  # center, width over a 14-bit ramp
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+# --- dcmprscp (tests/peers.py) -----------------------------------------------------------------
+
+STATEMENT_FORMATS = ("1,1", "1,2", "2,1", "2,2")
 
 
-# --- dcmprscp -------------------------------------------------------------------------------
-
-PRINTER_CFG = """[[GENERAL]]
-[DATABASE]
-Directory = {db}
-[PRINT]
-Directory = {spool}
-MinPrintResolution = 16\\16
-MaxPrintResolution = 8192\\8192
-[[COMMUNICATION]]
-[VXPRINT]
-Aetitle = VXPRINT
-Description = every film size and layout of the VXvue statement
-Hostname = localhost
-Port = {port}
-Type = LOCALPRINTER
-BorderDensity = 150\\20\\BLACK\\WHITE
-DisplayFormat = 1,1\\1,2\\2,1\\2,2
-EmptyImageDensity = 20\\BLACK\\WHITE
-FilmDestination = MAGAZINE\\PROCESSOR\\BIN_1\\BIN_2
-FilmSizeID = {sizes}
-MagnificationType = REPLICATE\\BILINEAR\\CUBIC\\NONE
-MaxDensity = 320
-MinDensity = 20
-MediumType = PAPER\\CLEAR FILM\\BLUE FILM
-Supports12Bit = {twelve}
-SupportsImageSize = true
-SupportsTrim = true
-"""
+def start_printer(tmp_path: Path, **options: Any):
+    """dcmprscp as a printer of the VXvue statement: every film size and layout of it."""
+    return peers.start_dcmprscp(tmp_path / "peers", film_sizes=FILM_SIZES,
+                                display_formats=STATEMENT_FORMATS, **options)
 
 
-@dataclass
-class PrintSCP:
-    port: int
-    db: Path
-    log: Path
-
-    def stored(self, prefix: str) -> list[Dataset]:
-        return [dcmread(p) for p in sorted(self.db.glob(f"{prefix}_*.dcm"))]
-
-
-def start_dcmprscp(tmp_path: Path, *, twelve_bit: bool = True) -> Iterator[PrintSCP]:
-    port = free_port()
-    db, spool = tmp_path / "printdb", tmp_path / "spool"
-    db.mkdir()
-    spool.mkdir()
-    cfg = tmp_path / "dcmpstat.cfg"
-    cfg.write_text(PRINTER_CFG.format(db=db, spool=spool, port=port, sizes="\\".join(FILM_SIZES),
-                                      twelve="true" if twelve_bit else "false"))
-    log = tmp_path / "dcmprscp.log"
-    with open(log, "w") as out:
-        proc = subprocess.Popen(["dcmprscp", "-c", str(cfg), "-p", "VXPRINT", "-d"],
-                                stdout=out, stderr=subprocess.STDOUT, cwd=tmp_path)
-    try:
-        deadline = time.monotonic() + 10
-        while True:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-                break
-            except OSError:
-                if time.monotonic() > deadline or proc.poll() is not None:
-                    raise RuntimeError(f"dcmprscp did not start: {log.read_text()[-2000:]}")
-                time.sleep(0.05)
-        yield PrintSCP(port, db, log)
-    finally:
-        proc.terminate()
-        proc.wait(10)
-
-
-@pytest.fixture
-def dcmprscp(tmp_path: Path) -> Iterator[PrintSCP]:
-    yield from start_dcmprscp(tmp_path)
-
-
-def make_config(tmp_path: Path, port: int, ae_title: str = "VXPRINT",
+def make_config(tmp_path: Path, port: int, ae_title: str = "PRINTSCP",
                 **print_options: Any) -> configuration.Config:
     return configuration.from_dict({
         "station": {"data_dir": str(tmp_path / "data")},
@@ -149,25 +75,27 @@ def expected_window(pixels: np.ndarray, center: float, width: float, top: int) -
     return np.rint(out)
 
 
-def film_boxes(scp: PrintSCP) -> list[tuple[Dataset, list[Dataset]]]:
+def film_boxes(printer: peers.Peer) -> list[tuple[Dataset, list[Dataset]]]:
     """Each stored print's film box and its image boxes, in position order."""
     out = []
-    for sp in scp.stored("SP"):
+    for path in peers.printed_objects(printer)["stored_print"]:
+        sp = dcmread(path)
         boxes = sorted(sp[0x2130, 0x0040].value, key=lambda b: b.ImageBoxPosition)
         out.append((sp[0x2130, 0x0030].value[0], boxes))
     return out
 
 
-def hardcopy(scp: PrintSCP, box: Dataset) -> Dataset:
+def hardcopy(printer: peers.Peer, box: Dataset) -> Dataset:
     uid = box.ReferencedImageSequence[0].ReferencedSOPInstanceUID
-    [found] = [ds for ds in scp.stored("HG") if ds.SOPInstanceUID == uid]
+    [found] = [ds for ds in map(dcmread, peers.printed_objects(printer)["hardcopy"])
+               if ds.SOPInstanceUID == uid]
     return found
 
 
 # --- against dcmprscp -------------------------------------------------------------------------
 
 
-def test_films_show_our_film_box_and_our_images(tmp_path: Path, dcmprscp: PrintSCP) -> None:
+def test_films_show_our_film_box_and_our_images(tmp_path: Path, dcmprscp: peers.Peer) -> None:
     config = make_config(tmp_path, dcmprscp.port, layout="STANDARD\\1,2", trim=True,
                          true_size=True, orientation="LANDSCAPE", film_size="11INX14IN",
                          magnification_type="BILINEAR", min_density=30, max_density=300,
@@ -196,7 +124,7 @@ def test_films_show_our_film_box_and_our_images(tmp_path: Path, dcmprscp: PrintS
 
 
 @pytest.mark.parametrize("layout", ["STANDARD\\1,1", "STANDARD\\2,1", "STANDARD\\2,2"])
-def test_every_layout(tmp_path: Path, dcmprscp: PrintSCP, layout: str) -> None:
+def test_every_layout(tmp_path: Path, dcmprscp: peers.Peer, layout: str) -> None:
     config = make_config(tmp_path, dcmprscp.port, layout=layout)
     printing.print_images(config, config.node("printer"),
                           printing.read_images(images(tmp_path, 4)))
@@ -207,18 +135,20 @@ def test_every_layout(tmp_path: Path, dcmprscp: PrintSCP, layout: str) -> None:
     assert all(f.ImageDisplayFormat == layout and f.get("Trim", "NO") == "NO" for f, _b in films)
 
 
-def test_every_film_size_of_the_statement(tmp_path: Path, dcmprscp: PrintSCP) -> None:
-    config = make_config(tmp_path, dcmprscp.port)
-    node = config.node("printer")
-    [path] = images(tmp_path, 1)
-    image = printing.read_images([path])
-    for size in FILM_SIZES:
-        printing.print_images(config, node, image, options=printing.print_options(node, film_size=size))
-    assert sorted(f.FilmSizeID for f, _b in film_boxes(dcmprscp)) == sorted(FILM_SIZES)
+def test_every_film_size_of_the_statement(tmp_path: Path) -> None:
+    with start_printer(tmp_path) as printer:
+        config = make_config(tmp_path, printer.port)
+        node = config.node("printer")
+        [path] = images(tmp_path, 1)
+        image = printing.read_images([path])
+        for size in FILM_SIZES:
+            printing.print_images(config, node, image,
+                                  options=printing.print_options(node, film_size=size))
+        assert sorted(f.FilmSizeID for f, _b in film_boxes(printer)) == sorted(FILM_SIZES)
 
 
 def test_eight_bit_printer(tmp_path: Path) -> None:
-    for scp in start_dcmprscp(tmp_path, twelve_bit=False):
+    with start_printer(tmp_path, extra_config={"Supports12Bit": "false"}) as scp:
         config = make_config(tmp_path, scp.port, bits=8)
         paths = images(tmp_path, 1, window=WINDOW)
         printing.print_images(config, config.node("printer"), printing.read_images(paths))
@@ -229,14 +159,14 @@ def test_eight_bit_printer(tmp_path: Path) -> None:
 
 
 def test_twelve_bit_image_to_an_eight_bit_printer_is_a_worded_error(tmp_path: Path) -> None:
-    for scp in start_dcmprscp(tmp_path, twelve_bit=False):
+    with start_printer(tmp_path, extra_config={"Supports12Bit": "false"}) as scp:
         config = make_config(tmp_path, scp.port)
         with pytest.raises(DicomNetworkError, match=r"refused setting image box 1 \(N-SET\)"):
             printing.print_images(config, config.node("printer"),
                                   printing.read_images(images(tmp_path, 1)))
 
 
-def test_vxacq_print_command_through_the_outbox(tmp_path: Path, dcmprscp: PrintSCP,
+def test_vxacq_print_command_through_the_outbox(tmp_path: Path, dcmprscp: peers.Peer,
                                                capsys: pytest.CaptureFixture[str]) -> None:
     config = make_config(tmp_path, dcmprscp.port)
     path = tmp_path / "vxacq.toml"
@@ -249,11 +179,12 @@ def test_vxacq_print_command_through_the_outbox(tmp_path: Path, dcmprscp: PrintS
     assert job["kind"] == "print" and job["state"] == "done"
     assert len(job["payload"]["result"]["films"]) == 1
     [(film, boxes)] = film_boxes(dcmprscp)
-    assert (film.FilmSizeID, film.ImageDisplayFormat, len(boxes)) == ("8INX10IN", "STANDARD\\2,1", 2)
+    assert (film.FilmSizeID, film.ImageDisplayFormat, len(boxes)) == \
+        ("8INX10IN", "STANDARD\\2,1", 2)
 
 
-def test_print_command_refuses_bad_input_before_queueing(tmp_path: Path,
-                                                         capsys: pytest.CaptureFixture[str]) -> None:
+def test_print_command_refuses_bad_input_before_queueing(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     config = make_config(tmp_path, 104)
     path = tmp_path / "vxacq.toml"
     configuration.save(config, path)
@@ -341,7 +272,7 @@ class FakePrinter:
 
 @pytest.fixture
 def fake(tmp_path: Path) -> Iterator[FakePrinter]:
-    printer = FakePrinter(free_port()).start()
+    printer = FakePrinter(peers.free_port()).start()
     yield printer
     printer.stop()
 
@@ -368,7 +299,8 @@ def test_printer_failure_stops_before_anything_is_created(tmp_path: Path,
                                                           fake: FakePrinter) -> None:
     fake.status, fake.status_info = "FAILURE", "NO FILM"
     config = make_config(tmp_path, fake.port, "FAKEPRINT")
-    with pytest.raises(DicomNetworkError, match=r"reports FAILURE \(NO FILM\); nothing was printed") as caught:
+    words = r"reports FAILURE \(NO FILM\); nothing was printed"
+    with pytest.raises(DicomNetworkError, match=words) as caught:
         printing.print_images(config, config.node("printer"),
                               printing.read_images(images(tmp_path, 1)))
     assert not caught.value.retryable

@@ -47,7 +47,8 @@ def test_acquire_chest_pa_json_on_default_hardware(tmp_path: Path) -> None:
 
 def test_acquire_with_fault_fails_with_message_and_exit_1(tmp_path: Path) -> None:
     env = environment(tmp_path, 'detector_model = "DRTEST"\nsim_time_scale = 0.05\n')
-    result = run("-m", "vxacq", "acquire", "--protocol", "HAND_PA", "--fault", "low-battery:4",
+    result = run("-m", "vxacq", "acquire", "--protocol", "HAND_PA", "--laterality", "L",
+                 "--fault", "low-battery:4",
                  "--json", env=env)
     assert result.returncode == 1
     doc = json.loads(result.stdout)

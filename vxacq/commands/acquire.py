@@ -1,8 +1,10 @@
 """``vxacq acquire``: one exposure with an anatomical protocol on the configured hardware.
 
 Starts the built-in simulator when no hardware URL is configured. Writes the raw frame and its
-JSON sidecar (later issues add the processed image and the dose report) and, with ``--json``,
-prints the result: ``files`` written, the technique the generator ``reported``, any ``error``.
+JSON sidecar, then the processed DX or MG image (and with ``--dose-report`` the exposure's
+X-Ray Radiation Dose SR) and, with ``--json``, prints the result: ``files`` written, the
+technique the generator ``reported``, ``ei``/``ei_t``/``di``, any ``error``. The patient is a QA
+patient unless ``--patient-id``/``--patient-name`` say otherwise: scripted checks, not exams.
 ``--recover`` instead fetches a frame the panel still holds after a failed transfer.
 """
 
@@ -23,8 +25,13 @@ def register(subparsers: argparse._SubParsersAction, parents: dict) -> None:
     parser.add_argument("--sid", type=float, metavar="MM", help="source-image distance in mm")
     parser.add_argument("--laterality", choices=("L", "R"), help="side, for paired body parts")
     parser.add_argument("--sync", choices=("triggered", "aed"), help="detector sync mode")
-    parser.add_argument("--out", metavar="DIR", help="folder for the raw files "
-                        "(default: <data_dir>/raw)")
+    parser.add_argument("--out", metavar="DIR", help="folder for every file written "
+                        "(default: <data_dir>/raw and <data_dir>/images)")
+    parser.add_argument("--dose-report", action="store_true",
+                        help="also write the X-Ray Radiation Dose SR of this exposure")
+    parser.add_argument("--patient-id", default="QA", help="Patient ID (default QA)")
+    parser.add_argument("--patient-name", default="QA^Phantom",
+                        help="Patient's Name, DICOM PN form (default QA^Phantom)")
     parser.add_argument("--fault", action="append", default=[], metavar="NAME[:VALUE]",
                         help="simulator only, for QA: inject " + ", ".join(FAULTS))
     parser.add_argument("--recover", action="store_true",
@@ -32,9 +39,48 @@ def register(subparsers: argparse._SubParsersAction, parents: dict) -> None:
     parser.set_defaults(run=run)
 
 
+def write_dicom(config, protocol, result, args: argparse.Namespace) -> dict:
+    """Process the stored frame and write its image (and dose report); return JSON additions."""
+    import datetime as dt
+    from pathlib import Path
+
+    from vxacq.dicom.inputs import PatientInfo, SeriesInfo, StudyInfo
+    from vxacq.dicom.uids import new_uid
+    from vxacq.hal import rawstore
+    from vxacq.imaging.chain import process_exposure
+    from vxacq.workflow import acquisition
+
+    raw_folder = Path(result.files[0]).parent
+    pixels, sidecar = rawstore.load(raw_folder, result.uid)
+    processed, calibration = process_exposure(pixels, sidecar, config,
+                                              ei_target=protocol.target_ei)
+    now = dt.datetime.now().astimezone()
+    ctx = acquisition.ImageContext(
+        patient=PatientInfo(PatientName=args.patient_name, PatientID=args.patient_id),
+        study=StudyInfo(StudyInstanceUID=new_uid(), StudyDate=now.date(), StudyTime=now.time(),
+                        StudyID=now.strftime("QA%y%m%d%H%M%S"),
+                        StudyDescription=f"QA {protocol.name}"),
+        series=SeriesInfo(SeriesInstanceUID=new_uid(), SeriesNumber=1, SeriesDate=now.date(),
+                          SeriesTime=now.time(), ProtocolName=protocol.name),
+        equipment=acquisition.equipment(config, sidecar),
+    )
+    folder = Path(args.out) if args.out else Path(config.data_dir) / "images"
+    image = acquisition.build_image(protocol, sidecar, processed, ctx)
+    files = list(result.files) + [str(acquisition.write(image, folder))]
+    if args.dose_report:
+        record = acquisition.acquisition_record(protocol, sidecar, processed, image)
+        report = acquisition.dose_report(ctx, [record], mammography=protocol.modality == "MG")
+        files.append(str(acquisition.write(report, folder)))
+    warnings = list(result.warnings)
+    if calibration.state != "ok":
+        warnings.append(calibration.message)
+    return {**processed.exposure.to_dict(), "files": files, "warnings": warnings}
+
+
 def run(args: argparse.Namespace) -> int:
     from vxacq.cli import EXIT_FAILED, EXIT_OK, EXIT_USAGE, CommandError, emit, load_config
     from vxacq.hal.exposure import recover_frame, run_exposure
+    from vxacq.imaging.calibration import CalibrationError
     from vxacq.protocols import ProtocolError, get
 
     config = load_config(args)
@@ -47,18 +93,33 @@ def run(args: argparse.Namespace) -> int:
             for spec in args.fault:
                 parse_fault(spec)
             protocol = get(args.protocol)
+            if not (args.laterality or protocol.laterality):
+                raise ValueError(f"{protocol.id} images a paired body part: give --laterality L or R")
             result = run_exposure(config, protocol, kv=args.kv, mas=args.mas, sid_mm=args.sid,
                                   out_dir=args.out, faults=tuple(args.fault),
                                   sync_mode=args.sync, laterality=args.laterality)
         except (ProtocolError, ValueError) as exc:
             raise CommandError(str(exc), EXIT_USAGE) from None
     doc = result.as_dict()
+    if result.ok and not args.recover:
+        try:
+            doc.update(write_dicom(config, protocol, result, args))
+        except CalibrationError as exc:
+            # The exposure itself succeeded and its raw frame is safe; the image can be made
+            # from it once the detector is calibrated, so this is a warning, not a failure.
+            doc["warnings"].append(f"no image was made: {exc}; the raw frame is kept")
+        except (ValueError, OSError) as exc:
+            raise CommandError(f"the raw frame is kept ({', '.join(result.files)}) but no image "
+                               f"was made: {exc}", EXIT_FAILED) from None
+        result.files, result.warnings = doc["files"], doc["warnings"]
     if result.reported:
         r = result.reported
         text = (f"{result.protocol or 'recovered'}: {r['kv']:g} kV {r['mas']:g} mAs "
                 f"({r['ma']:g} mA, {r['ms']:g} ms), DAP {r['dap_Gy_cm2']:.4g} Gy·cm²")
     else:
         text = f"{result.protocol or 'recovered'}"
+    if "ei" in doc:
+        text += f"\n  EI {doc['ei']:.0f}, target {doc['ei_t']:g}, DI {doc['di']:+.1f} ({doc['di_band']})"
     text += "".join(f"\n  wrote {f}" for f in result.files)
     text += "".join(f"\n  warning: {w}" for w in result.warnings)
     if result.error:

@@ -19,3 +19,13 @@ ImplementationVersionName = f"VXACQ_{__version__}"[:16]
 def new_uid() -> UID:
     """A fresh, globally unique UID (2.25 + a random UUID)."""
     return generate_uid(prefix=None)
+
+
+def device_uid(station_name: str) -> UID:
+    """A stable Device UID (0018,1002) for this console: the same on every start, different
+    for every host and station name (a name-based UUID under 2.25)."""
+    import socket
+    import uuid
+
+    name = uuid.uuid5(uuid.UUID(int=int(VXACQ_ROOT.split(".")[-1])), f"{socket.getfqdn()}/{station_name}")
+    return UID(f"2.25.{name.int}")

@@ -183,6 +183,8 @@ def _store(det, frame: RawFrame, report: ExposureReport | None, protocol_id: str
                   "integration_start": frame.integration_start,
                   "readout_end": frame.readout_end, "calibration_set": frame.calibration_set},
         "truth": truth,
+        # A mammography positioner's compression force (N) and thickness (mm), when it has one.
+        "positioner": frame.metadata.get("positioner"),
     }
     try:
         paths = rawstore.save(folder, result.uid, frame.pixels, sidecar)

@@ -1,0 +1,186 @@
+"""From a stored exposure to its DICOM image: the glue between hal, imaging and dicom.
+
+An exposure leaves a raw frame and a JSON sidecar (``vxacq.hal.rawstore``); the image chain
+turns the frame into display pixels and an Exposure Index; this module fills the DICOM
+builders' inputs from those real sources — the generator's reported technique, the detector's
+identity and calibration, the chain's window, EI and orientation — and writes the Part 10 file.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pydicom import Dataset
+
+from vxacq import __version__
+from vxacq.config import Config
+from vxacq.dicom import part10
+from vxacq.dicom.dx import DXImage
+from vxacq.dicom.inputs import (
+    Acquisition, DetectorInfo, EquipmentInfo, ExposureInfo, ImageInfo, ImageRef, OrderInfo,
+    PatientInfo, PerformedStepInfo, SeriesInfo, StudyInfo,
+)
+from vxacq.dicom.mg import MGImage
+from vxacq.dicom.rdsr import XRayRadiationDoseSR
+from vxacq.dicom.uids import device_uid
+from vxacq.imaging.chain import ProcessedImage
+from vxacq.protocols import Protocol
+
+MANUFACTURER = "VXacq"
+MODEL_NAME = "VXacq DR Console"
+# Focal spot nominal sizes (mm) of the simulated and default tube.
+FOCAL_SPOT_MM = {"small": 0.6, "large": 1.2}
+
+
+@dataclass(frozen=True)
+class ImageContext:
+    """Who and what an image belongs to: the patient, the study and series, the order."""
+
+    patient: PatientInfo
+    study: StudyInfo
+    series: SeriesInfo
+    equipment: EquipmentInfo
+    order: OrderInfo | None = None
+    performed_step: PerformedStepInfo | None = None
+    InstanceNumber: int = 1
+
+
+def equipment(config: Config, sidecar: dict[str, Any] | None = None) -> EquipmentInfo:
+    """The console as the DICOM General Equipment module describes it."""
+    versions = [f"VXacq {__version__}"]
+    detector = (sidecar or {}).get("detector") or {}
+    if detector.get("firmware"):
+        versions.append(str(detector["firmware"]))
+    return EquipmentInfo.from_station(
+        config.station, Manufacturer=MANUFACTURER, ManufacturerModelName=MODEL_NAME,
+        DeviceSerialNumber=config.station.station_name, SoftwareVersions=tuple(versions),
+        DeviceUID=device_uid(config.station.station_name))
+
+
+def exposure_info(sidecar: dict[str, Any], protocol: Protocol) -> ExposureInfo:
+    """The exposure as the generator reported it (requested values only where none was reported)."""
+    reported = sidecar.get("reported")
+    if not reported:
+        raise ValueError("the exposure has no generator report; an image needs the delivered "
+                         "technique (kV, mA, ms)")
+    requested = sidecar.get("requested") or {}
+    started = (sidecar.get("frame") or {}).get("integration_start") or sidecar["stored"]
+    dap_Gy_cm2 = reported.get("dap_Gy_cm2")
+    positioner = sidecar.get("positioner") or {}
+    return ExposureInfo(
+        IrradiationEventUID=sidecar["uid"],
+        AcquisitionDateTime=dt.datetime.fromisoformat(started),
+        KVP=float(reported["kv"]),
+        XRayTubeCurrentInmA=float(reported["ma"]),
+        ExposureTimeInms=float(reported["ms"]),
+        ExposureInmAs=float(reported["mas"]),
+        # DICOM's DAP is in dGy·cm²; the generator reports Gy·cm².
+        ImageAndFluoroscopyAreaDoseProduct=None if dap_Gy_cm2 is None else dap_Gy_cm2 * 10.0,
+        FocalSpots=(FOCAL_SPOT_MM[requested.get("focus", protocol.focus)],),
+        Grid=("FIXED", "FOCUSED") if requested.get("grid", protocol.grid) else ("NONE",),
+        DistanceSourceToDetector=float(requested.get("sid_mm", protocol.sid_mm)),
+        ExposureControlMode="AUTOMATIC" if requested.get("aec") else "MANUAL",
+        CompressionForce=positioner.get("CompressionForce"),
+        BodyPartThickness=positioner.get("BodyPartThickness"),
+    )
+
+
+def detector_info(sidecar: dict[str, Any], processed: ProcessedImage) -> DetectorInfo:
+    d = sidecar["detector"]
+    pitch = float(d["pixel_pitch_mm"])
+    return DetectorInfo(
+        DetectorType="SCINTILLATOR",
+        ImagerPixelSpacing=(pitch, pitch),
+        DetectorManufacturerName=str(d.get("manufacturer", "")),
+        DetectorManufacturerModelName=str(d.get("model_name", "")),
+        DetectorID=str(d.get("serial_number", "")),
+        DetectorConfiguration="AREA",
+        DetectorMode=str((sidecar.get("frame") or {}).get("sync_mode", "")),
+        DateTimeOfLastDetectorCalibration=processed.calibration_created,
+        DetectorActiveDimensions=(d["rows"] * pitch, d["columns"] * pitch),
+        DetectorActiveShape="RECTANGLE",
+        DetectorElementSpacing=(pitch, pitch),
+    )
+
+
+def dicom_transform(rotation: int, flip: str) -> tuple[int, bool]:
+    """The chain flips then rotates clockwise; the builder rotates then flips horizontally.
+
+    With H a horizontal flip and R(θ) a clockwise rotation, R(θ)·H = H·R(−θ), and a vertical
+    flip is R(180°)·H, so every chain transform has one builder equivalent.
+    """
+    if flip == "none":
+        return rotation % 360, False
+    extra = 180 if flip == "vertical" else 0
+    return (-(rotation + extra)) % 360, True
+
+
+def image_info(processed: ProcessedImage) -> ImageInfo:
+    rotation, flip_horizontal = dicom_transform(processed.orientation.rotation,
+                                                processed.orientation.flip)
+    return ImageInfo(
+        pixel_array=processed.pixels,
+        BitsStored=processed.bits_stored,
+        WindowCenter=processed.window.center,
+        WindowWidth=processed.window.width,
+        ExposureIndex=processed.ei,
+        TargetExposureIndex=processed.ei_t,
+        DeviationIndex=processed.di,
+        PixelIntensityRelationship="LOG",
+        # The chain's output falls as X-ray intensity rises (MONOCHROME2: bone bright).
+        PixelIntensityRelationshipSign=-1,
+        rotation=rotation,
+        flip_horizontal=flip_horizontal,
+        BurnedInAnnotation=processed.burned_in_marker,
+        DerivationDescription=f"VXacq multiscale processing, preset {processed.params.name}",
+    )
+
+
+def build_image(protocol: Protocol, sidecar: dict[str, Any], processed: ProcessedImage,
+                ctx: ImageContext) -> Dataset:
+    """The DX or MG For Presentation image of one processed exposure."""
+    common = dict(
+        patient=ctx.patient, study=ctx.study, series=ctx.series, equipment=ctx.equipment,
+        detector=detector_info(sidecar, processed), exposure=exposure_info(sidecar, protocol),
+        image=image_info(processed), InstanceNumber=ctx.InstanceNumber, order=ctx.order,
+        performed_step=ctx.performed_step, SOPInstanceUID=None,
+        native_orientation=tuple(processed.params.patient_orientation),
+    )
+    laterality = (sidecar.get("requested") or {}).get("laterality") or protocol.laterality
+    if protocol.modality == "MG":
+        return MGImage(view=protocol.view_position, ImageLaterality=laterality, **common)
+    return DXImage(body_part=protocol.body_part, view=protocol.view_position,
+                   ImageLaterality=laterality, **common)
+
+
+def acquisition_record(protocol: Protocol, sidecar: dict[str, Any], processed: ProcessedImage | None,
+                       image: Dataset | None, rejected_reason: Any = None) -> Acquisition:
+    """One exposure as the dose report lists it (rejected and unprocessed ones too)."""
+    laterality = (sidecar.get("requested") or {}).get("laterality") or protocol.laterality or "U"
+    return Acquisition(
+        exposure=exposure_info(sidecar, protocol),
+        body_part=protocol.body_part,
+        view=protocol.view_position,
+        ImageLaterality=laterality,
+        image=ImageRef.of(image) if image is not None and rejected_reason is None else None,
+        ExposureIndex=processed.ei if processed else None,
+        TargetExposureIndex=processed.ei_t if processed else None,
+        DeviationIndex=processed.di if processed else None,
+        rejected_reason=rejected_reason,
+    )
+
+
+def dose_report(ctx: ImageContext, acquisitions: list[Acquisition], mammography: bool) -> Dataset:
+    return XRayRadiationDoseSR(patient=ctx.patient, study=ctx.study, equipment=ctx.equipment,
+                               acquisitions=acquisitions, order=ctx.order,
+                               performed_step=ctx.performed_step, mammography=mammography)
+
+
+def write(ds: Dataset, folder: Path, syntax: str = "explicit") -> Path:
+    """Write ``ds`` atomically as ``<folder>/<SOPInstanceUID>.dcm``."""
+    path = Path(folder) / f"{ds.SOPInstanceUID}.dcm"
+    part10.write(path, ds, syntax)
+    return path

@@ -14,10 +14,9 @@ from vxacq import config as configuration
 from vxacq.net.echo import echo
 from vxacq.net.listener import Listener
 
-sys.path.insert(0, str(Path(__file__).parent))
-import peers  # noqa: E402
-from faulty_scp import free_port, mute_listener  # noqa: E402
-from orders import STATION_AE, node_config  # noqa: E402
+import peers
+from faulty_scp import free_port, mute_listener
+from orders import STATION_AE, node_config
 
 
 def test_echo_dcmtk_reports_round_trip(wlmscpfs, tmp_path):

@@ -5,7 +5,6 @@ N-SET, unscheduled and appended steps, refusals in words, and the outbox riding 
 from __future__ import annotations
 
 import socket
-import sys
 from datetime import date, datetime
 from pathlib import Path
 
@@ -21,9 +20,8 @@ from vxacq.net import mpps
 from vxacq.net.association import DicomNetworkError
 from vxacq.net.outbox import Outbox, get_job
 
-sys.path.insert(0, str(Path(__file__).parent))
-from mpps_scp import MppsScp  # noqa: E402
-from orders import node_config  # noqa: E402
+from mpps_scp import MppsScp
+from orders import node_config
 
 STUDY_UID = "1.2.826.0.1.3680043.10.543.77"
 PATIENT = PatientInfo(PatientName="Yamada^Tarou=山田^太郎=やまだ^たろう", PatientID="P-1",

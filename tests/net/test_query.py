@@ -16,9 +16,8 @@ from vxacq import cli
 from vxacq.dicom.query import StudyQuery
 from vxacq.net import query
 
-sys.path.insert(0, str(Path(__file__).parent))
-import peers  # noqa: E402
-from orders import node_config  # noqa: E402
+import peers
+from orders import node_config
 
 
 def instance(path: Path, *, patient_id: str, name: str, study_uid: str, series_uid: str,

@@ -20,10 +20,9 @@ from vxacq.db import Order, OrderState, Patient, database_for
 from vxacq.net import worklist
 from vxacq.net.association import DicomNetworkError
 
-sys.path.insert(0, str(Path(__file__).parent))
-import peers  # noqa: E402
-from faulty_scp import mute_listener, worklist_scp  # noqa: E402
-from orders import NAMES, node_config, worklist_item  # noqa: E402
+import peers
+from faulty_scp import mute_listener, worklist_scp
+from orders import NAMES, node_config, worklist_item
 
 DAY = "20261123"
 

@@ -32,8 +32,10 @@ demo: $(STAMP) gui-libs
 test: $(STAMP) system-tools
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest $(PYTEST_ARGS)
 
+# Benchmarks reuse the tests' real peers (tests/peers.py) and sample data.
 bench: $(STAMP) system-tools
-	@for f in benchmarks/*.py; do echo "## $$f"; $(PY) $$f || exit 1; done
+	@for f in benchmarks/*.py; do echo "## $$f"; \
+		PYTHONPATH=$(CURDIR):$(CURDIR)/tests:$(CURDIR)/tests/net $(PY) $$f || exit 1; done
 
 clean:
 	rm -rf $(VENV) .demo build dist *.egg-info

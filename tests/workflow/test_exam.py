@@ -1,0 +1,78 @@
+"""The headless exam against real peers: worklist (wlmscpfs), store + commitment (Orthanc),
+MPPS (the demo department's receiver)."""
+
+from __future__ import annotations
+
+import pydicom
+import pytest
+
+from tests import peers
+from tests.workflow.conftest import Department, worklist_item
+from vxacq.db import ImageState
+from vxacq.workflow.exam import Exam, ExamError
+from vxacq.workflow.history import image_status, search_exams
+from vxacq.workflow.runtime import Services, fetch_order, wait_for_jobs
+
+
+def orthanc_instances(archive: peers.Peer) -> set[str]:
+    ids = peers.orthanc_rest(archive, "/instances")
+    return {peers.orthanc_rest(archive, f"/instances/{i}/simplified-tags")["SOPInstanceUID"] for i in ids}
+
+
+def content_items(ds):
+    for item in ds.get("ContentSequence") or []:
+        yield item
+        yield from content_items(item)
+
+
+def start_exam(dept: Department, accession: str, **item) -> Exam:
+    peers.write_worklist_item(dept.worklist, worklist_item(accession, **item), accession)
+    order = fetch_order(dept.config, dept.db, accession)
+    assert order is not None and order.AccessionNumber == accession
+    return Exam.start(dept.config, dept.db, order.id, operator="Tester^Tina")
+
+
+def test_two_exposures_one_rejected_close_sends_everything(department: Department) -> None:
+    dept = department
+    events = []
+    with Services(dept.config, dept.db) as services:
+        exam = start_exam(dept, "ACC1001")
+        exam.subscribe(events.append)
+        assert [p.id for p in exam.protocols] == ["CHEST_PA", "CHEST_LAT"]  # procedures.toml
+        first = exam.expose("CHEST_PA")
+        assert first.file_path and first.state == ImageState.ACQUIRED and first.ExposureIndex > 0
+        second = exam.retake(first.id, "Positioning")
+        exam.accept(second.id)
+        closed = exam.close()
+        assert closed.status == "COMPLETED" and closed.dose_report
+        assert not wait_for_jobs(dept.db, services.outbox, exam.study_id, timeout=90)
+    # MPPS: one step, IN PROGRESS then COMPLETED, listing the accepted image and the dose report
+    done = dept.mpps.wait_for("COMPLETED")
+    assert len(done) == 1 and done[0].history == ["IN PROGRESS", "COMPLETED"]
+    listed = {r.ReferencedSOPInstanceUID for s in done[0].attributes.PerformedSeriesSequence
+              for r in list(s.ReferencedImageSequence)
+              + list(s.ReferencedNonImageCompositeSOPInstanceSequence)}
+    report = pydicom.dcmread(closed.dose_report)
+    assert listed == {second.SOPInstanceUID, report.SOPInstanceUID}
+    # the archive has the accepted image and the dose report, not the rejected image
+    assert orthanc_instances(dept.archive) == {second.SOPInstanceUID, report.SOPInstanceUID}
+    status = {s.SOPInstanceUID: s for s in image_status(dept.db, exam.study_id)}
+    for uid in (second.SOPInstanceUID, report.SOPInstanceUID):
+        assert status[uid].sent == {"pacs": "sent"} and status[uid].committed == {"pacs": "committed"}
+    assert status[first.SOPInstanceUID].sent == {} and status[first.SOPInstanceUID].state == "rejected"
+    # the image carries the order, the patient in its own characters, and the MPPS
+    image = pydicom.dcmread(second.file_path)
+    assert str(image.PatientName) == "Müller^Jürgen" and image.AccessionNumber == "ACC1001"
+    assert (image.PerformedProcedureStepID == done[0].attributes.PerformedProcedureStepID)
+    # the dose report lists both exposures; the rejected one with its reason
+    items = list(content_items(report))
+    events_uids = {i.UID for i in items if i.ValueType == "UIDREF"
+                   and i.ConceptNameCodeSequence[0].CodeValue == "113769"}  # Irradiation Event UID
+    assert len(events_uids) == 2
+    reason = exam.image(first.id).reject_reason
+    assert reason and any(i.ValueType == "TEXT" and i.TextValue == f"Image rejected: {reason}"
+                          for i in items)
+    kinds = [e.kind for e in events]
+    assert kinds.index("exposing") < kinds.index("exposed") < kinds.index("processed")
+    assert "rejected" in kinds and kinds[-1] == "closed"
+    assert search_exams(dept.db, "Müller")[0].state == "closed"

@@ -76,3 +76,79 @@ def test_two_exposures_one_rejected_close_sends_everything(department: Departmen
     assert kinds.index("exposing") < kinds.index("exposed") < kinds.index("processed")
     assert "rejected" in kinds and kinds[-1] == "closed"
     assert search_exams(dept.db, "Müller")[0].state == "closed"
+
+
+def test_discontinued_with_reason_sends_the_dose_report_only(department: Department) -> None:
+    dept = department
+    with Services(dept.config, dept.db) as services:
+        exam = start_exam(dept, "ACC1002", name="Παπαδόπουλος^Νίκος", patient_id="P-1002",
+                          description="XR KNEE LEFT", procedure_code="RPID-KNEE")
+        assert exam.laterality == "L" and [p.id for p in exam.protocols] == ["KNEE_LAT"]
+        shot = exam.expose("KNEE_LAT")
+        with pytest.raises(ExamError, match="not reviewed"):
+            exam.close()
+        with pytest.raises(ExamError, match="CID 9300"):
+            exam.discontinue("Bored")
+        closed = exam.discontinue("PatientRefusedToContinueProcedure")
+        assert not wait_for_jobs(dept.db, services.outbox, exam.study_id, timeout=90)
+        with pytest.raises(ExamError, match="closed"):
+            exam.expose("KNEE_LAT")
+    (record,) = dept.mpps.wait_for("DISCONTINUED")
+    reason = record.attributes.PerformedProcedureStepDiscontinuationReasonCodeSequence[0]
+    assert reason.CodeMeaning.lower().startswith("patient refused")
+    assert pydicom.dcmread(shot.file_path).ImageLaterality == "L"
+    report = pydicom.dcmread(closed.dose_report)
+    assert orthanc_instances(dept.archive) == {report.SOPInstanceUID}
+    assert search_exams(dept.db, "P-1002")[0].images == 0
+
+
+def test_peer_down_at_close_keeps_jobs_queued_until_it_is_back(
+        tmp_path, calibrated_data, wlmscpfs) -> None:
+    import subprocess
+
+    from hardware_sim.department.mpps import MppsReceiver
+    from tests.workflow.conftest import node, write_station
+    from vxacq.db import database_for
+    from vxacq.net.outbox import list_jobs
+
+    mpps = MppsReceiver("TEST_RIS", 0).start()
+    store_port = peers.free_port()
+    config = write_station(tmp_path / "station", calibrated_data,
+                           node("ris", wlmscpfs.ae_title, wlmscpfs.port, ["worklist"])
+                           + node("mppsrx", "TEST_RIS", mpps.port, ["mpps"])
+                           + node("pacs", "STORESCP", store_port, ["store"]), peers.free_port())
+    db = database_for(config.data_dir)
+    dept = Department(wlmscpfs, None, mpps, config, db)
+    storage = tmp_path / "received"
+    storage.mkdir()
+    storescp = None
+    try:
+        with Services(config, db) as services:
+            exam = start_exam(dept, "ACC1003", name="山田^太郎=ヤマダ^タロウ", patient_id="P-1003",
+                              description="XR HAND RIGHT", procedure_code="RPID-HAND")
+            shot = exam.expose("HAND_PA")
+            assert shot.laterality == "R"
+            exam.accept(shot.id)
+            mpps.wait_for("IN PROGRESS")
+            mpps.stop()  # the RIS and the archive are both down when the exam closes
+            closed = exam.close()
+            left = wait_for_jobs(db, services.outbox, exam.study_id, timeout=3)
+            jobs = list_jobs(db, study_id=exam.study_id)
+            waiting = [j for j in jobs if j.state == "queued"]
+            assert left and {j.kind for j in waiting} == {"mpps", "store"}
+            assert all(j.last_error for j in waiting if j.kind == "store")
+            mpps.start()  # back on the same port, with the step it was told about
+            storescp = subprocess.Popen([peers.tool("storescp"), "-aet", "STORESCP", "-od",
+                                         str(storage), "-pm", "+B", "-uf", "-fe", ".dcm",
+                                         str(store_port)], stdout=subprocess.DEVNULL,
+                                        stderr=subprocess.DEVNULL)
+            assert not wait_for_jobs(db, services.outbox, exam.study_id, timeout=90)
+        received = {pydicom.dcmread(p).SOPInstanceUID for p in storage.glob("*.dcm")}
+        report = pydicom.dcmread(closed.dose_report)
+        assert received == {shot.SOPInstanceUID, report.SOPInstanceUID}
+        assert mpps.wait_for("COMPLETED")[0].history == ["IN PROGRESS", "COMPLETED"]
+    finally:
+        mpps.stop()
+        if storescp is not None:
+            storescp.terminate()
+            storescp.wait(10)

@@ -42,11 +42,18 @@ class MppsReceiver:
         self._lock = threading.Lock()
         self._server = None
 
+    contexts = (ModalityPerformedProcedureStep,)
+
+    @property
+    def handlers(self) -> list[tuple[object, object]]:
+        return [(evt.EVT_N_CREATE, self._on_create), (evt.EVT_N_SET, self._on_set)]
+
     def start(self) -> MppsReceiver:
+        """Serve on its own (tests); the demo serves it beside the worklist instead."""
         ae = AE(ae_title=self.ae_title)
-        ae.add_supported_context(ModalityPerformedProcedureStep)
-        self._server = ae.start_server((self.host, self.port), block=False, evt_handlers=[
-            (evt.EVT_N_CREATE, self._on_create), (evt.EVT_N_SET, self._on_set)])
+        for context in self.contexts:
+            ae.add_supported_context(context)
+        self._server = ae.start_server((self.host, self.port), block=False, evt_handlers=self.handlers)
         self.port = self._server.server_address[1]
         return self
 
@@ -77,8 +84,8 @@ class MppsReceiver:
             if attributes.get("PerformedProcedureStepStatus") != "IN PROGRESS":
                 return 0x0106, None  # Invalid attribute value: a step starts IN PROGRESS
             self.instances[uid] = MppsRecord(uid, attributes, ["IN PROGRESS"])
-        if not request.AffectedSOPInstanceUID:  # pynetdicom answers with the UID it finds here
-            attributes.SOPInstanceUID = uid
+        if not request.AffectedSOPInstanceUID:  # pynetdicom moves it into the response
+            attributes.AffectedSOPInstanceUID = uid
         log.info("MPPS %s: IN PROGRESS (%s)", uid, attributes.get("PerformedProcedureStepID", ""))
         return 0x0000, attributes
 

@@ -1,0 +1,60 @@
+"""The demo department (hardware_sim/department) driven by the real console code: worklist with
+international names, MPPS, store + commitment reported on a new association, and print."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from pathlib import Path
+
+import pydicom
+
+from hardware_sim.department import DemoDepartment
+from hardware_sim.department.orders import PATIENTS
+from tests import peers
+from tests.workflow.conftest import write_station
+from vxacq.db import database_for
+from vxacq.workflow.exam import Exam
+from vxacq.workflow.history import image_status
+from vxacq.workflow.orders import list_orders
+from vxacq.workflow.runtime import Services, run_exam, wait_for_jobs
+
+
+def test_whole_exam_against_the_demo_department(tmp_path: Path, calibrated_data: Path) -> None:
+    port = peers.free_port()
+    base = write_station(tmp_path / "station", calibrated_data, "", port)
+    with DemoDepartment(tmp_path / "dept", base.station.ae_title, port,
+                        detector_model="DRTEST", time_scale=0.05) as dept:
+        config = dept.console_config(base)
+        db = database_for(config.data_dir)
+        with Services(config, db) as services:
+            from vxacq.net.worklist import criteria_for, query_and_sync
+
+            query_and_sync(config, db, config.node("ris"), criteria_for(config, "today", modality=""))
+            orders = list_orders(db)
+            assert len(orders) == len(PATIENTS) >= 20
+            names = {o.PatientName for o in orders}
+            for expected in ("Yamada^Tarou=山田^太郎=やまだ^たろう", "Иванов^Иван^Иванович",
+                             "Hong^Gildong=洪^吉洞=홍^길동", "Wang^XiaoDong=王^小东",
+                             "Παπαδόπουλος^Νίκος", "Müller^Jürgen"):
+                assert expected in names
+            assert orders[0].RequestedProcedurePriority == "STAT"
+            japanese = next(o for o in orders if o.PatientName.startswith("Yamada"))
+            run = run_exam(config, db, services, japanese.AccessionNumber, ["SKULL_AP"], timeout=60)
+            assert run.ok, run.unfinished
+            image = pydicom.dcmread(run.images[0].file_path)
+            assert str(image.PatientName) == japanese.PatientName
+            stored = dept.archive.held()
+            assert {s.SOPInstanceUID for s in run.per_image} <= stored
+            assert all(s.committed == {"pacs": "committed"} for s in run.per_image)
+            assert dept.mpps.wait_for("COMPLETED")[0].attributes.PatientName == japanese.PatientName
+            # a second exam, printed
+            greek = next(o for o in orders if o.PatientName.startswith("Παπαδόπουλος"))
+            exam = Exam.start(config, db, greek.id)
+            shot = exam.expose("PELVIS_AP")
+            exam.accept(shot.id)
+            closed = exam.close(print_node="printer")
+            assert not wait_for_jobs(db, services.outbox, exam.study_id, timeout=60)
+        films = [json.loads(p.read_text()) for p in (tmp_path / "dept" / "printer").glob("film-*.json")]
+        assert len(films) == 1 and films[0]["images"] and closed.jobs["print"]
+        assert all(s.sent == {"pacs": "sent"} for s in image_status(db, exam.study_id))

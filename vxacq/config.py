@@ -124,6 +124,9 @@ class NodeConfig:
     fallback_character_set: str = "ISO_IR 100"
     worklist_match_limit: int = 500
     commitment_timeout_minutes: float = 60.0
+    # How long to keep the commitment association open for a report on it; later reports
+    # come to our listener on a new association.
+    commitment_wait_seconds: float = 5.0
     resend_failed_commitment: bool = True
     print: PrintOptions = field(default_factory=PrintOptions)
 
@@ -369,6 +372,8 @@ def _check_node(node: NodeConfig, where: str) -> None:
         raise ConfigError(f"{where}: worklist_match_limit must be at least 1")
     if node.commitment_timeout_minutes <= 0:
         raise ConfigError(f"{where}: commitment_timeout_minutes must be greater than 0")
+    if node.commitment_wait_seconds < 0:
+        raise ConfigError(f"{where}: commitment_wait_seconds must not be negative")
     _check_print(node.print, f"{where}: print")
 
 

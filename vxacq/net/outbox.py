@@ -158,13 +158,16 @@ class JobContext:
         if self._outbox is not None:
             self._outbox._write_running(self.job_id, progress=text)
 
-    def checkpoint(self, **values: Any) -> None:
+    def checkpoint(self, *, progress: str | None = None, **values: Any) -> None:
         """Save ``values`` in ``payload["checkpoint"]`` now, so the next attempt after a crash
-        or an error can skip work already done (e.g. instances already stored). Retrying a
-        done job clears it."""
+        or an error can skip work already done (e.g. instances already stored); ``progress``
+        updates the display in the same write. Retrying a done job clears the checkpoint."""
         self.payload.setdefault("checkpoint", {}).update(values)
         if self._outbox is not None:
-            self._outbox._write_running(self.job_id, payload=json.dumps(self.payload))
+            changes: dict[str, Any] = {"payload": json.dumps(self.payload)}
+            if progress is not None:
+                changes["progress"] = progress
+            self._outbox._write_running(self.job_id, **changes)
 
     def should_stop(self) -> bool:
         """True when the job was cancelled or the outbox is stopping; a handler that checks
@@ -320,8 +323,9 @@ class Outbox:
 
     ``start()``/``stop()`` for the window and ``vxacq serve``; ``run_once()``, ``drain()``,
     ``wait_idle()`` and ``wait_for()`` for the command line and tests. ``subscribe(fn)`` calls
-    ``fn(JobView)`` from a worker thread whenever this process changes a job (a window must
-    hand it to its own thread); changes made by another process are seen by polling
+    ``fn(JobView)`` whenever this process changes a job (enqueue, claim, progress, retry,
+    cancel, end), from the thread that changed it — a worker, mostly, so a window must hand
+    it to its own thread; changes made by another process are seen by polling
     :func:`list_jobs`.
     """
 

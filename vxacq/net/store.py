@@ -24,6 +24,7 @@ import logging
 import mmap
 import os
 import queue
+import socket
 import struct
 import time
 from collections.abc import Iterator, Sequence
@@ -61,6 +62,9 @@ ENCODABLE = {RLELossless, JPEG2000Lossless}  # what pydicom's encoders can write
 PRIORITY_MEDIUM = 0x0000
 # With no PDU limit from the peer, the data set still goes in pieces of this size.
 UNLIMITED_FRAGMENT = 4 * 1024 * 1024
+# PDUs handed to the kernel per system call: at most this many bytes and buffers (IOV_MAX 1024).
+BATCH_BYTES = 1024 * 1024
+BATCH_BUFFERS = 512
 
 
 class StoreFileError(Exception):
@@ -153,7 +157,7 @@ def read_item(path: str | os.PathLike[str]) -> StoreItem:
     try:
         ds = dcmread(path, stop_before_pixels=True, force=True)
         return StoreItem(path, UID(ds.SOPClassUID), UID(ds.SOPInstanceUID), None, 0)
-    except (InvalidDicomError, AttributeError, ValueError, EOFError) as exc:
+    except (InvalidDicomError, AttributeError, ValueError, EOFError):
         raise StoreFileError(f"{path}: not a DICOM file (no SOP Class UID and SOP Instance "
                              "UID could be read from it)") from None
 
@@ -205,17 +209,21 @@ def _payload(assoc: Association, node: NodeConfig, item: StoreItem) -> Iterator[
     wanted = COMPRESSED_FOR.get(node.transfer_syntax)
     # The node's lossless syntax first, then the file as it is, then what we can convert to.
     if (wanted in ENCODABLE and wanted in accepted and item.TransferSyntaxUID != wanted):
-        data = _encoded(item, accepted[wanted], compress_to=wanted)
+        try:
+            data = _encoded(item, accepted[wanted], compress_to=wanted)
+        except Exception as exc:  # an image the encoder cannot take (e.g. its bit depth)
+            log.warning("%s cannot be compressed as %s (%s); sending it uncompressed",
+                        item.name, wanted.name, exc)
+            data = None
         if data is not None:
             yield data
             return
     if item.TransferSyntaxUID in accepted:
-        with open(item.path, "rb") as fh, mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as mm:
-            view = memoryview(mm)[item.offset:]
-            try:
-                yield _Payload(accepted[item.TransferSyntaxUID], view)
-            finally:
-                view.release()
+        # Not closed explicitly: slices of it may outlive this block (in a traceback); it is
+        # unmapped when the last one goes.
+        with open(item.path, "rb") as fh:
+            mapped = mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ)
+        yield _Payload(accepted[item.TransferSyntaxUID], memoryview(mapped)[item.offset:])
         return
     for syntax in UNCOMPRESSED:
         if syntax in accepted:
@@ -223,8 +231,9 @@ def _payload(assoc: Association, node: NodeConfig, item: StoreItem) -> Iterator[
             assert data is not None
             yield data
             return
-    raise StoreFileError(f"{item.name} is {item.TransferSyntaxUID.name}, which {node.name} did "
-                         "not accept, and it took no uncompressed syntax to convert to")
+    syntax = item.TransferSyntaxUID.name if item.TransferSyntaxUID else "a bare data set"
+    raise StoreFileError(f"{item.name} is {syntax}, which {node.name} did not accept, and it "
+                         "took no uncompressed syntax to convert to")
 
 
 def _encoded(item: StoreItem, context: PresentationContext,
@@ -236,7 +245,7 @@ def _encoded(item: StoreItem, context: PresentationContext,
         if "PixelData" not in ds:
             return None
         # The same instance in another syntax: lossless transcoding keeps its UID.
-        if ds.file_meta.TransferSyntaxUID.is_compressed:
+        if item.TransferSyntaxUID is not None and item.TransferSyntaxUID.is_compressed:
             ds.decompress(generate_instance_uid=False)
         ds.compress(compress_to, generate_instance_uid=False)
     elif item.TransferSyntaxUID is not None and item.TransferSyntaxUID.is_compressed:
@@ -256,13 +265,34 @@ def _pdu_header(context_id: int, control: int, length: int) -> bytes:
     return struct.pack(">BBLLBB", 0x04, 0x00, length + 6, length + 2, context_id, control)
 
 
-def _send(sock: Any, header: bytes, data: memoryview) -> None:
-    sent = sock.sendmsg([header, data])
-    if sent < len(header):
-        sock.sendall(header[sent:])
-        sock.sendall(data)
-    elif sent < len(header) + len(data):
-        sock.sendall(data[sent - len(header):])
+def _batches(cx_id: int, command: bytes, data: memoryview,
+             fragment: int) -> Iterator[list[bytes | memoryview]]:
+    """The command PDU then the data set's PDUs, as lists of buffers of about BATCH_BYTES:
+    one system call each, however small the peer's PDUs are."""
+    batch: list[bytes | memoryview] = [_pdu_header(cx_id, 0x03, len(command)), command]
+    size, position, total = len(command), 0, len(data)
+    while position < total:
+        length = min(fragment, total - position)
+        last = position + length >= total
+        batch += [_pdu_header(cx_id, 0x02 if last else 0x00, length),
+                  data[position:position + length]]
+        size += length
+        position += length
+        if size >= BATCH_BYTES or len(batch) >= BATCH_BUFFERS:
+            yield batch
+            batch, size = [], 0
+    if batch:
+        yield batch
+
+
+def _send_all(sock: socket.socket, buffers: list[bytes | memoryview]) -> None:
+    views = [memoryview(b) for b in buffers]
+    while views:
+        sent = sock.sendmsg(views)
+        while views and sent >= len(views[0]):
+            sent -= len(views.pop(0))
+        if views and sent:
+            views[0] = views[0][sent:]
 
 
 def c_store(assoc: Association, node: NodeConfig, item: StoreItem, message_id: int) -> int:
@@ -291,14 +321,8 @@ def c_store(assoc: Association, node: NodeConfig, item: StoreItem, message_id: i
         try:
             try:
                 sock.settimeout(node.dimse_timeout)
-                _send(sock, _pdu_header(cx_id, 0x03, len(command)), memoryview(command))
-                data, total, position = payload.data, len(payload.data), 0
-                while position < total:
-                    size = min(fragment, total - position)
-                    last = position + size >= total
-                    _send(sock, _pdu_header(cx_id, 0x02 if last else 0x00, size),
-                          data[position:position + size])
-                    position += size
+                for batch in _batches(cx_id, command, payload.data, fragment):
+                    _send_all(sock, batch)
             except OSError as exc:
                 _lost(assoc, node, doing, exc)
             finally:
@@ -407,10 +431,10 @@ def store_items(ctx: JobContext, todo: list[StoreItem], sent: list[str], warning
     node = ctx.node
     contexts = proposed_contexts(node, todo)
     with associate(ctx.config, node, contexts, ae=make_ae(ctx.config, node)) as assoc:
+        ctx.progress(f"sending {len(todo)} file(s)")
         for number, item in enumerate(todo, start=1):
             if ctx.should_stop():
                 raise JobInterrupted(f"stopped after {number - 1} of {len(todo)} file(s)")
-            ctx.progress(f"sending {number} of {len(todo)}")
             try:
                 status = c_store(assoc, node, item, message_id=number)
             except StoreFileError as exc:
@@ -420,7 +444,8 @@ def store_items(ctx: JobContext, todo: list[StoreItem], sent: list[str], warning
             result = StoreStatus(item, status, outcome, words)
             if outcome in ("success", "warning"):
                 sent.append(str(item.SOPInstanceUID))
-                ctx.checkpoint(sent=sent)
+                # One write per file: a crash from here on does not send it again.
+                ctx.checkpoint(sent=sent, progress=f"{number} of {len(todo)} file(s) stored")
                 if outcome == "warning":
                     log.warning("job %s: %s", ctx.job_id, result.describe())
                     warnings.append(result.describe())

@@ -1,0 +1,182 @@
+"""C-STORE throughput: the outbox against DCMTK ``storescu``, both into DCMTK ``storescp``.
+
+Generates 20 DX For Presentation files of 3072×3072 16-bit pixels (18 MB each) in a temp
+dir, starts ``storescp --max-pdu 131072`` (DCMTK's largest; ``--scp-max-pdu`` changes it) on
+a free loopback port, and
+sends the files, one study over one association, several times each way, alternating:
+  - through the outbox (enqueue a STORE job, a worker sends it, time until the job is done);
+  - with ``storescu`` (one process, one association, the same files);
+  - with plain pynetdicom ``send_c_store`` over one association, for comparison.
+Prints one figure per line (medians), ending with ``store_ratio_vs_dcmtk``: the outbox's
+throughput over storescu's. storescp writes into a tmpfs (/dev/shm) when there is one, so
+the receiving disk does not set the pace of both.
+
+    PYTHONPATH=. python benchmarks/store.py [--files 20] [--size 3072] [--runs 5]
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import socket
+import statistics
+import subprocess
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import numpy as np
+from pydicom.dataset import Dataset, FileMetaDataset
+from pydicom.uid import ExplicitVRLittleEndian, generate_uid
+from pynetdicom import AE
+from pynetdicom.sop_class import DigitalXRayImageStorageForPresentation
+
+from vxacq import config as configuration
+from vxacq.db import JobState, open_database
+from vxacq.net.outbox import Outbox
+from vxacq.net.store import enqueue_store
+
+MAX_PDU = 131072
+
+
+def make_files(folder: Path, count: int, size: int) -> list[Path]:
+    rng = np.random.default_rng(0)
+    pixels = rng.integers(0, 1 << 14, (size, size), dtype=np.uint16).tobytes()
+    study = generate_uid()
+    files = []
+    for number in range(1, count + 1):
+        ds = Dataset()
+        ds.SOPClassUID = DigitalXRayImageStorageForPresentation
+        ds.SOPInstanceUID = generate_uid()
+        ds.StudyInstanceUID, ds.SeriesInstanceUID = study, generate_uid()
+        ds.PatientName, ds.PatientID, ds.Modality = "Bench^Mark", "BENCH", "DX"
+        ds.InstanceNumber = number
+        ds.Rows = ds.Columns = size
+        ds.SamplesPerPixel, ds.PhotometricInterpretation = 1, "MONOCHROME2"
+        ds.BitsAllocated, ds.BitsStored, ds.HighBit, ds.PixelRepresentation = 16, 14, 13, 0
+        ds.PixelData = pixels
+        ds.file_meta = FileMetaDataset()
+        ds.file_meta.TransferSyntaxUID = ExplicitVRLittleEndian
+        path = folder / f"dx{number:02d}.dcm"
+        ds.save_as(path, enforce_file_format=True)
+        files.append(path)
+    return files
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_listening(port: int) -> None:
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        with socket.socket() as s:
+            if s.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.05)
+    raise RuntimeError("storescp did not start")
+
+
+def clear(folder: Path) -> None:
+    for path in folder.iterdir():
+        path.unlink()
+
+
+def run_storescu(port: int, files: list[Path]) -> float:
+    start = time.perf_counter()
+    subprocess.run(["storescu", "-aec", "ARCHIVE", "127.0.0.1", str(port), *map(str, files)],
+                   check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return time.perf_counter() - start
+
+
+def run_pynetdicom(port: int, files: list[Path]) -> float:
+    ae = AE(ae_title="VXACQ")
+    ae.add_requested_context(DigitalXRayImageStorageForPresentation, [ExplicitVRLittleEndian])
+    ae.maximum_pdu_size = MAX_PDU
+    start = time.perf_counter()
+    assoc = ae.associate("127.0.0.1", port, ae_title="ARCHIVE", max_pdu=MAX_PDU)
+    for path in files:
+        status = assoc.send_c_store(path)
+        assert status.Status == 0x0000, status
+    assoc.release()
+    return time.perf_counter() - start
+
+
+def run_outbox(box: Outbox, db, files: list[Path]) -> float:
+    done = threading.Event()
+    ids: list[int] = []
+
+    def on_change(job) -> None:
+        if job.id in ids and job.finished:
+            done.set()
+
+    unsubscribe = box.subscribe(on_change)
+    start = time.perf_counter()
+    ids.append(enqueue_store(db, "archive", files))
+    if not done.wait(600):
+        raise RuntimeError("the outbox did not finish")
+    elapsed = time.perf_counter() - start
+    unsubscribe()
+    [job] = box.wait_for(ids, timeout=5)
+    assert job.state == JobState.DONE, job.last_error
+    return elapsed
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--files", type=int, default=20)
+    parser.add_argument("--size", type=int, default=3072)
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--scp-max-pdu", type=int, default=MAX_PDU,
+                        help="storescp --max-pdu: the PDU size every sender must keep to "
+                        "(DCMTK's own default is 16384)")
+    args = parser.parse_args()
+
+    shm = Path("/dev/shm")
+    with tempfile.TemporaryDirectory() as tmp, \
+            tempfile.TemporaryDirectory(dir=shm if shm.is_dir() else None) as received:
+        folder, out = Path(tmp), Path(received)
+        files = make_files(folder, args.files, args.size)
+        megabytes = sum(p.stat().st_size for p in files) / 1e6
+        port = free_port()
+        scp = subprocess.Popen(["storescp", "--aetitle", "ARCHIVE", "--max-pdu", str(args.scp_max_pdu),
+                                "-od", str(out), str(port)],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        config = configuration.from_dict({
+            "station": {"data_dir": str(folder / "data")},
+            "node": [{"name": "archive", "ae_title": "ARCHIVE", "host": "127.0.0.1",
+                      "port": port, "services": ["store"], "max_pdu": MAX_PDU}],
+        })
+        db = open_database(folder / "data" / "vxacq.sqlite")
+        box = Outbox(config, db, owner="benchmark")
+        box.start()
+        try:
+            wait_listening(port)
+            times: dict[str, list[float]] = {"outbox": [], "dcmtk": [], "pynetdicom": []}
+            for _ in range(args.runs):
+                for name, run in (("dcmtk", lambda: run_storescu(port, files)),
+                                  ("outbox", lambda: run_outbox(box, db, files)),
+                                  ("pynetdicom", lambda: run_pynetdicom(port, files))):
+                    times[name].append(run())
+                    assert len(list(out.iterdir())) == len(files)
+                    clear(out)
+        finally:
+            box.stop()
+            db.close()
+            scp.terminate()
+            scp.wait(10)
+        shutil.rmtree(folder / "data", ignore_errors=True)
+
+    median = {name: statistics.median(values) for name, values in times.items()}
+    for name in ("outbox", "dcmtk", "pynetdicom"):
+        print(f"store_{name}_mb_s {megabytes / median[name]:.0f}")
+        print(f"store_{name}_files_s {args.files / median[name]:.1f}")
+    print(f"store_pynetdicom_ratio_vs_dcmtk {median['dcmtk'] / median['pynetdicom']:.2f}")
+    print(f"store_ratio_vs_dcmtk {median['dcmtk'] / median['outbox']:.2f}")
+
+
+if __name__ == "__main__":
+    main()

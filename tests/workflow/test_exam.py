@@ -3,12 +3,15 @@ MPPS (the demo department's receiver)."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pydicom
 import pytest
 
 from tests import peers
 from tests.workflow.conftest import Department, worklist_item
 from vxacq.db import ImageState
+from vxacq.protocols import get as get_protocol
 from vxacq.workflow.exam import Exam, ExamError
 from vxacq.workflow.history import image_status, search_exams
 from vxacq.workflow.runtime import Services, fetch_order, wait_for_jobs
@@ -152,3 +155,67 @@ def test_peer_down_at_close_keeps_jobs_queued_until_it_is_back(
         if storescp is not None:
             storescp.terminate()
             storescp.wait(10)
+
+
+def test_vxacq_exam_runs_the_whole_exam_headless(department: Department) -> None:
+    import json
+    import subprocess
+    import sys
+
+    dept = department
+    peers.write_worklist_item(dept.worklist, worklist_item("ACC1004", name="Иванов^Иван",
+                                                           charset="ISO_IR 144"), "ACC1004")
+    done = subprocess.run([sys.executable, "-m", "vxacq", "--config", str(dept.config.path), "exam",
+                           "--accession", "ACC1004", "--protocol", "CHEST_PA", "--protocol",
+                           "CHEST_LAT", "--json", "--timeout", "90"],
+                          capture_output=True, text=True, timeout=180)
+    assert done.returncode == 0, done.stderr
+    doc = json.loads(done.stdout)
+    assert doc["status"] == "COMPLETED" and doc["unfinished"] == []
+    assert len(doc["images"]) == 3  # two images and the dose report
+    assert all(i["sent"] == {"pacs": "sent"} and i["committed"] == {"pacs": "committed"}
+               for i in doc["images"])
+    assert orthanc_instances(dept.archive) == {i["SOPInstanceUID"] for i in doc["images"]}
+    assert dept.mpps.wait_for("COMPLETED")[0].attributes.PatientName == "Иванов^Иван"
+    again = subprocess.run([sys.executable, "-m", "vxacq", "--config", str(dept.config.path), "exam",
+                            "--accession", "ACC1004", "--protocol", "CHEST_PA"],
+                           capture_output=True, text=True, timeout=60)
+    assert again.returncode == 1 and "no scheduled order" in again.stderr
+
+
+def test_unscheduled_exam_reprocess_and_reopen(department: Department) -> None:
+    from vxacq.workflow.orders import ManualPatient, register_manual
+
+    dept = department
+    with Services(dept.config, dept.db) as services:
+        order = register_manual(dept.db, ManualPatient("Doe^Jane", "E-0042", "19800101", "F"))
+        exam = Exam.start(dept.config, dept.db, order.id)
+        assert exam.order is None and exam.protocols == []
+        shot = exam.expose("PELVIS_AP")
+        again = exam.reprocess(shot.id, "CHEST_PA")  # chest preset and target EI
+        assert again.SOPInstanceUID != shot.SOPInstanceUID and again.file_path
+        assert again.TargetExposureIndex == get_protocol("CHEST_PA").target_ei
+        assert shot.TargetExposureIndex == get_protocol("PELVIS_AP").target_ei
+        assert not Path(shot.file_path).exists()  # replaced before it was ever sent
+        exam.accept(again.id)
+        exam.close()
+        assert not wait_for_jobs(dept.db, services.outbox, exam.study_id, timeout=90)
+        # reopened: an appended step with its own MPPS, images added to the same study
+        more = Exam.reopen(dept.config, dept.db, exam.study_id)
+        assert more.performed_step_id != exam.performed_step_id
+        extra = more.expose("SKULL_AP")
+        more.accept(extra.id)
+        more.close()
+        assert not wait_for_jobs(dept.db, services.outbox, exam.study_id, timeout=90)
+    steps = dept.mpps.wait_for("COMPLETED", count=2)
+    assert len(steps) == 2
+    # unscheduled: no order referenced, our own Study Instance UID in both steps
+    for step in steps:
+        scheduled = step.attributes.ScheduledStepAttributesSequence[0]
+        assert scheduled.StudyInstanceUID == exam.study.StudyInstanceUID
+        assert not scheduled.get("AccessionNumber")
+    first, second = (pydicom.dcmread(p) for p in (again.file_path, extra.file_path))
+    assert first.StudyInstanceUID == second.StudyInstanceUID
+    assert first.SeriesInstanceUID != second.SeriesInstanceUID
+    stored = orthanc_instances(dept.archive)
+    assert {again.SOPInstanceUID, extra.SOPInstanceUID} <= stored and shot.SOPInstanceUID not in stored

@@ -513,8 +513,9 @@ class Exam:
         if print_node and files:
             from vxacq.net.outbox import enqueue
 
+            # Film Session Label is written without a character set: keep it to the accession.
             payload: dict[str, Any] = {"files": files[:-1] if report_path else files,
-                                       "label": self.patient.PatientName}
+                                       "label": self.study.AccessionNumber or self.study.StudyID}
             if layout:
                 payload["layout"] = layout
             jobs["print"].append(enqueue(self.db, JobKind.PRINT, print_node, payload,
@@ -655,7 +656,7 @@ class Exam:
             ds = acquisition.build_image(own, sidecar, processed,
                                          self._context(image_id, view.InstanceNumber),
                                          SOPInstanceUID=view.SOPInstanceUID)
-            path = acquisition.write(ds, self._image_folder(), self._syntax())
+            path = acquisition.write(ds, self._image_folder())
         except (CalibrationError, ValueError, OSError, KeyError) as exc:
             message = f"no image was made: {exc}; the raw frame is kept, re-process it later"
             log.error("exam %s, image %s: %s", self.study_id, image_id, message)
@@ -727,9 +728,6 @@ class Exam:
 
     def _image_folder(self) -> Path:
         return Path(self.config.data_dir) / "images" / self.study.StudyInstanceUID
-
-    def _syntax(self) -> str:
-        return "explicit"
 
     def _open(self) -> None:
         if self._state != ExamState.OPEN:

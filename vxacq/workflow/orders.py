@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 
 import pydicom
 from sqlmodel import or_, select
@@ -243,11 +243,5 @@ def order_inputs(db: Database, order_id: int,
     step = next((i for i, s in enumerate(steps) if s.get("ScheduledProcedureStepID", "") == sps_id), 0)
     patient_info, order_info = from_worklist_item(ds, fallback_character_set, step=step)
     if not order_info.StudyInstanceUID:  # an RIS that leaves it to the modality
-        order_info = _replace(order_info, StudyInstanceUID=row_order.StudyInstanceUID)
+        order_info = replace(order_info, StudyInstanceUID=row_order.StudyInstanceUID)
     return patient_info, order_info
-
-
-def _replace(info: OrderInfo, **values: object) -> OrderInfo:
-    from dataclasses import replace
-
-    return replace(info, **values)

@@ -17,7 +17,7 @@ from vxacq.db import database_for
 from vxacq.workflow.exam import Exam
 from vxacq.workflow.history import image_status
 from vxacq.workflow.orders import list_orders
-from vxacq.workflow.runtime import Services, run_exam, wait_for_jobs
+from vxacq.workflow.runtime import Services, refresh_worklist, run_exam, wait_for_jobs
 
 
 def test_whole_exam_against_the_demo_department(tmp_path: Path, calibrated_data: Path) -> None:
@@ -28,9 +28,10 @@ def test_whole_exam_against_the_demo_department(tmp_path: Path, calibrated_data:
         config = dept.console_config(base)
         db = database_for(config.data_dir)
         with Services(config, db) as services:
-            from vxacq.net.worklist import criteria_for, query_and_sync
-
-            query_and_sync(config, db, config.node("ris"), criteria_for(config, "today", modality=""))
+            outcome = refresh_worklist(config, db)
+            assert outcome == {"ris": f"{len(PATIENTS) - 2} new, 0 changed, 0 unchanged, "
+                                      "0 no longer scheduled"}  # the DX orders
+            refresh_worklist(config, db, modality="MG")
             orders = list_orders(db)
             assert len(orders) == len(PATIENTS) >= 20
             names = {o.PatientName for o in orders}

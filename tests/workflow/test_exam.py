@@ -219,3 +219,26 @@ def test_unscheduled_exam_reprocess_and_reopen(department: Department) -> None:
     assert first.SeriesInstanceUID != second.SeriesInstanceUID
     stored = orthanc_instances(dept.archive)
     assert {again.SOPInstanceUID, extra.SOPInstanceUID} <= stored and shot.SOPInstanceUID not in stored
+
+
+def test_hardware_faults_are_reported_and_the_exposure_kept(tmp_path, calibrated_data) -> None:
+    from tests.workflow.conftest import write_station
+    from vxacq.db import database_for
+    from vxacq.workflow.exam import ExposureError
+    from vxacq.workflow.orders import ManualPatient, register_manual
+
+    config = write_station(tmp_path / "station", calibrated_data, "", peers.free_port())
+    db = database_for(config.data_dir)
+    order = register_manual(db, ManualPatient("Fault^Test", "QA-7"))
+    exam = Exam.start(config, db, order.id)
+    arc = exam.expose("CHEST_PA", faults=("generator-fault",))  # dose delivered, then a tube arc
+    assert arc.error and arc.raw_path and Path(arc.raw_path).exists()
+    with pytest.raises(ExposureError) as lost:
+        exam.expose("CHEST_PA", faults=("readout-timeout",))
+    assert "detector" in str(lost.value).lower() or lost.value.result.error["device"] == "detector"
+    assert len(exam.images()) == 1  # nothing half-recorded for the lost frame
+    closed = exam.discontinue("EquipmentFailure")
+    assert closed.status == "DISCONTINUED" and closed.jobs["store"] == []  # no store node
+    report = pydicom.dcmread(closed.dose_report)
+    assert len({i.UID for i in content_items(report) if i.ValueType == "UIDREF"
+                and i.ConceptNameCodeSequence[0].CodeValue == "113769"}) == 1

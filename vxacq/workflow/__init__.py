@@ -8,7 +8,8 @@ Orders — :mod:`vxacq.workflow.orders`
     ``validate_manual(ManualPatient, character_set) -> dict[field, problem]``,
     ``register_manual(db, ManualPatient, *, character_set) -> OrderView`` (raises
     ``ValidationError`` whose ``problems`` maps each field to what is wrong).
-    The worklist itself is fetched by ``vxacq.net.worklist.query_and_sync``.
+    The worklist itself is fetched by ``runtime.refresh_worklist`` (over
+    ``vxacq.net.worklist.query_and_sync``).
 
 Protocols — :mod:`vxacq.workflow.procedures` (``resources/procedures.toml``)
     ``protocols_for(code_value, *descriptions) -> list[str]``, ``laterality_for(*descriptions)``.
@@ -44,7 +45,11 @@ History — :mod:`vxacq.workflow.history`
 
 Running it — :mod:`vxacq.workflow.runtime`
     ``Services(config, db)`` starts/stops the outbox and the listener that takes storage
-    commitment reports; ``run_exam(...)`` is the whole headless exam ``vxacq exam`` runs.
+    commitment reports; ``refresh_worklist(config, db, dates="today", *, modality="DX", cancel=None) ->
+    {node: outcome in words}``; ``fetch_order(config, db, accession) -> OrderView | None``;
+    ``run_exam(config, db, services, accession, protocols, *, laterality=None, operator="",
+    timeout=120) -> ExamRun`` is the whole headless exam ``vxacq exam`` runs;
+    ``wait_for_jobs(db, outbox, study_id, timeout) -> list[str]`` (what is not done, in words).
 
 Nothing here sends anything itself: jobs go to the outbox (``vxacq.net.outbox``), which the
 caller runs. Every step is in the exam database before the next starts. Exam methods are

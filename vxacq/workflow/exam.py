@@ -483,8 +483,6 @@ class Exam:
 
     def _finish(self, status: str, reason: Code | None, images: list[ImageView],
                 print_node: str | None, layout: str | None) -> CloseResult:
-        from vxacq.dicom import mpps as mpps_dicom
-        from vxacq.net import mpps as mpps_net
         from vxacq.net.routing import store_destinations
         from vxacq.net.store import enqueue_store
 
@@ -492,18 +490,8 @@ class Exam:
         now = dt.datetime.now().astimezone()
         report_path, report_ref = self._write_dose_report(images)
         jobs: dict[str, list[int]] = {"mpps": [], "store": [], "print": []}
-        series = self._performed_series(images, report_ref)
-        end = mpps_dicom.StepEnd(status=status, ended=now, series=series,
-                                 discontinuation_reason=reason,
-                                 PerformedProcedureStepDescription=self.study.StudyDescription,
-                                 ProcedureCodes=self.study.ProcedureCodes)
-        received = (self.order.SpecificCharacterSet,) if self.order and self.order.SpecificCharacterSet else ()
-        attributes = mpps_dicom.n_set(end, self.config.station, received)
-        for node, create_job in self._step.mpps_create_jobs.items():
-            jobs["mpps"].append(mpps_net.enqueue_set(
-                self.db, node, attributes, instance_uid=self._step.performed.SOPInstanceUID,
-                after_job=create_job, performed_step_id=self.performed_step_id,
-                study_id=self.study_id))
+        if self._step.mpps_create_jobs:
+            jobs["mpps"] = self._queue_n_set(status, reason, now, images, report_ref)
         files = [i.file_path for i in images if i.state == ImageState.ACCEPTED and i.file_path]
         if report_path:
             files.append(report_path)
@@ -538,6 +526,25 @@ class Exam:
                              jobs=jobs)
         self._emit("closed", message=status)
         return result
+
+    def _queue_n_set(self, status: str, reason: Code | None, now: dt.datetime,
+                     images: list[ImageView], report_ref: ImageRef | None) -> list[int]:
+        """The final N-SET to every node that got the N-CREATE (sent after it, by the outbox)."""
+        from vxacq.dicom import mpps as mpps_dicom
+        from vxacq.net import mpps as mpps_net
+
+        end = mpps_dicom.StepEnd(status=status, ended=now,
+                                 series=self._performed_series(images, report_ref),
+                                 discontinuation_reason=reason,
+                                 PerformedProcedureStepDescription=self.study.StudyDescription,
+                                 ProcedureCodes=self.study.ProcedureCodes)
+        received = (self.order.SpecificCharacterSet,) if self.order and self.order.SpecificCharacterSet else ()
+        attributes = mpps_dicom.n_set(end, self.config.station, received)
+        return [mpps_net.enqueue_set(self.db, node, attributes,
+                                     instance_uid=self._step.performed.SOPInstanceUID,
+                                     after_job=create_job, performed_step_id=self.performed_step_id,
+                                     study_id=self.study_id)
+                for node, create_job in self._step.mpps_create_jobs.items()]
 
     def _write_dose_report(self, images: list[ImageView]) -> tuple[str, ImageRef | None]:
         """The X-Ray Radiation Dose SR of every exposure of this step, written and recorded as
@@ -813,9 +820,6 @@ def _new_step(config: Config, db: Database, study_id: int, patient: PatientInfo,
               order: OrderInfo | None, study: StudyInfo, now: dt.datetime, operator: str,
               modality: str = "DX") -> _Step:
     """A PerformedStep row and its MPPS N-CREATE (IN PROGRESS) queued to every MPPS node."""
-    from vxacq.dicom import mpps as mpps_dicom
-    from vxacq.net import mpps as mpps_net
-
     uid = new_uid()
     with db.session() as session:
         count = len(session.exec(select(PerformedStep.id).where(PerformedStep.study_id == study_id)).all())
@@ -829,6 +833,12 @@ def _new_step(config: Config, db: Database, study_id: int, patient: PatientInfo,
     performed = PerformedStepInfo(SOPInstanceUID=uid, PerformedProcedureStepID=pps_id,
                                   PerformedProcedureStepStartDateTime=now.replace(microsecond=0),
                                   PerformedProcedureStepDescription=study.StudyDescription)
+    nodes = config.nodes_with("mpps")
+    if not nodes:
+        return _Step(study_id, step_id, patient, order, study, performed, {})
+    from vxacq.dicom import mpps as mpps_dicom
+    from vxacq.net import mpps as mpps_net
+
     start = mpps_dicom.StepStart(PerformedProcedureStepID=pps_id, started=now, patient=patient,
                                  StudyInstanceUID=study.StudyInstanceUID, order=order,
                                  StudyID=study.StudyID, Modality=modality,
@@ -837,5 +847,5 @@ def _new_step(config: Config, db: Database, study_id: int, patient: PatientInfo,
     attributes = mpps_dicom.n_create(start, config.station)
     creates = {node.name: mpps_net.enqueue_create(db, node.name, attributes, instance_uid=uid,
                                                   performed_step_id=step_id, study_id=study_id)
-               for node in config.nodes_with("mpps")}
+               for node in nodes}
     return _Step(study_id, step_id, patient, order, study, performed, creates)

@@ -21,7 +21,7 @@ from vxacq.db import Database, JobState
 from vxacq.net.association import DicomNetworkError
 from vxacq.net.listener import Listener
 from vxacq.net.outbox import Outbox, list_jobs
-from vxacq.workflow.exam import Exam, ExamError, ImageView
+from vxacq.workflow.exam import Exam, ExamError, ExposureError, ImageView
 from vxacq.workflow.history import ImageStatus, image_status
 from vxacq.workflow.orders import OrderView, find_order
 
@@ -64,6 +64,26 @@ class Services:
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
+
+
+def refresh_worklist(config: Config, db: Database, dates: str = "today", *, modality: str = "DX",
+                     cancel: Any = None) -> dict[str, str]:
+    """Ask every worklist node for ``modality``'s steps on ``dates`` (today, YYYYMMDD or a
+    range) and save the answers;
+    returns, per node, what happened in words ("12 new, 0 changed, …" or why it failed).
+    The worklist screen calls this on demand and on its timer, off the GUI thread."""
+    from vxacq.net.worklist import criteria_for, query_and_sync
+
+    outcome: dict[str, str] = {}
+    for node in config.nodes_with("worklist"):
+        try:
+            result, saved = query_and_sync(config, db, node, criteria_for(config, dates, modality=modality),
+                                           cancel=cancel)
+        except DicomNetworkError as exc:
+            outcome[node.name] = f"failed: {exc}"
+            continue
+        outcome[node.name] = saved.describe() + ("" if result.complete else " (incomplete answer)")
+    return outcome
 
 
 def fetch_order(config: Config, db: Database, accession: str) -> OrderView | None:
@@ -120,10 +140,18 @@ def run_exam(config: Config, db: Database, services: Services, accession: str,
                         "on the worklist nodes; check the accession or the worklist")
     exam = Exam.start(config, db, order.id, operator=operator, protocols=list(protocols))
     for protocol_id in protocols:
-        view = exam.expose(protocol_id, laterality=laterality, time_scale=time_scale)
-        if not view.file_path:
+        try:
+            view = exam.expose(protocol_id, laterality=laterality, time_scale=time_scale)
+            problem = view.error if not view.file_path else ""
+        except ExposureError as exc:
+            problem = str(exc)
+        except ExamError:  # e.g. no side for a paired body part: nothing was exposed yet
+            exam.discontinue("DiscontinuedForUnspecifiedReason")
+            raise
+        if problem:
             exam.discontinue("EquipmentFailure")
-            raise ExamError(f"{protocol_id}: {view.error}; the exam was discontinued")
+            raise ExamError(f"{protocol_id}: {problem}; the exam was discontinued "
+                            "(Equipment failure) and its dose report queued")
         exam.accept(view.id)
     closed = exam.close()
     unfinished = wait_for_jobs(db, services.outbox, exam.study_id, timeout)

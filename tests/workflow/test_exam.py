@@ -242,3 +242,28 @@ def test_hardware_faults_are_reported_and_the_exposure_kept(tmp_path, calibrated
     report = pydicom.dcmread(closed.dose_report)
     assert len({i.UID for i in content_items(report) if i.ValueType == "UIDREF"
                 and i.ConceptNameCodeSequence[0].CodeValue == "113769"}) == 1
+
+
+def test_close_with_print_sends_the_accepted_images_to_the_printer(
+        tmp_path, calibrated_data, dcmprscp) -> None:
+    from tests.workflow.conftest import node, write_station
+    from vxacq.db import database_for
+    from vxacq.workflow.orders import ManualPatient, register_manual
+
+    config = write_station(tmp_path / "station", calibrated_data,
+                           node("printer", dcmprscp.ae_title, dcmprscp.port, ["print"]),
+                           peers.free_port())
+    db = database_for(config.data_dir)
+    order = register_manual(db, ManualPatient("Print^Paula", "PR-1", AccessionNumber="PRT1"))
+    with Services(config, db) as services:
+        exam = Exam.start(config, db, order.id)
+        shots = [exam.expose("SKULL_AP"), exam.expose("PELVIS_AP")]
+        exam.accept(shots[0].id)
+        exam.reject(shots[1].id, "MotionBlur")
+        with pytest.raises(ExamError, match="nowhere"):
+            exam.close(print_node="nowhere")
+        closed = exam.close(print_node="printer", layout="STANDARD\\1,1")
+        assert len(closed.jobs["print"]) == 1
+        assert not wait_for_jobs(db, services.outbox, exam.study_id, timeout=60)
+    printed = peers.printed_objects(dcmprscp)
+    assert len(printed["stored_print"]) == 1 and len(printed["hardcopy"]) == 1  # accepted only

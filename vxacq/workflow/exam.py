@@ -461,8 +461,10 @@ class Exam:
             if not accepted:
                 raise ExamError("no image is accepted; accept one, or discontinue the exam "
                                 "with a reason")
-            if print_node is not None:
-                self.config.node(print_node)  # a typo fails here, before anything is queued
+            if print_node is not None and not any(
+                    n.name == print_node for n in self.config.nodes_with("print")):
+                raise ExamError(f"no print node '{print_node}' in the configuration (print "
+                                f"nodes: {', '.join(n.name for n in self.config.nodes_with('print')) or 'none'})")
             return self._finish(COMPLETED, None, images, print_node, layout)
 
     def discontinue(self, reason: str | Code = "DiscontinuedForUnspecifiedReason") -> CloseResult:
@@ -685,7 +687,8 @@ class Exam:
             with self.db.session() as session:
                 row = session.exec(select(Series).join(Image, Image.series_id == Series.id)
                                    .where(Image.id == image_id)).one()
-                created = row.created_at
+                # created_at is UTC; Series Date/Time are the station's local time
+                created = row.created_at.replace(tzinfo=row.created_at.tzinfo or dt.timezone.utc).astimezone()
                 series = SeriesInfo(SeriesInstanceUID=row.SeriesInstanceUID,
                                     SeriesNumber=row.SeriesNumber,
                                     SeriesDate=created.date(), SeriesTime=created.time(),

@@ -52,8 +52,10 @@ def test_real_detector_is_never_calibrated_from_the_simulator(tmp_path, monkeypa
     # from being "calibrated" with simulated frames until it offers calibration frames.
     config = load(write_config(tmp_path))
     config.hardware.detector = "vendor-x"
-    monkeypatch.setattr("vxacq.cli.load_config", lambda args: config)
+    # Parse first: building the parser imports every command module, and a module imported
+    # under the patch would keep the fake load_config for the rest of the test session.
     args = build_parser().parse_args(["calibrate"])
+    monkeypatch.setattr("vxacq.cli.load_config", lambda args: config)
     with pytest.raises(CommandError, match="cannot take calibration frames"):
         args.run(args)
     assert not (tmp_path / "data" / "calibrations").exists()

@@ -67,6 +67,9 @@ def test_two_exposures_one_rejected_close_sends_everything(department: Departmen
     image = pydicom.dcmread(second.file_path)
     assert str(image.PatientName) == "Müller^Jürgen" and image.AccessionNumber == "ACC1001"
     assert (image.PerformedProcedureStepID == done[0].attributes.PerformedProcedureStepID)
+    assert image.ReferencedPerformedProcedureStepSequence[0].ReferencedSOPInstanceUID == done[0].uid
+    assert peers.dciodvfy_errors(second.file_path) == []
+    assert peers.dciodvfy_errors(closed.dose_report) == []
     # the dose report lists both exposures; the rejected one with its reason
     items = list(content_items(report))
     events_uids = {i.UID for i in items if i.ValueType == "UIDREF"

@@ -13,7 +13,8 @@ from tests.workflow.conftest import Department, worklist_item
 from vxacq.db import ImageState
 from vxacq.protocols import get as get_protocol
 from vxacq.workflow.exam import Exam, ExamError
-from vxacq.workflow.history import image_status, search_exams
+from vxacq.net.outbox import get_job
+from vxacq.workflow.history import image_status, resend, search_exams
 from vxacq.workflow.runtime import Services, fetch_order, wait_for_jobs
 
 
@@ -210,6 +211,11 @@ def test_unscheduled_exam_reprocess_and_reopen(department: Department) -> None:
         more.accept(extra.id)
         more.close()
         assert not wait_for_jobs(dept.db, services.outbox, exam.study_id, timeout=90)
+        # re-sent: the whole study (both steps' accepted images and dose reports) once more
+        again_jobs = resend(dept.config, dept.db, exam.study_id)
+        assert len(again_jobs) == 1
+        assert not wait_for_jobs(dept.db, services.outbox, exam.study_id, timeout=90)
+        assert len(get_job(dept.db, again_jobs[0]).payload["files"]) == 4
     steps = dept.mpps.wait_for("COMPLETED", count=2)
     assert len(steps) == 2
     # unscheduled: no order referenced, our own Study Instance UID in both steps

@@ -27,7 +27,8 @@ DEMO_DETECTOR = "DR4343"
 
 def register(subparsers: argparse._SubParsersAction, parents: dict) -> None:
     parser = subparsers.add_parser("demo", help="start the console with a local demo department")
-    parser.add_argument("--dir", default=".demo", help="folder for the demo's configuration and data")
+    parser.add_argument("--dir", default=".demo",
+                        help="folder for the demo's configuration and data")
     parser.set_defaults(run=run)
 
 
@@ -83,8 +84,9 @@ def run(args: argparse.Namespace) -> int:
     try:
         dept.start()
     except OSError as exc:
+        ports = ", ".join(map(str, DEMO_PORTS.values()))
         raise CommandError(f"the demo department cannot start: {exc} (is another demo "
-                           f"running? it uses ports {', '.join(map(str, DEMO_PORTS.values()))})") from None
+                           f"running? it uses ports {ports})") from None
     try:
         return run_console(dept.console_config(config))
     finally:

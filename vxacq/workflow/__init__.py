@@ -45,8 +45,9 @@ History — :mod:`vxacq.workflow.history`
 
 Running it — :mod:`vxacq.workflow.runtime`
     ``Services(config, db)`` starts/stops the outbox and the listener that takes storage
-    commitment reports; ``refresh_worklist(config, db, dates="today", *, modality="DX", cancel=None) ->
-    {node: outcome in words}``; ``fetch_order(config, db, accession) -> OrderView | None``;
+    commitment reports;
+    ``refresh_worklist(config, db, dates="today", *, modality="DX", cancel=None)
+    -> {node: outcome in words}``; ``fetch_order(config, db, accession) -> OrderView | None``;
     ``run_exam(config, db, services, accession, protocols, *, laterality=None, operator="",
     timeout=120) -> ExamRun`` is the whole headless exam ``vxacq exam`` runs;
     ``wait_for_jobs(db, outbox, study_id, timeout) -> list[str]`` (what is not done, in words).

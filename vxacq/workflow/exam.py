@@ -189,14 +189,16 @@ class Exam:
         if order is not None and not order.StudyInstanceUID:
             order = replace(order, StudyInstanceUID=study_uid)
         study_id_text = now.strftime("%y%m%d%H%M%S")
-        study = (StudyInfo.from_order(order, now, StudyID=order.RequestedProcedureID[:16] or study_id_text)
+        study = (StudyInfo.from_order(order, now,
+                                      StudyID=order.RequestedProcedureID[:16] or study_id_text)
                  if order else StudyInfo(StudyInstanceUID=study_uid, StudyDate=now.date(),
                                          StudyTime=now.time(), StudyID=study_id_text,
                                          AccessionNumber=view.AccessionNumber,
                                          StudyDescription=view.RequestedProcedureDescription,
                                          ReferringPhysicianName=view.ReferringPhysicianName))
         with db.session() as session:
-            row = Study(StudyInstanceUID=study.StudyInstanceUID, patient_id=_patient_id(session, order_id),
+            row = Study(StudyInstanceUID=study.StudyInstanceUID,
+                        patient_id=_patient_id(session, order_id),
                         order_id=order_id, AccessionNumber=study.AccessionNumber,
                         StudyID=study.StudyID, StudyDate=now.strftime("%Y%m%d"),
                         StudyTime=now.strftime("%H%M%S"), StudyDescription=study.StudyDescription,
@@ -210,7 +212,8 @@ class Exam:
             study_row_id = int(row.id)
         descriptions = (view.RequestedProcedureDescription, view.ScheduledProcedureStepDescription)
         if protocols is None:
-            code = order.RequestedProcedureCode.value if order and order.RequestedProcedureCode else ""
+            requested = order.RequestedProcedureCode if order else None
+            code = requested.value if requested else ""
             protocols = procedures.protocols_for(code, *descriptions)
         known = load_protocols()
         modality = view.Modality if view.Modality in ("DX", "MG") else next(
@@ -364,7 +367,8 @@ class Exam:
             protocol = self._protocol(protocol_id)
             side = laterality or protocol.laterality or self.laterality
             if not side:
-                raise ExamError(f"{protocol.id} images a paired body part: choose the side (L or R)")
+                raise ExamError(f"{protocol.id} images a paired body part: "
+                                "choose the side (L or R)")
             if protocol_id not in self._protocols:
                 self._protocols.append(protocol_id)
             self._emit("exposing", message=protocol.id)
@@ -461,10 +465,10 @@ class Exam:
             if not accepted:
                 raise ExamError("no image is accepted; accept one, or discontinue the exam "
                                 "with a reason")
-            if print_node is not None and not any(
-                    n.name == print_node for n in self.config.nodes_with("print")):
+            printers = [n.name for n in self.config.nodes_with("print")]
+            if print_node is not None and print_node not in printers:
                 raise ExamError(f"no print node '{print_node}' in the configuration (print "
-                                f"nodes: {', '.join(n.name for n in self.config.nodes_with('print')) or 'none'})")
+                                f"nodes: {', '.join(printers) or 'none'})")
             return self._finish(COMPLETED, None, images, print_node, layout)
 
     def discontinue(self, reason: str | Code = "DiscontinuedForUnspecifiedReason") -> CloseResult:
@@ -499,7 +503,8 @@ class Exam:
             files.append(report_path)
         if files:
             for node in store_destinations(self.config):
-                jobs["store"].append(enqueue_store(self.db, node.name, files, study_id=self.study_id))
+                jobs["store"].append(enqueue_store(self.db, node.name, files,
+                                                   study_id=self.study_id))
         if print_node and files:
             from vxacq.net.outbox import enqueue
 
@@ -540,7 +545,7 @@ class Exam:
                                  discontinuation_reason=reason,
                                  PerformedProcedureStepDescription=self.study.StudyDescription,
                                  ProcedureCodes=self.study.ProcedureCodes)
-        received = (self.order.SpecificCharacterSet,) if self.order and self.order.SpecificCharacterSet else ()
+        received = tuple(s for s in [self.order.SpecificCharacterSet if self.order else ""] if s)
         attributes = mpps_dicom.n_set(end, self.config.station, received)
         return [mpps_net.enqueue_set(self.db, node, attributes,
                                      instance_uid=self._step.performed.SOPInstanceUID,
@@ -581,14 +586,16 @@ class Exam:
         with self.db.session() as session:
             series = Series(SeriesInstanceUID=str(report.SeriesInstanceUID), study_id=self.study_id,
                             performed_step_id=self.performed_step_id, Modality="SR",
-                            SeriesNumber=int(report.get("SeriesNumber") or DOSE_REPORT_SERIES_NUMBER),
+                            SeriesNumber=int(report.get("SeriesNumber")
+                                             or DOSE_REPORT_SERIES_NUMBER),
                             ProtocolName="Dose report")
             session.add(series)
             session.flush()
             session.add(Image(series_id=int(series.id), SOPInstanceUID=str(report.SOPInstanceUID),
                               SOPClassUID=str(report.SOPClassUID), file_path=str(path),
                               state=ImageState.ACCEPTED))
-        ref = ImageRef(str(report.SeriesInstanceUID), str(report.SOPClassUID), str(report.SOPInstanceUID))
+        ref = ImageRef(str(report.SeriesInstanceUID), str(report.SOPClassUID),
+                       str(report.SOPInstanceUID))
         return str(path), ref
 
     def _performed_series(self, images: list[ImageView], report: ImageRef | None) -> tuple:
@@ -626,7 +633,8 @@ class Exam:
                     Series.study_id == self.study_id, Series.Modality != "SR")).all()
                 series = Series(SeriesInstanceUID=new_uid(), study_id=self.study_id,
                                 performed_step_id=self.performed_step_id,
-                                SeriesNumber=max(numbers, default=0) + 1, Modality=protocol.modality,
+                                SeriesNumber=max(numbers, default=0) + 1,
+                                Modality=protocol.modality,
                                 BodyPartExamined=protocol.body_part,
                                 ViewPosition=protocol.view_position, Laterality=side,
                                 ProtocolName=protocol.name)
@@ -688,7 +696,8 @@ class Exam:
                 row = session.exec(select(Series).join(Image, Image.series_id == Series.id)
                                    .where(Image.id == image_id)).one()
                 # created_at is UTC; Series Date/Time are the station's local time
-                created = row.created_at.replace(tzinfo=row.created_at.tzinfo or dt.timezone.utc).astimezone()
+                created = row.created_at
+                created = created.replace(tzinfo=created.tzinfo or dt.timezone.utc).astimezone()
                 series = SeriesInfo(SeriesInstanceUID=row.SeriesInstanceUID,
                                     SeriesNumber=row.SeriesNumber,
                                     SeriesDate=created.date(), SeriesTime=created.time(),
@@ -726,7 +735,8 @@ class Exam:
 
     def _series_uid(self, image_id: int) -> str:
         with self.db.session() as session:
-            return session.exec(select(Series.SeriesInstanceUID).join(Image, Image.series_id == Series.id)
+            return session.exec(select(Series.SeriesInstanceUID)
+                                .join(Image, Image.series_id == Series.id)
                                 .where(Image.id == image_id)).one()
 
     def _protocol(self, protocol_id: str) -> Protocol:
@@ -797,7 +807,8 @@ def _study_inputs(config: Config, db: Database,
         started = dt.datetime.strptime(row.StudyDate + row.StudyTime[:6], "%Y%m%d%H%M%S")
         study = StudyInfo(StudyInstanceUID=row.StudyInstanceUID, StudyDate=started.date(),
                           StudyTime=started.time(), StudyID=row.StudyID,
-                          AccessionNumber=row.AccessionNumber, StudyDescription=row.StudyDescription,
+                          AccessionNumber=row.AccessionNumber,
+                          StudyDescription=row.StudyDescription,
                           ReferringPhysicianName=row.ReferringPhysicianName)
         node = session.get(Order, order_id).node if order_id is not None else ""
         patient_row = session.get(Patient, patient_id)
@@ -825,7 +836,8 @@ def _new_step(config: Config, db: Database, study_id: int, patient: PatientInfo,
     """A PerformedStep row and its MPPS N-CREATE (IN PROGRESS) queued to every MPPS node."""
     uid = new_uid()
     with db.session() as session:
-        count = len(session.exec(select(PerformedStep.id).where(PerformedStep.study_id == study_id)).all())
+        count = len(session.exec(select(PerformedStep.id)
+                                 .where(PerformedStep.study_id == study_id)).all())
         pps_id = f"{study.StudyID or now.strftime('%y%m%d%H%M%S')}-{count + 1}"[:16]
         row = PerformedStep(study_id=study_id, SOPInstanceUID=uid, PerformedProcedureStepID=pps_id,
                             PerformedProcedureStepStartDate=now.strftime("%Y%m%d"),

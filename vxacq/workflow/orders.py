@@ -61,7 +61,7 @@ class OrderView:
     @classmethod
     def of(cls, order: Order, patient: Patient) -> OrderView:
         names = {f.name for f in fields(cls)}
-        values = {k: getattr(order, k) for k in names if hasattr(order, k) and k not in ("PatientName",)}
+        values = {k: getattr(order, k) for k in names if hasattr(order, k)}
         values.update(PatientName=patient.PatientName, PatientID=patient.PatientID,
                       PatientBirthDate=patient.PatientBirthDate, PatientSex=patient.PatientSex,
                       state=str(order.state), id=int(order.id))
@@ -88,7 +88,8 @@ def list_orders(db: Database, *, text: str = "", date: str = "",
                                        o.ScheduledProcedureStepStartTime, o.id))
 
 
-def find_order(db: Database, accession: str, *, states: tuple[str, ...] = ACTIVE) -> OrderView | None:
+def find_order(db: Database, accession: str, *,
+               states: tuple[str, ...] = ACTIVE) -> OrderView | None:
     """The active order with this Accession Number (the earliest scheduled step if several)."""
     found = [o for o in list_orders(db, states=states) if o.AccessionNumber == accession]
     return found[0] if found else None
@@ -159,7 +160,8 @@ def validate_manual(patient: ManualPatient, character_set: str = "ISO_IR 192",
         elif _CONTROL.search(value):
             problems[key] = "must not contain a backslash or control characters"
         elif value and not charset.can_encode(value, character_set):
-            problems[key] = f"has characters the station's character set ({character_set}) cannot write"
+            problems[key] = (f"has characters the station's character set ({character_set}) "
+                             "cannot write")
     if patient.PatientBirthDate:
         try:
             born = dt.datetime.strptime(patient.PatientBirthDate, "%Y%m%d").date()
@@ -240,7 +242,8 @@ def order_inputs(db: Database, order_id: int,
         return row_patient, row_order
     ds = pydicom.dcmread(io.BytesIO(stored), force=True)
     steps = ds.get("ScheduledProcedureStepSequence") or []
-    step = next((i for i, s in enumerate(steps) if s.get("ScheduledProcedureStepID", "") == sps_id), 0)
+    step = next((i for i, s in enumerate(steps)
+                 if s.get("ScheduledProcedureStepID", "") == sps_id), 0)
     patient_info, order_info = from_worklist_item(ds, fallback_character_set, step=step)
     if not order_info.StudyInstanceUID:  # an RIS that leaves it to the modality
         order_info = replace(order_info, StudyInstanceUID=row_order.StudyInstanceUID)

@@ -1,4 +1,4 @@
-"""Which protocols an order needs: its requested procedure looked up in ``resources/procedures.toml``.
+"""Which protocols an order needs: its requested procedure in ``resources/procedures.toml``.
 
 The table maps Requested Procedure codes (any scheme) and description words to protocol ids.
 The first entry whose code matches wins; otherwise the first whose words all appear in the
@@ -24,7 +24,8 @@ class ProcedureRule:
     protocols: tuple[str, ...]
 
 
-def load(path: Path | str | None = None, protocols_path: Path | str | None = None) -> list[ProcedureRule]:
+def load(path: Path | str | None = None,
+         protocols_path: Path | str | None = None) -> list[ProcedureRule]:
     """The mapping table; ProtocolError names the entry and what is wrong with it."""
     path = Path(path or DEFAULT_PATH)
     try:
@@ -39,8 +40,9 @@ def load(path: Path | str | None = None, protocols_path: Path | str | None = Non
                              protocols=tuple(entry.get("protocols", [])))
         unknown = [p for p in rule.protocols if p not in known]
         if unknown or not rule.protocols or not (rule.codes or rule.words):
+            detail = f" (unknown: {', '.join(unknown)})" if unknown else ""
             raise ProtocolError(f"{path}: procedure #{number} needs codes or words and known "
-                                f"protocols" + (f" (unknown: {', '.join(unknown)})" if unknown else ""))
+                                f"protocols{detail}")
         rules.append(rule)
     return rules
 
@@ -63,5 +65,6 @@ def protocols_for(code_value: str, *descriptions: str,
 def laterality_for(*descriptions: str) -> str:
     """L or R when the order's description names one side only (LEFT, RIGHT, LT, RT), else ""."""
     words = set(re.findall(r"[a-z]+", " ".join(descriptions).lower()))
-    left, right = bool(words & {"left", "lt", "links", "gauche"}), bool(words & {"right", "rt", "rechts", "droite"})
+    left = bool(words & {"left", "lt", "links", "gauche"})
+    right = bool(words & {"right", "rt", "rechts", "droite"})
     return "L" if left and not right else "R" if right and not left else ""

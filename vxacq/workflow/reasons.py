@@ -36,13 +36,15 @@ def reject_reasons(path: Path | str | None = None) -> list[RejectReason]:
         raise ValueError(f"{path}: cannot be read: {exc}") from None
     keys = {r.key for r in out}
     for number, entry in enumerate(raw.get("reason", []), start=1):
-        missing = [k for k in ("key", "value", "scheme", "meaning") if not str(entry.get(k, "")).strip()]
+        missing = [k for k in ("key", "value", "scheme", "meaning")
+                   if not str(entry.get(k, "")).strip()]
         if missing:
             raise ValueError(f"{path}: reason #{number} lacks {', '.join(missing)}")
         if entry["key"] in keys:
             raise ValueError(f"{path}: reason key '{entry['key']}' is used twice")
         keys.add(entry["key"])
-        out.append(RejectReason(entry["key"], Code(entry["value"], entry["scheme"], entry["meaning"]), True))
+        code = Code(entry["value"], entry["scheme"], entry["meaning"])
+        out.append(RejectReason(entry["key"], code, True))
     return out
 
 

@@ -77,8 +77,8 @@ def refresh_worklist(config: Config, db: Database, dates: str = "today", *, moda
     outcome: dict[str, str] = {}
     for node in config.nodes_with("worklist"):
         try:
-            result, saved = query_and_sync(config, db, node, criteria_for(config, dates, modality=modality),
-                                           cancel=cancel)
+            criteria = criteria_for(config, dates, modality=modality)
+            result, saved = query_and_sync(config, db, node, criteria, cancel=cancel)
         except DicomNetworkError as exc:
             outcome[node.name] = f"failed: {exc}"
             continue

@@ -59,3 +59,32 @@ def test_whole_exam_against_the_demo_department(tmp_path: Path, calibrated_data:
         films = [json.loads(p.read_text()) for p in (tmp_path / "dept" / "printer").glob("film-*.json")]
         assert len(films) == 1 and films[0]["images"] and closed.jobs["print"]
         assert all(s.sent == {"pacs": "sent"} for s in image_status(db, exam.study_id))
+
+
+def test_demo_worklist_answers_dcmtk_findscu_and_stops_cleanly(tmp_path: Path) -> None:
+    import datetime as dt
+    import socket
+
+    dept = DemoDepartment(tmp_path / "dept", "VXACQ_DEMO", peers.free_port(),
+                          detector_model="DRTEST")
+    with dept:
+        ris = peers.Peer(name="demo-ris", ae_title="DEMO_RIS", host="127.0.0.1",
+                         port=dept.ports["ris"], workdir=tmp_path, log_path=tmp_path / "ris.log",
+                         process=None)  # type: ignore[arg-type]  # not ours to stop
+        today = dt.date.today().strftime("%Y%m%d")
+        keys = {"PatientName": "", "PatientID": "", "AccessionNumber": "",
+                "SpecificCharacterSet": "",
+                "ScheduledProcedureStepSequence[0].ScheduledStationAETitle": "VXACQ_DEMO",
+                "ScheduledProcedureStepSequence[0].Modality": "MG",
+                "ScheduledProcedureStepSequence[0].ScheduledProcedureStepStartDate": today}
+        answers = peers.findscu(ris, keys, workdir=tmp_path)
+        assert {str(a.PatientName) for a in answers} == {
+            "Suzuki^Hanako=鈴木^花子=すずき^はなこ", "Yılmaz^Ayşe"}
+        assert all("RequestedProcedureDescription" not in a for a in answers)  # not asked for
+        wildcard = peers.findscu(ris, {"PatientName": "dub*", "PatientID": ""},
+                                 workdir=tmp_path / "w")
+        assert [str(a.PatientName) for a in wildcard] == ["Dubois^Amélie"]
+        ports = dict(dept.ports, simulator=int(dept.simulator.detector_url.rsplit(":", 1)[1]))
+    for port in ports.values():  # nothing the department opened still listens
+        with socket.socket() as probe:
+            assert probe.connect_ex(("127.0.0.1", port)) != 0

@@ -41,7 +41,9 @@ History — :mod:`vxacq.workflow.history`
     ``search_exams(db, text="", date_from="", date_to="") -> list[ExamSummary]``,
     ``image_status(db, study_id) -> list[ImageStatus(SOPInstanceUID, SOPClassUID, state,
     file_path, sent={node: word}, committed={node: word})]``,
-    ``resend(config, db, study_id) -> list[job ids]``.
+    ``resend(config, db, study_id) -> list[job ids]``. A status column stays current by
+    calling ``image_status`` when ``Services.outbox.subscribe(callback(JobView))`` reports a
+    job of the study (commitment answers arrive as updates of the commitment job).
 
 Running it — :mod:`vxacq.workflow.runtime`
     ``Services(config, db)`` starts/stops the outbox and the listener that takes storage

@@ -43,7 +43,8 @@ History — :mod:`vxacq.workflow.history`
     file_path, sent={node: word}, committed={node: word})]``,
     ``resend(config, db, study_id) -> list[job ids]``. A status column stays current by
     calling ``image_status`` when ``Services.outbox.subscribe(callback(JobView))`` reports a
-    job of the study (commitment answers arrive as updates of the commitment job).
+    job of the study, and every few seconds while a commitment is ``pending`` (the answer may
+    come later, on the listener, without a job changing).
 
 Running it — :mod:`vxacq.workflow.runtime`
     ``Services(config, db)`` starts/stops the outbox and the listener that takes storage

@@ -276,3 +276,28 @@ def test_close_with_print_sends_the_accepted_images_to_the_printer(
         assert not wait_for_jobs(db, services.outbox, exam.study_id, timeout=60)
     printed = peers.printed_objects(dcmprscp)
     assert len(printed["stored_print"]) == 1 and len(printed["hardcopy"]) == 1  # accepted only
+
+
+def test_second_scheduled_step_of_a_study_is_appended_to_it(department: Department) -> None:
+    from pydicom.uid import generate_uid
+
+    dept = department
+    study_uid = generate_uid()
+    with Services(dept.config, dept.db) as services:
+        first = start_exam(dept, "ACC1005", patient_id="P-1005", study_uid=study_uid,
+                           description="XR SKULL", procedure_code="RPID-SKULL")
+        exam_image = first.expose("SKULL_AP")
+        first.accept(exam_image.id)
+        first.close()
+        second = start_exam(dept, "ACC1006", patient_id="P-1005", study_uid=study_uid,
+                            description="XR PELVIS", procedure_code="RPID-PELVIS")
+        assert second.study_id == first.study_id and [p.id for p in second.protocols] == ["PELVIS_AP"]
+        assert second.order.AccessionNumber == "ACC1006"
+        shot = second.expose("PELVIS_AP")
+        second.accept(shot.id)
+        second.close()
+        assert not wait_for_jobs(dept.db, services.outbox, first.study_id, timeout=90)
+    done = dept.mpps.wait_for("COMPLETED", count=2)
+    assert sorted(r.attributes.ScheduledStepAttributesSequence[0].AccessionNumber
+                  for r in done) == ["ACC1005", "ACC1006"]
+    assert pydicom.dcmread(shot.file_path).StudyInstanceUID == study_uid

@@ -197,13 +197,25 @@ class Exam:
                                          StudyDescription=view.RequestedProcedureDescription,
                                          ReferringPhysicianName=view.ReferringPhysicianName))
         with db.session() as session:
-            row = Study(StudyInstanceUID=study.StudyInstanceUID,
-                        patient_id=_patient_id(session, order_id),
-                        order_id=order_id, AccessionNumber=study.AccessionNumber,
-                        StudyID=study.StudyID, StudyDate=now.strftime("%Y%m%d"),
-                        StudyTime=now.strftime("%H%M%S"), StudyDescription=study.StudyDescription,
-                        ReferringPhysicianName=study.ReferringPhysicianName, OperatorsName=operator)
-            session.add(row)
+            # Another scheduled step of a requested procedure already examined shares its
+            # study: this step is appended to it (its own performed step and MPPS).
+            row = session.exec(select(Study).where(
+                Study.StudyInstanceUID == study.StudyInstanceUID)).first()
+            if row is None:
+                row = Study(StudyInstanceUID=study.StudyInstanceUID,
+                            patient_id=_patient_id(session, order_id),
+                            order_id=order_id, AccessionNumber=study.AccessionNumber,
+                            StudyID=study.StudyID, StudyDate=now.strftime("%Y%m%d"),
+                            StudyTime=now.strftime("%H%M%S"),
+                            StudyDescription=study.StudyDescription,
+                            ReferringPhysicianName=study.ReferringPhysicianName,
+                            OperatorsName=operator)
+                session.add(row)
+            else:
+                row.state = StudyState.OPEN
+                study = replace(study, StudyID=row.StudyID,
+                                StudyDate=dt.datetime.strptime(row.StudyDate, "%Y%m%d").date(),
+                                StudyTime=dt.datetime.strptime(row.StudyTime[:6], "%H%M%S").time())
             order_row = session.get(Order, order_id)
             order_row.state = OrderState.IN_PROGRESS
             if not order_row.StudyInstanceUID:

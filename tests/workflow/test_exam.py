@@ -301,3 +301,29 @@ def test_second_scheduled_step_of_a_study_is_appended_to_it(department: Departme
     assert sorted(r.attributes.ScheduledStepAttributesSequence[0].AccessionNumber
                   for r in done) == ["ACC1005", "ACC1006"]
     assert pydicom.dcmread(shot.file_path).StudyInstanceUID == study_uid
+
+
+def test_calls_from_several_threads_are_serialised(tmp_path, calibrated_data) -> None:
+    import threading
+
+    from tests.workflow.conftest import write_station
+    from vxacq.db import database_for
+    from vxacq.workflow.orders import ManualPatient, register_manual
+
+    config = write_station(tmp_path / "station", calibrated_data, "", peers.free_port())
+    db = database_for(config.data_dir)
+    exam = Exam.start(config, db, register_manual(db, ManualPatient("Thread^Tom", "T-1")).id)
+    seen: list[str] = []
+    exam.subscribe(lambda event: seen.append(f"{threading.get_ident()}:{event.kind}"))
+    workers = [threading.Thread(target=exam.expose, args=("SKULL_AP",)) for _ in range(2)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(60)
+    images = exam.images()
+    assert sorted(i.InstanceNumber for i in images) == [1, 2]  # one series, no clash
+    assert len({i.SeriesNumber for i in images}) == 1 and all(i.file_path for i in images)
+    # each exposure's events come as one uninterrupted run: exposing, exposed, processed
+    kinds = [s.split(":")[1] for s in seen]
+    assert kinds == ["exposing", "exposed", "processed"] * 2
+    assert seen[0].split(":")[0] == seen[2].split(":")[0]

@@ -25,8 +25,10 @@ was sent and committed.
 Threads: every public method may be called from any thread; an exam's methods run one at a
 time (a lock), so a GUI calls them from a worker thread and never blocks its event loop.
 Observers registered with :meth:`Exam.subscribe` receive :class:`ExamEvent` objects on the
-thread that made the change; a GUI re-posts them to its own thread. A callback that raises is
-logged and does not disturb the exam.
+thread that made the change, while the exam is still locked, so one step's events arrive in
+order and uninterrupted; a GUI re-posts them to its own thread (a callback must not wait for
+another thread that calls the exam). A callback that raises is logged and does not disturb
+the exam.
 """
 
 from __future__ import annotations
@@ -354,7 +356,7 @@ class Exam:
             if protocol_id not in self._known:
                 raise ExamError(f"no protocol '{protocol_id}' (known: {', '.join(self._known)})")
             self._protocols.append(protocol_id)
-        self._emit("protocols")
+            self._emit("protocols")
 
     def remove_protocol(self, protocol_id: str) -> None:
         """Drop one planned occurrence of the protocol (its images, if any, stay)."""
@@ -363,7 +365,7 @@ class Exam:
             if protocol_id not in self._protocols:
                 raise ExamError(f"protocol {protocol_id} is not planned in this exam")
             self._protocols.remove(protocol_id)
-        self._emit("protocols")
+            self._emit("protocols")
 
     # --- exposure and review -----------------------------------------------------------------
 
@@ -397,7 +399,7 @@ class Exam:
             if result.error:  # dose delivered, but not all of it: say so beside the image
                 view = replace(view, error=result.error["message"])
             view = replace(view, warnings=tuple(result.warnings) + view.warnings)
-        self._emit("processed" if view.file_path else "failed", view, view.error)
+            self._emit("processed" if view.file_path else "failed", view, view.error)
         return view
 
     def accept(self, image_id: int) -> ImageView:
@@ -412,7 +414,7 @@ class Exam:
                             reject_coding_scheme="", reject_code_meaning="")
             self._audit("image accepted", view.SOPInstanceUID)
             view = self.image(image_id)
-        self._emit("accepted", view)
+            self._emit("accepted", view)
         return view
 
     def reject(self, image_id: int, reason: str | Code) -> ImageView:
@@ -430,7 +432,7 @@ class Exam:
                             reject_code_meaning=code.meaning)
             self._audit("image rejected", f"{view.SOPInstanceUID}: {code.meaning}")
             view = self.image(image_id)
-        self._emit("rejected", view)
+            self._emit("rejected", view)
         return view
 
     def retake(self, image_id: int, reason: str | Code, **expose_options: Any) -> ImageView:
@@ -455,7 +457,7 @@ class Exam:
             if old and view.file_path and old != view.file_path:
                 Path(old).unlink(missing_ok=True)
             self._audit("image re-processed", f"{view.SOPInstanceUID} with {protocol.id}")
-        self._emit("reprocessed", view, view.error)
+            self._emit("reprocessed", view, view.error)
         return view
 
     # --- closing -----------------------------------------------------------------------------

@@ -19,7 +19,8 @@ from vxacq import __version__, config as configuration
 from vxacq.dicom.uids import ImplementationClassUID, ImplementationVersionName
 
 # Sub-command modules under vxacq.commands, in the order `vxacq --help` lists them.
-COMMANDS = ("config", "demo", "store", "queue", "acquire", "calibrate", "commit", "print", "exam")
+COMMANDS = ("config", "demo", "echo", "worklist", "find", "store", "queue", "acquire", "calibrate",
+            "commit", "print", "exam")
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 

@@ -11,8 +11,13 @@ from __future__ import annotations
 
 import copy
 import logging
+import re
+from dataclasses import dataclass, field, fields, replace
 from datetime import date, datetime
+from io import BytesIO
+from typing import TypeVar
 
+from pydicom import dcmwrite
 from pydicom.dataset import Dataset
 from pydicom.sr.coding import Code
 
@@ -21,6 +26,8 @@ from vxacq.dicom.inputs import AnimalInfo, OrderInfo, PatientInfo
 from vxacq.logs import phi
 
 log = logging.getLogger(__name__)
+
+_Record = TypeVar("_Record", PatientInfo, OrderInfo)
 
 
 def _text(ds: Dataset, keyword: str) -> str:
@@ -146,5 +153,227 @@ def from_worklist_item(
             if r.get("ReferencedSOPClassUID") and r.get("ReferencedSOPInstanceUID")
         ),
         SpecificCharacterSet=received_set,
+    )
+    return patient, order
+
+
+# --- the C-FIND request and the tolerant reading of its answers (net.worklist uses these) -----
+
+# Return keys asked of every worklist SCP: every key of the VXvue MWL table plus those the
+# typed inputs above read. Empty keys ask the SCP to return the value (universal matching).
+_TOP_RETURN_KEYS = (
+    "AccessionNumber", "ReferringPhysicianName", "RequestingPhysician", "RequestingService",
+    "RequestedProcedureID", "RequestedProcedureDescription", "RequestedProcedurePriority",
+    "ReasonForTheRequestedProcedure", "PatientTransportArrangements", "StudyInstanceUID",
+    "AdmissionID", "CurrentPatientLocation", "PatientName", "PatientID", "IssuerOfPatientID",
+    "PatientBirthDate", "PatientSex", "PatientWeight", "PatientSize",
+    "ConfidentialityConstraintOnPatientDataDescription", "PatientState", "PregnancyStatus",
+    "MedicalAlerts", "Allergies", "SpecialNeeds", "AdditionalPatientHistory", "PatientComments",
+    "PlacerOrderNumberImagingServiceRequest", "FillerOrderNumberImagingServiceRequest",
+    "StudyDate", "StudyTime",
+)
+_TOP_SEQUENCE_KEYS = ("RequestedProcedureCodeSequence", "ReferencedStudySequence",
+                      "ReferencedPatientSequence")
+_STEP_RETURN_KEYS = (
+    "ScheduledProcedureStepStartTime", "ScheduledPerformingPhysicianName",
+    "ScheduledProcedureStepDescription", "ScheduledStationName", "ScheduledProcedureStepLocation",
+    "PreMedication", "ScheduledProcedureStepID", "RequestedContrastAgent",
+)
+
+
+@dataclass(frozen=True)
+class WorklistCriteria:
+    """What a worklist query matches on. ``dates`` is one DA value or a range
+    ``YYYYMMDD-YYYYMMDD`` (PS3.4 C.2.2.2.5); empty optional keys match everything."""
+
+    ScheduledStationAETitle: str
+    Modality: str
+    dates: str
+    PatientName: str = ""
+    PatientID: str = ""
+    AccessionNumber: str = ""
+
+    @property
+    def narrowed(self) -> bool:
+        """True when patient or accession keys narrow the answer below "the day's list"."""
+        return bool(self.PatientName or self.PatientID or self.AccessionNumber)
+
+
+def parse_dates(text: str, today: date | None = None) -> str:
+    """``today``, ``YYYYMMDD`` or ``YYYYMMDD-YYYYMMDD`` as a DA matching value; ValueError
+    naming the bad part otherwise."""
+    text = text.strip()
+    if text.lower() in ("", "today"):
+        return (today or date.today()).strftime("%Y%m%d")
+    parts = text.split("-")
+    if len(parts) > 2:
+        raise ValueError(f"'{text}' is not a date or a range YYYYMMDD-YYYYMMDD")
+    for part in parts:
+        try:
+            datetime.strptime(part, "%Y%m%d")
+        except ValueError:
+            raise ValueError(f"'{part}' is not a date YYYYMMDD (in '{text}')") from None
+    if len(parts) == 2 and parts[0] > parts[1]:
+        raise ValueError(f"'{text}': the range ends before it starts")
+    return text
+
+
+def query_identifier(criteria: WorklistCriteria) -> Dataset:
+    """The MWL C-FIND identifier: matching keys from ``criteria``, every return key empty, and
+    always an empty Specific Character Set, so SCPs that only say which set they answer in
+    when asked do say it (our keys are ASCII, so the request itself needs none)."""
+    ds = Dataset()
+    ds.SpecificCharacterSet = ""
+    for keyword in _TOP_RETURN_KEYS:
+        setattr(ds, keyword, None)
+    for keyword in _TOP_SEQUENCE_KEYS:
+        setattr(ds, keyword, [])
+    ds.PatientName = criteria.PatientName
+    ds.PatientID = criteria.PatientID
+    ds.AccessionNumber = criteria.AccessionNumber
+    step = Dataset()
+    step.ScheduledStationAETitle = criteria.ScheduledStationAETitle
+    step.Modality = criteria.Modality
+    step.ScheduledProcedureStepStartDate = criteria.dates
+    for keyword in _STEP_RETURN_KEYS:
+        setattr(step, keyword, None)
+    step.ScheduledProtocolCodeSequence = []
+    ds.ScheduledProcedureStepSequence = [step]
+    return ds
+
+
+@dataclass
+class WorklistOrder:
+    """One scheduled procedure step read from a worklist answer: the typed inputs, the
+    scheduling keys the database indexes, the answer's bytes as received, and every problem
+    found in it (each already logged). An answer with problems is still an order."""
+
+    patient: PatientInfo
+    order: OrderInfo
+    ScheduledStationAETitle: str = ""
+    Modality: str = ""
+    ScheduledProcedureStepStartDate: str = ""
+    ScheduledProcedureStepStartTime: str = ""
+    dataset: bytes = b""
+    problems: list[str] = field(default_factory=list)
+
+
+def dataset_bytes(ds: Dataset) -> bytes:
+    """``ds`` as Explicit VR Little Endian bytes, values exactly as received (undecoded)."""
+    buffer = BytesIO()
+    dcmwrite(buffer, ds, implicit_vr=False, little_endian=True, enforce_file_format=False)
+    return buffer.getvalue()
+
+
+def _safe_text(ds: Dataset, keyword: str, problems: list[str]) -> str:
+    try:
+        value = ds.get(keyword)
+        return "" if value is None else str(value)
+    except Exception as exc:  # a value pydicom cannot convert: say so, keep the rest
+        problems.append(f"{keyword} cannot be read ({exc}); left empty")
+        return ""
+
+
+def read_answer(ds: Dataset, fallback_character_set: str | None = None) -> list[WorklistOrder]:
+    """The orders in one worklist answer: one per Scheduled Procedure Step item (one with empty
+    scheduling keys when the sequence is missing). Never raises: a value that cannot be read or
+    decoded is left empty and named in ``problems`` (and logged); the order is kept."""
+    problems: list[str] = []
+    try:
+        raw = dataset_bytes(ds)
+    except Exception as exc:
+        raw = b""
+        problems.append(f"the answer cannot be kept as received ({exc})")
+    try:
+        steps = list(ds.get("ScheduledProcedureStepSequence") or [])
+    except Exception as exc:
+        steps = []
+        problems.append(f"Scheduled Procedure Step Sequence cannot be read ({exc})")
+    if not steps:
+        problems.append("no Scheduled Procedure Step Sequence item; scheduling keys left empty")
+    orders = []
+    for index in range(max(1, len(steps))):
+        step_problems = list(problems)
+        patient, order = _typed_inputs(ds, fallback_character_set, index if steps else 0,
+                                       step_problems)
+        sps = steps[index] if steps else Dataset()
+        worklist_order = WorklistOrder(
+            patient=patient, order=order,
+            ScheduledStationAETitle=_safe_text(sps, "ScheduledStationAETitle", step_problems).strip(),
+            Modality=_safe_text(sps, "Modality", step_problems).strip(),
+            ScheduledProcedureStepStartDate=_safe_text(
+                sps, "ScheduledProcedureStepStartDate", step_problems).strip(),
+            ScheduledProcedureStepStartTime=_safe_text(
+                sps, "ScheduledProcedureStepStartTime", step_problems).strip(),
+            dataset=raw,
+        )
+        for keyword, value in (("PatientID", patient.PatientID),
+                               ("ScheduledProcedureStepID", order.ScheduledProcedureStepID)):
+            if not value.strip():
+                step_problems.append(f"{keyword} is empty")
+        worklist_order.problems = step_problems
+        for problem in step_problems:
+            log.warning("worklist item for %s (accession %s): %s", phi(patient.PatientID),
+                        order.AccessionNumber or "none", problem)
+        orders.append(worklist_order)
+    return orders
+
+
+# An ISO 2022 escape sequence (ESC, intermediate bytes, final byte; ISO/IEC 2022 13.1).
+_ESCAPE = re.compile("\x1b[\x20-\x2f]+[\x30-\x7e]")
+
+
+def _checked_text(record: _Record, problems: list[str]) -> _Record:
+    """``record`` with escape sequences left in decoded text removed: some SCPs transcode
+    ISO 2022 text to UTF-8 but keep its escapes (Orthanc 1.10 does with KS X 1001), and an
+    escape is never a character of a name. Text with bytes its set could not decode (shown
+    as U+FFFD) is kept and named in ``problems``."""
+    changes = {}
+    for f in fields(record):
+        value = getattr(record, f.name)
+        if not isinstance(value, str):
+            continue
+        if "\x1b" in value:
+            changes[f.name] = _ESCAPE.sub("", value).replace("\x1b", "")
+            problems.append(f"{f.name} held stray character-set escape sequences; removed")
+        if "\ufffd" in value:
+            problems.append(f"{f.name} has bytes its character set cannot decode; "
+                            "shown with replacement characters")
+    return replace(record, **changes) if changes else record
+
+
+def _typed_inputs(ds: Dataset, fallback: str | None, step: int,
+                  problems: list[str]) -> tuple[PatientInfo, OrderInfo]:
+    """:func:`from_worklist_item`, or — when the answer defeats it (an unknown character set, a
+    value of the wrong form) — the identity values read one by one, each failure noted."""
+    try:
+        patient, order = from_worklist_item(
+            ds, fallback, step if "ScheduledProcedureStepSequence" in ds else 0)
+        return _checked_text(patient, problems), _checked_text(order, problems)
+    except Exception as exc:
+        problems.append(f"the answer could not be read whole ({exc}); identity values read one by one")
+    copy_ds = copy.deepcopy(ds)
+    try:
+        charset.decode_received(copy_ds, fallback)
+    except Exception as exc:
+        problems.append(f"its text could not be decoded ({exc}); shown as received")
+    steps = []
+    try:
+        steps = list(copy_ds.get("ScheduledProcedureStepSequence") or [])
+    except Exception:
+        pass
+    sps = steps[step] if step < len(steps) else Dataset()
+    patient = PatientInfo(PatientName=_safe_text(copy_ds, "PatientName", problems),
+                          PatientID=_safe_text(copy_ds, "PatientID", problems),
+                          IssuerOfPatientID=_safe_text(copy_ds, "IssuerOfPatientID", problems))
+    order = OrderInfo(
+        AccessionNumber=_safe_text(copy_ds, "AccessionNumber", problems),
+        StudyInstanceUID=_safe_text(copy_ds, "StudyInstanceUID", problems),
+        RequestedProcedureID=_safe_text(copy_ds, "RequestedProcedureID", problems),
+        RequestedProcedureDescription=_safe_text(copy_ds, "RequestedProcedureDescription", problems),
+        ScheduledProcedureStepID=_safe_text(sps, "ScheduledProcedureStepID", problems),
+        ScheduledProcedureStepDescription=_safe_text(sps, "ScheduledProcedureStepDescription",
+                                                     problems),
+        ReferringPhysicianName=_safe_text(copy_ds, "ReferringPhysicianName", problems),
     )
     return patient, order

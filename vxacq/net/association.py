@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import socket
+import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
@@ -69,10 +70,12 @@ def associate(
     where = f"{node.name} ({node.ae_title} at {node.host}:{node.port})"
     connected: list[bool] = []
     handlers = list(evt_handlers or []) + [(evt.EVT_CONN_OPEN, lambda _e: connected.append(True))]
+    started = time.monotonic()
     assoc = ae.associate(node.host, node.port, ae_title=node.ae_title, max_pdu=node.max_pdu,
                          ext_neg=ext_neg, evt_handlers=handlers)
     if not assoc.is_established:
-        raise _why_not_established(assoc, node, where, bool(connected), contexts)
+        raise _why_not_established(assoc, node, where, bool(connected), contexts,
+                                   time.monotonic() - started)
     try:
         yield assoc
     finally:
@@ -96,7 +99,8 @@ def check_alive(assoc: Association, node: NodeConfig, doing: str) -> None:
 
 
 def _why_not_established(assoc: Association, node: NodeConfig, where: str, connected: bool,
-                         contexts: Sequence[PresentationContext]) -> DicomNetworkError:
+                         contexts: Sequence[PresentationContext],
+                         waited: float) -> DicomNetworkError:
     rsp = assoc.acceptor.primitive
     if rsp is not None and rsp.result == 0x00:
         # Accepted, but with no usable presentation context: pynetdicom aborts it itself.
@@ -122,6 +126,14 @@ def _why_not_established(assoc: Association, node: NodeConfig, where: str, conne
     if not connected:
         return DicomNetworkError(f"{where} cannot be reached: {_connect_error(node)}",
                                  kind="unreachable", retryable=True)
+    if assoc.is_aborted and rsp is None and waited < node.acse_timeout * 0.9:
+        # Some SCPs (wlmscpfs) send their rejection and close at once; the answer is lost.
+        return DicomNetworkError(
+            f"{where} closed the connection instead of answering the association request; it "
+            f"may not accept our AE title '{assoc.requestor.ae_title}' or the called AE title "
+            f"'{node.ae_title}' — check both in its configuration",
+            kind="rejected", retryable=True,
+        )
     if assoc.is_aborted and rsp is None:
         return DicomNetworkError(
             f"{where} accepted the connection but did not answer the association request within "

@@ -1,0 +1,30 @@
+"""``vxacq echo NODE``: C-ECHO a configured node; the round-trip time, or exactly why not."""
+
+from __future__ import annotations
+
+import argparse
+
+from vxacq import cli
+from vxacq.cli import EXIT_FAILED, EXIT_OK, EXIT_USAGE, CommandError, emit
+from vxacq.config import ConfigError
+from vxacq.net.echo import echo
+
+
+def register(subparsers: argparse._SubParsersAction, parents: dict) -> None:
+    parser = subparsers.add_parser("echo", parents=[parents["config"], parents["json"]],
+                                   help="check a node answers DICOM (C-ECHO)")
+    parser.add_argument("node", help="name of a configured node")
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    config = cli.load_config(args)
+    try:
+        node = config.node(args.node)
+    except ConfigError as exc:
+        raise CommandError(str(exc), EXIT_USAGE) from None
+    result = echo(config, node)
+    if not result.ok and not args.json:
+        raise CommandError(result.message, EXIT_FAILED)
+    emit(args, result.to_dict(), result.describe())
+    return EXIT_OK if result.ok else EXIT_FAILED

@@ -1,0 +1,60 @@
+"""Verification SCU: is a node there and does it speak DICOM with us? (C-ECHO, PS3.4 A.)
+
+:func:`echo` never raises for a network problem: the GUI and ``vxacq echo`` show its
+:class:`EchoResult`, which says either the round-trip time or exactly why not.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import asdict, dataclass
+
+from pynetdicom.presentation import build_context
+from pynetdicom.sop_class import Verification
+
+from vxacq.config import Config, NodeConfig
+from vxacq.net.association import DicomNetworkError, associate, check_alive
+
+
+@dataclass(frozen=True)
+class EchoResult:
+    node: str
+    ae_title: str
+    host: str
+    port: int
+    ok: bool
+    round_trip_ms: float | None = None  # association, C-ECHO and release
+    echo_ms: float | None = None  # the C-ECHO alone
+    kind: str = ""  # DicomNetworkError.kind when not ok
+    message: str = ""
+
+    def describe(self) -> str:
+        where = f"{self.node} ({self.ae_title} at {self.host}:{self.port})"
+        if self.ok:
+            return (f"{where}: C-ECHO OK in {self.echo_ms:.1f} ms "
+                    f"({self.round_trip_ms:.1f} ms with association and release)")
+        return self.message
+
+    def to_dict(self) -> dict[str, object]:
+        return asdict(self)
+
+
+def echo(config: Config, node: NodeConfig) -> EchoResult:
+    """C-ECHO ``node`` with its configured timeouts and our AE title."""
+    base = dict(node=node.name, ae_title=node.ae_title, host=node.host, port=node.port)
+    started = time.perf_counter()
+    try:
+        with associate(config, node, [build_context(Verification)]) as assoc:
+            sent = time.perf_counter()
+            status = assoc.send_c_echo()
+            echo_ms = (time.perf_counter() - sent) * 1000
+            check_alive(assoc, node, "waiting for the C-ECHO response")
+        code = status.get("Status") if status is not None else None
+        if code != 0x0000:
+            words = "no valid answer" if code is None else f"status 0x{code:04X}"
+            raise DicomNetworkError(f"{node.name} ({node.ae_title}) answered the C-ECHO with "
+                                    f"{words}", kind="status", retryable=False)
+    except DicomNetworkError as exc:
+        return EchoResult(**base, ok=False, kind=exc.kind, message=str(exc))
+    total_ms = (time.perf_counter() - started) * 1000
+    return EchoResult(**base, ok=True, round_trip_ms=total_ms, echo_ms=echo_ms)

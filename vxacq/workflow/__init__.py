@@ -55,6 +55,12 @@ Running it — :mod:`vxacq.workflow.runtime`
     timeout=120) -> ExamRun`` is the whole headless exam ``vxacq exam`` runs;
     ``wait_for_jobs(db, outbox, study_id, timeout) -> list[str]`` (what is not done, in words).
 
+The demo (``vxacq demo``, outside this package) — ``hardware_sim.department.DemoDepartment(
+    folder, console_ae, console_port, *, ris_port=0, pacs_port=0, printer_port=0,
+    detector_model="DR4343", time_scale=1.0)`` with ``start()``, ``stop()``, ``nodes()``,
+    ``console_config(config) -> Config`` (nodes and simulator URLs filled in); the command's
+    ``demo_config(folder)``, ``department(folder, config)`` and ``ensure_calibrated(config)``.
+
 Nothing here sends anything itself: jobs go to the outbox (``vxacq.net.outbox``), which the
 caller runs. Every step is in the exam database before the next starts. Exam methods are
 thread-safe and serialised per exam; observers are called on the thread that made the change.

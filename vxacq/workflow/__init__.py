@@ -1,1 +1,68 @@
-"""The exam session: select order, start (MPPS IN PROGRESS), expose, accept/reject, close."""
+"""The radiographer's workflow, headless: what the console window and ``vxacq exam`` drive.
+
+The API (stable; the GUI is a thin layer over it):
+
+Orders — :mod:`vxacq.workflow.orders`
+    ``list_orders(db, *, text="", date="", states=ACTIVE) -> list[OrderView]`` (STAT/HIGH first),
+    ``find_order(db, accession) -> OrderView | None``, ``get_order(db, order_id) -> OrderView``,
+    ``validate_manual(ManualPatient, character_set) -> dict[field, problem]``,
+    ``register_manual(db, ManualPatient, *, character_set) -> OrderView`` (raises
+    ``ValidationError`` whose ``problems`` maps each field to what is wrong).
+    The worklist itself is fetched by ``runtime.refresh_worklist`` (over
+    ``vxacq.net.worklist.query_and_sync``).
+
+Protocols — :mod:`vxacq.workflow.procedures` (``resources/procedures.toml``)
+    ``protocols_for(code_value, *descriptions) -> list[str]``, ``laterality_for(*descriptions)``.
+
+Reject reasons — :mod:`vxacq.workflow.reasons` (CID 7011 + ``resources/reject_reasons.toml``)
+    ``reject_reasons() -> list[RejectReason(key, code, local)]``, ``reject_code(key) -> Code``.
+
+The exam — :mod:`vxacq.workflow.exam`
+    ``Exam.start(config, db, order_id, *, operator="", protocols=None) -> Exam``
+    ``Exam.reopen(config, db, study_id, *, operator="", protocols=None) -> Exam`` (appended step)
+    ``Exam.resume(config, db, study_id, *, operator="") -> Exam`` (an open study after a restart)
+    ``exam.study_id``, ``exam.performed_step_id``, ``exam.state`` (ExamState open/closed),
+    ``exam.patient``, ``exam.order`` (None when unscheduled), ``exam.study``,
+    ``exam.protocols -> list[Protocol]``, ``exam.laterality`` (from the order, settable),
+    ``exam.add_protocol(id)``, ``exam.remove_protocol(id)``,
+    ``exam.expose(protocol_id, *, laterality=None, kv=None, mas=None, sid_mm=None, faults=(),
+    time_scale=None, seed=None) -> ImageView`` (raises ExposureError when no frame was stored),
+    ``exam.images() -> list[ImageView]``, ``exam.image(id)``, ``exam.processed_image(id)``
+    (the ProcessedImage for review, or None),
+    ``exam.accept(image_id)``, ``exam.reject(image_id, reason)``,
+    ``exam.retake(image_id, reason, **expose_options)``,
+    ``exam.reprocess(image_id, protocol_id=None, **display_options) -> ImageView``,
+    ``exam.close(*, print_node=None, layout=None) -> CloseResult`` (MPPS COMPLETED),
+    ``exam.discontinue(reason) -> CloseResult`` (MPPS DISCONTINUED, CID 9300 key or Code),
+    ``exam.subscribe(callback(ExamEvent)) -> unsubscribe``.
+    Errors: ``ExamError`` (message says what to do), ``ExposureError(ExamError)`` with ``result``.
+
+History — :mod:`vxacq.workflow.history`
+    ``search_exams(db, text="", date_from="", date_to="") -> list[ExamSummary]``,
+    ``image_status(db, study_id) -> list[ImageStatus(SOPInstanceUID, SOPClassUID, state,
+    file_path, sent={node: word}, committed={node: word})]``,
+    ``resend(config, db, study_id) -> list[job ids]``. A status column stays current by
+    calling ``image_status`` when ``Services.outbox.subscribe(callback(JobView))`` reports a
+    job of the study, and every few seconds while a commitment is ``pending`` (the answer may
+    come later, on the listener, without a job changing).
+
+Running it — :mod:`vxacq.workflow.runtime`
+    ``Services(config, db)`` starts/stops the outbox and the listener that takes storage
+    commitment reports;
+    ``refresh_worklist(config, db, dates="today", *, modality="DX", cancel=None)
+    -> {node: outcome in words}``; ``fetch_order(config, db, accession) -> OrderView | None``;
+    ``run_exam(config, db, services, accession, protocols, *, laterality=None, operator="",
+    timeout=120) -> ExamRun`` is the whole headless exam ``vxacq exam`` runs;
+    ``wait_for_jobs(db, outbox, study_id, timeout) -> list[str]`` (what is not done, in words).
+
+The demo (``vxacq demo``, outside this package) — ``hardware_sim.department.DemoDepartment(
+    folder, console_ae, console_port, *, ris_port=0, pacs_port=0, printer_port=0,
+    detector_model="DR4343", time_scale=1.0)`` with ``start()``, ``stop()``, ``nodes()``,
+    ``console_config(config) -> Config`` (nodes and simulator URLs filled in); the command's
+    ``demo_config(folder)``, ``department(folder, config)`` and ``ensure_calibrated(config)``.
+
+Nothing here sends anything itself: jobs go to the outbox (``vxacq.net.outbox``), which the
+caller runs. Every step is in the exam database before the next starts. Exam methods are
+thread-safe and serialised per exam; observers are called on the thread that made the change.
+:mod:`vxacq.workflow.acquisition` is the glue from a stored exposure to its DICOM image.
+"""

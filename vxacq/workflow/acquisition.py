@@ -140,13 +140,14 @@ def image_info(processed: ProcessedImage) -> ImageInfo:
 
 
 def build_image(protocol: Protocol, sidecar: dict[str, Any], processed: ProcessedImage,
-                ctx: ImageContext) -> Dataset:
-    """The DX or MG For Presentation image of one processed exposure."""
+                ctx: ImageContext, SOPInstanceUID: str | None = None) -> Dataset:
+    """The DX or MG For Presentation image of one processed exposure (``SOPInstanceUID``: the
+    one the exam database already holds for it; a new one when None)."""
     common = dict(
         patient=ctx.patient, study=ctx.study, series=ctx.series, equipment=ctx.equipment,
         detector=detector_info(sidecar, processed), exposure=exposure_info(sidecar, protocol),
         image=image_info(processed), InstanceNumber=ctx.InstanceNumber, order=ctx.order,
-        performed_step=ctx.performed_step, SOPInstanceUID=None,
+        performed_step=ctx.performed_step, SOPInstanceUID=SOPInstanceUID,
         native_orientation=tuple(processed.params.patient_orientation),
     )
     laterality = (sidecar.get("requested") or {}).get("laterality") or protocol.laterality

@@ -1,0 +1,90 @@
+"""The demo department (hardware_sim/department) driven by the real console code: worklist with
+international names, MPPS, store + commitment reported on a new association, and print."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from pathlib import Path
+
+import pydicom
+
+from hardware_sim.department import DemoDepartment
+from hardware_sim.department.orders import PATIENTS
+from tests import peers
+from tests.workflow.conftest import write_station
+from vxacq.db import database_for
+from vxacq.workflow.exam import Exam
+from vxacq.workflow.history import image_status
+from vxacq.workflow.orders import list_orders
+from vxacq.workflow.runtime import Services, refresh_worklist, run_exam, wait_for_jobs
+
+
+def test_whole_exam_against_the_demo_department(tmp_path: Path, calibrated_data: Path) -> None:
+    port = peers.free_port()
+    base = write_station(tmp_path / "station", calibrated_data, "", port)
+    with DemoDepartment(tmp_path / "dept", base.station.ae_title, port,
+                        detector_model="DRTEST", time_scale=0.05) as dept:
+        config = dept.console_config(base)
+        db = database_for(config.data_dir)
+        with Services(config, db) as services:
+            outcome = refresh_worklist(config, db)
+            assert outcome == {"ris": f"{len(PATIENTS) - 2} new, 0 changed, 0 unchanged, "
+                                      "0 no longer scheduled"}  # the DX orders
+            refresh_worklist(config, db, modality="MG")
+            orders = list_orders(db)
+            assert len(orders) == len(PATIENTS) >= 20
+            names = {o.PatientName for o in orders}
+            for expected in ("Yamada^Tarou=山田^太郎=やまだ^たろう", "Иванов^Иван^Иванович",
+                             "Hong^Gildong=洪^吉洞=홍^길동", "Wang^XiaoDong=王^小东",
+                             "Παπαδόπουλος^Νίκος", "Müller^Jürgen"):
+                assert expected in names
+            assert orders[0].RequestedProcedurePriority == "STAT"
+            japanese = next(o for o in orders if o.PatientName.startswith("Yamada"))
+            run = run_exam(config, db, services, japanese.AccessionNumber, ["SKULL_AP"], timeout=60)
+            assert run.ok, run.unfinished
+            image = pydicom.dcmread(run.images[0].file_path)
+            assert str(image.PatientName) == japanese.PatientName
+            stored = dept.archive.held()
+            assert {s.SOPInstanceUID for s in run.per_image} <= stored
+            assert all(s.committed == {"pacs": "committed"} for s in run.per_image)
+            assert dept.mpps.wait_for("COMPLETED")[0].attributes.PatientName == japanese.PatientName
+            # a second exam, printed
+            greek = next(o for o in orders if o.PatientName.startswith("Παπαδόπουλος"))
+            exam = Exam.start(config, db, greek.id)
+            shot = exam.expose("PELVIS_AP")
+            exam.accept(shot.id)
+            closed = exam.close(print_node="printer")
+            assert not wait_for_jobs(db, services.outbox, exam.study_id, timeout=60)
+        films = [json.loads(p.read_text()) for p in (tmp_path / "dept" / "printer").glob("film-*.json")]
+        assert len(films) == 1 and films[0]["images"] and closed.jobs["print"]
+        assert all(s.sent == {"pacs": "sent"} for s in image_status(db, exam.study_id))
+
+
+def test_demo_worklist_answers_dcmtk_findscu_and_stops_cleanly(tmp_path: Path) -> None:
+    import datetime as dt
+    import socket
+
+    dept = DemoDepartment(tmp_path / "dept", "VXACQ_DEMO", peers.free_port(),
+                          detector_model="DRTEST")
+    with dept:
+        ris = peers.Peer(name="demo-ris", ae_title="DEMO_RIS", host="127.0.0.1",
+                         port=dept.ports["ris"], workdir=tmp_path, log_path=tmp_path / "ris.log",
+                         process=None)  # type: ignore[arg-type]  # not ours to stop
+        today = dt.date.today().strftime("%Y%m%d")
+        keys = {"PatientName": "", "PatientID": "", "AccessionNumber": "",
+                "SpecificCharacterSet": "",
+                "ScheduledProcedureStepSequence[0].ScheduledStationAETitle": "VXACQ_DEMO",
+                "ScheduledProcedureStepSequence[0].Modality": "MG",
+                "ScheduledProcedureStepSequence[0].ScheduledProcedureStepStartDate": today}
+        answers = peers.findscu(ris, keys, workdir=tmp_path)
+        assert {str(a.PatientName) for a in answers} == {
+            "Suzuki^Hanako=鈴木^花子=すずき^はなこ", "Yılmaz^Ayşe"}
+        assert all("RequestedProcedureDescription" not in a for a in answers)  # not asked for
+        wildcard = peers.findscu(ris, {"PatientName": "dub*", "PatientID": ""},
+                                 workdir=tmp_path / "w")
+        assert [str(a.PatientName) for a in wildcard] == ["Dubois^Amélie"]
+        ports = dict(dept.ports, simulator=int(dept.simulator.detector_url.rsplit(":", 1)[1]))
+    for port in ports.values():  # nothing the department opened still listens
+        with socket.socket() as probe:
+            assert probe.connect_ex(("127.0.0.1", port)) != 0

@@ -1,0 +1,59 @@
+"""Why an image is rejected: the standard's reasons (CID 7011) plus the site's own.
+
+Local reasons live in ``resources/reject_reasons.toml`` (or a file given by path); each has a
+key, a code value, a coding scheme and the meaning shown to the radiographer.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+from pydicom.sr.coding import Code
+
+from vxacq.dicom.codes import REJECT_REASONS
+
+DEFAULT_PATH = Path(__file__).resolve().parent.parent.parent / "resources" / "reject_reasons.toml"
+
+
+@dataclass(frozen=True)
+class RejectReason:
+    key: str
+    code: Code
+    local: bool  # a site reason rather than one of CID 7011
+
+
+def reject_reasons(path: Path | str | None = None) -> list[RejectReason]:
+    """CID 7011's reasons, then the local ones; ValueError names a malformed local entry."""
+    out = [RejectReason(key, code, False) for key, code in REJECT_REASONS.items()]
+    path = Path(path or DEFAULT_PATH)
+    if not path.exists():
+        return out
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise ValueError(f"{path}: cannot be read: {exc}") from None
+    keys = {r.key for r in out}
+    for number, entry in enumerate(raw.get("reason", []), start=1):
+        missing = [k for k in ("key", "value", "scheme", "meaning")
+                   if not str(entry.get(k, "")).strip()]
+        if missing:
+            raise ValueError(f"{path}: reason #{number} lacks {', '.join(missing)}")
+        if entry["key"] in keys:
+            raise ValueError(f"{path}: reason key '{entry['key']}' is used twice")
+        keys.add(entry["key"])
+        code = Code(entry["value"], entry["scheme"], entry["meaning"])
+        out.append(RejectReason(entry["key"], code, True))
+    return out
+
+
+def reject_code(reason: str | Code, path: Path | str | None = None) -> Code:
+    """The Code for a reason key (CID 7011 or local), or a Code given as is."""
+    if isinstance(reason, Code):
+        return reason
+    for item in reject_reasons(path):
+        if item.key == reason:
+            return item.code
+    raise ValueError(f"'{reason}' is not a reject reason; see `vxacq exam --list-reasons` "
+                     "or resources/reject_reasons.toml")

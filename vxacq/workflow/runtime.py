@@ -1,0 +1,178 @@
+"""What has to run beside an exam: the outbox and the listener, and the headless exam itself.
+
+:class:`Services` starts the outbox (which sends the queued MPPS, store, commitment and print
+jobs) and our listener (C-ECHO, and the storage commitment reports the archive sends on an
+association of its own); the console window and ``vxacq exam`` both use it. :func:`run_exam`
+is the whole scripted exam of ``vxacq exam``: the order (fetched from the worklist nodes when
+the database does not have it yet), MPPS IN PROGRESS, one exposure per protocol, accept,
+close (MPPS COMPLETED), and wait until every job is finished or ``timeout`` passes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from vxacq.config import Config
+from vxacq.db import Database, JobState
+from vxacq.net.association import DicomNetworkError
+from vxacq.net.listener import Listener
+from vxacq.net.outbox import Outbox, list_jobs
+from vxacq.workflow.exam import Exam, ExamError, ExposureError, ImageView
+from vxacq.workflow.history import ImageStatus, image_status
+from vxacq.workflow.orders import OrderView, find_order
+
+log = logging.getLogger(__name__)
+
+# A worklist asked for one accession need not be narrowed to today: a year either side.
+ACCESSION_WINDOW_DAYS = 365
+
+
+class Services:
+    """The outbox and the listener for one station; ``start()`` then ``stop()`` (or ``with``)."""
+
+    def __init__(self, config: Config, db: Database) -> None:
+        self.config = config
+        self.db = db
+        self.outbox = Outbox(config, db)
+        options: dict[str, Any] = {}
+        try:
+            from vxacq.net.commitment import listener_options
+        except ImportError:  # storage commitment not installed: the listener only echoes
+            pass
+        else:
+            options = listener_options(config, db)
+        self.listener = Listener(config, **options)
+
+    def start(self) -> Services:
+        status = self.listener.start()
+        if status.error:
+            log.warning("listener: %s (commitment reports on new associations will not "
+                        "arrive)", status.error)
+        self.outbox.start()
+        return self
+
+    def stop(self) -> None:
+        self.outbox.stop()
+        self.listener.stop()
+
+    def __enter__(self) -> Services:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+
+def refresh_worklist(config: Config, db: Database, dates: str = "today", *, modality: str = "DX",
+                     cancel: Any = None) -> dict[str, str]:
+    """Ask every worklist node for ``modality``'s steps on ``dates`` (today, YYYYMMDD or a
+    range) and save the answers;
+    returns, per node, what happened in words ("12 new, 0 changed, …" or why it failed).
+    The worklist screen calls this on demand and on its timer, off the GUI thread."""
+    from vxacq.net.worklist import criteria_for, query_and_sync
+
+    outcome: dict[str, str] = {}
+    for node in config.nodes_with("worklist"):
+        try:
+            criteria = criteria_for(config, dates, modality=modality)
+            result, saved = query_and_sync(config, db, node, criteria, cancel=cancel)
+        except DicomNetworkError as exc:
+            outcome[node.name] = f"failed: {exc}"
+            continue
+        outcome[node.name] = saved.describe() + ("" if result.complete else " (incomplete answer)")
+    return outcome
+
+
+def fetch_order(config: Config, db: Database, accession: str) -> OrderView | None:
+    """The active order with this accession: from the database, else asked of every worklist
+    node (and saved). DicomNetworkError when no node could be asked."""
+    found = find_order(db, accession)
+    if found is not None:
+        return found
+    from vxacq.net.worklist import criteria_for, query_and_sync
+
+    today = dt.date.today()
+    span = dt.timedelta(days=ACCESSION_WINDOW_DAYS)
+    dates = f"{(today - span):%Y%m%d}-{(today + span):%Y%m%d}"
+    errors = []
+    for node in config.nodes_with("worklist"):
+        try:
+            query_and_sync(config, db, node, criteria_for(config, dates, AccessionNumber=accession))
+        except DicomNetworkError as exc:
+            errors.append(f"{node.name}: {exc}")
+    found = find_order(db, accession)
+    if found is None and errors:
+        raise DicomNetworkError("the worklist could not be asked: " + "; ".join(errors),
+                                kind="unreachable", retryable=True)
+    return found
+
+
+@dataclass
+class ExamRun:
+    """What ``vxacq exam`` reports."""
+
+    study_id: int
+    StudyInstanceUID: str
+    status: str
+    images: list[ImageView]
+    dose_report: str
+    jobs: dict[str, list[int]]
+    unfinished: list[str] = field(default_factory=list)  # jobs not done, in words
+    per_image: list[ImageStatus] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.unfinished
+
+
+def run_exam(config: Config, db: Database, services: Services, accession: str,
+             protocols: list[str], *, laterality: str | None = None, operator: str = "",
+             timeout: float = 120.0, time_scale: float | None = None) -> ExamRun:
+    """The scripted exam (see the module docstring). ExamError/ExposureError when a step
+    cannot be done; jobs still queued at ``timeout`` are listed in ``unfinished`` (they stay
+    queued and are sent later: nothing is lost)."""
+    order = fetch_order(config, db, accession)
+    if order is None:
+        raise ExamError(f"no scheduled order with accession '{accession}' in the database or "
+                        "on the worklist nodes; check the accession or the worklist")
+    exam = Exam.start(config, db, order.id, operator=operator, protocols=list(protocols))
+    for protocol_id in protocols:
+        try:
+            view = exam.expose(protocol_id, laterality=laterality, time_scale=time_scale)
+            problem = view.error if not view.file_path else ""
+        except ExposureError as exc:
+            problem = str(exc)
+        except ExamError:  # e.g. no side for a paired body part: nothing was exposed yet
+            exam.discontinue("DiscontinuedForUnspecifiedReason")
+            raise
+        if problem:
+            exam.discontinue("EquipmentFailure")
+            raise ExamError(f"{protocol_id}: {problem}; the exam was discontinued "
+                            "(Equipment failure) and its dose report queued")
+        exam.accept(view.id)
+    closed = exam.close()
+    unfinished = wait_for_jobs(db, services.outbox, exam.study_id, timeout)
+    return ExamRun(study_id=exam.study_id, StudyInstanceUID=exam.study.StudyInstanceUID,
+                   status=closed.status, images=exam.images(), dose_report=closed.dose_report,
+                   jobs=closed.jobs, unfinished=unfinished,
+                   per_image=image_status(db, exam.study_id))
+
+
+def wait_for_jobs(db: Database, outbox: Outbox, study_id: int, timeout: float) -> list[str]:
+    """Wait until every job of the study (including the commitment jobs the store jobs queue
+    as they finish) is finished and no commitment answer is pending, or ``timeout`` passes;
+    return what is not done, in words."""
+    deadline = time.monotonic() + timeout
+    while True:
+        jobs = list_jobs(db, study_id=study_id)
+        pending = [j for j in jobs if not j.finished]
+        waiting = [f"{s.SOPInstanceUID} on {node}: commitment {word}"
+                   for s in image_status(db, study_id)
+                   for node, word in s.committed.items() if word == "pending"]
+        if (not pending and not waiting) or time.monotonic() >= deadline:
+            break
+        time.sleep(0.1)
+    return [j.describe() for j in jobs if j.state != JobState.DONE] + waiting

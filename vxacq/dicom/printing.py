@@ -18,6 +18,7 @@ from pydicom.pixels import apply_modality_lut, apply_voi_lut
 from pynetdicom.sop_class import BasicFilmSession
 
 from vxacq.config import PrintOptions
+from vxacq.dicom.charset import choose_character_set
 
 LAYOUT = re.compile(r"^STANDARD\\(\d+),(\d+)$")
 
@@ -48,15 +49,22 @@ class Layout:
         return f"STANDARD\\{self.columns},{self.rows}"
 
 
-def film_session(options: PrintOptions, label: str = "") -> Dataset:
-    """N-CREATE Attribute List of the Basic Film Session (PS3.3 C.13.1)."""
+def film_session(options: PrintOptions, label: str = "", character_set: str = "ISO_IR 192") -> Dataset:
+    """N-CREATE Attribute List of the Basic Film Session (PS3.3 C.13.1).
+
+    A label beyond ASCII (a patient's name, an accession in Greek) is written in the station's
+    ``character_set`` when that can hold it, else in UTF-8, and the set is declared.
+    """
     ds = Dataset()
     ds.NumberOfCopies = str(options.copies)
     ds.PrintPriority = options.priority
     ds.MediumType = options.medium_type
     ds.FilmDestination = options.film_destination
     if label:
-        ds.FilmSessionLabel = label[:64]
+        label = label[:64]
+        if not label.isascii():
+            ds.SpecificCharacterSet = choose_character_set([("LO", label)], character_set)
+        ds.FilmSessionLabel = label
     return ds
 
 

@@ -310,7 +310,8 @@ def print_images(config: Config, node: NodeConfig,
         if state == "WARNING":
             log.warning("printer %s reports WARNING (%s); printing anyway", node.name, info)
             result.warnings.append(f"printer status WARNING: {info}")
-        session_uid, _ = session.create(datasets.film_session(options, label), BasicFilmSession,
+        session_uid, _ = session.create(datasets.film_session(options, label, config.station.character_set),
+                                        BasicFilmSession,
                                         "film session")
         result.film_session = session_uid
         for number, film in enumerate(films, start=1):

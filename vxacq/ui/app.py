@@ -1,12 +1,17 @@
-"""Starting the console window: Qt application, logging, listener, main window."""
+"""Starting the console window: Qt application, logging, the station's services, main window.
+
+The window runs the same services as ``vxacq serve`` (outbox and listener with storage
+commitment); when both run on one data dir, the outbox's leases keep every job to one sender.
+"""
 
 from __future__ import annotations
 
 import sys
 
 from vxacq.config import Config
+from vxacq.db import database_for
 from vxacq.logs import setup_logging
-from vxacq.net.listener import Listener
+from vxacq.workflow.runtime import Services
 
 
 def run_console(config: Config) -> int:
@@ -17,11 +22,10 @@ def run_console(config: Config) -> int:
     setup_logging(config.data_dir, config.station.log_patient_data)
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("VXacq")
-    listener = Listener(config)
-    listener.start()
-    window = MainWindow(config, listener)
+    services = Services(config, database_for(config.data_dir)).start()
+    window = MainWindow(config, services.listener)
     window.show()
     try:
         return app.exec()
     finally:
-        listener.stop()
+        services.stop()

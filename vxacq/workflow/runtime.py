@@ -19,6 +19,7 @@ from typing import Any
 from vxacq.config import Config
 from vxacq.db import Database, JobState
 from vxacq.net.association import DicomNetworkError
+from vxacq.net.commitment import OverdueWatch, listener_options
 from vxacq.net.listener import Listener
 from vxacq.net.outbox import Outbox, list_jobs
 from vxacq.workflow.exam import Exam, ExamError, ExposureError, ImageView
@@ -34,18 +35,14 @@ ACCESSION_WINDOW_DAYS = 365
 class Services:
     """The outbox and the listener for one station; ``start()`` then ``stop()`` (or ``with``)."""
 
-    def __init__(self, config: Config, db: Database) -> None:
+    def __init__(self, config: Config, db: Database, *, owner: str | None = None) -> None:
         self.config = config
         self.db = db
-        self.outbox = Outbox(config, db)
-        options: dict[str, Any] = {}
-        try:
-            from vxacq.net.commitment import listener_options
-        except ImportError:  # storage commitment not installed: the listener only echoes
-            pass
-        else:
-            options = listener_options(config, db)
-        self.listener = Listener(config, **options)
+        self.outbox = Outbox(config, db, owner=owner)
+        # Reports on associations the nodes open come to this listener; the watch turns a
+        # report that never came into a visible time-out.
+        self.listener = Listener(config, **listener_options(config, db))
+        self.overdue = OverdueWatch(config, db)
 
     def start(self) -> Services:
         status = self.listener.start()
@@ -53,9 +50,11 @@ class Services:
             log.warning("listener: %s (commitment reports on new associations will not "
                         "arrive)", status.error)
         self.outbox.start()
+        self.overdue.start()
         return self
 
     def stop(self) -> None:
+        self.overdue.stop()
         self.outbox.stop()
         self.listener.stop()
 

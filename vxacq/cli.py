@@ -74,6 +74,18 @@ def load_config(args: argparse.Namespace) -> configuration.Config:
         raise CommandError(str(exc), exit_code=EXIT_USAGE) from None
 
 
+def node_for(config: configuration.Config, name: str, service: str | None = None) -> configuration.NodeConfig:
+    """The configured node called ``name``, which must offer ``service`` when one is given."""
+    try:
+        node = config.node(name)
+    except configuration.ConfigError as exc:
+        raise CommandError(str(exc), exit_code=EXIT_USAGE) from None
+    if service and not node.offers(service):
+        raise CommandError(f"node '{node.name}' does not have the {service} service "
+                           f"(services: {', '.join(node.services)})", exit_code=EXIT_USAGE)
+    return node
+
+
 def emit(args: argparse.Namespace, result: Any, text: str) -> None:
     """Print a result: the JSON document with --json, else the human-readable text."""
     if getattr(args, "json", False):

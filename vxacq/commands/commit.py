@@ -15,7 +15,6 @@ import os
 
 from vxacq import cli
 from vxacq.cli import EXIT_FAILED, EXIT_OK, EXIT_USAGE, CommandError, emit
-from vxacq.config import ConfigError
 from vxacq.db import CommitmentState, JobKind, JobState, database_for
 from vxacq.net import commitment
 from vxacq.net.listener import Listener
@@ -41,13 +40,7 @@ def run(args: argparse.Namespace) -> int:
     # Looked up at call time: tests replace cli.load_config, and a name bound at import would
     # keep whichever function was there when this module was first imported.
     config = cli.load_config(args)
-    try:
-        node = config.node(args.node)
-    except ConfigError as exc:
-        raise CommandError(str(exc), EXIT_USAGE) from None
-    if not node.offers("commitment"):
-        raise CommandError(f"node '{node.name}' does not have the commitment service "
-                           f"(services: {', '.join(node.services)})", EXIT_USAGE)
+    node = cli.node_for(config, args.node, "commitment")
     if args.wait < 0:
         raise CommandError("--wait must not be negative", EXIT_USAGE)
     files = [os.path.abspath(f) for f in args.files]

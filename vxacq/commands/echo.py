@@ -5,8 +5,7 @@ from __future__ import annotations
 import argparse
 
 from vxacq import cli
-from vxacq.cli import EXIT_FAILED, EXIT_OK, EXIT_USAGE, CommandError, emit
-from vxacq.config import ConfigError
+from vxacq.cli import EXIT_FAILED, EXIT_OK, CommandError, emit
 from vxacq.net.echo import echo
 
 
@@ -19,10 +18,7 @@ def register(subparsers: argparse._SubParsersAction, parents: dict) -> None:
 
 def run(args: argparse.Namespace) -> int:
     config = cli.load_config(args)
-    try:
-        node = config.node(args.node)
-    except ConfigError as exc:
-        raise CommandError(str(exc), EXIT_USAGE) from None
+    node = cli.node_for(config, args.node)
     result = echo(config, node)
     if not result.ok and not args.json:
         raise CommandError(result.message, EXIT_FAILED)

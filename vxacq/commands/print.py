@@ -13,9 +13,9 @@ import os
 
 from vxacq import cli
 from vxacq.cli import EXIT_FAILED, EXIT_OK, EXIT_USAGE, CommandError, emit
-from vxacq.config import FILM_SIZES, ConfigError
+from vxacq.config import FILM_SIZES
 from vxacq.db import JobKind, JobState, database_for
-from vxacq.net.outbox import Outbox, enqueue, get_job
+from vxacq.net.outbox import enqueue, send_now
 from vxacq.net.printing import PrintError, print_options, read_images
 
 
@@ -41,13 +41,7 @@ def run(args: argparse.Namespace) -> int:
     # Looked up at call time: tests replace cli.load_config, and a name bound at import would
     # keep whichever function was there when this module was first imported.
     config = cli.load_config(args)
-    try:
-        node = config.node(args.node)
-    except ConfigError as exc:
-        raise CommandError(str(exc), EXIT_USAGE) from None
-    if not node.offers("print"):
-        raise CommandError(f"node '{node.name}' does not have the print service "
-                           f"(services: {', '.join(node.services)})", EXIT_USAGE)
+    node = cli.node_for(config, args.node, "print")
     files = [os.path.abspath(f) for f in args.files]
     try:
         print_options(node, film_size=args.film_size, layout=args.layout)
@@ -62,12 +56,7 @@ def run(args: argparse.Namespace) -> int:
     db = database_for(config.data_dir)
     try:
         job_id = enqueue(db, JobKind.PRINT, node.name, payload)
-        outbox = Outbox(config, db, owner="cli-print", nodes=[node.name])
-        if args.wait:
-            [job] = outbox.drain([job_id])
-        else:
-            outbox.run_once([job_id])
-            job = get_job(db, job_id)
+        job = send_now(config, db, job_id, node.name, wait=args.wait, owner="cli-print")
     finally:
         db.close()
     text = job.describe()

@@ -5,7 +5,8 @@ from __future__ import annotations
 import argparse
 import getpass
 
-from vxacq.cli import EXIT_FAILED, EXIT_OK, CommandError, emit, load_config
+from vxacq import cli
+from vxacq.cli import EXIT_FAILED, EXIT_OK, CommandError, emit
 from vxacq.db import JobState, database_for
 from vxacq.net import outbox
 
@@ -30,7 +31,7 @@ def register(subparsers: argparse._SubParsersAction, parents: dict) -> None:
 
 
 def run_list(args: argparse.Namespace) -> int:
-    config = load_config(args)
+    config = cli.load_config(args)
     db = database_for(config.data_dir)
     try:
         jobs = outbox.list_jobs(db, states=args.state, limit=args.limit)
@@ -50,7 +51,7 @@ def run_cancel(args: argparse.Namespace) -> int:
 
 
 def _change(args: argparse.Namespace, action, done: str) -> int:
-    config = load_config(args)
+    config = cli.load_config(args)
     db = database_for(config.data_dir)
     try:
         job = action(db, args.job_id, user=getpass.getuser())

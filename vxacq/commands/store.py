@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import argparse
 
-from vxacq.cli import EXIT_FAILED, EXIT_OK, EXIT_USAGE, CommandError, emit, load_config
-from vxacq.config import ConfigError
+from vxacq import cli
+from vxacq.cli import EXIT_FAILED, EXIT_OK, EXIT_USAGE, CommandError, emit
 from vxacq.db import JobState, database_for
-from vxacq.net.outbox import Outbox, get_job
+from vxacq.net.outbox import send_now
 from vxacq.net.store import StoreFileError, enqueue_store
 
 
@@ -30,26 +30,15 @@ def register(subparsers: argparse._SubParsersAction, parents: dict) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    config = load_config(args)
-    try:
-        node = config.node(args.node)
-    except ConfigError as exc:
-        raise CommandError(str(exc), EXIT_USAGE) from None
-    if not node.offers("store"):
-        raise CommandError(f"node '{node.name}' does not have the store service "
-                           f"(services: {', '.join(node.services)})", EXIT_USAGE)
+    config = cli.load_config(args)
+    node = cli.node_for(config, args.node, "store")
     db = database_for(config.data_dir)
     try:
         try:
             job_id = enqueue_store(db, node.name, args.files)
         except StoreFileError as exc:
             raise CommandError(f"nothing queued: {exc}", EXIT_USAGE) from None
-        outbox = Outbox(config, db, owner="cli-store", nodes=[node.name])
-        if args.wait:
-            [job] = outbox.drain([job_id])
-        else:
-            outbox.run_once([job_id])
-            job = get_job(db, job_id)
+        job = send_now(config, db, job_id, node.name, wait=args.wait, owner="cli-store")
     finally:
         db.close()
     text = job.describe()

@@ -18,6 +18,13 @@ def utcnow() -> datetime:
     return datetime.now(timezone.utc)
 
 
+def aware(value: datetime | None) -> datetime | None:
+    """A time read back from SQLite, which keeps no zone: every time we write is UTC."""
+    if value is None or value.tzinfo is not None:
+        return value
+    return value.replace(tzinfo=timezone.utc)
+
+
 # States are stored as their plain string values (sa_type=String) so the rows read the same
 # from SQL, from the migrations and from Python.
 

@@ -25,7 +25,7 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from typing import Any
 
 from pydicom.dataset import Dataset
@@ -41,6 +41,7 @@ from vxacq.config import Config, ConfigError, NodeConfig
 from vxacq.db import (
     AuditEvent, Commitment, CommitmentItem, CommitmentState, Database, Job, JobKind, JobState,
 )
+from vxacq.db.models import aware, utcnow
 from vxacq.dicom.uids import new_uid
 from vxacq.net.association import DicomNetworkError, associate, check_alive, make_ae
 from vxacq.net.outbox import JobContext, enqueue
@@ -79,16 +80,6 @@ STATUS_UNKNOWN_TRANSACTION = 0x0115
 
 class CommitmentError(Exception):
     """A commitment cannot be requested as asked (no instances, no such transaction)."""
-
-
-def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
-
-
-def _aware(value: datetime | None) -> datetime | None:
-    if value is None or value.tzinfo is not None:
-        return value
-    return value.replace(tzinfo=timezone.utc)
 
 
 @dataclass(frozen=True)
@@ -163,8 +154,8 @@ def get_commitment(db: Database, transaction_uid: str) -> CommitmentView:
                              .order_by(CommitmentItem.id)).all()
         return CommitmentView(
             TransactionUID=row.TransactionUID, node=row.node, state=CommitmentState(row.state),
-            job_id=row.job_id, requested_at=_aware(row.requested_at),
-            answered_at=_aware(row.answered_at),
+            job_id=row.job_id, requested_at=aware(row.requested_at),
+            answered_at=aware(row.answered_at),
             committed=[i.ReferencedSOPInstanceUID for i in items if i.committed],
             failed=[(i.ReferencedSOPInstanceUID, i.FailureReason) for i in items
                     if i.committed is False],
@@ -307,7 +298,7 @@ def expire_overdue(config: Config, db: Database, now: datetime | None = None) ->
                 minutes = config.node(row.node).commitment_timeout_minutes
             except ConfigError:
                 minutes = 60.0
-            if _aware(row.requested_at) + timedelta(minutes=minutes) <= now:
+            if aware(row.requested_at) + timedelta(minutes=minutes) <= now:
                 row.state = CommitmentState.TIMED_OUT
                 session.add(row)
                 session.add(AuditEvent(action="storage commitment timed out",

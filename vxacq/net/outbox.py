@@ -30,7 +30,7 @@ import weakref
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import and_, or_, update
@@ -38,6 +38,7 @@ from sqlmodel import select
 
 from vxacq.config import Config, ConfigError, NodeConfig
 from vxacq.db import AuditEvent, Database, Job, JobKind, JobState
+from vxacq.db.models import aware, utcnow
 from vxacq.net.association import DicomNetworkError
 
 log = logging.getLogger(__name__)
@@ -69,17 +70,6 @@ class JobInterrupted(Exception):
     """
 
 
-def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
-
-
-def _aware(value: datetime | None) -> datetime | None:
-    # SQLite keeps no time zone; every time the outbox writes is UTC.
-    if value is None or value.tzinfo is not None:
-        return value
-    return value.replace(tzinfo=timezone.utc)
-
-
 @dataclass(frozen=True)
 class JobView:
     """A job as read from the database: what ``vxacq queue`` and the window show."""
@@ -104,10 +94,10 @@ class JobView:
         return cls(
             id=row.id, kind=JobKind(row.kind), node=row.node, state=JobState(row.state),
             study_id=row.study_id, payload=json.loads(row.payload or "{}"),
-            attempts=row.attempts, next_attempt_at=_aware(row.next_attempt_at),
+            attempts=row.attempts, next_attempt_at=aware(row.next_attempt_at),
             last_error=row.last_error, progress=row.progress, claimed_by=row.claimed_by,
-            lease_expires_at=_aware(row.lease_expires_at), created_at=_aware(row.created_at),
-            updated_at=_aware(row.updated_at),
+            lease_expires_at=aware(row.lease_expires_at), created_at=aware(row.created_at),
+            updated_at=aware(row.updated_at),
         )
 
     @property
@@ -204,6 +194,19 @@ def get_job(db: Database, job_id: int) -> JobView:
         if row is None:
             raise JobError(f"there is no job {job_id}")
         return JobView.from_row(row)
+
+
+def send_now(config: Config, db: Database, job_id: int, node: str, *, wait: bool,
+             owner: str) -> JobView:
+    """Run one queued job from a command: one attempt now, or with ``wait`` every retry until
+    it is done or failed. A job that must wait for a retry stays queued for the console or
+    ``vxacq serve``."""
+    outbox = Outbox(config, db, owner=owner, nodes=[node])
+    if wait:
+        [job] = outbox.drain([job_id])
+        return job
+    outbox.run_once([job_id])
+    return get_job(db, job_id)
 
 
 def list_jobs(db: Database, *, states: Iterable[JobState | str] | None = None,
@@ -500,7 +503,7 @@ class Outbox:
             ).first()
         if next_at is None:
             return self.poll_seconds
-        return min(self.poll_seconds, max(0.0, (_aware(next_at) - utcnow()).total_seconds()))
+        return min(self.poll_seconds, max(0.0, (aware(next_at) - utcnow()).total_seconds()))
 
     def _claim(self, nodes: list[str], job_ids: list[int] | None = None) -> JobView | None:
         now = utcnow()

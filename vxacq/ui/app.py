@@ -6,6 +6,7 @@ commitment); when both run on one data dir, the outbox's leases keep every job t
 
 from __future__ import annotations
 
+import logging
 import sys
 
 from vxacq.config import Config
@@ -13,8 +14,11 @@ from vxacq.db import database_for
 from vxacq.logs import setup_logging
 from vxacq.workflow.runtime import Services
 
+log = logging.getLogger(__name__)
+
 
 def run_console(config: Config) -> int:
+    from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
     from vxacq.ui.main_window import MainWindow
@@ -25,6 +29,8 @@ def run_console(config: Config) -> int:
     services = Services(config, database_for(config.data_dir)).start()
     window = MainWindow(config, services.listener)
     window.show()
+    # Start-up is measured to this line (benchmarks read it from the log).
+    QTimer.singleShot(0, lambda: log.info("main window shown"))
     try:
         return app.exec()
     finally:

@@ -14,7 +14,7 @@ import datetime as dt
 import logging
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from vxacq.config import Config
 from vxacq.dicom.uids import new_uid
@@ -24,9 +24,14 @@ from vxacq.hal.errors import DetectorError, GeneratorError, HardwareError, Inter
 from vxacq.hal.generator import ExposureReport, Technique
 from vxacq.protocols import Protocol, get as get_protocol
 
+if TYPE_CHECKING:
+    from vxacq.hal.room import HandSwitch
+
 log = logging.getLogger(__name__)
 
 DEFAULT_SIM_MODEL = {"DX": "DR4343", "MG": "MG2430"}
+# A generator may hold prep (rotor at speed, filament boosted) only so long: then it lets go.
+HAND_SWITCH_HOLD_S = 30.0
 
 
 @dataclass
@@ -59,9 +64,15 @@ def run_exposure(config: Config, protocol: Protocol | str, kv: float | None = No
                  mas: float | None = None, sid_mm: float | None = None,
                  out_dir: Path | str | None = None, faults: tuple[str, ...] = (),
                  sync_mode: str | None = None, time_scale: float | None = None,
-                 laterality: str | None = None, seed: int | None = None) -> ExposureResult:
+                 laterality: str | None = None, seed: int | None = None,
+                 room: drivers.RoomDevices | None = None,
+                 hand_switch: HandSwitch | None = None) -> ExposureResult:
     """Make one exposure on the configured hardware and store the raw frame; never raises for
-    device failures (see ``result.error``), only for bad arguments (ValueError)."""
+    device failures (see ``result.error``), only for bad arguments (ValueError).
+
+    ``room``: devices already open (the console's :class:`vxacq.hal.room.RoomSession`); else
+    the room is opened for this exposure. ``hand_switch``: the beam waits for its stage 2
+    once both devices are ready (else it goes at once, as a scripted exposure)."""
     proto = get_protocol(protocol) if isinstance(protocol, str) else protocol
     technique = Technique(kv=kv or proto.kv, mas=mas or proto.mas, focus=proto.focus,
                           aec=proto.aec, aec_chambers=proto.aec_chambers)
@@ -74,6 +85,14 @@ def run_exposure(config: Config, protocol: Protocol | str, kv: float | None = No
         "sid_mm": sid, "grid": proto.grid, "field_mm": list(proto.field_mm),
         "sync_mode": mode.value, "laterality": side})
     model = config.hardware.detector_model
+    if room is not None:
+        try:
+            _sequence(room, proto, technique, sid, mode, side, seed, folder, result, hand_switch)
+        except HardwareError as exc:
+            _fail(result, exc)
+        if result.error:
+            log.warning("exposure %s failed: %s", proto.id, result.error["message"])
+        return result
     if drivers.needs_builtin_simulator(config.hardware):
         from hardware_sim.detector_models import get_model
 
@@ -83,7 +102,7 @@ def run_exposure(config: Config, protocol: Protocol | str, kv: float | None = No
                                    f"{proto.modality}")
     try:
         with drivers.open_room(config.hardware, faults, model=model, time_scale=time_scale) as room:
-            _sequence(room, proto, technique, sid, mode, side, seed, folder, result)
+            _sequence(room, proto, technique, sid, mode, side, seed, folder, result, hand_switch)
     except HardwareError as exc:
         _fail(result, exc)
     if result.error:
@@ -93,7 +112,7 @@ def run_exposure(config: Config, protocol: Protocol | str, kv: float | None = No
 
 def _sequence(room: drivers.RoomDevices, proto: Protocol, technique: Technique, sid: float,
               mode: SyncMode, side: str, seed: int | None, folder: Path,
-              result: ExposureResult) -> None:
+              result: ExposureResult, hand_switch: HandSwitch | None = None) -> None:
     gen, det = room.generator, room.detector
     try:
         info = det.connect()
@@ -117,6 +136,9 @@ def _sequence(room: drivers.RoomDevices, proto: Protocol, technique: Technique, 
             if det.state.value.value != "ready":
                 code, message = det.error or ("not-ready", f"panel is {det.state.value.value}")
                 raise DetectorError(code, message)
+            if hand_switch is not None and not hand_switch.wait_for_expose(HAND_SWITCH_HOLD_S):
+                raise InterlockError("hand-switch", "the hand switch was released before the "
+                                     "exposure (or held in prep too long); nothing was exposed")
         except HardwareError:
             gen.release()
             det.disarm()

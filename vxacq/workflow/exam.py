@@ -371,11 +371,14 @@ class Exam:
 
     def expose(self, protocol_id: str, *, laterality: str | None = None, kv: float | None = None,
                mas: float | None = None, sid_mm: float | None = None, faults: tuple[str, ...] = (),
-               time_scale: float | None = None, seed: int | None = None) -> ImageView:
+               time_scale: float | None = None, seed: int | None = None, room: Any = None,
+               hand_switch: Any = None) -> ImageView:
         """One exposure with the protocol on the configured hardware (waits for the hand
         switch / the simulator); returns the image, processed unless ``error`` says why not.
         Raises ExposureError when no frame was stored (nothing to review; the message says what
-        the hardware reported), ExamError for a wrong protocol or side."""
+        the hardware reported), ExamError for a wrong protocol or side. ``room`` and
+        ``hand_switch`` are the console's open devices and hand switch
+        (:mod:`vxacq.hal.room`)."""
         with self._lock:
             self._open()
             protocol = self._protocol(protocol_id)
@@ -388,7 +391,8 @@ class Exam:
             self._emit("exposing", message=protocol.id)
             result = run_exposure(self.config, protocol, kv=kv, mas=mas, sid_mm=sid_mm,
                                   faults=faults, time_scale=time_scale, laterality=side, seed=seed,
-                                  out_dir=rawstore.raw_dir(self.config.data_dir))
+                                  out_dir=rawstore.raw_dir(self.config.data_dir), room=room,
+                                  hand_switch=hand_switch)
             if not result.files:
                 message = (result.error or {}).get("message", "the exposure failed")
                 self._emit("failed", message=message)

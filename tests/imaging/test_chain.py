@@ -95,3 +95,22 @@ def test_process_exposure_uses_the_station_calibration(tmp_path, dr_calibration)
     config.imaging.calibration_max_age_days = 0
     _, expired = process_exposure(frame.pixels, sidecar, config, ei_target=50.0, rotation=90)
     assert expired.state == "expired"
+
+
+def test_radiographer_crop_keeps_the_rectangle_and_moves_the_marker(dr_calibration,
+                                                                     presets) -> None:
+    frame = expose(DR, "hand", 55, 5.0, field=Field(200, 250), seed=3)
+    params = presets.for_protocol("HAND_PA")
+    whole = process_frame(frame.pixels, dr_calibration, params, pixel_spacing_mm=spacing(DR),
+                          ei_target=50.0, marker="L")
+    rows, cols = whole.pixels.shape
+    box = (10, 20, rows - 30, cols - 5)
+    cropped = process_frame(frame.pixels, dr_calibration, params, pixel_spacing_mm=spacing(DR),
+                            ei_target=50.0, marker="L", crop=box)
+    assert cropped.pixels.shape == (rows - 40, cols - 25)
+    assert np.array_equal(cropped.pixels, whole.pixels[10:rows - 30, 20:cols - 5])
+    assert cropped.ei == whole.ei  # the exposure did not change
+    assert cropped.field.centre == (whole.field.centre[0] - 20, whole.field.centre[1] - 10)
+    with pytest.raises(ValueError, match="16"):
+        process_frame(frame.pixels, dr_calibration, params, pixel_spacing_mm=spacing(DR),
+                      ei_target=50.0, crop=(0, 0, 8, 8))

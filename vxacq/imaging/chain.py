@@ -120,13 +120,16 @@ def process_frame(raw: np.ndarray, calibration: Calibration, params: ProcessingP
                   pixel_spacing_mm: float, ei_target: float | None = None,
                   imaging: ImagingConfig | None = None, marker: str | None = None,
                   rotation: int = 0, flip: str = "none",
+                  crop: tuple[int, int, int, int] | None = None,
                   preview: bool = False) -> ProcessedImage:
     """Process one raw frame (uint16) into a For Presentation image with EI, EI_T and DI.
 
     ``marker`` is "L", "R" or None; it is burned into the pixels when
     ``imaging.burn_in_marker`` is set, else returned as an overlay plane. ``rotation`` (0, 90,
     180, 270, clockwise) and ``flip`` ("none", "horizontal", "vertical", applied first) turn
-    the image for display and update Patient Orientation. ``preview`` bins the frame to at most
+    the image for display and update Patient Orientation. ``crop`` (first row, first column,
+    end row, end column) is the radiographer's rectangle on the image as it is output without
+    it (turned, and cropped to the field when the preset says so). ``preview`` bins the frame to at most
     1024 px a side first, for the quick look shown while the full image is processed.
     Raises CalibrationError when the calibration does not fit the frame.
     """
@@ -173,6 +176,11 @@ def process_frame(raw: np.ndarray, calibration: Calibration, params: ProcessingP
         pixels = pixels[r0:r1, c0:c1]
         out_field = Field((out_field.centre[0] - c0, out_field.centre[1] - r0),
                           out_field.width, out_field.height, out_field.angle_deg)
+    if crop is not None:
+        r0, c0, r1, c1 = _crop_box(crop, pixels.shape)
+        pixels = pixels[r0:r1, c0:c1]
+        out_field = Field((out_field.centre[0] - c0, out_field.centre[1] - r0),
+                          out_field.width, out_field.height, out_field.angle_deg)
     pixels = np.ascontiguousarray(pixels)
     overlay = None
     burned = False
@@ -196,6 +204,16 @@ def process_frame(raw: np.ndarray, calibration: Calibration, params: ProcessingP
         if params.shutter == "none" else [],
         pixel_spacing_mm=spacing, calibration_created=calibration.created, params=params,
         regions=regions, timings_ms=timings)
+
+
+def _crop_box(crop: tuple[int, int, int, int], shape: tuple[int, ...]) -> tuple[int, ...]:
+    r0, c0, r1, c1 = (int(v) for v in crop)
+    r0, c0 = max(0, r0), max(0, c0)
+    r1, c1 = min(shape[0], r1), min(shape[1], c1)
+    if r1 - r0 < 16 or c1 - c0 < 16:
+        raise ValueError(f"crop {tuple(crop)} leaves less than 16×16 pixels of the "
+                         f"{shape[0]}×{shape[1]} image")
+    return r0, c0, r1, c1
 
 
 def sidecar_options(sidecar: dict[str, Any]) -> dict[str, Any]:

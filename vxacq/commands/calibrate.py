@@ -7,11 +7,13 @@ calibration (exit 1 when it is missing or expired, so a morning check script can
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 
 import numpy as np
 
+from vxacq.config import Config
 from vxacq.imaging.calibration import (
-    CalibrationError, CalibrationStore, build_calibration, detector_key,
+    Calibration, CalibrationError, CalibrationStore, build_calibration, detector_key,
 )
 
 
@@ -62,6 +64,17 @@ def take_calibration_frames_from_simulator_physics(
     return dark, flat
 
 
+def calibrate(config: Config, *, model: str, mode: str = "default", darks: int = 4, flats: int = 4,
+              kerma_uGy: float = 20.0) -> tuple[Calibration, Path]:
+    """Take the frames, build the maps and store them as the current calibration (what the
+    command and the service page's Calibrate button do). CalibrationError or OSError."""
+    store = CalibrationStore.for_data_dir(config.data_dir)
+    detector = detector_id(model)
+    dark, flat = take_calibration_frames_from_simulator_physics(model, darks, flats, kerma_uGy)
+    calibration = build_calibration(dark, flat, kerma_uGy, detector, mode)
+    return calibration, store.save(calibration)
+
+
 def run(args: argparse.Namespace) -> int:
     from vxacq.cli import EXIT_FAILED, EXIT_USAGE, CommandError, emit, load_config
 
@@ -87,11 +100,9 @@ def run(args: argparse.Namespace) -> int:
             f"the '{config.hardware.detector}' detector driver cannot take calibration frames "
             "yet; calibrate with the vendor's tool, or set [hardware] detector = \"simulator\"")
     try:
-        detector = detector_id(model)
-        darks, flats = take_calibration_frames_from_simulator_physics(
-            model, args.darks, args.flats, args.kerma)
-        calibration = build_calibration(darks, flats, args.kerma, detector, args.mode)
-        path = store.save(calibration)
+        calibration, path = calibrate(config, model=model, mode=args.mode, darks=args.darks,
+                                      flats=args.flats, kerma_uGy=args.kerma)
+        detector = calibration.detector_id
     except CalibrationError as exc:
         raise CommandError(f"calibration failed: {exc}") from None
     except OSError as exc:

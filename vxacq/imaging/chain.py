@@ -15,6 +15,7 @@ on a stored raw frame (``vxacq.hal.rawstore``) with other parameters — see
 
 from __future__ import annotations
 
+import threading
 import time
 from dataclasses import dataclass, field
 from typing import Any
@@ -263,6 +264,8 @@ def process_exposure(pixels: np.ndarray, sidecar: dict[str, Any], config: Config
 
 
 _calibrations: dict[tuple[str, str, str], Calibration] = {}
+# The review preview and the full processing of one frame run at once: one loads, one waits.
+_calibrations_lock = threading.Lock()
 
 
 def _cached(store: CalibrationStore, key: str, mode: str) -> Calibration:
@@ -271,10 +274,22 @@ def _cached(store: CalibrationStore, key: str, mode: str) -> Calibration:
     if entry is None:
         return store.load(key, mode)  # raises CalibrationError with the "missing" message
     slot = (str(store.root), key, mode)
-    cached = _calibrations.get(slot)
-    if cached is None or cached.created.isoformat() != entry["created"]:
-        cached = _calibrations[slot] = store.load(key, mode)
+    with _calibrations_lock:
+        cached = _calibrations.get(slot)
+        if cached is None or cached.created.isoformat() != entry["created"]:
+            cached = _calibrations[slot] = store.load(key, mode)
     return cached
+
+
+def preload_calibrations(config: Config) -> int:
+    """Load the newest calibration of every detector and mode in the station's store, so the
+    first exposure after start-up is not slowed by reading maps (the console calls this on a
+    worker at start). Returns how many were loaded."""
+    store = CalibrationStore.for_data_dir(config.data_dir)
+    slots = {(e["detector_id"], e["mode"]) for e in store.entries()}
+    for key, mode in slots:
+        _cached(store, key, mode)
+    return len(slots)
 
 
 class _Clock:

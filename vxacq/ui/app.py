@@ -2,6 +2,7 @@
 
 The window runs the same services as ``vxacq serve`` (outbox and listener with storage
 commitment); when both run on one data dir, the outbox's leases keep every job to one sender.
+The room (generator and detector) is held open for the live status panel.
 """
 
 from __future__ import annotations
@@ -10,9 +11,7 @@ import logging
 import sys
 
 from vxacq.config import Config
-from vxacq.db import database_for
 from vxacq.logs import setup_logging
-from vxacq.workflow.runtime import Services
 
 log = logging.getLogger(__name__)
 
@@ -21,17 +20,19 @@ def run_console(config: Config) -> int:
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
+    from vxacq.ui.context import Console
     from vxacq.ui.main_window import MainWindow
 
     setup_logging(config.data_dir, config.station.log_patient_data)
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("VXacq")
-    services = Services(config, database_for(config.data_dir)).start()
-    window = MainWindow(config, services.listener)
+    console = Console.start(config)
+    window = MainWindow(console)
     window.show()
     # Start-up is measured to this line (benchmarks read it from the log).
     QTimer.singleShot(0, lambda: log.info("main window shown"))
     try:
         return app.exec()
     finally:
-        services.stop()
+        console.stop()
+

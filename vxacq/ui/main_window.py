@@ -1,73 +1,96 @@
-"""The main window. For now: the station's configuration and the state of its listener."""
+"""The main window: Worklist, Exam, History and Service pages; the station's state below.
+
+The status bar shows what the radiographer must not miss: the room (ready or why not), the
+send queue (queued and failed jobs) and the listener.
+"""
 
 from __future__ import annotations
 
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import (
-    QFormLayout, QGroupBox, QHeaderView, QLabel, QMainWindow, QTableWidget, QTableWidgetItem,
-    QVBoxLayout, QWidget,
-)
+from PySide6.QtWidgets import QLabel, QMainWindow, QTabWidget
 
 from vxacq import __version__
-from vxacq.config import Config
-from vxacq.net.listener import Listener
+from vxacq.hal.room import RoomStatus
+from vxacq.ui.context import Console
+from vxacq.ui.exam_page import ExamPage
+from vxacq.ui.history_page import HistoryPage
+from vxacq.ui.service_page import ServicePage
+from vxacq.ui.tasks import on_gui_thread
+from vxacq.ui.worklist_page import WorklistPage
+from vxacq.workflow.exam import Exam
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, config: Config, listener: Listener) -> None:
+    def __init__(self, console: Console) -> None:
         super().__init__()
-        self.config = config
-        self.listener = listener
+        self.console = console
+        config = console.config
         self.setWindowTitle(f"VXacq {__version__} — {config.station.station_name}")
-        self.resize(1000, 640)
+        self.resize(1500, 920)
+        self.worklist = WorklistPage(console)
+        self.exam = ExamPage(console)
+        self.history = HistoryPage(console)
+        self.service = ServicePage(console)
+        self.pages = QTabWidget()
+        self.pages.addTab(self.worklist, "Worklist")
+        self.pages.addTab(self.exam, "Exam")
+        self.pages.addTab(self.history, "History")
+        self.pages.addTab(self.service, "Service")
+        self.setCentralWidget(self.pages)
 
-        central = QWidget()
-        layout = QVBoxLayout(central)
-        layout.addWidget(self._station_box())
-        layout.addWidget(self._nodes_box(), stretch=1)
-        self.setCentralWidget(central)
+        self.worklist.start_exam.connect(self.start_exam)
+        self.history.reopen.connect(lambda study: self._open(Exam.reopen, study))
+        self.history.resume.connect(lambda study: self._open(Exam.resume, study))
+        self.exam.exam_closed.connect(lambda _: self.worklist.reload())
+        self.pages.currentChanged.connect(self._page_changed)
 
+        self.room_label = QLabel()
+        self.queue_label = QLabel()
         self.listener_label = QLabel()
-        self.statusBar().addPermanentWidget(self.listener_label)
-        # The listener runs in its own thread; the window only reads its status.
-        self._timer = QTimer(self, interval=1000, timeout=self.refresh_listener)
+        for label in (self.room_label, self.queue_label, self.listener_label):
+            self.statusBar().addPermanentWidget(label)
+        console.room.subscribe(on_gui_thread(self._room_changed))
+        self._room_changed(console.room.status)
+        self._timer = QTimer(self, interval=2000, timeout=self.refresh_status)
         self._timer.start()
-        self.refresh_listener()
+        self.refresh_status()
+        # the worklist is asked once the window is up, not before it shows
+        QTimer.singleShot(0, self.worklist.refresh)
 
-    def _station_box(self) -> QGroupBox:
-        st = self.config.station
-        box = QGroupBox("Station")
-        form = QFormLayout(box)
-        for label, value in (
-            ("AE title", st.ae_title),
-            ("Listen port", str(st.listen_port)),
-            ("Station name", st.station_name),
-            ("Institution", st.institution_name),
-            ("Character set", st.character_set),
-            ("Data directory", str(self.config.data_dir)),
-            ("Configuration file", str(self.config.path)),
-        ):
-            form.addRow(label, QLabel(value))
-        return box
+    def start_exam(self, order_id: int) -> None:
+        self._open(Exam.start, order_id)
 
-    def _nodes_box(self) -> QGroupBox:
-        box = QGroupBox("Remote nodes")
-        table = QTableWidget(len(self.config.nodes), 5)
-        table.setHorizontalHeaderLabels(["Name", "AE title", "Host", "Port", "Services"])
-        for row, node in enumerate(self.config.nodes):
-            for col, value in enumerate(
-                (node.name, node.ae_title, node.host, str(node.port), ", ".join(node.services))
-            ):
-                table.setItem(row, col, QTableWidgetItem(value))
-        table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
-        table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-        self.nodes_table = table
-        QVBoxLayout(box).addWidget(table)
-        return box
+    def _open(self, how, key: int) -> None:
+        console = self.console
+        self.statusBar().showMessage("Opening the exam…", 3000)
+        console.tasks.run(lambda: how(console.config, console.db, key, operator=console.operator),
+                          self._opened,
+                          lambda exc: self.statusBar().showMessage(f"Cannot open: {exc}", 10000))
 
-    def refresh_listener(self) -> None:
-        status = self.listener.status
-        text = f"Listener: {status.describe()}"
-        if status.echoes_answered:
-            text += f" — {status.echoes_answered} C-ECHO answered"
-        self.listener_label.setText(text)
+    def _opened(self, exam: Exam) -> None:
+        self.exam.open_exam(exam)
+        self.pages.setCurrentWidget(self.exam)
+        self.worklist.reload()
+
+    def _page_changed(self, _index: int) -> None:
+        if self.pages.currentWidget() is self.history:
+            self.history.search()
+
+    def _room_changed(self, status: RoomStatus) -> None:
+        text = "Room ready" if status.ready else \
+            f"Room: {status.problem or status.generator + ' / ' + status.detector}"
+        self.room_label.setText(text)
+        self.room_label.setStyleSheet("" if status.ready else "color: #c62828;")
+
+    def refresh_status(self) -> None:
+        from vxacq.net.outbox import list_jobs
+
+        jobs = list_jobs(self.console.db, states=("queued", "running", "failed"))
+        failed = sum(str(j.state) == "failed" for j in jobs)
+        waiting = len(jobs) - failed
+        text = f"Queue: {waiting} to send" + (f", {failed} failed (Service → Queue)"
+                                              if failed else "")
+        self.queue_label.setText(text)
+        self.queue_label.setStyleSheet("color: #c62828;" if failed else "")
+        status = self.console.services.listener.status
+        self.listener_label.setText(f"Listener: {status.describe()}")

@@ -1,0 +1,42 @@
+"""What every page of the console shares: configuration, database, services, room, workers."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from vxacq.config import Config
+from vxacq.db import Database, database_for
+from vxacq.hal.room import RoomSession
+from vxacq.imaging.chain import preload_calibrations
+from vxacq.ui.tasks import Tasks
+from vxacq.workflow.runtime import Services
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Console:
+    config: Config
+    db: Database
+    services: Services
+    room: RoomSession
+    tasks: Tasks
+    operator: str = ""
+
+    @classmethod
+    def start(cls, config: Config, *, room_poll_s: float = 2.0) -> Console:
+        """Outbox, listener and the room started (the QApplication must exist)."""
+        services = Services(config, database_for(config.data_dir)).start()
+        room = RoomSession(config, poll_interval=room_poll_s).start()
+        console = cls(config, services.db, services, room, Tasks())
+        # the first image must not wait for the calibration maps to be read
+        console.tasks.run(lambda: preload_calibrations(config), None,
+                          lambda exc: log.warning("calibrations not preloaded: %s", exc))
+        return console
+
+    def stop(self) -> None:
+        """Wait for the running workers, then stop the room and the services."""
+        self.tasks.wait(10000)
+        self.room.stop()
+        self.services.stop()

@@ -1,0 +1,792 @@
+"""The exam screen: protocols and technique, the room and hand switch, image review, closing.
+
+Everything slow — the exposure, processing, reading files, accept/reject/close, the status of
+each image — runs on the console's workers (:class:`vxacq.ui.tasks.Tasks`); the exam's own
+events arrive here re-posted to the GUI thread. The raw frame's arrival ("exposed") shows a
+binned preview at once; the full image replaces it when processing is done.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QIcon
+from PySide6.QtWidgets import (
+    QComboBox, QDialog, QDoubleSpinBox, QFormLayout, QGroupBox, QHBoxLayout, QLabel,
+    QListWidget, QListWidgetItem, QPushButton, QSplitter, QToolButton, QVBoxLayout, QWidget,
+)
+
+from vxacq.hal import rawstore
+from vxacq.hal.room import HandSwitch, RoomStatus
+from vxacq.protocols import Protocol, load as load_protocols
+from vxacq.ui.close_dialog import CloseDialog
+from vxacq.ui.context import Console
+from vxacq.ui.images import Displayable, from_file, from_processed, thumbnail
+from vxacq.ui.review_view import ReviewView
+from vxacq.ui.room_panel import RoomPanel
+from vxacq.ui.tasks import on_gui_thread
+from vxacq.ui.widgets import COLOURS, Banner, di_band, fill, person_name, table
+from vxacq.workflow.exam import Exam, ExamEvent, ExamState, ImageView
+from vxacq.workflow.history import ImageStatus, image_status
+from vxacq.workflow.reasons import reject_reasons
+
+log = logging.getLogger(__name__)
+
+STATUS_POLL_MS = 3000
+
+
+@dataclass
+class DisplayOptions:
+    """How the radiographer turned and cropped one image (sent with each re-processing)."""
+
+    rotation: int = 0
+    flip: str = "none"
+    marker: str | None = None
+    crop: tuple[int, int, int, int] | None = None
+
+    def as_options(self) -> dict[str, Any]:
+        options: dict[str, Any] = {"rotation": self.rotation, "flip": self.flip,
+                                   "marker": self.marker}
+        if self.crop is not None:
+            options["crop"] = self.crop
+        return options
+
+
+@dataclass
+class Timing:
+    """Frame-to-screen times of the last exposure (the UI benchmark reads them)."""
+
+    raw_arrived: float = 0.0
+    preview_shown: float = 0.0
+    image_shown: float = 0.0
+    history: list[dict[str, float]] = field(default_factory=list)
+
+
+class ExamPage(QWidget):
+    exam_closed = Signal(int)  # study id
+
+    def __init__(self, console: Console) -> None:
+        super().__init__()
+        self.console = console
+        self.exam: Exam | None = None
+        self.known: dict[str, Protocol] = load_protocols()
+        self.options: dict[int, DisplayOptions] = {}
+        self.shown_id: int | None = None
+        self.switch: HandSwitch | None = None
+        self.exposing = False
+        self.busy = 0
+        self.timing = Timing()
+        self._unsubscribe = None
+        self._status: list[ImageStatus] = []
+        self._thumbs: dict[int, Any] = {}
+
+        self.header = QLabel("No exam open: choose an order on the worklist.")
+        self.header.setStyleSheet("font-size: 15px; font-weight: bold;")
+        self.banner = Banner()
+
+        left = QVBoxLayout()
+        left.addWidget(self._protocol_box())
+        left.addWidget(self._technique_box())
+        self.room_panel = RoomPanel()
+        left.addWidget(self.room_panel)
+        left.addStretch(1)
+        left_widget = QWidget()
+        left_widget.setLayout(left)
+        left_widget.setMaximumWidth(340)
+
+        self.review = ReviewView()
+        self.ei_label = QLabel("—")
+        self.ei_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        centre = QVBoxLayout()
+        centre.addLayout(self._review_tools())
+        centre.addWidget(self.review, stretch=1)
+        centre.addWidget(self.ei_label)
+        centre_widget = QWidget()
+        centre_widget.setLayout(centre)
+
+        right = QVBoxLayout()
+        self.thumbs = QListWidget()
+        self.thumbs.setViewMode(QListWidget.ViewMode.IconMode)
+        self.thumbs.setIconSize(QSize(110, 110))
+        self.thumbs.setFlow(QListWidget.Flow.LeftToRight)
+        self.thumbs.setWrapping(True)
+        self.thumbs.setResizeMode(QListWidget.ResizeMode.Adjust)
+        self.thumbs.setMinimumHeight(150)
+        self.thumbs.currentItemChanged.connect(self._thumb_selected)
+        right.addWidget(QLabel("Images of this exam"))
+        right.addWidget(self.thumbs, stretch=1)
+        right.addWidget(self._decision_box())
+        self.status_table = table(["Image", "State", "Sent", "Committed"])
+        right.addWidget(QLabel("Sent and committed"))
+        right.addWidget(self.status_table, stretch=1)
+        self.close_button = QPushButton("Close exam…")
+        self.close_button.clicked.connect(self.close_exam)
+        right.addWidget(self.close_button)
+        right_widget = QWidget()
+        right_widget.setLayout(right)
+        right_widget.setMaximumWidth(420)
+
+        splitter = QSplitter()
+        splitter.addWidget(left_widget)
+        splitter.addWidget(centre_widget)
+        splitter.addWidget(right_widget)
+        splitter.setStretchFactor(1, 1)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.header)
+        layout.addWidget(self.banner)
+        layout.addWidget(splitter, stretch=1)
+
+        self.room_panel.prep_pressed.connect(self.prep)
+        self.room_panel.expose_pressed.connect(self.expose_now)
+        self.room_panel.released.connect(self.release)
+        self.room_panel.reset_requested.connect(self._reset_generator)
+        console.room.subscribe(on_gui_thread(self._room_changed))
+        console.services.outbox.subscribe(on_gui_thread(self._job_changed))
+        self._status_timer = QTimer(self, interval=STATUS_POLL_MS, timeout=self.refresh_status)
+        self._update_controls()
+
+    # --- layout pieces ----------------------------------------------------------------------
+
+    def _protocol_box(self) -> QGroupBox:
+        box = QGroupBox("Protocols")
+        self.plan = QListWidget()
+        self.plan.currentRowChanged.connect(self._plan_selected)
+        self.add_combo = QComboBox()
+        for protocol in self.known.values():
+            self.add_combo.addItem(f"{protocol.name} ({protocol.id})", protocol.id)
+        add = QPushButton("Add")
+        add.clicked.connect(self.add_protocol)
+        self.remove_button = QPushButton("Remove")
+        self.remove_button.clicked.connect(self.remove_protocol)
+        row = QHBoxLayout()
+        row.addWidget(self.add_combo, stretch=1)
+        row.addWidget(add)
+        layout = QVBoxLayout(box)
+        layout.addWidget(self.plan)
+        layout.addLayout(row)
+        layout.addWidget(self.remove_button)
+        return box
+
+    def _technique_box(self) -> QGroupBox:
+        box = QGroupBox("Technique")
+        self.side = QComboBox()
+        for label, value in (("—", ""), ("Left", "L"), ("Right", "R")):
+            self.side.addItem(label, value)
+        self.side.currentIndexChanged.connect(lambda _: self._update_controls())
+        self.kv = QDoubleSpinBox(decimals=0, minimum=20, maximum=150, suffix=" kV")
+        self.mas = QDoubleSpinBox(decimals=1, minimum=0.1, maximum=1000, suffix=" mAs")
+        self.sid = QDoubleSpinBox(decimals=0, minimum=500, maximum=3000, suffix=" mm",
+                                  singleStep=50)
+        self.grid = QLabel("—")
+        self.target_ei = QLabel("—")
+        form = QFormLayout(box)
+        form.addRow("Side", self.side)
+        form.addRow("Tube voltage", self.kv)
+        form.addRow("Tube current × time", self.mas)
+        form.addRow("SID", self.sid)
+        form.addRow("Grid / AEC", self.grid)
+        form.addRow("Target EI", self.target_ei)
+        return box
+
+    def _review_tools(self) -> QHBoxLayout:
+        row = QHBoxLayout()
+
+        def tool(text: str, tip: str, slot, checkable: bool = False) -> QToolButton:
+            button = QToolButton(text=text, toolTip=tip, checkable=checkable)
+            (button.toggled if checkable else button.clicked).connect(slot)
+            row.addWidget(button)
+            return button
+
+        tool("Fit", "Fit the image to the view", lambda: self.review.fit())
+        tool("Zoom +", "Zoom in", lambda: self.review.zoom(1.5))
+        tool("Zoom −", "Zoom out", lambda: self.review.zoom(1 / 1.5))
+        self.window_button = tool("Window", "Drag to set window (left/right) and level "
+                                  "(up/down)", self.review.set_windowing, checkable=True)
+        tool("Reset W/L", "Back to the image's own window", lambda: self.review.reset_window())
+        row.addSpacing(12)
+        self.transform_buttons = [
+            tool("Rotate ⟳", "Turn 90° clockwise", lambda: self._transform(rotate=90)),
+            tool("Flip ↔", "Mirror left-right", lambda: self._transform(flip="horizontal")),
+            tool("Flip ↕", "Mirror top-bottom", lambda: self._transform(flip="vertical")),
+        ]
+        self.marker_combo = QComboBox(toolTip="L/R marker")
+        for label, value in (("Marker: side", "auto"), ("Marker L", "L"), ("Marker R", "R"),
+                             ("No marker", "none")):
+            self.marker_combo.addItem(label, value)
+        self.marker_combo.activated.connect(lambda _: self._transform(marker=True))
+        row.addWidget(self.marker_combo)
+        self.crop_button = tool("Crop", "Draw the crop rectangle, then Apply crop",
+                                self._crop_toggled, checkable=True)
+        self.apply_crop = tool("Apply crop", "Crop the image to the rectangle",
+                               lambda: self._transform(crop=True))
+        self.transform_buttons += [self.marker_combo, self.crop_button]
+        row.addStretch(1)
+        return row
+
+    def _decision_box(self) -> QGroupBox:
+        box = QGroupBox("Review")
+        self.accept_button = QPushButton("Accept")
+        self.accept_button.setStyleSheet("QPushButton:enabled { background: #2e7d32; "
+                                         "color: white; font-weight: bold; }")
+        self.accept_button.clicked.connect(self.accept_image)
+        self.reason = QComboBox()
+        for reason in reject_reasons():
+            self.reason.addItem(reason.code.meaning + (" (local)" if reason.local else ""),
+                                reason.key)
+        self.reject_button = QPushButton("Reject")
+        self.reject_button.clicked.connect(lambda: self.reject_image(retake=False))
+        self.retake_button = QPushButton("Reject and retake")
+        self.retake_button.clicked.connect(lambda: self.reject_image(retake=True))
+        self.reprocess_combo = QComboBox()
+        for protocol in self.known.values():
+            self.reprocess_combo.addItem(f"as {protocol.name}", protocol.id)
+        self.reprocess_button = QPushButton("Re-process")
+        self.reprocess_button.clicked.connect(self.reprocess_as)
+        layout = QVBoxLayout(box)
+        layout.addWidget(self.accept_button)
+        reject_row = QHBoxLayout()
+        reject_row.addWidget(self.reason, stretch=1)
+        reject_row.addWidget(self.reject_button)
+        layout.addLayout(reject_row)
+        layout.addWidget(self.retake_button)
+        again = QHBoxLayout()
+        again.addWidget(self.reprocess_combo, stretch=1)
+        again.addWidget(self.reprocess_button)
+        layout.addLayout(again)
+        return box
+
+    # --- opening an exam ----------------------------------------------------------------------
+
+    def open_exam(self, exam: Exam) -> None:
+        if self._unsubscribe is not None:
+            self._unsubscribe()
+        self.exam = exam
+        self.options.clear()
+        self._thumbs.clear()
+        self.shown_id = None
+        self.review.clear()
+        self.banner.clear_message()
+        self._unsubscribe = exam.subscribe(on_gui_thread(self._exam_event))
+        patient = exam.patient
+        details = [f"ID {patient.PatientID}"]
+        if exam.study.AccessionNumber:
+            details.append(f"accession {exam.study.AccessionNumber}")
+        if exam.study.StudyDescription:
+            details.append(exam.study.StudyDescription)
+        if exam.order is None:
+            details.append("unscheduled")
+        self.header.setText(f"{person_name(str(patient.PatientName))} — {' — '.join(details)}")
+        if exam.laterality in ("L", "R"):
+            self.side.setCurrentIndex(self.side.findData(exam.laterality))
+        else:
+            self.side.setCurrentIndex(0)
+        self._fill_plan()
+        self.refresh_images()
+        self.refresh_status()
+
+    # --- protocols ----------------------------------------------------------------------------
+
+    def _fill_plan(self, select: int | None = None) -> None:
+        current = self.plan.currentRow() if select is None else select
+        self.plan.blockSignals(True)
+        self.plan.clear()
+        exposed = [i.protocol_id for i in self.exam.images() if i.state != "rejected"] \
+            if self.exam else []
+        for protocol in (self.exam.protocols if self.exam else []):
+            done = protocol.id in exposed
+            if done:
+                exposed.remove(protocol.id)
+            item = QListWidgetItem(("✓ " if done else "• ") + f"{protocol.name}")
+            item.setData(Qt.ItemDataRole.UserRole, protocol.id)
+            item.setData(Qt.ItemDataRole.UserRole + 1, done)
+            self.plan.addItem(item)
+        self.plan.blockSignals(False)
+        if self.plan.count():
+            if current is None or current < 0 or current >= self.plan.count():
+                current = self._next_planned()
+            self.plan.setCurrentRow(current)
+        self._plan_selected(self.plan.currentRow())
+
+    def _next_planned(self) -> int:
+        for row in range(self.plan.count()):
+            if not self.plan.item(row).data(Qt.ItemDataRole.UserRole + 1):
+                return row
+        return max(0, self.plan.count() - 1)
+
+    def selected_protocol(self) -> Protocol | None:
+        item = self.plan.currentItem()
+        return self.known.get(item.data(Qt.ItemDataRole.UserRole)) if item else None
+
+    def _plan_selected(self, _row: int) -> None:
+        protocol = self.selected_protocol()
+        if protocol is not None:
+            self.kv.setValue(protocol.kv)
+            self.mas.setValue(protocol.mas)
+            self.sid.setValue(protocol.sid_mm)
+            self.grid.setText(("grid" if protocol.grid else "no grid") + ", "
+                              + (f"AEC {protocol.aec_chambers}" if protocol.aec else "no AEC"))
+            self.target_ei.setText(f"{protocol.target_ei:g}")
+            if protocol.laterality in ("L", "R"):
+                self.side.setCurrentIndex(self.side.findData(protocol.laterality))
+        self._update_controls()
+
+    def add_protocol(self) -> None:
+        if self.exam is None:
+            return
+        protocol_id = self.add_combo.currentData()
+        self._call(lambda: self.exam.add_protocol(protocol_id),
+                   lambda _: self._fill_plan(select=len(self.exam.protocols) - 1))
+
+    def remove_protocol(self) -> None:
+        protocol = self.selected_protocol()
+        if self.exam is None or protocol is None:
+            return
+        self._call(lambda: self.exam.remove_protocol(protocol.id), lambda _: self._fill_plan())
+
+    # --- exposure -------------------------------------------------------------------------------
+
+    def _side_needed(self, protocol: Protocol) -> str:
+        return protocol.laterality or self.side.currentData() or ""
+
+    def prep(self) -> None:
+        """Hand switch stage 1: the sequence starts; the beam waits for stage 2."""
+        protocol = self.selected_protocol()
+        if self.exam is None or protocol is None:
+            self.room_panel.exposure_over()
+            return
+        side = self._side_needed(protocol)
+        switch = HandSwitch()
+        self.switch, self.exposing = switch, True
+        exam, room = self.exam, self.console.room
+        technique = {"kv": self.kv.value(), "mas": self.mas.value(), "sid_mm": self.sid.value()}
+        self.banner.show_message(f"Prep: {protocol.name} — press Expose when the generator "
+                                 "and the detector are READY", "info")
+
+        def expose() -> ImageView:
+            with room.devices() as devices:
+                return exam.expose(protocol.id, laterality=side or None, room=devices,
+                                   hand_switch=switch, **technique)
+
+        self._update_controls()
+        self.console.tasks.run(expose, self._exposed, self._exposure_failed)
+
+    def expose_now(self) -> None:
+        if self.switch is not None:
+            self.switch.expose()
+
+    def release(self) -> None:
+        if self.switch is not None:
+            self.switch.release()
+
+    def _exposed(self, view: ImageView) -> None:
+        self._exposure_over()
+        if view.error:
+            self.banner.show_message(view.error, "alarm")
+        elif view.warnings:
+            self.banner.show_message("; ".join(view.warnings), "warning")
+        else:
+            self.banner.clear_message()
+        self._fill_plan(select=self._next_planned())
+
+    def _exposure_failed(self, exc: Exception) -> None:
+        self._exposure_over()
+        self.banner.show_message(f"No image: {exc}", "alarm")
+
+    def _exposure_over(self) -> None:
+        self.switch, self.exposing = None, False
+        self.room_panel.exposure_over()
+        self._update_controls()
+
+    def _reset_generator(self) -> None:
+        self._call(self.console.room.reset_generator, lambda _: None)
+
+    def _room_changed(self, status: RoomStatus) -> None:
+        self.room_panel.show_status(status)
+
+    # --- exam events (GUI thread) ----------------------------------------------------------
+
+    def _exam_event(self, event: ExamEvent) -> None:
+        if self.exam is None or event.study_id != self.exam.study_id:
+            return
+        if event.kind == "exposed" and event.image is not None:
+            self.timing.raw_arrived = time.perf_counter()
+            self.banner.show_message("Image received — processing", "info")
+            self._show_preview(event.image)
+        elif event.kind in ("processed", "reprocessed") and event.image is not None:
+            self._image_ready(event.image)
+        elif event.kind == "failed" and event.message:
+            self.banner.show_message(event.message, "alarm")
+        if event.kind in ("accepted", "rejected", "processed", "reprocessed", "exposed",
+                          "closed", "protocols"):
+            self.refresh_images()
+            self.refresh_status()
+
+    def _show_preview(self, view: ImageView) -> None:
+        """The binned quick look from the raw frame, shown while the full image is made."""
+        from vxacq.imaging.chain import process_exposure
+
+        config = self.console.config
+        protocol = self.known.get(view.protocol_id)
+
+        def make() -> Displayable:
+            folder, uid = Path(view.raw_path).parent, Path(view.raw_path).stem
+            pixels, sidecar = rawstore.load(folder, uid)
+            image, _ = process_exposure(pixels, sidecar, config, preview=True,
+                                        ei_target=protocol.target_ei if protocol else None)
+            return from_processed(image, preview=True)
+
+        def show(shown: Displayable) -> None:
+            if self.shown_id is not None and self.shown_id == view.id and not self._is_preview:
+                return  # the full image already arrived
+            self._display(view, shown)
+            self.timing.preview_shown = time.perf_counter()
+
+        self.console.tasks.run(make, show, lambda exc: log.warning("preview failed: %s", exc))
+
+    _is_preview = False
+
+    def _image_ready(self, view: ImageView) -> None:
+        processed = self.exam.processed_image(view.id) if self.exam else None
+        if processed is not None:
+            self._display(view, from_processed(processed))
+            self.timing.image_shown = time.perf_counter()
+            if self.timing.raw_arrived:
+                self.timing.history.append({
+                    "preview_s": max(0.0, self.timing.preview_shown - self.timing.raw_arrived)
+                    if self.timing.preview_shown > self.timing.raw_arrived else -1.0,
+                    "image_s": self.timing.image_shown - self.timing.raw_arrived})
+                self.timing.raw_arrived = 0.0
+        elif view.file_path:
+            self._load_and_show(view)
+
+    def _display(self, view: ImageView, shown: Displayable) -> None:
+        self.shown_id = view.id
+        self._is_preview = shown.preview
+        caption = f"{view.protocol_id} {view.laterality}".strip()
+        if shown.preview:
+            caption += "  (preview)"
+        self.review.show_image(shown.pixels, shown.bits_stored, shown.window, shown.overlay,
+                               caption)
+        if not shown.preview:
+            self._thumbs[view.id] = thumbnail(shown)
+            self._set_thumb(view.id)
+        self._show_indices(view)
+        self._select_thumb(view.id)
+        self._update_controls()
+
+    def _load_and_show(self, view: ImageView) -> None:
+        self.console.tasks.run(lambda: from_file(view.file_path),
+                               lambda shown: self._display(view, shown),
+                               lambda exc: self.banner.show_message(
+                                   f"The image file cannot be read: {exc}", "alarm"))
+
+    def _show_indices(self, view: ImageView) -> None:
+        imaging = self.console.config.imaging
+        if view.ExposureIndex is None:
+            self.ei_label.setText("EI —")
+            self.ei_label.setStyleSheet("")
+            return
+        band = di_band(view.DeviationIndex, imaging.di_warning, imaging.di_alarm)
+        di = "—" if view.DeviationIndex is None else f"{view.DeviationIndex:+.1f}"
+        ei_t = "—" if view.TargetExposureIndex is None else f"{view.TargetExposureIndex:g}"
+        words = {"ok": "within target", "warning": "outside the target range",
+                 "alarm": "far from target — check exposure", "muted": "no target"}[band]
+        self.ei_label.setText(f"EI {view.ExposureIndex:.0f}   EI_T {ei_t}   DI {di}   ({words})")
+        self.ei_label.setStyleSheet(f"background: {COLOURS[band]}; color: white; "
+                                    "font-weight: bold; padding: 4px;")
+
+    # --- images list --------------------------------------------------------------------------
+
+    def refresh_images(self) -> None:
+        if self.exam is None:
+            self.thumbs.clear()
+            return
+        views = self.exam.images()
+        current = self.shown_id
+        self.thumbs.blockSignals(True)
+        self.thumbs.clear()
+        for view in views:
+            item = QListWidgetItem(self._thumb_text(view))
+            item.setData(Qt.ItemDataRole.UserRole, view.id)
+            colour = {"accepted": "ok", "rejected": "alarm"}.get(view.state)
+            if colour:
+                item.setForeground(Qt.GlobalColor.darkGreen if colour == "ok"
+                                   else Qt.GlobalColor.red)
+            if view.id in self._thumbs:
+                item.setIcon(QIcon(self._thumbs[view.id]))
+            self.thumbs.addItem(item)
+        self.thumbs.blockSignals(False)
+        if current is not None:
+            self._select_thumb(current)
+        missing = [v for v in views if v.id not in self._thumbs and v.file_path]
+        for view in missing:
+            self.console.tasks.run(lambda v=view: thumbnail(from_file(v.file_path)),
+                                   lambda pixmap, v=view: self._got_thumb(v.id, pixmap),
+                                   lambda exc: None)
+        self._update_controls()
+
+    def _got_thumb(self, image_id: int, pixmap) -> None:
+        self._thumbs[image_id] = pixmap
+        self._set_thumb(image_id)
+
+    def _set_thumb(self, image_id: int) -> None:
+        for row in range(self.thumbs.count()):
+            item = self.thumbs.item(row)
+            if item.data(Qt.ItemDataRole.UserRole) == image_id and image_id in self._thumbs:
+                item.setIcon(QIcon(self._thumbs[image_id]))
+
+    @staticmethod
+    def _thumb_text(view: ImageView) -> str:
+        state = {"acquired": "to review", "accepted": "accepted", "rejected": "rejected"}
+        text = f"{view.SeriesNumber}.{view.InstanceNumber} {view.protocol_id} {view.laterality}"
+        return f"{text}\n{state.get(view.state, view.state)}"
+
+    def _select_thumb(self, image_id: int) -> None:
+        for row in range(self.thumbs.count()):
+            if self.thumbs.item(row).data(Qt.ItemDataRole.UserRole) == image_id:
+                self.thumbs.blockSignals(True)
+                self.thumbs.setCurrentRow(row)
+                self.thumbs.blockSignals(False)
+
+    def _thumb_selected(self, item: QListWidgetItem | None, _previous=None) -> None:
+        if item is None or self.exam is None:
+            return
+        view = self.exam.image(item.data(Qt.ItemDataRole.UserRole))
+        processed = self.exam.processed_image(view.id)
+        if processed is not None:
+            self._display(view, from_processed(processed))
+        elif view.file_path:
+            self._load_and_show(view)
+        else:
+            self.shown_id = view.id
+            self.review.clear(view.error or "no processed image")
+            self._update_controls()
+
+    def current_image(self) -> ImageView | None:
+        if self.exam is None or self.shown_id is None:
+            return None
+        try:
+            return self.exam.image(self.shown_id)
+        except Exception:
+            return None
+
+    # --- review decisions ---------------------------------------------------------------------
+
+    def accept_image(self) -> None:
+        view = self.current_image()
+        if view is None:
+            return
+        exam = self.exam
+        self._call(lambda: exam.accept(view.id), lambda _: self._after_decision())
+
+    def reject_image(self, retake: bool) -> None:
+        view = self.current_image()
+        if view is None:
+            return
+        exam, reason = self.exam, self.reason.currentData()
+
+        def done(rejected: ImageView) -> None:
+            self._after_decision()
+            if retake:
+                self._arm_retake(rejected)
+
+        self._call(lambda: exam.reject(view.id, reason), done)
+
+    def _arm_retake(self, rejected: ImageView) -> None:
+        """Select the rejected image's protocol and side; the hand switch exposes it again."""
+        self._fill_plan()
+        for row in range(self.plan.count()):
+            if self.plan.item(row).data(Qt.ItemDataRole.UserRole) == rejected.protocol_id:
+                self.plan.setCurrentRow(row)
+        if rejected.laterality in ("L", "R"):
+            self.side.setCurrentIndex(self.side.findData(rejected.laterality))
+        self.banner.show_message(f"Retake {rejected.protocol_id}: position the patient and "
+                                 "use the hand switch", "info")
+
+    def _after_decision(self) -> None:
+        self.refresh_images()
+        self._fill_plan()
+        self.refresh_status()
+
+    def reprocess_as(self) -> None:
+        view = self.current_image()
+        if view is None:
+            return
+        self._reprocess(view, self.reprocess_combo.currentData())
+
+    def _transform(self, rotate: int = 0, flip: str = "", marker: bool = False,
+                   crop: bool = False) -> None:
+        view = self.current_image()
+        if view is None or not view.file_path:
+            return
+        options = self.options.setdefault(view.id, DisplayOptions(marker=self._side_marker(view)))
+        if rotate:
+            options.rotation = (options.rotation + rotate) % 360
+            options.crop = None
+        if flip:
+            options.flip = "none" if options.flip == flip else flip
+            options.crop = None
+        if marker:
+            choice = self.marker_combo.currentData()
+            options.marker = (self._side_marker(view) if choice == "auto"
+                              else None if choice == "none" else choice)
+        if crop:
+            rect = self.review.crop_rect()
+            if rect is None:
+                self.banner.show_message("Draw a crop rectangle of at least 16 × 16 pixels "
+                                         "first (Crop)", "warning")
+                return
+            base = options.crop
+            # the rectangle is on the image as shown, which may be cropped already
+            options.crop = rect if base is None else (base[0] + rect[0], base[1] + rect[1],
+                                                      base[0] + rect[2], base[1] + rect[3])
+            self.crop_button.setChecked(False)
+        self._reprocess(view, None)
+
+    @staticmethod
+    def _side_marker(view: ImageView) -> str | None:
+        return view.laterality if view.laterality in ("L", "R") else None
+
+    def _reprocess(self, view: ImageView, protocol_id: str | None) -> None:
+        exam = self.exam
+        options = self.options.setdefault(view.id, DisplayOptions(marker=self._side_marker(view)))
+        kwargs = options.as_options()
+        self.banner.show_message("Re-processing…", "info")
+        self._call(lambda: exam.reprocess(view.id, protocol_id, **kwargs),
+                   lambda v: self.banner.show_message(v.error, "alarm") if v.error
+                   else self.banner.clear_message())
+
+    def _crop_toggled(self, on: bool) -> None:
+        if on:
+            self.review.start_crop()
+        else:
+            self.review.cancel_crop()
+        self._update_controls()
+
+    # --- closing --------------------------------------------------------------------------------
+
+    def close_exam(self) -> None:
+        if self.exam is None or self.exam.state != ExamState.OPEN:
+            return
+        views = self.exam.images()
+        accepted = [v for v in views if v.state == "accepted"]
+        dialog = CloseDialog(self.console.config, len(accepted),
+                             sum(v.state == "rejected" for v in views),
+                             sum(v.state == "acquired" for v in views),
+                             [self._thumbs[v.id] for v in accepted if v.id in self._thumbs],
+                             self)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return
+        self.finish(dialog.choice())
+
+    def finish(self, choice) -> None:
+        """Close with a :class:`vxacq.ui.close_dialog.CloseChoice` (the dialog's answer)."""
+        exam = self.exam
+
+        def run():
+            if choice.status == "COMPLETED":
+                return exam.close(print_node=choice.print_node, layout=choice.layout)
+            return exam.discontinue(choice.reason)
+
+        def done(result) -> None:
+            stores = len(result.jobs.get("store", []))
+            printed = " and a print job" if result.jobs.get("print") else ""
+            self.banner.show_message(
+                f"Exam {result.status.lower()}: MPPS {result.status} queued, images and the "
+                f"dose report queued to {stores} archive(s){printed}. Their progress is "
+                "shown below.", "ok")
+            self.exam_closed.emit(result.study_id)
+            self.refresh_status()
+            self._update_controls()
+
+        self._call(run, done)
+
+    # --- per-image status ---------------------------------------------------------------------
+
+    def refresh_status(self) -> None:
+        if self.exam is None:
+            return
+        db, study_id = self.console.db, self.exam.study_id
+        self.console.tasks.run(lambda: image_status(db, study_id), self._show_status,
+                               lambda exc: log.warning("status: %s", exc))
+
+    def _show_status(self, statuses: list[ImageStatus]) -> None:
+        self._status = statuses
+        names = {}
+        if self.exam is not None:
+            names = {v.SOPInstanceUID: f"{v.SeriesNumber}.{v.InstanceNumber} {v.protocol_id}"
+                     for v in self.exam.images()}
+        rows, colours = [], []
+        for status in statuses:
+            name = names.get(status.SOPInstanceUID, "Dose report"
+                             if status.SOPClassUID.startswith("1.2.840.10008.5.1.4.1.1.88")
+                             else status.SOPInstanceUID)
+            sent = ", ".join(f"{n}: {w}" for n, w in status.sent.items()) or "—"
+            committed = ", ".join(f"{n}: {w}" for n, w in status.committed.items()) or "—"
+            rows.append((name, status.state, sent, committed))
+            words = " ".join([*status.sent.values(), *status.committed.values()])
+            colours.append("alarm" if "failed" in words else "ok"
+                           if status.committed and all(w == "committed"
+                                                        for w in status.committed.values())
+                           else None)
+        fill(self.status_table, rows, colours)
+        pending = any(w in ("queued", "sending", "pending")
+                      for s in statuses for w in [*s.sent.values(), *s.committed.values()])
+        if pending and not self._status_timer.isActive():
+            self._status_timer.start()
+        elif not pending:
+            self._status_timer.stop()
+
+    def _job_changed(self, job) -> None:
+        if self.exam is not None and job.study_id == self.exam.study_id:
+            self.refresh_status()
+
+    # --- helpers ------------------------------------------------------------------------------
+
+    def _call(self, fn, done) -> None:
+        """Run an exam step on a worker; its error goes to the banner."""
+        self.busy += 1
+        self._update_controls()
+
+        def finished(result) -> None:
+            self.busy -= 1
+            self._update_controls()
+            done(result)
+
+        def failed(exc: Exception) -> None:
+            self.busy -= 1
+            self._update_controls()
+            self.banner.show_message(str(exc), "alarm")
+
+        self.console.tasks.run(fn, finished, failed)
+
+    def _update_controls(self) -> None:
+        is_open = self.exam is not None and self.exam.state == ExamState.OPEN
+        idle = is_open and not self.exposing and self.busy == 0
+        protocol = self.selected_protocol()
+        why = ""
+        if not is_open:
+            why = "open an exam first"
+        elif protocol is None:
+            why = "add a protocol first"
+        elif not self._side_needed(protocol):
+            why = f"{protocol.name} needs a side: choose Left or Right"
+        self.room_panel.set_can_prep(idle and not why, why)
+        view = self.current_image()
+        reviewable = idle and view is not None and bool(view.file_path)
+        self.accept_button.setEnabled(reviewable and view.state != "accepted")
+        self.reject_button.setEnabled(idle and view is not None and view.state != "rejected")
+        self.retake_button.setEnabled(self.reject_button.isEnabled())
+        self.reprocess_button.setEnabled(reviewable and not self._is_preview)
+        for widget in self.transform_buttons:
+            widget.setEnabled(reviewable and not self._is_preview)
+        self.apply_crop.setEnabled(reviewable and self.crop_button.isChecked())
+        self.remove_button.setEnabled(idle and protocol is not None)
+        self.close_button.setEnabled(idle)
+        for widget in (self.kv, self.mas, self.sid, self.side, self.plan, self.add_combo):
+            widget.setEnabled(is_open and not self.exposing)

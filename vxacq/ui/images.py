@@ -1,0 +1,55 @@
+"""Pixels for the screen: a processed image (in memory or read from its file) and thumbnails."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from PySide6.QtGui import QImage, QPixmap
+
+
+@dataclass
+class Displayable:
+    """What the review view needs: pixels, bits, default window, L/R overlay plane."""
+
+    pixels: np.ndarray
+    bits_stored: int
+    window: tuple[float, float]
+    overlay: np.ndarray | None = None
+    preview: bool = False
+
+
+def from_processed(image, preview: bool = False) -> Displayable:
+    """From a :class:`vxacq.imaging.chain.ProcessedImage`."""
+    overlay = image.overlay.data if image.overlay is not None else None
+    return Displayable(image.pixels, image.bits_stored,
+                       (float(image.window.center), float(image.window.width)), overlay, preview)
+
+
+def from_file(path: str) -> Displayable:
+    """From a stored DX/MG file (an image processed in an earlier session)."""
+    import pydicom
+
+    ds = pydicom.dcmread(path)
+    pixels = ds.pixel_array
+    bits = int(ds.BitsStored)
+    center = ds.get("WindowCenter", (1 << bits) / 2)
+    width = ds.get("WindowWidth", 1 << bits)
+    center = float(center[0] if isinstance(center, (list, pydicom.multival.MultiValue)) else center)
+    width = float(width[0] if isinstance(width, (list, pydicom.multival.MultiValue)) else width)
+    overlay = None
+    if (0x6000, 0x3000) in ds:
+        overlay = ds.overlay_array(0x6000).astype(bool)
+    return Displayable(pixels, bits, (center, width), overlay)
+
+
+def thumbnail(shown: Displayable, size: int = 160) -> QPixmap:
+    """A small 8-bit picture of the image with its default window."""
+    step = max(1, max(shown.pixels.shape) // size)
+    small = shown.pixels[::step, ::step].astype(np.float32)
+    center, width = shown.window
+    scaled = np.clip((small - (center - width / 2)) / max(width, 1.0) * 255.0, 0, 255)
+    data = np.ascontiguousarray(scaled.astype(np.uint8))
+    rows, cols = data.shape
+    image = QImage(data.data, cols, rows, cols, QImage.Format.Format_Grayscale8)
+    return QPixmap.fromImage(image.copy())

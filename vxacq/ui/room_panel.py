@@ -1,0 +1,112 @@
+"""Generator and detector status, and the console's two-stage hand switch."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QFormLayout, QGroupBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout,
+)
+
+from vxacq.hal.room import RoomStatus
+from vxacq.ui.widgets import COLOURS
+
+_STATE_COLOURS = {"ready": "ok", "standby": "ok", "idle": "ok", "prep": "warning",
+                  "arming": "warning", "exposing": "alarm", "integrating": "alarm",
+                  "readout": "warning", "fault": "alarm", "error": "alarm",
+                  "disconnected": "muted", "off": "muted"}
+
+
+class RoomPanel(QGroupBox):
+    """Live room status; Prep (stage 1), Expose (stage 2, once ready) and Release."""
+
+    prep_pressed = Signal()
+    expose_pressed = Signal()
+    released = Signal()
+    reset_requested = Signal()
+
+    def __init__(self) -> None:
+        super().__init__("X-ray room")
+        self.generator = QLabel()
+        self.detector = QLabel()
+        self.panel = QLabel()
+        self.problem = QLabel()
+        self.problem.setWordWrap(True)
+        form = QFormLayout()
+        form.addRow("Generator", self.generator)
+        form.addRow("Detector", self.detector)
+        form.addRow("Panel", self.panel)
+        self.prep_button = QPushButton("Prep (stage 1)")
+        self.prep_button.setCheckable(True)
+        self.prep_button.setToolTip("Hold the exposure ready: rotor and filament up, panel armed")
+        self.expose_button = QPushButton("Expose (stage 2)")
+        self.expose_button.setEnabled(False)
+        self.expose_button.setStyleSheet("QPushButton:enabled { background: #ffb300; "
+                                         "font-weight: bold; }")
+        self.reset_button = QPushButton("Reset generator")
+        self.reset_button.hide()
+        self.prep_button.toggled.connect(self._prep_toggled)
+        self.expose_button.clicked.connect(self.expose_pressed)
+        self.reset_button.clicked.connect(self.reset_requested)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.prep_button)
+        buttons.addWidget(self.expose_button)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.problem)
+        layout.addWidget(self.reset_button)
+        layout.addLayout(buttons)
+        self._can_prep = False
+        self.status = RoomStatus()
+        self.show_status(self.status)
+
+    def set_can_prep(self, allowed: bool, why: str = "") -> None:
+        """Whether the exam screen has a protocol and side to expose."""
+        self._can_prep = allowed
+        if not self.prep_button.isChecked():
+            self.prep_button.setEnabled(allowed)
+        self.prep_button.setToolTip(why or "Hold the exposure ready: rotor and filament up, "
+                                          "panel armed")
+
+    def exposure_over(self) -> None:
+        """The sequence ended (image, failure or release): the switch is let go."""
+        self.prep_button.blockSignals(True)
+        self.prep_button.setChecked(False)
+        self.prep_button.blockSignals(False)
+        self.prep_button.setEnabled(self._can_prep)
+        self.expose_button.setEnabled(False)
+
+    def show_status(self, status: RoomStatus) -> None:
+        self.status = status
+        self.generator.setText(self._word(status.generator))
+        self.detector.setText(self._word(status.detector)
+                              + (f" — {status.detector_model}" if status.detector_model else ""))
+        parts = []
+        if status.temperature_C is not None:
+            parts.append(f"{status.temperature_C:.1f} °C")
+        if status.battery_percent is not None:
+            parts.append(f"battery {status.battery_percent:.0f} %")
+        if status.link_quality_percent is not None:
+            parts.append(f"link {status.link_quality_percent:.0f} %")
+        if status.simulated:
+            parts.append("simulated")
+        self.panel.setText(", ".join(parts) or "—")
+        self.problem.setText(status.problem)
+        self.problem.setStyleSheet(f"color: {COLOURS['alarm']}; font-weight: bold;"
+                                   if status.problem else "")
+        self.reset_button.setVisible(status.generator == "fault")
+        # stage 2 only once both devices said ready during this prep
+        self.expose_button.setEnabled(self.prep_button.isChecked()
+                                      and status.generator == "ready"
+                                      and status.detector == "ready")
+
+    def _prep_toggled(self, on: bool) -> None:
+        if on:
+            self.prep_pressed.emit()
+        else:
+            self.expose_button.setEnabled(False)
+            self.released.emit()
+
+    @staticmethod
+    def _word(state: str) -> str:
+        colour = COLOURS[_STATE_COLOURS.get(state, "muted")]
+        return f"<b style='color:{colour}'>{state.upper()}</b>"

@@ -69,7 +69,9 @@ class RegistrationDialog(QDialog):
 
     def patient(self) -> ManualPatient:
         text = {key: edit.text().strip() for key, edit in self.edits.items()}
-        name = text["family"] + (f"^{text['given']}" if text["given"] else "")
+        # the family name is required: a given name alone is not a name to file images under
+        name = (text["family"] + (f"^{text['given']}" if text["given"] else "")
+                if text["family"] else "")
         return ManualPatient(PatientName=name, PatientID=text["PatientID"],
                              PatientBirthDate=text["PatientBirthDate"],
                              PatientSex=self.sex.currentData(),

@@ -20,6 +20,8 @@ Status words follow PS3.4 B.2.3 (Storage) and C.4 (general statuses).
 
 from __future__ import annotations
 
+import contextlib
+
 import logging
 import mmap
 import os
@@ -326,7 +328,9 @@ def c_store(assoc: Association, node: NodeConfig, item: StoreItem, message_id: i
             except OSError as exc:
                 _lost(assoc, node, doing, exc)
             finally:
-                if sock.fileno() != -1:
+                # the reactor may have closed the socket meanwhile (peer gone): then the
+                # missing response below reports the lost association, retryable
+                with contextlib.suppress(OSError):
                     sock.settimeout(None)
             status = _wait_response(assoc, node, message_id)
             if status is None:

@@ -271,7 +271,14 @@ class ExamPage(QWidget):
         self.shown_id = None
         self.review.clear()
         self.banner.clear_message()
-        self._unsubscribe = exam.subscribe(on_gui_thread(self._exam_event))
+        relay = on_gui_thread(self._exam_event)
+
+        def observe(event: ExamEvent) -> None:
+            if event.kind == "exposed":  # the frame-to-screen clock starts on the worker
+                self.timing.raw_arrived = time.perf_counter()
+            relay(event)
+
+        self._unsubscribe = exam.subscribe(observe)
         patient = exam.patient
         details = [f"ID {patient.PatientID}"]
         if exam.study.AccessionNumber:
@@ -414,7 +421,6 @@ class ExamPage(QWidget):
         if self.exam is None or event.study_id != self.exam.study_id:
             return
         if event.kind == "exposed" and event.image is not None:
-            self.timing.raw_arrived = time.perf_counter()
             self.banner.show_message("Image received — processing", "info")
             self._show_preview(event.image)
         elif event.kind in ("processed", "reprocessed") and event.image is not None:
@@ -472,6 +478,7 @@ class ExamPage(QWidget):
             caption += "  (preview)"
         self.review.show_image(shown.pixels, shown.bits_stored, shown.window, shown.overlay,
                                caption)
+        self.review.graphics.viewport().repaint()  # on screen now, not at the next idle
         if not shown.preview:
             self._thumbs[view.id] = thumbnail(shown)
             self._set_thumb(view.id)

@@ -21,7 +21,6 @@ Status words follow PS3.4 B.2.3 (Storage) and C.4 (general statuses).
 from __future__ import annotations
 
 import contextlib
-
 import logging
 import mmap
 import os

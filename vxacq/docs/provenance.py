@@ -147,8 +147,9 @@ def provenance(build: Build, groups: Sequence[str], flatten: Flatten | None = No
     for key in order:
         vr, sources = rows[key]
         value = ""
-        if not sources and (vr in CLOCK_VRS or (isinstance(key[-1], int)
-                                                and keyword_for_tag(key[-1]) in CLOCK_KEYWORDS)):
+        clock = vr in CLOCK_VRS or (isinstance(key[-1], int)
+                                    and keyword_for_tag(key[-1]) in CLOCK_KEYWORDS)
+        if not sources and clock and shown.get(key) != "(empty)":
             sources = [GENERATED]
         if not sources:
             sources = [FIXED]

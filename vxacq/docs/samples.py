@@ -80,7 +80,7 @@ def worklist_answer(vary: Vary = frozenset(), animal: bool = False) -> Dataset:
     ds.ReferencedStudySequence = [ref]
     step = Dataset()
     step.ScheduledStationAETitle = "VXACQ"
-    step.Modality = "DX"
+    step.Modality = "MG" if b else "DX"
     step.ScheduledProcedureStepStartDate = "20260303" if b else "20260302"
     step.ScheduledProcedureStepStartTime = "1400" if b else "0930"
     step.ScheduledProcedureStepID = "SPS-18-1" if b else "SPS-17-1"
@@ -263,10 +263,15 @@ def build_mpps_create(vary: Vary) -> Dataset:
     step = mpps_step(vary, study, now)
     start = mpps.StepStart(PerformedProcedureStepID=step.PerformedProcedureStepID, started=now,
                            patient=patient, StudyInstanceUID=study.StudyInstanceUID, order=order,
-                           StudyID=study.StudyID, Modality="DX",
+                           StudyID=study.StudyID, Modality=_scheduled_modality(vary),
                            PerformedProcedureStepDescription=study.StudyDescription,
                            ProcedureCodes=study.ProcedureCodes)
     return mpps.n_create(start, config(vary).station)
+
+
+def _scheduled_modality(vary: Vary) -> str:
+    """The exam's modality as ``ExamSession.start`` takes it: the order's, if DX or MG."""
+    return str(worklist_answer(vary).ScheduledProcedureStepSequence[0].Modality)
 
 
 def build_mpps_set(vary: Vary, status: str = mpps.COMPLETED) -> Dataset:

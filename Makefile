@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: demo test bench system-tools gui-libs clean
+.PHONY: demo test bench docs system-tools gui-libs clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -36,6 +36,10 @@ test: $(STAMP) system-tools
 bench: $(STAMP) system-tools
 	@for f in benchmarks/*.py; do echo "## $$f"; \
 		PYTHONPATH=$(CURDIR):$(CURDIR)/tests:$(CURDIR)/tests/net $(PY) $$f || exit 1; done
+
+# The DICOM Conformance Statement, generated from the code (tests/test_conformance_statement.py).
+docs: $(STAMP)
+	$(PY) -m vxacq.docs.conformance
 
 clean:
 	rm -rf $(VENV) .demo build dist *.egg-info

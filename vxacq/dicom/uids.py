@@ -4,7 +4,10 @@ VXacq owns no registered OID, so its root lives under the UUID-derived arc 2.25 
 one fixed UUID, chosen once, names the implementation; every instance UID is a fresh 2.25 UID.
 """
 
-from pydicom.uid import UID, generate_uid
+from pydicom.uid import (
+    UID, DigitalMammographyXRayImageStorageForPresentation, DigitalXRayImageStorageForPresentation,
+    XRayRadiationDoseSRStorage, generate_uid,
+)
 
 from vxacq import __version__
 
@@ -14,6 +17,14 @@ VXACQ_ROOT = "2.25.168036439950235999936028352497760421298"
 ImplementationClassUID = UID(f"{VXACQ_ROOT}.1")
 # (0002,0013) is at most 16 characters.
 ImplementationVersionName = f"VXACQ_{__version__}"[:16]
+
+# The storage SOP classes of the objects the console creates (dx, mg and rdsr builders): what
+# the conformance statement lists for the Storage SCU. A test keeps the builders to this list.
+STORAGE_SOP_CLASSES = (
+    DigitalXRayImageStorageForPresentation,
+    DigitalMammographyXRayImageStorageForPresentation,
+    XRayRadiationDoseSRStorage,
+)
 
 
 def new_uid() -> UID:

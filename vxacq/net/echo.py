@@ -15,6 +15,10 @@ from pynetdicom.sop_class import Verification
 from vxacq.config import Config, NodeConfig
 from vxacq.net.association import DicomNetworkError, associate, check_alive
 
+# pynetdicom's default transfer syntaxes: Implicit and Explicit VR Little Endian, Deflated
+# Explicit VR Little Endian, Explicit VR Big Endian.
+CONTEXTS = [build_context(Verification)]
+
 
 @dataclass(frozen=True)
 class EchoResult:
@@ -44,7 +48,7 @@ def echo(config: Config, node: NodeConfig) -> EchoResult:
     base = dict(node=node.name, ae_title=node.ae_title, host=node.host, port=node.port)
     started = time.perf_counter()
     try:
-        with associate(config, node, [build_context(Verification)]) as assoc:
+        with associate(config, node, CONTEXTS) as assoc:
             sent = time.perf_counter()
             status = assoc.send_c_echo()
             echo_ms = (time.perf_counter() - sent) * 1000

@@ -65,15 +65,7 @@ class Listener:
                                  "any caller (station.accept_any_calling_ae)")
             log.warning("listener not started: %s", self.status.error)
             return self.status
-        ae = AE(ae_title=station.ae_title)
-        ae.implementation_class_uid = ImplementationClassUID
-        ae.implementation_version_name = ImplementationVersionName
-        ae.require_called_aet = True
-        if not station.accept_any_calling_ae:
-            ae.require_calling_aet = callers
-        ae.add_supported_context(Verification)
-        for context in self._extra_contexts:
-            ae.add_supported_context(*context)
+        ae = self.make_ae()
         handlers = [(evt.EVT_C_ECHO, self._on_echo)] + self._extra_handlers
         try:
             self._server = ae.start_server(("", station.listen_port), block=False,
@@ -86,6 +78,20 @@ class Listener:
         self.status.error = ""
         log.info("listener: %s", self.status.describe())
         return self.status
+
+    def make_ae(self) -> AE:
+        """Our SCP as callers find it: AE title, UIDs, who may call, the contexts accepted."""
+        station = self.config.station
+        ae = AE(ae_title=station.ae_title)
+        ae.implementation_class_uid = ImplementationClassUID
+        ae.implementation_version_name = ImplementationVersionName
+        ae.require_called_aet = True
+        if not station.accept_any_calling_ae:
+            ae.require_calling_aet = sorted({n.ae_title for n in self.config.nodes})
+        ae.add_supported_context(Verification)
+        for context in self._extra_contexts:
+            ae.add_supported_context(*context)
+        return ae
 
     def stop(self) -> None:
         if self._server is not None:

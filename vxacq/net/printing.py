@@ -47,6 +47,8 @@ from vxacq.net.outbox import JobContext, JobInterrupted
 log = logging.getLogger(__name__)
 
 META = BasicGrayscalePrintManagementMeta
+# The SOP classes of the meta SOP class (PS3.4 H.3) that a print job uses, all under its context.
+META_SOP_CLASSES = (Printer, BasicFilmSession, BasicFilmBox, BasicGrayscaleImageBox)
 PRINT_ACTION = 1  # N-ACTION Action Type ID "Print" (PS3.4 H.4.2.2.4)
 PRINTER_ATTRIBUTES = (
     "PrinterStatus", "PrinterStatusInfo", "PrinterName", "Manufacturer",

@@ -102,38 +102,37 @@ class StoreStatus:
 
 # --- status map --------------------------------------------------------------------------
 
-_WORDS = {
-    0x0000: "success",
-    0xB000: "warning: the archive coerced data elements (it changed some values)",
-    0xB006: "warning: the archive discarded some elements",
-    0xB007: "warning: the archive says the data set does not match the SOP class",
-    0x0110: "processing failure at the archive",
-    0x0117: "invalid SOP instance",
-    0x0122: "refused: the archive does not support this SOP class",
-    0x0124: "refused: not authorised (the archive does not accept our AE title for storage)",
-    0x0210: "duplicate invocation",
-    0x0211: "unrecognised operation",
-    0x0212: "mistyped argument",
-    0x0213: "resource limitation at the archive",
-}
+# How each C-STORE response status is handled, first match wins: (mask, value, outcome, words);
+# a status matches when ``status & mask == value``. The conformance statement prints this table.
+STATUS_HANDLING: tuple[tuple[int, int, str, str], ...] = (
+    (0xFFFF, 0x0000, "success", "success"),
+    (0xFFFF, 0xB000, "warning", "warning: the archive coerced data elements (it changed some "
+                                "values)"),
+    (0xFFFF, 0xB006, "warning", "warning: the archive discarded some elements"),
+    (0xFFFF, 0xB007, "warning", "warning: the archive says the data set does not match the SOP "
+                                "class"),
+    (0xFF00, 0xA700, "retry", "refused: the archive is out of resources (disk full or busy); "
+                              "will retry"),
+    (0xF000, 0xC000, "retry", "error: the archive cannot understand the data set; will retry"),
+    (0xFFFF, 0x0213, "retry", "resource limitation at the archive; will retry"),
+    (0xFF00, 0xA900, "failed", "error: the data set does not match the SOP class — the archive "
+                               "will not take this file as it is; check it with dciodvfy"),
+    (0xFFFF, 0x0110, "failed", "processing failure at the archive"),
+    (0xFFFF, 0x0117, "failed", "invalid SOP instance"),
+    (0xFFFF, 0x0122, "failed", "refused: the archive does not support this SOP class"),
+    (0xFFFF, 0x0124, "failed", "refused: not authorised (the archive does not accept our AE "
+                               "title for storage)"),
+    (0xFFFF, 0x0210, "failed", "duplicate invocation"),
+    (0xFFFF, 0x0211, "failed", "unrecognised operation"),
+    (0xFFFF, 0x0212, "failed", "mistyped argument"),
+    (0x0000, 0x0000, "failed", "failure status not defined for storage"),
+)
 
 
 def classify(status: int) -> tuple[str, str]:
     """The outcome (success, warning, retry, failed) and words for a C-STORE status."""
-    if status in (0x0000,):
-        return "success", _WORDS[status]
-    if status in (0xB000, 0xB006, 0xB007):
-        return "warning", _WORDS[status]
-    if status & 0xFF00 == 0xA700:
-        return "retry", "refused: the archive is out of resources (disk full or busy); will retry"
-    if status & 0xF000 == 0xC000:
-        return "retry", "error: the archive cannot understand the data set; will retry"
-    if status == 0x0213:
-        return "retry", _WORDS[status] + "; will retry"
-    if status & 0xFF00 == 0xA900:
-        return "failed", ("error: the data set does not match the SOP class — the archive will "
-                          "not take this file as it is; check it with dciodvfy")
-    return "failed", _WORDS.get(status, "failure status not defined for storage")
+    return next((outcome, words) for mask, value, outcome, words in STATUS_HANDLING
+                if status & mask == value)
 
 
 # --- reading the files -------------------------------------------------------------------

@@ -26,6 +26,7 @@ from vxacq.net.cfind import Cancel, find
 log = logging.getLogger(__name__)
 
 DEFAULT_MODALITY = "DX"
+FIND = ModalityWorklistInformationFind
 
 
 @dataclass
@@ -80,7 +81,7 @@ def query(config: Config, node: NodeConfig, criteria: WorklistCriteria, *,
     def on_answer(answer) -> None:
         result.orders.extend(read_answer(answer, node.fallback_character_set or None))
 
-    outcome = find(config, node, ModalityWorklistInformationFind, query_identifier(criteria),
+    outcome = find(config, node, FIND, query_identifier(criteria),
                    what="the worklist query", limit=node.worklist_match_limit, cancel=cancel,
                    on_answer=on_answer)
     result.complete = outcome.complete

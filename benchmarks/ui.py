@@ -74,12 +74,8 @@ def main() -> None:
     app = QApplication.instance() or QApplication([])
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
-        archive = peers.start_storescp(folder / "peers")
-        peer = next(archive)
-        try:
+        with peers.start_storescp(folder / "peers") as peer:
             run(folder, peer, args.exposures)
-        finally:
-            next(archive, None)
     del app
 
 
@@ -87,7 +83,7 @@ def run(folder: Path, storescp: peers.Peer, exposures: int) -> None:
     config = configuration.from_dict({
         "station": {"data_dir": str(folder / "data"), "listen_port": peers.free_port(),
                     "station_name": "BENCH"},
-        "hardware": {"detector_model": MODEL, "sim_time_scale": 0.2},
+        "hardware": {"detector_model": MODEL, "sim_time_scale": 1.0},
         "node": [{"name": "archive", "ae_title": storescp.ae_title, "host": "127.0.0.1",
                   "port": storescp.port, "services": ["store"]}],
     })

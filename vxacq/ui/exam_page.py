@@ -29,7 +29,7 @@ from vxacq.ui.context import Console
 from vxacq.ui.images import Displayable, from_file, from_processed, thumbnail
 from vxacq.ui.review_view import ReviewView
 from vxacq.ui.room_panel import RoomPanel
-from vxacq.ui.tasks import on_gui_thread
+from vxacq.ui.tasks import Refresher, on_gui_thread
 from vxacq.ui.widgets import COLOURS, Banner, di_band, fill, person_name, table
 from vxacq.workflow.exam import Exam, ExamEvent, ExamState, ImageView
 from vxacq.workflow.history import ImageStatus, image_status
@@ -148,6 +148,8 @@ class ExamPage(QWidget):
         console.room.subscribe(on_gui_thread(self._room_changed))
         console.services.outbox.subscribe(on_gui_thread(self._job_changed))
         self._status_timer = QTimer(self, interval=STATUS_POLL_MS, timeout=self.refresh_status)
+        self._status_reader = Refresher(console.tasks, self._read_status, self._show_status,
+                                        parent=self)
         self._update_controls()
 
     # --- layout pieces ----------------------------------------------------------------------
@@ -458,8 +460,13 @@ class ExamPage(QWidget):
 
     def _image_ready(self, view: ImageView) -> None:
         processed = self.exam.processed_image(view.id) if self.exam else None
-        if processed is not None:
-            self._display(view, from_processed(processed))
+        if processed is None:
+            if view.file_path:
+                self._load_and_show(view)
+            return
+
+        def show(shown: Displayable) -> None:
+            self._display(view, shown)
             self.timing.image_shown = time.perf_counter()
             if self.timing.raw_arrived:
                 self.timing.history.append({
@@ -467,8 +474,8 @@ class ExamPage(QWidget):
                     if self.timing.preview_shown > self.timing.raw_arrived else -1.0,
                     "image_s": self.timing.image_shown - self.timing.raw_arrived})
                 self.timing.raw_arrived = 0.0
-        elif view.file_path:
-            self._load_and_show(view)
+
+        self.console.tasks.run(lambda: from_processed(processed).with_overview(), show)
 
     def _display(self, view: ImageView, shown: Displayable) -> None:
         self.shown_id = view.id
@@ -477,7 +484,7 @@ class ExamPage(QWidget):
         if shown.preview:
             caption += "  (preview)"
         self.review.show_image(shown.pixels, shown.bits_stored, shown.window, shown.overlay,
-                               caption)
+                               caption, shown.overview)
         self.review.graphics.viewport().repaint()  # on screen now, not at the next idle
         if not shown.preview:
             self._thumbs[view.id] = thumbnail(shown)
@@ -566,7 +573,8 @@ class ExamPage(QWidget):
         view = self.exam.image(item.data(Qt.ItemDataRole.UserRole))
         processed = self.exam.processed_image(view.id)
         if processed is not None:
-            self._display(view, from_processed(processed))
+            self.console.tasks.run(lambda: from_processed(processed).with_overview(),
+                                   lambda shown: self._display(view, shown))
         elif view.file_path:
             self._load_and_show(view)
         else:
@@ -716,18 +724,20 @@ class ExamPage(QWidget):
     # --- per-image status ---------------------------------------------------------------------
 
     def refresh_status(self) -> None:
-        if self.exam is None:
-            return
-        db, study_id = self.console.db, self.exam.study_id
-        self.console.tasks.run(lambda: image_status(db, study_id), self._show_status,
-                               lambda exc: log.warning("status: %s", exc))
-
-    def _show_status(self, statuses: list[ImageStatus]) -> None:
-        self._status = statuses
-        names = {}
         if self.exam is not None:
-            names = {v.SOPInstanceUID: f"{v.SeriesNumber}.{v.InstanceNumber} {v.protocol_id}"
-                     for v in self.exam.images()}
+            self._status_reader.request()
+
+    def _read_status(self) -> tuple[list[ImageStatus], dict[str, str]]:
+        exam = self.exam
+        if exam is None:
+            return [], {}
+        names = {v.SOPInstanceUID: f"{v.SeriesNumber}.{v.InstanceNumber} {v.protocol_id}"
+                 for v in exam.images()}
+        return image_status(self.console.db, exam.study_id), names
+
+    def _show_status(self, result: tuple[list[ImageStatus], dict[str, str]]) -> None:
+        statuses, names = result
+        self._status = statuses
         rows, colours = [], []
         for status in statuses:
             name = names.get(status.SOPInstanceUID, "Dose report"

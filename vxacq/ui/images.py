@@ -7,6 +7,10 @@ from dataclasses import dataclass
 import numpy as np
 from PySide6.QtGui import QImage, QPixmap
 
+from vxacq.imaging.decimate import block_mean, factor_for
+
+OVERVIEW_SIZE = 1600  # pixels a side: larger than the review view on a console screen
+
 
 @dataclass
 class Displayable:
@@ -17,6 +21,19 @@ class Displayable:
     window: tuple[float, float]
     overlay: np.ndarray | None = None
     preview: bool = False
+    overview: np.ndarray | None = None  # binned to about screen size, for the whole view
+
+    def with_overview(self, size: int = OVERVIEW_SIZE) -> Displayable:
+        """Add the binned copy the review view draws while the whole image is in view (on a
+        worker: binning 9 million pixels is what would stall the GUI thread)."""
+        factor = factor_for(self.pixels.shape, size)
+        if factor > 1 and self.overview is None:
+            self.overview = block_mean(self.pixels, factor)
+            if self.overlay is not None:  # a block is marked when any pixel of it is
+                rows, cols = (n // factor for n in self.overlay.shape)
+                self.overlay = self.overlay[:rows * factor, :cols * factor].reshape(
+                    rows, factor, cols, factor).any(axis=(1, 3))
+        return self
 
 
 def from_processed(image, preview: bool = False) -> Displayable:
@@ -40,7 +57,7 @@ def from_file(path: str) -> Displayable:
     overlay = None
     if (0x6000, 0x3000) in ds:
         overlay = ds.overlay_array(0x6000).astype(bool)
-    return Displayable(pixels, bits, (center, width), overlay)
+    return Displayable(pixels, bits, (center, width), overlay).with_overview()
 
 
 def thumbnail(shown: Displayable, size: int = 160) -> QPixmap:

@@ -15,7 +15,7 @@ from vxacq.ui.context import Console
 from vxacq.ui.exam_page import ExamPage
 from vxacq.ui.history_page import HistoryPage
 from vxacq.ui.service_page import ServicePage
-from vxacq.ui.tasks import on_gui_thread
+from vxacq.ui.tasks import Refresher, on_gui_thread
 from vxacq.ui.worklist_page import WorklistPage
 from vxacq.workflow.exam import Exam
 
@@ -51,6 +51,8 @@ class MainWindow(QMainWindow):
             self.statusBar().addPermanentWidget(label)
         console.room.subscribe(on_gui_thread(self._room_changed))
         self._room_changed(console.room.status)
+        self._queue_reader = Refresher(console.tasks, self._read_queue, self._show_queue,
+                                       parent=self)
         self._timer = QTimer(self, interval=2000, timeout=self.refresh_status)
         self._timer.start()
         self.refresh_status()
@@ -83,9 +85,14 @@ class MainWindow(QMainWindow):
         self.room_label.setStyleSheet("" if status.ready else "color: #c62828;")
 
     def refresh_status(self) -> None:
+        self._queue_reader.request()
+
+    def _read_queue(self) -> list:
         from vxacq.net.outbox import list_jobs
 
-        jobs = list_jobs(self.console.db, states=("queued", "running", "failed"))
+        return list_jobs(self.console.db, states=("queued", "running", "failed"))
+
+    def _show_queue(self, jobs: list) -> None:
         failed = sum(str(j.state) == "failed" for j in jobs)
         waiting = len(jobs) - failed
         text = f"Queue: {waiting} to send" + (f", {failed} failed (Service → Queue)"

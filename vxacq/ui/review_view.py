@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QPointF, Qt, Signal
+from PySide6.QtCore import QPointF, QRectF, Qt, Signal
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 pg.setConfigOptions(imageAxisOrder="row-major", antialias=False)
@@ -65,6 +65,10 @@ class ReviewView(QWidget):
         self.default_window = self.window
         self.full_range = 4096
         self.shape: tuple[int, int] = (0, 0)
+        self._full: np.ndarray | None = None
+        self._overview: np.ndarray | None = None
+        self._showing_full: bool | None = None
+        self.box.sigRangeChanged.connect(lambda *_: self._choose_resolution())
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.graphics)
@@ -72,18 +76,27 @@ class ReviewView(QWidget):
     # --- image --------------------------------------------------------------------------
 
     def show_image(self, pixels: np.ndarray, bits_stored: int, window: tuple[float, float],
-                   overlay: np.ndarray | None = None, caption: str = "") -> None:
-        """Show new pixels with their default window (keeps the zoom when the size is kept)."""
+                   overlay: np.ndarray | None = None, caption: str = "",
+                   overview: np.ndarray | None = None) -> None:
+        """Show new pixels with their default window (keeps the zoom when the size is kept).
+
+        ``overview`` is the image binned to about screen size (made on a worker): drawn while
+        the whole image is in view, so painting never bins 9 million pixels on the GUI
+        thread; zoomed in, the full pixels are drawn. ``overlay`` may be at either size.
+        Coordinates are always full pixels."""
         same_size = pixels.shape == self.shape
         self.shape = pixels.shape
         self.full_range = 1 << bits_stored
         self.default_window = window
         self.window = window
-        self.image.setImage(pixels, levels=self._levels(), autoLevels=False)
+        self._full, self._overview = pixels, overview
+        self._showing_full = None
+        self._choose_resolution()
         if overlay is not None:
             rgba = np.zeros((*overlay.shape, 4), dtype=np.uint8)
             rgba[overlay] = (255, 255, 255, 255)
             self.overlay.setImage(rgba, autoLevels=False)
+            self.overlay.setRect(QRectF(0, 0, pixels.shape[1], pixels.shape[0]))
             self.overlay.setVisible(True)
         else:
             self.overlay.setVisible(False)
@@ -92,8 +105,27 @@ class ReviewView(QWidget):
         if not same_size:
             self.box.autoRange(padding=0.0)
 
+    def _choose_resolution(self) -> None:
+        """The overview while one of its pixels covers less than 1.5 screen pixels."""
+        if self._full is None:
+            return
+        full = self._overview is None
+        if not full:
+            binning = self._full.shape[1] / self._overview.shape[1]
+            screen = max(1.0, float(self.box.width()))
+            shown = max(1.0, self.box.viewRect().width())  # full pixels across the view
+            full = shown / screen < binning / 1.5
+        if full == self._showing_full:
+            return
+        self._showing_full = full
+        self.image.setImage(self._full if full else self._overview, levels=self._levels(),
+                            autoLevels=False)
+        rows, cols = self._full.shape
+        self.image.setRect(QRectF(0, 0, cols, rows))
+
     def clear(self, caption: str = "") -> None:
         self.image.clear()
+        self._full = self._overview = None
         self.overlay.setVisible(False)
         self.shape = (0, 0)
         self.label.setText(caption)

@@ -22,7 +22,7 @@ from vxacq.config import CHARACTER_SETS, SERVICES, TRANSFER_SYNTAXES, Config, No
 from vxacq.hal.faults import FAULTS, parse_fault
 from vxacq.logs import APP_LOG, DICOM_LOG
 from vxacq.ui.context import Console
-from vxacq.ui.tasks import on_gui_thread
+from vxacq.ui.tasks import Refresher, on_gui_thread
 from vxacq.ui.widgets import Banner, fill, table
 
 LOG_LINES = 400
@@ -308,18 +308,31 @@ class QueueTab(QWidget):
         layout.addWidget(self.banner)
         layout.addLayout(buttons)
         layout.addWidget(self.table)
-        console.services.outbox.subscribe(on_gui_thread(lambda job: self.reload()))
+        self._reader = Refresher(console.tasks, self._read, self._show, parent=self)
+        console.services.outbox.subscribe(on_gui_thread(lambda job: self._changed()))
         # jobs changed by `vxacq serve` are seen by polling
-        self._timer = QTimer(self, interval=3000, timeout=self.reload)
+        self._timer = QTimer(self, interval=3000, timeout=self._changed)
         self._timer.start()
         self.reload()
 
+    def _changed(self) -> None:
+        if self.isVisible():
+            self._reader.request()
+
+    def showEvent(self, event) -> None:  # noqa: N802 (Qt naming)
+        super().showEvent(event)
+        self.reload()
+
     def reload(self) -> None:
+        self._reader.now()
+
+    def _read(self) -> list:
         from vxacq.net.outbox import list_jobs
 
         jobs = list_jobs(self.console.db)
-        if not self.show_done.isChecked():
-            jobs = [j for j in jobs if not j.finished]
+        return jobs if self.show_done.isChecked() else [j for j in jobs if not j.finished]
+
+    def _show(self, jobs: list) -> None:
         selected = self.selected()
         self.jobs = jobs
         fill(self.table, [(j.id, str(j.kind), j.node, str(j.state), j.attempts, j.study_id or "",

@@ -13,7 +13,7 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal, Slot
 
 log = logging.getLogger(__name__)
 
@@ -104,3 +104,49 @@ class Tasks(QObject):
 
     def wait(self, timeout_ms: int = 30000) -> bool:
         return self.pool.waitForDone(timeout_ms)
+
+
+class Refresher(QObject):
+    """Re-reads something for a screen on the pool: at most one read at a time and one per
+    ``interval_ms``; requests meanwhile merge into one. Job progress arrives many times a
+    second while a study is sent; the screen needs it a few times a second, read off the GUI
+    thread."""
+
+    def __init__(self, tasks: Tasks, fn: Callable[[], Any], done: Callable[[Any], None],
+                 interval_ms: int = 500, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.tasks, self.fn, self.done = tasks, fn, done
+        self._running = False
+        self._wanted = False
+        self._timer = QTimer(self, singleShot=True, interval=interval_ms,
+                             timeout=self._start)
+
+    def request(self) -> None:
+        self._wanted = True
+        if not self._running and not self._timer.isActive():
+            self._timer.start()
+
+    def now(self) -> None:
+        """Read at once (a user's action), unless a read is already running."""
+        self._wanted = True
+        if not self._running:
+            self._timer.stop()
+            self._start()
+
+    def _start(self) -> None:
+        if self._running or not self._wanted:
+            return
+        self._running, self._wanted = True, False
+        self.tasks.run(self.fn, self._finished, self._failed)
+
+    def _finished(self, result: Any) -> None:
+        self._running = False
+        self.done(result)
+        if self._wanted:
+            self._timer.start()
+
+    def _failed(self, exc: Exception) -> None:
+        self._running = False
+        log.warning("refresh failed: %s", exc)
+        if self._wanted:
+            self._timer.start()

@@ -323,7 +323,8 @@ def test_calls_from_several_threads_are_serialised(tmp_path, calibrated_data) ->
     images = exam.images()
     assert sorted(i.InstanceNumber for i in images) == [1, 2]  # one series, no clash
     assert len({i.SeriesNumber for i in images}) == 1 and all(i.file_path for i in images)
-    # each exposure's events come as one uninterrupted run: exposing, exposed, processed
+    # each exposure's events come as one uninterrupted run: exposing, exposed, rendered,
+    # processed
     kinds = [s.split(":")[1] for s in seen]
-    assert kinds == ["exposing", "exposed", "processed"] * 2
-    assert seen[0].split(":")[0] == seen[2].split(":")[0]
+    assert kinds == ["exposing", "exposed", "rendered", "processed"] * 2
+    assert seen[0].split(":")[0] == seen[3].split(":")[0]

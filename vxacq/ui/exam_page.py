@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -425,8 +425,14 @@ class ExamPage(QWidget):
         if event.kind == "exposed" and event.image is not None:
             self.banner.show_message("Image received — processing", "info")
             self._show_preview(event.image)
-        elif event.kind in ("processed", "reprocessed") and event.image is not None:
+        elif event.kind == "rendered" and event.image is not None:
             self._image_ready(event.image)
+        elif event.kind in ("processed", "reprocessed") and event.image is not None:
+            if event.image.id != self.shown_id or self._is_preview:
+                self._image_ready(event.image)
+            else:  # already on screen: now it has its file, so it can be accepted
+                self._show_indices(event.image)
+                self._update_controls()
         elif event.kind == "failed" and event.message:
             self.banner.show_message(event.message, "alarm")
         if event.kind in ("accepted", "rejected", "processed", "reprocessed", "exposed",
@@ -464,6 +470,9 @@ class ExamPage(QWidget):
             if view.file_path:
                 self._load_and_show(view)
             return
+        if view.ExposureIndex is None:  # rendered, not yet written: the indices are known
+            view = replace(view, ExposureIndex=processed.ei,
+                           TargetExposureIndex=processed.ei_t, DeviationIndex=processed.di)
 
         def show(shown: Displayable) -> None:
             self._display(view, shown)

@@ -9,7 +9,7 @@ from PySide6.QtGui import QImage, QPixmap
 
 from vxacq.imaging.decimate import block_mean, factor_for
 
-OVERVIEW_SIZE = 1600  # pixels a side: larger than the review view on a console screen
+OVERVIEW_SIZE = 1024  # pixels a side: about the review view on a console screen
 
 
 @dataclass

@@ -115,8 +115,10 @@ class ImageView:
 
 @dataclass(frozen=True)
 class ExamEvent:
-    """What changed. ``kind``: started, protocols, exposing, exposed (raw stored), processed,
-    accepted, rejected, reprocessed, closing, closed, failed (``message`` says what)."""
+    """What changed. ``kind``: started, protocols, exposing, exposed (raw stored), rendered
+    (processed pixels ready in :meth:`Exam.processed_image`, the file not yet written),
+    processed, accepted, rejected, reprocessed, closing, closed, failed (``message`` says
+    what)."""
 
     kind: str
     study_id: int
@@ -687,6 +689,9 @@ class Exam:
                                                       params=params, **options)
             if calibration.state != "ok":
                 warnings.append(calibration.message)
+            # The review can show the pixels while the file is written.
+            self._keep_processed(image_id, processed)
+            self._emit("rendered", view)
             own = self._protocol(view.protocol_id)
             ds = acquisition.build_image(own, sidecar, processed,
                                          self._context(image_id, view.InstanceNumber),
@@ -699,9 +704,11 @@ class Exam:
         self._set_image(image_id, file_path=str(path), SOPClassUID=str(ds.SOPClassUID),
                         ExposureIndex=processed.ei, TargetExposureIndex=processed.ei_t,
                         DeviationIndex=processed.di)
-        self._processed = {k: v for k, v in list(self._processed.items())[-3:]}
-        self._processed[image_id] = processed
         return replace(self.image(image_id), warnings=tuple(warnings))
+
+    def _keep_processed(self, image_id: int, processed: Any) -> None:
+        kept = {k: v for k, v in self._processed.items() if k != image_id}
+        self._processed = {**dict(list(kept.items())[-3:]), image_id: processed}
 
     def _context(self, image_id: int | None, instance: int) -> acquisition.ImageContext:
         step = self._step

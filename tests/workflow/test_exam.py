@@ -9,7 +9,8 @@ import pydicom
 import pytest
 
 from tests import peers
-from tests.workflow.conftest import Department, worklist_item
+from tests.workflow.conftest import Department, node, worklist_item, write_station
+from vxacq.db import database_for
 from vxacq.db import ImageState
 from vxacq.protocols import get as get_protocol
 from vxacq.workflow.exam import Exam, ExamError
@@ -328,3 +329,39 @@ def test_calls_from_several_threads_are_serialised(tmp_path, calibrated_data) ->
     kinds = [s.split(":")[1] for s in seen]
     assert kinds == ["exposing", "exposed", "rendered", "processed"] * 2
     assert seen[0].split(":")[0] == seen[3].split(":")[0]
+
+
+def test_veterinary_order_gives_an_image_in_quadruped_terms(tmp_path, calibrated_data,
+                                                             orthanc_factory) -> None:
+    # Orthanc's worklist returns the veterinary keys (DCMTK wlmscpfs does not support them).
+    orthanc = orthanc_factory(worklists_dir=tmp_path / "worklists")
+    config = write_station(tmp_path / "station", calibrated_data,
+                           node("ris", orthanc.ae_title, orthanc.port, ["worklist"]),
+                           peers.free_port())
+    item = worklist_item("ACC-VET-1", name="Rex^", patient_id="V-1", description="XR THORAX")
+    item.PatientSpeciesDescription = "Canis lupus familiaris"
+    item.PatientBreedDescription = "Beagle"
+    item.ResponsiblePerson = "Smith^John"
+    item.ResponsiblePersonRole = "OWNER"
+    peers.write_worklist_item(orthanc, item, "vet")
+    db = database_for(config.data_dir)
+    order = fetch_order(config, db, "ACC-VET-1")
+    exam = Exam.start(config, db, order.id, protocols=["CHEST_LAT"])
+    shot = exam.expose("CHEST_LAT")
+    assert shot.file_path and not shot.error
+    image = pydicom.dcmread(shot.file_path)
+    assert image.PatientSpeciesDescription == "Canis lupus familiaris"
+    # the protocol's human directions on the animal: left/right, cranial/caudal, dorsal/ventral
+    quadruped = {"LE", "RT", "D", "V", "CR", "CD"}
+    assert all(set(_terms(d)) <= quadruped for d in image.PatientOrientation)
+    assert image.ViewPosition == ""
+    assert peers.dciodvfy_errors(shot.file_path) == []
+
+
+def _terms(direction: str) -> list[str]:
+    out, i = [], 0
+    while i < len(direction):
+        size = 2 if direction[i:i + 2] in ("LE", "RT", "CR", "CD") else 1
+        out.append(direction[i:i + size])
+        i += size
+    return out

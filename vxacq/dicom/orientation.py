@@ -34,6 +34,16 @@ def _tokens(direction: str, quadruped: bool) -> list[str]:
     return out
 
 
+# A protocol's orientation is written for human anatomy; on an animal lying the same way on
+# the detector the same directions are: left, right, ventral, dorsal, cranial, caudal.
+_HUMAN_TO_QUADRUPED = {"L": "LE", "R": "RT", "A": "V", "P": "D", "H": "CR", "F": "CD"}
+
+
+def quadruped_direction(human: str) -> str:
+    """``"LF"`` (human letters) → ``"LECD"`` (quadruped terms, PS3.3 C.7.6.1.1.1)."""
+    return "".join(_HUMAN_TO_QUADRUPED[t] for t in _tokens(human, False))
+
+
 def opposite(direction: str, quadruped: bool = False) -> str:
     """The opposite patient direction: ``"LF"`` → ``"RH"``."""
     table = _QUADRUPED if quadruped else _HUMAN

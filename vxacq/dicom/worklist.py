@@ -171,9 +171,13 @@ _TOP_RETURN_KEYS = (
     "MedicalAlerts", "Allergies", "SpecialNeeds", "AdditionalPatientHistory", "PatientComments",
     "PlacerOrderNumberImagingServiceRequest", "FillerOrderNumberImagingServiceRequest",
     "StudyDate", "StudyTime",
+    # veterinary orders (the patient's species makes the images' orientation quadruped)
+    "PatientSpeciesDescription", "PatientBreedDescription", "ResponsiblePerson",
+    "ResponsiblePersonRole", "ResponsibleOrganization", "PatientSexNeutered",
 )
 _TOP_SEQUENCE_KEYS = ("RequestedProcedureCodeSequence", "ReferencedStudySequence",
-                      "ReferencedPatientSequence")
+                      "ReferencedPatientSequence", "PatientSpeciesCodeSequence",
+                      "PatientBreedCodeSequence", "BreedRegistrationSequence")
 _STEP_RETURN_KEYS = (
     "ScheduledProcedureStepStartTime", "ScheduledPerformingPhysicianName",
     "ScheduledProcedureStepDescription", "ScheduledStationName", "ScheduledProcedureStepLocation",

@@ -24,6 +24,7 @@ from vxacq.dicom.inputs import (
     PatientInfo, PerformedStepInfo, SeriesInfo, StudyInfo,
 )
 from vxacq.dicom.mg import MGImage
+from vxacq.dicom.orientation import quadruped_direction
 from vxacq.dicom.rdsr import XRayRadiationDoseSR
 from vxacq.dicom.uids import device_uid
 from vxacq.imaging.chain import ProcessedImage
@@ -143,12 +144,16 @@ def build_image(protocol: Protocol, sidecar: dict[str, Any], processed: Processe
                 ctx: ImageContext, SOPInstanceUID: str | None = None) -> Dataset:
     """The DX or MG For Presentation image of one processed exposure (``SOPInstanceUID``: the
     one the exam database already holds for it; a new one when None)."""
+    native = tuple(processed.params.patient_orientation)
+    animal = ctx.patient.animal
+    if animal is not None and animal.AnatomicalOrientationType == "QUADRUPED":
+        native = tuple(quadruped_direction(d) for d in native)
     common = dict(
         patient=ctx.patient, study=ctx.study, series=ctx.series, equipment=ctx.equipment,
         detector=detector_info(sidecar, processed), exposure=exposure_info(sidecar, protocol),
         image=image_info(processed), InstanceNumber=ctx.InstanceNumber, order=ctx.order,
         performed_step=ctx.performed_step, SOPInstanceUID=SOPInstanceUID,
-        native_orientation=tuple(processed.params.patient_orientation),
+        native_orientation=native,
     )
     laterality = (sidecar.get("requested") or {}).get("laterality") or protocol.laterality
     if protocol.modality == "MG":

@@ -59,6 +59,11 @@ class MainWindow(QMainWindow):
         # the worklist is asked once the window is up, not before it shows
         QTimer.singleShot(0, self.worklist.refresh)
 
+    def closeEvent(self, event) -> None:  # noqa: N802 (Qt naming)
+        # a sequence waiting in prep is let go: closing must never expose anyone
+        self.exam.release()
+        super().closeEvent(event)
+
     def start_exam(self, order_id: int) -> None:
         self._open(Exam.start, order_id)
 

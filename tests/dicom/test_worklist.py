@@ -96,3 +96,16 @@ def test_missing_step_is_reported(tmp_path):
     answer = worklist_file(tmp_path, b"(0008,0005) CS [ISO_IR 100]", b"Doe^Jane")
     with pytest.raises(ValueError, match="step 3 does not exist"):
         from_worklist_item(answer, step=3)
+
+
+def test_empty_species_keys_in_an_answer_leave_a_human_patient(tmp_path):
+    # SCPs answer every return key asked, empty ones included
+    answer = worklist_file(tmp_path, b"(0008,0005) CS [ISO_IR 100]", b"Doe^Jane")
+    answer.PatientSpeciesDescription = ""
+    answer.PatientSpeciesCodeSequence = []
+    answer.ResponsiblePerson = ""
+    patient, _ = from_worklist_item(answer)
+    assert patient.animal is None
+    answer.PatientSpeciesDescription = "Felis catus"
+    patient, _ = from_worklist_item(answer)
+    assert patient.animal is not None and patient.animal.AnatomicalOrientationType == "QUADRUPED"

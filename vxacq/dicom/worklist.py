@@ -90,7 +90,8 @@ def from_worklist_item(
     sps = steps[step] if steps else Dataset()
 
     animal = None
-    if "PatientSpeciesDescription" in ds or "PatientSpeciesCodeSequence" in ds:
+    # An SCP answers every key asked, empty ones too: a species makes the patient an animal.
+    if _text(ds, "PatientSpeciesDescription") or _first_code(ds, "PatientSpeciesCodeSequence"):
         animal = AnimalInfo(
             PatientSpeciesDescription=_text(ds, "PatientSpeciesDescription"),
             PatientSpeciesCode=_first_code(ds, "PatientSpeciesCodeSequence"),

@@ -9,7 +9,7 @@ from vxacq import config as configuration
 from vxacq.net.listener import Listener
 from vxacq.ui.main_window import MainWindow
 
-EXAMPLE = Path(__file__).parent.parent / "resources" / "vxacq.example.toml"
+EXAMPLE = Path(__file__).parent.parent / "vxacq" / "resources" / "vxacq.example.toml"
 
 
 def test_window_shows_station_nodes_and_listener(qtbot: QtBot, tmp_path: Path) -> None:

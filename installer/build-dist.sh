@@ -19,6 +19,20 @@ ls dist/vxacq-"$version".tar.gz dist/vxacq-"$version"-py3-none-any.whl
 echo "== bundle (PyInstaller, onedir)"
 "$PY" -m PyInstaller --noconfirm --log-level WARN --distpath dist --workpath build/pyinstaller \
     installer/vxacq.spec
+# PyInstaller's files are group-writable in places; Debian wants 644/755, and shared objects
+# not executable. Strip as dh_strip does (symbol tables and notes; the dynamic symbols stay),
+# except the executable: its bootloader carries an appended archive that strip would drop.
+chmod -R u+rwX,go+rX,go-w dist/vxacq
+find dist/vxacq/_internal -type f -name '*.so*' -exec chmod 644 {} + \
+    -exec strip --remove-section=.comment --remove-section=.note --strip-unneeded {} +
+# RUNPATHs naming the build machine's folders (pyenv, manylinux) mean nothing on a station:
+# keep only the $ORIGIN entries, by which the bundle's libraries find each other.
+while IFS= read -r -d '' lib; do
+    runpath=$(patchelf --print-rpath "$lib" 2>/dev/null) || continue
+    keep=$(tr ':' '\n' <<<"$runpath" | grep '^\$ORIGIN' | paste -sd: -) || true
+    [ "$keep" = "$runpath" ] && continue
+    if [ -n "$keep" ]; then patchelf --set-rpath "$keep" "$lib"; else patchelf --remove-rpath "$lib"; fi
+done < <(find dist/vxacq/_internal -type f -name '*.so*' -print0)
 dist/vxacq/vxacq --version
 
 echo "== Debian package"
@@ -28,6 +42,7 @@ install -d "$root/DEBIAN" "$root/opt" "$root/usr/bin" "$root/etc/vxacq" \
     "$root/usr/share/icons/hicolor/scalable/apps" "$root/usr/share/man/man1" \
     "$root/usr/share/doc/vxacq/examples" "$root/usr/share/lintian/overrides"
 cp -a dist/vxacq "$root/opt/vxacq"
+chmod -R go-w "$root"
 install -m 755 installer/vxacq.sh "$root/usr/bin/vxacq"
 install -m 644 installer/vxacq.toml "$root/etc/vxacq/vxacq.toml"
 install -m 644 installer/vxacq.service "$root/lib/systemd/system/vxacq.service"
@@ -37,16 +52,15 @@ gzip -9n <installer/vxacq.1 >"$root/usr/share/man/man1/vxacq.1.gz"
 install -m 644 vxacq/resources/vxacq.example.toml "$root/usr/share/doc/vxacq/examples/"
 install -m 644 docs/installation.md installer/debian/copyright "$root/usr/share/doc/vxacq/"
 install -m 644 installer/debian/lintian-overrides "$root/usr/share/lintian/overrides/vxacq"
-cat >"build/deb/changelog.Debian" <<CHANGES
+# A native package (the version has no Debian revision): its changelog is changelog.gz.
+cat >"build/deb/changelog" <<CHANGES
 vxacq ($debversion) stable; urgency=medium
 
   * Release $version, built from $(git describe --always --dirty 2>/dev/null || echo "a source tree").
 
  -- VXacq developers <vxacq@example.org>  $(date -R -d "@${SOURCE_DATE_EPOCH:-$(git log -1 --format=%ct 2>/dev/null || date +%s)}")
 CHANGES
-gzip -9n <build/deb/changelog.Debian >"$root/usr/share/doc/vxacq/changelog.Debian.gz"
-# PyInstaller's files are group-writable in places; Debian wants 644/755.
-chmod -R u+rwX,go+rX,go-w "$root"
+gzip -9n <build/deb/changelog >"$root/usr/share/doc/vxacq/changelog.gz"
 
 install -m 755 installer/debian/postinst installer/debian/prerm installer/debian/postrm "$root/DEBIAN/"
 echo "/etc/vxacq/vxacq.toml" >"$root/DEBIAN/conffiles"

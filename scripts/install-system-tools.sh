@@ -3,8 +3,9 @@
 #   tools:  DCMTK (real DICOM peers), dicom3tools (dciodvfy), Orthanc (+ worklist plugin)
 #   gui:    Xvfb and the xcb libraries Qt's platform plugin loads
 #   dist:   what `make dist` and `make dist-check` use: the gui libraries (dpkg-shlibdeps maps
-#           the bundle's system libraries to their packages), dpkg-dev, binutils (PyInstaller),
-#           lintian, and DCMTK's storescp for the bundled `vxacq echo`
+#           the bundle's system libraries to their packages), dpkg-dev, binutils (PyInstaller,
+#           strip), patchelf (drops build-machine RUNPATHs), lintian, and DCMTK's
+#           storescp for the bundled `vxacq echo`
 set -euo pipefail
 what="${1:-tools}"
 
@@ -21,7 +22,7 @@ case "$what" in
   gui)
     for p in "${gui_packages[@]}"; do need "$p"; done ;;
   dist)
-    for p in "${gui_packages[@]}" dpkg-dev binutils lintian dcmtk; do need "$p"; done ;;
+    for p in "${gui_packages[@]}" dpkg-dev binutils patchelf lintian dcmtk; do need "$p"; done ;;
   *) echo "usage: $0 tools|gui|dist" >&2; exit 2 ;;
 esac
 

@@ -20,11 +20,10 @@ echo "== bundle (PyInstaller, onedir)"
 "$PY" -m PyInstaller --noconfirm --log-level WARN --distpath dist --workpath build/pyinstaller \
     installer/vxacq.spec
 # PyInstaller's files are group-writable in places; Debian wants 644/755, and shared objects
-# not executable. Strip as dh_strip does (symbol tables and notes; the dynamic symbols stay),
-# except the executable: its bootloader carries an appended archive that strip would drop.
+# not executable. No strip: it corrupts the libraries auditwheel rewrote with patchelf
+# ("ELF load command address/offset not page-aligned" in numpy's OpenBLAS).
 chmod -R u+rwX,go+rX,go-w dist/vxacq
-find dist/vxacq/_internal -type f -name '*.so*' -exec chmod 644 {} + \
-    -exec strip --remove-section=.comment --remove-section=.note --strip-unneeded {} +
+find dist/vxacq/_internal -type f -name '*.so*' -exec chmod 644 {} +
 # RUNPATHs naming the build machine's folders (pyenv, manylinux) mean nothing on a station:
 # keep only the $ORIGIN entries, by which the bundle's libraries find each other.
 while IFS= read -r -d '' lib; do

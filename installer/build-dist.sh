@@ -12,6 +12,7 @@ debversion=$(printf '%s' "$version" | sed -E 's/\.?(a|b|rc|dev)([0-9]*)$/~\1\2/'
 deb="dist/vxacq_${debversion}_amd64.deb"
 
 rm -rf dist build/deb build/pyinstaller
+mkdir -p build
 echo "== wheel and sdist (vxacq $version)"
 "$PY" -m build --outdir dist . >build/python-build.log 2>&1 || { cat build/python-build.log; exit 1; }
 ls dist/vxacq-"$version".tar.gz dist/vxacq-"$version"-py3-none-any.whl

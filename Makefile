@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: demo test bench docs system-tools gui-libs clean
+.PHONY: demo test bench docs system-tools gui-libs dist-tools dist dist-check clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -15,11 +15,20 @@ $(STAMP): pyproject.toml | $(PY)
 	$(PY) -m pip install -q -e '.[test]'
 	touch $(STAMP)
 
+# The packaging tools (PyInstaller, build) only for `make dist`.
+DIST_STAMP := $(VENV)/.dist-stamp
+$(DIST_STAMP): pyproject.toml $(STAMP)
+	$(PY) -m pip install -q -e '.[test,dist]'
+	touch $(DIST_STAMP)
+
 system-tools:
 	./scripts/install-system-tools.sh tools
 
 gui-libs:
 	./scripts/install-system-tools.sh gui
+
+dist-tools:
+	./scripts/install-system-tools.sh dist
 
 demo: $(STAMP) gui-libs
 	@if [ -z "$$DISPLAY" ] && [ -z "$$WAYLAND_DISPLAY" ] && [ "$$QT_QPA_PLATFORM" != "offscreen" ]; then \
@@ -33,13 +42,21 @@ test: $(STAMP) system-tools
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest $(PYTEST_ARGS)
 
 # Benchmarks reuse the tests' real peers (tests/peers.py) and sample data.
-bench: $(STAMP) system-tools
+bench: $(STAMP) system-tools gui-libs
 	@for f in benchmarks/*.py; do echo "## $$f"; \
 		PYTHONPATH=$(CURDIR):$(CURDIR)/tests:$(CURDIR)/tests/net $(PY) $$f || exit 1; done
 
 # The DICOM Conformance Statement, generated from the code (tests/test_conformance_statement.py).
 docs: $(STAMP)
 	$(PY) -m vxacq.docs.conformance
+
+# Wheel, sdist, the self-contained bundle (dist/vxacq/) and the Debian package, into dist/.
+dist: $(DIST_STAMP) dist-tools
+	PY=$(PY) ./installer/build-dist.sh
+
+# Slow, so not part of `make test`: the .deb unpacked and its bundled vxacq run, then lintian.
+dist-check: dist-tools
+	./installer/dist-check.sh
 
 clean:
 	rm -rf $(VENV) .demo build dist *.egg-info

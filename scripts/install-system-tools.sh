@@ -2,20 +2,28 @@
 # Install the Debian packages VXacq's tests and demo need, only when something is missing.
 #   tools:  DCMTK (real DICOM peers), dicom3tools (dciodvfy), Orthanc (+ worklist plugin)
 #   gui:    Xvfb and the xcb libraries Qt's platform plugin loads
+#   dist:   what `make dist` and `make dist-check` use: the gui libraries (dpkg-shlibdeps maps
+#           the bundle's system libraries to their packages), dpkg-dev, binutils (PyInstaller,
+#           strip), patchelf (drops build-machine RUNPATHs), lintian, and DCMTK's
+#           storescp for the bundled `vxacq echo`
 set -euo pipefail
 what="${1:-tools}"
 
 missing=()
 need() { dpkg -s "$1" >/dev/null 2>&1 || missing+=("$1"); }
 
+gui_packages=(xvfb xauth libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0
+              libxcb-render-util0 libxcb-xinerama0 libxcb-xkb1 libxkbcommon-x11-0
+              libegl1 libgl1 libfontconfig1 libdbus-1-3 fonts-noto-cjk)
+
 case "$what" in
   tools)
     for p in dcmtk dicom3tools orthanc; do need "$p"; done ;;
   gui)
-    for p in xvfb xauth libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0 \
-             libxcb-render-util0 libxcb-xinerama0 libxcb-xkb1 libxkbcommon-x11-0 \
-             libegl1 libgl1 libfontconfig1 libdbus-1-3 fonts-noto-cjk; do need "$p"; done ;;
-  *) echo "usage: $0 tools|gui" >&2; exit 2 ;;
+    for p in "${gui_packages[@]}"; do need "$p"; done ;;
+  dist)
+    for p in "${gui_packages[@]}" dpkg-dev binutils patchelf lintian dcmtk; do need "$p"; done ;;
+  *) echo "usage: $0 tools|gui|dist" >&2; exit 2 ;;
 esac
 
 [ ${#missing[@]} -eq 0 ] && exit 0

@@ -5,7 +5,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-EXAMPLE = Path(__file__).parent.parent / "resources" / "vxacq.example.toml"
+EXAMPLE = Path(__file__).parent.parent / "vxacq" / "resources" / "vxacq.example.toml"
 
 
 def vxacq(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:

@@ -7,7 +7,7 @@ import pytest
 from vxacq import config as configuration
 from vxacq.config import ConfigError
 
-EXAMPLE = Path(__file__).parent.parent / "resources" / "vxacq.example.toml"
+EXAMPLE = Path(__file__).parent.parent / "vxacq" / "resources" / "vxacq.example.toml"
 
 MINIMAL = """
 [station]

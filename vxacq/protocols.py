@@ -1,4 +1,4 @@
-"""Anatomical protocols (exposure programs): loaded from ``resources/protocols.toml``, validated.
+"""Anatomical protocols (exposure programs): loaded from ``vxacq/resources/protocols.toml``, validated.
 
 Each protocol names the view (DICOM ViewPosition and an SCT view keyword), the body part
 (BodyPartExamined and an SCT keyword), laterality, the default technique and geometry, and the
@@ -12,7 +12,7 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
-DEFAULT_PATH = Path(__file__).resolve().parent.parent / "resources" / "protocols.toml"
+DEFAULT_PATH = Path(__file__).resolve().parent / "resources" / "protocols.toml"
 MODALITIES = ("DX", "MG")
 LATERALITIES = ("", "U", "L", "R", "B")
 KV_LIMITS = {"DX": (40.0, 150.0), "MG": (20.0, 49.0)}

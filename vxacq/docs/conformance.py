@@ -42,7 +42,7 @@ OUTPUT = ROOT / "docs" / "conformance-statement.md"
 PLACEHOLDER = re.compile(r"\{\{ *([a-z_]+) *\}\}")
 
 # Where the configuration's descriptions are read from (the comment after each value).
-EXAMPLE_CONFIG = ROOT / "resources" / "vxacq.example.toml"
+EXAMPLE_CONFIG = ROOT / "vxacq" / "resources" / "vxacq.example.toml"
 
 # What each source in the attribute tables means, for the legend.
 SOURCES = {

@@ -1,6 +1,6 @@
 """Processing parameters: one typed set per protocol, defaults per anatomy.
 
-Presets live in ``resources/processing.toml``: a ``[default]`` table and one table per
+Presets live in ``vxacq/resources/processing.toml``: a ``[default]`` table and one table per
 protocol ID (``CHEST_PA``, ``HAND_PA``, ``MAMMO_LCC`` …) that overrides some of its fields.
 Scales are in millimetres at the detector, so a preset means the same on any pixel pitch.
 """
@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
-PRESETS_PATH = Path(__file__).resolve().parents[2] / "resources" / "processing.toml"
+PRESETS_PATH = Path(__file__).resolve().parents[1] / "resources" / "processing.toml"
 ORIENTATION_LETTERS = set("APRLHF")
 
 

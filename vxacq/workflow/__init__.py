@@ -11,10 +11,10 @@ Orders — :mod:`vxacq.workflow.orders`
     The worklist itself is fetched by ``runtime.refresh_worklist`` (over
     ``vxacq.net.worklist.query_and_sync``).
 
-Protocols — :mod:`vxacq.workflow.procedures` (``resources/procedures.toml``)
+Protocols — :mod:`vxacq.workflow.procedures` (``vxacq/resources/procedures.toml``)
     ``protocols_for(code_value, *descriptions) -> list[str]``, ``laterality_for(*descriptions)``.
 
-Reject reasons — :mod:`vxacq.workflow.reasons` (CID 7011 + ``resources/reject_reasons.toml``)
+Reject reasons — :mod:`vxacq.workflow.reasons` (CID 7011 + ``vxacq/resources/reject_reasons.toml``)
     ``reject_reasons() -> list[RejectReason(key, code, local)]``, ``reject_code(key) -> Code``.
 
 The exam — :mod:`vxacq.workflow.exam`

@@ -176,7 +176,7 @@ class Exam:
               protocols: list[str] | None = None) -> Exam:
         """Start the exam of an order: Study + PerformedStep rows, the order in progress, MPPS
         IN PROGRESS queued. ``protocols`` default to the order's procedure mapped by
-        ``resources/procedures.toml``. An order already in progress resumes its open exam."""
+        ``vxacq/resources/procedures.toml``. An order already in progress resumes its open exam."""
         view = get_order(db, order_id)
         if view.state not in (OrderState.SCHEDULED, OrderState.IN_PROGRESS):
             raise ExamError(f"order {view.AccessionNumber or order_id} is {view.state}; "

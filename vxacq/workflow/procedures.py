@@ -1,4 +1,4 @@
-"""Which protocols an order needs: its requested procedure in ``resources/procedures.toml``.
+"""Which protocols an order needs: its requested procedure in ``vxacq/resources/procedures.toml``.
 
 The table maps Requested Procedure codes (any scheme) and description words to protocol ids.
 The first entry whose code matches wins; otherwise the first whose words all appear in the
@@ -14,7 +14,7 @@ from pathlib import Path
 
 from vxacq.protocols import ProtocolError, load as load_protocols
 
-DEFAULT_PATH = Path(__file__).resolve().parent.parent.parent / "resources" / "procedures.toml"
+DEFAULT_PATH = Path(__file__).resolve().parent.parent / "resources" / "procedures.toml"
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,6 @@
 """Why an image is rejected: the standard's reasons (CID 7011) plus the site's own.
 
-Local reasons live in ``resources/reject_reasons.toml`` (or a file given by path); each has a
+Local reasons live in ``vxacq/resources/reject_reasons.toml`` (or a file given by path); each has a
 key, a code value, a coding scheme and the meaning shown to the radiographer.
 """
 
@@ -14,7 +14,7 @@ from pydicom.sr.coding import Code
 
 from vxacq.dicom.codes import REJECT_REASONS
 
-DEFAULT_PATH = Path(__file__).resolve().parent.parent.parent / "resources" / "reject_reasons.toml"
+DEFAULT_PATH = Path(__file__).resolve().parent.parent / "resources" / "reject_reasons.toml"
 
 
 @dataclass(frozen=True)
@@ -56,4 +56,4 @@ def reject_code(reason: str | Code, path: Path | str | None = None) -> Code:
         if item.key == reason:
             return item.code
     raise ValueError(f"'{reason}' is not a reject reason; see `vxacq exam --list-reasons` "
-                     "or resources/reject_reasons.toml")
+                     "or vxacq/resources/reject_reasons.toml")

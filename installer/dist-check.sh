@@ -1,0 +1,101 @@
+#!/usr/bin/env bash
+# `make dist-check`: the .deb from `make dist` unpacked into a temporary root; its bundled vxacq
+# run with no Python environment: --version, config check on the shipped configurations, C-ECHO
+# and a JPEG 2000 round trip against DCMTK's storescp on loopback; then lintian.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+debs=(dist/vxacq_*_amd64.deb)
+[ -f "${debs[0]}" ] || { echo "dist-check: no dist/vxacq_*_amd64.deb: run make dist first" >&2; exit 1; }
+deb="${debs[0]}"
+work=$(mktemp -d)
+pids=()
+cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; rm -rf "$work"; }
+trap cleanup EXIT
+fail() { echo "dist-check FAILED: $*" >&2; exit 1; }
+step() { echo "== $*"; }
+
+step "unpack $deb"
+dpkg-deb -x "$deb" "$work/root"
+app="$work/root/opt/vxacq/vxacq"
+mkdir -p "$work/home"
+# The bundle alone: no venv, no PYTHONPATH, a bare PATH.
+vx() { env -i HOME="$work/home" PATH=/usr/bin:/bin LANG=C.UTF-8 "$app" "$@"; }
+
+step "vxacq --version"
+version=$(dpkg-deb -f "$deb" Version)
+out=$(vx --version)
+echo "$out"
+[[ "$out" == "vxacq ${version//\~/} "* ]] || fail "version is not the package's ($version)"
+[[ "$out" == *"Implementation Class UID 2.25."* ]] || fail "no Implementation Class UID"
+[[ "$out" == *"Implementation Version Name VXACQ_"* ]] || fail "no Implementation Version Name"
+
+step "config check on the shipped configurations"
+vx --config "$work/root/usr/share/doc/vxacq/examples/vxacq.example.toml" config check
+vx --config "$work/root/etc/vxacq/vxacq.toml" config check
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+# storescp ACCEPTS (all syntaxes with +xa, else uncompressed only) into its own folder.
+start_storescp() {
+    local name=$1 port=$2; shift 2
+    mkdir -p "$work/$name"
+    storescp -aet "$name" -od "$work/$name" -fe .dcm "$@" "$port" >"$work/$name.log" 2>&1 &
+    pids+=($!)
+    for _ in $(seq 50); do
+        echoscu -aec "$name" 127.0.0.1 "$port" >/dev/null 2>&1 && return 0
+        sleep 0.2
+    done
+    cat "$work/$name.log"; fail "storescp $name did not start"
+}
+j2k_port=$(free_port); start_storescp J2KSCP "$j2k_port" +xa
+plain_port=$(free_port); start_storescp PLAINSCP "$plain_port"
+
+cat >"$work/vxacq.toml" <<TOML
+[station]
+ae_title = "DISTCHECK"
+listen_port = $(free_port)
+station_name = "DISTCHECK"
+data_dir = "$work/data"
+
+[[node]]
+name = "j2k"
+ae_title = "J2KSCP"
+host = "127.0.0.1"
+port = $j2k_port
+services = ["store"]
+transfer_syntax = "jpeg2000-lossless"
+retries = 0
+
+[[node]]
+name = "plain"
+ae_title = "PLAINSCP"
+host = "127.0.0.1"
+port = $plain_port
+services = ["store"]
+retries = 0
+TOML
+
+step "vxacq echo (C-ECHO to storescp on port $j2k_port)"
+vx --config "$work/vxacq.toml" echo j2k
+
+step "calibrate and acquire on the built-in simulator"
+vx --config "$work/vxacq.toml" calibrate >/dev/null
+vx --config "$work/vxacq.toml" acquire --protocol HAND_PA --laterality L
+image=$(ls "$work"/data/images/*.dcm | head -1)
+
+step "store compressed to JPEG 2000 (the bundled OpenJPEG encoder)"
+vx --config "$work/vxacq.toml" store j2k "$image"
+received=$(ls "$work"/J2KSCP/*.dcm | head -1)
+dcmdump -M +P TransferSyntaxUID "$received" | grep -q "=JPEG2000LosslessOnly" \
+    || fail "storescp did not receive JPEG 2000: $(dcmdump -M +P TransferSyntaxUID "$received")"
+
+step "store that JPEG 2000 file to a node that takes only uncompressed (the bundled decoder)"
+vx --config "$work/vxacq.toml" store plain "$received"
+plain=$(ls "$work"/PLAINSCP/*.dcm | head -1)
+dcmdump -M +P TransferSyntaxUID "$plain" | grep -q "=LittleEndianExplicit" \
+    || fail "not decompressed: $(dcmdump -M +P TransferSyntaxUID "$plain")"
+
+step "lintian"
+lintian --info --display-info "$deb" | tee "$work/lintian.txt"
+if grep -q '^E: ' "$work/lintian.txt"; then fail "lintian reports errors"; fi
+echo "dist-check: all passed ($(grep -c '^W: ' "$work/lintian.txt" || true) lintian warning(s))"

@@ -10,6 +10,7 @@ fetched again from the panel (:func:`recover_frame`).
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import logging
 from dataclasses import asdict, dataclass, field
@@ -85,24 +86,20 @@ def run_exposure(config: Config, protocol: Protocol | str, kv: float | None = No
         "sid_mm": sid, "grid": proto.grid, "field_mm": list(proto.field_mm),
         "sync_mode": mode.value, "laterality": side})
     model = config.hardware.detector_model
-    if room is not None:
-        try:
-            _sequence(room, proto, technique, sid, mode, side, seed, folder, result, hand_switch)
-        except HardwareError as exc:
-            _fail(result, exc)
-        if result.error:
-            log.warning("exposure %s failed: %s", proto.id, result.error["message"])
-        return result
-    if drivers.needs_builtin_simulator(config.hardware):
+    if room is None and drivers.needs_builtin_simulator(config.hardware):
         from hardware_sim.detector_models import get_model
 
         if get_model(model).modality != proto.modality:
             model = DEFAULT_SIM_MODEL[proto.modality]
             result.warnings.append(f"simulated panel {model} used: protocol {proto.id} is "
                                    f"{proto.modality}")
+    # an open room (the console's) stays open; else it is opened for this exposure only
+    devices = contextlib.nullcontext(room) if room is not None else drivers.open_room(
+        config.hardware, faults, model=model, time_scale=time_scale)
     try:
-        with drivers.open_room(config.hardware, faults, model=model, time_scale=time_scale) as room:
-            _sequence(room, proto, technique, sid, mode, side, seed, folder, result, hand_switch)
+        with devices as opened:
+            _sequence(opened, proto, technique, sid, mode, side, seed, folder, result,
+                      hand_switch)
     except HardwareError as exc:
         _fail(result, exc)
     if result.error:

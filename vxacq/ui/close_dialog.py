@@ -8,13 +8,14 @@ from dataclasses import dataclass
 from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QColor, QPainter, QPixmap
 from PySide6.QtWidgets import (
-    QButtonGroup, QComboBox, QDialog, QDialogButtonBox, QFormLayout, QGroupBox,
+    QButtonGroup, QComboBox, QDialog, QFormLayout, QGroupBox,
     QHBoxLayout, QLabel, QRadioButton, QVBoxLayout, QWidget,
 )
 
 from vxacq.config import Config
 from vxacq.dicom.codes import DISCONTINUATION_REASONS
 from vxacq.dicom.printing import Layout
+from vxacq.ui.widgets import ok_cancel
 
 LAYOUTS = ("STANDARD\\1,1", "STANDARD\\1,2", "STANDARD\\2,1", "STANDARD\\2,2",
            "STANDARD\\2,3", "STANDARD\\3,3")
@@ -123,11 +124,7 @@ class CloseDialog(QDialog):
         if printers:
             self._choose_default_layout(printers[0].print.layout, accepted)
 
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                   | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Close exam")
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
+        buttons = ok_cancel(self, "Close exam")
         layout = QVBoxLayout(self)
         layout.addWidget(summary)
         layout.addWidget(self.complete)

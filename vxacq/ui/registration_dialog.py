@@ -5,12 +5,12 @@ from __future__ import annotations
 import datetime as dt
 
 from PySide6.QtWidgets import (
-    QComboBox, QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QPushButton,
+    QComboBox, QDialog, QFormLayout, QLabel, QLineEdit, QPushButton,
     QVBoxLayout, QWidget,
 )
 
 from vxacq.ui.context import Console
-from vxacq.ui.widgets import COLOURS
+from vxacq.ui.widgets import COLOURS, ok_cancel
 from vxacq.workflow.orders import ManualPatient, OrderView, ValidationError, register_manual
 
 FIELDS = (  # key, label, hint
@@ -54,11 +54,7 @@ class RegistrationDialog(QDialog):
         self.problems["PatientName"] = self.problems["family"]
         self.message = QLabel()
         self.message.setWordWrap(True)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                   | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Register and start")
-        buttons.accepted.connect(self.submit)
-        buttons.rejected.connect(self.reject)
+        buttons = ok_cancel(self, "Register and start", self.submit)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.message)

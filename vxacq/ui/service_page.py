@@ -12,7 +12,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import (
-    QCheckBox, QComboBox, QDialog, QDialogButtonBox, QDoubleSpinBox, QFormLayout, QGroupBox,
+    QCheckBox, QComboBox, QDialog, QDoubleSpinBox, QFormLayout, QGroupBox,
     QHBoxLayout, QLabel, QLineEdit, QPlainTextEdit, QPushButton, QSpinBox, QTabWidget,
     QVBoxLayout, QWidget,
 )
@@ -23,7 +23,7 @@ from vxacq.hal.faults import FAULTS, parse_fault
 from vxacq.logs import APP_LOG, DICOM_LOG
 from vxacq.ui.context import Console
 from vxacq.ui.tasks import Refresher, on_gui_thread
-from vxacq.ui.widgets import Banner, fill, table
+from vxacq.ui.widgets import Banner, fill, ok_cancel, table
 
 LOG_LINES = 400
 
@@ -173,10 +173,7 @@ class NodeDialog(QDialog):
         form.addRow("Services", services)
         form.addRow("Transfer syntax", self.syntax)
         form.addRow("Character set when it declares none", self.fallback)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                   | QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
+        buttons = ok_cancel(self)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(buttons)

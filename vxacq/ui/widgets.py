@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
-    QAbstractItemView, QHeaderView, QLabel, QTableWidget, QTableWidgetItem,
+    QAbstractItemView, QDialog, QDialogButtonBox, QHeaderView, QLabel, QTableWidget,
+    QTableWidgetItem,
 )
 
 COLOURS = {"ok": "#2e7d32", "warning": "#f9a825", "alarm": "#c62828", "info": "#1565c0",
@@ -79,3 +80,15 @@ def person_name(pn: str) -> str:
     text = f"{family.upper()}, {given}" if given else family.upper()
     others = [g.replace("^", " ").strip() for g in groups[1:] if g.strip()]
     return text + (f" ({' / '.join(others)})" if others else "")
+
+
+def ok_cancel(dialog: QDialog, ok_text: str = "", on_ok: Callable[[], None] | None = None
+              ) -> QDialogButtonBox:
+    """OK and Cancel for ``dialog``; OK says ``ok_text`` and runs ``on_ok`` (default: accept)."""
+    buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                               | QDialogButtonBox.StandardButton.Cancel)
+    if ok_text:
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(ok_text)
+    buttons.accepted.connect(on_ok or dialog.accept)
+    buttons.rejected.connect(dialog.reject)
+    return buttons

@@ -69,6 +69,10 @@ def worklist_item(accession: str, name: str = "Müller^Jürgen", patient_id: str
     sps.Modality = "DX"
     sps.ScheduledProcedureStepID = f"SPS{accession}"[:16]
     sps.ScheduledProcedureStepDescription = description
+    protocol = Dataset()
+    protocol.CodeValue, protocol.CodingSchemeDesignator = f"P-{procedure_code}", "99RIS"
+    protocol.CodeMeaning = description
+    sps.ScheduledProtocolCodeSequence = [protocol]
     ds.ScheduledProcedureStepSequence = [sps]
     return ds
 

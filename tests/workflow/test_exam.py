@@ -54,6 +54,8 @@ def test_two_exposures_one_rejected_close_sends_everything(department: Departmen
     # MPPS: one step, IN PROGRESS then COMPLETED, listing the accepted image and the dose report
     done = dept.mpps.wait_for("COMPLETED")
     assert len(done) == 1 and done[0].history == ["IN PROGRESS", "COMPLETED"]
+    [protocol] = done[0].attributes.PerformedProtocolCodeSequence  # as scheduled
+    assert (protocol.CodeValue, protocol.CodingSchemeDesignator) == ("P-RPID-CHEST2", "99RIS")
     listed = {r.ReferencedSOPInstanceUID for s in done[0].attributes.PerformedSeriesSequence
               for r in list(s.ReferencedImageSequence)
               + list(s.ReferencedNonImageCompositeSOPInstanceSequence)}

@@ -276,7 +276,7 @@ def _scheduled_modality(vary: Vary) -> str:
 
 def build_mpps_set(vary: Vary, status: str = mpps.COMPLETED) -> Dataset:
     """As ``ExamSession._queue_n_set`` makes it: one image series and the dose report."""
-    _patient, _order, study = _patient_order_study(vary)
+    _patient, order, study = _patient_order_study(vary)
     ended = _started(vary) + dt.timedelta(minutes=12)
     operators = (_pick(vary, "exam", "Tech^Tina", "Rad^Robin"),)
     series = (
@@ -291,7 +291,9 @@ def build_mpps_set(vary: Vary, status: str = mpps.COMPLETED) -> Dataset:
                        series=series if status == mpps.COMPLETED else (),
                        discontinuation_reason=None,
                        PerformedProcedureStepDescription=study.StudyDescription,
-                       ProcedureCodes=study.ProcedureCodes)
+                       ProcedureCodes=study.ProcedureCodes,
+                       PerformedProtocolCodes=order.ScheduledProtocolCodes
+                       if status == mpps.COMPLETED else ())
     return mpps.n_set(end, config(vary).station)
 
 

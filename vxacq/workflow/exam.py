@@ -560,11 +560,14 @@ class Exam:
         from vxacq.dicom import mpps as mpps_dicom
         from vxacq.net import mpps as mpps_net
 
+        # Completed as ordered: the scheduled protocol codes were performed (IHE SWF).
+        performed = self.order.ScheduledProtocolCodes if self.order and status == COMPLETED else ()
         end = mpps_dicom.StepEnd(status=status, ended=now,
                                  series=self._performed_series(images, report_ref),
                                  discontinuation_reason=reason,
                                  PerformedProcedureStepDescription=self.study.StudyDescription,
-                                 ProcedureCodes=self.study.ProcedureCodes)
+                                 ProcedureCodes=self.study.ProcedureCodes,
+                                 PerformedProtocolCodes=performed)
         received = tuple(s for s in [self.order.SpecificCharacterSet if self.order else ""] if s)
         attributes = mpps_dicom.n_set(end, self.config.station, received)
         return [mpps_net.enqueue_set(self.db, node, attributes,

@@ -15,6 +15,7 @@ from vxacq.config import Config, HardwareConfig, StationConfig
 from vxacq.hal import rawstore
 from vxacq.hal.exposure import recover_frame, run_exposure
 from vxacq.hal.serial_generator import SerialGenerator
+from vxacq.hal.sim_detector import SimDetector
 
 pytestmark = pytest.mark.timeout(60)
 
@@ -83,6 +84,12 @@ def test_generator_fault_on_nth_exposure_keeps_the_partial_frame(
     # the fault is latched until reset
     again = run_exposure(room_config, "HAND_PA")
     assert again.error["code"] == "NAK201" and "RESET" in again.error["message"]
+    assert again.detector_state != "ready"  # the refused PREP left no panel armed
+    panel = SimDetector(sim.detector_url)
+    try:
+        assert panel.poll()["state"] == "idle"
+    finally:
+        panel.close()
     gen = SerialGenerator(sim.generator_url)
     try:
         gen.reset()

@@ -367,3 +367,24 @@ def _terms(direction: str) -> list[str]:
         out.append(direction[i:i + size])
         i += size
     return out
+
+
+def test_failed_reprocessing_leaves_the_image_as_it_was(tmp_path, calibrated_data) -> None:
+    from vxacq.workflow.orders import ManualPatient, register_manual
+
+    config = write_station(tmp_path / "station", calibrated_data, "", peers.free_port())
+    db = database_for(config.data_dir)
+    order = register_manual(db, ManualPatient("Doe^Jane", "E-0043"))
+    exam = Exam.start(config, db, order.id)
+    shot = exam.accept(exam.expose("PELVIS_AP").id)
+    failed = exam.reprocess(shot.id, crop=(0, 0, 8, 8))  # too small: the chain refuses
+    assert "16" in failed.error
+    now = exam.image(shot.id)
+    assert (now.SOPInstanceUID, now.file_path, now.state) == \
+        (shot.SOPInstanceUID, shot.file_path, "accepted")
+    assert pydicom.dcmread(now.file_path).SOPInstanceUID == now.SOPInstanceUID
+    assert exam.processed_image(shot.id) is None  # nothing shown that was not kept
+    good = exam.reprocess(shot.id, rotation=90)
+    assert not good.error and good.state == "acquired"
+    assert pydicom.dcmread(good.file_path).SOPInstanceUID == good.SOPInstanceUID != \
+        shot.SOPInstanceUID

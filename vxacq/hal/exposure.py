@@ -126,8 +126,9 @@ def _sequence(room: drivers.RoomDevices, proto: Protocol, technique: Technique, 
                      seed=seed, field={"width_mm": proto.field_mm[0],
                                        "height_mm": proto.field_mm[1]})
         gen.set_technique(technique)
-        ready = det.arm(mode, timeout=5.0) & gen.prepare(timeout=10.0)
         try:
+            # inside the try: a generator that refuses PREP must not leave the panel armed
+            ready = det.arm(mode, timeout=5.0) & gen.prepare(timeout=10.0)
             ready.wait()
             det.poll()  # interlock: the panel must still be ready when the beam goes on
             if det.state.value.value != "ready":
@@ -137,8 +138,9 @@ def _sequence(room: drivers.RoomDevices, proto: Protocol, technique: Technique, 
                 raise InterlockError("hand-switch", "the hand switch was released before the "
                                      "exposure (or held in prep too long); nothing was exposed")
         except HardwareError:
-            gen.release()
-            det.disarm()
+            for stop in (gen.release, det.disarm):  # both, even when one of them fails
+                with contextlib.suppress(HardwareError):
+                    stop()
             raise
         frame_st = det.read_frame(timeout=_readout_timeout(info))
         # the longest this technique can take (mAs at the lowest current, 10 mA), plus margin

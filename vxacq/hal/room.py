@@ -20,6 +20,7 @@ import logging
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
+from typing import Any
 
 from vxacq.config import Config
 from vxacq.hal import drivers
@@ -87,6 +88,7 @@ class RoomSession:
         self._devices_lock = threading.Lock()  # one user of the devices at a time
         self._status = RoomStatus(simulated=drivers.needs_builtin_simulator(config.hardware))
         self._observers: list[Callable[[RoomStatus], None]] = []
+        self._status_lock = threading.Lock()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
 
@@ -187,14 +189,18 @@ class RoomSession:
     def _open_room(self) -> drivers.RoomDevices:
         if self._room is None:
             stack = contextlib.ExitStack()
-            room = stack.enter_context(drivers.open_room(self.config.hardware))
-            # Device events (prep, exposing, ready…) update the panel between polls.
-            room.generator.state.subscribe(lambda state: self._update(
-                replace(self._status, generator=state.value)))
-            room.detector.state.subscribe(lambda state: self._update(
-                replace(self._status, detector=state.value)))
-            room.generator.connect()
-            room.detector.connect()
+            try:
+                room = stack.enter_context(drivers.open_room(self.config.hardware))
+                # Device events (prep, exposing, ready…) update the panel between polls.
+                room.generator.state.subscribe(lambda state: self._update(
+                    generator=state.value))
+                room.detector.state.subscribe(lambda state: self._update(
+                    detector=state.value))
+                room.generator.connect()
+                room.detector.connect()
+            except BaseException:  # a device that does not answer: close what was opened
+                stack.close()
+                raise
             self._room, self._stack = room, stack
         return self._room
 
@@ -240,10 +246,13 @@ class RoomSession:
                           link_quality_percent=health.link_quality_percent,
                           simulated=room.simulator is not None, problem=problem)
 
-    def _update(self, status: RoomStatus) -> None:
-        if status == self._status:
-            return
-        self._status = status
+    def _update(self, status: RoomStatus | None = None, **changes: Any) -> None:
+        """A whole new status, or ``changes`` to some fields of the current one."""
+        with self._status_lock:  # device events and the poll both update it
+            status = status or replace(self._status, **changes)
+            if status == self._status:
+                return
+            self._status = status
         for callback in list(self._observers):
             try:
                 callback(status)

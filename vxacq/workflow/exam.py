@@ -458,10 +458,15 @@ class Exam:
             view = self.image(image_id)
             protocol = self._protocol(protocol_id or view.protocol_id)
             old = view.file_path
-            self._set_image(image_id, SOPInstanceUID=new_uid(), state=ImageState.ACQUIRED)
-            view = self._process(image_id, protocol, protocol_id, options)
-            if old and view.file_path and old != view.file_path:
-                Path(old).unlink(missing_ok=True)
+            # The new UID is written with the new file, or not at all: a failed re-processing
+            # leaves the image as it was (its file, UID and state still agree).
+            view = self._process(image_id, protocol, protocol_id, options,
+                                 SOPInstanceUID=new_uid())
+            if not view.error:
+                self._set_image(image_id, state=ImageState.ACQUIRED)
+                view = replace(view, state=str(ImageState.ACQUIRED))
+                if old and old != view.file_path:
+                    Path(old).unlink(missing_ok=True)
             self._audit("image re-processed", f"{view.SOPInstanceUID} with {protocol.id}")
             self._emit("reprocessed", view, view.error)
         return view
@@ -676,8 +681,9 @@ class Exam:
             return int(row.id)
 
     def _process(self, image_id: int, protocol: Protocol, preset_protocol: str | None,
-                 options: dict[str, Any]) -> ImageView:
-        """Process the raw frame and write the image; on failure keep the raw and say why."""
+                 options: dict[str, Any], SOPInstanceUID: str | None = None) -> ImageView:
+        """Process the raw frame and write the image (with ``SOPInstanceUID``, default the
+        row's); on failure keep the raw, leave the row as it was and say why."""
         from vxacq.imaging.calibration import CalibrationError
         from vxacq.imaging.chain import process_exposure
         from vxacq.imaging.params import load_presets
@@ -698,13 +704,15 @@ class Exam:
             own = self._protocol(view.protocol_id)
             ds = acquisition.build_image(own, sidecar, processed,
                                          self._context(image_id, view.InstanceNumber),
-                                         SOPInstanceUID=view.SOPInstanceUID)
+                                         SOPInstanceUID=SOPInstanceUID or view.SOPInstanceUID)
             path = acquisition.write(ds, self._image_folder())
         except (CalibrationError, ValueError, OSError, KeyError) as exc:
+            self._processed.pop(image_id, None)  # the review must not show what was not kept
             message = f"no image was made: {exc}; the raw frame is kept, re-process it later"
             log.error("exam %s, image %s: %s", self.study_id, image_id, message)
             return replace(view, error=message)
-        self._set_image(image_id, file_path=str(path), SOPClassUID=str(ds.SOPClassUID),
+        self._set_image(image_id, SOPInstanceUID=str(ds.SOPInstanceUID), file_path=str(path),
+                        SOPClassUID=str(ds.SOPClassUID),
                         ExposureIndex=processed.ei, TargetExposureIndex=processed.ei_t,
                         DeviationIndex=processed.di)
         return replace(self.image(image_id), warnings=tuple(warnings))

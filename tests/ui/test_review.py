@@ -139,3 +139,34 @@ def test_discontinue_then_reopen_from_the_history(window) -> None:
                and window.exam.exam.state == "open", 30, "the reopened exam")
     assert window.pages.currentWidget() is window.exam
     assert window.exam.exam.images() == []  # a new step: its own images
+
+
+def test_one_sequence_at_a_time_and_no_other_exam_meanwhile(window) -> None:
+    page = window.exam
+    exam = page.exam
+    other = register_manual(window.console.db, ManualPatient(PatientName="Roe^Rick",
+                                                             PatientID="P-78"))
+    wait_until(page.room_panel.prep_button.isEnabled, 30, "Prep")
+    page.room_panel.prep_button.setChecked(True)
+    wait_until(page.room_panel.expose_button.isEnabled, 30, "READY")
+    window.start_exam(other.id)  # refused while the hand switch is held
+    assert page.exam is exam and "still running" in page.banner.text()
+    page.room_panel.prep_button.setChecked(False)  # let go …
+    assert not page.room_panel.prep_button.isEnabled()  # … no new Prep until it has ended
+    wait_until(lambda: not page.exposing, 30, "the sequence to end")
+    wait_until(page.room_panel.prep_button.isEnabled, 10, "Prep again")
+
+
+def test_generator_fault_blocks_prep_until_reset(window) -> None:
+    page = window.exam
+    window.console.room.inject_fault("generator-fault:1")
+    image_id = expose(window)
+    assert "Tube arc" in page.banner.text()  # the partial frame is kept and shown
+    assert page.exam.image(image_id).raw_path
+    panel = page.room_panel
+    wait_until(lambda: panel.status.generator == "fault", 10, "the latched fault")
+    assert not panel.prep_button.isEnabled() and panel.reset_button.isVisibleTo(panel)
+    assert "Reset" in panel.prep_button.toolTip()
+    panel.reset_button.click()
+    wait_until(panel.prep_button.isEnabled, 15, "Prep after the reset")
+    assert page.banner.text() == "" or not page.banner.isVisible()

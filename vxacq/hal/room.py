@@ -69,7 +69,8 @@ class RoomStatus:
     battery_percent: float | None = None
     link_quality_percent: float | None = None
     simulated: bool = False
-    problem: str = ""
+    problem: str = ""  # what stops an exposure now
+    warning: str = ""  # what will soon (a low battery)
 
     @property
     def ready(self) -> bool:
@@ -233,18 +234,19 @@ class RoomSession:
             self._close_room()
             return replace(RoomStatus(simulated=room.simulator is not None),
                            problem=f"{exc}; the room is asked again in a few seconds")
+        warning = ""
         if health.temperature_C >= 45:
             problem = problem or (f"detector at {health.temperature_C:.0f} °C: let it cool "
                                   "before the next exposure")
-        elif health.battery_percent is not None and health.battery_percent < 20:
-            problem = problem or (f"detector battery at {health.battery_percent:.0f} %: "
-                                  "change the battery")
+        if health.battery_percent is not None and health.battery_percent < 20:
+            warning = f"detector battery at {health.battery_percent:.0f} %: change the battery"
         model = det.info.model_name if det.info else room.detector_model
         return RoomStatus(generator=generator, detector=detector, detector_model=model,
                           temperature_C=health.temperature_C,
                           battery_percent=health.battery_percent,
                           link_quality_percent=health.link_quality_percent,
-                          simulated=room.simulator is not None, problem=problem)
+                          simulated=room.simulator is not None, problem=problem,
+                          warning=warning)
 
     def _update(self, status: RoomStatus | None = None, **changes: Any) -> None:
         """A whole new status, or ``changes`` to some fields of the current one."""

@@ -22,6 +22,7 @@ class Console:
     services: Services
     room: RoomSession
     tasks: Tasks
+    exposures: Tasks  # one thread of its own: the beam never waits for the network
     operator: str = ""
 
     @classmethod
@@ -29,7 +30,7 @@ class Console:
         """Outbox, listener and the room started (the QApplication must exist)."""
         services = Services(config, database_for(config.data_dir)).start()
         room = RoomSession(config, poll_interval=room_poll_s).start()
-        console = cls(config, services.db, services, room, Tasks())
+        console = cls(config, services.db, services, room, Tasks(), Tasks(threads=1))
         # the first image must not wait for the calibration maps to be read
         console.tasks.run(lambda: preload_calibrations(config), None,
                           lambda exc: log.warning("calibrations not preloaded: %s", exc))
@@ -37,6 +38,7 @@ class Console:
 
     def stop(self) -> None:
         """Wait for the running workers, then stop the room and the services."""
+        self.exposures.wait(40000)  # a sequence held in prep ends within its hold time
         self.tasks.wait(10000)
         self.room.stop()
         self.services.stop()

@@ -48,6 +48,7 @@ class DisplayOptions:
     flip: str = "none"
     marker: str | None = None
     crop: tuple[int, int, int, int] | None = None
+    protocol_id: str | None = None  # "re-process as" (None: the image's own)
 
     def as_options(self) -> dict[str, Any]:
         options: dict[str, Any] = {"rotation": self.rotation, "flip": self.flip,
@@ -365,6 +366,8 @@ class ExamPage(QWidget):
     def prep(self) -> None:
         """Hand switch stage 1: the sequence starts; the beam waits for stage 2."""
         protocol = self.selected_protocol()
+        if self.exposing:  # a sequence is still ending: one at a time
+            return
         if self.exam is None or protocol is None:
             self.room_panel.exposure_over()
             return
@@ -382,7 +385,8 @@ class ExamPage(QWidget):
                                    hand_switch=switch, **technique)
 
         self._update_controls()
-        self.console.tasks.run(expose, self._exposed, self._exposure_failed)
+        # its own thread: a slow network task on the shared pool must never delay the beam
+        self.console.exposures.run(expose, self._exposed, self._exposure_failed)
 
     def expose_now(self) -> None:
         if self.switch is not None:
@@ -412,10 +416,11 @@ class ExamPage(QWidget):
         self._update_controls()
 
     def _reset_generator(self) -> None:
-        self._call(self.console.room.reset_generator, lambda _: None)
+        self._call(self.console.room.reset_generator, lambda _: self.banner.clear_message())
 
     def _room_changed(self, status: RoomStatus) -> None:
         self.room_panel.show_status(status)
+        self._update_controls()
 
     # --- exam events (GUI thread) ----------------------------------------------------------
 
@@ -641,7 +646,16 @@ class ExamPage(QWidget):
         view = self.current_image()
         if view is None:
             return
-        self._reprocess(view, self.reprocess_combo.currentData())
+        chosen = self.known[self.reprocess_combo.currentData()]
+        own = self.known.get(view.protocol_id)
+        if own is not None and chosen.modality != own.modality:
+            self.banner.show_message(f"{chosen.name} is a {chosen.modality} protocol; this image "
+                                     f"is {own.modality}: choose a {own.modality} protocol",
+                                     "warning")
+            return
+        options = self.options.setdefault(view.id, DisplayOptions(marker=self._side_marker(view)))
+        options.protocol_id = chosen.id
+        self._reprocess(view)
 
     def _transform(self, rotate: int = 0, flip: str = "", marker: bool = False,
                    crop: bool = False) -> None:
@@ -670,16 +684,17 @@ class ExamPage(QWidget):
             options.crop = rect if base is None else (base[0] + rect[0], base[1] + rect[1],
                                                       base[0] + rect[2], base[1] + rect[3])
             self.crop_button.setChecked(False)
-        self._reprocess(view, None)
+        self._reprocess(view)
 
     @staticmethod
     def _side_marker(view: ImageView) -> str | None:
         return view.laterality if view.laterality in ("L", "R") else None
 
-    def _reprocess(self, view: ImageView, protocol_id: str | None) -> None:
+    def _reprocess(self, view: ImageView) -> None:
+        """Again from the raw frame with every choice made for this image so far."""
         exam = self.exam
         options = self.options.setdefault(view.id, DisplayOptions(marker=self._side_marker(view)))
-        kwargs = options.as_options()
+        kwargs, protocol_id = options.as_options(), options.protocol_id
         self.banner.show_message("Re-processing…", "info")
         self._call(lambda: exam.reprocess(view.id, protocol_id, **kwargs),
                    lambda v: self.banner.show_message(v.error, "alarm") if v.error
@@ -802,13 +817,17 @@ class ExamPage(QWidget):
             why = "add a protocol first"
         elif not self._side_needed(protocol):
             why = f"{protocol.name} needs a side: choose Left or Right"
+        elif self.console.room.status.problem:
+            why = self.console.room.status.problem
         self.room_panel.set_can_prep(idle and not why, why)
         view = self.current_image()
         reviewable = idle and view is not None and bool(view.file_path)
         self.accept_button.setEnabled(reviewable and view.state != "accepted")
         self.reject_button.setEnabled(idle and view is not None and view.state != "rejected")
         self.retake_button.setEnabled(self.reject_button.isEnabled())
-        self.reprocess_button.setEnabled(reviewable and not self._is_preview)
+        # a raw frame whose processing failed can be processed again
+        self.reprocess_button.setEnabled(idle and view is not None and bool(view.raw_path)
+                                         and not self._is_preview)
         for widget in self.transform_buttons:
             widget.setEnabled(reviewable and not self._is_preview)
         self.apply_crop.setEnabled(reviewable and self.crop_button.isChecked())

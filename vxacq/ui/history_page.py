@@ -108,12 +108,17 @@ class HistoryPage(QWidget):
         if exam is None:
             return
         config, db = self.console.config, self.console.db
+        self.resend_button.setEnabled(False)  # once per click, not once per impatient click
+
+        def failed(exc: Exception) -> None:
+            self.banner.show_message(f"Re-send failed: {exc}", "alarm")
+            self._selected()
+
         self.console.tasks.run(
             lambda: resend(config, db, exam.study_id),
             lambda jobs: (self.banner.show_message(
                 f"{len(jobs)} send job(s) queued; the status below follows them.", "ok"),
-                self._selected()),
-            lambda exc: self.banner.show_message(f"Re-send failed: {exc}", "alarm"))
+                self._selected()), failed)
 
     def _priors(self) -> None:
         exam = self.selected()
@@ -143,6 +148,7 @@ class HistoryPage(QWidget):
             return sorted(rows, reverse=True), errors
 
         def show(result) -> None:
+            self._selected()
             rows, errors = result
             fill(self.priors_table, rows)
             if errors:
@@ -152,4 +158,7 @@ class HistoryPage(QWidget):
                 self.banner.show_message(f"{len(rows)} stud(ies) of this patient at the PACS.",
                                          "info")
 
-        self.console.tasks.run(ask, show)
+        self.priors_button.setEnabled(False)
+        self.banner.show_message("Asking the PACS for this patient's studies…", "info")
+        self.console.tasks.run(ask, show, lambda exc: (self.banner.show_message(
+            f"Priors could not be asked: {exc}", "alarm"), self._selected()))

@@ -68,6 +68,12 @@ class MainWindow(QMainWindow):
         self._open(Exam.start, order_id)
 
     def _open(self, how, key: int) -> None:
+        if self.exam.exposing or self.exam.busy:
+            # the hand switch and the images belong to the exam on screen until it is done
+            self.pages.setCurrentWidget(self.exam)
+            self.exam.banner.show_message("An exposure or an exam step is still running: wait "
+                                          "for it to end before opening another exam.", "warning")
+            return
         console = self.console
         self.statusBar().showMessage("Opening the exam…", 3000)
         console.tasks.run(lambda: how(console.config, console.db, key, operator=console.operator),

@@ -90,9 +90,10 @@ class RoomPanel(QGroupBox):
         if status.simulated:
             parts.append("simulated")
         self.panel.setText(", ".join(parts) or "—")
-        self.problem.setText(status.problem)
-        self.problem.setStyleSheet(f"color: {COLOURS['alarm']}; font-weight: bold;"
-                                   if status.problem else "")
+        self.problem.setText(status.problem or status.warning)
+        colour = COLOURS["alarm"] if status.problem else COLOURS["warning"]
+        self.problem.setStyleSheet(f"color: {colour}; font-weight: bold;"
+                                   if status.problem or status.warning else "")
         self.reset_button.setVisible(status.generator == "fault")
         # stage 2 only once both devices said ready during this prep
         self.expose_button.setEnabled(self.prep_button.isChecked()
@@ -103,6 +104,8 @@ class RoomPanel(QGroupBox):
         if on:
             self.prep_pressed.emit()
         else:
+            # let go: no new Prep until this sequence has ended (exposure_over)
+            self.prep_button.setEnabled(False)
             self.expose_button.setEnabled(False)
             self.released.emit()
 

@@ -388,3 +388,6 @@ def test_failed_reprocessing_leaves_the_image_as_it_was(tmp_path, calibrated_dat
     assert not good.error and good.state == "acquired"
     assert pydicom.dcmread(good.file_path).SOPInstanceUID == good.SOPInstanceUID != \
         shot.SOPInstanceUID
+    # the choices outlive the console: a resumed exam knows them
+    again = Exam.resume(config, db, exam.study_id)
+    assert again.display_options(shot.id) == {"rotation": 90, "protocol_id": None}

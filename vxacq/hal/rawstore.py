@@ -37,6 +37,14 @@ def load(folder: Path | str, uid: str) -> tuple[np.ndarray, dict[str, Any]]:
     return np.load(folder / meta["pixels_file"], allow_pickle=False), meta
 
 
+def update_sidecar(folder: Path | str, uid: str, **values: Any) -> None:
+    """Add or replace top-level values of a stored frame's sidecar (atomically)."""
+    path = Path(folder) / f"{uid}.json"
+    doc = json.loads(path.read_text(encoding="utf-8"))
+    doc.update(values)
+    write_atomic(path, json.dumps(doc, indent=2, default=str).encode("utf-8"))
+
+
 def orphans(folder: Path | str) -> list[Path]:
     """Pixel files without a sidecar (a crash between the two writes)."""
     folder = Path(folder)

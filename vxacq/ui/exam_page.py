@@ -653,7 +653,7 @@ class ExamPage(QWidget):
                                      f"is {own.modality}: choose a {own.modality} protocol",
                                      "warning")
             return
-        options = self.options.setdefault(view.id, DisplayOptions(marker=self._side_marker(view)))
+        options = self._options_for(view)
         options.protocol_id = chosen.id
         self._reprocess(view)
 
@@ -662,7 +662,7 @@ class ExamPage(QWidget):
         view = self.current_image()
         if view is None or not view.file_path:
             return
-        options = self.options.setdefault(view.id, DisplayOptions(marker=self._side_marker(view)))
+        options = self._options_for(view)
         if rotate:
             options.rotation = (options.rotation + rotate) % 360
             options.crop = None
@@ -686,6 +686,17 @@ class ExamPage(QWidget):
             self.crop_button.setChecked(False)
         self._reprocess(view)
 
+    def _options_for(self, view: ImageView) -> DisplayOptions:
+        """This session's choices for the image, else those its last re-processing kept."""
+        if view.id not in self.options:
+            kept = self.exam.display_options(view.id) if self.exam else {}
+            crop = kept.get("crop")
+            self.options[view.id] = DisplayOptions(
+                rotation=int(kept.get("rotation", 0)), flip=kept.get("flip", "none"),
+                marker=kept.get("marker", self._side_marker(view)),
+                crop=tuple(crop) if crop else None, protocol_id=kept.get("protocol_id"))
+        return self.options[view.id]
+
     @staticmethod
     def _side_marker(view: ImageView) -> str | None:
         return view.laterality if view.laterality in ("L", "R") else None
@@ -693,7 +704,7 @@ class ExamPage(QWidget):
     def _reprocess(self, view: ImageView) -> None:
         """Again from the raw frame with every choice made for this image so far."""
         exam = self.exam
-        options = self.options.setdefault(view.id, DisplayOptions(marker=self._side_marker(view)))
+        options = self._options_for(view)
         kwargs, protocol_id = options.as_options(), options.protocol_id
         self.banner.show_message("Re-processing…", "info")
         self._call(lambda: exam.reprocess(view.id, protocol_id, **kwargs),

@@ -465,11 +465,31 @@ class Exam:
             if not view.error:
                 self._set_image(image_id, state=ImageState.ACQUIRED)
                 view = replace(view, state=str(ImageState.ACQUIRED))
+                self._remember_display(view, protocol_id, options)
                 if old and old != view.file_path:
                     Path(old).unlink(missing_ok=True)
             self._audit("image re-processed", f"{view.SOPInstanceUID} with {protocol.id}")
             self._emit("reprocessed", view, view.error)
         return view
+
+    def display_options(self, image_id: int) -> dict[str, Any]:
+        """The choices of the image's last re-processing (``protocol_id``, rotation, flip,
+        marker, crop), kept with its raw frame so they outlive the console; {} when none."""
+        view = self.image(image_id)
+        try:
+            return dict(_sidecar(Path(view.raw_path).parent, Path(view.raw_path).stem)
+                        .get("display") or {})
+        except (OSError, ValueError):
+            return {}
+
+    def _remember_display(self, view: ImageView, protocol_id: str | None,
+                          options: dict[str, Any]) -> None:
+        keep = {k: options[k] for k in ("rotation", "flip", "marker", "crop") if k in options}
+        try:
+            rawstore.update_sidecar(Path(view.raw_path).parent, Path(view.raw_path).stem,
+                                    display={**keep, "protocol_id": protocol_id})
+        except (OSError, ValueError) as exc:  # the image is made; only the memory of it fails
+            log.warning("image %s: display choices not kept: %s", view.id, exc)
 
     # --- closing -----------------------------------------------------------------------------
 

@@ -348,15 +348,16 @@ class ExamPage(QWidget):
     def add_protocol(self) -> None:
         if self.exam is None:
             return
-        protocol_id = self.add_combo.currentData()
-        self._call(lambda: self.exam.add_protocol(protocol_id),
-                   lambda _: self._fill_plan(select=len(self.exam.protocols) - 1))
+        exam, protocol_id = self.exam, self.add_combo.currentData()
+        self._call(lambda: exam.add_protocol(protocol_id),
+                   lambda _: self._fill_plan(select=len(exam.protocols) - 1))
 
     def remove_protocol(self) -> None:
         protocol = self.selected_protocol()
         if self.exam is None or protocol is None:
             return
-        self._call(lambda: self.exam.remove_protocol(protocol.id), lambda _: self._fill_plan())
+        exam = self.exam
+        self._call(lambda: exam.remove_protocol(protocol.id), lambda _: self._fill_plan())
 
     # --- exposure -------------------------------------------------------------------------------
 

@@ -90,9 +90,13 @@ class HistoryPage(QWidget):
             return
         self.open_button.setText("Continue exam" if exam.state == "open" else "Add images")
         db = self.console.db
-        self.console.tasks.run(lambda: image_status(db, exam.study_id), self._show_status)
+        self.console.tasks.run(lambda: image_status(db, exam.study_id),
+                               lambda statuses: self._show_status(exam.study_id, statuses))
 
-    def _show_status(self, statuses) -> None:
+    def _show_status(self, study_id: int, statuses) -> None:
+        chosen = self.selected()
+        if chosen is None or chosen.study_id != study_id:
+            return  # an answer for a row no longer selected
         fill(self.status_table, [
             (s.SOPInstanceUID, s.state,
              ", ".join(f"{n}: {w}" for n, w in s.sent.items()) or "—",

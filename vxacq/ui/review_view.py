@@ -96,7 +96,7 @@ class ReviewView(QWidget):
             rgba = np.zeros((*overlay.shape, 4), dtype=np.uint8)
             rgba[overlay] = (255, 255, 255, 255)
             self.overlay.setImage(rgba, autoLevels=False)
-            self.overlay.setRect(QRectF(0, 0, pixels.shape[1], pixels.shape[0]))
+            self.overlay.setRect(self._covered(overlay.shape))
             self.overlay.setVisible(True)
         else:
             self.overlay.setVisible(False)
@@ -118,10 +118,16 @@ class ReviewView(QWidget):
         if full == self._showing_full:
             return
         self._showing_full = full
-        self.image.setImage(self._full if full else self._overview, levels=self._levels(),
-                            autoLevels=False)
+        shown = self._full if full else self._overview
+        self.image.setImage(shown, levels=self._levels(), autoLevels=False)
+        self.image.setRect(self._covered(shown.shape))
+
+    def _covered(self, shape: tuple[int, int]) -> QRectF:
+        """The full-resolution area an image of ``shape`` covers: binning drops the partial
+        blocks at the right and bottom edges, so a binned image covers whole blocks only."""
         rows, cols = self._full.shape
-        self.image.setRect(QRectF(0, 0, cols, rows))
+        factor = max(1, round(cols / shape[1]))
+        return QRectF(0, 0, shape[1] * factor, shape[0] * factor)
 
     def clear(self, caption: str = "") -> None:
         self.image.clear()

@@ -47,6 +47,8 @@ def test_whole_exam_from_worklist_to_committed(room) -> None:
     assert page.table.item(1, 2).text() == "MÜLLER, Jürgen"
     assert "ris: " in page.node_status.text() and "failed" not in page.node_status.text()
 
+    window.operator_edit.setText("Tester^Tina")
+    window.operator_edit.editingFinished.emit()
     start_exam(window, "ACC-GUI-1")
     exam_page = window.exam
     assert window.pages.currentWidget() is exam_page
@@ -105,6 +107,9 @@ def test_whole_exam_from_worklist_to_committed(room) -> None:
     refs = [i.ReferencedSOPInstanceUID for s in final.PerformedSeriesSequence
             for i in s.get("ReferencedImageSequence", [])]
     assert refs == [accepted.SOPInstanceUID]
+    assert {str(s.OperatorsName) for s in final.PerformedSeriesSequence} == {"Tester^Tina"}
+    image = pydicom.dcmread(received[accepted.SOPInstanceUID], stop_before_pixels=True)
+    assert str(image.OperatorsName) == "Tester^Tina"
 
 
 def test_unreachable_worklist_is_said_and_manual_registration_checks_fields(room, qtbot) -> None:
@@ -150,6 +155,12 @@ def test_service_page_echoes_each_node_and_validates_settings(room) -> None:
     assert result("pacs").startswith("failed")
     row = names.index("backup")
     assert nodes.table.item(row, 5).text().startswith("OK in")
+
+    window = room.window
+    window.operator_edit.setText("Bad\\Name")
+    window.operator_edit.editingFinished.emit()
+    assert room.console.operator == "" and window.operator_edit.text() == ""
+    assert "cannot be written" in window.statusBar().currentMessage()
 
     station = room.window.service.station
     station.station_name.setText("A NAME LONGER THAN SIXTEEN")

@@ -7,7 +7,7 @@ send queue (queued and failed jobs) and the listener.
 from __future__ import annotations
 
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QLabel, QMainWindow, QTabWidget
+from PySide6.QtWidgets import QLabel, QLineEdit, QMainWindow, QTabWidget
 
 from vxacq import __version__
 from vxacq.hal.room import RoomStatus
@@ -44,6 +44,15 @@ class MainWindow(QMainWindow):
         self.exam.exam_closed.connect(lambda _: self.worklist.reload())
         self.pages.currentChanged.connect(self._page_changed)
 
+        # Operators' Name of the images and MPPS: who is at the console (it has no login)
+        self.operator_edit = QLineEdit(placeholderText="Family^Given")
+        self.operator_edit.setMaximumWidth(220)
+        self.operator_edit.editingFinished.connect(self._operator_changed)
+        bar = self.addToolBar("Radiographer")
+        bar.setMovable(False)
+        bar.addWidget(QLabel(" Radiographer: "))
+        bar.addWidget(self.operator_edit)
+
         self.room_label = QLabel()
         self.queue_label = QLabel()
         self.listener_label = QLabel()
@@ -58,6 +67,22 @@ class MainWindow(QMainWindow):
         self.refresh_status()
         # the worklist is asked once the window is up, not before it shows
         QTimer.singleShot(0, self.worklist.refresh)
+
+    def _operator_changed(self) -> None:
+        from vxacq.dicom.charset import can_encode_person_name
+
+        name = self.operator_edit.text().strip()
+        charset = self.console.config.station.character_set
+        if any(c in name for c in "\\=") or any(ord(c) < 32 for c in name) or len(name) > 64 \
+                or not can_encode_person_name(name, charset):
+            self.statusBar().showMessage(
+                f"Radiographer '{name}' cannot be written as a DICOM name in {charset} "
+                "(Family^Given, at most 64 characters): not used", 10000)
+            self.operator_edit.setText(self.console.operator)
+            return
+        self.console.operator = name
+        self.statusBar().showMessage(f"Exams started from now on record {name or 'no one'} as "
+                                     "the operator", 5000)
 
     def closeEvent(self, event) -> None:  # noqa: N802 (Qt naming)
         # a sequence waiting in prep is let go: closing must never expose anyone

@@ -63,6 +63,8 @@ def main() -> None:
 
 
 def shoot(window: MainWindow) -> None:
+    window.operator_edit.setText("Weber^Anna")
+    window.operator_edit.editingFinished.emit()
     refresh_worklist(window)
     save(window, "worklist")
 

@@ -173,15 +173,9 @@ def process_frame(raw: np.ndarray, calibration: Calibration, params: ProcessingP
     pixels = pres.transform_image(pixels, rotation, flip)
     out_field = pres.transform_field(found, shape, rotation, flip)
     if params.crop_to_field:
-        r0, c0, r1, c1 = out_field.bounding_box(pixels.shape)
-        pixels = pixels[r0:r1, c0:c1]
-        out_field = Field((out_field.centre[0] - c0, out_field.centre[1] - r0),
-                          out_field.width, out_field.height, out_field.angle_deg)
+        pixels, out_field = _cut(pixels, out_field, out_field.bounding_box(pixels.shape))
     if crop is not None:
-        r0, c0, r1, c1 = _crop_box(crop, pixels.shape)
-        pixels = pixels[r0:r1, c0:c1]
-        out_field = Field((out_field.centre[0] - c0, out_field.centre[1] - r0),
-                          out_field.width, out_field.height, out_field.angle_deg)
+        pixels, out_field = _cut(pixels, out_field, _crop_box(crop, pixels.shape))
     pixels = np.ascontiguousarray(pixels)
     overlay = None
     burned = False
@@ -207,7 +201,18 @@ def process_frame(raw: np.ndarray, calibration: Calibration, params: ProcessingP
         regions=regions, timings_ms=timings)
 
 
-def _crop_box(crop: tuple[int, int, int, int], shape: tuple[int, ...]) -> tuple[int, ...]:
+def _cut(pixels: np.ndarray, field: Field,
+         box: tuple[int, int, int, int]) -> tuple[np.ndarray, Field]:
+    """The pixels inside ``box`` (first row, first column, end row, end column), and the field
+    in the cut image's coordinates."""
+    r0, c0, r1, c1 = box
+    moved = Field((field.centre[0] - c0, field.centre[1] - r0), field.width, field.height,
+                  field.angle_deg)
+    return pixels[r0:r1, c0:c1], moved
+
+
+def _crop_box(crop: tuple[int, int, int, int],
+              shape: tuple[int, ...]) -> tuple[int, int, int, int]:
     r0, c0, r1, c1 = (int(v) for v in crop)
     r0, c0 = max(0, r0), max(0, c0)
     r1, c1 = min(shape[0], r1), min(shape[1], c1)

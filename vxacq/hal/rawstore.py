@@ -32,17 +32,21 @@ def save(folder: Path | str, uid: str, pixels: np.ndarray, sidecar: dict[str, An
 
 
 def load(folder: Path | str, uid: str) -> tuple[np.ndarray, dict[str, Any]]:
-    folder = Path(folder)
-    meta = json.loads((folder / f"{uid}.json").read_text(encoding="utf-8"))
-    return np.load(folder / meta["pixels_file"], allow_pickle=False), meta
+    meta = read_sidecar(folder, uid)
+    return np.load(Path(folder) / meta["pixels_file"], allow_pickle=False), meta
+
+
+def read_sidecar(folder: Path | str, uid: str) -> dict[str, Any]:
+    """A stored frame's sidecar alone (OSError, or ValueError when it is not JSON)."""
+    return json.loads((Path(folder) / f"{uid}.json").read_text(encoding="utf-8"))
 
 
 def update_sidecar(folder: Path | str, uid: str, **values: Any) -> None:
     """Add or replace top-level values of a stored frame's sidecar (atomically)."""
-    path = Path(folder) / f"{uid}.json"
-    doc = json.loads(path.read_text(encoding="utf-8"))
+    doc = read_sidecar(folder, uid)
     doc.update(values)
-    write_atomic(path, json.dumps(doc, indent=2, default=str).encode("utf-8"))
+    write_atomic(Path(folder) / f"{uid}.json",
+                 json.dumps(doc, indent=2, default=str).encode("utf-8"))
 
 
 def orphans(folder: Path | str) -> list[Path]:

@@ -477,8 +477,8 @@ class Exam:
         marker, crop), kept with its raw frame so they outlive the console; {} when none."""
         view = self.image(image_id)
         try:
-            return dict(_sidecar(Path(view.raw_path).parent, Path(view.raw_path).stem)
-                        .get("display") or {})
+            return dict(rawstore.read_sidecar(Path(view.raw_path).parent,
+                                              Path(view.raw_path).stem).get("display") or {})
         except (OSError, ValueError):
             return {}
 
@@ -609,7 +609,7 @@ class Exam:
         for view in images:
             try:
                 pixels_folder, uid = Path(view.raw_path).parent, Path(view.raw_path).stem
-                sidecar = _sidecar(pixels_folder, uid)
+                sidecar = rawstore.read_sidecar(pixels_folder, uid)
             except (OSError, ValueError) as exc:
                 log.error("dose report: exposure %s has no readable sidecar (%s); left out",
                           view.SOPInstanceUID, exc)
@@ -833,12 +833,6 @@ def _payload(job: Job) -> dict[str, Any]:
         return json.loads(job.payload or "{}")
     except ValueError:
         return {}
-
-
-def _sidecar(folder: Path, uid: str) -> dict[str, Any]:
-    import json
-
-    return json.loads((folder / f"{uid}.json").read_text(encoding="utf-8"))
 
 
 def _fallback_set(config: Config, node_name: str) -> str | None:

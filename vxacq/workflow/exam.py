@@ -463,8 +463,6 @@ class Exam:
             view = self._process(image_id, protocol, protocol_id, options,
                                  SOPInstanceUID=new_uid())
             if not view.error:
-                self._set_image(image_id, state=ImageState.ACQUIRED)
-                view = replace(view, state=str(ImageState.ACQUIRED))
                 self._remember_display(view, protocol_id, options)
                 if old and old != view.file_path:
                     Path(old).unlink(missing_ok=True)
@@ -731,8 +729,9 @@ class Exam:
             message = f"no image was made: {exc}; the raw frame is kept, re-process it later"
             log.error("exam %s, image %s: %s", self.study_id, image_id, message)
             return replace(view, error=message)
+        # a new file is a new image: reviewed again before it is sent
         self._set_image(image_id, SOPInstanceUID=str(ds.SOPInstanceUID), file_path=str(path),
-                        SOPClassUID=str(ds.SOPClassUID),
+                        SOPClassUID=str(ds.SOPClassUID), state=ImageState.ACQUIRED,
                         ExposureIndex=processed.ei, TargetExposureIndex=processed.ei_t,
                         DeviationIndex=processed.di)
         return replace(self.image(image_id), warnings=tuple(warnings))

@@ -47,10 +47,6 @@ class HandSwitch:
             self._released = True
             self._changed.notify_all()
 
-    @property
-    def released(self) -> bool:
-        return self._released
-
     def wait_for_expose(self, timeout: float) -> bool:
         """True once stage 2 is pressed; False when let go first or after ``timeout``."""
         with self._changed:
@@ -127,8 +123,8 @@ class RoomSession:
             room = self._open_room()
             try:
                 yield room
-            except HardwareError:
-                self._note_failure()
+            except HardwareError:  # a device that failed mid-sequence is opened anew next time
+                self._close_room()
                 raise
             finally:
                 self._update(self._read(room))
@@ -153,11 +149,6 @@ class RoomSession:
         return self.refresh()
 
     # --- simulator faults (QA) -------------------------------------------------------------
-
-    @property
-    def can_inject_faults(self) -> bool:
-        return self._room is not None and (self._room.simulator is not None
-                                           or self.config.hardware.detector == "simulator")
 
     def inject_fault(self, spec: str) -> None:
         """Inject a simulator fault (see docs/hardware-protocol.md), e.g. ``low-battery:12``."""
@@ -212,10 +203,6 @@ class RoomSession:
         except Exception:  # closing a dead link must not stop the console
             log.exception("closing the room")
         self._stack = contextlib.ExitStack()
-
-    def _note_failure(self) -> None:
-        # A device that failed mid-sequence is re-opened at the next use.
-        self._close_room()
 
     def _read(self, room: drivers.RoomDevices) -> RoomStatus:
         gen, det = room.generator, room.detector

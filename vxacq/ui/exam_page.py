@@ -78,12 +78,12 @@ class ExamPage(QWidget):
         self.known: dict[str, Protocol] = load_protocols()
         self.options: dict[int, DisplayOptions] = {}
         self.shown_id: int | None = None
+        self._is_preview = False  # the image on screen is the binned quick look
         self.switch: HandSwitch | None = None
         self.exposing = False
         self.busy = 0
         self.timing = Timing()
         self._unsubscribe = None
-        self._status: list[ImageStatus] = []
         self._thumbs: dict[int, Any] = {}
 
         self.header = QLabel("No exam open: choose an order on the worklist.")
@@ -468,29 +468,38 @@ class ExamPage(QWidget):
 
         self.console.tasks.run(make, show, lambda exc: log.warning("preview failed: %s", exc))
 
-    _is_preview = False
-
     def _image_ready(self, view: ImageView) -> None:
+        self._show_image(view, after=self._note_frame_to_screen)
+
+    def _note_frame_to_screen(self) -> None:
+        timing = self.timing
+        timing.image_shown = time.perf_counter()
+        if timing.raw_arrived:
+            timing.history.append({
+                "preview_s": timing.preview_shown - timing.raw_arrived
+                if timing.preview_shown > timing.raw_arrived else -1.0,
+                "image_s": timing.image_shown - timing.raw_arrived})
+            timing.raw_arrived = 0.0
+
+    def _show_image(self, view: ImageView, after=None) -> bool:
+        """Show the image: its pixels of this session (made ready on a worker), else its file;
+        False when it has neither. ``after()`` runs once it is on screen from memory."""
         processed = self.exam.processed_image(view.id) if self.exam else None
         if processed is None:
             if view.file_path:
                 self._load_and_show(view)
-            return
+            return bool(view.file_path)
         if view.ExposureIndex is None:  # rendered, not yet written: the indices are known
             view = replace(view, ExposureIndex=processed.ei,
                            TargetExposureIndex=processed.ei_t, DeviationIndex=processed.di)
 
         def show(shown: Displayable) -> None:
             self._display(view, shown)
-            self.timing.image_shown = time.perf_counter()
-            if self.timing.raw_arrived:
-                self.timing.history.append({
-                    "preview_s": max(0.0, self.timing.preview_shown - self.timing.raw_arrived)
-                    if self.timing.preview_shown > self.timing.raw_arrived else -1.0,
-                    "image_s": self.timing.image_shown - self.timing.raw_arrived})
-                self.timing.raw_arrived = 0.0
+            if after is not None:
+                after()
 
         self.console.tasks.run(lambda: from_processed(processed).with_overview(), show)
+        return True
 
     def _display(self, view: ImageView, shown: Displayable) -> None:
         self.shown_id = view.id
@@ -586,13 +595,7 @@ class ExamPage(QWidget):
         if item is None or self.exam is None:
             return
         view = self.exam.image(item.data(Qt.ItemDataRole.UserRole))
-        processed = self.exam.processed_image(view.id)
-        if processed is not None:
-            self.console.tasks.run(lambda: from_processed(processed).with_overview(),
-                                   lambda shown: self._display(view, shown))
-        elif view.file_path:
-            self._load_and_show(view)
-        else:
+        if not self._show_image(view):
             self.shown_id = view.id
             self.review.clear(view.error or "no processed image")
             self._update_controls()
@@ -773,7 +776,6 @@ class ExamPage(QWidget):
 
     def _show_status(self, result: tuple[list[ImageStatus], dict[str, str]]) -> None:
         statuses, names = result
-        self._status = statuses
         rows, colours = [], []
         for status in statuses:
             name = names.get(status.SOPInstanceUID, "Dose report"

@@ -121,6 +121,8 @@ class MainWindow(QMainWindow):
         self.room_label.setStyleSheet("" if status.ready else "color: #c62828;")
 
     def refresh_status(self) -> None:
+        # the listener's state is in memory; the queue is read from the database on the pool
+        self.listener_label.setText(f"Listener: {self.console.services.listener.status.describe()}")
         self._queue_reader.request()
 
     def _read_queue(self) -> list:
@@ -135,5 +137,3 @@ class MainWindow(QMainWindow):
                                               if failed else "")
         self.queue_label.setText(text)
         self.queue_label.setStyleSheet("color: #c62828;" if failed else "")
-        status = self.console.services.listener.status
-        self.listener_label.setText(f"Listener: {status.describe()}")

@@ -9,7 +9,6 @@ the GUI thread. Nothing that touches the network, the disk or the image chain ru
 from __future__ import annotations
 
 import logging
-import threading
 from collections.abc import Callable
 from typing import Any
 
@@ -68,30 +67,16 @@ class _Job(QRunnable):
 class Tasks(QObject):
     """A small pool (the exam, the worklist and the service pages each get a thread)."""
 
-    busy_changed = Signal(int)
-
     def __init__(self, threads: int = 4) -> None:
         super().__init__()
         self.pool = QThreadPool()
         self.pool.setMaxThreadCount(threads)
-        self._running = 0
-        self._lock = threading.Lock()
-
-    @property
-    def running(self) -> int:
-        return self._running
 
     def run(self, fn: Callable[[], Any], done: Callable[[Any], None] | None = None,
             failed: Callable[[Exception], None] | None = None) -> None:
         """Run ``fn()`` on the pool; then ``done(result)`` or ``failed(exc)`` on the GUI thread."""
-        with self._lock:
-            self._running += 1
-        self.busy_changed.emit(self._running)
 
         def finish(ok: bool, result: Any) -> None:
-            with self._lock:
-                self._running -= 1
-            self.busy_changed.emit(self._running)
             if ok and done is not None:
                 done(result)
             elif not ok:

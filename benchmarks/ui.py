@@ -89,10 +89,10 @@ def run(folder: Path, storescp: peers.Peer, exposures: int) -> None:
     })
     config.path = configuration.save(config, folder / "vxacq.toml")
     calibrate(config, model=MODEL)
-    order = register_manual(
-        _db(config), ManualPatient(PatientName="Bench^Mark", PatientID="BENCH-1",
-                                   RequestedProcedureDescription="XR CHEST PA"))
     console = Console.start(config, room_poll_s=0.5)
+    order = register_manual(
+        console.db, ManualPatient(PatientName="Bench^Mark", PatientID="BENCH-1",
+                                  RequestedProcedureDescription="XR CHEST PA"))
     window = MainWindow(console)
     window.resize(1600, 1000)
     window.show()
@@ -132,12 +132,6 @@ def run(folder: Path, storescp: peers.Peer, exposures: int) -> None:
     print(f"stall_sending_ms {stall_sending:.1f}")
     print(f"frame {MODEL} 3072x3072, {exposures} exposures, {os.cpu_count()} cores, "
           f"QPA {os.environ['QT_QPA_PLATFORM']}")
-
-
-def _db(config):
-    from vxacq.db import database_for
-
-    return database_for(config.data_dir)
 
 
 if __name__ == "__main__":

@@ -32,6 +32,9 @@ FILM_SIZES = (
     "8INX10IN", "8_5INX11IN", "10INX12IN", "10INX14IN", "11INX14IN", "11INX17IN",
     "14INX14IN", "14INX17IN", "24CMX24CM", "24CMX30CM", "A4", "A3",
 )
+# The console's language: "auto" follows the station's locale; the others are shipped
+# translations (vxacq/resources/i18n) or the source language, English.
+LANGUAGES = ("auto", "en", "de", "ja")
 DEFAULT_FILENAME = "vxacq.toml"
 
 
@@ -56,6 +59,8 @@ class StationConfig:
     # Send a study's accepted images and dose report to every node with auto_store when it
     # is closed; false leaves sending to the user (`vxacq store`, the window's Send).
     auto_route: bool = True
+    # The window's language: one of LANGUAGES; read when the window starts.
+    language: str = "auto"
 
 
 @dataclass
@@ -229,6 +234,8 @@ def validate(config: Config) -> None:
         raise ConfigError("station: station_name must not be blank")
     if len(st.station_name) > 16:
         raise ConfigError(f"station: station_name '{st.station_name}' is longer than 16 characters")
+    if st.language not in LANGUAGES:
+        raise ConfigError(f"station: language '{st.language}' is not one of {', '.join(LANGUAGES)}")
     _check_hardware(config.hardware)
     im = config.imaging
     if not 0 < im.di_warning < im.di_alarm:

@@ -17,7 +17,7 @@ Protocols — :mod:`vxacq.workflow.procedures` (``vxacq/resources/procedures.tom
 Reject reasons — :mod:`vxacq.workflow.reasons` (CID 7011 + ``vxacq/resources/reject_reasons.toml``)
     ``reject_reasons() -> list[RejectReason(key, code, local)]``, ``reject_code(key) -> Code``.
 
-The exam — :mod:`vxacq.workflow.exam`
+The exam — :mod:`vxacq.workflow.exam` (types in ``exam_types``; ``exam_processing``, ``exam_closing``, ``performed_step`` hold its parts)
     ``Exam.start(config, db, order_id, *, operator="", protocols=None) -> Exam``
     ``Exam.reopen(config, db, study_id, *, operator="", protocols=None) -> Exam`` (appended step)
     ``Exam.resume(config, db, study_id, *, operator="") -> Exam`` (an open study after a restart)

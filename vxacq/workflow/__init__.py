@@ -55,6 +55,16 @@ Running it — :mod:`vxacq.workflow.runtime`
     timeout=120) -> ExamRun`` is the whole headless exam ``vxacq exam`` runs;
     ``wait_for_jobs(db, outbox, study_id, timeout) -> list[str]`` (what is not done, in words).
 
+The station, for the window — :mod:`vxacq.workflow.station`, :mod:`vxacq.workflow.display`,
+:mod:`vxacq.workflow.closing`
+    ``open_database(data_dir)``, ``RoomSession``/``RoomStatus``/``HandSwitch``,
+    ``preload_calibrations(config)``, ``operator_name_problem(name, character_set) -> str``,
+    ``queue_summary(db) -> QueueSummary(waiting, failed)``;
+    ``preview_from_raw(raw_path, config, ei_target) -> ProcessedImage``,
+    ``read_stored_image(path) -> StoredImage``, ``block_mean``/``factor_for`` (binning);
+    ``discontinuation_reasons() -> [(key, meaning)]``, ``FILM_LAYOUTS``, ``Layout``.
+    ``procedures`` re-exports ``Protocol`` and ``load_protocols``.
+
 The demo (``vxacq demo``, outside this package) — ``hardware_sim.department.DemoDepartment(
     folder, console_ae, console_port, *, ris_port=0, pacs_port=0, printer_port=0,
     detector_model="DR4343", time_scale=1.0)`` with ``start()``, ``stop()``, ``nodes()``,

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from vxacq.config import Config
 from vxacq.ui.tasks import Tasks
 from vxacq.workflow.runtime import Services
-from vxacq.workflow.station import Database, RoomSession, open_database, preload_calibrations
+from vxacq.workflow.console import Database, RoomSession, open_database, preload_calibrations
 
 log = logging.getLogger(__name__)
 

@@ -36,7 +36,7 @@ from vxacq.ui.widgets import COLOURS, Banner, di_band, person_name
 from vxacq.workflow.display import preview_from_raw
 from vxacq.workflow.exam import Exam, ExamEvent, ExamState, ImageView
 from vxacq.workflow.procedures import Protocol, load_protocols
-from vxacq.workflow.station import HandSwitch, RoomStatus
+from vxacq.workflow.console import HandSwitch, RoomStatus
 
 log = logging.getLogger(__name__)
 

@@ -17,7 +17,7 @@ from vxacq.ui.service_page import ServicePage
 from vxacq.ui.tasks import Refresher, on_gui_thread
 from vxacq.ui.worklist_page import WorklistPage
 from vxacq.workflow.exam import Exam
-from vxacq.workflow.station import QueueSummary, RoomStatus, operator_name_problem, queue_summary
+from vxacq.workflow.console import QueueSummary, RoomStatus, operator_name_problem, queue_summary
 
 
 class MainWindow(QMainWindow):

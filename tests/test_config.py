@@ -1,5 +1,6 @@
 """Configuration loading and validation: good files load, bad ones are refused by field."""
 
+import re
 from pathlib import Path
 
 import pytest
@@ -109,3 +110,26 @@ def test_save_round_trips_and_refuses_invalid(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="port 0 is outside"):
         configuration.save(again, tmp_path / "bad.toml")
     assert not (tmp_path / "bad.toml").exists()
+
+
+@pytest.mark.parametrize("key, value, words", [
+    ("listen_address", "any", "listen_address 'any' is not an IP address"),
+    ("max_associations", 0, "max_associations 0 is outside 1..1000"),
+    ("association_request_timeout", float("nan"), "association_request_timeout nan is outside"),
+    ("pdu_timeout", float("inf"), "pdu_timeout inf is outside"),
+])
+def test_listener_front_door_settings_are_range_checked(key: str, value: object,
+                                                        words: str) -> None:
+    from vxacq.config import from_dict
+
+    with pytest.raises(ConfigError, match=re.escape(words)):
+        from_dict({"station": {key: value}})
+
+
+def test_listener_front_door_defaults() -> None:
+    from vxacq.config import from_dict
+
+    station = from_dict({"station": {"listen_address": "127.0.0.1"}}).station
+    assert station.listen_address == "127.0.0.1"
+    assert (station.max_associations, station.association_request_timeout,
+            station.pdu_timeout) == (16, 10.0, 30.0)

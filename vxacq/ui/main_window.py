@@ -7,7 +7,7 @@ send queue (queued and failed jobs) and the listener.
 from __future__ import annotations
 
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QLabel, QLineEdit, QMainWindow, QTabWidget
+from PySide6.QtWidgets import QLabel, QLineEdit, QMainWindow, QPushButton, QTabWidget
 
 from vxacq import __version__
 from vxacq.hal.room import RoomStatus
@@ -18,6 +18,7 @@ from vxacq.ui.service_page import ServicePage
 from vxacq.ui.tasks import Refresher, on_gui_thread
 from vxacq.ui.worklist_page import WorklistPage
 from vxacq.workflow.exam import Exam
+from vxacq.workflow.station import queue_counts
 
 
 class MainWindow(QMainWindow):
@@ -54,12 +55,15 @@ class MainWindow(QMainWindow):
         bar.addWidget(self.operator_edit)
 
         self.room_label = QLabel()
-        self.queue_label = QLabel()
+        # the queue's state is a button: it opens the queue, on the failed jobs if any
+        self.queue_label = QPushButton(flat=True)
+        self.queue_label.clicked.connect(self.show_queue)
         self.listener_label = QLabel()
         for label in (self.room_label, self.queue_label, self.listener_label):
             self.statusBar().addPermanentWidget(label)
         console.room.subscribe(on_gui_thread(self._room_changed))
         self._room_changed(console.room.status)
+        self._failed = 0
         self._queue_reader = Refresher(console.tasks, self._read_queue, self._show_queue,
                                        parent=self)
         self._timer = QTimer(self, interval=2000, timeout=self.refresh_status)
@@ -125,14 +129,16 @@ class MainWindow(QMainWindow):
         self.listener_label.setText(f"Listener: {self.console.services.listener.status.describe()}")
         self._queue_reader.request()
 
-    def _read_queue(self) -> list:
-        from vxacq.net.outbox import list_jobs
+    def _read_queue(self) -> tuple[int, int]:
+        return queue_counts(self.console.db)
 
-        return list_jobs(self.console.db, states=("queued", "running", "failed"))
+    def show_queue(self) -> None:
+        self.pages.setCurrentWidget(self.service)
+        self.service.show_queue(failed_only=self._failed > 0)
 
-    def _show_queue(self, jobs: list) -> None:
-        failed = sum(str(j.state) == "failed" for j in jobs)
-        waiting = len(jobs) - failed
+    def _show_queue(self, counts: tuple[int, int]) -> None:
+        waiting, failed = counts
+        self._failed = failed
         text = f"Queue: {waiting} to send" + (f", {failed} failed (Service → Queue)"
                                               if failed else "")
         self.queue_label.setText(text)

@@ -622,6 +622,10 @@ class Outbox:
     def _after_error(self, job: JobView, ctx: JobContext, node: NodeConfig,
                      exc: DicomNetworkError) -> None:
         message = str(exc)
+        if job.node not in {n.name for n in self.config.nodes}:  # removed while it ran
+            self._finish(job, JobState.FAILED, f"{removed_node(job.node)} (last attempt: "
+                         f"{message.removesuffix('; will retry')})", ctx.payload)
+            return
         if exc.retryable and job.attempts <= node.retries:
             delay = node.retry_delay * 2 ** (job.attempts - 1)
             log.warning("job %s attempt %d failed, retry in %g s: %s", job.id, job.attempts,

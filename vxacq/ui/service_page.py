@@ -40,10 +40,11 @@ class ServicePage(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.tabs)
 
-    def show_failed_jobs(self) -> None:
-        """Where the status bar's queue points: the queue, failed jobs only."""
+    def show_queue(self, failed_only: bool) -> None:
+        """Where the status bar's queue label points: the queue, only the failed jobs when
+        there are any."""
         self.tabs.setCurrentWidget(self.queue)
-        self.queue.show_view("failed")
+        self.queue.show_view("failed" if failed_only else "attention")
 
     def _entering(self, _index: int) -> None:
         if self.tabs.currentWidget() in self.protected and not self.unlocked:

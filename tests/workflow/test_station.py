@@ -150,3 +150,30 @@ def test_an_invalid_change_is_not_applied(tmp_path, db) -> None:
     with pytest.raises(ConfigError, match="contains a space"):
         station.apply_config(services, changed)
     assert services.config.nodes[0].host == "127.0.0.1"
+
+
+def test_priors_from_every_query_node_one_down_does_not_hide_the_others(tmp_path, dcmqrscp
+                                                                          ) -> None:
+    import pydicom
+
+    from vxacq.workflow.priors import find_priors
+
+    current, earlier = generate_uid(), generate_uid()
+    made = []
+    for n, (uid, date) in enumerate(((current, "20261201"), (earlier, "20250301")), 1):
+        path = write_dx(tmp_path, n, study=uid)
+        ds = pydicom.dcmread(path)
+        ds.PatientID, ds.StudyDate, ds.AccessionNumber = "P-9", date, f"A{n}"
+        ds.save_as(path, enforce_file_format=True)
+        made.append(path)
+    peers.load_dcmqrscp(dcmqrscp, made)
+    config = make_config(tmp_path, {"name": "qr", "ae_title": dcmqrscp.ae_title,
+                                    "port": dcmqrscp.port, "services": ["query"]},
+                         {"name": "down", "port": peers.free_port(), "services": ["query"]})
+    answer = find_priors(config, "P-9", exclude_study=current)
+    assert [p.study.StudyInstanceUID for p in answer.priors] == [earlier]
+    assert answer.priors[0].node == "qr" and answer.asked == ["qr", "down"]
+    assert len(answer.errors) == 1 and answer.errors[0].startswith("down: ")
+    assert "connection refused" in answer.errors[0]
+    with pytest.raises(ValueError, match="no node with the query service"):
+        find_priors(make_config(tmp_path, {"name": "pacs", "port": 104}), "P-9")

@@ -133,3 +133,21 @@ def test_listener_front_door_defaults() -> None:
     assert station.listen_address == "127.0.0.1"
     assert (station.max_associations, station.association_request_timeout,
             station.pdu_timeout) == (16, 10.0, 30.0)
+
+
+def test_node_problems_lists_every_problem_and_refuses_a_host_with_spaces() -> None:
+    node = configuration.NodeConfig(name="pacs", ae_title="", host="pacs host", port=70000,
+                                    services=[])
+    other = configuration.NodeConfig(name="pacs", ae_title="X", host="h", port=104,
+                                     services=["store"])
+    problems = configuration.node_problems(node, [other])
+    assert problems == [
+        "name 'pacs' is used by another node; node names must be unique",
+        "ae_title must not be blank",
+        "port 70000 is outside 1..65535",
+        "host 'pacs host' contains a space; a host name or address has none",
+        "services is empty (choose from worklist, mpps, store, commitment, print, query)",
+    ]
+    config = configuration.Config(nodes=[node])
+    with pytest.raises(ConfigError, match="node 'pacs': ae_title must not be blank; port 70000"):
+        configuration.validate(config)

@@ -19,6 +19,7 @@ from vxacq.ui.registration_dialog import RegistrationDialog
 from vxacq.ui.widgets import Banner, fill, person_name, table
 from vxacq.workflow.orders import OrderView, list_orders
 from vxacq.workflow.runtime import refresh_worklist
+from vxacq.workflow.search import filter_orders
 
 REFRESH_MS = 60_000
 URGENT = ("STAT", "HIGH")
@@ -117,7 +118,7 @@ class WorklistPage(QWidget):
     def reload(self) -> None:
         """Re-read the saved orders with the filter (a local database query)."""
         date = self.date.date().toString("yyyyMMdd") if self.use_date.isChecked() else ""
-        self.orders = list_orders(self.console.db, text=self.filter.text().strip(), date=date)
+        self.orders = filter_orders(list_orders(self.console.db, date=date), self.filter.text())
         rows, colours = [], []
         for order in self.orders:
             when = f"{_date(order.ScheduledProcedureStepStartDate)} " \

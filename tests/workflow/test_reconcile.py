@@ -183,3 +183,43 @@ def test_an_open_exam_is_closed_before_it_is_reconciled(room: Room) -> None:
     with pytest.raises(ReconcileError, match="still open"):
         reconcile(config, db, exam.study_id, order.id)
     assert get_order(db, order.id).state == "scheduled"
+
+
+def test_vxacq_reconcile_lists_and_reconciles_over_the_same_function(
+        tmp_path: Path, calibrated_data: Path, capsys) -> None:
+    import json
+
+    from vxacq import cli
+    from vxacq.db import Order, Patient
+
+    config = write_station(tmp_path / "station", calibrated_data, "", peers.free_port())
+    db = database_for(config.data_dir)
+    trauma = register_emergency(db, config.station.ae_title)
+    exam = Exam.start(config, db, trauma.id, protocols=emergency_protocols())
+    exam.accept(exam.expose(emergency_protocols()[0]).id)
+    exam.close()
+    with db.session() as session:  # an order the worklist saved (no node needed for that)
+        patient = Patient(PatientID="P-7003", PatientName="Roe^Jane", PatientSex="F")
+        session.add(patient)
+        session.flush()
+        session.add(Order(patient_id=patient.id, node="ris", AccessionNumber="ACC7003",
+                          RequestedProcedureID="RP7003", ScheduledProcedureStepID="SPS7003",
+                          StudyInstanceUID="1.2.3.7003"))
+    base = ["--config", str(config.path)]
+    assert cli.main([*base, "reconcile", "--list"]) == 0
+    assert trauma.PatientID in capsys.readouterr().out
+    assert cli.main([*base, "reconcile", str(exam.study_id)]) == 2
+    assert "ACCESSION" in capsys.readouterr().err
+    assert cli.main([*base, "reconcile", str(exam.study_id), "NOPE"]) == 1
+    assert "no active order with accession NOPE" in capsys.readouterr().err
+    assert cli.main([*base, "reconcile", str(exam.study_id), "ACC7003", "--json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert (doc["PatientID"], doc["temporary_id"]) == ("P-7003", trauma.PatientID)
+    assert doc["jobs"] == {"store": [], "mpps": []} and len(doc["files"]) == 2  # no nodes
+    for path in doc["files"]:
+        ds = pydicom.dcmread(path)
+        assert (ds.PatientID, str(ds.PatientName), ds.AccessionNumber) == (
+            "P-7003", "Roe^Jane", "ACC7003")
+        assert peers.dciodvfy_errors(path) == []
+    assert cli.main([*base, "reconcile", str(exam.study_id), "ACC7003"]) == 1
+    assert "no active order" in capsys.readouterr().err  # the order is performed now

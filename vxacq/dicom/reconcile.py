@@ -69,7 +69,7 @@ def reconcile_dataset(ds: Dataset, correction: Correction, preferred_charset: st
     for keyword in _PATIENT_KEYWORDS:
         if keyword in ds:
             del ds[keyword]
-    modules.patient_module(ds, PatientInfo(**{**patient.__dict__, "OtherPatientIDs": ()}))
+    modules.patient_module(ds, replace(patient, OtherPatientIDs=()))
     ds.OtherPatientIDsSequence = other_patient_ids(patient, correction.temporary_id,
                                                    correction.temporary_issuer)
     modules.set_if(ds, "PatientAge", patient.PatientAge

@@ -44,7 +44,7 @@ from vxacq.db import (
     PerformedStep, Series, Study, StudyState,
 )
 from vxacq.dicom import mpps as mpps_dicom, part10
-from vxacq.dicom.inputs import OrderInfo
+from vxacq.dicom.inputs import OrderInfo, PatientInfo
 from vxacq.dicom.reconcile import Correction, reconcile_dataset
 from vxacq.dicom.uids import new_uid
 from vxacq.logs import phi
@@ -254,8 +254,9 @@ def _queue_store(config: Config, db: Database, study_id: int) -> list[int]:
 
 
 def _queue_mpps(config: Config, db: Database, study_id: int, step_row_id: int | None,
-                step_uid: str, pps_id: str, patient, order: OrderInfo, study_uid: str,
-                status: str, last: PerformedStep | None, series: list, old_steps: list[str],
+                step_uid: str, pps_id: str, patient: PatientInfo, order: OrderInfo,
+                study_uid: str, status: str, last: PerformedStep | None,
+                series: list[tuple[Series, Image]], old_steps: list[str],
                 temporary_id: str) -> list[int]:
     """N-CREATE + N-SET of the step that reports the exam against the order."""
     from vxacq.dicom.codes import DISCONTINUATION_REASONS
@@ -306,10 +307,11 @@ def _queue_mpps(config: Config, db: Database, study_id: int, step_row_id: int | 
     return jobs
 
 
-def _performed_series(rows: list, operators: tuple[str, ...]) -> tuple:
+def _performed_series(rows: list[tuple[Series, Image]],
+                      operators: tuple[str, ...]) -> tuple[mpps_dicom.PerformedSeries, ...]:
     """Performed Series Sequence items: each series with its accepted images (and the dose
     reports as non-image instances), as the unscheduled steps listed them."""
-    by_series: dict[str, list] = {}
+    by_series: dict[str, list[tuple[str, str]]] = {}
     info: dict[str, Series] = {}
     for series, image in rows:
         info[series.SeriesInstanceUID] = series

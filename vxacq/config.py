@@ -352,37 +352,59 @@ def _node(item: Any, index: int) -> NodeConfig:
 
 
 def _check_node(node: NodeConfig, where: str) -> None:
-    _check_ae_title(where, node.ae_title)
-    _check_port(where, "port", node.port)
-    if not node.host.strip():
-        raise ConfigError(f"{where}: host must not be blank")
+    problems = node_problems(node)
+    if problems:
+        raise ConfigError(f"{where}: " + "; ".join(problems))
+    _check_print(node.print, f"{where}: print")
+
+
+def node_problems(node: NodeConfig, others: list[NodeConfig] | tuple[()] = ()) -> list[str]:
+    """Every problem of one node's connection settings, each naming its field (the node
+    dialog lists them all at once); ``others`` are the other configured nodes, whose names
+    this one must not repeat. Empty when the node can be saved."""
+    problems = []
+    if not node.name.strip():
+        problems.append("name must not be blank")
+    elif any(o.name == node.name for o in others):
+        problems.append(f"name '{node.name}' is used by another node; node names must be unique")
+    problems += filter(None, [_ae_title_problem(node.ae_title),
+                              _port_problem("port", node.port), _host_problem(node.host)])
     if not node.services:
-        raise ConfigError(f"{where}: services is empty (choose from {', '.join(SERVICES)})")
+        problems.append(f"services is empty (choose from {', '.join(SERVICES)})")
     for service in node.services:
         if service not in SERVICES:
-            raise ConfigError(
-                f"{where}: unknown service '{service}' (choose from {', '.join(SERVICES)})"
-            )
+            problems.append(f"unknown service '{service}' (choose from {', '.join(SERVICES)})")
     for key in ("connect_timeout", "acse_timeout", "dimse_timeout", "retry_delay"):
         if getattr(node, key) <= 0:
-            raise ConfigError(f"{where}: {key} must be greater than 0")
+            problems.append(f"{key} must be greater than 0")
     if node.retries < 0:
-        raise ConfigError(f"{where}: retries must not be negative")
+        problems.append("retries must not be negative")
     if node.max_pdu != 0 and not 4096 <= node.max_pdu <= 2**32 - 1:
-        raise ConfigError(f"{where}: max_pdu must be 0 (unlimited) or 4096..4294967295")
+        problems.append("max_pdu must be 0 (unlimited) or 4096..4294967295")
     if node.transfer_syntax not in TRANSFER_SYNTAXES:
-        raise ConfigError(
-            f"{where}: transfer_syntax '{node.transfer_syntax}' is not one of "
-            f"{', '.join(TRANSFER_SYNTAXES)}"
-        )
-    _check_charset(where, "fallback_character_set", node.fallback_character_set)
+        problems.append(f"transfer_syntax '{node.transfer_syntax}' is not one of "
+                        f"{', '.join(TRANSFER_SYNTAXES)}")
+    try:
+        _check_charset("", "fallback_character_set", node.fallback_character_set)
+    except ConfigError as exc:
+        problems.append(str(exc).removeprefix(": "))
     if node.worklist_match_limit < 1:
-        raise ConfigError(f"{where}: worklist_match_limit must be at least 1")
+        problems.append("worklist_match_limit must be at least 1")
     if node.commitment_timeout_minutes <= 0:
-        raise ConfigError(f"{where}: commitment_timeout_minutes must be greater than 0")
+        problems.append("commitment_timeout_minutes must be greater than 0")
     if node.commitment_wait_seconds < 0:
-        raise ConfigError(f"{where}: commitment_wait_seconds must not be negative")
-    _check_print(node.print, f"{where}: print")
+        problems.append("commitment_wait_seconds must not be negative")
+    return problems
+
+
+def _host_problem(host: str) -> str | None:
+    if not host.strip():
+        return "host must not be blank"
+    if any(ch.isspace() for ch in host):
+        return f"host '{host}' contains a space; a host name or address has none"
+    if not all(ch.isprintable() for ch in host):
+        return f"host {host!r} contains control characters"
+    return None
 
 
 def _check_hardware(hw: HardwareConfig) -> None:
@@ -423,19 +445,29 @@ def _check_print(p: PrintOptions, where: str) -> None:
 
 
 def _check_ae_title(where: str, value: str) -> None:
+    if problem := _ae_title_problem(value):
+        raise ConfigError(f"{where}: {problem}")
+
+
+def _ae_title_problem(value: str) -> str | None:
     if not value.strip():
-        raise ConfigError(f"{where}: ae_title must not be blank")
+        return "ae_title must not be blank"
     if len(value) > 16:
-        raise ConfigError(f"{where}: ae_title '{value}' is longer than 16 characters")
+        return f"ae_title '{value}' is longer than 16 characters"
     if "\\" in value:
-        raise ConfigError(f"{where}: ae_title '{value}' contains a backslash")
+        return f"ae_title '{value}' contains a backslash"
     if not all(" " <= ch <= "~" for ch in value):
-        raise ConfigError(f"{where}: ae_title '{value}' has characters outside printable ASCII")
+        return f"ae_title '{value}' has characters outside printable ASCII"
+    return None
 
 
 def _check_port(where: str, key: str, value: int) -> None:
-    if not 1 <= value <= 65535:
-        raise ConfigError(f"{where}: {key} {value} is outside 1..65535")
+    if problem := _port_problem(key, value):
+        raise ConfigError(f"{where}: {problem}")
+
+
+def _port_problem(key: str, value: int) -> str | None:
+    return None if 1 <= value <= 65535 else f"{key} {value} is outside 1..65535"
 
 
 def _check_charset(where: str, key: str, value: str) -> None:

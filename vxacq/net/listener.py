@@ -93,6 +93,28 @@ class Listener:
             ae.add_supported_context(*context)
         return ae
 
+    def follow_config(self) -> ListenerStatus:
+        """Take the configuration as it is now: a new AE title or port restarts the listener
+        (on the new port); a node added or removed changes who may call at once."""
+        station = self.config.station
+        if self._server is None or (station.ae_title, station.listen_port) != (
+                self.status.ae_title, self.status.port):
+            self.stop()
+            self.status = ListenerStatus(ae_title=station.ae_title, port=station.listen_port,
+                                         echoes_answered=self.status.echoes_answered)
+            return self.start()
+        callers = sorted({n.ae_title for n in self.config.nodes})
+        # pynetdicom reads these when each association is requested
+        self._server.ae.require_calling_aet = [] if station.accept_any_calling_ae else callers
+        self.status.allowed_callers = callers
+        self.status.open_to_any = station.accept_any_calling_ae
+        if not callers and not station.accept_any_calling_ae:
+            self.stop()
+            self.status.error = ("no remote node is configured and the listener is not open to "
+                                 "any caller (station.accept_any_calling_ae)")
+        log.info("listener: %s", self.status.describe())
+        return self.status
+
     def stop(self) -> None:
         if self._server is not None:
             self._server.shutdown()

@@ -12,7 +12,6 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QLabel, QLineEdit, QMainWindow, QTabWidget
 
 from vxacq import __version__
-from vxacq.hal.room import RoomStatus
 from vxacq.ui.context import Console
 from vxacq.ui.exam_page import ExamPage
 from vxacq.ui.history_page import HistoryPage
@@ -20,6 +19,7 @@ from vxacq.ui.service_page import ServicePage
 from vxacq.ui.tasks import Refresher, on_gui_thread
 from vxacq.ui.worklist_page import WorklistPage
 from vxacq.workflow.exam import Exam
+from vxacq.workflow.console import QueueSummary, RoomStatus, operator_name_problem, queue_summary
 
 
 class MainWindow(QMainWindow):
@@ -74,12 +74,9 @@ class MainWindow(QMainWindow):
         QTimer.singleShot(0, self.worklist.refresh)
 
     def _operator_changed(self) -> None:
-        from vxacq.dicom.charset import can_encode_person_name
-
         name = self.operator_edit.text().strip()
         charset = self.console.config.station.character_set
-        if any(c in name for c in "\\=") or any(ord(c) < 32 for c in name) or len(name) > 64 \
-                or not can_encode_person_name(name, charset):
+        if operator_name_problem(name, charset):
             self.statusBar().showMessage(
                 f"Radiographer '{name}' cannot be written as a DICOM name in {charset} "
                 "(Family^Given, at most 64 characters): not used", 10000)
@@ -130,14 +127,11 @@ class MainWindow(QMainWindow):
         self.listener_label.setText(f"Listener: {self.console.services.listener.status.describe()}")
         self._queue_reader.request()
 
-    def _read_queue(self) -> list:
-        from vxacq.net.outbox import list_jobs
+    def _read_queue(self) -> QueueSummary:
+        return queue_summary(self.console.db)
 
-        return list_jobs(self.console.db, states=("queued", "running", "failed"))
-
-    def _show_queue(self, jobs: list) -> None:
-        failed = sum(str(j.state) == "failed" for j in jobs)
-        waiting = len(jobs) - failed
+    def _show_queue(self, summary: QueueSummary) -> None:
+        waiting, failed = summary.waiting, summary.failed
         text = f"Queue: {waiting} to send" + (f", {failed} failed (Service → Queue)"
                                               if failed else "")
         self.queue_label.setText(text)

@@ -12,7 +12,8 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-from vxacq.protocols import ProtocolError, load as load_protocols
+# Protocol and load_protocols are re-exported for the screens (rule 10)
+from vxacq.protocols import Protocol, ProtocolError, load as load_protocols  # noqa: F401
 
 DEFAULT_PATH = Path(__file__).resolve().parent.parent / "resources" / "procedures.toml"
 

@@ -62,6 +62,10 @@ def test_defaults_fill_optional_fields(tmp_path: Path) -> None:
         ("port = 4242", 'port = 4242\ntransfer_syntax = "zip"', "transfer_syntax 'zip' is not one of"),
         ('data_dir = "{data}"', 'data_dir = "{data}"\ncharacter_set = "KLINGON"',
          "station: character_set term 'KLINGON' is not a supported character set"),
+        ('data_dir = "{data}"', 'data_dir = "{data}"\nemergency_name = "TRAUMA"',
+         "station: emergency_name 'TRAUMA' must hold {n}"),
+        ('data_dir = "{data}"', 'data_dir = "{data}"\nemergency_name = "TRAUMA^{n}^{x}"',
+         "no other braces"),
     ],
 )
 def test_bad_field_is_refused_with_file_and_field(tmp_path: Path, old: str, new: str, message: str) -> None:

@@ -66,6 +66,8 @@ class StationConfig:
     # Send a study's accepted images and dose report to every node with auto_store when it
     # is closed; false leaves sending to the user (`vxacq store`, the window's Send).
     auto_route: bool = True
+    # Temporary name of an emergency (unidentified) patient; {n} is the day's emergency number.
+    emergency_name: str = "TRAUMA^{n}"
 
 
 @dataclass
@@ -240,6 +242,12 @@ def validate(config: Config) -> None:
         raise ConfigError("station: station_name must not be blank")
     if len(st.station_name) > 16:
         raise ConfigError(f"station: station_name '{st.station_name}' is longer than 16 characters")
+    rest = st.emergency_name.replace("{n}", "")
+    if "{n}" not in st.emergency_name or any(c in rest for c in "{}\\=") \
+            or len(st.emergency_name.replace("{n}", "999")) > 64:
+        raise ConfigError(f"station: emergency_name '{st.emergency_name}' must hold {{n}} (the "
+                          "emergency number), no other braces, = or backslash, and stay within 64 "
+                          "characters (a DICOM name, Family^Given)")
     _check_hardware(config.hardware)
     im = config.imaging
     if not 0 < im.di_warning < im.di_alarm:

@@ -6,6 +6,8 @@ send queue (queued and failed jobs) and the listener.
 
 from __future__ import annotations
 
+from functools import partial
+
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QLabel, QLineEdit, QMainWindow, QPushButton, QTabWidget
 
@@ -39,6 +41,9 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.pages)
 
         self.worklist.start_exam.connect(self.start_exam)
+        self.worklist.start_emergency.connect(
+            lambda order_id, protocols: self._open(partial(Exam.start, protocols=protocols),
+                                                   order_id))
         self.history.reopen.connect(lambda study: self._open(Exam.reopen, study))
         self.history.resume.connect(lambda study: self._open(Exam.resume, study))
         self.exam.exam_closed.connect(lambda _: self.worklist.reload())

@@ -95,6 +95,21 @@ def find_order(db: Database, accession: str, *,
     return found[0] if found else None
 
 
+def find_by_scan(db: Database, scanned: str, *,
+                 states: tuple[str, ...] = ACTIVE) -> list[OrderView]:
+    """The active orders a barcode scan names: exact Accession Number first, then exact Patient
+    ID, then exact Requested Procedure ID (the first kind that matches wins; may be several)."""
+    value = scanned.strip()
+    if not value:
+        return []
+    orders = list_orders(db, states=states)
+    for key in ("AccessionNumber", "PatientID", "RequestedProcedureID"):
+        found = [o for o in orders if getattr(o, key) == value]
+        if found:
+            return found
+    return []
+
+
 def get_order(db: Database, order_id: int) -> OrderView:
     with db.session() as session:
         order = session.get(Order, order_id)
@@ -199,6 +214,70 @@ def register_manual(db: Database, patient: ManualPatient, *,
         order = Order(patient_id=int(row.id), node="", AccessionNumber=patient.AccessionNumber,
                       RequestedProcedureDescription=patient.RequestedProcedureDescription,
                       ReferringPhysicianName=patient.ReferringPhysicianName,
+                      ScheduledProcedureStepStartDate=now.strftime("%Y%m%d"),
+                      ScheduledProcedureStepStartTime=now.strftime("%H%M%S"),
+                      StudyInstanceUID=new_uid(), state=OrderState.SCHEDULED)
+        session.add(order)
+        session.flush()
+        return OrderView.of(order, row)
+
+
+# --- emergency (unidentified) patients ---------------------------------------------------
+
+EMERGENCY_PREFIX = "EMR-"
+
+
+def emergency_issuer(station_ae: str) -> str:
+    """Issuer of Patient ID of the temporary IDs: this station assigns them, not the hospital."""
+    return f"VXACQ-{station_ae}"
+
+
+def _emergency_number(session, prefix: str) -> int:
+    taken = session.exec(select(Patient.PatientID)
+                         .where(Patient.PatientID.startswith(prefix))).all()
+    numbers = [int(t[len(prefix):]) for t in taken if t[len(prefix):].isdigit()]
+    return max(numbers, default=0) + 1
+
+
+def next_emergency_id(db: Database, station_ae: str, today: dt.date | None = None) -> str:
+    """A Patient ID no patient of the database has: ``EMR-<station AE>-<yyyymmdd>-<n>``, ``n``
+    the day's emergency number on this station (from 1)."""
+    prefix = f"{EMERGENCY_PREFIX}{station_ae}-{(today or dt.date.today()):%Y%m%d}-"
+    with db.session() as session:
+        return f"{prefix}{_emergency_number(session, prefix)}"
+
+
+def is_emergency(order: OrderView) -> bool:
+    """Registered here under a generated temporary ID (an unidentified patient)."""
+    return order.node == "" and order.PatientID.startswith(EMERGENCY_PREFIX)
+
+
+def register_emergency(db: Database, station_ae: str, *, name_pattern: str = "TRAUMA^{n}",
+                       character_set: str = "ISO_IR 192", description: str = "Emergency",
+                       today: dt.date | None = None) -> OrderView:
+    """Register an unidentified patient at once: a new patient with a temporary Patient ID
+    (:func:`next_emergency_id`, issued by this station) and name (``name_pattern`` with the
+    number, e.g. TRAUMA^3), and an order of our own. The number is chosen and the rows written
+    in one transaction, so two emergencies never share a patient. Reconcile the exam with the
+    real order later (:mod:`vxacq.workflow.reconcile`)."""
+    now = dt.datetime.now()
+    prefix = f"{EMERGENCY_PREFIX}{station_ae}-{(today or now.date()):%Y%m%d}-"
+    with db.session() as session:
+        n = _emergency_number(session, prefix)
+        patient = ManualPatient(PatientName=name_pattern.replace("{n}", str(n)),
+                                PatientID=f"{prefix}{n}",
+                                IssuerOfPatientID=emergency_issuer(station_ae),
+                                RequestedProcedureDescription=description)
+        problems = validate_manual(patient, character_set)
+        if problems:
+            raise ValidationError(problems)
+        row = Patient(PatientID=patient.PatientID, IssuerOfPatientID=patient.IssuerOfPatientID,
+                      PatientName=patient.PatientName)
+        session.add(row)
+        session.flush()
+        order = Order(patient_id=int(row.id), node="",
+                      RequestedProcedureDescription=description,
+                      RequestedProcedurePriority="STAT",
                       ScheduledProcedureStepStartDate=now.strftime("%Y%m%d"),
                       ScheduledProcedureStepStartTime=now.strftime("%H%M%S"),
                       StudyInstanceUID=new_uid(), state=OrderState.SCHEDULED)

@@ -11,16 +11,19 @@ from __future__ import annotations
 import argparse
 import importlib
 import json
+import logging
 import sys
 from collections.abc import Sequence
 from typing import Any
 
 from vxacq import __version__, config as configuration
+from vxacq.db import DatabaseError
+from vxacq.logs import LogError
 from vxacq.dicom.uids import ImplementationClassUID, ImplementationVersionName
 
 # Sub-command modules under vxacq.commands, in the order `vxacq --help` lists them.
 COMMANDS = ("config", "demo", "echo", "worklist", "find", "store", "queue", "acquire", "calibrate",
-            "commit", "print", "exam", "reconcile", "serve")
+            "commit", "print", "exam", "reconcile", "serve", "db")
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -107,5 +110,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except CommandError as exc:
         print(f"vxacq: {exc}", file=sys.stderr)
         return exc.exit_code
+    except (DatabaseError, LogError) as exc:  # one message with the file and the remedy
+        logging.getLogger("vxacq").error("%s", exc)
+        print(f"vxacq: {exc}", file=sys.stderr)
+        return EXIT_FAILED
     except KeyboardInterrupt:
         return 130

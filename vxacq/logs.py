@@ -44,6 +44,10 @@ def escape(value: object) -> str:
                         if ord(m.group()) < 0x100 else f"\\u{ord(m.group()):04x}", str(value))
 
 
+class LogError(RuntimeError):
+    """The log files cannot be written; the message names the folder and what to do."""
+
+
 def phi(value: object) -> str:
     """A patient-identifying value as it may appear in a log line."""
     return str(value) if _show_patient_data else REDACTED
@@ -77,7 +81,16 @@ def setup_logging(data_dir: Path, log_patient_data: bool = False, verbose: bool 
     global _show_patient_data
     _show_patient_data = log_patient_data
     log_dir = Path(data_dir) / "logs"
-    log_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        log_dir.mkdir(parents=True, exist_ok=True)
+        for name in (APP_LOG, DICOM_LOG):
+            with open(log_dir / name, "a", encoding="utf-8"):
+                pass
+    except OSError as exc:
+        raise LogError(f"the logs cannot be written in {log_dir} ({exc.strerror}): the data "
+                       "dir must be writable by the user running VXacq (the service runs as "
+                       "'vxacq'); check the owner and mode, and that the disk is not full or "
+                       "mounted read-only") from None
     formatter = logging.Formatter(_FORMAT)
     redactor = PatientDataFilter()
 

@@ -86,14 +86,15 @@ def open_database(path: Path | str, *, create: bool | None = None) -> Database:
             raise DatabaseError(
                 f"the exam database {path} is missing, but {path.parent} holds a station's "
                 f"data ({', '.join(found) if create is None else 'create=False'}): restore "
-                "the database from the backup (installation guide, 'What to back up'); only to start "
-                "with an empty one, losing the queue and the audit trail, run `vxacq db init`")
+                "the database from the backup (installation guide, 'What to back up'); only "
+                "to start with an empty one, losing the queue and the audit trail, run "
+                "`vxacq db init`")
         _create_file(path)
     elif path.is_file() and path.stat().st_size == 0:
         raise DatabaseError(
-            f"the exam database {path} is empty (0 bytes): it was emptied or cut short. Restore "
-            "it from the backup (installation guide, 'What to back up'); `vxacq db init` moves it aside and "
-            "starts an empty one")
+            f"the exam database {path} is empty (0 bytes): it was emptied or cut short. "
+            "Restore it from the backup (installation guide, 'What to back up'); "
+            "`vxacq db init` moves it aside and starts an empty one")
     _tighten(path)
     try:
         conn = sqlite3.connect(path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
@@ -149,8 +150,8 @@ def explain(path: Path, exc: sqlite3.DatabaseError) -> str:
     if "malformed" in text or "not a database" in text or "corrupt" in text or \
             "disk i/o" in text:
         return (f"the exam database {path} is damaged ({exc}): restore it from the backup "
-                "(installation guide, 'What to back up'); `vxacq db init` moves the damaged file aside "
-                "and starts an empty one")
+                "(installation guide, 'What to back up'); `vxacq db init` moves the damaged "
+                "file aside and starts an empty one")
     return ""
 
 

@@ -45,7 +45,8 @@ class ListenerStatus:
         if not self.running:
             return "stopped"
         who = "any calling AE" if self.open_to_any else ", ".join(self.allowed_callers)
-        where = f"{self.address}:{self.port}" if self.address else f"port {self.port} (every interface)"
+        where = (f"{self.address}:{self.port}" if self.address
+                 else f"port {self.port} (every interface)")
         return f"listening as {self.ae_title} on {where}, accepting {who}"
 
 

@@ -7,9 +7,12 @@ service engineer can fix it without reading code.
 
 from __future__ import annotations
 
+import contextlib
 import ipaddress
-
+import math
 import os
+import re
+import stat
 import tomllib
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
@@ -39,6 +42,17 @@ DEFAULT_FILENAME = "vxacq.toml"
 
 class ConfigError(ValueError):
     """The configuration file cannot be used; the message says where and why."""
+
+
+# Bounds of a node's timing and retries: beyond them a job would wait or retry for days.
+NODE_SECONDS = {"connect_timeout": 600.0, "acse_timeout": 600.0, "dimse_timeout": 3600.0,
+                "retry_delay": 86_400.0}
+MAX_RETRIES = 100
+# Not places for a station's data (virtual or system file systems).
+SYSTEM_DIRS = ("/proc", "/sys", "/dev", "/run", "/boot", "/etc", "/usr", "/bin", "/sbin",
+               "/lib")
+# A configuration file is a few kilobytes; anything far larger is not one.
+MAX_CONFIG_BYTES = 1 << 20
 
 
 @dataclass
@@ -199,12 +213,7 @@ def load(explicit: str | os.PathLike[str] | None = None) -> Config:
         config = Config(path=path)
         _fill_defaults(config)
         return config
-    try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path}: not valid TOML: {exc}") from None
-    except OSError as exc:
-        raise ConfigError(f"{path}: cannot be read: {exc.strerror}") from None
+    raw = _parse(path)
     try:
         config = from_dict(raw)
     except ConfigError as exc:
@@ -212,6 +221,33 @@ def load(explicit: str | os.PathLike[str] | None = None) -> Config:
     config.path = path
     _fill_defaults(config)
     return config
+
+
+def _parse(path: Path) -> dict[str, Any]:
+    """The file's TOML, or ConfigError naming the file and what is wrong with it."""
+    try:
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):  # a FIFO or device would be read forever
+            raise ConfigError(f"{path}: not a regular file")
+        if info.st_size > MAX_CONFIG_BYTES:
+            raise ConfigError(f"{path}: {info.st_size} bytes is far too large for a "
+                              "configuration file")
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot be read: {exc.strerror}") from None
+    try:
+        text = data.decode("utf-8-sig")  # a byte order mark (Windows Notepad) is fine
+    except UnicodeDecodeError as exc:
+        line = data[:exc.start].count(b"\n") + 1
+        raise ConfigError(f"{path}: not UTF-8 text (byte 0x{data[exc.start]:02X} on line "
+                          f"{line}): save it as UTF-8") from None
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+    except RecursionError:
+        raise ConfigError(f"{path}: tables or arrays nested too deeply to be a "
+                          "configuration") from None
 
 
 def from_dict(raw: dict[str, Any]) -> Config:
@@ -235,8 +271,10 @@ def validate(config: Config) -> None:
     """Check every rule that spans fields; raise ConfigError on the first problem."""
     st = config.station
     _check_ae_title("station", st.ae_title)
-    _check_port("station", "listen_port", st.listen_port)
+    if problem := _listen_port_problem(st.listen_port):
+        raise ConfigError(f"station: {problem}")
     _check_listener(st)
+    _check_data_dir(st.data_dir)
     _check_charset("station", "character_set", st.character_set)
     if not st.station_name.strip():
         raise ConfigError("station: station_name must not be blank")
@@ -328,6 +366,8 @@ def _typed(where: str, key: str, value: Any, annotation: Any) -> Any:
     elif kind == "float":
         ok = isinstance(value, (int, float)) and not isinstance(value, bool)
         value = float(value) if ok else value
+        if ok and not math.isfinite(value):  # nan or inf: a job would wait forever
+            raise ConfigError(f"{where}: {key} must be a finite number, got {value}")
     elif kind == "str":
         ok = isinstance(value, str)
     elif kind == "list[str]":
@@ -385,11 +425,12 @@ def node_problems(node: NodeConfig, others: list[NodeConfig] | tuple[()] = ()) -
     for service in node.services:
         if service not in SERVICES:
             problems.append(f"unknown service '{service}' (choose from {', '.join(SERVICES)})")
-    for key in ("connect_timeout", "acse_timeout", "dimse_timeout", "retry_delay"):
-        if getattr(node, key) <= 0:
-            problems.append(f"{key} must be greater than 0")
-    if node.retries < 0:
-        problems.append("retries must not be negative")
+    for key, most in NODE_SECONDS.items():
+        if not 0 < getattr(node, key) <= most:
+            problems.append(f"{key} {getattr(node, key):g} must be greater than 0 and at most "
+                            f"{most:g} seconds")
+    if not 0 <= node.retries <= MAX_RETRIES:
+        problems.append(f"retries {node.retries} must be 0..{MAX_RETRIES}")
     if node.max_pdu != 0 and not 4096 <= node.max_pdu <= 2**32 - 1:
         problems.append("max_pdu must be 0 (unlimited) or 4096..4294967295")
     if node.transfer_syntax not in TRANSFER_SYNTAXES:
@@ -399,12 +440,13 @@ def node_problems(node: NodeConfig, others: list[NodeConfig] | tuple[()] = ()) -
         _check_charset("", "fallback_character_set", node.fallback_character_set)
     except ConfigError as exc:
         problems.append(str(exc).removeprefix(": "))
-    if node.worklist_match_limit < 1:
-        problems.append("worklist_match_limit must be at least 1")
-    if node.commitment_timeout_minutes <= 0:
-        problems.append("commitment_timeout_minutes must be greater than 0")
-    if node.commitment_wait_seconds < 0:
-        problems.append("commitment_wait_seconds must not be negative")
+    if not 1 <= node.worklist_match_limit <= 100_000:
+        problems.append("worklist_match_limit must be 1..100000")
+    if not 0 < node.commitment_timeout_minutes <= 7 * 24 * 60:
+        problems.append("commitment_timeout_minutes must be greater than 0 and at most 10080 "
+                        "(a week)")
+    if not 0 <= node.commitment_wait_seconds <= 3600:
+        problems.append("commitment_wait_seconds must be 0..3600")
     return problems
 
 
@@ -415,7 +457,18 @@ def _host_problem(host: str) -> str | None:
         return f"host '{host}' contains a space; a host name or address has none"
     if not all(ch.isprintable() for ch in host):
         return f"host {host!r} contains control characters"
+    with contextlib.suppress(ValueError):
+        ipaddress.ip_address(host)
+        return None
+    if not _HOST_NAME.fullmatch(host):
+        return (f"host '{host}' is not a host name or IP address (letters, digits, '-', '_' "
+                "and '.' only)")
     return None
+
+
+# RFC 1123 labels (underscores, which some sites' internal names carry, allowed).
+_HOST_NAME = re.compile(r"(?=.{1,253}\.?$)[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?"
+                        r"(?:\.[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?)*\.?")
 
 
 def _check_hardware(hw: HardwareConfig) -> None:
@@ -479,6 +532,27 @@ def _check_port(where: str, key: str, value: int) -> None:
 
 def _port_problem(key: str, value: int) -> str | None:
     return None if 1 <= value <= 65535 else f"{key} {value} is outside 1..65535"
+
+
+def _listen_port_problem(value: int) -> str | None:
+    if problem := _port_problem("listen_port", value):
+        return problem
+    if value < 1024:
+        return (f"listen_port {value} is below 1024, which only root may open, and the "
+                "service runs as the user 'vxacq': use 11112 (the usual DICOM port for this) "
+                "or another port from 1024")
+    return None
+
+
+def _check_data_dir(value: str) -> None:
+    if not value:
+        return  # the user's data dir is filled in after validation
+    resolved = Path(value).expanduser().resolve()
+    for system in SYSTEM_DIRS:
+        if resolved == Path(system) or Path(system) in resolved.parents:
+            raise ConfigError(f"station: data_dir '{value}' is under {system}, which holds the "
+                              "system's own files, not a station's data; use e.g. "
+                              "/var/lib/vxacq")
 
 
 def _check_listener(st: StationConfig) -> None:

@@ -70,11 +70,21 @@ def version_text() -> str:
     )
 
 
-def load_config(args: argparse.Namespace) -> configuration.Config:
+def load_config(args: argparse.Namespace, *, logs: bool = True) -> configuration.Config:
+    """The configuration the command names; with ``logs``, the application log and the
+    association log in its data dir are set up too (``-v``: debug level), so every command
+    leaves its trace where the manuals say. ``config check`` and ``config show`` pass
+    ``logs=False``: checking a file must not create the station's folders."""
     try:
-        return configuration.load(getattr(args, "config", None))
+        config = configuration.load(getattr(args, "config", None))
     except configuration.ConfigError as exc:
         raise CommandError(str(exc), exit_code=EXIT_USAGE) from None
+    if logs:
+        from vxacq.logs import setup_logging
+
+        setup_logging(config.data_dir, config.station.log_patient_data,
+                      getattr(args, "verbose", False))
+    return config
 
 
 def node_for(config: configuration.Config, name: str, service: str | None = None) -> configuration.NodeConfig:

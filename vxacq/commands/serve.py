@@ -28,7 +28,7 @@ def run(args: argparse.Namespace) -> int:
     from vxacq.logs import setup_logging
     from vxacq.workflow.runtime import Services
 
-    config = cli.load_config(args)
+    config = cli.load_config(args, logs=False)
     # a database the service cannot write is refused before anything runs (DatabaseError)
     db = database_for(config.data_dir)
     log_dir = setup_logging(config.data_dir, config.station.log_patient_data, args.verbose)

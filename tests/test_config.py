@@ -1,5 +1,6 @@
 """Configuration loading and validation: good files load, bad ones are refused by field."""
 
+import re
 from pathlib import Path
 
 import pytest
@@ -113,3 +114,44 @@ def test_save_round_trips_and_refuses_invalid(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="port 0 is outside"):
         configuration.save(again, tmp_path / "bad.toml")
     assert not (tmp_path / "bad.toml").exists()
+
+
+@pytest.mark.parametrize("key, value, words", [
+    ("listen_address", "any", "listen_address 'any' is not an IP address"),
+    ("max_associations", 0, "max_associations 0 is outside 1..1000"),
+    ("association_request_timeout", float("nan"), "association_request_timeout nan is outside"),
+    ("pdu_timeout", float("inf"), "pdu_timeout inf is outside"),
+])
+def test_listener_front_door_settings_are_range_checked(key: str, value: object,
+                                                        words: str) -> None:
+    from vxacq.config import from_dict
+
+    with pytest.raises(ConfigError, match=re.escape(words)):
+        from_dict({"station": {key: value}})
+
+
+def test_listener_front_door_defaults() -> None:
+    from vxacq.config import from_dict
+
+    station = from_dict({"station": {"listen_address": "127.0.0.1"}}).station
+    assert station.listen_address == "127.0.0.1"
+    assert (station.max_associations, station.association_request_timeout,
+            station.pdu_timeout) == (16, 10.0, 30.0)
+
+
+def test_node_problems_lists_every_problem_and_refuses_a_host_with_spaces() -> None:
+    node = configuration.NodeConfig(name="pacs", ae_title="", host="pacs host", port=70000,
+                                    services=[])
+    other = configuration.NodeConfig(name="pacs", ae_title="X", host="h", port=104,
+                                     services=["store"])
+    problems = configuration.node_problems(node, [other])
+    assert problems == [
+        "name 'pacs' is used by another node; node names must be unique",
+        "ae_title must not be blank",
+        "port 70000 is outside 1..65535",
+        "host 'pacs host' contains a space; a host name or address has none",
+        "services is empty (choose from worklist, mpps, store, commitment, print, query)",
+    ]
+    config = configuration.Config(nodes=[node])
+    with pytest.raises(ConfigError, match="node 'pacs': ae_title must not be blank; port 70000"):
+        configuration.validate(config)

@@ -7,6 +7,8 @@ service engineer can fix it without reading code.
 
 from __future__ import annotations
 
+import ipaddress
+
 import os
 import tomllib
 from dataclasses import asdict, dataclass, field, fields
@@ -43,6 +45,14 @@ class ConfigError(ValueError):
 class StationConfig:
     ae_title: str = "VXACQ"
     listen_port: int = 11112
+    # The address our listener binds: the station's address on the hospital network; "" binds
+    # every interface.
+    listen_address: str = ""
+    # The listener's front door: connections at once (strangers are dropped first when full),
+    # seconds from connection to a whole A-ASSOCIATE-RQ, seconds for any one whole PDU.
+    max_associations: int = 16
+    association_request_timeout: float = 10.0
+    pdu_timeout: float = 30.0
     station_name: str = "DX-ROOM-1"
     institution_name: str = ""
     institution_address: str = ""
@@ -226,6 +236,7 @@ def validate(config: Config) -> None:
     st = config.station
     _check_ae_title("station", st.ae_title)
     _check_port("station", "listen_port", st.listen_port)
+    _check_listener(st)
     _check_charset("station", "character_set", st.character_set)
     if not st.station_name.strip():
         raise ConfigError("station: station_name must not be blank")
@@ -468,6 +479,23 @@ def _check_port(where: str, key: str, value: int) -> None:
 
 def _port_problem(key: str, value: int) -> str | None:
     return None if 1 <= value <= 65535 else f"{key} {value} is outside 1..65535"
+
+
+def _check_listener(st: StationConfig) -> None:
+    if st.listen_address:
+        try:
+            ipaddress.ip_address(st.listen_address)
+        except ValueError:
+            raise ConfigError(f"station: listen_address '{st.listen_address}' is not an IP "
+                              "address (use the station's own address, or \"\" for every "
+                              "interface)") from None
+    if not 1 <= st.max_associations <= 1000:
+        raise ConfigError(f"station: max_associations {st.max_associations} is outside 1..1000")
+    for key, low, high in (("association_request_timeout", 1.0, 300.0),
+                           ("pdu_timeout", 1.0, 3600.0)):
+        value = getattr(st, key)
+        if not (isinstance(value, (int, float)) and low <= value <= high):  # NaN fails too
+            raise ConfigError(f"station: {key} {value} is outside {low:g}..{high:g} seconds")
 
 
 def _check_charset(where: str, key: str, value: str) -> None:

@@ -296,6 +296,12 @@ def _due(now: datetime) -> Any:
     )
 
 
+def removed_node(node: str) -> str:
+    """The error of a job whose node is not (or no longer) configured."""
+    return (f"node '{node}' is no longer in the configuration; add it back (Service → Nodes) "
+            "and retry the job, or cancel it")
+
+
 def _due_or_waiting(now: datetime) -> Any:
     """Jobs no process is working on: queued (due or not), or running under an expired lease."""
     return or_(_table.c.state == str(JobState.QUEUED),
@@ -405,12 +411,12 @@ class Outbox:
         known = [n.name for n in self.config.nodes]
         now = utcnow()
         with self.db.session() as session:
-            ids = list(session.exec(select(Job.id).where(Job.node.not_in(known), _due_or_waiting(now))).all())
+            ids = list(session.exec(select(Job.id).where(Job.node.not_in(known),
+                                                         _due_or_waiting(now))).all())
         failed = []
         for job_id in ids:
             job = get_job(self.db, job_id)
-            message = (f"node '{job.node}' is no longer in the configuration; add it back "
-                       "(Service → Nodes) and retry the job, or cancel it")
+            message = removed_node(job.node)
             with self.db.engine.begin() as conn:
                 changed = conn.execute(
                     update(_table).where(_table.c.id == job_id, _due_or_waiting(now))
@@ -587,9 +593,7 @@ class Outbox:
         try:
             node = self.config.node(job.node)
         except ConfigError:
-            self._finish(job, JobState.FAILED,
-                         f"node '{job.node}' is not in the configuration; add it back and "
-                         "retry the job, or cancel it")
+            self._finish(job, JobState.FAILED, removed_node(job.node))
             return
         try:
             module = importlib.import_module(HANDLER_MODULES[job.kind])
@@ -618,6 +622,10 @@ class Outbox:
     def _after_error(self, job: JobView, ctx: JobContext, node: NodeConfig,
                      exc: DicomNetworkError) -> None:
         message = str(exc)
+        if job.node not in {n.name for n in self.config.nodes}:  # removed while it ran
+            self._finish(job, JobState.FAILED, f"{removed_node(job.node)} (last attempt: "
+                         f"{message.removesuffix('; will retry')})", ctx.payload)
+            return
         if exc.retryable and job.attempts <= node.retries:
             delay = node.retry_delay * 2 ** (job.attempts - 1)
             log.warning("job %s attempt %d failed, retry in %g s: %s", job.id, job.attempts,

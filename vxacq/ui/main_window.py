@@ -9,7 +9,7 @@ from __future__ import annotations
 from functools import partial
 
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QLabel, QLineEdit, QMainWindow, QTabWidget
+from PySide6.QtWidgets import QLabel, QLineEdit, QMainWindow, QPushButton, QTabWidget
 
 from vxacq import __version__
 from vxacq.ui.context import Console
@@ -59,12 +59,15 @@ class MainWindow(QMainWindow):
         bar.addWidget(self.operator_edit)
 
         self.room_label = QLabel()
-        self.queue_label = QLabel()
+        # the queue's state is a button: it opens the queue, on the failed jobs if any
+        self.queue_label = QPushButton(flat=True)
+        self.queue_label.clicked.connect(self.show_queue)
         self.listener_label = QLabel()
         for label in (self.room_label, self.queue_label, self.listener_label):
             self.statusBar().addPermanentWidget(label)
         console.room.subscribe(on_gui_thread(self._room_changed))
         self._room_changed(console.room.status)
+        self._failed = 0
         self._queue_reader = Refresher(console.tasks, self._read_queue, self._show_queue,
                                        parent=self)
         self._timer = QTimer(self, interval=2000, timeout=self.refresh_status)
@@ -130,8 +133,13 @@ class MainWindow(QMainWindow):
     def _read_queue(self) -> QueueSummary:
         return queue_summary(self.console.db)
 
+    def show_queue(self) -> None:
+        self.pages.setCurrentWidget(self.service)
+        self.service.show_queue(failed_only=self._failed > 0)
+
     def _show_queue(self, summary: QueueSummary) -> None:
         waiting, failed = summary.waiting, summary.failed
+        self._failed = failed
         text = f"Queue: {waiting} to send" + (f", {failed} failed (Service → Queue)"
                                               if failed else "")
         self.queue_label.setText(text)

@@ -28,6 +28,7 @@ from vxacq.workflow.orders import OrderView, find_by_scan, list_orders, register
 from vxacq.workflow.procedures import emergency_protocols
 from vxacq.workflow.reconcile import ReconcileResult, reconcile, unscheduled_exams
 from vxacq.workflow.runtime import fetch_order, refresh_worklist
+from vxacq.workflow.search import filter_orders
 
 REFRESH_MS = 60_000
 URGENT = ("STAT", "HIGH")
@@ -165,7 +166,7 @@ class WorklistPage(QWidget):
     def reload(self) -> None:
         """Re-read the saved orders with the filter (a local database query)."""
         date = self.date.date().toString("yyyyMMdd") if self.use_date.isChecked() else ""
-        self.orders = list_orders(self.console.db, text=self.filter.text().strip(), date=date)
+        self.orders = filter_orders(list_orders(self.console.db, date=date), self.filter.text())
         rows, colours = [], []
         for order in self.orders:
             when = f"{_date(order.ScheduledProcedureStepStartDate)} " \

@@ -49,7 +49,8 @@ def calibration_status(config: Config, *, model: str | None = None,
 
 
 def take_calibration_frames_from_simulator_physics(
-        model: str, darks: int, flats: int, kerma_uGy: float) -> tuple[list[np.ndarray], list[np.ndarray]]:
+        model: str, darks: int, flats: int,
+        kerma_uGy: float) -> tuple[list[np.ndarray], list[np.ndarray]]:
     """Dark and RQA5 flat-field frames straight from the simulator's physics module.
 
     Stands in for the detector driver's calibration-frame call, which the hardware layer does

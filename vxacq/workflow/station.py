@@ -16,15 +16,17 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from vxacq import config as configuration
 from vxacq.config import Config, NodeConfig
 from vxacq.db import Database, JobState
 from vxacq.hal.faults import FAULTS, FaultSpec, parse_fault
 from vxacq.net import outbox
 from vxacq.net.echo import EchoResult, echo
 from vxacq.net.outbox import JobError, JobView
+from vxacq.workflow.runtime import Services
 
 __all__ = [
-    "EchoResult", "FaultSpec", "JobError", "JobRow", "QUEUE_VIEWS", "ActionOutcome",
+    "apply_config", "EchoResult", "FaultSpec", "JobError", "JobRow", "QUEUE_VIEWS", "ActionOutcome",
     "cancel_job", "echo_node", "fault_catalogue", "list_jobs", "parse_fault", "queue_counts",
     "retry_job",
 ]
@@ -35,6 +37,19 @@ QUEUE_VIEWS: dict[str, tuple[JobState, ...] | None] = {
     "failed": (JobState.FAILED,),
     "all": None,
 }
+
+
+def apply_config(services: Services, changed: Config) -> str:
+    """Validate and save ``changed`` to the station's configuration file, make it the
+    running configuration (the pages, the outbox, the listener and the worklist share one
+    Config object, updated in place) and let the services follow it: no restart needed.
+    ConfigError or OSError when it cannot be saved (then nothing changed). Returns what the
+    services did, in words ("" when nothing but settings changed)."""
+    current = services.config
+    configuration.save(changed, current.path)
+    for name in ("station", "hardware", "imaging", "nodes", "path"):
+        setattr(current, name, getattr(changed, name))
+    return services.follow_config()
 
 
 def echo_node(config: Config, node: NodeConfig) -> EchoResult:

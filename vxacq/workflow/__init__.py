@@ -7,12 +7,24 @@ Orders — :mod:`vxacq.workflow.orders`
     ``find_order(db, accession) -> OrderView | None``, ``get_order(db, order_id) -> OrderView``,
     ``validate_manual(ManualPatient, character_set) -> dict[field, problem]``,
     ``register_manual(db, ManualPatient, *, character_set) -> OrderView`` (raises
-    ``ValidationError`` whose ``problems`` maps each field to what is wrong).
+    ``ValidationError`` whose ``problems`` maps each field to what is wrong),
+    ``register_emergency(db, station_ae, *, name_pattern="TRAUMA^{n}", character_set)
+    -> OrderView`` (a new unidentified patient, ID ``EMR-<AE>-<yyyymmdd>-<n>``),
+    ``next_emergency_id(db, station_ae)``, ``is_emergency(OrderView)``,
+    ``find_by_scan(db, scanned) -> list[OrderView]`` (exact accession, else patient ID, else
+    requested procedure ID).
     The worklist itself is fetched by ``runtime.refresh_worklist`` (over
     ``vxacq.net.worklist.query_and_sync``).
 
+Reconciliation — :mod:`vxacq.workflow.reconcile`
+    ``unscheduled_exams(db, *, closed_only=False) -> list[UnscheduledExam]``,
+    ``reconcile(config, db, study_id, order_id, *, operator="") -> ReconcileResult`` (objects
+    corrected, the database switched and audited, then store and MPPS jobs queued; raises
+    ``ReconcileError`` changing nothing).
+
 Protocols — :mod:`vxacq.workflow.procedures` (``vxacq/resources/procedures.toml``)
-    ``protocols_for(code_value, *descriptions) -> list[str]``, ``laterality_for(*descriptions)``.
+    ``protocols_for(code_value, *descriptions) -> list[str]``, ``laterality_for(*descriptions)``,
+    ``emergency_protocols() -> list[str]`` (a supine chest AP, else a chest AP, else a chest).
 
 Reject reasons — :mod:`vxacq.workflow.reasons` (CID 7011 + ``vxacq/resources/reject_reasons.toml``)
     ``reject_reasons() -> list[RejectReason(key, code, local)]``, ``reject_code(key) -> Code``.

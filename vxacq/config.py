@@ -125,8 +125,20 @@ class PrintOptions:
     empty_image_density: str = "BLACK"
     # Trim is optional in PS3.4 and refused by some printers: only sent where enabled.
     trim: bool = False
+    # 8 or 12 (PS3.3 C.13.5.1); 14 only for printers that take it (VXvue offers it), beyond
+    # the standard's enumerated values.
     bits: int = 12
     true_size: bool = False
+    # Smoothing Type (2010,0080): printer-defined (e.g. NORMAL); "" sends none.
+    smoothing_type: str = ""
+    # Presentation LUT SOP Class proposed; where the printer accepts it, an IDENTITY LUT is
+    # created and the film box carries the viewing conditions below (cd/m², PS3.3 C.13.3).
+    presentation_lut: bool = True
+    illumination: int = 2000
+    reflected_ambient_light: int = 10
+    # The printer's Annotation Display Format ID (e.g. ANNOTATION, LABEL): the Basic Annotation
+    # Box SOP Class is proposed and the patient's demographics written in its boxes; "" none.
+    annotation_format: str = ""
 
 
 @dataclass
@@ -502,8 +514,18 @@ def _check_print(p: PrintOptions, where: str) -> None:
         raise ConfigError(f"{where}: priority must be HIGH, MED or LOW")
     if not 1 <= p.copies <= 5:
         raise ConfigError(f"{where}: copies must be 1 to 5, got {p.copies}")
-    if p.bits not in (8, 12):
-        raise ConfigError(f"{where}: bits must be 8 or 12, got {p.bits}")
+    if p.bits not in (8, 12, 14):
+        raise ConfigError(f"{where}: bits must be 8, 12 or 14, got {p.bits}")
+    for key in ("smoothing_type", "annotation_format"):
+        value = getattr(p, key)
+        if value and not re.fullmatch(r"[A-Z0-9_ ]{1,16}", value):
+            raise ConfigError(f"{where}: {key} '{value}' must be a DICOM code string (capital "
+                              "letters, digits, space, underscore; at most 16)")
+    if not 0 < p.illumination <= 100_000:
+        raise ConfigError(f"{where}: illumination {p.illumination} cd/m² must be 1..100000")
+    if not 0 <= p.reflected_ambient_light <= 10_000:
+        raise ConfigError(f"{where}: reflected_ambient_light {p.reflected_ambient_light} cd/m² "
+                          "must be 0..10000")
     if not 0 <= p.min_density < p.max_density:
         raise ConfigError(f"{where}: need 0 <= min_density < max_density")
 

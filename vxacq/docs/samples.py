@@ -309,8 +309,10 @@ def build_commitment_request(vary: Vary) -> Dataset:
 
 def _print_options(vary: Vary) -> PrintOptions:
     if "configuration" not in vary:
-        return PrintOptions()
-    return PrintOptions(film_size="8INX10IN", layout="STANDARD\\1,2", orientation="LANDSCAPE",
+        return PrintOptions(smoothing_type="NORMAL", annotation_format="ANNOTATION")
+    return PrintOptions(smoothing_type="MEDIUM", annotation_format="LABEL",
+                        illumination=1500, reflected_ambient_light=5,
+                        film_size="8INX10IN", layout="STANDARD\\1,2", orientation="LANDSCAPE",
                         medium_type="CLEAR FILM", film_destination="PROCESSOR", priority="HIGH",
                         copies=2, magnification_type="BILINEAR", min_density=10,
                         max_density=300, border_density="WHITE", empty_image_density="WHITE",
@@ -324,7 +326,9 @@ def build_film_session(vary: Vary) -> Dataset:
 
 def build_film_box(vary: Vary) -> Dataset:
     session = _pick(vary, "printer", "1.2.826.0.1.3680043.10.9.1", "1.2.826.0.1.3680043.10.9.2")
-    return printing.film_box(_print_options(vary), session)
+    lut = _pick(vary, "printer", "1.2.826.0.1.3680043.10.9.3", "1.2.826.0.1.3680043.10.9.4")
+    return printing.film_box(_print_options(vary), session, presentation_lut_uid=lut,
+                             annotation=True)
 
 
 def build_image_box(vary: Vary) -> Dataset:

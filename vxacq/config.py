@@ -172,12 +172,40 @@ class NodeConfig:
         return service in self.services
 
 
+@dataclass(frozen=True)
+class WorklistMapping:
+    """One worklist return key asked for and copied into every image of the order: ``key`` a
+    keyword, or ``Sequence>Keyword`` for one inside a sequence (the Scheduled Procedure Step
+    Sequence's own item, else the first item); ``image`` the image attribute it fills."""
+
+    key: str
+    image: str
+
+
+# What VXvue maps beyond the fixed patient/order attributes; a site's [[worklist_mapping]]
+# tables replace this list ("worklist_mapping = []" for none).
+DEFAULT_WORKLIST_MAPPING = (
+    WorklistMapping("ScheduledProcedureStepSequence>ScheduledPerformingPhysicianName",
+                    "PerformingPhysicianName"),
+)
+# Image attributes the console itself derives from the order, the patient or the acquisition:
+# a mapping must not overwrite them (they would disagree with the MPPS and the database).
+PROTECTED_IMAGE_ATTRIBUTES = frozenset({
+    "PatientName", "PatientID", "IssuerOfPatientID", "PatientBirthDate", "PatientSex",
+    "OtherPatientIDsSequence", "AccessionNumber", "StudyID", "StudyDate", "StudyTime",
+    "Modality", "BodyPartExamined", "ViewPosition", "ImageLaterality", "Laterality",
+    "SpecificCharacterSet", "ReferencedPerformedProcedureStepSequence",
+    "RequestAttributesSequence", "PatientOrientation", "PresentationIntentType",
+})
+
+
 @dataclass
 class Config:
     station: StationConfig = field(default_factory=StationConfig)
     hardware: HardwareConfig = field(default_factory=HardwareConfig)
     imaging: ImagingConfig = field(default_factory=ImagingConfig)
     nodes: list[NodeConfig] = field(default_factory=list)
+    worklist_mapping: tuple[WorklistMapping, ...] = DEFAULT_WORKLIST_MAPPING
     path: Path | None = None
 
     @property
@@ -264,7 +292,7 @@ def _parse(path: Path) -> dict[str, Any]:
 
 def from_dict(raw: dict[str, Any]) -> Config:
     """Build a validated Config from parsed TOML (messages name the field, not the file)."""
-    _reject_unknown("", raw, {"station", "hardware", "imaging", "node"})
+    _reject_unknown("", raw, {"station", "hardware", "imaging", "node", "worklist_mapping"})
     config = Config(
         station=_section(StationConfig, raw.get("station", {}), "station"),
         hardware=_section(HardwareConfig, raw.get("hardware", {}), "hardware"),
@@ -275,8 +303,48 @@ def from_dict(raw: dict[str, Any]) -> Config:
         raise ConfigError("node: must be an array of tables ([[node]])")
     for index, item in enumerate(nodes_raw):
         config.nodes.append(_node(item, index))
+    if "worklist_mapping" in raw:
+        config.worklist_mapping = _mappings(raw["worklist_mapping"])
     validate(config)
     return config
+
+
+def _mappings(raw: Any) -> tuple[WorklistMapping, ...]:
+    if not isinstance(raw, list):
+        raise ConfigError("worklist_mapping: must be an array of tables ([[worklist_mapping]])")
+    return tuple(_section(WorklistMapping, item, f"worklist_mapping #{n}")
+                 for n, item in enumerate(raw, start=1))
+
+
+def mapping_problem(mapping: WorklistMapping) -> str | None:
+    """Why ``mapping`` cannot work (unknown keywords, a sequence where a value is needed, a
+    value that does not fit the image attribute, an attribute the console owns), or None."""
+    from pydicom.datadict import dictionary_VR, tag_for_keyword
+
+    def vr_of(keyword: str) -> str | None:
+        tag = tag_for_keyword(keyword)
+        return dictionary_VR(tag) if tag is not None else None
+
+    path = [part.strip() for part in mapping.key.split(">")]
+    if not 1 <= len(path) <= 2 or not all(path):
+        return f"key '{mapping.key}' must be Keyword or Sequence>Keyword"
+    for part in path:
+        if vr_of(part) is None:
+            return f"key '{mapping.key}': '{part}' is not a DICOM keyword"
+    if len(path) == 2 and vr_of(path[0]) != "SQ":
+        return f"key '{mapping.key}': '{path[0]}' is not a sequence"
+    source = vr_of(path[-1])
+    target = vr_of(mapping.image)
+    if target is None:
+        return f"image '{mapping.image}' is not a DICOM keyword"
+    if mapping.image in PROTECTED_IMAGE_ATTRIBUTES or target in ("SQ", "UI") or \
+            tag_for_keyword(mapping.image) >> 16 in (0x0002, 0x0028, 0x7FE0):
+        return f"image '{mapping.image}' is set by the console itself and cannot be mapped"
+    widening = {"SH": {"LO", "ST", "LT", "UT"}, "LO": {"ST", "LT", "UT"}, "ST": {"LT", "UT"}}
+    if source != target and target not in widening.get(str(source), set()):
+        return (f"'{path[-1]}' ({source}) does not fit '{mapping.image}' ({target}); map to an "
+                "attribute of the same VR or a longer text VR")
+    return None
 
 
 def validate(config: Config) -> None:
@@ -304,6 +372,9 @@ def validate(config: Config) -> None:
         raise ConfigError(
             f"imaging: need 0 < di_warning < di_alarm, got {im.di_warning} and {im.di_alarm}"
         )
+    for n, mapping in enumerate(config.worklist_mapping, start=1):
+        if problem := mapping_problem(mapping):
+            raise ConfigError(f"worklist_mapping #{n}: {problem}")
     seen: set[str] = set()
     for node in config.nodes:
         where = f"node '{node.name}'"
@@ -321,6 +392,8 @@ def to_dict(config: Config) -> dict[str, Any]:
     }
     if config.nodes:
         out["node"] = [asdict(n) for n in config.nodes]
+    if config.worklist_mapping != DEFAULT_WORKLIST_MAPPING:
+        out["worklist_mapping"] = [asdict(m) for m in config.worklist_mapping]
     return out
 
 

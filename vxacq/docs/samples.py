@@ -17,13 +17,15 @@ import numpy as np
 from pydicom.dataset import Dataset
 from pydicom.uid import DigitalXRayImageStorageForPresentation
 
-from vxacq.config import Config, NodeConfig, PrintOptions, StationConfig
+from vxacq.config import (
+    DEFAULT_WORKLIST_MAPPING, Config, NodeConfig, PrintOptions, StationConfig,
+)
 from vxacq.dicom import mpps, printing
 from vxacq.dicom.inputs import (
     Acquisition, ImageRef, OrderInfo, PatientInfo, PerformedStepInfo, SeriesInfo, StudyInfo,
 )
 from vxacq.dicom.uids import new_uid
-from vxacq.dicom.worklist import from_worklist_item
+from vxacq.dicom.worklist import from_worklist_item, mapped_values
 from vxacq.net import commitment
 from vxacq.protocols import load as load_protocols
 from vxacq.workflow import acquisition
@@ -85,6 +87,7 @@ def worklist_answer(vary: Vary = frozenset(), animal: bool = False) -> Dataset:
     step.ScheduledProcedureStepStartTime = "1400" if b else "0930"
     step.ScheduledProcedureStepID = "SPS-18-1" if b else "SPS-17-1"
     step.ScheduledProcedureStepDescription = "Hand PA" if b else "Chest PA"
+    step.ScheduledPerformingPhysicianName = "Yang^Cristina" if b else "Kovac^Luka"
     step.ScheduledProtocolCodeSequence = [_code("HAND", "99RIS", "Hand PA") if b else
                                           _code("CHEST", "99LOCAL", "Chest PA")]
     ds.ScheduledProcedureStepSequence = [step]
@@ -128,7 +131,11 @@ def _started(vary: Vary) -> dt.datetime:
 def _patient_order_study(vary: Vary, animal: bool = False) -> tuple[PatientInfo, OrderInfo,
                                                                     StudyInfo]:
     """As ``ExamSession.start`` makes them for a scheduled exam."""
-    patient, order = from_worklist_item(worklist_answer(vary, animal), "ISO_IR 100")
+    answer = worklist_answer(vary, animal)
+    patient, order = from_worklist_item(answer, "ISO_IR 100")
+    # as order_inputs adds them, with the default [[worklist_mapping]]
+    order = replace(order, MappedAttributes=mapped_values(
+        answer, 0, [(m.key, m.image) for m in DEFAULT_WORKLIST_MAPPING]))
     now = _started(vary)
     study = StudyInfo.from_order(order, now, StudyID=order.RequestedProcedureID[:16]
                                  or now.strftime("%y%m%d%H%M%S"))

@@ -54,6 +54,7 @@ def test_acquire_writes_dx_image_and_dose_report(tmp_path: Path) -> None:
     # what VXvue writes too: the device's last calibration (the detector's, here)
     assert image.DateOfLastCalibration == image.DateOfLastDetectorCalibration
     assert image.TimeOfLastCalibration
+    assert 15 < float(image.DetectorTemperature) < 60  # the panel's, at the exposure
     assert image.SeriesDescription == get("KNEE_LAT").name  # was missing from `vxacq acquire`
     assert report.StudyInstanceUID == image.StudyInstanceUID
     for f in dcm:

@@ -168,7 +168,8 @@ def _sidecar(vary: Vary, protocol) -> dict:
                      "manufacturer": "Acme" if d else "Vieworks",
                      "model_name": "FP-2430" if d else "VIVIX-S 1717N",
                      "serial_number": "D-2" if d else "D-1",
-                     "rows": 2048 if d else 3072, "columns": 2560 if d else 3072},
+                     "rows": 2048 if d else 3072, "columns": 2560 if d else 3072,
+                     "temperature_C": 31.5 if d else 29.0},
         "frame": {"integration_start": integration, "sync_mode": "aed" if d else "triggered"},
     } | ({"positioner": {"CompressionForce": 95.0 if "positioner" in vary else 110.0,
                          "BodyPartThickness": 48.0 if "positioner" in vary else 52.0}}

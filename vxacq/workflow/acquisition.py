@@ -101,6 +101,7 @@ def detector_info(sidecar: dict[str, Any], processed: ProcessedImage) -> Detecto
         DetectorConfiguration="AREA",
         DetectorMode=str((sidecar.get("frame") or {}).get("sync_mode", "")),
         DateTimeOfLastDetectorCalibration=processed.calibration_created,
+        DetectorTemperature=d.get("temperature_C"),
         DetectorActiveDimensions=(d["rows"] * pitch, d["columns"] * pitch),
         DetectorActiveShape="RECTANGLE",
         DetectorElementSpacing=(pitch, pitch),

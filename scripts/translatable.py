@@ -141,6 +141,11 @@ class _Scanner:
                 elif isinstance(node, (ast.For, ast.AsyncFor)):
                     for name, values in self._columns(node.target, node.iter).items():
                         names.setdefault(name, []).extend(values)
+                elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) \
+                        and node.func.attr in ("append", "extend", "insert") \
+                        and isinstance(node.func.value, ast.Name):
+                    # parts.append("..."): the list holds what is appended
+                    names.setdefault(node.func.value.id, []).extend(node.args[-1:])
         return names
 
     def _rows(self, table: ast.expr) -> list[ast.expr] | None:

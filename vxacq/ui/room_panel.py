@@ -29,20 +29,22 @@ class RoomPanel(QGroupBox):
         self.generator = QLabel()
         self.detector = QLabel()
         self.panel = QLabel()
+        self.panel.setWordWrap(True)  # temperature, battery, link: longer in some languages
         self.problem = QLabel()
         self.problem.setWordWrap(True)
         form = QFormLayout()
-        form.addRow("Generator", self.generator)
-        form.addRow("Detector", self.detector)
-        form.addRow("Panel", self.panel)
-        self.prep_button = QPushButton("Prep (stage 1)")
+        form.addRow(self.tr("Generator"), self.generator)
+        form.addRow(self.tr("Detector"), self.detector)
+        form.addRow(self.tr("Panel"), self.panel)
+        self.prep_button = QPushButton(self.tr("Prep (stage 1)"))
         self.prep_button.setCheckable(True)
-        self.prep_button.setToolTip("Hold the exposure ready: rotor and filament up, panel armed")
-        self.expose_button = QPushButton("Expose (stage 2)")
+        self.prep_button.setToolTip(self.tr("Hold the exposure ready: rotor and filament up, "
+                                            "panel armed"))
+        self.expose_button = QPushButton(self.tr("Expose (stage 2)"))
         self.expose_button.setEnabled(False)
         self.expose_button.setStyleSheet("QPushButton:enabled { background: #ffb300; "
                                          "font-weight: bold; }")
-        self.reset_button = QPushButton("Reset generator")
+        self.reset_button = QPushButton(self.tr("Reset generator"))
         self.reset_button.hide()
         self.prep_button.toggled.connect(self._prep_toggled)
         self.expose_button.clicked.connect(self.expose_pressed)
@@ -64,8 +66,8 @@ class RoomPanel(QGroupBox):
         self._can_prep = allowed
         if not self.prep_button.isChecked():
             self.prep_button.setEnabled(allowed)
-        self.prep_button.setToolTip(why or "Hold the exposure ready: rotor and filament up, "
-                                          "panel armed")
+        self.prep_button.setToolTip(why or self.tr("Hold the exposure ready: rotor and "
+                                                   "filament up, panel armed"))
 
     def exposure_over(self) -> None:
         """The sequence ended (image, failure or release): the switch is let go."""
@@ -82,13 +84,16 @@ class RoomPanel(QGroupBox):
                               + (f" — {status.detector_model}" if status.detector_model else ""))
         parts = []
         if status.temperature_C is not None:
-            parts.append(f"{status.temperature_C:.1f} °C")
+            parts.append(self.tr("{temperature_C:.1f} °C")
+                         .format(temperature_C=status.temperature_C))
         if status.battery_percent is not None:
-            parts.append(f"battery {status.battery_percent:.0f} %")
+            parts.append(self.tr("battery {battery_percent:.0f} %")
+                         .format(battery_percent=status.battery_percent))
         if status.link_quality_percent is not None:
-            parts.append(f"link {status.link_quality_percent:.0f} %")
+            parts.append(self.tr("link {link_quality_percent:.0f} %")
+                         .format(link_quality_percent=status.link_quality_percent))
         if status.simulated:
-            parts.append("simulated")
+            parts.append(self.tr("simulated"))
         self.panel.setText(", ".join(parts) or "—")
         self.problem.setText(status.problem or status.warning)
         colour = COLOURS["alarm"] if status.problem else COLOURS["warning"]

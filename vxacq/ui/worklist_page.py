@@ -56,7 +56,9 @@ class WorklistPage(QWidget):
         self.emergency_button = QPushButton(self.tr("Emergency"))
         self.emergency_button.setToolTip(self.tr(
             "Start a trauma exam now under a temporary ID and name ({shortcut}); reconcile it "
-            "with the order when the order arrives").format(shortcut=EMERGENCY_SHORTCUT))
+            "with the order when the order arrives").format(
+                shortcut=QKeySequence(EMERGENCY_SHORTCUT).toString(
+                    QKeySequence.SequenceFormat.NativeText)))
         self.emergency_button.setMinimumSize(160, 56)
         self.emergency_button.setStyleSheet(
             f"QPushButton {{ background: {COLOURS['alarm']}; color: white; font-size: 16pt; "

@@ -70,7 +70,8 @@ def write_dicom(config, protocol, result, args: argparse.Namespace, patient_name
                         StudyID=now.strftime("QA%y%m%d%H%M%S"),
                         StudyDescription=f"QA {protocol.name}"),
         series=SeriesInfo(SeriesInstanceUID=new_uid(), SeriesNumber=1, SeriesDate=now.date(),
-                          SeriesTime=now.time(), ProtocolName=protocol.name),
+                          SeriesTime=now.time(), SeriesDescription=protocol.name,
+                          ProtocolName=protocol.name),
         equipment=acquisition.equipment(config, sidecar),
     )
     folder = Path(args.out) if args.out else Path(config.data_dir) / "images"

@@ -95,6 +95,8 @@ class OrderInfo:
     ReferencedStudies: tuple[tuple[str, str], ...] = ()
     # The Specific Character Set the worklist answer came in (kept so text can stay in it).
     SpecificCharacterSet: str = ""
+    # The site's [[worklist_mapping]]: (image keyword, value) written into every image.
+    MappedAttributes: tuple[tuple[str, object], ...] = ()
 
 
 @dataclass(frozen=True)

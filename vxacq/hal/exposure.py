@@ -144,6 +144,7 @@ def _sequence(room: drivers.RoomDevices, proto: Protocol, technique: Technique, 
                 "never stored; no new exposure until it is recovered (Recover on the exam "
                 "screen, or `vxacq acquire --recover`)")
         health = det.health()
+        result.detector["temperature_C"] = health.temperature_C  # at the exposure, for DICOM
         if health.battery_percent is not None and health.battery_percent < 20:
             result.warnings.append(f"detector battery at {health.battery_percent:g} %")
         # the simulated room's patient and geometry (a real room is positioned by hand)

@@ -114,6 +114,7 @@ def detector_info(sidecar: dict[str, Any], processed: ProcessedImage) -> Detecto
         DetectorConfiguration="AREA",
         DetectorMode=str((sidecar.get("frame") or {}).get("sync_mode", "")),
         DateTimeOfLastDetectorCalibration=processed.calibration_created,
+        DetectorTemperature=d.get("temperature_C"),
         DetectorActiveDimensions=(d["rows"] * pitch, d["columns"] * pitch),
         DetectorActiveShape="RECTANGLE",
         DetectorElementSpacing=(pitch, pitch),
@@ -161,8 +162,13 @@ def build_image(protocol: Protocol, sidecar: dict[str, Any], processed: Processe
     animal = ctx.patient.animal
     if animal is not None and animal.AnatomicalOrientationType == "QUADRUPED":
         native = tuple(quadruped_direction(d) for d in native)
+    equipment = ctx.equipment
+    if equipment.DateTimeOfLastCalibration is None and processed.calibration_created:
+        # PS3.3 C.7.5.1: when the acquisition device's calibration last changed in any way;
+        # the detector's offset/gain calibration is that change here (VXvue writes it too)
+        equipment = replace(equipment, DateTimeOfLastCalibration=processed.calibration_created)
     common = dict(
-        patient=ctx.patient, study=ctx.study, series=ctx.series, equipment=ctx.equipment,
+        patient=ctx.patient, study=ctx.study, series=ctx.series, equipment=equipment,
         detector=detector_info(sidecar, processed), exposure=exposure_info(sidecar, protocol),
         image=replace(image_info(processed), ImageComments=partial_exposure(sidecar)),
         InstanceNumber=ctx.InstanceNumber, order=ctx.order,

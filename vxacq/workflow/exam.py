@@ -116,7 +116,8 @@ class Exam(Processing, Closing):
             open_id = open_study.id if open_study else None
         if open_id is not None:
             return cls.resume(config, db, int(open_id), operator=operator)
-        patient, order = order_inputs(db, order_id, fallback_set(config, view.node))
+        patient, order = order_inputs(db, order_id, fallback_set(config, view.node),
+                                       config.worklist_mapping)
         now = dt.datetime.now().astimezone()
         study_uid = (order.StudyInstanceUID if order else view.StudyInstanceUID) or new_uid()
         if order is not None and not order.StudyInstanceUID:

@@ -54,6 +54,17 @@ class Services:
         self.overdue.start()
         return self
 
+    def follow_config(self) -> str:
+        """After the configuration was changed in place (the service page's Save): the outbox
+        sends to new nodes and fails the jobs of removed ones, the listener takes a new AE
+        title, port or set of callers. Returns what changed, in words."""
+        added = self.outbox.follow_config()
+        status = self.listener.follow_config()
+        words = [f"sending to {', '.join(added)} started"] if added else []
+        if status.error:
+            words.append(f"listener not listening: {status.error}")
+        return "; ".join(words)
+
     def stop(self) -> None:
         self.overdue.stop()
         self.outbox.stop()

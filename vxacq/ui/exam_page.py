@@ -18,7 +18,9 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QDialog, QLabel, QPushButton, QSplitter, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QDialog, QLabel, QMessageBox, QPushButton, QSplitter, QVBoxLayout, QWidget,
+)
 
 from vxacq.ui.close_dialog import CloseDialog
 from vxacq.ui.context import Console
@@ -37,6 +39,7 @@ from vxacq.workflow.display import preview_from_raw
 from vxacq.workflow.exam import Exam, ExamEvent, ExamState, ImageView
 from vxacq.workflow.procedures import Protocol, load_protocols
 from vxacq.workflow.console import HandSwitch, RoomStatus
+from vxacq.workflow.recovery import Recovered, recover
 
 log = logging.getLogger(__name__)
 
@@ -85,6 +88,8 @@ class ExamPage(QWidget):
         self.busy = 0
         self.timing = Timing()
         self._unsubscribe = None
+        self.recovering = False
+        self._auto_recovered: set[str] = set()  # pending frames tried by themselves once
 
         self.header = QLabel("No exam open: choose an order on the worklist.")
         self.header.setStyleSheet("font-size: 15px; font-weight: bold;")
@@ -168,6 +173,7 @@ class ExamPage(QWidget):
         self.room_panel.expose_pressed.connect(self.expose_now)
         self.room_panel.released.connect(self.release)
         self.room_panel.reset_requested.connect(self._reset_generator)
+        self.room_panel.recover_requested.connect(self.recover_frames)
         console.room.subscribe(on_gui_thread(self._room_changed))
         self._update_controls()
 
@@ -179,8 +185,14 @@ class ExamPage(QWidget):
         self.exam = exam
         self.options.clear()
         self.strip.clear()
-        self.shown_id = None
+        self.shown_id, self._is_preview = None, False
         self.review.clear()
+        # nothing chosen for the last patient carries over: reject reason, re-process choice
+        self.reason.setCurrentIndex(0)
+        self.reprocess_combo.setCurrentIndex(0)
+        self.crop_button.setChecked(False)
+        self.ei_label.setText("EI —")
+        self.ei_label.setStyleSheet("")
         self.banner.clear_message()
         relay = on_gui_thread(self._exam_event)
 
@@ -287,13 +299,14 @@ class ExamPage(QWidget):
         self._fill_plan(select=self._next_planned())
 
     def _exposure_failed(self, exc: Exception) -> None:
-        self._exposure_over()
         self.banner.show_message(f"No image: {exc}", "alarm")
+        self._exposure_over()  # may start recovering a frame left in the panel: said after
 
     def _exposure_over(self) -> None:
         self.switch, self.exposing = None, False
         self.room_panel.exposure_over()
         self._update_controls()
+        self._recover_by_itself(self.console.room.status)
 
     def _reset_generator(self) -> None:
         self._call(self.console.room.reset_generator, lambda _: self.banner.clear_message())
@@ -301,6 +314,43 @@ class ExamPage(QWidget):
     def _room_changed(self, status: RoomStatus) -> None:
         self.room_panel.show_status(status)
         self._update_controls()
+        self._recover_by_itself(status)
+
+    def _recover_by_itself(self, status: RoomStatus) -> None:
+        """A frame waiting and the panel answering: fetch it (once; after that, Recover)."""
+        if status.frame_pending and status.frame_pending not in self._auto_recovered \
+                and status.detector not in ("disconnected", "error") and not self.exposing:
+            self._auto_recovered.add(status.frame_pending)
+            self.recover_frames()
+
+    def recover_frames(self) -> None:
+        """Fetch the frames left in the panel and file each under the exam it was taken for."""
+        if self.recovering or self.exposing:
+            return
+        self.recovering = True
+        console, exam = self.console, self.exam
+        self.banner.show_message(self.tr("Recovering the frame left in the panel…"), "info")
+
+        def run() -> list[Recovered]:
+            with console.room.devices() as devices:
+                return recover(console.config, console.db, room=devices, exam=exam,
+                               operator=console.operator)
+
+        def done(outcomes: list[Recovered]) -> None:
+            self.recovering = False
+            failed = [o for o in outcomes if not o.ok]
+            text = "; ".join(o.message for o in outcomes)
+            self.banner.show_message(text, "alarm" if failed else "ok")
+            self.refresh_images()
+            self._update_controls()
+
+        def failed(exc: Exception) -> None:
+            self.recovering = False
+            self.banner.show_message(self.tr("The frame could not be recovered: {error}")
+                                     .format(error=exc), "alarm")
+            self._update_controls()
+
+        self.console.exposures.run(run, done, failed)
 
     # --- exam events (GUI thread) ----------------------------------------------------------
 
@@ -320,6 +370,10 @@ class ExamPage(QWidget):
                 self._update_controls()
         elif event.kind == "failed" and event.message:
             self.banner.show_message(event.message, "alarm")
+        if event.kind in ("accepted", "rejected") and event.image is not None \
+                and event.image.id == self.shown_id:
+            self.review.label.setText(self._caption(event.image))  # rejected, visibly
+            self._caption_colour(event.image)
         if event.kind in ("accepted", "rejected", "processed", "reprocessed", "exposed",
                           "closed", "protocols"):
             self.refresh_images()
@@ -379,17 +433,32 @@ class ExamPage(QWidget):
     def _display(self, view: ImageView, shown: Displayable) -> None:
         self.shown_id = view.id
         self._is_preview = shown.preview
-        caption = f"{view.protocol_id} {view.laterality}".strip()
+        caption = self._caption(view)
         if shown.preview:
             caption += "  (preview)"
         self.review.show_image(shown.pixels, shown.bits_stored, shown.window, shown.overlay,
                                caption, shown.overview)
+        self._caption_colour(view)
         self.review.graphics.viewport().repaint()  # on screen now, not at the next idle
         if not shown.preview:
             self.strip.set_thumbnail(view.id, thumbnail(shown))
         self._show_indices(view)
         self.strip.select(view.id)
         self._update_controls()
+
+    def _caption(self, view: ImageView) -> str:
+        """What the image is, over it: protocol and side, and REJECTED / PARTIAL EXPOSURE."""
+        caption = f"{view.protocol_id} {view.laterality}".strip()
+        if view.state == "rejected":
+            caption += "  " + self.tr("REJECTED: {reason}").format(reason=view.reject_reason)
+        if view.partial:
+            caption += "  " + self.tr("PARTIAL EXPOSURE")
+        return caption
+
+    def _caption_colour(self, view: ImageView) -> None:
+        """Red over a rejected or partial image; the viewer's yellow otherwise."""
+        self.review.label.setColor(COLOURS["alarm"] if view.state == "rejected" or view.partial
+                                   else (255, 220, 0))
 
     def _load_and_show(self, view: ImageView) -> None:
         self.console.tasks.run(lambda: from_file(view.file_path),
@@ -445,7 +514,33 @@ class ExamPage(QWidget):
         if view is None:
             return
         exam = self.exam
-        self._call(lambda: exam.accept(view.id), lambda _: self._after_decision())
+        confirmed = bool(view.partial) and self._confirm_partial(view)
+        if view.partial and not confirmed:
+            return
+        self._call(lambda: exam.accept(view.id, confirm_partial=confirmed),
+                   lambda _: self._after_decision())
+
+    def _confirm_partial(self, view: ImageView) -> bool:
+        """A partial exposure is accepted only when the radiographer says so."""
+        box = QMessageBox(QMessageBox.Icon.Warning, self.tr("Partial exposure"),
+                          self.tr("{what}\n\nAccept this image anyway?").format(
+                              what=view.partial), parent=self)
+        yes = box.addButton(self.tr("Accept partial image"), QMessageBox.ButtonRole.AcceptRole)
+        box.addButton(self.tr("Do not accept"), QMessageBox.ButtonRole.RejectRole)
+        box.exec()
+        return box.clickedButton() is yes
+
+    def leaving_question(self) -> str:
+        """Why leaving this exam now needs a word ("" when it may be left silently)."""
+        if self.exam is None or self.exam.state != ExamState.OPEN:
+            return ""
+        if self.exposing or self.recovering:
+            return self.tr("An exposure is in progress in this exam.")
+        waiting = [v for v in self.exam.images() if v.state == "acquired"]
+        if waiting:
+            return self.tr("{n} image(s) of this exam are not reviewed yet.").format(
+                n=len(waiting))
+        return ""
 
     def reject_image(self, retake: bool) -> None:
         view = self.current_image()
@@ -624,6 +719,8 @@ class ExamPage(QWidget):
             why = f"{protocol.name} needs a side: choose Left or Right"
         elif self.console.room.status.problem:
             why = self.console.room.status.problem
+        elif self.recovering:
+            why = self.tr("a frame is being recovered from the panel")
         self.room_panel.set_can_prep(idle and not why, why)
         view = self.current_image()
         reviewable = idle and view is not None and bool(view.file_path)

@@ -54,7 +54,7 @@ def test_frame_left_in_the_panel_blocks_prep_until_recovered(window) -> None:  #
     assert not panel.prep_button.isEnabled()
     assert panel.prep_reason.isVisible()  # said on the screen, not only in a tooltip
     assert "Prep is not possible" in panel.prep_reason.text()
-    assert "not stored yet" in panel.prep_reason.text()
+    assert "not stored yet" in panel.problem.text() and panel.problem.isVisible()
     assert panel.recover_button.isVisible()
     room.clear_faults()  # the link is back
     panel.recover_button.click()
@@ -83,7 +83,7 @@ def test_battery_too_low_to_arm_blocks_prep_and_a_cleared_fault_clears_it(
     room.inject_fault("low-battery:5")
     wait_until(lambda: not panel.prep_button.isEnabled(), 10, "Prep to be refused")
     assert "Prep is not possible" in panel.prep_reason.text()
-    assert "battery at 5 %" in panel.prep_reason.text() and panel.prep_reason.isVisible()
+    assert "battery at 5 %" in panel.problem.text() and panel.prep_reason.isVisible()
     room.clear_faults()
     wait_until(panel.prep_button.isEnabled, 10, "Prep again")
     assert panel.prep_reason.text() == "" and panel.problem.text() == ""

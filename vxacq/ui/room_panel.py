@@ -115,15 +115,19 @@ class RoomPanel(QGroupBox):
                                       and status.detector == "ready")
 
     def _show_messages(self) -> None:
-        """The room's problem (or warning), and why Prep is not possible; one text once."""
+        """The room's problem (or warning), and why Prep is not possible (the same text once)."""
         status = self.status
-        problem = "" if status.problem == self._why else status.problem
-        self.problem.setText(problem or status.warning)
-        colour = COLOURS["alarm"] if problem else COLOURS["warning"]
+        self.problem.setText(status.problem or status.warning)
+        colour = COLOURS["alarm"] if status.problem else COLOURS["warning"]
         self.problem.setStyleSheet(f"color: {colour}; font-weight: bold;"
-                                   if problem or status.warning else "")
-        self.prep_reason.setText(self.tr("Prep is not possible: {why}").format(why=self._why)
-                                 if self._why else "")
+                                   if status.problem or status.warning else "")
+        if not self._why:
+            self.prep_reason.setText("")
+        elif self._why == status.problem:
+            self.prep_reason.setText(self.tr("Prep is not possible until this is resolved."))
+        else:
+            self.prep_reason.setText(self.tr("Prep is not possible: {why}").format(
+                why=self._why))
 
     def _prep_toggled(self, on: bool) -> None:
         if on:

@@ -121,8 +121,9 @@ def test_leaving_an_exam_with_unreviewed_images_asks_and_the_next_starts_clean(
     exam = page.exam
     expose(window)
     page.reason.setCurrentIndex(page.reason.findData("MotionBlur"))
-    other = register_manual(window.console.db, ManualPatient(PatientName="Next^Ned",
-                                                             PatientID="P-99"))
+    page.kv.setValue(99)  # a technique changed for this patient
+    other = register_manual(window.console.db, ManualPatient(
+        PatientName="Next^Ned", PatientID="P-99", RequestedProcedureDescription="XR KNEE LEFT"))
     _answer("Stay")
     window.start_exam(other.id)
     wait_until(lambda: not QApplication.activeModalWidget(), 10, "the question to close")
@@ -133,3 +134,4 @@ def test_leaving_an_exam_with_unreviewed_images_asks_and_the_next_starts_clean(
     assert page.exam.patient.PatientID == "P-99" and page.exam.images() == []
     assert page.reason.currentIndex() == 0 and page.ei_label.text() == "EI —"
     assert page.shown_id is None and not page.review.has_image()
+    assert page.kv.value() == page.selected_protocol().kv != 99  # the same protocol, its own kV

@@ -7,11 +7,13 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication, QInputDialog, QMessageBox
+from sqlmodel import select
 
 from tests.ui.driver import expose, wait_until
 from tests.ui.test_review import window  # noqa: F401 (fixture)
 from tests.workflow.conftest import calibrated_data  # noqa: F401 (fixture)
+from vxacq.db import AuditEvent
 from vxacq.workflow.orders import ManualPatient, register_manual
 
 pytestmark = pytest.mark.timeout(180)
@@ -135,3 +137,36 @@ def test_leaving_an_exam_with_unreviewed_images_asks_and_the_next_starts_clean(
     assert page.reason.currentIndex() == 0 and page.ei_label.text() == "EI —"
     assert page.shown_id is None and not page.review.has_image()
     assert page.kv.value() == page.selected_protocol().kv != 99  # the same protocol, its own kV
+
+
+def test_a_lost_frame_is_discarded_only_with_a_reason_and_audited(window) -> None:  # noqa: F811
+    page, room = window.exam, window.console.room
+    panel = page.room_panel
+    room.inject_fault("link-drop:50")
+    _failed_exposure(page)
+    wait_until(lambda: panel.discard_button.isVisible() and not page.recovering, 30,
+               "Discard to be offered")
+
+    def type_reason(text: str) -> None:
+        def answer() -> None:
+            dialog = QApplication.activeModalWidget()
+            if not isinstance(dialog, QInputDialog):
+                QTimer.singleShot(30, answer)
+                return
+            dialog.setTextValue(text)
+            dialog.accept()
+
+        QTimer.singleShot(30, answer)
+
+    type_reason("   ")
+    panel.discard_button.click()
+    assert "a reason is needed" in page.banner.text() and not panel.prep_button.isEnabled()
+    type_reason("panel dropped and replaced")
+    panel.discard_button.click()
+    wait_until(lambda: "Discarded" in page.banner.text(), 20, "the discard")
+    with window.console.db.session() as session:
+        [event] = session.exec(select(AuditEvent).where(
+            AuditEvent.action == "exposure discarded")).all()
+    assert "panel dropped and replaced" in event.detail and event.study_id == page.exam.study_id
+    room.clear_faults()
+    wait_until(panel.prep_button.isEnabled, 30, "Prep after the discard")

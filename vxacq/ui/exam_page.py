@@ -19,7 +19,7 @@ from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QDialog, QLabel, QMessageBox, QPushButton, QSplitter, QVBoxLayout, QWidget,
+    QDialog, QInputDialog, QLabel, QMessageBox, QPushButton, QSplitter, QVBoxLayout, QWidget,
 )
 
 from vxacq.ui.close_dialog import CloseDialog
@@ -39,7 +39,7 @@ from vxacq.workflow.display import preview_from_raw
 from vxacq.workflow.exam import Exam, ExamEvent, ExamState, ImageView
 from vxacq.workflow.procedures import Protocol, load_protocols
 from vxacq.workflow.console import HandSwitch, RoomStatus
-from vxacq.workflow.recovery import Recovered, recover
+from vxacq.workflow.recovery import Recovered, discard, pending_exposures, recover
 
 log = logging.getLogger(__name__)
 
@@ -174,6 +174,7 @@ class ExamPage(QWidget):
         self.room_panel.released.connect(self.release)
         self.room_panel.reset_requested.connect(self._reset_generator)
         self.room_panel.recover_requested.connect(self.recover_frames)
+        self.room_panel.discard_requested.connect(self.discard_frames)
         console.room.subscribe(on_gui_thread(self._room_changed))
         self._update_controls()
 
@@ -315,6 +316,33 @@ class ExamPage(QWidget):
         self.room_panel.show_status(status)
         self._update_controls()
         self._recover_by_itself(status)
+
+    def discard_frames(self) -> None:
+        """Give up the frames that cannot be recovered, with a reason (audited); a deliberate
+        step, never the easy one: the reason must be typed."""
+        waiting = pending_exposures(self.console.config)
+        if not waiting or self.recovering:
+            return
+        reason, ok = QInputDialog.getText(
+            self, self.tr("Discard the lost frame"),
+            self.tr("{what}\nwas made but its image is not stored. Why is it given up? "
+                    "(recorded in the audit trail)").format(
+                what="\n".join(r.describe() for r in waiting)))
+        if not ok or not reason.strip():
+            self.banner.show_message(self.tr("Nothing discarded: a reason is needed."),
+                                     "warning")
+            return
+        console = self.console
+
+        def run() -> None:
+            for record in waiting:
+                discard(console.config, console.db, record.uid, reason,
+                        operator=console.operator)
+            console.room.refresh()
+
+        self._call(run, lambda _: self.banner.show_message(
+            self.tr("Discarded, with the reason recorded: {reason}").format(reason=reason),
+            "warning"))
 
     def _recover_by_itself(self, status: RoomStatus) -> None:
         """A frame waiting and the panel answering: fetch it (once; after that, Recover)."""

@@ -28,6 +28,7 @@ class RoomPanel(QGroupBox):
     released = Signal()
     reset_requested = Signal()
     recover_requested = Signal()
+    discard_requested = Signal()
 
     def __init__(self) -> None:
         super().__init__("X-ray room")
@@ -52,6 +53,9 @@ class RoomPanel(QGroupBox):
         self.recover_button = QPushButton(self.tr("Recover the frame from the panel"))
         self.recover_button.hide()
         self.recover_button.clicked.connect(self.recover_requested)
+        self.discard_button = QPushButton(self.tr("Discard the lost frame…"))
+        self.discard_button.hide()
+        self.discard_button.clicked.connect(self.discard_requested)
         self.prep_reason = QLabel()  # why Prep is not possible, in words
         self.prep_reason.setWordWrap(True)
         self.prep_reason.setStyleSheet(f"color: {COLOURS['alarm']};")
@@ -66,6 +70,7 @@ class RoomPanel(QGroupBox):
         layout.addWidget(self.problem)
         layout.addWidget(self.reset_button)
         layout.addWidget(self.recover_button)
+        layout.addWidget(self.discard_button)
         layout.addLayout(buttons)
         layout.addWidget(self.prep_reason)
         self._can_prep = False
@@ -109,6 +114,7 @@ class RoomPanel(QGroupBox):
         self._show_messages()
         self.reset_button.setVisible(status.generator == "fault")
         self.recover_button.setVisible(bool(status.frame_pending))
+        self.discard_button.setVisible(bool(status.frame_pending))
         # stage 2 only once both devices said ready during this prep
         self.expose_button.setEnabled(self.prep_button.isChecked()
                                       and status.generator == "ready"

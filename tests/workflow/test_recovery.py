@@ -119,3 +119,22 @@ def test_partial_exposure_is_marked_and_accept_asks_for_confirmation(
     texts = [i.TextValue for i in content_items(report) if i.ValueType == "TEXT"
              and i.ConceptNameCodeSequence[0].CodeValue == "121106"]
     assert any(t.startswith("PARTIAL EXPOSURE") for t in texts)
+
+
+def test_vxacq_exam_does_not_start_while_a_frame_is_pending(room) -> None:
+    from sqlmodel import select as query
+
+    from vxacq.db import Study
+    from vxacq.workflow.runtime import run_exam
+
+    sim, config, db = room
+    exam = _exam(config, db, "Stranded^Sue", "S-2")
+    sim.inject("link-drop:50")
+    with pytest.raises(ExposureError):
+        exam.expose("SKULL_AP")
+    register_manual(db, ManualPatient("Next^Nia", "S-3", AccessionNumber="ACC-NEXT"))
+    with pytest.raises(ExamError, match="not stored yet"):
+        run_exam(config, db, None, "ACC-NEXT", ["SKULL_AP"])
+    with db.session() as session:  # no exam was started (nor discontinued) for it
+        assert len(session.exec(query(Study)).all()) == 1
+    assert sim.firmware.exposures == 1

@@ -52,7 +52,7 @@ def test_frame_left_in_the_panel_blocks_prep_until_recovered(window) -> None:  #
     _failed_exposure(page)
     assert page.exam.images() == []
     wait_until(lambda: panel.status.frame_pending, 10, "the pending frame in the status")
-    wait_until(lambda: not page.recovering, 30, "the automatic attempt (link still down)")
+    wait_until(lambda: not page.frames.running, 30, "the automatic attempt (link still down)")
     assert not panel.prep_button.isEnabled()
     assert panel.prep_reason.isVisible()  # said on the screen, not only in a tooltip
     assert "Prep is not possible" in panel.prep_reason.text()
@@ -144,7 +144,7 @@ def test_a_lost_frame_is_discarded_only_with_a_reason_and_audited(window) -> Non
     panel = page.room_panel
     room.inject_fault("link-drop:50")
     _failed_exposure(page)
-    wait_until(lambda: panel.discard_button.isVisible() and not page.recovering, 30,
+    wait_until(lambda: panel.discard_button.isVisible() and not page.frames.running, 30,
                "Discard to be offered")
 
     def type_reason(text: str) -> None:

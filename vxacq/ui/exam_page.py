@@ -19,12 +19,13 @@ from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QDialog, QInputDialog, QLabel, QMessageBox, QPushButton, QSplitter, QVBoxLayout, QWidget,
+    QDialog, QLabel, QMessageBox, QPushButton, QSplitter, QVBoxLayout, QWidget,
 )
 
 from vxacq.ui.close_dialog import CloseDialog
 from vxacq.ui.context import Console
 from vxacq.ui.decision_box import DecisionBox
+from vxacq.ui.frame_recovery import FrameRecovery
 from vxacq.ui.image_status import ImageStatusTable
 from vxacq.ui.image_strip import ImageStrip
 from vxacq.ui.images import Displayable, from_file, from_processed, thumbnail
@@ -39,7 +40,6 @@ from vxacq.workflow.display import preview_from_raw
 from vxacq.workflow.exam import Exam, ExamEvent, ExamState, ImageView
 from vxacq.workflow.procedures import Protocol, load_protocols
 from vxacq.workflow.console import HandSwitch, RoomStatus
-from vxacq.workflow.recovery import Recovered, discard, pending_exposures, recover
 
 log = logging.getLogger(__name__)
 
@@ -88,8 +88,6 @@ class ExamPage(QWidget):
         self.busy = 0
         self.timing = Timing()
         self._unsubscribe = None
-        self.recovering = False
-        self._auto_recovered: set[str] = set()  # pending frames tried by themselves once
 
         self.header = QLabel("No exam open: choose an order on the worklist.")
         self.header.setStyleSheet("font-size: 15px; font-weight: bold;")
@@ -173,8 +171,9 @@ class ExamPage(QWidget):
         self.room_panel.expose_pressed.connect(self.expose_now)
         self.room_panel.released.connect(self.release)
         self.room_panel.reset_requested.connect(self._reset_generator)
-        self.room_panel.recover_requested.connect(self.recover_frames)
-        self.room_panel.discard_requested.connect(self.discard_frames)
+        self.frames = FrameRecovery(self)
+        self.room_panel.recover_requested.connect(self.frames.recover)
+        self.room_panel.discard_requested.connect(self.frames.discard)
         console.room.subscribe(on_gui_thread(self._room_changed))
         self._update_controls()
 
@@ -307,7 +306,7 @@ class ExamPage(QWidget):
         self.switch, self.exposing = None, False
         self.room_panel.exposure_over()
         self._update_controls()
-        self._recover_by_itself(self.console.room.status)
+        self.frames.by_itself(self.console.room.status)
 
     def _reset_generator(self) -> None:
         self._call(self.console.room.reset_generator, lambda _: self.banner.clear_message())
@@ -315,70 +314,7 @@ class ExamPage(QWidget):
     def _room_changed(self, status: RoomStatus) -> None:
         self.room_panel.show_status(status)
         self._update_controls()
-        self._recover_by_itself(status)
-
-    def discard_frames(self) -> None:
-        """Give up the frames that cannot be recovered, with a reason (audited); a deliberate
-        step, never the easy one: the reason must be typed."""
-        waiting = pending_exposures(self.console.config)
-        if not waiting or self.recovering:
-            return
-        reason, ok = QInputDialog.getText(
-            self, self.tr("Discard the lost frame"),
-            self.tr("{what}\nwas made but its image is not stored. Why is it given up? "
-                    "(recorded in the audit trail)").format(
-                what="\n".join(r.describe() for r in waiting)))
-        if not ok or not reason.strip():
-            self.banner.show_message(self.tr("Nothing discarded: a reason is needed."),
-                                     "warning")
-            return
-        console = self.console
-
-        def run() -> None:
-            for record in waiting:
-                discard(console.config, console.db, record.uid, reason,
-                        operator=console.operator)
-            console.room.refresh()
-
-        self._call(run, lambda _: self.banner.show_message(
-            self.tr("Discarded, with the reason recorded: {reason}").format(reason=reason),
-            "warning"))
-
-    def _recover_by_itself(self, status: RoomStatus) -> None:
-        """A frame waiting and the panel answering: fetch it (once; after that, Recover)."""
-        if status.frame_pending and status.frame_pending not in self._auto_recovered \
-                and status.detector not in ("disconnected", "error") and not self.exposing:
-            self._auto_recovered.add(status.frame_pending)
-            self.recover_frames()
-
-    def recover_frames(self) -> None:
-        """Fetch the frames left in the panel and file each under the exam it was taken for."""
-        if self.recovering or self.exposing:
-            return
-        self.recovering = True
-        console, exam = self.console, self.exam
-        self.banner.show_message(self.tr("Recovering the frame left in the panel…"), "info")
-
-        def run() -> list[Recovered]:
-            with console.room.devices() as devices:
-                return recover(console.config, console.db, room=devices, exam=exam,
-                               operator=console.operator)
-
-        def done(outcomes: list[Recovered]) -> None:
-            self.recovering = False
-            failed = [o for o in outcomes if not o.ok]
-            text = "; ".join(o.message for o in outcomes)
-            self.banner.show_message(text, "alarm" if failed else "ok")
-            self.refresh_images()
-            self._update_controls()
-
-        def failed(exc: Exception) -> None:
-            self.recovering = False
-            self.banner.show_message(self.tr("The frame could not be recovered: {error}")
-                                     .format(error=exc), "alarm")
-            self._update_controls()
-
-        self.console.exposures.run(run, done, failed)
+        self.frames.by_itself(status)
 
     # --- exam events (GUI thread) ----------------------------------------------------------
 
@@ -562,7 +498,7 @@ class ExamPage(QWidget):
         """Why leaving this exam now needs a word ("" when it may be left silently)."""
         if self.exam is None or self.exam.state != ExamState.OPEN:
             return ""
-        if self.exposing or self.recovering:
+        if self.exposing or self.frames.running:
             return self.tr("An exposure is in progress in this exam.")
         waiting = [v for v in self.exam.images() if v.state == "acquired"]
         if waiting:
@@ -717,6 +653,10 @@ class ExamPage(QWidget):
 
     # --- helpers ------------------------------------------------------------------------------
 
+    def run_step(self, fn, done) -> None:
+        """Run a step on a worker, the page's controls waiting; its error goes to the banner."""
+        self._call(fn, done)
+
     def _call(self, fn, done) -> None:
         """Run an exam step on a worker; its error goes to the banner."""
         self.busy += 1
@@ -747,7 +687,7 @@ class ExamPage(QWidget):
             why = f"{protocol.name} needs a side: choose Left or Right"
         elif self.console.room.status.problem:
             why = self.console.room.status.problem
-        elif self.recovering:
+        elif self.frames.running:
             why = self.tr("a frame is being recovered from the panel")
         self.room_panel.set_can_prep(idle and not why, why)
         view = self.current_image()

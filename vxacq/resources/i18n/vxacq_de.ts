@@ -189,6 +189,14 @@
         <translation>EI —</translation>
     </message>
     <message>
+        <source>REJECTED: {reason}</source>
+        <translation>VERWORFEN: {reason}</translation>
+    </message>
+    <message>
+        <source>PARTIAL EXPOSURE</source>
+        <translation>TEILBELICHTUNG</translation>
+    </message>
+    <message>
         <source>within target</source>
         <translation>im Zielbereich</translation>
     </message>
@@ -211,6 +219,34 @@
     <message>
         <source>no processed image</source>
         <translation>kein verarbeitetes Bild</translation>
+    </message>
+    <message>
+        <source>Partial exposure</source>
+        <translation>Teilbelichtung</translation>
+    </message>
+    <message>
+        <source>{what}
+
+Accept this image anyway?</source>
+        <translation>{what}
+
+Dieses Bild trotzdem annehmen?</translation>
+    </message>
+    <message>
+        <source>Accept partial image</source>
+        <translation>Teilbelichtetes Bild annehmen</translation>
+    </message>
+    <message>
+        <source>Do not accept</source>
+        <translation>Nicht annehmen</translation>
+    </message>
+    <message>
+        <source>An exposure is in progress in this exam.</source>
+        <translation>In dieser Untersuchung läuft eine Belichtung.</translation>
+    </message>
+    <message>
+        <source>{n} image(s) of this exam are not reviewed yet.</source>
+        <translation>{n} Bild(er) dieser Untersuchung sind noch nicht geprüft.</translation>
     </message>
     <message>
         <source>Retake {protocol_id}: position the patient and use the hand switch</source>
@@ -251,6 +287,39 @@
     <message>
         <source>{name} needs a side: choose Left or Right</source>
         <translation>{name} braucht eine Seite: Links oder Rechts wählen</translation>
+    </message>
+    <message>
+        <source>a frame is being recovered from the panel</source>
+        <translation>ein Bild wird aus dem Detektor geholt</translation>
+    </message>
+</context>
+<context>
+    <name>FrameRecovery</name>
+    <message>
+        <source>Recovering the frame left in the panel…</source>
+        <translation>Das im Detektor verbliebene Bild wird geholt…</translation>
+    </message>
+    <message>
+        <source>The frame could not be recovered: {error}</source>
+        <translation>Das Bild konnte nicht geholt werden: {error}</translation>
+    </message>
+    <message>
+        <source>Discard the lost frame</source>
+        <translation>Verlorenes Bild verwerfen</translation>
+    </message>
+    <message>
+        <source>{what}
+was made but its image is not stored. Why is it given up? (recorded in the audit trail)</source>
+        <translation>{what}
+wurde gemacht, aber sein Bild ist nicht gespeichert. Warum wird es aufgegeben? (wird im Audit-Protokoll vermerkt)</translation>
+    </message>
+    <message>
+        <source>Nothing discarded: a reason is needed.</source>
+        <translation>Nichts verworfen: ein Grund ist nötig.</translation>
+    </message>
+    <message>
+        <source>Discarded, with the reason recorded: {reason}</source>
+        <translation>Verworfen, der Grund ist vermerkt: {reason}</translation>
     </message>
 </context>
 <context>
@@ -471,6 +540,10 @@
         <translation>{series}.{instance} {protocol} {side}
 {state}</translation>
     </message>
+    <message>
+        <source>PARTIAL EXPOSURE</source>
+        <translation>TEILBELICHTUNG</translation>
+    </message>
 </context>
 <context>
     <name>LogsTab</name>
@@ -548,6 +621,24 @@
     <message>
         <source>Cannot open: {exc}</source>
         <translation>Kann nicht geöffnet werden: {exc}</translation>
+    </message>
+    <message>
+        <source>Leave this exam?</source>
+        <translation>Diese Untersuchung verlassen?</translation>
+    </message>
+    <message>
+        <source>{question}
+Suspend it and open the other exam, or stay?</source>
+        <translation>{question}
+Sie unterbrechen und die andere Untersuchung öffnen, oder bleiben?</translation>
+    </message>
+    <message>
+        <source>Suspend and open</source>
+        <translation>Unterbrechen und öffnen</translation>
+    </message>
+    <message>
+        <source>Stay</source>
+        <translation>Bleiben</translation>
     </message>
     <message>
         <source>Room ready</source>
@@ -1078,6 +1169,14 @@
         <translation>Generator zurücksetzen</translation>
     </message>
     <message>
+        <source>Recover the frame from the panel</source>
+        <translation>Bild aus dem Detektor holen</translation>
+    </message>
+    <message>
+        <source>Discard the lost frame…</source>
+        <translation>Verlorenes Bild verwerfen…</translation>
+    </message>
+    <message>
         <source>{temperature_C:.1f} °C</source>
         <translation>{temperature_C:.1f} °C</translation>
     </message>
@@ -1092,6 +1191,14 @@
     <message>
         <source>simulated</source>
         <translation>simuliert</translation>
+    </message>
+    <message>
+        <source>Prep is not possible until this is resolved.</source>
+        <translation>Vorbereitung ist erst möglich, wenn das behoben ist.</translation>
+    </message>
+    <message>
+        <source>Prep is not possible: {why}</source>
+        <translation>Vorbereitung nicht möglich: {why}</translation>
     </message>
 </context>
 <context>

@@ -189,6 +189,14 @@
         <translation>EI —</translation>
     </message>
     <message>
+        <source>REJECTED: {reason}</source>
+        <translation>リジェクト: {reason}</translation>
+    </message>
+    <message>
+        <source>PARTIAL EXPOSURE</source>
+        <translation>部分曝射</translation>
+    </message>
+    <message>
         <source>within target</source>
         <translation>目標範囲内</translation>
     </message>
@@ -211,6 +219,34 @@
     <message>
         <source>no processed image</source>
         <translation>処理済み画像なし</translation>
+    </message>
+    <message>
+        <source>Partial exposure</source>
+        <translation>部分曝射</translation>
+    </message>
+    <message>
+        <source>{what}
+
+Accept this image anyway?</source>
+        <translation>{what}
+
+この画像をそれでも承認しますか？</translation>
+    </message>
+    <message>
+        <source>Accept partial image</source>
+        <translation>部分曝射の画像を承認</translation>
+    </message>
+    <message>
+        <source>Do not accept</source>
+        <translation>承認しない</translation>
+    </message>
+    <message>
+        <source>An exposure is in progress in this exam.</source>
+        <translation>この検査で曝射が進行中です。</translation>
+    </message>
+    <message>
+        <source>{n} image(s) of this exam are not reviewed yet.</source>
+        <translation>この検査には未確認の画像が {n} 枚あります。</translation>
     </message>
     <message>
         <source>Retake {protocol_id}: position the patient and use the hand switch</source>
@@ -251,6 +287,39 @@
     <message>
         <source>{name} needs a side: choose Left or Right</source>
         <translation>{name} には左右の指定が必要です: 左または右を選んでください</translation>
+    </message>
+    <message>
+        <source>a frame is being recovered from the panel</source>
+        <translation>パネルから画像を回収中です</translation>
+    </message>
+</context>
+<context>
+    <name>FrameRecovery</name>
+    <message>
+        <source>Recovering the frame left in the panel…</source>
+        <translation>パネルに残った画像を回収しています…</translation>
+    </message>
+    <message>
+        <source>The frame could not be recovered: {error}</source>
+        <translation>画像を回収できませんでした: {error}</translation>
+    </message>
+    <message>
+        <source>Discard the lost frame</source>
+        <translation>失われた画像を破棄</translation>
+    </message>
+    <message>
+        <source>{what}
+was made but its image is not stored. Why is it given up? (recorded in the audit trail)</source>
+        <translation>{what}
+は撮影されましたが、画像が保存されていません。破棄する理由は？（監査記録に残ります）</translation>
+    </message>
+    <message>
+        <source>Nothing discarded: a reason is needed.</source>
+        <translation>破棄していません: 理由が必要です。</translation>
+    </message>
+    <message>
+        <source>Discarded, with the reason recorded: {reason}</source>
+        <translation>破棄しました。理由を記録しました: {reason}</translation>
     </message>
 </context>
 <context>
@@ -471,6 +540,10 @@
         <translation>{series}.{instance} {protocol} {side}
 {state}</translation>
     </message>
+    <message>
+        <source>PARTIAL EXPOSURE</source>
+        <translation>部分曝射</translation>
+    </message>
 </context>
 <context>
     <name>LogsTab</name>
@@ -548,6 +621,24 @@
     <message>
         <source>Cannot open: {exc}</source>
         <translation>開けません: {exc}</translation>
+    </message>
+    <message>
+        <source>Leave this exam?</source>
+        <translation>この検査を離れますか？</translation>
+    </message>
+    <message>
+        <source>{question}
+Suspend it and open the other exam, or stay?</source>
+        <translation>{question}
+中断して別の検査を開きますか、それともとどまりますか？</translation>
+    </message>
+    <message>
+        <source>Suspend and open</source>
+        <translation>中断して開く</translation>
+    </message>
+    <message>
+        <source>Stay</source>
+        <translation>とどまる</translation>
     </message>
     <message>
         <source>Room ready</source>
@@ -1078,6 +1169,14 @@
         <translation>発生装置をリセット</translation>
     </message>
     <message>
+        <source>Recover the frame from the panel</source>
+        <translation>パネルから画像を回収</translation>
+    </message>
+    <message>
+        <source>Discard the lost frame…</source>
+        <translation>失われた画像を破棄…</translation>
+    </message>
+    <message>
         <source>{temperature_C:.1f} °C</source>
         <translation>{temperature_C:.1f} °C</translation>
     </message>
@@ -1092,6 +1191,14 @@
     <message>
         <source>simulated</source>
         <translation>シミュレーション</translation>
+    </message>
+    <message>
+        <source>Prep is not possible until this is resolved.</source>
+        <translation>これが解決するまで準備はできません。</translation>
+    </message>
+    <message>
+        <source>Prep is not possible: {why}</source>
+        <translation>準備できません: {why}</translation>
     </message>
 </context>
 <context>

@@ -105,6 +105,17 @@ class _Scanner:
         self.tree = ast.parse(source, str(path))
         self.findings: list[Finding] = []
         self.module_names = self._assignments(self.tree.body)
+        # super().__init__("X-ray room") in a QGroupBox subclass is QGroupBox("X-ray room")
+        self.super_calls: dict[int, str] = {}
+        for cls in ast.walk(self.tree):
+            if isinstance(cls, ast.ClassDef):
+                bases = [b.id for b in cls.bases if isinstance(b, ast.Name)]
+                for node in ast.walk(cls):
+                    if isinstance(node, ast.Call) and _callee(node) == "__init__" \
+                            and isinstance(node.func, ast.Attribute) \
+                            and isinstance(node.func.value, ast.Call) \
+                            and _callee(node.func.value) == "super" and bases:
+                        self.super_calls[id(node)] = bases[0]
 
     def scan(self) -> list[Finding]:
         self._scan_scope(self.tree, {})
@@ -176,7 +187,7 @@ class _Scanner:
         return columns
 
     def _scan_call(self, node: ast.Call, local: dict[str, list[ast.expr]]) -> None:
-        name = _callee(node)
+        name = self.super_calls.get(id(node), _callee(node))
         if name in TRANSLATING:
             self._check_tr_call(node, name)
             return

@@ -18,7 +18,7 @@ CALLS = shown_parameters(ui_modules())  # the calls that show an argument, ours 
 
 SAMPLE = '''
 from PySide6.QtCore import QCoreApplication, QT_TRANSLATE_NOOP
-from PySide6.QtWidgets import QLabel, QPushButton, QToolButton, QWidget
+from PySide6.QtWidgets import QGroupBox, QLabel, QPushButton, QToolButton, QWidget
 COLUMNS = ["Patient", QT_TRANSLATE_NOOP("Page", "Born")]
 SIDES = (("Left", "L"), (QT_TRANSLATE_NOOP("Page", "Right"), "R"))
 def headed(headers):
@@ -55,6 +55,9 @@ class Page(QWidget):
     def say(self, text, level):
         self.banner.setText(text)
         self.banner.setStyleSheet(level)
+class Box(QGroupBox):
+    def __init__(self):
+        super().__init__("X-ray room")
     def failed(self, exc):
         self.banner.setText(self.tr("Failed: {exc}").format(exc=exc))
 '''
@@ -79,6 +82,7 @@ def test_scan_finds_each_way_a_text_bypasses_tr(tmp_path: Path) -> None:
         "'within target' is not translated",            # a lookup table's value
         "'Fit' is not translated",                      # through a nested helper's parameter
         "f-string 'battery {} %' is not translated",    # appended to a list that is joined
+        "'X-ray room' is not translated",               # the title given to a base class
         "tr() a literal template, then .format() it",  # tr(f"...") is never extracted
     }, text
     assert sum("'Room ready'" in str(f) for f in found) == 1  # once, though shown twice

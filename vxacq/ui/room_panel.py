@@ -6,7 +6,7 @@ Recover fetches it). Every line follows the room status, so a cleared fault clea
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Signal
 from PySide6.QtWidgets import (
     QFormLayout, QGroupBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout,
 )
@@ -18,6 +18,23 @@ _STATE_COLOURS = {"ready": "ok", "standby": "ok", "idle": "ok", "prep": "warning
                   "arming": "warning", "exposing": "alarm", "integrating": "alarm",
                   "readout": "warning", "fault": "alarm", "error": "alarm",
                   "disconnected": "muted", "off": "muted"}
+# the states as the panel names them (GeneratorState, DetectorState), for lupdate to find
+_STATE_WORDS = {
+    "ready": QT_TRANSLATE_NOOP("RoomPanel", "READY"),
+    "standby": QT_TRANSLATE_NOOP("RoomPanel", "STANDBY"),
+    "idle": QT_TRANSLATE_NOOP("RoomPanel", "IDLE"),
+    "prep": QT_TRANSLATE_NOOP("RoomPanel", "PREP"),
+    "arming": QT_TRANSLATE_NOOP("RoomPanel", "ARMING"),
+    "exposing": QT_TRANSLATE_NOOP("RoomPanel", "EXPOSING"),
+    "integrating": QT_TRANSLATE_NOOP("RoomPanel", "INTEGRATING"),
+    "readout": QT_TRANSLATE_NOOP("RoomPanel", "READOUT"),
+    "triggered": QT_TRANSLATE_NOOP("RoomPanel", "TRIGGERED"),
+    "aed": QT_TRANSLATE_NOOP("RoomPanel", "AED"),
+    "fault": QT_TRANSLATE_NOOP("RoomPanel", "FAULT"),
+    "error": QT_TRANSLATE_NOOP("RoomPanel", "ERROR"),
+    "disconnected": QT_TRANSLATE_NOOP("RoomPanel", "DISCONNECTED"),
+    "off": QT_TRANSLATE_NOOP("RoomPanel", "OFF"),
+}
 
 
 class RoomPanel(QGroupBox):
@@ -31,7 +48,7 @@ class RoomPanel(QGroupBox):
     discard_requested = Signal()
 
     def __init__(self) -> None:
-        super().__init__("X-ray room")
+        super().__init__(QCoreApplication.translate("RoomPanel", "X-ray room"))
         self.generator = QLabel()
         self.detector = QLabel()
         self.panel = QLabel()
@@ -152,4 +169,5 @@ class RoomPanel(QGroupBox):
     @staticmethod
     def _word(state: str) -> str:
         colour = COLOURS[_STATE_COLOURS.get(state, "muted")]
-        return f"<b style='color:{colour}'>{state.upper()}</b>"
+        word = _STATE_WORDS.get(state, state.upper())
+        return f"<b style='color:{colour}'>{QCoreApplication.translate('RoomPanel', word)}</b>"

@@ -1141,6 +1141,66 @@ Sie unterbrechen und die andere Untersuchung öffnen, oder bleiben?</translation
 <context>
     <name>RoomPanel</name>
     <message>
+        <source>READY</source>
+        <translation>BEREIT</translation>
+    </message>
+    <message>
+        <source>STANDBY</source>
+        <translation>STANDBY</translation>
+    </message>
+    <message>
+        <source>IDLE</source>
+        <translation>INAKTIV</translation>
+    </message>
+    <message>
+        <source>PREP</source>
+        <translation>VORBEREITUNG</translation>
+    </message>
+    <message>
+        <source>ARMING</source>
+        <translation>AKTIVIERUNG</translation>
+    </message>
+    <message>
+        <source>EXPOSING</source>
+        <translation>BELICHTUNG</translation>
+    </message>
+    <message>
+        <source>INTEGRATING</source>
+        <translation>INTEGRATION</translation>
+    </message>
+    <message>
+        <source>READOUT</source>
+        <translation>AUSLESEN</translation>
+    </message>
+    <message>
+        <source>TRIGGERED</source>
+        <translation>AUSGELÖST</translation>
+    </message>
+    <message>
+        <source>AED</source>
+        <translation>AED</translation>
+    </message>
+    <message>
+        <source>FAULT</source>
+        <translation>STÖRUNG</translation>
+    </message>
+    <message>
+        <source>ERROR</source>
+        <translation>FEHLER</translation>
+    </message>
+    <message>
+        <source>DISCONNECTED</source>
+        <translation>GETRENNT</translation>
+    </message>
+    <message>
+        <source>OFF</source>
+        <translation>AUS</translation>
+    </message>
+    <message>
+        <source>X-ray room</source>
+        <translation>Röntgenraum</translation>
+    </message>
+    <message>
         <source>Generator</source>
         <translation>Generator</translation>
     </message>

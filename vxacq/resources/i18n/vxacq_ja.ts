@@ -166,7 +166,7 @@
     </message>
     <message>
         <source>Prep: {name} — press Expose when the generator and the detector are READY</source>
-        <translation>準備: {name} — 発生装置と検出器がREADYになったら曝射を押してください</translation>
+        <translation>準備: {name} — 発生装置と検出器が準備完了になったら曝射を押してください</translation>
     </message>
     <message>
         <source>No image: {exc}</source>
@@ -1140,6 +1140,66 @@ Suspend it and open the other exam, or stay?</source>
 </context>
 <context>
     <name>RoomPanel</name>
+    <message>
+        <source>READY</source>
+        <translation>準備完了</translation>
+    </message>
+    <message>
+        <source>STANDBY</source>
+        <translation>待機</translation>
+    </message>
+    <message>
+        <source>IDLE</source>
+        <translation>アイドル</translation>
+    </message>
+    <message>
+        <source>PREP</source>
+        <translation>準備中</translation>
+    </message>
+    <message>
+        <source>ARMING</source>
+        <translation>起動中</translation>
+    </message>
+    <message>
+        <source>EXPOSING</source>
+        <translation>曝射中</translation>
+    </message>
+    <message>
+        <source>INTEGRATING</source>
+        <translation>積算中</translation>
+    </message>
+    <message>
+        <source>READOUT</source>
+        <translation>読み出し中</translation>
+    </message>
+    <message>
+        <source>TRIGGERED</source>
+        <translation>トリガ済み</translation>
+    </message>
+    <message>
+        <source>AED</source>
+        <translation>AED</translation>
+    </message>
+    <message>
+        <source>FAULT</source>
+        <translation>故障</translation>
+    </message>
+    <message>
+        <source>ERROR</source>
+        <translation>エラー</translation>
+    </message>
+    <message>
+        <source>DISCONNECTED</source>
+        <translation>未接続</translation>
+    </message>
+    <message>
+        <source>OFF</source>
+        <translation>オフ</translation>
+    </message>
+    <message>
+        <source>X-ray room</source>
+        <translation>X線撮影室</translation>
+    </message>
     <message>
         <source>Generator</source>
         <translation>X線発生装置</translation>

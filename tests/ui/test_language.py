@@ -77,7 +77,7 @@ def test_missing_translation_falls_back_to_english_with_a_log_line(
 def test_qt_own_texts_follow_the_language(app: QApplication, language: str,
                                           cancel: str) -> None:
     """Dialogs' standard buttons come translated from Qt's qtbase files."""
-    assert install_translations(app, language) == language
+    assert install_translations(app, language) == language, "run `make translations`"
     dialog = QDialog()
     buttons = ok_cancel(dialog)
     text = buttons.button(QDialogButtonBox.StandardButton.Cancel).text()

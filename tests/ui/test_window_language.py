@@ -45,7 +45,8 @@ def window(request: pytest.FixtureRequest, qapp: QApplication,
            tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, MainWindow]]:
     """The main window built after the language was installed, as vxacq.ui.app builds it."""
     language = request.param
-    assert install_translations(qapp, language) == language
+    assert install_translations(qapp, language) == language, \
+        f"no compiled {language} translation: run `make translations`"
     folder = tmp_path_factory.mktemp(f"station-{language}")
     config = configuration.from_dict({
         "station": {"data_dir": str(folder / "data"), "listen_port": peers.free_port(),

@@ -14,7 +14,7 @@ from vxacq.ui.words import WORDS, word
 
 @pytest.fixture
 def german(qapp: QApplication) -> Iterator[None]:
-    assert install_translations(qapp, "de") == "de"
+    assert install_translations(qapp, "de") == "de", "run `make translations`"
     yield
     remove_translations(qapp)
 

@@ -1311,6 +1311,10 @@ Sie unterbrechen und die andere Untersuchung öffnen, oder bleiben?</translation
         <translation>Angenommene Bilder beim Abschließen der Untersuchung an die Speicherknoten senden</translation>
     </message>
     <message>
+        <source>The station&apos;s locale</source>
+        <translation>Gebietsschema der Station</translation>
+    </message>
+    <message>
         <source>AE title</source>
         <translation>AE-Titel</translation>
     </message>
@@ -1337,6 +1341,10 @@ Sie unterbrechen und die andere Untersuchung öffnen, oder bleiben?</translation
     <message>
         <source>Character set</source>
         <translation>Zeichensatz</translation>
+    </message>
+    <message>
+        <source>Language (at the next start)</source>
+        <translation>Sprache (ab dem nächsten Start)</translation>
     </message>
     <message>
         <source>DI warning beyond ±</source>
@@ -1371,6 +1379,10 @@ Daten: {data}</translation>
     <message>
         <source>Saved and in effect.</source>
         <translation>Gespeichert und wirksam.</translation>
+    </message>
+    <message>
+        <source> The window&apos;s language changes when the console starts again.</source>
+        <translation> Die Sprache des Fensters wechselt beim nächsten Start der Konsole.</translation>
     </message>
 </context>
 <context>

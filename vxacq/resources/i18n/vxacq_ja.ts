@@ -1311,6 +1311,10 @@ Suspend it and open the other exam, or stay?</source>
         <translation>検査終了時に承認画像を保存先ノードへ送信</translation>
     </message>
     <message>
+        <source>The station&apos;s locale</source>
+        <translation>ステーションのロケール</translation>
+    </message>
+    <message>
         <source>AE title</source>
         <translation>AEタイトル</translation>
     </message>
@@ -1337,6 +1341,10 @@ Suspend it and open the other exam, or stay?</source>
     <message>
         <source>Character set</source>
         <translation>文字セット</translation>
+    </message>
+    <message>
+        <source>Language (at the next start)</source>
+        <translation>言語（次回起動から）</translation>
     </message>
     <message>
         <source>DI warning beyond ±</source>
@@ -1371,6 +1379,10 @@ Data: {data}</source>
     <message>
         <source>Saved and in effect.</source>
         <translation>保存し、反映しました。</translation>
+    </message>
+    <message>
+        <source> The window&apos;s language changes when the console starts again.</source>
+        <translation> 画面の言語はコンソールの次回起動時に切り替わります。</translation>
     </message>
 </context>
 <context>

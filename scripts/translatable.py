@@ -164,9 +164,10 @@ class _Scanner:
             table = self.module_names[table.id][0]
         if isinstance(table, (ast.Tuple, ast.List)):
             return table.elts
-        if isinstance(table, ast.Call) and _callee(table) == "items" \
-                and isinstance(table.func, ast.Attribute) and isinstance(table.func.value, ast.Dict):
-            pairs = table.func.value
+        func = table.func if isinstance(table, ast.Call) else None
+        if isinstance(func, ast.Attribute) and func.attr == "items" \
+                and isinstance(func.value, ast.Dict):
+            pairs = func.value
             return [ast.Tuple(elts=[k, v]) for k, v in zip(pairs.keys, pairs.values) if k]
         return None
 

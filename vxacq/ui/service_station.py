@@ -17,7 +17,7 @@ from vxacq.ui.widgets import Banner
 from vxacq.workflow.station import apply_config
 
 # [station] language: each named in itself, to be found whatever language the window speaks
-LANGUAGE_NAMES = (("English", "en"), ("Deutsch", "de"), ("日本語", "ja"))  # untranslated: see above
+LANGUAGE_NAMES = (("English", "en"), ("Deutsch", "de"), ("日本語", "ja"))  # untranslated: own
 
 
 def save_config(widget: QWidget, console: Console, changed: Config, banner: Banner) -> str | None:

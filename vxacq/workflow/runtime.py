@@ -18,6 +18,7 @@ from typing import Any
 
 from vxacq.config import Config
 from vxacq.db import Database, JobState
+from vxacq.hal.pending import FramePendingError, open_records
 from vxacq.net.association import DicomNetworkError
 from vxacq.net.commitment import OverdueWatch, listener_options
 from vxacq.net.listener import Listener
@@ -148,6 +149,9 @@ def run_exam(config: Config, db: Database, services: Services, accession: str,
     if order is None:
         raise ExamError(f"no scheduled order with accession '{accession}' in the database or "
                         "on the worklist nodes; check the accession or the worklist")
+    waiting = open_records(config.data_dir)
+    if waiting:  # refused before the exam starts: nothing to discontinue
+        raise ExamError(FramePendingError(waiting).text)
     exam = Exam.start(config, db, order.id, operator=operator, protocols=list(protocols))
     for protocol_id in protocols:
         try:

@@ -238,8 +238,8 @@ class RDSR:
     XRayRadiationDoseReport = codes.DCM.XRayRadiationDoseReport
     ProcedureReported = codes.DCM.ProcedureReported
     ProjectionXRay = codes.DCM.ProjectionXRay
-    # pydicom lists 363675004 only under another meaning; TID 10001 calls it "Has Intent".
-    HasIntent = Code("363675004", "SCT", "Intent")
+    # The concept name TID 10001 gives the intent modifier of Procedure reported (PS3.16).
+    HasIntent = Code("363703001", "SCT", "Has Intent")
     DiagnosticIntent = codes.SCT.DiagnosticIntent
     ObserverType = codes.DCM.ObserverType
     Device = codes.DCM.Device
@@ -285,6 +285,7 @@ class RDSR:
     DeviationIndex = codes.DCM.DeviationIndex
     AcquiredImage = codes.DCM.AcquiredImage
     DoseRP = codes.DCM.DoseRP
+    NumberOfPulses = codes.DCM.NumberOfPulses
     KVP = codes.DCM.KVP
     XRayTubeCurrent = codes.DCM.XRayTubeCurrent
     ExposureTime = codes.DCM.ExposureTime

@@ -238,7 +238,7 @@ class RDSR:
     XRayRadiationDoseReport = codes.DCM.XRayRadiationDoseReport
     ProcedureReported = codes.DCM.ProcedureReported
     ProjectionXRay = codes.DCM.ProjectionXRay
-    # The concept name TID 10001 gives the intent modifier of Procedure reported (PS3.16).
+    # TID 10001's concept name for the intent of Procedure reported; pydicom's meaning adds " (attribute)".
     HasIntent = Code("363703001", "SCT", "Has Intent")
     DiagnosticIntent = codes.SCT.DiagnosticIntent
     ObserverType = codes.DCM.ObserverType

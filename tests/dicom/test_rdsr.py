@@ -207,6 +207,9 @@ def test_mammography_report_writes_no_dose_area_product(tmp_path):
     tree = _tree(part10.write(tmp_path / "mg.dcm", _mammography_report()))
     assert "122130" not in tree and "113722" not in tree and "113727" not in tree
     assert tree.count('(111631,DCM,"Average Glandular Dose")') == 2
+    # Entrance Exposure at RP names its reference point; Dose (RP) is for projection X-ray only.
+    assert tree.count('(113780,DCM,"Reference Point Definition")=(113964,DCM,"At Surface of Patient")') == 2
+    assert "113738" not in tree
 
 
 ZONES = [timezone.utc, timezone(timedelta(hours=1)), timezone(timedelta(hours=-5)),

@@ -269,6 +269,7 @@ class RDSR:
     DoseRPTotal = codes.DCM.DoseRPTotal
     ReferencePointDefinition = codes.DCM.ReferencePointDefinition
     InDetectorPlane = codes.DCM.InDetectorPlane
+    AtSurfaceOfPatient = codes.cid10025.AtSurfaceOfPatient
     IrradiationEventXRayData = codes.DCM.IrradiationEventXRayData
     IrradiationEventUID = codes.DCM.IrradiationEventUID
     DatetimeStarted = codes.DCM.DatetimeStarted

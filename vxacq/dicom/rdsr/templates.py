@@ -154,10 +154,13 @@ class IrradiationEventXRayData(list[Dataset]):
             if e.OrganDose is not None:
                 items.append(num(CONTAINS, RDSR.AverageGlandularDose, e.OrganDose * DGY_TO_MGY, UNITS.mGy))
             if e.EntranceDoseInmGy is not None:
+                # Entrance Dose (0040,8302) is the air kerma at the breast's entrance surface.
                 items.append(num(CONTAINS, RDSR.EntranceExposureAtRP, e.EntranceDoseInmGy, UNITS.mGy))
+                items.append(code(CONTAINS, RDSR.ReferencePointDefinition, RDSR.AtSurfaceOfPatient))
             if e.HalfValueLayer is not None:
                 items.append(num(CONTAINS, RDSR.HalfValueLayer, e.HalfValueLayer, UNITS.mm))
-        if e.DoseRP is not None:
+        # TID 10003B row 1: Dose (RP) only where the procedure is not mammography (AGD is its dose).
+        if e.DoseRP is not None and not mammography:
             items.append(num(CONTAINS, RDSR.DoseRP, e.DoseRP, UNITS.Gy))
             items.append(code(CONTAINS, RDSR.ReferencePointDefinition, RDSR.InDetectorPlane))
         items.append(num(CONTAINS, RDSR.KVP, e.KVP, UNITS.kV))

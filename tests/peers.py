@@ -321,8 +321,10 @@ def start_storescp(
     promiscuous: bool = True,
     extra_args: Sequence[str] = (),
     timeout: float = START_TIMEOUT,
+    ready: Callable[[Peer], bool] = echo,
 ) -> Iterator[Peer]:
-    """DCMTK storescp writing what it receives into ``peer.storage_dir``.
+    """DCMTK storescp writing what it receives into ``peer.storage_dir``. ``ready`` says when
+    it answers (a TLS storescp needs an echo over TLS).
 
     Accepts every transfer syntax DCMTK knows (+xa, so JPEG/J2K/RLE too), every storage SOP class
     (-pm also takes ones DCMTK does not know). Files are named <SOP class abbrev>.<SOP Instance
@@ -343,7 +345,7 @@ def start_storescp(
         command += [*extra_args, str(port)]
         return command, {"ae_title": ae_title, "port": port, "storage_dir": storage}
 
-    with _serve("storescp", workdir, build, echo, timeout) as peer:
+    with _serve("storescp", workdir, build, ready, timeout) as peer:
         yield peer
 
 

@@ -1,0 +1,251 @@
+"""DICOM over TLS (PS3.15 Annex B): our associations and our listener against real TLS peers
+(DCMTK storescp/echoscu +tls), with certificates made by the tests; each failure in distinct
+words; files checked at load."""
+
+from __future__ import annotations
+
+import socket
+import ssl
+import struct
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+from pydicom import dcmread
+
+from vxacq import config as configuration
+from vxacq.db import JobState
+from vxacq.net.echo import echo
+from vxacq.net.listener import Listener
+
+import certs
+import peers
+from faulty_scp import free_port
+from test_store import dataset_bytes, db, make_config, received, send, study_files  # noqa: F401
+
+CONSOLE = "CONSOLE"
+
+
+@pytest.fixture(scope="module")
+def pki(tmp_path_factory) -> certs.Certificates:
+    return certs.make(tmp_path_factory.mktemp("pki"))
+
+
+def tls_node(pki: certs.Certificates, port: int, **extra) -> dict:
+    return {"name": "pacs", "port": port, "tls": True, "tls_ca": str(pki.ca),
+            "tls_cert": str(pki.client.cert), "tls_key": str(pki.client.key),
+            "host": "localhost", **extra}
+
+
+def dcmtk_tls(pki: certs.Certificates, pair: certs.Pair | None = None) -> list[str]:
+    """DCMTK's options for TLS with ``pair`` (our client by default), trusting our CA."""
+    pair = pair or pki.client
+    return ["+tls", str(pair.key), str(pair.cert), "+cf", str(pki.ca)]
+
+
+@pytest.fixture
+def tls_storescp(tmp_path: Path, pki: certs.Certificates):
+    def ready(peer: peers.Peer) -> bool:
+        command = [peers.tool("echoscu"), "-aec", peer.ae_title, "-to", "2", "-ta", "2",
+                   *dcmtk_tls(pki), "localhost", str(peer.port)]
+        return subprocess.run(command, capture_output=True, timeout=10).returncode == 0
+
+    server = dcmtk_tls(pki, pki.server)
+    with peers.start_storescp(tmp_path, extra_args=server, ready=ready) as peer:
+        yield peer
+
+
+def console_config(tmp_path: Path, pki: certs.Certificates, **station) -> configuration.Config:
+    """Our station with a TLS listener; one node (the test's caller) known by AE title."""
+    return configuration.from_dict({
+        "station": {"ae_title": CONSOLE, "listen_port": free_port(), "tls_port": free_port(),
+                    "tls_cert": str(pki.server.cert), "tls_key": str(pki.server.key),
+                    "tls_ca": str(pki.ca), "data_dir": str(tmp_path / "data"), **station},
+        "node": [{"name": "pacs", "ae_title": "PACS", "host": "127.0.0.1", "port": 104,
+                  "services": ["store"]}]})
+
+
+@pytest.fixture
+def tls_listener(tmp_path: Path, pki: certs.Certificates):
+    events: list[tuple[str, str]] = []
+
+    def start(**station) -> tuple[Listener, list[tuple[str, str]]]:
+        listener = Listener(console_config(tmp_path, pki, **station),
+                            security_event=lambda a, d: events.append((a, d)))
+        status = listener.start()
+        assert status.running and status.tls_port, status.describe()
+        started.append(listener)
+        return listener, events
+
+    started: list[Listener] = []
+    yield start
+    for listener in started:
+        listener.stop()
+
+
+# --- configuration -------------------------------------------------------------------------
+
+
+def test_tls_files_are_checked_at_load(tmp_path, pki) -> None:
+    def node(**tls) -> None:
+        configuration.from_dict({"node": [{"name": "pacs", "ae_title": "PACS", "host": "h",
+                                           "port": 104, "services": ["store"], "tls": True,
+                                           **tls}]})
+
+    with pytest.raises(configuration.ConfigError, match=r"node 'pacs'.*tls_ca '/nowhere/ca.pem' is not a file"):
+        node(tls_ca="/nowhere/ca.pem")
+    junk = tmp_path / "junk.pem"
+    junk.write_text("not a certificate")
+    with pytest.raises(configuration.ConfigError, match=r"tls_ca '.*junk.pem' cannot be read as PEM"):
+        node(tls_ca=str(junk))
+    with pytest.raises(configuration.ConfigError, match=r"tls_cert '.*client.pem' / tls_key '.*server.key' cannot be loaded"):
+        node(tls_cert=str(pki.client.cert), tls_key=str(pki.server.key))  # not its key
+    with pytest.raises(configuration.ConfigError, match="tls_key is set but tls_cert is not"):
+        node(tls_key=str(pki.client.key))
+    node(tls_ca=str(pki.ca), tls_cert=str(pki.client.cert), tls_key=str(pki.client.key))
+    with pytest.raises(configuration.ConfigError, match=r"station: tls_cert is required"):
+        console_config(tmp_path, pki, tls_cert="", tls_key="")
+    with pytest.raises(configuration.ConfigError, match="tls_require_client_cert needs tls_ca"):
+        console_config(tmp_path, pki, tls_ca="")
+    with pytest.raises(configuration.ConfigError, match="tls_port 11112 is also listen_port"):
+        console_config(tmp_path, pki, tls_port=11112, listen_port=11112)
+
+
+# --- our associations against DCMTK --------------------------------------------------------
+
+
+def test_echo_and_store_over_tls_to_storescp(tmp_path, pki, db, study_files, tls_storescp) -> None:
+    config = make_config(tmp_path, tls_node(pki, tls_storescp.port))
+    result = echo(config, config.node("pacs"))
+    assert result.ok, result.message
+    job = send(config, db, "pacs", study_files)
+    assert job.state == JobState.DONE, job.last_error
+    arrived = received(tls_storescp)
+    assert len(arrived) == 3
+    for path in study_files:
+        assert dataset_bytes(arrived[dcmread(path).SOPInstanceUID]) == dataset_bytes(path)
+    # small PDUs: many fragments per file through the TLS send path
+    small = make_config(tmp_path, tls_node(pki, tls_storescp.port, max_pdu=4096))
+    assert send(small, db, "pacs", study_files[:1]).state == JobState.DONE
+
+
+def test_tls_failures_in_distinct_words(tmp_path, pki, db, study_files, tls_listener) -> None:
+    """Against our own TLS listener, each certificate problem in its own words; a store job
+    with a certificate problem fails at once (retrying soon cannot mend it), kept for the user."""
+    cases = [
+        (pki.expired, {}, "TLS certificate has expired"),
+        (pki.stranger, {}, "signed by a CA we do not trust"),
+        (pki.other_host, {}, "not issued for this host name"),
+    ]
+    for server, node_extra, words in cases:
+        listener, _ = tls_listener(tls_cert=str(server.cert), tls_key=str(server.key))
+        port = listener.status.tls_port
+        config = make_config(tmp_path, tls_node(pki, port, ae_title=CONSOLE, **node_extra))
+        result = echo(config, config.node("pacs"))
+        assert (result.ok, result.kind) == (False, "tls"), result.message
+        assert words in result.message and "over TLS" in result.message
+        listener.stop()
+    listener, events = tls_listener()
+    tls_port, plain_port = listener.status.tls_port, listener.config.station.listen_port
+    # no client certificate where one is required: both sides say so
+    config = make_config(tmp_path, tls_node(pki, tls_port, ae_title=CONSOLE, tls_cert="",
+                                            tls_key=""))
+    result = echo(config, config.node("pacs"))
+    assert "requires a client certificate and we sent none" in result.message
+    assert any("sent no certificate" in detail for _, detail in events), events
+    # a plain association to the TLS port, and a TLS one to the plain port
+    plain = make_config(tmp_path, {"name": "pacs", "ae_title": CONSOLE, "port": tls_port})
+    result = echo(plain, plain.node("pacs"))
+    assert "takes only DICOM over TLS on this port; set the node's tls = true" in result.message
+    assert any("spoke plain DICOM" in detail or "no TLS handshake" in detail
+               for _, detail in events), events
+    config = make_config(tmp_path, tls_node(pki, plain_port, ae_title=CONSOLE))
+    result = echo(config, config.node("pacs"))
+    assert (result.ok, result.kind) == (False, "tls") and "plain DICOM" in result.message
+    # the queue keeps the job: failed with the reason, not lost
+    expired, _ = tls_listener(tls_cert=str(pki.expired.cert), tls_key=str(pki.expired.key))
+    config = make_config(tmp_path, tls_node(pki, expired.status.tls_port, ae_title=CONSOLE))
+    job = send(config, db, "pacs", study_files)
+    assert job.state == JobState.FAILED and job.attempts == 1
+    assert "TLS certificate has expired" in job.last_error
+
+
+# --- our listener against DCMTK ------------------------------------------------------------
+
+
+def test_echoscu_over_tls_to_our_listener(tls_listener, pki) -> None:
+    listener, events = tls_listener()
+    port = listener.status.tls_port
+    command = [peers.tool("echoscu"), "-aet", "PACS", "-aec", CONSOLE, "-to", "5", "-ta", "5"]
+    ok = subprocess.run(command + dcmtk_tls(pki) + ["127.0.0.1", str(port)],
+                        capture_output=True, timeout=30)
+    assert ok.returncode == 0, ok.stdout + ok.stderr
+    assert listener.status.echoes_answered == 1
+    stranger = subprocess.run(command + dcmtk_tls(pki, pki.stranger) + ["127.0.0.1", str(port)],
+                              capture_output=True, timeout=30)
+    assert stranger.returncode != 0 and listener.status.echoes_answered == 1
+    assert any("certificate was refused" in detail for _, detail in events), events
+
+
+def test_buffered_tls_pdus_are_not_stranded(tls_listener, pki) -> None:
+    """A caller that writes its C-ECHO request and its release request in one TLS record: the
+    release is read from TLS's buffer at once, not when the peer sends more (it never will)."""
+    listener, _ = tls_listener()
+    context = ssl.create_default_context(cafile=str(pki.ca))
+    context.load_cert_chain(str(pki.client.cert), str(pki.client.key))
+    with socket.create_connection(("127.0.0.1", listener.status.tls_port), timeout=5) as raw, \
+            context.wrap_socket(raw, server_hostname="localhost") as sock:
+        sock.sendall(associate_rq("PACS", CONSOLE))
+        assert read_pdu(sock)[0] == 0x02  # A-ASSOCIATE-AC
+        started = time.monotonic()
+        sock.sendall(echo_rq() + bytes.fromhex("0500000000040000" "0000"))  # + A-RELEASE-RQ
+        assert read_pdu(sock)[0] == 0x04  # the C-ECHO response
+        assert read_pdu(sock)[0] == 0x06  # A-RELEASE-RP
+        assert time.monotonic() - started < 2
+    assert listener.status.echoes_answered == 1
+
+
+# --- raw PDUs for the test above ------------------------------------------------------------
+
+
+def _item(kind: int, value: bytes) -> bytes:
+    return struct.pack(">BBH", kind, 0, len(value)) + value
+
+
+def associate_rq(calling: str, called: str) -> bytes:
+    context = _item(0x20, bytes([1, 0, 0, 0]) + _item(0x30, b"1.2.840.10008.1.1")
+                    + _item(0x40, b"1.2.840.10008.1.2"))
+    user = _item(0x50, _item(0x51, struct.pack(">L", 16384))
+                 + _item(0x52, b"1.2.826.0.1.3680043.9.7433.1"))
+    body = (struct.pack(">HH", 1, 0) + called.ljust(16).encode() + calling.ljust(16).encode()
+            + bytes(32) + _item(0x10, b"1.2.840.10008.3.1.1.1") + context + user)
+    return struct.pack(">BBL", 0x01, 0, len(body)) + body
+
+
+def echo_rq() -> bytes:
+    """P-DATA-TF with a whole C-ECHO-RQ command (Implicit VR Little Endian)."""
+    def element(group: int, elem: int, value: bytes) -> bytes:
+        return struct.pack("<HHL", group, elem, len(value)) + value
+
+    sop = b"1.2.840.10008.1.1\x00"
+    rest = (element(0, 0x0002, sop) + element(0, 0x0100, struct.pack("<H", 0x0030))
+            + element(0, 0x0110, struct.pack("<H", 1)) + element(0, 0x0800, struct.pack("<H", 0x0101)))
+    command = element(0, 0x0000, struct.pack("<L", len(rest))) + rest
+    pdv = struct.pack(">LBB", len(command) + 2, 1, 0x03) + command
+    return struct.pack(">BBL", 0x04, 0, len(pdv)) + pdv
+
+
+def read_pdu(sock: ssl.SSLSocket) -> tuple[int, bytes]:
+    header = _exactly(sock, 6)
+    kind, _, length = struct.unpack(">BBL", header)
+    return kind, _exactly(sock, length)
+
+
+def _exactly(sock: ssl.SSLSocket, n: int) -> bytes:
+    data = b""
+    while len(data) < n:
+        chunk = sock.recv(n - len(data))
+        assert chunk, "the listener closed the connection"
+        data += chunk
+    return data

@@ -678,8 +678,10 @@ def start_orthanc(
     *,
     extra_config: Mapping[str, Any] | None = None,
     timeout: float = START_TIMEOUT,
+    dicom_ready: Callable[[Peer], bool] = echo,
 ) -> Iterator[Peer]:
     """Debian's Orthanc with a generated configuration, DICOM and REST on free ports.
+    ``dicom_ready`` says when its DICOM port answers (with DicomTlsEnabled, an echo over TLS).
 
     ``modalities``: {name: (AE title, host, port)} or {name: Orthanc modality object}; Orthanc
     sends storage commitment reports (N-EVENT-REPORT) to the modality whose AE title made the
@@ -746,7 +748,7 @@ def start_orthanc(
             system = orthanc_rest(peer, "/system", timeout=2)
         except (PeerError, OSError):
             return False
-        return system.get("DicomAet") == ae_title and echo(peer)
+        return system.get("DicomAet") == ae_title and dicom_ready(peer)
 
     with _serve("orthanc", workdir, build, ready, timeout) as peer:
         yield peer

@@ -249,3 +249,46 @@ def _exactly(sock: ssl.SSLSocket, n: int) -> bytes:
         assert chunk, "the listener closed the connection"
         data += chunk
     return data
+
+
+# --- Orthanc: store and storage commitment, the report over TLS to our TLS listener ---------
+
+
+def test_store_and_commitment_over_tls_with_orthanc(tmp_path, pki, db, study_files) -> None:
+    from vxacq.db import CommitmentState, JobKind
+    from vxacq.net import commitment
+    from vxacq.net.outbox import Outbox, enqueue
+
+    def tls_echo(peer: peers.Peer) -> bool:
+        command = [peers.tool("echoscu"), "-aec", peer.ae_title, "-to", "2", "-ta", "2",
+                   *dcmtk_tls(pki), "localhost", str(peer.port)]
+        return subprocess.run(command, capture_output=True, timeout=10).returncode == 0
+
+    tls_port = free_port()
+    orthanc_tls = {"DicomTlsEnabled": True, "DicomTlsCertificate": str(pki.server.cert),
+                   "DicomTlsPrivateKey": str(pki.server.key),
+                   "DicomTlsTrustedCertificates": str(pki.ca),
+                   "DicomTlsRemoteCertificateRequired": True}
+    modality = {"AET": "VXACQ", "Host": "127.0.0.1", "Port": tls_port, "UseDicomTls": True}
+    with peers.start_orthanc(tmp_path, modalities={"vxacq": modality}, extra_config=orthanc_tls,
+                             dicom_ready=tls_echo) as archive:
+        config = make_config(tmp_path, tls_node(pki, archive.port, ae_title=archive.ae_title,
+                                                services=["store", "commitment"],
+                                                commitment_wait_seconds=0),
+                             ae_title="VXACQ", listen_port=free_port(), tls_port=tls_port,
+                             tls_cert=str(pki.server.cert), tls_key=str(pki.server.key),
+                             tls_ca=str(pki.ca))
+        listener = Listener(config, **commitment.listener_options(config, db))
+        assert listener.start().tls_port == tls_port
+        try:
+            assert send(config, db, "pacs", study_files).state == JobState.DONE
+            job_id = enqueue(db, JobKind.COMMITMENT, "pacs",
+                             {"files": [str(f) for f in study_files]})
+            [job] = Outbox(config, db).drain([job_id], timeout=30)
+            assert job.state == JobState.DONE, job.last_error
+            view = commitment.wait_for_report(db, job.payload["checkpoint"]["TransactionUID"],
+                                              timeout=20)
+        finally:
+            listener.stop()
+    # our association did not wait for it: the report came on a new association, over TLS
+    assert view.state == CommitmentState.COMMITTED and len(view.committed) == 3

@@ -158,7 +158,7 @@ def test_tls_failures_in_distinct_words(tmp_path, pki, db, study_files, tls_list
     plain = make_config(tmp_path, {"name": "pacs", "ae_title": CONSOLE, "port": tls_port})
     result = echo(plain, plain.node("pacs"))
     assert "takes only DICOM over TLS on this port; set the node's tls = true" in result.message
-    assert any("spoke plain DICOM" in detail or "no TLS handshake" in detail
+    assert any("spoke plain DICOM (not TLS) to the TLS port" in detail
                for _, detail in events), events
     config = make_config(tmp_path, tls_node(pki, plain_port, ae_title=CONSOLE))
     result = echo(config, config.node("pacs"))
@@ -254,10 +254,14 @@ def _exactly(sock: ssl.SSLSocket, n: int) -> bytes:
 # --- Orthanc: store and storage commitment, the report over TLS to our TLS listener ---------
 
 
-def test_store_and_commitment_over_tls_with_orthanc(tmp_path, pki, db, study_files) -> None:
+def test_store_commitment_worklist_query_over_tls_with_orthanc(tmp_path, pki, db,
+                                                               study_files) -> None:
     from vxacq.db import CommitmentState, JobKind
-    from vxacq.net import commitment
+    from vxacq.dicom.query import StudyQuery
+    from vxacq.net import commitment, query, worklist
     from vxacq.net.outbox import Outbox, enqueue
+
+    from orders import worklist_item
 
     def tls_echo(peer: peers.Peer) -> bool:
         command = [peers.tool("echoscu"), "-aec", peer.ae_title, "-to", "2", "-ta", "2",
@@ -271,9 +275,13 @@ def test_store_and_commitment_over_tls_with_orthanc(tmp_path, pki, db, study_fil
                    "DicomTlsRemoteCertificateRequired": True}
     modality = {"AET": "VXACQ", "Host": "127.0.0.1", "Port": tls_port, "UseDicomTls": True}
     with peers.start_orthanc(tmp_path, modalities={"vxacq": modality}, extra_config=orthanc_tls,
-                             dicom_ready=tls_echo) as archive:
+                             dicom_ready=tls_echo,
+                             worklists_dir=tmp_path / "worklists") as archive:
+        peers.write_worklist_item(archive, worklist_item("latin1", date="20261123",
+                                                         accession="ACC-TLS"), "tls")
         config = make_config(tmp_path, tls_node(pki, archive.port, ae_title=archive.ae_title,
-                                                services=["store", "commitment"],
+                                                services=["store", "commitment", "worklist",
+                                                          "query"],
                                                 commitment_wait_seconds=0),
                              ae_title="VXACQ", listen_port=free_port(), tls_port=tls_port,
                              tls_cert=str(pki.server.cert), tls_key=str(pki.server.key),
@@ -288,7 +296,12 @@ def test_store_and_commitment_over_tls_with_orthanc(tmp_path, pki, db, study_fil
             assert job.state == JobState.DONE, job.last_error
             view = commitment.wait_for_report(db, job.payload["checkpoint"]["TransactionUID"],
                                               timeout=20)
+            node = config.node("pacs")
+            found = worklist.query(config, node, worklist.criteria_for(config, "20261123"))
+            studies = query.find_studies(config, node, StudyQuery(PatientID="P-7"))
         finally:
             listener.stop()
     # our association did not wait for it: the report came on a new association, over TLS
     assert view.state == CommitmentState.COMMITTED and len(view.committed) == 3
+    assert [o.order.AccessionNumber for o in found.orders] == ["ACC-TLS"]
+    assert [s.StudyInstanceUID for s in studies] == [dcmread(study_files[0]).StudyInstanceUID]

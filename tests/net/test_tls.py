@@ -305,3 +305,26 @@ def test_store_commitment_worklist_query_over_tls_with_orthanc(tmp_path, pki, db
     assert view.state == CommitmentState.COMMITTED and len(view.committed) == 3
     assert [o.order.AccessionNumber for o in found.orders] == ["ACC-TLS"]
     assert [s.StudyInstanceUID for s in studies] == [dcmread(study_files[0]).StudyInstanceUID]
+
+
+def test_mpps_over_tls(tmp_path, pki) -> None:
+    """MPPS N-CREATE and N-SET over TLS (to pynetdicom's TLS server: Debian's DCMTK has no
+    TLS MPPS SCP), the server requiring our client certificate."""
+    from vxacq.dicom import mpps as builders
+    from vxacq.net import mpps
+
+    from mpps_scp import MppsScp
+    from test_mpps import completed, start
+
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH, cafile=str(pki.ca))
+    context.load_cert_chain(str(pki.server.cert), str(pki.server.key))
+    context.verify_mode = ssl.CERT_REQUIRED
+    scp = MppsScp().start(ssl_context=context)
+    try:
+        config = make_config(tmp_path, tls_node(pki, scp.port, ae_title="RIS", services=["mpps"]))
+        node = config.node("pacs")
+        uid, _ = mpps.create(config, node, builders.n_create(start(), config.station), None)
+        mpps.update(config, node, uid, builders.n_set(completed(), config.station))
+    finally:
+        scp.stop()
+    assert [(r.operation, r.status) for r in scp.received] == [("N-CREATE", 0), ("N-SET", 0)]

@@ -37,6 +37,9 @@ FILM_SIZES = (
     "8INX10IN", "8_5INX11IN", "10INX12IN", "10INX14IN", "11INX14IN", "11INX17IN",
     "14INX14IN", "14INX17IN", "24CMX24CM", "24CMX30CM", "A4", "A3",
 )
+# The console's language: "auto" follows the station's locale; the others are shipped
+# translations (vxacq/resources/i18n) or the source language, English.
+LANGUAGES = ("auto", "en", "de", "ja")
 DEFAULT_FILENAME = "vxacq.toml"
 
 
@@ -82,6 +85,8 @@ class StationConfig:
     auto_route: bool = True
     # Temporary name of an emergency (unidentified) patient; {n} is the day's emergency number.
     emergency_name: str = "TRAUMA^{n}"
+    # The window's language: one of LANGUAGES; read when the window starts.
+    language: str = "auto"
     # DICOM over TLS (PS3.15 Annex B): a second listener on tls_port (0 = none) with our
     # certificate and key (PEM); callers' certificates checked against tls_ca and required
     # when tls_require_client_cert.
@@ -383,6 +388,8 @@ def validate(config: Config) -> None:
         raise ConfigError(f"station: emergency_name '{st.emergency_name}' must hold {{n}} (the "
                           "emergency number), no other braces, = or backslash, and stay within 64 "
                           "characters (a DICOM name, Family^Given)")
+    if st.language not in LANGUAGES:
+        raise ConfigError(f"station: language '{st.language}' is not one of {', '.join(LANGUAGES)}")
     _check_hardware(config.hardware)
     im = config.imaging
     if not 0 < im.di_warning < im.di_alarm:

@@ -332,4 +332,5 @@ class Acquisition:
     TargetExposureIndex: float | None = None
     DeviationIndex: float | None = None
     rejected_reason: Code | None = None  # codes.REJECT_REASONS (CID 7011); None if kept
+    comment: str = ""  # e.g. a partial exposure: said in the irradiation event's Comment
     view_modifiers: tuple[str, ...] = ()  # MG: keys of codes.MG_VIEW_MODIFIERS

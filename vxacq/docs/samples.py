@@ -221,9 +221,15 @@ def mpps_step(vary: Vary, study: StudyInfo, now: dt.datetime) -> PerformedStepIn
         PerformedProcedureStepDescription=study.StudyDescription)
 
 
-def build_image(vary: Vary, mammography: bool = False, animal: bool = False) -> Dataset:
+def build_image(vary: Vary, mammography: bool = False, animal: bool = False,
+                partial: bool = False) -> Dataset:
     protocol = _protocol(vary, mammography)
-    return acquisition.build_image(protocol, _sidecar(vary, protocol),
+    sidecar = _sidecar(vary, protocol)
+    if partial:  # the generator stopped early (a tube arc): its report says so
+        sidecar["reported"] = {**sidecar["reported"], "mas": 1.1, "complete": False}
+        sidecar["error"] = {"message": "generator: fault 401: Tube arc: exposure stopped at "
+                                       "1.10 mAs"}
+    return acquisition.build_image(protocol, sidecar,
                                    _processed(vary, protocol, mammography),  # type: ignore[arg-type]
                                    _context(vary, protocol, animal))
 
@@ -234,6 +240,11 @@ def build_dx(vary: Vary) -> Dataset:
 
 def build_dx_animal() -> Dataset:
     return build_image(frozenset(), animal=True)
+
+
+def build_dx_partial() -> Dataset:
+    """A partial exposure's image: Image Comments says so."""
+    return build_image(frozenset(), partial=True)
 
 
 def build_mg(vary: Vary) -> Dataset:

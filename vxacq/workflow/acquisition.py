@@ -89,6 +89,19 @@ def exposure_info(sidecar: dict[str, Any], protocol: Protocol) -> ExposureInfo:
     )
 
 
+def partial_exposure(sidecar: dict[str, Any]) -> str:
+    """"PARTIAL EXPOSURE: ..." when the generator ended the exposure early (its report says
+    so), else "". Said in the image's Image Comments and its dose report's irradiation event."""
+    reported = sidecar.get("reported")
+    if not reported or reported.get("complete", True):
+        return ""
+    planned = (sidecar.get("requested") or {}).get("mas")
+    of = f" of {planned:g} mAs planned" if planned else ""
+    why = ((sidecar.get("error") or {}).get("message") or "").removeprefix("generator: ")
+    return (f"PARTIAL EXPOSURE: the generator stopped early, {reported['mas']:.3g} mAs "
+            f"delivered{of}" + (f" ({why})" if why else ""))[:10240]
+
+
 def detector_info(sidecar: dict[str, Any], processed: ProcessedImage) -> DetectorInfo:
     d = sidecar["detector"]
     pitch = float(d["pixel_pitch_mm"])
@@ -157,7 +170,8 @@ def build_image(protocol: Protocol, sidecar: dict[str, Any], processed: Processe
     common = dict(
         patient=ctx.patient, study=ctx.study, series=ctx.series, equipment=equipment,
         detector=detector_info(sidecar, processed), exposure=exposure_info(sidecar, protocol),
-        image=image_info(processed), InstanceNumber=ctx.InstanceNumber, order=ctx.order,
+        image=replace(image_info(processed), ImageComments=partial_exposure(sidecar)),
+        InstanceNumber=ctx.InstanceNumber, order=ctx.order,
         performed_step=ctx.performed_step, SOPInstanceUID=SOPInstanceUID,
         native_orientation=native,
     )
@@ -182,6 +196,7 @@ def acquisition_record(protocol: Protocol, sidecar: dict[str, Any], processed: P
         TargetExposureIndex=processed.ei_t if processed else None,
         DeviationIndex=processed.di if processed else None,
         rejected_reason=rejected_reason,
+        comment=partial_exposure(sidecar),
     )
 
 

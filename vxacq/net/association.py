@@ -184,7 +184,8 @@ def _why_not_established(assoc: Association, node: NodeConfig, where: str, conne
         # pynetdicom logs the handshake's failure but keeps it; one more try learns it
         if found := _tls_failure(node, address, waited):
             return found
-    elif assoc.is_aborted and rsp is None and waited < node.acse_timeout * 0.9:
+    elif connected and assoc.is_aborted and rsp is None and waited < node.acse_timeout * 0.9:
+        # a TLS listener drops a plain association request at once, as a strict SCP does
         left = max(0.5, node.connect_timeout - waited)
         if tls.speaks_tls(address, node.port, left):
             return DicomNetworkError(f"{where} takes only DICOM over TLS on this port; set the "
@@ -224,10 +225,9 @@ def _tls_failure(node: NodeConfig, address: str, waited: float) -> DicomNetworkE
     exc = tls.probe(address, node.port, context, tls.server_hostname(node), left)
     if exc is None:
         return None
-    words = tls.explain(exc, have_cert=bool(node.tls_cert))
-    if words is None:
+    text = tls.explain(exc, have_cert=bool(node.tls_cert))
+    if text is None:
         return None
-    text, _ = words
     return DicomNetworkError(f"{_where(node)}: TLS refused: {text}", kind="tls",
                              retryable=False)
 

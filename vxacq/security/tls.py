@@ -97,47 +97,46 @@ def _reason(exc: BaseException) -> str:
     return getattr(exc, "reason", None) or getattr(exc, "strerror", None) or str(exc)
 
 
-def explain(exc: BaseException, *, have_cert: bool) -> tuple[str, bool] | None:
-    """Words for a TLS failure seen by a client, and whether the peer surely speaks TLS.
-    None when ``exc`` says nothing about TLS."""
+def explain(exc: BaseException, *, have_cert: bool) -> str | None:
+    """Words for a TLS failure seen by a client; None when ``exc`` says nothing about TLS."""
     if isinstance(exc, ssl.SSLCertVerificationError):
         code = exc.verify_code
         if code == _EXPIRED:
             return ("its TLS certificate has expired (" + exc.verify_message + "); the peer "
-                    "needs a new certificate", True)
+                    "needs a new certificate")
         if code == _NOT_YET_VALID:
-            return ("its TLS certificate is not valid yet; check both machines' clocks", True)
+            return "its TLS certificate is not valid yet; check both machines' clocks"
         if code in _UNKNOWN_CA:
             return ("its TLS certificate is signed by a CA we do not trust ("
-                    + exc.verify_message + "); add that CA to the node's tls_ca", True)
+                    + exc.verify_message + "); add that CA to the node's tls_ca")
         if code in _HOST_MISMATCH:
             return ("its TLS certificate is not issued for this host name ("
                     + exc.verify_message + "); set the node's host to a name in the "
-                    "certificate, or tls_verify_host = false", True)
-        return (f"its TLS certificate was refused ({exc.verify_message})", True)
+                    "certificate, or tls_verify_host = false")
+        return f"its TLS certificate was refused ({exc.verify_message})"
     if isinstance(exc, ssl.SSLError):
         reason = (exc.reason or "").upper()
         if "CERTIFICATE_REQUIRED" in reason or ("HANDSHAKE_FAILURE" in reason and not have_cert):
             return ("it requires a client certificate and we sent none; set the node's "
-                    "tls_cert and tls_key", True)
+                    "tls_cert and tls_key")
         if "UNKNOWN_CA" in reason or "BAD_CERTIFICATE" in reason or "CERTIFICATE_UNKNOWN" in reason:
             return ("it refused our TLS client certificate (not signed by a CA it trusts); "
-                    "install our CA there", True)
+                    "install our CA there")
         if "CERTIFICATE_EXPIRED" in reason:
             return ("it refused our TLS client certificate as expired; renew the node's "
-                    "tls_cert", True)
+                    "tls_cert")
         if "WRONG_VERSION_NUMBER" in reason or "RECORD_LAYER" in reason or "PACKET_LENGTH" in reason:
             return ("it answered our TLS handshake with something that is not TLS: the port "
-                    "takes plain DICOM; set tls = false or use the peer's TLS port", False)
-        if "EOF" in reason or "UNEXPECTED_EOF" in reason:
+                    "takes plain DICOM; set tls = false or use the peer's TLS port")
+        if "EOF" in reason:
             return ("it closed the connection during our TLS handshake: the port may take plain "
-                    "DICOM (set tls = false or use the peer's TLS port), or it refused us", False)
+                    "DICOM (set tls = false or use the peer's TLS port), or it refused us")
         if "PROTOCOL_VERSION" in reason or "UNSUPPORTED_PROTOCOL" in reason:
-            return ("it does not offer TLS 1.2 or later (BCP 195 minimum)", True)
-        return (f"the TLS handshake failed ({exc.reason or exc})", True)
+            return "it does not offer TLS 1.2 or later (BCP 195 minimum)"
+        return f"the TLS handshake failed ({exc.reason or exc})"
     if isinstance(exc, (ConnectionResetError, BrokenPipeError)):
         return ("it reset the connection during our TLS handshake: the port may take plain "
-                "DICOM (set tls = false or use the peer's TLS port)", False)
+                "DICOM (set tls = false or use the peer's TLS port)")
     return None
 
 

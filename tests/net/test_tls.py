@@ -328,3 +328,21 @@ def test_mpps_over_tls(tmp_path, pki) -> None:
     finally:
         scp.stop()
     assert [(r.operation, r.status) for r in scp.received] == [("N-CREATE", 0), ("N-SET", 0)]
+
+
+def test_a_silent_caller_on_the_tls_port_holds_no_one_else(tls_listener, pki) -> None:
+    """The handshake runs on the connection's thread within the association request time:
+    a caller that connects and says nothing neither blocks the next caller nor stays."""
+    listener, events = tls_listener(association_request_timeout=1.0)
+    port = listener.status.tls_port
+    with socket.create_connection(("127.0.0.1", port), timeout=5):
+        time.sleep(0.2)  # accepted, handshake pending
+        command = [peers.tool("echoscu"), "-aet", "PACS", "-aec", CONSOLE, "-to", "5",
+                   *dcmtk_tls(pki), "127.0.0.1", str(port)]
+        ok = subprocess.run(command, capture_output=True, timeout=30)
+        assert ok.returncode == 0, ok.stdout + ok.stderr
+        deadline = time.monotonic() + 3
+        while time.monotonic() < deadline and not any("no TLS handshake" in d for _, d in events):
+            time.sleep(0.05)
+    assert any("no TLS handshake within the association request time" in d
+               for _, d in events), events

@@ -110,6 +110,14 @@ def test_tls_files_are_checked_at_load(tmp_path, pki) -> None:
         console_config(tmp_path, pki, tls_ca="")
     with pytest.raises(configuration.ConfigError, match="tls_port 11112 is also listen_port"):
         console_config(tmp_path, pki, tls_port=11112, listen_port=11112)
+    # a file gone after loading: the association is not tried, the job not retried blindly
+    ca = tmp_path / "ca-copy.pem"
+    ca.write_bytes(pki.ca.read_bytes())
+    config = make_config(tmp_path, tls_node(pki, free_port(), tls_ca=str(ca)))
+    ca.unlink()
+    result = echo(config, config.node("pacs"))
+    assert (result.ok, result.kind) == (False, "tls")
+    assert "our TLS settings for the node cannot be used" in result.message
 
 
 # --- our associations against DCMTK --------------------------------------------------------

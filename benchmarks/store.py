@@ -11,7 +11,11 @@ Prints one figure per line (medians), ending with ``store_ratio_vs_dcmtk``: the 
 throughput over storescu's. storescp writes into a tmpfs (/dev/shm) when there is one, so
 the receiving disk does not set the pace of both.
 
-    PYTHONPATH=. python benchmarks/store.py [--files 20] [--size 3072] [--runs 5]
+With ``--tls`` the same is measured over DICOM TLS instead (certificates made with openssl
+by tests/net/certs.py; ``storescp``/``storescu +tls``; the node with ``tls = true``), ending
+with ``store_tls_ratio_vs_dcmtk``.
+
+    PYTHONPATH=. python benchmarks/store.py [--files 20] [--size 3072] [--runs 5] [--tls]
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ import shutil
 import socket
 import statistics
 import subprocess
+import sys
 import tempfile
 import threading
 import time
@@ -85,9 +90,10 @@ def clear(folder: Path) -> None:
         path.unlink()
 
 
-def run_storescu(port: int, files: list[Path]) -> float:
+def run_storescu(port: int, files: list[Path], tls: list[str]) -> float:
     start = time.perf_counter()
-    subprocess.run(["storescu", "-aec", "ARCHIVE", "127.0.0.1", str(port), *map(str, files)],
+    subprocess.run(["storescu", "-aec", "ARCHIVE", *tls, "localhost", str(port),
+                    *map(str, files)],
                    check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     return time.perf_counter() - start
 
@@ -133,6 +139,7 @@ def main() -> None:
     parser.add_argument("--scp-max-pdu", type=int, default=MAX_PDU,
                         help="storescp --max-pdu: the PDU size every sender must keep to "
                         "(DCMTK's own default is 16384)")
+    parser.add_argument("--tls", action="store_true", help="over DICOM TLS (storescu +tls)")
     args = parser.parse_args()
 
     shm = Path("/dev/shm")
@@ -142,24 +149,38 @@ def main() -> None:
         files = make_files(folder, args.files, args.size)
         megabytes = sum(p.stat().st_size for p in files) / 1e6
         port = free_port()
+        scp_tls: list[str] = []
+        scu_tls: list[str] = []
+        node_tls: dict[str, object] = {}
+        if args.tls:
+            sys.path.insert(0, str(Path(__file__).parent.parent / "tests" / "net"))
+            import certs
+
+            pki = certs.make(folder / "pki")
+            scp_tls = ["+tls", str(pki.server.key), str(pki.server.cert), "+cf", str(pki.ca)]
+            scu_tls = ["+tls", str(pki.client.key), str(pki.client.cert), "+cf", str(pki.ca)]
+            node_tls = {"tls": True, "tls_ca": str(pki.ca), "tls_cert": str(pki.client.cert),
+                        "tls_key": str(pki.client.key)}
         scp = subprocess.Popen(["storescp", "--aetitle", "ARCHIVE", "--max-pdu", str(args.scp_max_pdu),
-                                "-od", str(out), str(port)],
+                                *scp_tls, "-od", str(out), str(port)],
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         config = configuration.from_dict({
             "station": {"data_dir": str(folder / "data")},
-            "node": [{"name": "archive", "ae_title": "ARCHIVE", "host": "127.0.0.1",
-                      "port": port, "services": ["store"], "max_pdu": MAX_PDU}],
+            "node": [{"name": "archive", "ae_title": "ARCHIVE", "host": "localhost",
+                      "port": port, "services": ["store"], "max_pdu": MAX_PDU, **node_tls}],
         })
         db = open_database(folder / "data" / "vxacq.sqlite")
         box = Outbox(config, db, owner="benchmark")
         box.start()
         try:
             wait_listening(port)
-            times: dict[str, list[float]] = {"outbox": [], "dcmtk": [], "pynetdicom": []}
+            runs = [("dcmtk", lambda: run_storescu(port, files, scu_tls)),
+                    ("outbox", lambda: run_outbox(box, db, files))]
+            if not args.tls:
+                runs.append(("pynetdicom", lambda: run_pynetdicom(port, files)))
+            times: dict[str, list[float]] = {name: [] for name, _ in runs}
             for _ in range(args.runs):
-                for name, run in (("dcmtk", lambda: run_storescu(port, files)),
-                                  ("outbox", lambda: run_outbox(box, db, files)),
-                                  ("pynetdicom", lambda: run_pynetdicom(port, files))):
+                for name, run in runs:
                     times[name].append(run())
                     assert len(list(out.iterdir())) == len(files)
                     clear(out)
@@ -171,11 +192,13 @@ def main() -> None:
         shutil.rmtree(folder / "data", ignore_errors=True)
 
     median = {name: statistics.median(values) for name, values in times.items()}
-    for name in ("outbox", "dcmtk", "pynetdicom"):
-        print(f"store_{name}_mb_s {megabytes / median[name]:.0f}")
-        print(f"store_{name}_files_s {args.files / median[name]:.1f}")
-    print(f"store_pynetdicom_ratio_vs_dcmtk {median['dcmtk'] / median['pynetdicom']:.2f}")
-    print(f"store_ratio_vs_dcmtk {median['dcmtk'] / median['outbox']:.2f}")
+    prefix = "store_tls" if args.tls else "store"
+    for name in median:
+        print(f"{prefix}_{name}_mb_s {megabytes / median[name]:.0f}")
+        print(f"{prefix}_{name}_files_s {args.files / median[name]:.1f}")
+    if "pynetdicom" in median:
+        print(f"store_pynetdicom_ratio_vs_dcmtk {median['dcmtk'] / median['pynetdicom']:.2f}")
+    print(f"{prefix}_ratio_vs_dcmtk {median['dcmtk'] / median['outbox']:.2f}")
 
 
 if __name__ == "__main__":

@@ -321,8 +321,10 @@ def start_storescp(
     promiscuous: bool = True,
     extra_args: Sequence[str] = (),
     timeout: float = START_TIMEOUT,
+    ready: Callable[[Peer], bool] = echo,
 ) -> Iterator[Peer]:
-    """DCMTK storescp writing what it receives into ``peer.storage_dir``.
+    """DCMTK storescp writing what it receives into ``peer.storage_dir``. ``ready`` says when
+    it answers (a TLS storescp needs an echo over TLS).
 
     Accepts every transfer syntax DCMTK knows (+xa, so JPEG/J2K/RLE too), every storage SOP class
     (-pm also takes ones DCMTK does not know). Files are named <SOP class abbrev>.<SOP Instance
@@ -343,7 +345,7 @@ def start_storescp(
         command += [*extra_args, str(port)]
         return command, {"ae_title": ae_title, "port": port, "storage_dir": storage}
 
-    with _serve("storescp", workdir, build, echo, timeout) as peer:
+    with _serve("storescp", workdir, build, ready, timeout) as peer:
         yield peer
 
 
@@ -676,8 +678,10 @@ def start_orthanc(
     *,
     extra_config: Mapping[str, Any] | None = None,
     timeout: float = START_TIMEOUT,
+    dicom_ready: Callable[[Peer], bool] = echo,
 ) -> Iterator[Peer]:
     """Debian's Orthanc with a generated configuration, DICOM and REST on free ports.
+    ``dicom_ready`` says when its DICOM port answers (with DicomTlsEnabled, an echo over TLS).
 
     ``modalities``: {name: (AE title, host, port)} or {name: Orthanc modality object}; Orthanc
     sends storage commitment reports (N-EVENT-REPORT) to the modality whose AE title made the
@@ -744,7 +748,7 @@ def start_orthanc(
             system = orthanc_rest(peer, "/system", timeout=2)
         except (PeerError, OSError):
             return False
-        return system.get("DicomAet") == ae_title and echo(peer)
+        return system.get("DicomAet") == ae_title and dicom_ready(peer)
 
     with _serve("orthanc", workdir, build, ready, timeout) as peer:
         yield peer

@@ -87,6 +87,14 @@ class StationConfig:
     emergency_name: str = "TRAUMA^{n}"
     # The window's language: one of LANGUAGES; read when the window starts.
     language: str = "auto"
+    # DICOM over TLS (PS3.15 Annex B): a second listener on tls_port (0 = none) with our
+    # certificate and key (PEM); callers' certificates checked against tls_ca and required
+    # when tls_require_client_cert.
+    tls_port: int = 0
+    tls_cert: str = ""
+    tls_key: str = ""
+    tls_ca: str = ""
+    tls_require_client_cert: bool = True
 
 
 @dataclass
@@ -171,6 +179,14 @@ class NodeConfig:
     # come to our listener on a new association.
     commitment_wait_seconds: float = 5.0
     resend_failed_commitment: bool = True
+    # DICOM over TLS (PS3.15 Annex B): the node's certificate checked against tls_ca (the
+    # system's CAs when empty) and, with tls_verify_host, its name against host; our client
+    # certificate and key (PEM) when the node asks for one.
+    tls: bool = False
+    tls_ca: str = ""
+    tls_cert: str = ""
+    tls_key: str = ""
+    tls_verify_host: bool = True
     print: PrintOptions = field(default_factory=PrintOptions)
 
     def offers(self, service: str) -> bool:
@@ -359,6 +375,7 @@ def validate(config: Config) -> None:
     if problem := _listen_port_problem(st.listen_port):
         raise ConfigError(f"station: {problem}")
     _check_listener(st)
+    _check_station_tls(st)
     _check_data_dir(st.data_dir)
     _check_charset("station", "character_set", st.character_set)
     if not st.station_name.strip():
@@ -539,7 +556,29 @@ def node_problems(node: NodeConfig, others: list[NodeConfig] | tuple[()] = ()) -
                         "(a week)")
     if not 0 <= node.commitment_wait_seconds <= 3600:
         problems.append("commitment_wait_seconds must be 0..3600")
+    if node.tls:
+        from vxacq.security.tls import file_problems
+
+        problems += file_problems(node.tls_ca, node.tls_cert, node.tls_key, cert_required=False)
     return problems
+
+
+def _check_station_tls(st: StationConfig) -> None:
+    if st.tls_port == 0:
+        return
+    if problem := _listen_port_problem(st.tls_port):
+        raise ConfigError(f"station: {problem.replace('listen_port', 'tls_port')}")
+    if st.tls_port == st.listen_port:
+        raise ConfigError(f"station: tls_port {st.tls_port} is also listen_port; the TLS "
+                          "listener needs a port of its own (e.g. 11113)")
+    from vxacq.security.tls import file_problems
+
+    problems = file_problems(st.tls_ca, st.tls_cert, st.tls_key, cert_required=True)
+    if st.tls_require_client_cert and not st.tls_ca:
+        problems.append("tls_require_client_cert needs tls_ca (the CAs that sign callers' "
+                        "certificates)")
+    if problems:
+        raise ConfigError("station: " + "; ".join(problems))
 
 
 def _host_problem(host: str) -> str | None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import socket
 import threading
 from dataclasses import dataclass, field
+from typing import Any
 
 from pydicom.dataset import Dataset
 from pydicom.uid import generate_uid
@@ -70,7 +71,8 @@ class MppsScp:
     steps: dict[str, Dataset] = field(default_factory=dict)
     port: int = 0
 
-    def start(self, port: int | None = None) -> MppsScp:
+    def start(self, port: int | None = None, ssl_context: Any = None) -> MppsScp:
+        """Serve on ``port`` (a free one by default); over TLS with ``ssl_context``."""
         if port is None:
             with socket.socket() as sock:
                 sock.bind(("127.0.0.1", 0))
@@ -79,8 +81,9 @@ class MppsScp:
         ae = AE(ae_title=self.ae_title)
         ae.add_supported_context(ModalityPerformedProcedureStep)
         self._lock = threading.Lock()
-        self._server = ae.start_server(("127.0.0.1", port), block=False, evt_handlers=[
-            (evt.EVT_N_CREATE, self._on_create), (evt.EVT_N_SET, self._on_set)])
+        self._server = ae.start_server(
+            ("127.0.0.1", port), block=False, ssl_context=ssl_context,
+            evt_handlers=[(evt.EVT_N_CREATE, self._on_create), (evt.EVT_N_SET, self._on_set)])
         return self
 
     def stop(self) -> None:

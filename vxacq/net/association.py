@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import socket
+import ssl
 import threading
 import time
 from collections.abc import Iterator, Sequence
@@ -21,6 +22,7 @@ from pynetdicom.presentation import PresentationContext
 
 from vxacq.config import Config, NodeConfig
 from vxacq.dicom.uids import ImplementationClassUID, ImplementationVersionName
+from vxacq.security import tls
 
 log = logging.getLogger(__name__)
 
@@ -28,7 +30,7 @@ log = logging.getLogger(__name__)
 class DicomNetworkError(Exception):
     """A DICOM exchange with a peer failed.
 
-    ``kind`` is one of: unreachable, rejected, aborted, timeout, no-context, status.
+    ``kind`` is one of: unreachable, rejected, aborted, timeout, no-context, status, tls.
     ``retryable`` says whether trying again later can succeed (the outbox uses it).
     """
 
@@ -68,7 +70,7 @@ def associate(
     """
     ae = ae or make_ae(config, node)
     ae.requested_contexts = list(contexts)
-    where = f"{node.name} ({node.ae_title} at {node.host}:{node.port})"
+    where = _where(node)
     connected: list[bool] = []
     handlers = list(evt_handlers or []) + [(evt.EVT_CONN_OPEN, lambda _e: connected.append(True))]
     started = time.monotonic()
@@ -76,7 +78,7 @@ def associate(
     # the lookup and the connection share the node's connect timeout
     ae.connection_timeout = max(0.1, node.connect_timeout - (time.monotonic() - started))
     assoc = ae.associate(address, node.port, ae_title=node.ae_title, max_pdu=node.max_pdu,
-                         ext_neg=ext_neg, evt_handlers=handlers)
+                         ext_neg=ext_neg, evt_handlers=handlers, tls_args=tls_args(node))
     if not assoc.is_established:
         raise _why_not_established(assoc, node, where, bool(connected), contexts,
                                    time.monotonic() - started, address)
@@ -87,6 +89,26 @@ def associate(
             assoc.release()
 
 
+def tls_args(node: NodeConfig) -> tuple[ssl.SSLContext, str] | None:
+    """pynetdicom's ``tls_args`` for ``node``: None for plain TCP. A certificate file that
+    became unusable since the configuration was loaded is a DicomNetworkError (not retryable)."""
+    if not node.tls:
+        return None
+    try:
+        context = tls.client_context(node)
+    except (ssl.SSLError, OSError) as exc:
+        raise DicomNetworkError(f"{_where(node)}: our TLS settings for the node cannot be used "
+                                f"({getattr(exc, 'reason', None) or exc}); check tls_ca, "
+                                "tls_cert and tls_key", kind="tls", retryable=False) from None
+    # pynetdicom passes the name on to wrap_socket, where None means "no name to check"
+    return context, tls.server_hostname(node)  # type: ignore[return-value]
+
+
+def _where(node: NodeConfig) -> str:
+    secure = " over TLS" if node.tls else ""
+    return f"{node.name} ({node.ae_title} at {node.host}:{node.port}{secure})"
+
+
 def resolve(node: NodeConfig, where: str = "") -> str:
     """The node's host as an IP address, looked up within ``node.connect_timeout`` seconds.
 
@@ -94,7 +116,7 @@ def resolve(node: NodeConfig, where: str = "") -> str:
     caller for as long as the resolver's retries take), so it runs on a thread that is left
     behind when the time is up. DicomNetworkError (unreachable) says which of the two failed.
     """
-    where = where or f"{node.name} ({node.ae_title} at {node.host}:{node.port})"
+    where = where or _where(node)
     found: list[str] = []
     failed: list[str] = []
 
@@ -158,6 +180,17 @@ def _why_not_established(assoc: Association, node: NodeConfig, where: str, conne
             f"{reason}{hint}",
             kind="rejected", retryable=not permanent,
         )
+    if node.tls and (not connected or (assoc.is_aborted and rsp is None)):
+        # pynetdicom logs the handshake's failure but keeps it; one more try learns it
+        if found := _tls_failure(node, address, waited):
+            return found
+    elif connected and assoc.is_aborted and rsp is None and waited < node.acse_timeout * 0.9:
+        # a TLS listener drops a plain association request at once, as a strict SCP does
+        left = max(0.5, node.connect_timeout - waited)
+        if tls.speaks_tls(address, node.port, left):
+            return DicomNetworkError(f"{where} takes only DICOM over TLS on this port; set the "
+                                     "node's tls = true (with tls_ca) or use its plain port",
+                                     kind="tls", retryable=False)
     if not connected:
         return DicomNetworkError(f"{where} cannot be reached: "
                                  f"{_connect_error(node, address, waited)}",
@@ -178,6 +211,25 @@ def _why_not_established(assoc: Association, node: NodeConfig, where: str, conne
         )
     return DicomNetworkError(f"{where} aborted the association request", kind="aborted",
                              retryable=True)
+
+
+def _tls_failure(node: NodeConfig, address: str, waited: float) -> DicomNetworkError | None:
+    """Why the TLS handshake with the node failed, in words; None when it is not TLS's fault.
+    A certificate problem is not mended by trying again soon: not retryable (the job fails
+    with the message, kept for the user to retry once the certificates are put right)."""
+    try:
+        context = tls.client_context(node)
+    except (ssl.SSLError, OSError):
+        return None
+    left = max(0.5, node.connect_timeout - waited)
+    exc = tls.probe(address, node.port, context, tls.server_hostname(node), left)
+    if exc is None:
+        return None
+    text = tls.explain(exc, have_cert=bool(node.tls_cert))
+    if text is None:
+        return None
+    return DicomNetworkError(f"{_where(node)}: TLS refused: {text}", kind="tls",
+                             retryable=False)
 
 
 def _connect_error(node: NodeConfig, address: str, waited: float) -> str:

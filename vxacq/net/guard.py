@@ -15,6 +15,10 @@ a few slow or idle sockets, or make it buffer whatever length a header declares.
   asked for an association, then any that has not asked for one (oldest first), then those
   associated under an unknown AE title. A stranger finding the listener full is turned away;
   a configured node gets a place.
+- On the TLS port the handshake runs on the connection's own thread within the association
+  request deadline (pynetdicom would run it in the accepting thread, where one silent caller
+  holds every other), its failure is a security event in words, and TLS bytes already
+  decrypted and buffered count as ready to read (:class:`GuardedAssociationSocket`).
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ import contextlib
 import ipaddress
 import logging
 import socket
+import ssl
 import struct
 import threading
 import time
@@ -30,7 +35,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from pynetdicom.transport import RequestHandler, ThreadedAssociationServer
+from pynetdicom.transport import AssociationSocket, RequestHandler, ThreadedAssociationServer
 
 from vxacq.logs import escape
 
@@ -110,6 +115,10 @@ class GuardedConnection:
 
     def fileno(self) -> int:
         return self._sock.fileno()
+
+    def pending(self) -> int:
+        """Bytes TLS has decrypted and buffered, which select() does not see."""
+        return self._sock.pending() if isinstance(self._sock, ssl.SSLSocket) else 0
 
     def close(self) -> None:
         self._closed()
@@ -263,6 +272,28 @@ class GuardedServer(ThreadedAssociationServer):
         self.forget(request)
         super().shutdown_request(request)
 
+    def get_request(self) -> tuple[socket.socket, Any]:
+        """Accept; on the TLS port wrap the socket but leave the handshake to its thread."""
+        client, address = self.socket.accept()  # type: ignore[union-attr]
+        if self.ssl_context:
+            client = self.ssl_context.wrap_socket(client, server_side=True,
+                                                  do_handshake_on_connect=False)
+        return client, address
+
+
+class GuardedAssociationSocket(AssociationSocket):
+    """pynetdicom's socket, also ready when TLS holds decrypted bytes. pynetdicom asks the
+    socket itself for them only when it is an SSLSocket, which the guarded proxy is not: a
+    caller sending several PDUs at once would otherwise wait behind select() for bytes that
+    already arrived."""
+
+    @property
+    def ready(self) -> bool:
+        if super().ready:
+            return True
+        pending = getattr(self.socket, "pending", None)
+        return bool(self._is_connected and pending is not None and pending())
+
 
 class GuardedRequestHandler(RequestHandler):
     """Gives pynetdicom the guarded socket instead of the raw one."""
@@ -277,9 +308,53 @@ class GuardedRequestHandler(RequestHandler):
             connection = Connection(self.request, _host(self.client_address), False)
             connection.dropped = "full"
         raw = self.request
+        self.refused = isinstance(raw, ssl.SSLSocket) and not self._handshake(raw, connection)
         self.request = GuardedConnection(raw, connection, self.server.limits,
                                          self.server.security_event,
                                          closed=lambda: self.server.forget(raw))
+
+    def handle(self) -> None:
+        if not self.refused:
+            super().handle()
+
+    def _create_association(self) -> Any:
+        assoc = super()._create_association()
+        # pynetdicom makes its socket in there, and making one queues the connection event;
+        # a second socket would queue a second event, so the one made becomes the subclass
+        assoc.dul.socket.__class__ = GuardedAssociationSocket
+        return assoc
+
+    def _handshake(self, sock: ssl.SSLSocket, connection: Connection) -> bool:
+        """The TLS handshake, within the time a caller has to ask for an association."""
+        sock.settimeout(self.server.limits.association_request_s)
+        try:
+            sock.do_handshake()
+        except (ssl.SSLError, OSError) as exc:
+            self.server.security_event("TLS refused", f"{connection.address}: "
+                                       f"{tls_refusal(exc)}")
+            with contextlib.suppress(OSError):
+                sock.close()
+            return False
+        finally:
+            with contextlib.suppress(OSError):
+                sock.settimeout(None)
+        return True
+
+
+def tls_refusal(exc: BaseException) -> str:
+    """Why the listener refused a caller's TLS handshake, in words."""
+    if isinstance(exc, TimeoutError):
+        return "no TLS handshake within the association request time (a plain-TCP caller?)"
+    reason = (getattr(exc, "reason", None) or "").upper()
+    if isinstance(exc, ssl.SSLCertVerificationError):
+        return f"the caller's certificate was refused ({exc.verify_message})"
+    if "PEER_DID_NOT_RETURN_A_CERTIFICATE" in reason:
+        return "the caller sent no certificate, and one is required (tls_require_client_cert)"
+    if any(word in reason for word in ("WRONG_VERSION", "HTTP", "RECORD_LAYER", "PACKET_LENGTH", "UNKNOWN_PROTOCOL")):
+        return "the caller spoke plain DICOM (not TLS) to the TLS port"
+    if "UNSUPPORTED_PROTOCOL" in reason or "VERSION_TOO_LOW" in reason:
+        return "the caller offered only TLS older than 1.2"
+    return f"the TLS handshake failed ({getattr(exc, 'reason', None) or exc})"
 
 
 def _host(client_address: Any) -> str:

@@ -9,6 +9,7 @@ connections, the size of each PDU and the time each may take, dropping strangers
 from __future__ import annotations
 
 import logging
+import ssl
 import threading
 from dataclasses import dataclass, field
 from collections.abc import Callable
@@ -21,6 +22,7 @@ from vxacq.config import Config
 from vxacq.dicom.uids import ImplementationClassUID, ImplementationVersionName
 from vxacq.logs import escape
 from vxacq.net.guard import GuardedServer, Limits, resolve_addresses
+from vxacq.security import tls
 
 log = logging.getLogger(__name__)
 
@@ -38,6 +40,8 @@ class ListenerStatus:
     echoes_answered: int = 0
     address: str = ""
     security_events: int = 0  # connections refused or dropped, reports refused
+    tls_port: int = 0  # the TLS listener's port while it runs
+    tls_error: str = ""  # why the TLS listener is not running beside the plain one
 
     def describe(self) -> str:
         if self.error:
@@ -47,7 +51,9 @@ class ListenerStatus:
         who = "any calling AE" if self.open_to_any else ", ".join(self.allowed_callers)
         where = (f"{self.address}:{self.port}" if self.address
                  else f"port {self.port} (every interface)")
-        return f"listening as {self.ae_title} on {where}, accepting {who}"
+        secure = (f", DICOM over TLS on port {self.tls_port}" if self.tls_port
+                  else f" (no TLS listener: {self.tls_error})" if self.tls_error else "")
+        return f"listening as {self.ae_title} on {where}{secure}, accepting {who}"
 
 
 class Listener:
@@ -65,6 +71,7 @@ class Listener:
         self._extra_contexts = contexts or []
         self._record_security_event = security_event
         self._server: GuardedServer | None = None
+        self._tls_server: GuardedServer | None = None
         self._lock = threading.Lock()
         self._node_addresses: set[str] = set()
         self._resolved_hosts: frozenset[str] = frozenset()
@@ -81,6 +88,34 @@ class Listener:
             log.warning("listener not started: %s", self.status.error)
             return self.status
         ae = self.make_ae()
+        server = self._serve(ae, station.listen_port)
+        if server is None:
+            return self.status
+        self._known_addresses()  # resolve the nodes' hosts now, not while a caller waits
+        self._server = server
+        self._binding = _binding(self.config)
+        self.status.address = station.listen_address
+        self.status.running = True
+        self.status.error = ""
+        if station.tls_port:
+            try:
+                context = tls.server_context(station)
+            except (ssl.SSLError, OSError) as exc:
+                self.status.tls_error = (f"its certificate files cannot be used "
+                                         f"({getattr(exc, 'reason', None) or exc}); check "
+                                         "tls_cert, tls_key and tls_ca")
+                log.error("TLS listener: %s", self.status.tls_error)
+            else:
+                # the same AE (contexts, callers) on the TLS port: one policy for both
+                self._tls_server = self._serve(ae, station.tls_port, context)
+                self.status.tls_port = station.tls_port if self._tls_server else 0
+        log.info("listener: %s", self.status.describe())
+        return self.status
+
+    def _serve(self, ae: AE, port: int, context: ssl.SSLContext | None = None) -> Any:
+        """One guarded server for ``ae`` on ``port`` (TLS with ``context``), serving on its
+        own thread; None (and status.error set) when the port cannot be opened."""
+        station = self.config.station
         handlers = [(evt.EVT_C_ECHO, self._on_echo)] + self._extra_handlers
         limits = Limits(max_connections=station.max_associations,
                         association_request_s=station.association_request_timeout,
@@ -90,27 +125,24 @@ class Listener:
         ae.maximum_associations = 1_000_000
         ae.acse_timeout = station.association_request_timeout
         try:
-            server = ae.make_server((station.listen_address, station.listen_port),
-                                    evt_handlers=handlers, server_class=GuardedServer,
+            server = ae.make_server((station.listen_address, port), evt_handlers=handlers,
+                                    ssl_context=context, server_class=GuardedServer,
                                     limits=limits, known_addresses=self._known_addresses,
                                     known_ae_titles=self._known_ae_titles,
                                     security_event=self.security_event)
         except OSError as exc:
             on = f" on {station.listen_address}" if station.listen_address else ""
-            self.status.error = (f"port {station.listen_port}{on} cannot be opened "
-                                 f"({exc.strerror or exc})")
-            log.error("listener: %s", self.status.error)
-            return self.status
-        self._known_addresses()  # resolve the nodes' hosts now, not while a caller waits
+            error = f"port {port}{on} cannot be opened ({exc.strerror or exc})"
+            if context:
+                self.status.tls_error = error
+            else:
+                self.status.error = error
+            log.error("%slistener: %s", "TLS " if context else "", error)
+            return None
         ae._servers.append(server)  # so the server's own shutdown finds itself there
-        threading.Thread(target=server.serve_forever, name="listener", daemon=True).start()
-        self._server = server
-        self._binding = _binding(self.config)
-        self.status.address = station.listen_address
-        self.status.running = True
-        self.status.error = ""
-        log.info("listener: %s", self.status.describe())
-        return self.status
+        threading.Thread(target=server.serve_forever, daemon=True,
+                         name="listener-tls" if context else "listener").start()
+        return server
 
     def make_ae(self) -> AE:
         """Our SCP as callers find it: AE title, UIDs, who may call, the contexts accepted."""
@@ -136,7 +168,7 @@ class Listener:
                                          echoes_answered=self.status.echoes_answered)
             return self.start()
         callers = sorted({n.ae_title for n in self.config.nodes})
-        # pynetdicom reads these when each association is requested
+        # pynetdicom reads these when each association is requested (one AE for both ports)
         self._server.ae.require_calling_aet = [] if station.accept_any_calling_ae else callers
         self.status.allowed_callers = callers
         self.status.open_to_any = station.accept_any_calling_ae
@@ -170,10 +202,12 @@ class Listener:
         return {n.ae_title for n in self.config.nodes}
 
     def stop(self) -> None:
-        if self._server is not None:
-            self._server.shutdown()
-            self._server = None
+        for server in (self._server, self._tls_server):
+            if server is not None:
+                server.shutdown()
+        self._server = self._tls_server = None
         self.status.running = False
+        self.status.tls_port = 0
 
     def _on_echo(self, event: evt.Event) -> int:
         with self._lock:
@@ -186,4 +220,5 @@ def _binding(config: Config) -> tuple[Any, ...]:
     """What the running server was made with: a change restarts it."""
     st = config.station
     return (st.ae_title, st.listen_address, st.listen_port, st.max_associations,
-            st.association_request_timeout, st.pdu_timeout)
+            st.association_request_timeout, st.pdu_timeout, st.tls_port, st.tls_cert,
+            st.tls_key, st.tls_ca, st.tls_require_client_cert)

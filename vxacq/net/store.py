@@ -14,6 +14,8 @@ pynetdicom hands each P-DATA PDU to its reactor thread through a queue, which on
 ``benchmarks/store.py``). Here the command goes as one PDU and the data set's bytes straight
 from the memory-mapped file, fragmented to the peer's maximum PDU length, while the reactor
 (paused for the exchange, as ``send_c_store`` pauses it) still reads the peer's answers.
+Over TLS the same PDUs go to pynetdicom's DUL thread instead (an SSL socket is written by the
+thread that reads it).
 
 Status words follow PS3.4 B.2.3 (Storage) and C.4 (general statuses).
 """
@@ -26,6 +28,7 @@ import mmap
 import os
 import queue
 import socket
+import ssl
 import stat
 import struct
 import time
@@ -46,6 +49,7 @@ from pydicom.uid import (
 from pynetdicom.association import Association
 from pynetdicom.dimse_messages import C_STORE_RQ
 from pynetdicom.dimse_primitives import C_STORE
+from pynetdicom.pdu_primitives import P_DATA
 from pynetdicom.dsutils import encode, split_dataset
 from pynetdicom.presentation import PresentationContext, build_context
 
@@ -367,6 +371,18 @@ def _send_all(sock: socket.socket, buffers: list[bytes | memoryview]) -> None:
             views[0] = views[0][sent:]
 
 
+def _queue_pdus(assoc: Association, cx_id: int, command: bytes, data: memoryview,
+                fragment: int) -> None:
+    """Over TLS the PDUs go through pynetdicom's own send path (its DUL thread writes them).
+    An SSL socket must not be written by one thread while another may read it (OpenSSL's
+    connection objects are not thread-safe), and the DUL thread keeps reading the peer."""
+    for batch in _batches(cx_id, command, data, fragment):
+        for header, value in zip(batch[::2], batch[1::2]):
+            pdu = P_DATA()
+            pdu.presentation_data_value_list = [[cx_id, header[-1:] + bytes(value)]]
+            assoc.dul.send_pdu(pdu)
+
+
 def c_store(assoc: Association, node: NodeConfig, item: StoreItem, message_id: int) -> int:
     """Send one C-STORE request for ``item`` and return the status the peer answered.
 
@@ -391,17 +407,20 @@ def c_store(assoc: Association, node: NodeConfig, item: StoreItem, message_id: i
         doing = f"sending {item.name}"
         _pause_reactor(assoc)
         try:
-            try:
-                sock.settimeout(node.dimse_timeout)
-                for batch in _batches(cx_id, command, payload.data, fragment):
-                    _send_all(sock, batch)
-            except OSError as exc:
-                _lost(assoc, node, doing, exc)
-            finally:
-                # the reactor may have closed the socket meanwhile (peer gone): then the
-                # missing response below reports the lost association, retryable
-                with contextlib.suppress(OSError):
-                    sock.settimeout(None)
+            if isinstance(sock, ssl.SSLSocket):
+                _queue_pdus(assoc, cx_id, command, payload.data, fragment)
+            else:
+                try:
+                    sock.settimeout(node.dimse_timeout)
+                    for batch in _batches(cx_id, command, payload.data, fragment):
+                        _send_all(sock, batch)
+                except OSError as exc:
+                    _lost(assoc, node, doing, exc)
+                finally:
+                    # the reactor may have closed the socket meanwhile (peer gone): then the
+                    # missing response below reports the lost association, retryable
+                    with contextlib.suppress(OSError):
+                        sock.settimeout(None)
             status = _wait_response(assoc, node, message_id)
             if status is None:
                 _lost(assoc, node, doing, None)

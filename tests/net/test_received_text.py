@@ -102,3 +102,14 @@ def test_a_name_with_its_groups_or_none_is_not_named(name: str) -> None:
     ds.SpecificCharacterSet = "ISO_IR 192"
     [order] = read_answer(ds)
     assert not [p for p in order.problems if "PatientName" in p], order.problems
+
+
+def test_multi_valued_worklist_keys_stay_values() -> None:
+    ds = worklist_answer(element(0x00081080, "LO", b"Fracture\\Pain"))
+    ds.ScheduledProcedureStepSequence[0].ScheduledStationAETitle = ["VX", "VX2"]
+    [order] = read_answer(ds)
+    assert order.patient.AdmittingDiagnosesDescription == "Fracture\\Pain"
+    assert order.ScheduledStationAETitle == "VX\\VX2"
+    written = Dataset()
+    written.AdmittingDiagnosesDescription = order.patient.AdmittingDiagnosesDescription
+    assert list(written.AdmittingDiagnosesDescription) == ["Fracture", "Pain"]

@@ -21,6 +21,7 @@ from typing import TypeVar
 from pydicom import dcmwrite
 from pydicom.datadict import dictionary_VR, keyword_for_tag, tag_for_keyword
 from pydicom.dataset import Dataset
+from pydicom.multival import MultiValue
 from pydicom.sr.coding import Code
 
 from vxacq.dicom import charset
@@ -33,8 +34,14 @@ _Record = TypeVar("_Record", PatientInfo, OrderInfo)
 
 
 def _text(ds: Dataset, keyword: str) -> str:
+    """A value as text; several values (VM 1-n) joined with the DICOM delimiter, so they are
+    written back as values — ``str`` of a pydicom MultiValue is a Python list's text."""
     value = ds.get(keyword)
-    return "" if value is None else str(value)
+    if value is None:
+        return ""
+    if isinstance(value, MultiValue):
+        return "\\".join(str(v) for v in value)
+    return str(value)
 
 
 def _code(item: Dataset) -> Code | None:
@@ -274,8 +281,7 @@ def dataset_bytes(ds: Dataset) -> bytes:
 
 def _safe_text(ds: Dataset, keyword: str, problems: list[str]) -> str:
     try:
-        value = ds.get(keyword)
-        return "" if value is None else str(value)
+        return _text(ds, keyword)
     except Exception as exc:  # a value pydicom cannot convert: say so, keep the rest
         problems.append(f"{keyword} cannot be read ({exc}); left empty")
         return ""

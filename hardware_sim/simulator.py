@@ -63,9 +63,10 @@ class Room:
 class Simulator:
     def __init__(self, model: str = "DR4343", time_scale: float = 1.0,
                  faults: Iterable[str | FaultSpec] = (), link: str = "tcp", prep_s: float = 0.8,
-                 seed: int | None = None) -> None:
+                 seed: int | None = None, memory_dir: str | None = None) -> None:
+        """``memory_dir``: the panel's non-volatile memory (see :mod:`hardware_sim.panel`)."""
         self.model = get_model(model)
-        self.panel = SimulatedPanel(self.model, time_scale=time_scale)
+        self.panel = SimulatedPanel(self.model, time_scale=time_scale, memory_dir=memory_dir)
         self.room = Room(self.panel)
         kv_range = (20.0, 49.0) if self.model.modality == "MG" else (40.0, 150.0)
         self.firmware = GeneratorFirmware(self.room, kv_range, time_scale, prep_s, seed,
@@ -272,15 +273,17 @@ class _ControlHandler(socketserver.StreamRequestHandler):
         if cmd == "status":
             return {"ok": True, **panel.status()}, None
         if cmd == "arm":
-            panel.arm(req.get("mode", "triggered"))
+            panel.arm(req.get("mode", "triggered"), str(req.get("tag", "")))
             return {"ok": True}, None
         if cmd == "disarm":
             panel.disarm()
             return {"ok": True}, None
         if cmd == "frame":
-            held = panel.held
-            if held is None or panel.state == "readout":
-                return {"ok": False, "code": "no-frame", "error": "no frame is held"}, None
+            held = panel.frame(req.get("frame_id"))
+            if held is None:
+                error = (f"frame {req['frame_id']} is not held" if req.get("frame_id")
+                         else "no frame is held")
+                return {"ok": False, "code": "no-frame", "error": error}, None
             data = held.pixels.astype("<u2").tobytes()
             return {"ok": True, "frame_id": held.frame_id, "rows": held.pixels.shape[0],
                     "columns": held.pixels.shape[1], "nbytes": len(data),

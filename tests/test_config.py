@@ -69,6 +69,10 @@ def test_defaults_fill_optional_fields(tmp_path: Path) -> None:
          "station: emergency_name 'TRAUMA' must hold {n}"),
         ('data_dir = "{data}"', 'data_dir = "{data}"\nemergency_name = "TRAUMA^{n}^{x}"',
          "no other braces"),
+        ("listen_port = 11112", 'listen_port = 11112\nlanguage = "fr"',
+         "station: language 'fr' is not one of auto, en, de, ja"),
+        ("listen_port = 11112", 'listen_port = 11112\nlanguage = "DE"',
+         "station: language 'DE' is not one of auto, en, de, ja"),
     ],
 )
 def test_bad_field_is_refused_with_file_and_field(tmp_path: Path, old: str, new: str, message: str) -> None:
@@ -77,6 +81,12 @@ def test_bad_field_is_refused_with_file_and_field(tmp_path: Path, old: str, new:
         configuration.load(path)
     assert str(caught.value).startswith(str(path) + ": ")
     assert message in str(caught.value)
+
+
+def test_language_defaults_to_the_locale_and_takes_a_shipped_one(tmp_path: Path) -> None:
+    assert configuration.load(write(tmp_path, MINIMAL)).station.language == "auto"
+    path = write(tmp_path, MINIMAL.replace("listen_port = 11112", 'listen_port = 11112\nlanguage = "ja"'))
+    assert configuration.load(path).station.language == "ja"
 
 
 def test_duplicate_node_name_is_refused(tmp_path: Path) -> None:

@@ -60,12 +60,25 @@ def test_a_deleted_database_is_not_silently_replaced(tmp_path: Path) -> None:
     with pytest.raises(DatabaseError) as caught:
         open_database(path)
     assert str(path) in str(caught.value) and "is missing" in str(caught.value)
-    assert "images" in str(caught.value) and "restore" in str(caught.value)
+    assert "this station had one (made 20" in str(caught.value)
+    assert "restore" in str(caught.value)
     assert not path.exists()
     result = vxacq("queue", data_dir=tmp_path)
     assert result.returncode == 1 and "Traceback" not in result.stderr
     assert f"the exam database {path} is missing" in result.stderr
     assert not path.exists()
+
+
+def test_calibrations_or_qa_images_before_the_first_start_are_no_database(
+        tmp_path: Path) -> None:
+    """A first start may find calibrations (the detector is calibrated first) or QA images of
+    `vxacq acquire`: only a database made here before stops a new one."""
+    (tmp_path / "calibrations").mkdir()
+    (tmp_path / "calibrations" / "offset.npy").write_bytes(b"x")
+    (tmp_path / "images").mkdir()
+    (tmp_path / "images" / "qa.dcm").write_bytes(b"x")
+    database_for(tmp_path).close()
+    assert (tmp_path / "vxacq.sqlite").exists() and (tmp_path / ".exam-database").exists()
 
 
 def test_an_emptied_database_is_named(tmp_path: Path) -> None:

@@ -37,6 +37,9 @@ FILM_SIZES = (
     "8INX10IN", "8_5INX11IN", "10INX12IN", "10INX14IN", "11INX14IN", "11INX17IN",
     "14INX14IN", "14INX17IN", "24CMX24CM", "24CMX30CM", "A4", "A3",
 )
+# The console's language: "auto" follows the station's locale; the others are shipped
+# translations (vxacq/resources/i18n) or the source language, English.
+LANGUAGES = ("auto", "en", "de", "ja")
 DEFAULT_FILENAME = "vxacq.toml"
 
 
@@ -82,6 +85,8 @@ class StationConfig:
     auto_route: bool = True
     # Temporary name of an emergency (unidentified) patient; {n} is the day's emergency number.
     emergency_name: str = "TRAUMA^{n}"
+    # The window's language: one of LANGUAGES; read when the window starts.
+    language: str = "auto"
 
 
 @dataclass
@@ -125,8 +130,20 @@ class PrintOptions:
     empty_image_density: str = "BLACK"
     # Trim is optional in PS3.4 and refused by some printers: only sent where enabled.
     trim: bool = False
+    # 8 or 12 (PS3.3 C.13.5.1); 14 only for printers that take it (VXvue offers it), beyond
+    # the standard's enumerated values.
     bits: int = 12
     true_size: bool = False
+    # Smoothing Type (2010,0080): printer-defined (e.g. NORMAL); "" sends none.
+    smoothing_type: str = ""
+    # Presentation LUT SOP Class proposed; where the printer accepts it, an IDENTITY LUT is
+    # created and the film box carries the viewing conditions below (cd/m², PS3.3 C.13.3).
+    presentation_lut: bool = True
+    illumination: int = 2000
+    reflected_ambient_light: int = 10
+    # The printer's Annotation Display Format ID (e.g. ANNOTATION, LABEL): the Basic Annotation
+    # Box SOP Class is proposed and the patient's demographics written in its boxes; "" none.
+    annotation_format: str = ""
 
 
 @dataclass
@@ -160,12 +177,40 @@ class NodeConfig:
         return service in self.services
 
 
+@dataclass(frozen=True)
+class WorklistMapping:
+    """One worklist return key asked for and copied into every image of the order: ``key`` a
+    keyword, or ``Sequence>Keyword`` for one inside a sequence (the Scheduled Procedure Step
+    Sequence's own item, else the first item); ``image`` the image attribute it fills."""
+
+    key: str
+    image: str
+
+
+# What VXvue maps beyond the fixed patient/order attributes; a site's [[worklist_mapping]]
+# tables replace this list ("worklist_mapping = []" for none).
+DEFAULT_WORKLIST_MAPPING = (
+    WorklistMapping("ScheduledProcedureStepSequence>ScheduledPerformingPhysicianName",
+                    "PerformingPhysicianName"),
+)
+# Image attributes the console itself derives from the order, the patient or the acquisition:
+# a mapping must not overwrite them (they would disagree with the MPPS and the database).
+PROTECTED_IMAGE_ATTRIBUTES = frozenset({
+    "PatientName", "PatientID", "IssuerOfPatientID", "PatientBirthDate", "PatientSex",
+    "OtherPatientIDsSequence", "AccessionNumber", "StudyID", "StudyDate", "StudyTime",
+    "Modality", "BodyPartExamined", "ViewPosition", "ImageLaterality", "Laterality",
+    "SpecificCharacterSet", "ReferencedPerformedProcedureStepSequence",
+    "RequestAttributesSequence", "PatientOrientation", "PresentationIntentType",
+})
+
+
 @dataclass
 class Config:
     station: StationConfig = field(default_factory=StationConfig)
     hardware: HardwareConfig = field(default_factory=HardwareConfig)
     imaging: ImagingConfig = field(default_factory=ImagingConfig)
     nodes: list[NodeConfig] = field(default_factory=list)
+    worklist_mapping: tuple[WorklistMapping, ...] = DEFAULT_WORKLIST_MAPPING
     path: Path | None = None
 
     @property
@@ -252,7 +297,7 @@ def _parse(path: Path) -> dict[str, Any]:
 
 def from_dict(raw: dict[str, Any]) -> Config:
     """Build a validated Config from parsed TOML (messages name the field, not the file)."""
-    _reject_unknown("", raw, {"station", "hardware", "imaging", "node"})
+    _reject_unknown("", raw, {"station", "hardware", "imaging", "node", "worklist_mapping"})
     config = Config(
         station=_section(StationConfig, raw.get("station", {}), "station"),
         hardware=_section(HardwareConfig, raw.get("hardware", {}), "hardware"),
@@ -263,8 +308,48 @@ def from_dict(raw: dict[str, Any]) -> Config:
         raise ConfigError("node: must be an array of tables ([[node]])")
     for index, item in enumerate(nodes_raw):
         config.nodes.append(_node(item, index))
+    if "worklist_mapping" in raw:
+        config.worklist_mapping = _mappings(raw["worklist_mapping"])
     validate(config)
     return config
+
+
+def _mappings(raw: Any) -> tuple[WorklistMapping, ...]:
+    if not isinstance(raw, list):
+        raise ConfigError("worklist_mapping: must be an array of tables ([[worklist_mapping]])")
+    return tuple(_section(WorklistMapping, item, f"worklist_mapping #{n}")
+                 for n, item in enumerate(raw, start=1))
+
+
+def mapping_problem(mapping: WorklistMapping) -> str | None:
+    """Why ``mapping`` cannot work (unknown keywords, a sequence where a value is needed, a
+    value that does not fit the image attribute, an attribute the console owns), or None."""
+    from pydicom.datadict import dictionary_VR, tag_for_keyword
+
+    def vr_of(keyword: str) -> str | None:
+        tag = tag_for_keyword(keyword)
+        return dictionary_VR(tag) if tag is not None else None
+
+    path = [part.strip() for part in mapping.key.split(">")]
+    if not 1 <= len(path) <= 2 or not all(path):
+        return f"key '{mapping.key}' must be Keyword or Sequence>Keyword"
+    for part in path:
+        if vr_of(part) is None:
+            return f"key '{mapping.key}': '{part}' is not a DICOM keyword"
+    if len(path) == 2 and vr_of(path[0]) != "SQ":
+        return f"key '{mapping.key}': '{path[0]}' is not a sequence"
+    source = vr_of(path[-1])
+    target = vr_of(mapping.image)
+    if target is None:
+        return f"image '{mapping.image}' is not a DICOM keyword"
+    if mapping.image in PROTECTED_IMAGE_ATTRIBUTES or target in ("SQ", "UI") or \
+            tag_for_keyword(mapping.image) >> 16 in (0x0002, 0x0028, 0x7FE0):
+        return f"image '{mapping.image}' is set by the console itself and cannot be mapped"
+    widening = {"SH": {"LO", "ST", "LT", "UT"}, "LO": {"ST", "LT", "UT"}, "ST": {"LT", "UT"}}
+    if source != target and target not in widening.get(str(source), set()):
+        return (f"'{path[-1]}' ({source}) does not fit '{mapping.image}' ({target}); map to an "
+                "attribute of the same VR or a longer text VR")
+    return None
 
 
 def validate(config: Config) -> None:
@@ -286,12 +371,17 @@ def validate(config: Config) -> None:
         raise ConfigError(f"station: emergency_name '{st.emergency_name}' must hold {{n}} (the "
                           "emergency number), no other braces, = or backslash, and stay within 64 "
                           "characters (a DICOM name, Family^Given)")
+    if st.language not in LANGUAGES:
+        raise ConfigError(f"station: language '{st.language}' is not one of {', '.join(LANGUAGES)}")
     _check_hardware(config.hardware)
     im = config.imaging
     if not 0 < im.di_warning < im.di_alarm:
         raise ConfigError(
             f"imaging: need 0 < di_warning < di_alarm, got {im.di_warning} and {im.di_alarm}"
         )
+    for n, mapping in enumerate(config.worklist_mapping, start=1):
+        if problem := mapping_problem(mapping):
+            raise ConfigError(f"worklist_mapping #{n}: {problem}")
     seen: set[str] = set()
     for node in config.nodes:
         where = f"node '{node.name}'"
@@ -309,6 +399,8 @@ def to_dict(config: Config) -> dict[str, Any]:
     }
     if config.nodes:
         out["node"] = [asdict(n) for n in config.nodes]
+    if config.worklist_mapping != DEFAULT_WORKLIST_MAPPING:
+        out["worklist_mapping"] = [asdict(m) for m in config.worklist_mapping]
     return out
 
 
@@ -502,8 +594,18 @@ def _check_print(p: PrintOptions, where: str) -> None:
         raise ConfigError(f"{where}: priority must be HIGH, MED or LOW")
     if not 1 <= p.copies <= 5:
         raise ConfigError(f"{where}: copies must be 1 to 5, got {p.copies}")
-    if p.bits not in (8, 12):
-        raise ConfigError(f"{where}: bits must be 8 or 12, got {p.bits}")
+    if p.bits not in (8, 12, 14):
+        raise ConfigError(f"{where}: bits must be 8, 12 or 14, got {p.bits}")
+    for key in ("smoothing_type", "annotation_format"):
+        value = getattr(p, key)
+        if value and not re.fullmatch(r"[A-Z0-9_ ]{1,16}", value):
+            raise ConfigError(f"{where}: {key} '{value}' must be a DICOM code string (capital "
+                              "letters, digits, space, underscore; at most 16)")
+    if not 0 < p.illumination <= 100_000:
+        raise ConfigError(f"{where}: illumination {p.illumination} cd/m² must be 1..100000")
+    if not 0 <= p.reflected_ambient_light <= 10_000:
+        raise ConfigError(f"{where}: reflected_ambient_light {p.reflected_ambient_light} cd/m² "
+                          "must be 0..10000")
     if not 0 <= p.min_density < p.max_density:
         raise ConfigError(f"{where}: need 0 <= min_density < max_density")
 

@@ -86,9 +86,9 @@ def test_scan_field_starts_the_one_order_and_says_none_or_several(room, qtbot) -
     assert len(page.orders) == 3
 
     qtbot.keyClicks(page.scan, "NOPE-42")
-    qtbot.keyClick(page.scan, Qt.Key.Key_Return)
-    assert "No scheduled order" in page.banner.text() and "NOPE-42" in page.banner.text()
-    assert window.exam.exam is None
+    qtbot.keyClick(page.scan, Qt.Key.Key_Return)  # not listed: the worklist is asked, in vain
+    wait_until(lambda: "No scheduled order" in page.banner.text(), 30, "the answer")
+    assert "NOPE-42" in page.banner.text() and window.exam.exam is None
 
     qtbot.keyClicks(page.scan, "P-3002")  # the earlier scan is selected, so it is replaced
     qtbot.keyClick(page.scan, Qt.Key.Key_Return)
@@ -101,3 +101,18 @@ def test_scan_field_starts_the_one_order_and_says_none_or_several(room, qtbot) -
     wait_until(lambda: window.exam.exam is not None, 30, "the scanned order's exam")
     assert window.exam.exam.study.AccessionNumber == "ACC-SC-1"
     assert page.filter.text() == ""
+
+
+def test_scan_of_an_order_placed_after_the_last_refresh_asks_the_worklist(room, qtbot) -> None:
+    window = room.window
+    page = window.worklist
+    wait_until(lambda: page.node_status.text().startswith("Asked at") and not page.refreshing,
+               30, "the refresh at start")
+    peers.write_worklist_item(room.worklist, worklist_item("ACC-SC-9", patient_id="P-3009"),
+                              "late")
+    assert not page.orders
+    qtbot.keyClicks(page.scan, "ACC-SC-9")
+    qtbot.keyClick(page.scan, Qt.Key.Key_Return)
+    wait_until(lambda: window.exam.exam is not None, 30, "the fetched order's exam")
+    assert window.exam.exam.study.AccessionNumber == "ACC-SC-9"
+    assert [o.AccessionNumber for o in page.orders] == ["ACC-SC-9"]

@@ -57,13 +57,13 @@ def run_check(args: argparse.Namespace) -> int:
 
 
 def run_init(args: argparse.Namespace) -> int:
-    from vxacq.db import DB_FILENAME, init_database, station_data
+    from vxacq.db import DB_FILENAME, init_database, made_before
 
     config = cli.load_config(args)
     path = Path(config.data_dir) / DB_FILENAME
-    found = station_data(path.parent)
-    if (path.exists() or found) and not args.yes:
-        there = f"{path} exists" if path.exists() else f"{path.parent} holds {', '.join(found)}"
+    made = made_before(path)
+    if (path.exists() or made) and not args.yes:
+        there = f"{path} exists" if path.exists() else f"this station had a database (made {made})"
         raise CommandError(f"{there}: an empty database starts without the old queue and audit "
                            "trail (restore the backup instead if you can); run again with --yes "
                            "to go ahead", cli.EXIT_USAGE)

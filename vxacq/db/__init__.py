@@ -4,15 +4,16 @@ Open it with :func:`open_database`; use :meth:`Database.session` for sqlmodel se
 processes (the GUI and ``vxacq serve``) may open the same file at once.
 
 The file holds names, IDs and birth dates: it is made 0640 and tightened to that when found
-looser. A database that is missing where a station's data already is (images, raw frames,
-calibrations beside it), an emptied, damaged or read-only one, and a full disk each raise
-:class:`DatabaseError` with the file and the remedy; a new, empty database is made only on a
-first start or when asked (``create=True``, ``vxacq db init``), never silently in place of
-the one that held the jobs and the audit trail.
+looser. Beside it, a small marker file records that a database was made here; a database that
+is missing while its marker is there, an emptied, damaged or read-only one, and a full disk
+each raise :class:`DatabaseError` with the file and the remedy. A new, empty database is made
+only on a first start (no marker) or when asked (``create=True``, ``vxacq db init``), never
+silently in place of the one that held the jobs and the audit trail.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import sqlite3
@@ -32,8 +33,8 @@ from vxacq.db.models import *  # noqa: F403  (the tables are this package's API)
 DB_FILENAME = "vxacq.sqlite"
 BUSY_TIMEOUT_MS = 30_000
 FILE_MODE = 0o640
-# What a station keeps beside its database: if any of it is there, the database was too.
-STATION_DATA = ("images", "raw", "calibrations")
+# "A database was made here": written when it is created (or first opened by this version).
+MARKER = ".exam-database"
 
 
 class DatabaseError(RuntimeError):
@@ -78,19 +79,20 @@ def _configure(conn: sqlite3.Connection) -> None:
 def open_database(path: Path | str, *, create: bool | None = None) -> Database:
     """Open and upgrade the database file at ``path``; DatabaseError when it cannot be used.
 
-    ``create``: None makes a new file only on a first start (no station data beside it),
-    True makes one whenever it is missing, False never."""
+    ``create``: None makes a new file only on a first start (no marker of an earlier
+    database beside it), True makes one whenever it is missing, False never."""
     path = Path(path)
     if not path.exists():
-        if create is False or (create is None and (found := station_data(path.parent))):
+        if create is False or (create is None and (made := made_before(path))):
+            since = f" (made {made})" if create is None else ""
             raise DatabaseError(
-                f"the exam database {path} is missing, but {path.parent} holds a station's "
-                f"data ({', '.join(found) if create is None else 'create=False'}): restore "
-                "the database from the backup (installation guide, 'What to back up'); only "
+                f"the exam database {path} is missing, but this station had one{since}: "
+                "restore it from the backup (installation guide, 'What to back up'); only "
                 "to start with an empty one, losing the queue and the audit trail, run "
                 "`vxacq db init`")
         _create_file(path)
-    elif path.is_file() and path.stat().st_size == 0:
+    elif path.is_file() and path.stat().st_size == 0 and made_before(path) and not create:
+        # (a 0-byte file without a marker is one a first start made and never filled)
         raise DatabaseError(
             f"the exam database {path} is empty (0 bytes): it was emptied or cut short. "
             "Restore it from the backup (installation guide, 'What to back up'); "
@@ -110,6 +112,7 @@ def open_database(path: Path | str, *, create: bool | None = None) -> Database:
             conn.close()
     except sqlite3.DatabaseError as exc:
         raise DatabaseError(explain(path, exc) or f"the exam database {path}: {exc}") from None
+    _mark(path)
     engine = create_engine(
         f"sqlite:///{path}",
         connect_args={"check_same_thread": False, "timeout": BUSY_TIMEOUT_MS / 1000},
@@ -127,10 +130,23 @@ def database_for(data_dir: Path | str, *, create: bool | None = None) -> Databas
     return open_database(Path(data_dir) / DB_FILENAME, create=create)
 
 
-def station_data(data_dir: Path) -> list[str]:
-    """The station data found in ``data_dir`` (folders that are there and not empty)."""
-    return [name for name in STATION_DATA
-            if (data_dir / name).is_dir() and any((data_dir / name).iterdir())]
+def made_before(path: Path) -> str:
+    """When a database was made at ``path`` (its marker's date), or "" if never."""
+    marker = path.with_name(MARKER)
+    try:
+        return marker.read_text(encoding="utf-8").strip() or "at an unknown time"
+    except FileNotFoundError:
+        return ""
+    except OSError:
+        return "at an unknown time"
+
+
+def _mark(path: Path) -> None:
+    marker = path.with_name(MARKER)
+    if not marker.exists():
+        with contextlib.suppress(OSError):  # a read-only dir was refused above already
+            marker.write_text(datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC\n"),
+                              encoding="utf-8")
 
 
 def explain(path: Path, exc: sqlite3.DatabaseError) -> str:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import copy
 import logging
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, fields, replace
 from datetime import date, datetime
 from io import BytesIO
@@ -232,10 +232,12 @@ def parse_dates(text: str, today: date | None = None) -> str:
     return text
 
 
-def query_identifier(criteria: WorklistCriteria) -> Dataset:
+def query_identifier(criteria: WorklistCriteria, mapped_keys: Sequence[str] = ()) -> Dataset:
     """The MWL C-FIND identifier: matching keys from ``criteria``, every return key empty, and
     always an empty Specific Character Set, so SCPs that only say which set they answer in
-    when asked do say it (our keys are ASCII, so the request itself needs none)."""
+    when asked do say it (our keys are ASCII, so the request itself needs none).
+    ``mapped_keys``: the configured mapping's keys (``Keyword`` or ``Sequence>Keyword``),
+    asked as return keys too."""
     ds = Dataset()
     ds.SpecificCharacterSet = ""
     for keyword in _TOP_RETURN_KEYS:
@@ -253,7 +255,36 @@ def query_identifier(criteria: WorklistCriteria) -> Dataset:
         setattr(step, keyword, None)
     step.ScheduledProtocolCodeSequence = []
     ds.ScheduledProcedureStepSequence = [step]
+    for key in mapped_keys:
+        *outer, keyword = [part.strip() for part in key.split(">")]
+        if outer == ["ScheduledProcedureStepSequence"]:
+            if keyword not in step:
+                setattr(step, keyword, None)
+        elif outer:  # an empty sequence key returns the whole sequence (PS3.4 C.2.2.2.6)
+            if outer[0] not in ds:
+                setattr(ds, outer[0], [])
+        elif keyword not in ds:
+            setattr(ds, keyword, None)
     return ds
+
+
+def mapped_values(ds: Dataset, step: int, mapped_keys: Sequence[tuple[str, str]]
+                  ) -> tuple[tuple[str, object], ...]:
+    """(image keyword, value) for each (key, image keyword) of the mapping that the decoded
+    answer ``ds`` holds a value for; the Scheduled Procedure Step is item ``step``, any other
+    sequence its first item."""
+    found = []
+    for key, target in mapped_keys:
+        *outer, keyword = [part.strip() for part in key.split(">")]
+        source: Dataset | None = ds
+        if outer:
+            items = ds.get(outer[0]) or []
+            index = step if outer[0] == "ScheduledProcedureStepSequence" else 0
+            source = items[index] if index < len(items) else None
+        value = source.get(keyword) if source is not None else None
+        if value not in (None, "", []):
+            found.append((target, value))
+    return tuple(found)
 
 
 @dataclass

@@ -18,11 +18,14 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QDialog, QLabel, QPushButton, QSplitter, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QDialog, QLabel, QMessageBox, QPushButton, QSplitter, QVBoxLayout, QWidget,
+)
 
 from vxacq.ui.close_dialog import CloseDialog
 from vxacq.ui.context import Console
 from vxacq.ui.decision_box import DecisionBox
+from vxacq.ui.frame_recovery import FrameRecovery
 from vxacq.ui.image_status import ImageStatusTable
 from vxacq.ui.image_strip import ImageStrip
 from vxacq.ui.images import Displayable, from_file, from_processed, thumbnail
@@ -168,6 +171,9 @@ class ExamPage(QWidget):
         self.room_panel.expose_pressed.connect(self.expose_now)
         self.room_panel.released.connect(self.release)
         self.room_panel.reset_requested.connect(self._reset_generator)
+        self.frames = FrameRecovery(self)
+        self.room_panel.recover_requested.connect(self.frames.recover)
+        self.room_panel.discard_requested.connect(self.frames.discard)
         console.room.subscribe(on_gui_thread(self._room_changed))
         self._update_controls()
 
@@ -179,8 +185,14 @@ class ExamPage(QWidget):
         self.exam = exam
         self.options.clear()
         self.strip.clear()
-        self.shown_id = None
+        self.shown_id, self._is_preview = None, False
         self.review.clear()
+        # nothing chosen for the last patient carries over: reject reason, re-process choice
+        self.reason.setCurrentIndex(0)
+        self.reprocess_combo.setCurrentIndex(0)
+        self.crop_button.setChecked(False)
+        self.ei_label.setText("EI —")
+        self.ei_label.setStyleSheet("")
         self.banner.clear_message()
         relay = on_gui_thread(self._exam_event)
 
@@ -287,13 +299,14 @@ class ExamPage(QWidget):
         self._fill_plan(select=self._next_planned())
 
     def _exposure_failed(self, exc: Exception) -> None:
-        self._exposure_over()
         self.banner.show_message(f"No image: {exc}", "alarm")
+        self._exposure_over()  # may start recovering a frame left in the panel: said after
 
     def _exposure_over(self) -> None:
         self.switch, self.exposing = None, False
         self.room_panel.exposure_over()
         self._update_controls()
+        self.frames.by_itself(self.console.room.status)
 
     def _reset_generator(self) -> None:
         self._call(self.console.room.reset_generator, lambda _: self.banner.clear_message())
@@ -301,6 +314,7 @@ class ExamPage(QWidget):
     def _room_changed(self, status: RoomStatus) -> None:
         self.room_panel.show_status(status)
         self._update_controls()
+        self.frames.by_itself(status)
 
     # --- exam events (GUI thread) ----------------------------------------------------------
 
@@ -320,6 +334,10 @@ class ExamPage(QWidget):
                 self._update_controls()
         elif event.kind == "failed" and event.message:
             self.banner.show_message(event.message, "alarm")
+        if event.kind in ("accepted", "rejected") and event.image is not None \
+                and event.image.id == self.shown_id:
+            self.review.label.setText(self._caption(event.image))  # rejected, visibly
+            self._caption_colour(event.image)
         if event.kind in ("accepted", "rejected", "processed", "reprocessed", "exposed",
                           "closed", "protocols"):
             self.refresh_images()
@@ -379,17 +397,32 @@ class ExamPage(QWidget):
     def _display(self, view: ImageView, shown: Displayable) -> None:
         self.shown_id = view.id
         self._is_preview = shown.preview
-        caption = f"{view.protocol_id} {view.laterality}".strip()
+        caption = self._caption(view)
         if shown.preview:
             caption += "  (preview)"
         self.review.show_image(shown.pixels, shown.bits_stored, shown.window, shown.overlay,
                                caption, shown.overview)
+        self._caption_colour(view)
         self.review.graphics.viewport().repaint()  # on screen now, not at the next idle
         if not shown.preview:
             self.strip.set_thumbnail(view.id, thumbnail(shown))
         self._show_indices(view)
         self.strip.select(view.id)
         self._update_controls()
+
+    def _caption(self, view: ImageView) -> str:
+        """What the image is, over it: protocol and side, and REJECTED / PARTIAL EXPOSURE."""
+        caption = f"{view.protocol_id} {view.laterality}".strip()
+        if view.state == "rejected":
+            caption += "  " + self.tr("REJECTED: {reason}").format(reason=view.reject_reason)
+        if view.partial:
+            caption += "  " + self.tr("PARTIAL EXPOSURE")
+        return caption
+
+    def _caption_colour(self, view: ImageView) -> None:
+        """Red over a rejected or partial image; the viewer's yellow otherwise."""
+        self.review.label.setColor(COLOURS["alarm"] if view.state == "rejected" or view.partial
+                                   else (255, 220, 0))
 
     def _load_and_show(self, view: ImageView) -> None:
         self.console.tasks.run(lambda: from_file(view.file_path),
@@ -445,7 +478,33 @@ class ExamPage(QWidget):
         if view is None:
             return
         exam = self.exam
-        self._call(lambda: exam.accept(view.id), lambda _: self._after_decision())
+        confirmed = bool(view.partial) and self._confirm_partial(view)
+        if view.partial and not confirmed:
+            return
+        self._call(lambda: exam.accept(view.id, confirm_partial=confirmed),
+                   lambda _: self._after_decision())
+
+    def _confirm_partial(self, view: ImageView) -> bool:
+        """A partial exposure is accepted only when the radiographer says so."""
+        box = QMessageBox(QMessageBox.Icon.Warning, self.tr("Partial exposure"),
+                          self.tr("{what}\n\nAccept this image anyway?").format(
+                              what=view.partial), parent=self)
+        yes = box.addButton(self.tr("Accept partial image"), QMessageBox.ButtonRole.AcceptRole)
+        box.addButton(self.tr("Do not accept"), QMessageBox.ButtonRole.RejectRole)
+        box.exec()
+        return box.clickedButton() is yes
+
+    def leaving_question(self) -> str:
+        """Why leaving this exam now needs a word ("" when it may be left silently)."""
+        if self.exam is None or self.exam.state != ExamState.OPEN:
+            return ""
+        if self.exposing or self.frames.running:
+            return self.tr("An exposure is in progress in this exam.")
+        waiting = [v for v in self.exam.images() if v.state == "acquired"]
+        if waiting:
+            return self.tr("{n} image(s) of this exam are not reviewed yet.").format(
+                n=len(waiting))
+        return ""
 
     def reject_image(self, retake: bool) -> None:
         view = self.current_image()
@@ -594,6 +653,10 @@ class ExamPage(QWidget):
 
     # --- helpers ------------------------------------------------------------------------------
 
+    def run_step(self, fn, done) -> None:
+        """Run a step on a worker, the page's controls waiting; its error goes to the banner."""
+        self._call(fn, done)
+
     def _call(self, fn, done) -> None:
         """Run an exam step on a worker; its error goes to the banner."""
         self.busy += 1
@@ -624,6 +687,8 @@ class ExamPage(QWidget):
             why = f"{protocol.name} needs a side: choose Left or Right"
         elif self.console.room.status.problem:
             why = self.console.room.status.problem
+        elif self.frames.running:
+            why = self.tr("a frame is being recovered from the panel")
         self.room_panel.set_can_prep(idle and not why, why)
         view = self.current_image()
         reviewable = idle and view is not None and bool(view.file_path)

@@ -79,9 +79,10 @@ class ImageStrip(QWidget):
     def _text(self, view: ImageView) -> str:
         state = {"acquired": self.tr("to review"), "accepted": self.tr("accepted"),
                  "rejected": self.tr("rejected")}
-        return self.tr("{series}.{instance} {protocol} {side}\n{state}").format(
+        text = self.tr("{series}.{instance} {protocol} {side}\n{state}").format(
             series=view.SeriesNumber, instance=view.InstanceNumber, protocol=view.protocol_id,
             side=view.laterality, state=state.get(view.state, view.state))
+        return text + ("\n" + self.tr("PARTIAL EXPOSURE") if view.partial else "")
 
     def _chosen(self, item: QListWidgetItem | None, _previous=None) -> None:
         if item is not None:

@@ -9,7 +9,9 @@ from __future__ import annotations
 from functools import partial
 
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QLabel, QLineEdit, QMainWindow, QPushButton, QTabWidget
+from PySide6.QtWidgets import (
+    QLabel, QLineEdit, QMainWindow, QMessageBox, QPushButton, QTabWidget,
+)
 
 from vxacq import __version__
 from vxacq.ui.context import Console
@@ -104,11 +106,26 @@ class MainWindow(QMainWindow):
             self.exam.banner.show_message("An exposure or an exam step is still running: wait "
                                           "for it to end before opening another exam.", "warning")
             return
+        question = self.exam.leaving_question()
+        if question and not self._suspend_asked(question):
+            self.pages.setCurrentWidget(self.exam)  # stay: the exam on screen is kept
+            return
         console = self.console
         self.statusBar().showMessage("Opening the exam…", 3000)
         console.tasks.run(lambda: how(console.config, console.db, key, operator=console.operator),
                           self._opened,
                           lambda exc: self.statusBar().showMessage(f"Cannot open: {exc}", 10000))
+
+    def _suspend_asked(self, question: str) -> bool:
+        """Another patient is never opened silently over an unfinished exam: suspend it (it
+        stays open, to be resumed from the worklist) or stay."""
+        box = QMessageBox(QMessageBox.Icon.Question, self.tr("Leave this exam?"),
+                          self.tr("{question}\nSuspend it and open the other exam, or stay?")
+                          .format(question=question), parent=self)
+        suspend = box.addButton(self.tr("Suspend and open"), QMessageBox.ButtonRole.AcceptRole)
+        box.addButton(self.tr("Stay"), QMessageBox.ButtonRole.RejectRole)
+        box.exec()
+        return box.clickedButton() is suspend
 
     def _opened(self, exam: Exam) -> None:
         self.exam.open_exam(exam)

@@ -27,7 +27,7 @@ from vxacq.ui.widgets import COLOURS, Banner, fill, person_name, table
 from vxacq.workflow.orders import OrderView, find_by_scan, list_orders, register_emergency
 from vxacq.workflow.procedures import emergency_protocols
 from vxacq.workflow.reconcile import ReconcileResult, reconcile, unscheduled_exams
-from vxacq.workflow.runtime import refresh_worklist
+from vxacq.workflow.runtime import fetch_order, refresh_worklist
 from vxacq.workflow.search import filter_orders
 
 REFRESH_MS = 60_000
@@ -260,22 +260,37 @@ class WorklistPage(QWidget):
 
     def _scanned(self) -> None:
         """A scan (or typed value and Enter): one matching order starts; none or several is
-        said, and several are listed to choose from."""
+        said, and several are listed to choose from. A value not in the list is asked of the
+        worklist nodes as an accession first (the order may have been placed a moment ago)."""
         value = self.scan.text().strip()
         self.scan.selectAll()  # the next scan replaces this one
         if not value:
             return
         found = find_by_scan(self.console.db, value)
+        if found or not self.console.config.nodes_with("worklist"):
+            self._show_scan(value, found)
+            return
+        self.banner.show_message(self.tr("'{value}' is not in the list: asking the worklist…")
+                                 .format(value=value), "info")
+        config, db = self.console.config, self.console.db
+        self.console.tasks.run(lambda: fetch_order(config, db, value),
+                               lambda _order: self._show_scan(value, find_by_scan(db, value)),
+                               lambda exc: self._show_scan(value, [], exc))
+
+    def _show_scan(self, value: str, found: list[OrderView], error: Exception | None = None) -> None:
         if len(found) == 1:
             self.banner.clear_message()
-            self.filter.clear()
+            self.filter.clear()  # reloads, so a fetched order is listed too
             self.select_order(found[0].id)
             self.start_exam.emit(found[0].id)
         elif not found:
-            self.banner.show_message(self.tr(
-                "No scheduled order has the accession, patient ID or requested procedure ID "
-                "'{value}'. Refresh the worklist, or check the label.").format(value=value),
-                "warning")
+            text = self.tr("No scheduled order has the accession, patient ID or requested "
+                           "procedure ID '{value}'. Refresh the worklist, or check the label."
+                           ).format(value=value)
+            if error is not None:
+                text += " " + self.tr("The worklist could not be asked: {error}").format(
+                    error=error)
+            self.banner.show_message(text, "warning")
         else:
             self.filter.setText(value)
             self.banner.show_message(self.tr(

@@ -61,7 +61,7 @@ from vxacq.hal import rawstore
 from vxacq.hal.exposure import ExposureResult, run_exposure
 from vxacq.logs import phi
 from vxacq.protocols import Protocol, ProtocolError, load as load_protocols
-from vxacq.workflow import procedures
+from vxacq.workflow import acquisition, procedures
 from vxacq.workflow.exam_closing import COMPLETED, DISCONTINUED, Closing
 from vxacq.workflow.exam_processing import Processing
 from vxacq.workflow.exam_types import (
@@ -116,7 +116,8 @@ class Exam(Processing, Closing):
             open_id = open_study.id if open_study else None
         if open_id is not None:
             return cls.resume(config, db, int(open_id), operator=operator)
-        patient, order = order_inputs(db, order_id, fallback_set(config, view.node))
+        patient, order = order_inputs(db, order_id, fallback_set(config, view.node),
+                                       config.worklist_mapping)
         now = dt.datetime.now().astimezone()
         study_uid = (order.StudyInstanceUID if order else view.StudyInstanceUID) or new_uid()
         if order is not None and not order.StudyInstanceUID:
@@ -323,21 +324,50 @@ class Exam(Processing, Closing):
             result = run_exposure(self.config, protocol, kv=kv, mas=mas, sid_mm=sid_mm,
                                   faults=faults, time_scale=time_scale, laterality=side, seed=seed,
                                   out_dir=rawstore.raw_dir(self.config.data_dir), room=room,
-                                  hand_switch=hand_switch)
+                                  hand_switch=hand_switch, context=self._exposure_context(side))
             if not result.files:
                 message = (result.error or {}).get("message", "the exposure failed")
                 self._emit("failed", message=message)
                 raise ExposureError(message, result)
-            image_id = self._record_exposure(protocol, side, result)
-            self._emit("exposed", self.image(image_id))
-            view = self._process(image_id, protocol, None, {})
-            if result.error:  # dose delivered, but not all of it: say so beside the image
-                view = replace(view, error=result.error["message"])
-            view = replace(view, warnings=tuple(result.warnings) + view.warnings)
-            self._emit("processed" if view.file_path else "failed", view, view.error)
+            return self._file(protocol, side, result)
+
+    def file_recovered(self, result: ExposureResult) -> ImageView:
+        """File a frame recovered from the panel (:mod:`vxacq.workflow.recovery`) as the exposure
+        of this exam it was taken for: its protocol, side, technique and report. A frame filed
+        already is not filed twice."""
+        with self._lock:
+            self._open()
+            with self.db.session() as session:
+                known = session.exec(select(Image.id).where(
+                    Image.raw_path == result.files[0])).first()
+            if known is not None:
+                return self.image(int(known))
+            protocol = self._protocol(result.protocol)
+            side = result.requested.get("laterality") or protocol.laterality or self.laterality
+            self._audit("frame recovered", f"exposure {result.uid} ({protocol.id})")
+            return self._file(protocol, side, result)
+
+    def _file(self, protocol: Protocol, side: str, result: ExposureResult) -> ImageView:
+        image_id = self._record_exposure(protocol, side, result)
+        self._emit("exposed", self.image(image_id))
+        view = self._process(image_id, protocol, None, {})
+        if result.error:  # dose delivered, but not all of it: say so beside the image
+            view = replace(view, error=result.error["message"])
+        view = replace(view, warnings=tuple(result.warnings) + view.warnings)
+        self._emit("processed" if view.file_path else "failed", view, view.error)
         return view
 
-    def accept(self, image_id: int) -> ImageView:
+    def _exposure_context(self, side: str) -> dict[str, Any]:
+        """What a pending exposure record keeps of this exam, to file a recovered frame."""
+        return {"study_id": self.study_id, "performed_step_id": self.performed_step_id,
+                "StudyInstanceUID": self.study.StudyInstanceUID,
+                "AccessionNumber": self.study.AccessionNumber,
+                "PatientID": self.patient.PatientID, "PatientName": self.patient.PatientName,
+                "laterality": side}
+
+    def accept(self, image_id: int, *, confirm_partial: bool = False) -> ImageView:
+        """Accept the image for sending. A partial exposure (the generator stopped early) is
+        accepted only with ``confirm_partial`` (the radiographer has seen that it is partial)."""
         with self._lock:
             self._open()
             view = self.image(image_id)
@@ -345,9 +375,15 @@ class Exam(Processing, Closing):
                 raise ExamError("this exposure has no processed image to accept"
                                 + (f" ({view.error})" if view.error else "")
                                 + "; re-process it or reject it")
+            if view.partial and not confirm_partial:
+                what = view.partial.removeprefix("PARTIAL EXPOSURE: ")
+                raise ExamError(f"image {view.InstanceNumber} of series {view.SeriesNumber} is "
+                                f"a partial exposure ({what}); accept it only after confirming "
+                                "it answers the question, else reject it")
             self._set_image(image_id, state=ImageState.ACCEPTED, reject_code_value="",
                             reject_coding_scheme="", reject_code_meaning="")
-            self._audit("image accepted", view.SOPInstanceUID)
+            self._audit("image accepted", view.SOPInstanceUID
+                        + (" (partial exposure, confirmed)" if view.partial else ""))
             view = self.image(image_id)
             self._emit("accepted", view)
         return view
@@ -421,7 +457,8 @@ class Exam(Processing, Closing):
             Exposure=image.Exposure,
             ImageAndFluoroscopyAreaDoseProduct=image.ImageAndFluoroscopyAreaDoseProduct,
             ExposureIndex=image.ExposureIndex, TargetExposureIndex=image.TargetExposureIndex,
-            DeviationIndex=image.DeviationIndex, reject_reason=image.reject_code_meaning)
+            DeviationIndex=image.DeviationIndex, reject_reason=image.reject_code_meaning,
+            partial=_partial(image.raw_path))
 
     def _set_image(self, image_id: int, **values: Any) -> None:
         with self.db.session() as session:
@@ -466,3 +503,12 @@ class Exam(Processing, Closing):
                 callback(event)
             except Exception:  # an observer's bug must not break the exam
                 log.exception("exam observer failed on %s", kind)
+
+
+def _partial(raw_path: str) -> str:
+    """The exposure's partial-exposure note ("" when whole), from its raw frame's sidecar."""
+    try:
+        sidecar = rawstore.read_sidecar(Path(raw_path).parent, Path(raw_path).stem)
+    except (OSError, ValueError):
+        return ""
+    return acquisition.partial_exposure(sidecar)

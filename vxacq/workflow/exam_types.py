@@ -51,6 +51,7 @@ class ImageView:
     reject_reason: str = ""  # the reason's meaning
     error: str = ""  # why there is no processed image, or what went wrong in the exposure
     warnings: tuple[str, ...] = ()
+    partial: str = ""  # "PARTIAL EXPOSURE: ..." when the generator stopped early, else ""
 
 
 @dataclass(frozen=True)

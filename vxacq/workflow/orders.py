@@ -13,16 +13,18 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, fields, replace
 
 import pydicom
 from sqlmodel import or_, select
 
+from vxacq.config import WorklistMapping
 from vxacq.db import Database, Order, OrderState, Patient
 from vxacq.dicom import charset
 from vxacq.dicom.inputs import OrderInfo, PatientInfo
 from vxacq.dicom.uids import new_uid
-from vxacq.dicom.worklist import from_worklist_item
+from vxacq.dicom.worklist import from_worklist_item, mapped_values
 
 ACTIVE = (OrderState.SCHEDULED, OrderState.IN_PROGRESS)
 
@@ -289,12 +291,13 @@ def register_emergency(db: Database, station_ae: str, *, name_pattern: str = "TR
 # --- order → builder inputs ----------------------------------------------------------------
 
 
-def order_inputs(db: Database, order_id: int,
-                 fallback_character_set: str | None = None) -> tuple[PatientInfo, OrderInfo | None]:
+def order_inputs(db: Database, order_id: int, fallback_character_set: str | None = None,
+                 mapping: Sequence[WorklistMapping] = ()) -> tuple[PatientInfo, OrderInfo | None]:
     """The patient and (for a scheduled order) the order as the DICOM builders take them.
 
-    A worklist order is read from the answer it came in; a manual registration has no order
-    (the exam is unscheduled, PS3.4 F.7.2.2)."""
+    A worklist order is read from the answer it came in, with the values of the site's
+    worklist ``mapping`` it holds; a manual registration has no order (the exam is
+    unscheduled, PS3.4 F.7.2.2)."""
     with db.session() as session:
         order = session.get(Order, order_id)
         if order is None:
@@ -326,4 +329,7 @@ def order_inputs(db: Database, order_id: int,
     patient_info, order_info = from_worklist_item(ds, fallback_character_set, step=step)
     if not order_info.StudyInstanceUID:  # an RIS that leaves it to the modality
         order_info = replace(order_info, StudyInstanceUID=row_order.StudyInstanceUID)
+    if mapping:  # ds is decoded now
+        order_info = replace(order_info, MappedAttributes=mapped_values(
+            ds, step, [(m.key, m.image) for m in mapping]))
     return patient_info, order_info

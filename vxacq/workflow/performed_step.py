@@ -71,7 +71,8 @@ def study_inputs(config: Config, db: Database,
                               PatientSex=patient_row.PatientSex)
     order = None
     if order_id is not None:
-        patient, order = order_inputs(db, order_id, fallback_set(config, node))
+        patient, order = order_inputs(db, order_id, fallback_set(config, node),
+                                       config.worklist_mapping)
         if order is not None:
             study = replace(study, ProcedureCodes=(order.RequestedProcedureCode,)
                             if order.RequestedProcedureCode else ())

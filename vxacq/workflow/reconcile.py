@@ -120,7 +120,8 @@ def reconcile(config: Config, db: Database, study_id: int, order_id: int, *,
     when the pair cannot be reconciled."""
     view = get_order(db, order_id)
     temporary = _check(db, study_id, view)
-    patient, order = order_inputs(db, order_id, _fallback_set(config, view.node))
+    patient, order = order_inputs(db, order_id, _fallback_set(config, view.node),
+                                   config.worklist_mapping)
     if order is None:  # get_order said it is a worklist order, so this is a bug
         raise ReconcileError(f"order {order_id} has no worklist answer to reconcile with")
     with db.session() as session:

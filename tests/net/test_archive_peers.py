@@ -1,6 +1,8 @@
-"""A third independent implementation for store and Study Root query: PixelMed's
-DicomAndWebStorageServer (Java). Our DX image and our dose SR of one study are stored through
-the outbox and found back through our C-FIND code, by patient and by --modality DX."""
+"""Store and Study Root query against independent archives that answer Modalities in Study:
+PixelMed's DicomAndWebStorageServer (Java, the third implementation beside DCMTK) and Orthanc.
+Our DX image and our dose SR of one study are stored through the outbox and found back through
+our C-FIND code, by patient and by --modality DX. (dcmqrscp, which ignores that key, is in
+test_query.)"""
 
 from __future__ import annotations
 
@@ -61,13 +63,27 @@ def store_and_config(tmp_path: Path, peer: peers.Peer, files: list[Path]) -> con
     return config
 
 
-def test_pixelmed_keeps_our_dx_and_sr_and_finds_the_study_by_modality(
-        tmp_path: Path, pixelmed: peers.Peer, dx_and_sr) -> None:
-    files, study_uid = dx_and_sr
-    config = store_and_config(tmp_path, pixelmed, files)
+ARCHIVES = ["pixelmed", "orthanc"]
+
+
+@pytest.fixture(params=ARCHIVES)
+def archive(request: pytest.FixtureRequest) -> peers.Peer:
+    return request.getfixturevalue(request.param)
+
+
+def test_pixelmed_keeps_our_dx_and_sr_as_sent(tmp_path: Path, pixelmed: peers.Peer,
+                                              dx_and_sr) -> None:
+    files, _study_uid = dx_and_sr
+    store_and_config(tmp_path, pixelmed, files)
     stored = {dcmread(p, stop_before_pixels=True).SOPInstanceUID
               for p in pixelmed.storage_dir.rglob("*") if p.is_file()}
     assert stored == {dcmread(p, stop_before_pixels=True).SOPInstanceUID for p in files}
+
+
+def test_the_archive_finds_our_dx_and_sr_study_by_modality(
+        tmp_path: Path, archive: peers.Peer, dx_and_sr) -> None:
+    files, study_uid = dx_and_sr
+    config = store_and_config(tmp_path, archive, files)
     node = config.node("ris")
     patient_id = dcmread(files[0], stop_before_pixels=True).PatientID
     [study] = query.find_studies(config, node, StudyQuery(PatientID=patient_id))
@@ -83,14 +99,14 @@ def test_pixelmed_keeps_our_dx_and_sr_and_finds_the_study_by_modality(
 
 
 def test_vxacq_find_modality_dx_lists_a_dx_and_sr_study_with_values(
-        tmp_path: Path, pixelmed: peers.Peer, dx_and_sr, capsys) -> None:
+        tmp_path: Path, archive: peers.Peer, dx_and_sr, capsys) -> None:
     files, study_uid = dx_and_sr
-    config = store_and_config(tmp_path, pixelmed, files)
+    config = store_and_config(tmp_path, archive, files)
     path = tmp_path / "vxacq.toml"
     configuration.save(config, path)
     assert cli.main(["find", "ris", "--modality", "DX", "--json", "--config", str(path)]) == 0
     [study] = json.loads(capsys.readouterr().out)["studies"]
     assert study["StudyInstanceUID"] == study_uid
-    assert sorted(study["ModalitiesInStudy"]) == ["DX", "SR"]  # PixelMed answers the key: a list
+    assert sorted(study["ModalitiesInStudy"]) == ["DX", "SR"]  # both answer the key: a list
     assert cli.main(["find", "ris", "--modality", "DX", "--config", str(path)]) == 0
     assert "['DX'" not in capsys.readouterr().out

@@ -1,11 +1,12 @@
-"""Real DICOM peers for the tests: DCMTK's storescp, wlmscpfs, dcmqrscp and dcmprscp, and Orthanc.
+"""Real DICOM peers for the tests: DCMTK's storescp, wlmscpfs, dcmqrscp and dcmprscp, Orthanc, and
+PixelMed's DicomAndWebStorageServer (Java).
 
 Each ``start_*`` function is a context manager: it launches the server on free ports in a folder of
 its own, waits until it answers a C-ECHO (Orthanc: also its REST API), yields a :class:`Peer`, and
 always stops the server (SIGTERM, then SIGKILL) on the way out. Clients connect to 127.0.0.1 only.
 
 Independent implementations on purpose: the peers, and the helpers that feed or query them, are
-DCMTK, Orthanc and dicom3tools, so VXacq's pynetdicom/pydicom code is never checked against itself.
+DCMTK, Orthanc, PixelMed and dicom3tools, so VXacq's pynetdicom/pydicom code is never checked against itself.
 """
 
 from __future__ import annotations
@@ -32,7 +33,9 @@ from pydicom.dataset import Dataset
 from pydicom.multival import MultiValue
 from pydicom.valuerep import PersonName
 
-MAKE_TEST_HINT = "run `make test` to install DCMTK/dicom3tools/Orthanc"
+MAKE_TEST_HINT = "run `make test` to install DCMTK/dicom3tools/Orthanc/PixelMed"
+# Debian's libpixelmed-java (pulled in by pixelmed-apps); its manifest names HSQLDB and the rest.
+PIXELMED_JAR = Path("/usr/share/java/pixelmed.jar")
 HOST = "127.0.0.1"
 CALLING_AE = "VXACQTEST"
 START_TIMEOUT = 20.0  # seconds a peer gets to answer its first C-ECHO
@@ -556,6 +559,54 @@ def start_dcmqrscp(
 def load_dcmqrscp(peer: Peer, paths: Sequence[Path | str], calling_ae: str = CALLING_AE) -> None:
     """Store files into dcmqrscp with storescu; dcmqrscp indexes them before it answers."""
     store_files(peer, paths, calling_ae)
+
+
+# ---------------------------------------------------------------------------------------------
+# PixelMed
+
+
+@contextlib.contextmanager
+def start_pixelmed(
+    tmpdir: Path | str,
+    ae_title: str = "PIXELMED",
+    *,
+    timeout: float = START_TIMEOUT,
+) -> Iterator[Peer]:
+    """PixelMed's DicomAndWebStorageServer: storage of any SOP class into an HSQLDB-indexed folder
+    and Study Root / Patient Root C-FIND over what it holds, accepting any calling AE.
+
+    A third implementation beside DCMTK and Orthanc (David Clunie's Java toolkit). It listens on
+    every interface (it has no bind setting); its web port is a second free port. Received
+    files are in ``peer.storage_dir``.
+    """
+    if not PIXELMED_JAR.exists():
+        raise ToolMissing(f"PixelMed ({PIXELMED_JAR}) is not installed: {MAKE_TEST_HINT}")
+    java = tool("java")
+    workdir = _workdir(tmpdir, "pixelmed")
+    storage = workdir / "images"
+    storage.mkdir()
+    config = workdir / "server.properties"
+
+    def build() -> tuple[list[str], dict[str, Any]]:
+        port, web_port = free_port(), free_port()
+        config.write_text(
+            f"Dicom.ListeningPort={port}\n"
+            f"Dicom.CalledAETitle={ae_title}\n"
+            f"Dicom.CallingAETitle={ae_title}\n"
+            "Dicom.StorageSCPDebugLevel=1\n"
+            "Dicom.QueryDebugLevel=1\n"
+            f"Application.DatabaseFileName={workdir / 'database'}\n"
+            f"Application.SavedImagesFolderName={storage}\n"
+            "Application.DatabaseServerName=vxacqtest\n"
+            f"WebServer.ListeningPort={web_port}\n"
+        )
+        command = [java, "-Xmx256m", "-Djava.awt.headless=true", "-cp", str(PIXELMED_JAR),
+                   "com.pixelmed.server.DicomAndWebStorageServer", str(config)]
+        return command, {"ae_title": ae_title, "port": port, "storage_dir": storage,
+                         "config_path": config, "http_port": web_port}
+
+    with _serve("pixelmed", workdir, build, echo, timeout) as peer:
+        yield peer
 
 
 # ---------------------------------------------------------------------------------------------

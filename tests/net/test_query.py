@@ -103,3 +103,16 @@ def test_vxacq_find_prints_json(archive, tmp_path, capsys):
     assert cli.main(["find", "ris", "--patient-id", "P-2", "--json", "--config", str(path)]) == 0
     result = json.loads(capsys.readouterr().out)
     assert [s["StudyInstanceUID"] for s in result["studies"]] == [uids["c"]]
+
+
+def test_an_implicit_node_is_queried_in_implicit_vr(archive, dcmqrscp, tmp_path):
+    """dcmqrscp -v logs the transfer syntax of each C-FIND it answers."""
+    _config, uids = archive
+    for setting, used in (("explicit", "Little Endian Explicit"), ("implicit", "Little Endian Implicit")):
+        config = node_config(tmp_path, dcmqrscp.ae_title, dcmqrscp.port, ["query"],
+                             transfer_syntax=setting)
+        before = len(dcmqrscp.log())
+        found = query.find_studies(config, config.node("ris"), StudyQuery(PatientID="P-2"))
+        assert [s.StudyInstanceUID for s in found] == [uids["c"]]
+        logged = [line for line in dcmqrscp.log()[before:].splitlines() if "Used TransferSyntax" in line]
+        assert logged and all(line.endswith(used) for line in logged), logged

@@ -51,5 +51,6 @@ def run(args: argparse.Namespace) -> int:
         raise CommandError(str(exc), EXIT_FAILED) from None
     emit(args, {"node": node.name, "studies": [asdict(s) for s in studies]},
          "\n".join(f"{s.StudyDate} {s.AccessionNumber:16} {s.PatientID:16} {s.PatientName} — "
-                   f"{s.StudyDescription} {s.StudyInstanceUID}" for s in studies) or "no studies")
+                   f"{s.StudyDescription} [{'/'.join(s.ModalitiesInStudy)}] {s.StudyInstanceUID}"
+                   for s in studies) or "no studies")
     return EXIT_OK

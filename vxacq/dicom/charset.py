@@ -17,7 +17,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 
 import pydicom.charset as pc
+from pydicom.dataelem import DataElement, RawDataElement, convert_raw_data_element
 from pydicom.dataset import Dataset
+from pydicom.multival import MultiValue
 from pydicom.valuerep import PersonName
 
 from vxacq.config import CHARACTER_SETS
@@ -125,10 +127,46 @@ def decode_received(ds: Dataset, fallback: str | Sequence[str] | None = None) ->
     """
     if "SpecificCharacterSet" not in ds and fallback:
         ds.SpecificCharacterSet = terms(fallback)
+        # pydicom converts a value still as received with the set the dataset was READ with
+        # (none: Latin-1), not the one set now: every text value (SH, LO, ST, LT, UT, UC, not
+        # only PN) is converted here with the fallback first.
+        _convert_received(ds, _codecs(terms(fallback)))
     ds.decode()
     if "SpecificCharacterSet" in ds:
         del ds.SpecificCharacterSet
     return ds
+
+
+def _convert_received(ds: Dataset, codecs: list[str]) -> None:
+    """Convert every value of ``ds`` and its sequence items that is still as received, text
+    with ``codecs``; an item that declares its own (0008,0005) keeps it."""
+    read_as_latin1 = ds.original_character_set in ("iso8859", ["iso8859"])
+    for tag in list(ds.keys()):
+        if isinstance(ds.get_item(tag), RawDataElement):
+            ds[tag] = convert_raw_data_element(ds.get_item(tag), encoding=codecs, ds=ds)
+        elif read_as_latin1 and ds[tag].VR in TEXT_VRS - {"PN"}:
+            # already converted (pynetdicom's identifier log reads every value): Latin-1
+            # maps each byte to one character, so the bytes as received come back exactly.
+            _reconvert_latin1(ds[tag], codecs)
+        element = ds[tag]
+        if element.VR == "SQ":
+            for item in element.value or []:
+                if "SpecificCharacterSet" not in item:
+                    _convert_received(item, codecs)
+
+
+def _reconvert_latin1(element: DataElement, codecs: list[str]) -> None:
+    def again(value: object) -> object:
+        if not isinstance(value, str):
+            return value
+        raw = value.encode("latin_1")
+        delimiters = pc.TEXT_VR_DELIMS if element.VR in ("SH", "LO", "UC") else set()
+        return pc.decode_bytes(raw, codecs, delimiters)
+
+    if isinstance(element.value, MultiValue):
+        element.value = [again(v) for v in element.value]
+    else:
+        element.value = again(element.value)
 
 
 def text_values(ds: Dataset) -> Iterator[tuple[str, str]]:

@@ -12,6 +12,7 @@ import logging
 from dataclasses import dataclass
 
 from pydicom.dataset import Dataset
+from pydicom.multival import MultiValue
 
 from vxacq.dicom import charset
 
@@ -67,17 +68,25 @@ def series_identifier(StudyInstanceUID: str, Modality: str = "") -> Dataset:
     return ds
 
 
-def _text(ds: Dataset, keyword: str) -> str:
+def values(ds: Dataset, keyword: str) -> tuple[str, ...]:
+    """Every value of ``keyword`` in an answer, each as text; () when absent or empty.
+    A multi-valued attribute (Modalities in Study) is a pydicom MultiValue, whose ``str``
+    is a Python list's text, so each value is taken on its own."""
     try:
         value = ds.get(keyword)
     except Exception as exc:  # a value of the wrong form: shown empty, logged
         log.warning("query answer: %s cannot be read (%s); left empty", keyword, exc)
-        return ""
-    if value is None:
-        return ""
-    if isinstance(value, (list, tuple)) or getattr(value, "VM", 1) > 1:
-        return "\\".join(str(v) for v in value)
-    return str(value)
+        return ()
+    if value is None or value == "":
+        return ()
+    items = value if isinstance(value, (MultiValue, list, tuple)) else [value]
+    return tuple(str(v).strip() for v in items if v is not None and str(v).strip())
+
+
+def _text(ds: Dataset, keyword: str) -> str:
+    """A single-valued attribute as text (several values, against the standard: joined with
+    the DICOM delimiter, never a list's text)."""
+    return "\\".join(values(ds, keyword))
 
 
 def _count(ds: Dataset, keyword: str) -> int | None:
@@ -102,7 +111,7 @@ class StudyRecord:
     StudyID: str
     StudyDescription: str
     ReferringPhysicianName: str
-    ModalitiesInStudy: str
+    ModalitiesInStudy: tuple[str, ...]  # multi-valued (VM 1-n): one item per modality
     NumberOfStudyRelatedSeries: int | None
     NumberOfStudyRelatedInstances: int | None
 
@@ -134,7 +143,8 @@ def study_record(answer: Dataset, fallback: str | None = None) -> StudyRecord:
         **{k: _text(ds, k) for k in ("StudyInstanceUID", "PatientName", "PatientID",
                                      "PatientBirthDate", "PatientSex", "StudyDate", "StudyTime",
                                      "AccessionNumber", "StudyID", "StudyDescription",
-                                     "ReferringPhysicianName", "ModalitiesInStudy")},
+                                     "ReferringPhysicianName")},
+        ModalitiesInStudy=values(ds, "ModalitiesInStudy"),
         NumberOfStudyRelatedSeries=_count(ds, "NumberOfStudyRelatedSeries"),
         NumberOfStudyRelatedInstances=_count(ds, "NumberOfStudyRelatedInstances"),
     )

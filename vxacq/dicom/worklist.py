@@ -19,8 +19,9 @@ from io import BytesIO
 from typing import TypeVar
 
 from pydicom import dcmwrite
-from pydicom.datadict import dictionary_VR, keyword_for_tag
+from pydicom.datadict import dictionary_VR, keyword_for_tag, tag_for_keyword
 from pydicom.dataset import Dataset
+from pydicom.multival import MultiValue
 from pydicom.sr.coding import Code
 
 from vxacq.dicom import charset
@@ -33,8 +34,14 @@ _Record = TypeVar("_Record", PatientInfo, OrderInfo)
 
 
 def _text(ds: Dataset, keyword: str) -> str:
+    """A value as text; several values (VM 1-n) joined with the DICOM delimiter, so they are
+    written back as values — ``str`` of a pydicom MultiValue is a Python list's text."""
     value = ds.get(keyword)
-    return "" if value is None else str(value)
+    if value is None:
+        return ""
+    if isinstance(value, MultiValue):
+        return "\\".join(str(v) for v in value)
+    return str(value)
 
 
 def _code(item: Dataset) -> Code | None:
@@ -305,8 +312,7 @@ def dataset_bytes(ds: Dataset) -> bytes:
 
 def _safe_text(ds: Dataset, keyword: str, problems: list[str]) -> str:
     try:
-        value = ds.get(keyword)
-        return "" if value is None else str(value)
+        return _text(ds, keyword)
     except Exception as exc:  # a value pydicom cannot convert: say so, keep the rest
         problems.append(f"{keyword} cannot be read ({exc}); left empty")
         return ""
@@ -316,7 +322,8 @@ def read_answer(ds: Dataset, fallback_character_set: str | None = None) -> list[
     """The orders in one worklist answer: one per Scheduled Procedure Step item (one with empty
     scheduling keys when the sequence is missing). Never raises: a value that cannot be read or
     decoded is left empty and named in ``problems`` (and logged); the order is kept."""
-    problems: list[str] = _character_set_problems(ds, fallback_character_set)
+    problems: list[str] = (_character_set_problems(ds, fallback_character_set)
+                           + _dropped_name_problems(ds))
     try:
         raw = dataset_bytes(ds)
     except Exception as exc:
@@ -402,6 +409,34 @@ def _raw_text(ds: Dataset) -> Iterator[tuple[str, bytes]]:
 
 # An ISO 2022 escape sequence (ESC, intermediate bytes, final byte; ISO/IEC 2022 13.1).
 _ESCAPE = re.compile("\x1b[\x20-\x2f]+[\x30-\x7e]")
+
+
+def _dropped_groups(name: bytes) -> list[str]:
+    """The component groups of a person name as received (PS3.5 6.2.1.1) that came back as
+    '?' marks, or empty at the end with their '=' delimiter sent: what an SCP leaves when it
+    converts a name to a set that cannot carry its ideographic or phonetic characters (a RIS
+    that holds no such group sends no trailing delimiter; "A==B" keeps an empty middle group
+    on purpose). pydicom drops trailing empty groups when it decodes, so the bytes are read."""
+    groups = [g.replace(b"^", b"").strip() for g in name.split(b"=")[1:3]]
+    dropped = [bool(g) and set(g) <= {ord("?")} for g in groups]
+    for i in reversed(range(len(groups))):  # empty groups at the end, their delimiters sent
+        if groups[i]:
+            break
+        dropped[i] = True
+    return [label for label, gone in zip(("ideographic group", "phonetic group"), dropped) if gone]
+
+
+def _dropped_name_problems(ds: Dataset) -> list[str]:
+    problems = []
+    for keyword, value in _raw_text(ds):
+        tag = tag_for_keyword(keyword)
+        if tag is not None and dictionary_VR(tag) == "PN" and b"=" in value:
+            dropped = _dropped_groups(value)
+            if dropped:
+                problems.append(f"{keyword} came back with its {' and '.join(dropped)} empty "
+                                "or as '?' marks: the SCP may have dropped characters it cannot "
+                                "send — check the name at the RIS before using it")
+    return problems
 
 
 def _checked_text(record: _Record, problems: list[str]) -> _Record:

@@ -33,6 +33,7 @@ from vxacq.dicom.uids import (
 )
 from vxacq.docs import provenance, samples
 from vxacq.net import cfind, commitment, echo, mpps, printing, query, store, worklist
+from vxacq.net.association import contexts_for
 from vxacq.net.listener import Listener
 from vxacq.net.store import StoreItem
 
@@ -195,6 +196,20 @@ def proposed_contexts() -> str:
                      f"`{cx.abstract_syntax}`", _syntaxes(cx), role, negotiation))
     return table(("Activity", "Abstract Syntax", "UID", "Transfer Syntaxes", "Role",
                   "Extended Negotiation"), body)
+
+
+def implicit_node_syntaxes() -> str:
+    """What every service proposes to a node set to ``implicit``: its contexts as associate()
+    narrows them for that node."""
+    body: dict[str, list[str]] = {}
+    for service, cx in scu_contexts():
+        for narrowed in contexts_for(_node("implicit"), [cx]):
+            syntaxes = body.setdefault(SERVICE_NAMES[service], [])
+            syntaxes += [ts for ts in narrowed.transfer_syntax if ts not in syntaxes]
+    return table(("Activity", "Transfer Syntaxes proposed to a node with `transfer_syntax = "
+                  "\"implicit\"`"),
+                 [(name, "<br>".join(f"{UID(t).name} `{t}`" for t in ts))
+                  for name, ts in body.items()])
 
 
 def storage_syntaxes() -> str:
@@ -616,6 +631,7 @@ def source_legend() -> str:
 SECTIONS: dict[str, Callable[[], str]] = {
     "sop_classes": sop_classes, "proposed_contexts": proposed_contexts,
     "storage_syntaxes": storage_syntaxes, "accepted_contexts": accepted_contexts,
+    "implicit_node_syntaxes": implicit_node_syntaxes,
     "implementation": implementation, "store_statuses": store_statuses,
     "mpps_statuses": mpps_statuses, "commitment_reasons": commitment_reasons,
     "commitment_answers": commitment_answers, "print_statuses": print_statuses,

@@ -16,9 +16,10 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
+from pydicom.uid import ImplicitVRLittleEndian
 from pynetdicom import AE, evt
 from pynetdicom.association import Association
-from pynetdicom.presentation import PresentationContext
+from pynetdicom.presentation import PresentationContext, build_context
 
 from vxacq.config import Config, NodeConfig
 from vxacq.dicom.uids import ImplementationClassUID, ImplementationVersionName
@@ -53,6 +54,22 @@ def make_ae(config: Config, node: NodeConfig) -> AE:
     return ae
 
 
+def contexts_for(node: NodeConfig,
+                 contexts: Sequence[PresentationContext]) -> list[PresentationContext]:
+    """``contexts`` as proposed to ``node``. A node set to ``transfer_syntax = "implicit"``
+    gets Implicit VR Little Endian only, in every service: such nodes are old or strict
+    peers that mishandle anything else, and the statement promises it. A context offering
+    no Implicit VR (a compressed one) is not proposed to them."""
+    if node.transfer_syntax != "implicit":
+        return list(contexts)
+    kept: list[PresentationContext] = []
+    for cx in contexts:
+        if ImplicitVRLittleEndian in cx.transfer_syntax and all(
+                k.abstract_syntax != cx.abstract_syntax for k in kept):
+            kept.append(build_context(cx.abstract_syntax, [ImplicitVRLittleEndian]))
+    return kept
+
+
 @contextmanager
 def associate(
     config: Config,
@@ -69,10 +86,12 @@ def associate(
     ends in an abort or a lost connection should be checked with :func:`check_alive`.
     """
     ae = ae or make_ae(config, node)
-    ae.requested_contexts = list(contexts)
+    contexts = contexts_for(node, contexts)
+    ae.requested_contexts = contexts
     where = _where(node)
     connected: list[bool] = []
-    handlers = list(evt_handlers or []) + [(evt.EVT_CONN_OPEN, lambda _e: connected.append(True))]
+    handlers = list(evt_handlers or []) + [(evt.EVT_CONN_OPEN, lambda _e: connected.append(True)),
+                                           (evt.EVT_ACCEPTED, _release_when_nothing_accepted)]
     started = time.monotonic()
     address = resolve(node, where)
     # the lookup and the connection share the node's connect timeout
@@ -107,6 +126,37 @@ def tls_args(node: NodeConfig) -> tuple[ssl.SSLContext, str] | None:
 def _where(node: NodeConfig) -> str:
     secure = " over TLS" if node.tls else ""
     return f"{node.name} ({node.ae_title} at {node.host}:{node.port}{secure})"
+
+
+def _release_when_nothing_accepted(event: evt.Event) -> None:
+    """An association accepted with no presentation context is ended with an A-RELEASE, not
+    the A-ABORT pynetdicom sends: the peer did nothing wrong (it answered what it offers), and
+    an abort shows in its log as a failure. EVT_ACCEPTED comes before pynetdicom's own check;
+    once released, its abort finds the connection closed and sends nothing."""
+    assoc = event.assoc
+    if assoc.accepted_contexts:
+        return
+    try:
+        assoc.acse.negotiate_release()
+    except Exception as exc:  # the peer went away meanwhile: pynetdicom's abort still ends it
+        log.debug("release of an association with no accepted context failed: %s", exc)
+
+
+def context_refusals(assoc: Association, sop_class: str) -> str:
+    """Why the peer refused the presentation context(s) of ``sop_class``, from the result of
+    each one in its A-ASSOCIATE-AC (PS3.8 9.3.3.2): the SOP class itself, or only the
+    transfer syntaxes proposed for it."""
+    results = {cx.result for cx in assoc.rejected_contexts if cx.abstract_syntax == sop_class}
+    if 0x03 in results:
+        return "does not support the SOP class (abstract syntax not supported)"
+    if 0x04 in results:
+        proposed = sorted({_sop_name(ts) for cx in assoc.requestor.requested_contexts
+                           if cx.abstract_syntax == sop_class for ts in cx.transfer_syntax})
+        return ("supports the SOP class but accepted none of the transfer syntaxes proposed "
+                f"({', '.join(proposed)})")
+    if 0x01 in results:
+        return "refused the SOP class (user rejection)"
+    return "refused the SOP class (no reason given)"
 
 
 def resolve(node: NodeConfig, where: str = "") -> str:
@@ -160,11 +210,15 @@ def _why_not_established(assoc: Association, node: NodeConfig, where: str, conne
                          waited: float, address: str) -> DicomNetworkError:
     rsp = assoc.acceptor.primitive
     if rsp is not None and rsp.result == 0x00:
-        # Accepted, but with no usable presentation context: pynetdicom aborts it itself.
-        names = ", ".join(sorted({_sop_name(cx.abstract_syntax) for cx in contexts}))
+        # Accepted, but with no usable presentation context: released (see above).
+        why = "; ".join(f"{_sop_name(uid)}: {context_refusals(assoc, uid)}"
+                        for uid in sorted({cx.abstract_syntax for cx in contexts}))
+        only_syntaxes = all(cx.result == 0x04 for cx in assoc.rejected_contexts)
+        hint = ("check the node's 'transfer_syntax' setting and what the peer accepts"
+                if only_syntaxes else
+                "the node does not offer this service — check its 'services' setting")
         return DicomNetworkError(
-            f"{where} accepted the association but none of the SOP classes proposed ({names}); "
-            "the node does not offer this service — check its 'services' setting",
+            f"{where} accepted the association but no presentation context ({why}); {hint}",
             kind="no-context", retryable=False,
         )
     if assoc.is_rejected:

@@ -10,7 +10,7 @@ from pynetdicom.sop_class import StudyRootQueryRetrieveInformationModelFind
 from vxacq.config import Config, NodeConfig
 from vxacq.dicom.query import (
     SeriesRecord, StudyQuery, StudyRecord, series_identifier, series_record, study_identifier,
-    study_record,
+    study_record, values,
 )
 from vxacq.net.cfind import Cancel, find
 
@@ -37,10 +37,10 @@ def _has_modality(config: Config, node: NodeConfig, study: StudyRecord, modality
     matching key (PS3.4 C.6.1.1.5.1); an SCP that ignores it answers with every study, so
     an answer without the value is checked at series level."""
     if study.ModalitiesInStudy:
-        return modality in study.ModalitiesInStudy.split("\\")
+        return modality in study.ModalitiesInStudy
     outcome = find(config, node, FIND, series_identifier(study.StudyInstanceUID, modality),
                    what="the series query")
-    return any(str(a.get("Modality", "")) == modality for a in outcome.answers)
+    return any(modality in values(a, "Modality") for a in outcome.answers)
 
 
 def find_series(config: Config, node: NodeConfig, StudyInstanceUID: str, *,

@@ -55,7 +55,9 @@ from pynetdicom.presentation import PresentationContext, build_context
 
 from vxacq.config import NodeConfig
 from vxacq.db import JobKind
-from vxacq.net.association import DicomNetworkError, associate, check_alive, make_ae
+from vxacq.net.association import (
+    DicomNetworkError, associate, check_alive, context_refusals, make_ae,
+)
 from vxacq.net.outbox import JobContext, JobInterrupted, enqueue
 
 log = logging.getLogger(__name__)
@@ -280,8 +282,9 @@ def _payload(assoc: Association, node: NodeConfig, item: StoreItem) -> Iterator[
     own bytes when the node took its syntax, else decoded and re-encoded."""
     accepted = _accepted(assoc, item.SOPClassUID)
     if not accepted:
-        raise StoreFileError(f"{item.name}: {node.name} accepted none of the transfer syntaxes "
-                             f"proposed for {item.SOPClassUID.name or item.SOPClassUID}")
+        raise StoreFileError(f"{item.name}: {node.name} "
+                             f"{context_refusals(assoc, item.SOPClassUID)} — "
+                             f"{item.SOPClassUID.name or item.SOPClassUID}")
     wanted = COMPRESSED_FOR.get(node.transfer_syntax)
     # The node's lossless syntax first, then the file as it is, then what we can convert to.
     if (wanted in ENCODABLE and wanted in accepted and item.TransferSyntaxUID != wanted):

@@ -228,7 +228,7 @@ class HistoryPage(QWidget):
         def show(answer) -> None:
             self._selected()
             fill(self.priors_table, [
-                (_date(p.study.StudyDate), p.study.ModalitiesInStudy, p.study.StudyDescription,
+                (_date(p.study.StudyDate), "/".join(p.study.ModalitiesInStudy), p.study.StudyDescription,
                  p.study.AccessionNumber, p.study.NumberOfStudyRelatedSeries,
                  p.study.NumberOfStudyRelatedInstances, p.node) for p in answer.priors])
             if answer.errors:

@@ -61,6 +61,8 @@ def test_defaults_fill_optional_fields(tmp_path: Path) -> None:
         ("port = 4242", 'port = 4242\ntransfer_syntax = "zip"', "transfer_syntax 'zip' is not one of"),
         ('data_dir = "{data}"', 'data_dir = "{data}"\ncharacter_set = "KLINGON"',
          "station: character_set term 'KLINGON' is not a supported character set"),
+        ('data_dir = "{data}"', 'data_dir = "{data}"\ntheme = "blue"',
+         "station: theme 'blue' is neither 'dark' nor 'light'"),
     ],
 )
 def test_bad_field_is_refused_with_file_and_field(tmp_path: Path, old: str, new: str, message: str) -> None:

@@ -56,6 +56,8 @@ class StationConfig:
     # Send a study's accepted images and dose report to every node with auto_store when it
     # is closed; false leaves sending to the user (`vxacq store`, the window's Send).
     auto_route: bool = True
+    # The console's look: "dark" (for a dimmed X-ray room) or "light".
+    theme: str = "dark"
 
 
 @dataclass
@@ -229,6 +231,8 @@ def validate(config: Config) -> None:
         raise ConfigError("station: station_name must not be blank")
     if len(st.station_name) > 16:
         raise ConfigError(f"station: station_name '{st.station_name}' is longer than 16 characters")
+    if st.theme not in ("dark", "light"):
+        raise ConfigError(f"station: theme '{st.theme}' is neither 'dark' nor 'light'")
     _check_hardware(config.hardware)
     im = config.imaging
     if not 0 < im.di_warning < im.di_alarm:

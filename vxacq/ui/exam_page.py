@@ -18,7 +18,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QDialog, QLabel, QPushButton, QSplitter, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from vxacq.ui.close_dialog import CloseDialog
 from vxacq.ui.context import Console
@@ -32,13 +32,15 @@ from vxacq.ui.review_view import ReviewView
 from vxacq.ui.room_panel import RoomPanel
 from vxacq.ui.tasks import on_gui_thread
 from vxacq.ui.technique_panel import TechniquePanel
-from vxacq.ui.widgets import COLOURS, Banner, di_band, person_name
+from vxacq.ui.widgets import COLOURS, MessageStrip, di_band, person_name
 from vxacq.workflow.display import preview_from_raw
 from vxacq.workflow.exam import Exam, ExamEvent, ExamState, ImageView
 from vxacq.workflow.procedures import Protocol, load_protocols
 from vxacq.workflow.station import HandSwitch, RoomStatus
 
 log = logging.getLogger(__name__)
+
+LEFT_WIDTH, RIGHT_WIDTH = 310, 330  # px: the fixed side columns; the image takes the rest
 
 
 @dataclass
@@ -88,7 +90,9 @@ class ExamPage(QWidget):
 
         self.header = QLabel("No exam open: choose an order on the worklist.")
         self.header.setStyleSheet("font-size: 15px; font-weight: bold;")
-        self.banner = Banner()
+        # the reserved place for every message of this screen (see MessageStrip)
+        self.messages = MessageStrip()
+        self.banner = self.messages  # the name the tests and the main window used
 
         self.plan_panel = PlanPanel(self.known)
         self.technique = TechniquePanel()
@@ -100,7 +104,7 @@ class ExamPage(QWidget):
         left.addStretch(1)
         left_widget = QWidget()
         left_widget.setLayout(left)
-        left_widget.setMaximumWidth(340)
+        left_widget.setFixedWidth(LEFT_WIDTH)
 
         self.review = ReviewView()
         self.toolbar = ReviewToolbar(self.review)
@@ -125,7 +129,7 @@ class ExamPage(QWidget):
         right.addWidget(self.close_button)
         right_widget = QWidget()
         right_widget.setLayout(right)
-        right_widget.setMaximumWidth(420)
+        right_widget.setFixedWidth(RIGHT_WIDTH)
 
         # the parts' controls, by the names the tests and the benchmark drive
         self.plan, self.add_combo = self.plan_panel.plan, self.plan_panel.add_combo
@@ -141,15 +145,15 @@ class ExamPage(QWidget):
         self.reprocess_button = self.decision.reprocess_button
         self.status_table = self.image_status.status_table
 
-        splitter = QSplitter()
-        splitter.addWidget(left_widget)
-        splitter.addWidget(centre_widget)
-        splitter.addWidget(right_widget)
-        splitter.setStretchFactor(1, 1)
+        # fixed columns: nothing the radiographer presses moves when a text changes
+        columns = QHBoxLayout()
+        columns.addWidget(left_widget)
+        columns.addWidget(centre_widget, stretch=1)
+        columns.addWidget(right_widget)
         layout = QVBoxLayout(self)
         layout.addWidget(self.header)
-        layout.addWidget(self.banner)
-        layout.addWidget(splitter, stretch=1)
+        layout.addWidget(self.messages)
+        layout.addLayout(columns, stretch=1)
 
         self.plan_panel.selection_changed.connect(self._plan_selected)
         self.plan_panel.add_requested.connect(self.add_protocol)
@@ -181,7 +185,7 @@ class ExamPage(QWidget):
         self.strip.clear()
         self.shown_id = None
         self.review.clear()
-        self.banner.clear_message()
+        self.messages.clear()
         relay = on_gui_thread(self._exam_event)
 
         def observe(event: ExamEvent) -> None:
@@ -256,7 +260,7 @@ class ExamPage(QWidget):
         self.switch, self.exposing = switch, True
         exam, room = self.exam, self.console.room
         technique = self.technique.technique()
-        self.banner.show_message(f"Prep: {protocol.name} — press Expose when the generator "
+        self.messages.show(f"Prep: {protocol.name} — press Expose when the generator "
                                  "and the detector are READY", "info")
 
         def expose() -> ImageView:
@@ -279,16 +283,16 @@ class ExamPage(QWidget):
     def _exposed(self, view: ImageView) -> None:
         self._exposure_over()
         if view.error:
-            self.banner.show_message(view.error, "alarm")
+            self.messages.show(view.error, "alarm")
         elif view.warnings:
-            self.banner.show_message("; ".join(view.warnings), "warning")
+            self.messages.show("; ".join(view.warnings), "warning")
         else:
-            self.banner.clear_message()
+            self.messages.clear()
         self._fill_plan(select=self._next_planned())
 
     def _exposure_failed(self, exc: Exception) -> None:
         self._exposure_over()
-        self.banner.show_message(f"No image: {exc}", "alarm")
+        self.messages.show(f"No image: {exc}", "alarm")
 
     def _exposure_over(self) -> None:
         self.switch, self.exposing = None, False
@@ -296,7 +300,7 @@ class ExamPage(QWidget):
         self._update_controls()
 
     def _reset_generator(self) -> None:
-        self._call(self.console.room.reset_generator, lambda _: self.banner.clear_message())
+        self._call(self.console.room.reset_generator, lambda _: self.messages.clear())
 
     def _room_changed(self, status: RoomStatus) -> None:
         self.room_panel.show_status(status)
@@ -308,7 +312,7 @@ class ExamPage(QWidget):
         if self.exam is None or event.study_id != self.exam.study_id:
             return
         if event.kind == "exposed" and event.image is not None:
-            self.banner.show_message("Image received — processing", "info")
+            self.messages.show("Image received — processing", "info")
             self._show_preview(event.image)
         elif event.kind == "rendered" and event.image is not None:
             self._image_ready(event.image)
@@ -319,7 +323,7 @@ class ExamPage(QWidget):
                 self._show_indices(event.image)
                 self._update_controls()
         elif event.kind == "failed" and event.message:
-            self.banner.show_message(event.message, "alarm")
+            self.messages.show(event.message, "alarm")
         if event.kind in ("accepted", "rejected", "processed", "reprocessed", "exposed",
                           "closed", "protocols"):
             self.refresh_images()
@@ -394,7 +398,7 @@ class ExamPage(QWidget):
     def _load_and_show(self, view: ImageView) -> None:
         self.console.tasks.run(lambda: from_file(view.file_path),
                                lambda shown: self._display(view, shown),
-                               lambda exc: self.banner.show_message(
+                               lambda exc: self.messages.show(
                                    f"The image file cannot be read: {exc}", "alarm"))
 
     def _show_indices(self, view: ImageView) -> None:
@@ -466,7 +470,7 @@ class ExamPage(QWidget):
         self.plan_panel.select_id(rejected.protocol_id)
         if rejected.laterality in ("L", "R"):
             self.technique.set_side(rejected.laterality)
-        self.banner.show_message(f"Retake {rejected.protocol_id}: position the patient and "
+        self.messages.show(f"Retake {rejected.protocol_id}: position the patient and "
                                  "use the hand switch", "info")
 
     def _after_decision(self) -> None:
@@ -481,7 +485,7 @@ class ExamPage(QWidget):
         chosen = self.known[self.reprocess_combo.currentData()]
         own = self.known.get(view.protocol_id)
         if own is not None and chosen.modality != own.modality:
-            self.banner.show_message(f"{chosen.name} is a {chosen.modality} protocol; this image "
+            self.messages.show(f"{chosen.name} is a {chosen.modality} protocol; this image "
                                      f"is {own.modality}: choose a {own.modality} protocol",
                                      "warning")
             return
@@ -508,7 +512,7 @@ class ExamPage(QWidget):
         if crop:
             rect = self.review.crop_rect()
             if rect is None:
-                self.banner.show_message("Draw a crop rectangle of at least 16 × 16 pixels "
+                self.messages.show("Draw a crop rectangle of at least 16 × 16 pixels "
                                          "first (Crop)", "warning")
                 return
             base = options.crop
@@ -538,10 +542,10 @@ class ExamPage(QWidget):
         exam = self.exam
         options = self._options_for(view)
         kwargs, protocol_id = options.as_options(), options.protocol_id
-        self.banner.show_message("Re-processing…", "info")
+        self.messages.show("Re-processing…", "info")
         self._call(lambda: exam.reprocess(view.id, protocol_id, **kwargs),
-                   lambda v: self.banner.show_message(v.error, "alarm") if v.error
-                   else self.banner.clear_message())
+                   lambda v: self.messages.show(v.error, "alarm") if v.error
+                   else self.messages.clear())
 
     def _crop_toggled(self, on: bool) -> None:
         if on:
@@ -579,7 +583,7 @@ class ExamPage(QWidget):
         def done(result) -> None:
             stores = len(result.jobs.get("store", []))
             printed = " and a print job" if result.jobs.get("print") else ""
-            self.banner.show_message(
+            self.messages.show(
                 f"Exam {result.status.lower()}: MPPS {result.status} queued, images and the "
                 f"dose report queued to {stores} archive(s){printed}. Their progress is "
                 "shown below.", "ok")
@@ -607,7 +611,7 @@ class ExamPage(QWidget):
         def failed(exc: Exception) -> None:
             self.busy -= 1
             self._update_controls()
-            self.banner.show_message(str(exc), "alarm")
+            self.messages.show(str(exc), "alarm")
 
         self.console.tasks.run(fn, finished, failed)
 

@@ -6,13 +6,15 @@ send queue (queued and failed jobs) and the listener.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QLabel, QLineEdit, QMainWindow, QTabWidget
+from PySide6.QtCore import QSize, QTimer
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import QApplication, QLabel, QLineEdit, QMainWindow, QTabWidget
 
 from vxacq import __version__
 from vxacq.ui.context import Console
 from vxacq.ui.exam_page import ExamPage
 from vxacq.ui.history_page import HistoryPage
+from vxacq.ui import theme
 from vxacq.ui.service_page import ServicePage
 from vxacq.ui.tasks import Refresher, on_gui_thread
 from vxacq.ui.worklist_page import WorklistPage
@@ -20,22 +22,30 @@ from vxacq.workflow.exam import Exam
 from vxacq.workflow.station import QueueSummary, RoomStatus, operator_name_problem, queue_summary
 
 
+MINIMUM_SIZE = QSize(1260, 720)  # a 1280×768 console screen less the window frame
+
+
 class MainWindow(QMainWindow):
     def __init__(self, console: Console) -> None:
         super().__init__()
         self.console = console
         config = console.config
-        self.setWindowTitle(f"VXacq {__version__} — {config.station.station_name}")
-        self.resize(1500, 920)
+        theme.apply(QApplication.instance(), config.station.theme)
+        self.setWindowTitle(self.tr("VXacq {version} — {station}").format(
+            version=__version__, station=config.station.station_name))
         self.worklist = WorklistPage(console)
         self.exam = ExamPage(console)
         self.history = HistoryPage(console)
         self.service = ServicePage(console)
         self.pages = QTabWidget()
-        self.pages.addTab(self.worklist, "Worklist")
-        self.pages.addTab(self.exam, "Exam")
-        self.pages.addTab(self.history, "History")
-        self.pages.addTab(self.service, "Service")
+        for number, (page, name) in enumerate(((self.worklist, self.tr("Worklist")),
+                                               (self.exam, self.tr("Exam")),
+                                               (self.history, self.tr("History")),
+                                               (self.service, self.tr("Service"))), start=1):
+            key = QKeySequence(f"Ctrl+{number}")
+            self.pages.addTab(page, name)
+            self.pages.setTabToolTip(number - 1, key.toString(QKeySequence.SequenceFormat.NativeText))
+            QShortcut(key, self, activated=lambda p=page: self.pages.setCurrentWidget(p))
         self.setCentralWidget(self.pages)
 
         self.worklist.start_exam.connect(self.start_exam)
@@ -65,6 +75,9 @@ class MainWindow(QMainWindow):
         self._timer = QTimer(self, interval=2000, timeout=self.refresh_status)
         self._timer.start()
         self.refresh_status()
+        # never smaller than what the pages need (every text whole, nothing on top of another)
+        self.setMinimumSize(self.minimumSizeHint().expandedTo(MINIMUM_SIZE))
+        self.resize(MINIMUM_SIZE.expandedTo(self.minimumSize()))
         # the worklist is asked once the window is up, not before it shows
         QTimer.singleShot(0, self.worklist.refresh)
 
@@ -93,7 +106,7 @@ class MainWindow(QMainWindow):
         if self.exam.exposing or self.exam.busy:
             # the hand switch and the images belong to the exam on screen until it is done
             self.pages.setCurrentWidget(self.exam)
-            self.exam.banner.show_message("An exposure or an exam step is still running: wait "
+            self.exam.messages.show("An exposure or an exam step is still running: wait "
                                           "for it to end before opening another exam.", "warning")
             return
         console = self.console

@@ -125,7 +125,7 @@ def shoot(window: MainWindow) -> None:
     pump(1.0)
     save(window, "history")
 
-    window.pages.setCurrentWidget(window.service)
+    window.show_page(window.service)
     service = window.service
     service.nodes.echo_all()
     wait_until(lambda: all(v not in ("", "asking…") for v in service.nodes.echo_results.values())

@@ -72,9 +72,9 @@ def truncated(widget: QWidget) -> str:
             return ""
         need = metrics.horizontalAdvance(text) + (widget.iconSize().width()
                                                    if not widget.icon().isNull() else 0)
-        if isinstance(widget, (QAbstractButton,)) and widget.metaObject().className() in (
-                "QRadioButton", "QCheckBox"):
-            need += 26
+        if widget.metaObject().className() in ("QRadioButton", "QCheckBox"):
+            need = widget.sizeHint().width()  # the style's indicator and its spacing
+            return f"needs {need} px wide, has {widget.width()}" if need > widget.width() else ""
         return f"needs {need} px wide, has {widget.width() - 8}" if need > widget.width() - 8 \
             else ""
     if isinstance(widget, QComboBox):

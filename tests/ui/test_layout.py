@@ -46,7 +46,7 @@ def test_every_page_fits_each_console_screen(window) -> None:
     for width, height in SIZES:
         window.resize(width, height)
         for page in _pages(window):
-            window.pages.setCurrentWidget(page)
+            window.show_page(page)
             pump(0.15)
             assert window.width() <= width and window.height() <= height, \
                 f"the window needs {window.width()}×{window.height()}, more than {width}×{height}"

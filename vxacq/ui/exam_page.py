@@ -17,12 +17,15 @@ import time
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QDialog, QHBoxLayout, QInputDialog, QLabel, QPushButton, QSizePolicy, QVBoxLayout, QWidget,
+)
 
 from vxacq.ui.close_dialog import CloseDialog
 from vxacq.ui.context import Console
 from vxacq.ui.decision_box import DecisionBox
+from vxacq.ui.image_info import ImageInfo
 from vxacq.ui.image_status import ImageStatusTable
 from vxacq.ui.image_strip import ImageStrip
 from vxacq.ui.images import Displayable, from_file, from_processed, thumbnail
@@ -32,15 +35,17 @@ from vxacq.ui.review_view import ReviewView
 from vxacq.ui.room_panel import RoomPanel
 from vxacq.ui.tasks import on_gui_thread
 from vxacq.ui.technique_panel import TechniquePanel
-from vxacq.ui.widgets import COLOURS, MessageStrip, di_band, person_name
-from vxacq.workflow.display import preview_from_raw
+from vxacq.ui.widgets import MessageStrip, person_name
+from vxacq.workflow import annotations
+from vxacq.workflow.display import marker_conflict, preview_from_raw
+from vxacq.workflow.dose import ExamDose, exam_dose
 from vxacq.workflow.exam import Exam, ExamEvent, ExamState, ImageView
 from vxacq.workflow.procedures import Protocol, load_protocols
 from vxacq.workflow.station import HandSwitch, RoomStatus
 
 log = logging.getLogger(__name__)
 
-LEFT_WIDTH, RIGHT_WIDTH = 310, 330  # px: the fixed side columns; the image takes the rest
+LEFT_WIDTH, RIGHT_WIDTH = 290, 344  # px: the fixed side columns; the image takes the rest
 
 
 @dataclass
@@ -51,13 +56,17 @@ class DisplayOptions:
     flip: str = "none"
     marker: str | None = None
     crop: tuple[int, int, int, int] | None = None
+    marker_at: tuple[float, float] | None = None  # where it was dragged (fractions)
     protocol_id: str | None = None  # "re-process as" (None: the image's own)
+    crops: list[tuple[int, int, int, int] | None] = field(default_factory=list)  # for Undo
 
     def as_options(self) -> dict[str, Any]:
         options: dict[str, Any] = {"rotation": self.rotation, "flip": self.flip,
                                    "marker": self.marker}
         if self.crop is not None:
             options["crop"] = self.crop
+        if self.marker_at is not None:
+            options["marker_at"] = self.marker_at
         return options
 
 
@@ -88,8 +97,9 @@ class ExamPage(QWidget):
         self.timing = Timing()
         self._unsubscribe = None
 
-        self.header = QLabel("No exam open: choose an order on the worklist.")
+        self.header = QLabel(self.tr("No exam open: choose an order on the worklist."))
         self.header.setStyleSheet("font-size: 15px; font-weight: bold;")
+        self.header.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
         # the reserved place for every message of this screen (see MessageStrip)
         self.messages = MessageStrip()
         self.banner = self.messages  # the name the tests and the main window used
@@ -97,23 +107,31 @@ class ExamPage(QWidget):
         self.plan_panel = PlanPanel(self.known)
         self.technique = TechniquePanel()
         self.room_panel = RoomPanel()
+        # its changing texts wrap within a fixed two lines: Prep and Expose never move
+        for label in (self.room_panel.panel, self.room_panel.problem):
+            label.setWordWrap(True)
+            label.setFixedHeight(label.fontMetrics().lineSpacing() * 2 + 4)
         left = QVBoxLayout()
-        left.addWidget(self.plan_panel)
+        left.setContentsMargins(0, 0, 0, 0)
+        left.setSpacing(4)
+        left.addWidget(self.plan_panel, stretch=1)
         left.addWidget(self.technique)
         left.addWidget(self.room_panel)
-        left.addStretch(1)
         left_widget = QWidget()
         left_widget.setLayout(left)
         left_widget.setFixedWidth(LEFT_WIDTH)
 
         self.review = ReviewView()
         self.toolbar = ReviewToolbar(self.review)
-        self.ei_label = QLabel("—")
-        self.ei_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        imaging = console.config.imaging
+        self.info = ImageInfo(imaging.di_warning, imaging.di_alarm, self.toolbar.window_entry)
+        self.ei_label = self.info.ei_label
+        self.dose: ExamDose | None = None
         centre = QVBoxLayout()
+        centre.setContentsMargins(0, 0, 0, 0)
         centre.addWidget(self.toolbar)
         centre.addWidget(self.review, stretch=1)
-        centre.addWidget(self.ei_label)
+        centre.addWidget(self.info)
         centre_widget = QWidget()
         centre_widget.setLayout(centre)
 
@@ -123,6 +141,8 @@ class ExamPage(QWidget):
         self.close_button = QPushButton(self.tr("Close exam…"))
         self.close_button.clicked.connect(self.close_exam)
         right = QVBoxLayout()
+        right.setContentsMargins(0, 0, 0, 0)
+        right.setSpacing(4)
         right.addWidget(self.strip, stretch=1)
         right.addWidget(self.decision)
         right.addWidget(self.image_status, stretch=1)
@@ -151,6 +171,8 @@ class ExamPage(QWidget):
         columns.addWidget(centre_widget, stretch=1)
         columns.addWidget(right_widget)
         layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 4, 6, 4)
+        layout.setSpacing(4)
         layout.addWidget(self.header)
         layout.addWidget(self.messages)
         layout.addLayout(columns, stretch=1)
@@ -164,6 +186,11 @@ class ExamPage(QWidget):
         self.toolbar.marker_chosen.connect(lambda: self._transform(marker=True))
         self.toolbar.crop_toggled.connect(self._crop_toggled)
         self.toolbar.apply_crop_requested.connect(lambda: self._transform(crop=True))
+        self.toolbar.undo_crop_requested.connect(lambda: self._transform(undo_crop=True))
+        self.toolbar.marker_move_toggled.connect(self._marker_move_toggled)
+        self.toolbar.text_requested.connect(self._ask_text)
+        self.review.marker_moved.connect(self._marker_moved)
+        self.review.annotations_changed.connect(self._save_annotations)
         self.strip.image_chosen.connect(self._thumb_selected)
         self.decision.accept_requested.connect(self.accept_image)
         self.decision.reject_requested.connect(self.reject_image)
@@ -184,6 +211,7 @@ class ExamPage(QWidget):
         self.options.clear()
         self.strip.clear()
         self.shown_id = None
+        self.dose = None
         self.review.clear()
         self.messages.clear()
         relay = on_gui_thread(self._exam_event)
@@ -207,6 +235,7 @@ class ExamPage(QWidget):
         self._fill_plan()
         self.refresh_images()
         self.image_status.show_exam(exam)
+        self._refresh_dose()
 
     # --- protocols ----------------------------------------------------------------------------
 
@@ -328,6 +357,8 @@ class ExamPage(QWidget):
                           "closed", "protocols"):
             self.refresh_images()
             self.refresh_status()
+        if event.kind == "exposed":
+            self._refresh_dose()
 
     def _show_preview(self, view: ImageView) -> None:
         """The binned quick look from the raw frame, shown while the full image is made."""
@@ -391,6 +422,8 @@ class ExamPage(QWidget):
         self.review.graphics.viewport().repaint()  # on screen now, not at the next idle
         if not shown.preview:
             self.strip.set_thumbnail(view.id, thumbnail(shown))
+            self._load_annotations(view)
+            self._check_marker(view)
         self._show_indices(view)
         self.strip.select(view.id)
         self._update_controls()
@@ -402,19 +435,24 @@ class ExamPage(QWidget):
                                    f"The image file cannot be read: {exc}", "alarm"))
 
     def _show_indices(self, view: ImageView) -> None:
-        imaging = self.console.config.imaging
-        if view.ExposureIndex is None:
-            self.ei_label.setText("EI —")
-            self.ei_label.setStyleSheet("")
+        self.info.show_indices(view)
+        self.info.show_dose(self.dose.of(view.id) if self.dose else None, self.dose)
+
+    def _refresh_dose(self) -> None:
+        """The exam's dose and technique per image, read on a worker."""
+        if self.exam is None:
             return
-        band = di_band(view.DeviationIndex, imaging.di_warning, imaging.di_alarm)
-        di = "—" if view.DeviationIndex is None else f"{view.DeviationIndex:+.1f}"
-        ei_t = "—" if view.TargetExposureIndex is None else f"{view.TargetExposureIndex:g}"
-        words = {"ok": "within target", "warning": "outside the target range",
-                 "alarm": "far from target — check exposure", "muted": "no target"}[band]
-        self.ei_label.setText(f"EI {view.ExposureIndex:.0f}   EI_T {ei_t}   DI {di}   ({words})")
-        self.ei_label.setStyleSheet(f"background: {COLOURS[band]}; color: white; "
-                                    "font-weight: bold; padding: 4px;")
+        db, study_id = self.console.db, self.exam.study_id
+
+        def show(dose: ExamDose) -> None:
+            if self.exam is None or self.exam.study_id != study_id:
+                return
+            self.dose = dose
+            image = dose.of(self.shown_id) if self.shown_id is not None else None
+            self.info.show_dose(image, dose)
+
+        self.console.tasks.run(lambda: exam_dose(db, study_id), show,
+                               lambda exc: log.warning("dose not read: %s", exc))
 
     # --- images list --------------------------------------------------------------------------
 
@@ -494,21 +532,31 @@ class ExamPage(QWidget):
         self._reprocess(view)
 
     def _transform(self, rotate: int = 0, flip: str = "", marker: bool = False,
-                   crop: bool = False) -> None:
+                   crop: bool = False, undo_crop: bool = False,
+                   marker_at: tuple[float, float] | None = None) -> None:
         view = self.current_image()
         if view is None or not view.file_path:
             return
         options = self._options_for(view)
-        if rotate:
-            options.rotation = (options.rotation + rotate) % 360
-            options.crop = None
-        if flip:
-            options.flip = "none" if options.flip == flip else flip
-            options.crop = None
+        if rotate or flip:
+            if rotate:
+                options.rotation = (options.rotation + rotate) % 360
+            if flip:
+                options.flip = "none" if options.flip == flip else flip
+            options.crop, options.crops, options.marker_at = None, [], None
+            self._drop_annotations(view)  # their pixels are elsewhere in a turned image
+        if marker_at is not None:
+            options.marker_at = marker_at
+        if undo_crop:
+            if not options.crops:
+                return
+            options.crop = options.crops.pop()
+            self._drop_annotations(view)
         if marker:
             choice = self.toolbar.marker_choice()
             options.marker = (self._side_marker(view) if choice == "auto"
                               else None if choice == "none" else choice)
+            self._check_marker(view)
         if crop:
             rect = self.review.crop_rect()
             if rect is None:
@@ -516,10 +564,12 @@ class ExamPage(QWidget):
                                          "first (Crop)", "warning")
                 return
             base = options.crop
+            options.crops.append(base)
             # the rectangle is on the image as shown, which may be cropped already
             options.crop = rect if base is None else (base[0] + rect[0], base[1] + rect[1],
                                                       base[0] + rect[2], base[1] + rect[3])
             self.crop_button.setChecked(False)
+            self._drop_annotations(view)
         self._reprocess(view)
 
     def _options_for(self, view: ImageView) -> DisplayOptions:
@@ -527,10 +577,12 @@ class ExamPage(QWidget):
         if view.id not in self.options:
             kept = self.exam.display_options(view.id) if self.exam else {}
             crop = kept.get("crop")
+            at = kept.get("marker_at")
             self.options[view.id] = DisplayOptions(
                 rotation=int(kept.get("rotation", 0)), flip=kept.get("flip", "none"),
                 marker=kept.get("marker", self._side_marker(view)),
-                crop=tuple(crop) if crop else None, protocol_id=kept.get("protocol_id"))
+                crop=tuple(crop) if crop else None, protocol_id=kept.get("protocol_id"),
+                marker_at=tuple(at) if at else None)
         return self.options[view.id]
 
     @staticmethod
@@ -546,6 +598,79 @@ class ExamPage(QWidget):
         self._call(lambda: exam.reprocess(view.id, protocol_id, **kwargs),
                    lambda v: self.messages.show(v.error, "alarm") if v.error
                    else self.messages.clear())
+
+    # --- the marker and the notes ---------------------------------------------------------------
+
+    def _check_marker(self, view: ImageView) -> None:
+        """Warn when the L/R marker contradicts the side the image was taken for."""
+        options = self._options_for(view)
+        protocol = self.known.get(view.protocol_id)
+        side = view.laterality or (protocol.laterality if protocol else "")
+        if marker_conflict(options.marker, side):
+            self.messages.show(self.tr(
+                "Marker {marker} on a {side} image: choose Marker {right} (or check the "
+                "side)").format(marker=options.marker,
+                                side=self.tr("LEFT") if side == "L" else self.tr("RIGHT"),
+                                right=side), "warning")
+
+    def _marker_move_toggled(self, on: bool) -> None:
+        if on:
+            self.review.start_marker_move()
+            if self.review.marker_roi is None:
+                self.toolbar.move_marker.setChecked(False)
+                self.messages.show(self.tr("No marker on this image to move"), "warning")
+        else:
+            self.review.stop_marker_move()
+
+    def _marker_moved(self, row: float, column: float) -> None:
+        self.toolbar.move_marker.setChecked(False)
+        self._transform(marker_at=(row, column))
+
+    def _ask_text(self) -> None:
+        text, ok = QInputDialog.getText(self, self.tr("Text on the image"), self.tr("Text:"))
+        if ok and text.strip():
+            self.review.add_text(text.strip())
+
+    def _load_annotations(self, view: ImageView) -> None:
+        """The image's kept notes and its measuring scale, read on a worker."""
+        path = view.file_path
+
+        def read():
+            notes, window = annotations.load_annotations(path)
+            return notes, window, annotations.measurement_scale(path)
+
+        def show(result) -> None:
+            if self.shown_id != view.id:
+                return
+            notes, window, scale = result
+            self.review.measure = scale.label
+            self.review.set_annotations(notes)
+            if window is not None:
+                self.review.set_window(*window)
+
+        if path:
+            self.console.tasks.run(read, show, lambda exc: self.messages.show(
+                self.tr("Annotations cannot be read: {error}").format(error=exc), "warning"))
+
+    def _save_annotations(self) -> None:
+        """Keep the notes (and the window) with the image as its presentation state."""
+        view = self.current_image()
+        if view is None or not view.file_path or self._is_preview:
+            return
+        notes, window = self.review.annotations(), self.review.window
+        operator = self.console.operator
+        self.console.tasks.run(
+            lambda: annotations.save_annotations(view.file_path, notes, window=window,
+                                                 operator=operator),
+            None, lambda exc: self.messages.show(
+                self.tr("Annotations not saved: {error}").format(error=exc), "alarm"))
+
+    def _drop_annotations(self, view: ImageView) -> None:
+        if self.review.annotations():
+            self.review.clear_annotations()
+            self.messages.show(self.tr("The texts and distances were removed: the image was "
+                                       "turned or cropped"), "info")
+            self._save_annotations()
 
     def _crop_toggled(self, on: bool) -> None:
         if on:
@@ -575,10 +700,17 @@ class ExamPage(QWidget):
         """Close with a :class:`vxacq.ui.close_dialog.CloseChoice` (the dialog's answer)."""
         exam = self.exam
 
+        config, db = self.console.config, self.console.db
+
         def run():
             if choice.status == "COMPLETED":
-                return exam.close(print_node=choice.print_node, layout=choice.layout)
-            return exam.discontinue(choice.reason)
+                result = exam.close(print_node=choice.print_node, layout=choice.layout)
+            else:
+                result = exam.discontinue(choice.reason)
+            # the annotated images' presentation states follow their images
+            result.jobs["annotations"] = annotations.queue_annotations(config, db,
+                                                                      exam.study_id)
+            return result
 
         def done(result) -> None:
             stores = len(result.jobs.get("store", []))
@@ -636,7 +768,9 @@ class ExamPage(QWidget):
             accept=reviewable and view.state != "accepted",
             reject=idle and view is not None and view.state != "rejected",
             reprocess=idle and view is not None and bool(view.raw_path) and not self._is_preview)
-        self.toolbar.set_enabled(reviewable and not self._is_preview)
+        options = self.options.get(view.id) if view is not None else None
+        self.toolbar.set_enabled(reviewable and not self._is_preview, self.review.has_image(),
+                                 bool(options and options.crops))
         self.remove_button.setEnabled(idle and protocol is not None)
         self.close_button.setEnabled(idle)
         self.technique.set_editable(is_open and not self.exposing)

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from PySide6.QtCore import QSize, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import QApplication, QLabel, QLineEdit, QMainWindow, QTabWidget
+from PySide6.QtWidgets import (
+    QApplication, QFrame, QHBoxLayout, QLabel, QLineEdit, QMainWindow, QScrollArea, QTabWidget, QWidget,
+)
 
 from vxacq import __version__
 from vxacq.ui.context import Console
@@ -38,13 +40,18 @@ class MainWindow(QMainWindow):
         self.history = HistoryPage(console)
         self.service = ServicePage(console)
         self.pages = QTabWidget()
+        # the service pages are long forms: they scroll rather than widen the window
+        self.service_scroll = QScrollArea(widgetResizable=True, frameShape=QFrame.Shape.NoFrame)
+        self.service_scroll.setWidget(self.service)
         for number, (page, name) in enumerate(((self.worklist, self.tr("Worklist")),
                                                (self.exam, self.tr("Exam")),
                                                (self.history, self.tr("History")),
-                                               (self.service, self.tr("Service"))), start=1):
+                                               (self.service_scroll, self.tr("Service"))),
+                                              start=1):
             key = QKeySequence(f"Ctrl+{number}")
             self.pages.addTab(page, name)
-            self.pages.setTabToolTip(number - 1, key.toString(QKeySequence.SequenceFormat.NativeText))
+            self.pages.setTabToolTip(number - 1,
+                                     key.toString(QKeySequence.SequenceFormat.NativeText))
             QShortcut(key, self, activated=lambda p=page: self.pages.setCurrentWidget(p))
         self.setCentralWidget(self.pages)
 
@@ -58,10 +65,12 @@ class MainWindow(QMainWindow):
         self.operator_edit = QLineEdit(placeholderText="Family^Given")
         self.operator_edit.setMaximumWidth(220)
         self.operator_edit.editingFinished.connect(self._operator_changed)
-        bar = self.addToolBar("Radiographer")
-        bar.setMovable(False)
-        bar.addWidget(QLabel(" Radiographer: "))
-        bar.addWidget(self.operator_edit)
+        corner = QWidget()
+        corner_layout = QHBoxLayout(corner)
+        corner_layout.setContentsMargins(0, 0, 4, 0)
+        corner_layout.addWidget(QLabel(self.tr("Radiographer:")))
+        corner_layout.addWidget(self.operator_edit)
+        self.pages.setCornerWidget(corner)
 
         self.room_label = QLabel()
         self.queue_label = QLabel()
@@ -80,6 +89,10 @@ class MainWindow(QMainWindow):
         self.resize(MINIMUM_SIZE.expandedTo(self.minimumSize()))
         # the worklist is asked once the window is up, not before it shows
         QTimer.singleShot(0, self.worklist.refresh)
+
+    def show_page(self, page: QWidget) -> None:
+        """Bring ``page`` (worklist, exam, history or service) to the front."""
+        self.pages.setCurrentWidget(self.service_scroll if page is self.service else page)
 
     def _operator_changed(self) -> None:
         name = self.operator_edit.text().strip()

@@ -12,29 +12,14 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from collections.abc import Callable
-from dataclasses import dataclass
 
 from PySide6.QtCore import QPointF, QRectF, Qt, Signal
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
+from vxacq.workflow.annotations import Distance, Note, TextNote
+
 ANNOTATION_COLOUR = (255, 220, 0)
 
-
-@dataclass(frozen=True)
-class TextNote:
-    """A text the radiographer put on the image; ``at`` is (row, column) of its top left."""
-
-    text: str
-    at: tuple[float, float]
-
-
-@dataclass(frozen=True)
-class Distance:
-    """A measured line from ``start`` to ``end`` (row, column) and its label ("42.1 mm")."""
-
-    start: tuple[float, float]
-    end: tuple[float, float]
-    label: str
 
 pg.setConfigOptions(imageAxisOrder="row-major", antialias=False)
 
@@ -343,8 +328,8 @@ class ReviewView(QWidget):
         for roi, label in self._distances:
             self._relabel(roi, label)
 
-    def annotations(self) -> list[TextNote | Distance]:
-        notes: list[TextNote | Distance] = []
+    def annotations(self) -> list[Note]:
+        notes: list[Note] = []
         for roi, label in self._notes:
             x, y = roi.pos()
             notes.append(TextNote(label.toPlainText(), (float(y), float(x))))
@@ -353,7 +338,7 @@ class ReviewView(QWidget):
             notes.append(Distance(start, end, label.toPlainText()))
         return notes
 
-    def set_annotations(self, notes: list[TextNote | Distance]) -> None:
+    def set_annotations(self, notes: list[Note]) -> None:
         """Show ``notes`` (those kept with the image) without reporting a change."""
         self.blockSignals(True)
         try:

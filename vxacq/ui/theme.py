@@ -31,10 +31,10 @@ _SIZES = f"""
 QPushButton, QToolButton, QComboBox, QAbstractSpinBox, QLineEdit, QDateEdit {{
     min-height: {TOUCH_MIN - 8}px; }}
 QPushButton {{ padding: 3px 14px; }}
-QToolButton {{ min-width: {TOUCH_MIN - 8}px; padding: 3px 8px; }}
+QToolButton {{ min-width: {TOUCH_MIN - 12}px; padding: 2px 5px; }}
 QRadioButton, QCheckBox {{ min-height: {TOUCH_MIN}px; }}
 QRadioButton::indicator, QCheckBox::indicator {{ width: 22px; height: 22px; }}
-QTabBar::tab {{ min-height: {TOUCH_MIN - 8}px; min-width: 96px; padding: 3px 16px; }}
+QTabBar::tab {{ min-height: {TOUCH_MIN - 4}px; min-width: 96px; padding: 4px 16px; }}
 QListView::item {{ min-height: {TOUCH_MIN}px; }}
 QGroupBox {{ font-weight: bold; }}
 """

@@ -53,3 +53,48 @@ def test_every_page_fits_each_console_screen(window) -> None:
             found += [f"{width}×{height} {type(page).__name__}: {p}"
                       for p in layout_checks.problems(window)]
     assert not found, "\n".join(found)
+
+
+def test_window_refuses_to_shrink_below_what_it_needs(window) -> None:
+    window.resize(900, 600)
+    pump(0.1)
+    assert window.width() >= window.minimumWidth() >= window.minimumSizeHint().width()
+    assert window.height() >= window.minimumHeight() >= window.minimumSizeHint().height()
+    assert layout_checks.problems(window) == []
+
+
+def test_everything_a_radiographer_presses_is_a_touch_target(window) -> None:
+    window.resize(*SIZES[0])
+    found = []
+    for page in _pages(window):
+        window.show_page(page)
+        pump(0.1)
+        found += [f"{type(page).__name__}: {p}" for p in layout_checks.too_small(window)]
+    assert not found, "\n".join(found)
+
+
+def test_a_message_never_moves_a_control(window) -> None:
+    page = window.exam
+    window.resize(*SIZES[1])
+    window.show_page(page)
+    pump(0.1)
+    controls = [page.room_panel.prep_button, page.room_panel.expose_button, page.accept_button,
+                page.close_button, page.toolbar.buttons["fit"], page.toolbar.buttons["crop"]]
+    before = [layout_checks.geometry(c, window) for c in controls]
+    long = "The detector did not answer within its time limit. " * 20
+    for text, level in ((long, "alarm"), ("Ready", "ok"), ("", "")):
+        page.messages.show(text, level) if text else page.messages.clear()
+        pump(0.05)
+        assert [layout_checks.geometry(c, window) for c in controls] == before
+    page.messages.show(long, "alarm")
+    assert page.messages.text() == long and page.messages.level() == "alarm"
+    assert page.messages._label.toolTip() == long  # cut on screen: whole in the tooltip
+
+
+def test_keyboard_reaches_every_page(window, qtbot) -> None:
+    from PySide6.QtCore import Qt
+
+    for key, page in ((Qt.Key.Key_3, window.history), (Qt.Key.Key_4, window.service),
+                      (Qt.Key.Key_1, window.worklist), (Qt.Key.Key_2, window.exam)):
+        qtbot.keyClick(window, key, Qt.KeyboardModifier.ControlModifier)
+        assert window.pages.currentIndex() == _pages(window).index(page)

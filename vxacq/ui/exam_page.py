@@ -33,7 +33,7 @@ from vxacq.ui.plan_panel import PlanPanel
 from vxacq.ui.review_toolbar import ReviewToolbar
 from vxacq.ui.review_view import ReviewView
 from vxacq.ui.room_panel import RoomPanel
-from vxacq.ui.tasks import on_gui_thread
+from vxacq.ui.tasks import Refresher, on_gui_thread
 from vxacq.ui.technique_panel import TechniquePanel
 from vxacq.ui.widgets import MessageStrip, person_name
 from vxacq.workflow import annotations
@@ -200,6 +200,10 @@ class ExamPage(QWidget):
         self.room_panel.released.connect(self.release)
         self.room_panel.reset_requested.connect(self._reset_generator)
         console.room.subscribe(on_gui_thread(self._room_changed))
+        self._unsaved: tuple = ()
+        self._saver = Refresher(console.tasks, self._save_latest,
+                                lambda error: error and self.messages.show(error, "alarm"),
+                                interval_ms=100, parent=self)
         self._update_controls()
 
     # --- opening an exam ----------------------------------------------------------------------
@@ -350,6 +354,7 @@ class ExamPage(QWidget):
                 self._image_ready(event.image)
             else:  # already on screen: now it has its file, so it can be accepted
                 self._show_indices(event.image)
+                self._load_annotations(event.image)
                 self._update_controls()
         elif event.kind == "failed" and event.message:
             self.messages.show(event.message, "alarm")
@@ -595,9 +600,14 @@ class ExamPage(QWidget):
         options = self._options_for(view)
         kwargs, protocol_id = options.as_options(), options.protocol_id
         self.messages.show("Re-processing…", "info")
-        self._call(lambda: exam.reprocess(view.id, protocol_id, **kwargs),
-                   lambda v: self.messages.show(v.error, "alarm") if v.error
-                   else self.messages.clear())
+        self._call(lambda: exam.reprocess(view.id, protocol_id, **kwargs), self._reprocessed)
+
+    def _reprocessed(self, view: ImageView) -> None:
+        if view.error:
+            self.messages.show(view.error, "alarm")
+        else:
+            self.messages.clear()
+            self._check_marker(view)
 
     # --- the marker and the notes ---------------------------------------------------------------
 
@@ -657,13 +667,18 @@ class ExamPage(QWidget):
         view = self.current_image()
         if view is None or not view.file_path or self._is_preview:
             return
-        notes, window = self.review.annotations(), self.review.window
-        operator = self.console.operator
-        self.console.tasks.run(
-            lambda: annotations.save_annotations(view.file_path, notes, window=window,
-                                                 operator=operator),
-            None, lambda exc: self.messages.show(
-                self.tr("Annotations not saved: {error}").format(error=exc), "alarm"))
+        # a snapshot for the worker; saves run one at a time and the latest one wins
+        self._unsaved = (view.file_path, self.review.annotations(), self.review.window,
+                         self.console.operator)
+        self._saver.request()
+
+    def _save_latest(self) -> str:
+        path, notes, window, operator = self._unsaved
+        try:
+            annotations.save_annotations(path, notes, window=window, operator=operator)
+        except (OSError, ValueError) as exc:
+            return self.tr("Annotations not saved: {error}").format(error=exc)
+        return ""
 
     def _drop_annotations(self, view: ImageView) -> None:
         if self.review.annotations():

@@ -28,8 +28,8 @@ _DARK_DISABLED = {QPalette.ColorRole.WindowText: "#6c7079", QPalette.ColorRole.T
 
 # sizes for touch; colours only where the palette does not reach (borders, checked tools)
 _SIZES = f"""
-QPushButton, QToolButton, QComboBox, QAbstractSpinBox, QLineEdit, QDateEdit {{
-    min-height: {TOUCH_MIN - 8}px; }}
+QPushButton, QToolButton {{ min-height: {TOUCH_MIN - 8}px; }}
+QComboBox, QAbstractSpinBox, QLineEdit, QDateEdit {{ min-height: {TOUCH_MIN - 6}px; }}
 QPushButton {{ padding: 3px 14px; }}
 QToolButton {{ min-width: {TOUCH_MIN - 12}px; padding: 2px 5px; }}
 QRadioButton, QCheckBox {{ min-height: {TOUCH_MIN}px; }}

@@ -98,3 +98,15 @@ def test_keyboard_reaches_every_page(window, qtbot) -> None:
                       (Qt.Key.Key_1, window.worklist), (Qt.Key.Key_2, window.exam)):
         qtbot.keyClick(window, key, Qt.KeyboardModifier.ControlModifier)
         assert window.pages.currentIndex() == _pages(window).index(page)
+
+
+def test_the_user_manual_lists_every_shortcut() -> None:
+    from vxacq.ui.review_toolbar import TOOLS, WINDOW_PRESETS
+
+    manual = (Path(__file__).resolve().parents[2] / "docs" / "user-manual.md").read_text(
+        encoding="utf-8")
+    keys = [key for _label, _what, key in TOOLS.values()]
+    keys += [key for _name, key, _shift, _factor in WINDOW_PRESETS]
+    keys += [f"Ctrl+{n}" for n in range(1, 5)]
+    missing = [key for key in keys if f"\n| {key} |" not in manual]
+    assert not missing, f"shortcuts missing from docs/user-manual.md: {missing}"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor, QFontMetrics
+from PySide6.QtGui import QColor, QFontMetrics, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView, QDialog, QDialogButtonBox, QFrame, QHBoxLayout, QHeaderView, QLabel,
     QTableWidget, QTableWidgetItem,
@@ -58,6 +58,7 @@ class MessageStrip(QFrame):
         layout.addWidget(self._label)
         metrics = QFontMetrics(self._label.font())
         self.setFixedHeight(metrics.lineSpacing() * self.LINES + 12)
+        self._label.setStyleSheet("color: white; font-weight: bold;")
         self._text, self._level = "", ""
         self._paint()
 
@@ -91,9 +92,13 @@ class MessageStrip(QFrame):
         self._paint()
 
     def _paint(self) -> None:
-        colour = COLOURS.get(self._level, COLOURS["info"]) if self._text else "transparent"
-        self.setStyleSheet(f"QFrame#messages {{ background: {colour}; border-radius: 3px; }}"
-                           f"QFrame#messages QLabel {{ color: white; font-weight: bold; }}")
+        # palette, not a stylesheet: re-styling a widget on every message costs a re-polish
+        if self._text:
+            palette = self.palette()
+            palette.setColor(QPalette.ColorRole.Window,
+                             QColor(COLOURS.get(self._level, COLOURS["info"])))
+            self.setPalette(palette)
+        self.setAutoFillBackground(bool(self._text))  # empty: the page shows through
         self._label.setText(self._fitted())
         self._label.setToolTip(self._text if self._label.text() != self._text else "")
 

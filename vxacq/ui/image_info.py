@@ -4,6 +4,7 @@ technique the generator delivered for it, with the exam's dose-area product so f
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from vxacq.ui.widgets import COLOURS, di_band
@@ -21,6 +22,9 @@ class ImageInfo(QWidget):
         self.di_warning, self.di_alarm = di_warning, di_alarm
         self.ei_label = QLabel("—")
         self.dose_label = QLabel("—")
+        bold = self.ei_label.font()
+        bold.setBold(True)
+        self.ei_label.setFont(bold)
         for label in (self.ei_label, self.dose_label):
             label.setAlignment(Qt.AlignmentFlag.AlignCenter)
             label.setFixedHeight(label.fontMetrics().lineSpacing() + 10)
@@ -36,7 +40,7 @@ class ImageInfo(QWidget):
     def show_indices(self, view: ImageView) -> None:
         if view.ExposureIndex is None:
             self.ei_label.setText(self.tr("EI —"))
-            self.ei_label.setStyleSheet("")
+            self.ei_label.setAutoFillBackground(False)
             return
         band = di_band(view.DeviationIndex, self.di_warning, self.di_alarm)
         words = {"ok": self.tr("within target"), "warning": self.tr("outside the target range"),
@@ -46,8 +50,12 @@ class ImageInfo(QWidget):
         ei_t = "—" if view.TargetExposureIndex is None else f"{view.TargetExposureIndex:g}"
         self.ei_label.setText(self.tr("EI {ei}   EI_T {ei_t}   DI {di}   ({words})").format(
             ei=f"{view.ExposureIndex:.0f}", ei_t=ei_t, di=di, words=words))
-        self.ei_label.setStyleSheet(f"background: {COLOURS[band]}; color: white; "
-                                    "font-weight: bold; padding: 2px;")
+        # the band by palette: a stylesheet per image would re-polish the label each time
+        palette = self.ei_label.palette()
+        palette.setColor(QPalette.ColorRole.Window, QColor(COLOURS[band]))
+        palette.setColor(QPalette.ColorRole.WindowText, QColor("white"))
+        self.ei_label.setPalette(palette)
+        self.ei_label.setAutoFillBackground(True)
 
     def show_dose(self, image: ImageDose | None, exam: ExamDose | None) -> None:
         """The delivered technique and DAP of the image (dGy·cm², as in its DICOM), and the

@@ -26,6 +26,7 @@ def test_shortcuts_drive_the_review_tools(shown, qtbot) -> None:
     window, image_id = shown
     page = window.exam
     page.review.setFocus()
+    assert page.toolbar.center_spin.value() == round(page.review.window[0])  # shown at once
     qtbot.keyClick(page.review, Qt.Key.Key_Plus)
     pump(0.05)
     assert page.review.zoom_percent() > 0

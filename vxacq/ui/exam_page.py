@@ -646,11 +646,14 @@ class ExamPage(QWidget):
         path = view.file_path
 
         def read():
-            notes, window = annotations.load_annotations(path)
-            return notes, window, annotations.measurement_scale(path)
+            try:
+                notes, window = annotations.load_annotations(path)
+                return notes, window, annotations.measurement_scale(path)
+            except FileNotFoundError:  # re-processed meanwhile: its new file is read next
+                return None
 
         def show(result) -> None:
-            if self.shown_id != view.id:
+            if result is None or self.shown_id != view.id:
                 return
             notes, window, scale = result
             self.review.measure = scale.label

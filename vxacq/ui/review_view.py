@@ -122,6 +122,7 @@ class ReviewView(QWidget):
         self.stop_marker_move()
         if not same_size:
             self.box.autoRange(padding=0.0)
+        self.window_changed.emit(*self.window)  # the numbers shown follow the new image
 
     def _choose_resolution(self) -> None:
         """The overview while one of its pixels covers less than 1.5 screen pixels."""

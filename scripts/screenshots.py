@@ -5,7 +5,7 @@ a radiographer would, and saves each screen with Qt's own grab into ``docs/image
 on a real X server or under Xvfb so the xcb platform plugin (what users get) draws the
 window:
 
-    xvfb-run -a -s "-screen 0 1600x1000x24" .venv/bin/python scripts/screenshots.py
+    xvfb-run -a -s "-screen 0 1600x1200x24" .venv/bin/python scripts/screenshots.py
 """
 
 from __future__ import annotations
@@ -51,7 +51,7 @@ def main() -> None:
                                     config.station.listen_port).start()
         console = Console.start(department.console_config(config), room_poll_s=0.5)
         window = MainWindow(console)
-        window.resize(1500, 900)
+        window.resize(1280, 800)
         window.show()
         try:
             shoot(window)
@@ -95,6 +95,15 @@ def shoot(window: MainWindow) -> None:
     image = page.exam.images()[-1].id
     wait_until(lambda: page.shown_id == image and not page._is_preview, 60)
     save(window, "review")
+    # the review tools and the dose line at the three console screen sizes of the manual
+    wait_until(lambda: page.review.measure.__name__ == "label", 30)  # the image's scale
+    rows, cols = page.review.shape
+    page.review.add_text("STANDING", (rows * 0.08, cols * 0.1))
+    page.review.add_distance((rows * 0.5, cols * 0.3), (rows * 0.5, cols * 0.7))
+    for width, height in ((1280, 800), (1366, 768), (1280, 1024)):
+        window.resize(width, height)
+        save(window, f"exam-{width}x{height}")
+    window.resize(1280, 800)
     page.reason.setCurrentIndex(page.reason.findData("Positioning"))
     page.reject_image(retake=True)
     wait_until(lambda: page.busy == 0, 30)
@@ -119,13 +128,13 @@ def shoot(window: MainWindow) -> None:
                 if page.status_table.item(page.status_table.rowCount() - 1, 3) else ""), 60)
     save(window, "exam-closed")
 
-    window.pages.setCurrentWidget(window.history)
+    window.show_page(window.history)
     window.history.search()
     window.history.table.selectRow(0)
     pump(1.0)
     save(window, "history")
 
-    window.pages.setCurrentWidget(window.service)
+    window.show_page(window.service)
     service = window.service
     service.nodes.echo_all()
     wait_until(lambda: all(v not in ("", "asking…") for v in service.nodes.echo_results.values())

@@ -73,6 +73,8 @@ def test_defaults_fill_optional_fields(tmp_path: Path) -> None:
          "station: language 'fr' is not one of auto, en, de, ja"),
         ("listen_port = 11112", 'listen_port = 11112\nlanguage = "DE"',
          "station: language 'DE' is not one of auto, en, de, ja"),
+        ('data_dir = "{data}"', 'data_dir = "{data}"\ntheme = "blue"',
+         "station: theme 'blue' is neither 'dark' nor 'light'"),
     ],
 )
 def test_bad_field_is_refused_with_file_and_field(tmp_path: Path, old: str, new: str, message: str) -> None:

@@ -95,6 +95,8 @@ class StationConfig:
     tls_key: str = ""
     tls_ca: str = ""
     tls_require_client_cert: bool = True
+    # The console's look: "dark" (for a dimmed X-ray room) or "light".
+    theme: str = "dark"
 
 
 @dataclass
@@ -390,6 +392,8 @@ def validate(config: Config) -> None:
                           "characters (a DICOM name, Family^Given)")
     if st.language not in LANGUAGES:
         raise ConfigError(f"station: language '{st.language}' is not one of {', '.join(LANGUAGES)}")
+    if st.theme not in ("dark", "light"):
+        raise ConfigError(f"station: theme '{st.theme}' is neither 'dark' nor 'light'")
     _check_hardware(config.hardware)
     im = config.imaging
     if not 0 < im.di_warning < im.di_alarm:

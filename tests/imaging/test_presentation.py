@@ -99,3 +99,15 @@ def test_bad_transform_requests_are_refused(dr_calibration, presets) -> None:
         process_frame(frame.pixels, dr_calibration, presets.default, pixel_spacing_mm=1, rotation=45)
     with pytest.raises(ValueError, match="marker"):
         process_frame(frame.pixels, dr_calibration, presets.default, pixel_spacing_mm=1, marker="X")
+
+
+def test_marker_goes_where_the_radiographer_moved_it_and_stays_inside() -> None:
+    shape, box = (400, 300), (20, 20, 380, 280)
+    default = np.argwhere(pres.marker_mask(shape, "L", box))
+    moved = np.argwhere(pres.marker_mask(shape, "L", box, at=(0.5, 0.25)))
+    assert tuple(moved.min(axis=0)) == (200, 75)  # top left corner at the fractions given
+    assert len(moved) == len(default)  # the same letter, only moved
+    edge = pres.marker_mask(shape, "L", box, at=(1.0, 1.0))
+    assert edge.sum() == len(default)  # moved past the corner: kept whole inside the image
+    with pytest.raises(ValueError, match="fractions"):
+        pres.marker_mask(shape, "L", box, at=(1.5, 0.2))

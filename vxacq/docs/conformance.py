@@ -57,6 +57,8 @@ SOURCES = {
     "positioner": "the mammography positioner (compression force and thickness)",
     "detector": "the detector: its identity, read-out time and calibration",
     "image chain": "the image processing: pixels, window, exposure index, rotation and flip",
+    "review": "what the radiographer drew and chose on the review screen: texts, measured "
+              "lines, the window",
     "stored instances": "the instances stored on the node",
     "job": "the print job: its label and the image's place on the film",
     "printer": "the printer's answer to an earlier request (the Film Session it created)",
@@ -337,6 +339,10 @@ def dx_attributes() -> str:
 
 def mg_attributes() -> str:
     return _attributes(samples.build_mg, samples.MG_GROUPS)
+
+
+def presentation_state_attributes() -> str:
+    return _attributes(samples.build_presentation_state, samples.PRESENTATION_GROUPS)
 
 
 def dose_attributes() -> str:
@@ -637,6 +643,7 @@ SECTIONS: dict[str, Callable[[], str]] = {
     "commitment_answers": commitment_answers, "print_statuses": print_statuses,
     "find_statuses": find_statuses, "dx_attributes": dx_attributes,
     "mg_attributes": mg_attributes, "dose_attributes": dose_attributes,
+    "presentation_state_attributes": presentation_state_attributes,
     "dose_content": dose_content, "mpps_create": mpps_create, "mpps_set": mpps_set,
     "commitment_request": commitment_request, "film_session": film_session,
     "film_box": film_box, "image_box": image_box, "printer_attributes": printer_attributes,

@@ -28,7 +28,7 @@ from vxacq.dicom.uids import new_uid
 from vxacq.dicom.worklist import from_worklist_item, mapped_values
 from vxacq.net import commitment
 from vxacq.protocols import load as load_protocols
-from vxacq.workflow import acquisition
+from vxacq.workflow import acquisition, annotations
 
 Vary = frozenset[str]
 IMAGE_GROUPS = ("worklist", "exam", "protocol", "configuration", "generator", "detector",
@@ -37,6 +37,7 @@ MG_GROUPS = IMAGE_GROUPS + ("positioner",)
 DOSE_GROUPS = ("worklist", "exam", "protocol", "configuration", "generator", "detector",
                "image chain")
 MPPS_GROUPS = ("worklist", "exam", "configuration")
+PRESENTATION_GROUPS = ("worklist", "exam", "configuration", "review")
 TZ = dt.timezone(dt.timedelta(hours=1))
 
 
@@ -249,6 +250,22 @@ def build_dx_partial() -> Dataset:
 
 def build_mg(vary: Vary) -> Dataset:
     return build_image(vary, mammography=True)
+
+
+def build_presentation_state(vary: Vary) -> Dataset:
+    """The GSPS of a DX image the radiographer annotated and measured (the console's own
+    :func:`vxacq.workflow.annotations.presentation_state`)."""
+    image = build_image(vary)
+    rows, cols = int(image.Rows), int(image.Columns)
+    end = _pick(vary, "review", (rows / 2, cols * 0.8), (rows * 0.75, cols * 0.6))
+    notes = [annotations.TextNote(_pick(vary, "review", "POST OP", "STANDING"), (1.0, 2.0)),
+             annotations.Distance((rows / 2, cols * 0.2), end, "")]
+    scale = annotations.scale_of(image)
+    notes[1] = annotations.Distance(notes[1].start, notes[1].end,
+                                    scale.label(notes[1].start, notes[1].end))
+    return annotations.presentation_state(
+        image, notes, window=_pick(vary, "review", (2048.0, 4096.0), (1800.0, 3000.0)),
+        created=_started(vary), operator=_pick(vary, "exam", "Smith^Anna", "Jones^Bo"))
 
 
 def _acquisitions(vary: Vary) -> list[Acquisition]:

@@ -122,11 +122,14 @@ def process_frame(raw: np.ndarray, calibration: Calibration, params: ProcessingP
                   imaging: ImagingConfig | None = None, marker: str | None = None,
                   rotation: int = 0, flip: str = "none",
                   crop: tuple[int, int, int, int] | None = None,
+                  marker_at: tuple[float, float] | None = None,
                   preview: bool = False) -> ProcessedImage:
     """Process one raw frame (uint16) into a For Presentation image with EI, EI_T and DI.
 
     ``marker`` is "L", "R" or None; it is burned into the pixels when
-    ``imaging.burn_in_marker`` is set, else returned as an overlay plane. ``rotation`` (0, 90,
+    ``imaging.burn_in_marker`` is set, else returned as an overlay plane; ``marker_at`` (row,
+    column of its top left corner, as fractions of the output image) is where the
+    radiographer moved it (default: the field's top corner on its side). ``rotation`` (0, 90,
     180, 270, clockwise) and ``flip`` ("none", "horizontal", "vertical", applied first) turn
     the image for display and update Patient Orientation. ``crop`` (first row, first column,
     end row, end column) is the radiographer's rectangle on the image as it is output without
@@ -180,7 +183,8 @@ def process_frame(raw: np.ndarray, calibration: Calibration, params: ProcessingP
     overlay = None
     burned = False
     if marker:
-        mask = pres.marker_mask(pixels.shape, marker, out_field.bounding_box(pixels.shape))
+        mask = pres.marker_mask(pixels.shape, marker, out_field.bounding_box(pixels.shape),
+                                at=marker_at)
         if imaging.burn_in_marker:
             pixels[mask] = (1 << params.bits_stored) - 1
             burned = True

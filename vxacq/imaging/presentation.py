@@ -132,21 +132,28 @@ def transform_field(f: Field, shape: tuple[int, int], rotation: int, flip: str) 
     return Field((x, y), width, height, angle)
 
 
-def marker_mask(shape: tuple[int, int], letter: str, field_box: tuple[int, int, int, int]) -> np.ndarray:
-    """Where an L or R marker goes: top corner of the field, about 4 % of the image height."""
+def marker_mask(shape: tuple[int, int], letter: str, field_box: tuple[int, int, int, int],
+                at: tuple[float, float] | None = None) -> np.ndarray:
+    """Where an L or R marker goes: top corner of the field, about 4 % of the image height;
+    ``at`` (row, column of its top left corner as fractions of ``shape``) where the
+    radiographer put it instead. It always lies wholly inside the image."""
     glyph = _GLYPHS[letter.upper()]
     rows, cols = shape
     size = max(1, round(0.04 * min(rows, cols) / len(glyph)))
     bitmap = np.kron(glyph, np.ones((size, size), dtype=bool))
     r0, c0, r1, c1 = field_box
     pad = max(2, size * 2)
-    top = min(max(r0 + pad, 0), max(rows - bitmap.shape[0], 0))
-    # L in the top right corner of the field, R in the top left: the side a viewer of a
-    # conventionally hung AP/PA image finds that side of the patient.
-    if letter.upper() == "L":
-        left = max(min(c1 - pad - bitmap.shape[1], cols - bitmap.shape[1]), 0)
+    if at is not None:
+        if not all(0.0 <= f <= 1.0 for f in at):
+            raise ValueError(f"marker position {at} is not (row, column) fractions in 0..1")
+        top, left = round(at[0] * rows), round(at[1] * cols)
     else:
-        left = min(max(c0 + pad, 0), max(cols - bitmap.shape[1], 0))
+        top = r0 + pad
+        # L in the top right corner of the field, R in the top left: the side a viewer of a
+        # conventionally hung AP/PA image finds that side of the patient.
+        left = c1 - pad - bitmap.shape[1] if letter.upper() == "L" else c0 + pad
+    top = min(max(top, 0), max(rows - bitmap.shape[0], 0))
+    left = min(max(left, 0), max(cols - bitmap.shape[1], 0))
     mask = np.zeros(shape, bool)
     h, w = min(bitmap.shape[0], rows - top), min(bitmap.shape[1], cols - left)
     mask[top: top + h, left: left + w] = bitmap[:h, :w]

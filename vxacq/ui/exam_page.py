@@ -17,15 +17,17 @@ import time
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
-    QDialog, QLabel, QMessageBox, QPushButton, QSplitter, QVBoxLayout, QWidget,
+    QDialog, QHBoxLayout, QInputDialog, QLabel, QMessageBox, QPushButton, QSizePolicy,
+    QVBoxLayout, QWidget,
 )
 
 from vxacq.ui.close_dialog import CloseDialog
 from vxacq.ui.context import Console
 from vxacq.ui.decision_box import DecisionBox
 from vxacq.ui.frame_recovery import FrameRecovery
+from vxacq.ui.image_info import ImageInfo
 from vxacq.ui.image_status import ImageStatusTable
 from vxacq.ui.image_strip import ImageStrip
 from vxacq.ui.images import Displayable, from_file, from_processed, thumbnail
@@ -33,15 +35,19 @@ from vxacq.ui.plan_panel import PlanPanel
 from vxacq.ui.review_toolbar import ReviewToolbar
 from vxacq.ui.review_view import ReviewView
 from vxacq.ui.room_panel import RoomPanel
-from vxacq.ui.tasks import on_gui_thread
+from vxacq.ui.tasks import Refresher, on_gui_thread
 from vxacq.ui.technique_panel import TechniquePanel
-from vxacq.ui.widgets import COLOURS, Banner, di_band, person_name
-from vxacq.workflow.display import preview_from_raw
+from vxacq.ui.widgets import COLOURS, MessageStrip, person_name
+from vxacq.workflow import annotations
+from vxacq.workflow.display import marker_conflict, preview_from_raw
+from vxacq.workflow.dose import ExamDose, exam_dose
 from vxacq.workflow.exam import Exam, ExamEvent, ExamState, ImageView
 from vxacq.workflow.procedures import Protocol, load_protocols
 from vxacq.workflow.console import HandSwitch, RoomStatus
 
 log = logging.getLogger(__name__)
+
+LEFT_WIDTH, RIGHT_WIDTH = 290, 344  # px: the fixed side columns; the image takes the rest
 
 
 @dataclass
@@ -52,13 +58,17 @@ class DisplayOptions:
     flip: str = "none"
     marker: str | None = None
     crop: tuple[int, int, int, int] | None = None
+    marker_at: tuple[float, float] | None = None  # where it was dragged (fractions)
     protocol_id: str | None = None  # "re-process as" (None: the image's own)
+    crops: list[tuple[int, int, int, int] | None] = field(default_factory=list)  # for Undo
 
     def as_options(self) -> dict[str, Any]:
         options: dict[str, Any] = {"rotation": self.rotation, "flip": self.flip,
                                    "marker": self.marker}
         if self.crop is not None:
             options["crop"] = self.crop
+        if self.marker_at is not None:
+            options["marker_at"] = self.marker_at
         return options
 
 
@@ -91,28 +101,39 @@ class ExamPage(QWidget):
 
         self.header = QLabel(self.tr("No exam open: choose an order on the worklist."))
         self.header.setStyleSheet("font-size: 15px; font-weight: bold;")
-        self.banner = Banner()
+        self.header.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+        # the reserved place for every message of this screen (see MessageStrip)
+        self.messages = MessageStrip()
+        self.banner = self.messages  # the name the tests and the main window used
 
         self.plan_panel = PlanPanel(self.known)
         self.technique = TechniquePanel()
         self.room_panel = RoomPanel()
+        # its changing texts wrap within a fixed two lines: Prep and Expose never move
+        for label in (self.room_panel.panel, self.room_panel.problem):
+            label.setWordWrap(True)
+            label.setFixedHeight(label.fontMetrics().lineSpacing() * 2 + 4)
         left = QVBoxLayout()
-        left.addWidget(self.plan_panel)
+        left.setContentsMargins(0, 0, 0, 0)
+        left.setSpacing(4)
+        left.addWidget(self.plan_panel, stretch=1)
         left.addWidget(self.technique)
         left.addWidget(self.room_panel)
-        left.addStretch(1)
         left_widget = QWidget()
         left_widget.setLayout(left)
-        left_widget.setMaximumWidth(340)
+        left_widget.setFixedWidth(LEFT_WIDTH)
 
         self.review = ReviewView()
         self.toolbar = ReviewToolbar(self.review)
-        self.ei_label = QLabel("—")
-        self.ei_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        imaging = console.config.imaging
+        self.info = ImageInfo(imaging.di_warning, imaging.di_alarm, self.toolbar.window_entry)
+        self.ei_label = self.info.ei_label
+        self.dose: ExamDose | None = None
         centre = QVBoxLayout()
+        centre.setContentsMargins(0, 0, 0, 0)
         centre.addWidget(self.toolbar)
         centre.addWidget(self.review, stretch=1)
-        centre.addWidget(self.ei_label)
+        centre.addWidget(self.info)
         centre_widget = QWidget()
         centre_widget.setLayout(centre)
 
@@ -122,13 +143,15 @@ class ExamPage(QWidget):
         self.close_button = QPushButton(self.tr("Close exam…"))
         self.close_button.clicked.connect(self.close_exam)
         right = QVBoxLayout()
+        right.setContentsMargins(0, 0, 0, 0)
+        right.setSpacing(4)
         right.addWidget(self.strip, stretch=1)
         right.addWidget(self.decision)
         right.addWidget(self.image_status, stretch=1)
         right.addWidget(self.close_button)
         right_widget = QWidget()
         right_widget.setLayout(right)
-        right_widget.setMaximumWidth(420)
+        right_widget.setFixedWidth(RIGHT_WIDTH)
 
         # the parts' controls, by the names the tests and the benchmark drive
         self.plan, self.add_combo = self.plan_panel.plan, self.plan_panel.add_combo
@@ -144,15 +167,17 @@ class ExamPage(QWidget):
         self.reprocess_button = self.decision.reprocess_button
         self.status_table = self.image_status.status_table
 
-        splitter = QSplitter()
-        splitter.addWidget(left_widget)
-        splitter.addWidget(centre_widget)
-        splitter.addWidget(right_widget)
-        splitter.setStretchFactor(1, 1)
+        # fixed columns: nothing the radiographer presses moves when a text changes
+        columns = QHBoxLayout()
+        columns.addWidget(left_widget)
+        columns.addWidget(centre_widget, stretch=1)
+        columns.addWidget(right_widget)
         layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 4, 6, 4)
+        layout.setSpacing(4)
         layout.addWidget(self.header)
-        layout.addWidget(self.banner)
-        layout.addWidget(splitter, stretch=1)
+        layout.addWidget(self.messages)
+        layout.addLayout(columns, stretch=1)
 
         self.plan_panel.selection_changed.connect(self._plan_selected)
         self.plan_panel.add_requested.connect(self.add_protocol)
@@ -163,6 +188,11 @@ class ExamPage(QWidget):
         self.toolbar.marker_chosen.connect(lambda: self._transform(marker=True))
         self.toolbar.crop_toggled.connect(self._crop_toggled)
         self.toolbar.apply_crop_requested.connect(lambda: self._transform(crop=True))
+        self.toolbar.undo_crop_requested.connect(lambda: self._transform(undo_crop=True))
+        self.toolbar.marker_move_toggled.connect(self._marker_move_toggled)
+        self.toolbar.text_requested.connect(self._ask_text)
+        self.review.marker_moved.connect(self._marker_moved)
+        self.review.annotations_changed.connect(self._save_annotations)
         self.strip.image_chosen.connect(self._thumb_selected)
         self.decision.accept_requested.connect(self.accept_image)
         self.decision.reject_requested.connect(self.reject_image)
@@ -175,6 +205,10 @@ class ExamPage(QWidget):
         self.room_panel.recover_requested.connect(self.frames.recover)
         self.room_panel.discard_requested.connect(self.frames.discard)
         console.room.subscribe(on_gui_thread(self._room_changed))
+        self._unsaved: tuple = ()
+        self._saver = Refresher(console.tasks, self._save_latest,
+                                lambda error: error and self.messages.show(error, "alarm"),
+                                interval_ms=100, parent=self)
         self._update_controls()
 
     # --- opening an exam ----------------------------------------------------------------------
@@ -186,14 +220,13 @@ class ExamPage(QWidget):
         self.options.clear()
         self.strip.clear()
         self.shown_id, self._is_preview = None, False
+        self.dose = None
         self.review.clear()
         # nothing chosen for the last patient carries over: reject reason, re-process choice
         self.reason.setCurrentIndex(0)
         self.reprocess_combo.setCurrentIndex(0)
         self.crop_button.setChecked(False)
-        self.ei_label.setText(self.tr("EI —"))
-        self.ei_label.setStyleSheet("")
-        self.banner.clear_message()
+        self.messages.clear()
         relay = on_gui_thread(self._exam_event)
 
         def observe(event: ExamEvent) -> None:
@@ -216,6 +249,7 @@ class ExamPage(QWidget):
         self._fill_plan()
         self.refresh_images()
         self.image_status.show_exam(exam)
+        self._refresh_dose()
 
     # --- protocols ----------------------------------------------------------------------------
 
@@ -269,9 +303,8 @@ class ExamPage(QWidget):
         self.switch, self.exposing = switch, True
         exam, room = self.exam, self.console.room
         technique = self.technique.technique()
-        self.banner.show_message(self.tr("Prep: {name} — press Expose when the generator and "
-                                         "the detector are READY")
-                                 .format(name=protocol.name), "info")
+        self.messages.show(self.tr("Prep: {name} — press Expose when the generator and the "
+                                   "detector are READY").format(name=protocol.name), "info")
 
         def expose() -> ImageView:
             with room.devices() as devices:
@@ -293,15 +326,15 @@ class ExamPage(QWidget):
     def _exposed(self, view: ImageView) -> None:
         self._exposure_over()
         if view.error:
-            self.banner.show_message(view.error, "alarm")
+            self.messages.show(view.error, "alarm")
         elif view.warnings:
-            self.banner.show_message("; ".join(view.warnings), "warning")
+            self.messages.show("; ".join(view.warnings), "warning")
         else:
-            self.banner.clear_message()
+            self.messages.clear()
         self._fill_plan(select=self._next_planned())
 
     def _exposure_failed(self, exc: Exception) -> None:
-        self.banner.show_message(self.tr("No image: {exc}").format(exc=exc), "alarm")
+        self.messages.show(self.tr("No image: {exc}").format(exc=exc), "alarm")
         self._exposure_over()  # may start recovering a frame left in the panel: said after
 
     def _exposure_over(self) -> None:
@@ -311,7 +344,7 @@ class ExamPage(QWidget):
         self.frames.by_itself(self.console.room.status)
 
     def _reset_generator(self) -> None:
-        self._call(self.console.room.reset_generator, lambda _: self.banner.clear_message())
+        self._call(self.console.room.reset_generator, lambda _: self.messages.clear())
 
     def _room_changed(self, status: RoomStatus) -> None:
         self.room_panel.show_status(status)
@@ -324,7 +357,7 @@ class ExamPage(QWidget):
         if self.exam is None or event.study_id != self.exam.study_id:
             return
         if event.kind == "exposed" and event.image is not None:
-            self.banner.show_message(self.tr("Image received — processing"), "info")
+            self.messages.show(self.tr("Image received — processing"), "info")
             self._show_preview(event.image)
         elif event.kind == "rendered" and event.image is not None:
             self._image_ready(event.image)
@@ -333,9 +366,10 @@ class ExamPage(QWidget):
                 self._image_ready(event.image)
             else:  # already on screen: now it has its file, so it can be accepted
                 self._show_indices(event.image)
+                self._load_annotations(event.image)
                 self._update_controls()
         elif event.kind == "failed" and event.message:
-            self.banner.show_message(event.message, "alarm")
+            self.messages.show(event.message, "alarm")
         if event.kind in ("accepted", "rejected") and event.image is not None \
                 and event.image.id == self.shown_id:
             self.review.label.setText(self._caption(event.image))  # rejected, visibly
@@ -344,6 +378,8 @@ class ExamPage(QWidget):
                           "closed", "protocols"):
             self.refresh_images()
             self.refresh_status()
+        if event.kind == "exposed":
+            self._refresh_dose()
 
     def _show_preview(self, view: ImageView) -> None:
         """The binned quick look from the raw frame, shown while the full image is made."""
@@ -408,6 +444,8 @@ class ExamPage(QWidget):
         self.review.graphics.viewport().repaint()  # on screen now, not at the next idle
         if not shown.preview:
             self.strip.set_thumbnail(view.id, thumbnail(shown))
+            self._load_annotations(view)
+            self._check_marker(view)
         self._show_indices(view)
         self.strip.select(view.id)
         self._update_controls()
@@ -429,26 +467,29 @@ class ExamPage(QWidget):
     def _load_and_show(self, view: ImageView) -> None:
         self.console.tasks.run(lambda: from_file(view.file_path),
                                lambda shown: self._display(view, shown),
-                               lambda exc: self.banner.show_message(
+                               lambda exc: self.messages.show(
                                    self.tr("The image file cannot be read: {exc}")
                                    .format(exc=exc), "alarm"))
 
     def _show_indices(self, view: ImageView) -> None:
-        imaging = self.console.config.imaging
-        if view.ExposureIndex is None:
-            self.ei_label.setText(self.tr("EI —"))
-            self.ei_label.setStyleSheet("")
+        self.info.show_indices(view)
+        self.info.show_dose(self.dose.of(view.id) if self.dose else None, self.dose)
+
+    def _refresh_dose(self) -> None:
+        """The exam's dose and technique per image, read on a worker."""
+        if self.exam is None:
             return
-        band = di_band(view.DeviationIndex, imaging.di_warning, imaging.di_alarm)
-        di = "—" if view.DeviationIndex is None else f"{view.DeviationIndex:+.1f}"
-        ei_t = "—" if view.TargetExposureIndex is None else f"{view.TargetExposureIndex:g}"
-        words = {"ok": self.tr("within target"), "warning": self.tr("outside the target range"),
-                 "alarm": self.tr("far from target — check exposure"),
-                 "muted": self.tr("no target")}[band]
-        self.ei_label.setText(self.tr("EI {ei:.0f}   EI_T {ei_t}   DI {di}   ({words})")
-                              .format(ei=view.ExposureIndex, ei_t=ei_t, di=di, words=words))
-        self.ei_label.setStyleSheet(f"background: {COLOURS[band]}; color: white; "
-                                    "font-weight: bold; padding: 4px;")
+        db, study_id = self.console.db, self.exam.study_id
+
+        def show(dose: ExamDose) -> None:
+            if self.exam is None or self.exam.study_id != study_id:
+                return
+            self.dose = dose
+            image = dose.of(self.shown_id) if self.shown_id is not None else None
+            self.info.show_dose(image, dose)
+
+        self.console.tasks.run(lambda: exam_dose(db, study_id), show,
+                               lambda exc: log.warning("dose not read: %s", exc))
 
     # --- images list --------------------------------------------------------------------------
 
@@ -530,9 +571,9 @@ class ExamPage(QWidget):
         self.plan_panel.select_id(rejected.protocol_id)
         if rejected.laterality in ("L", "R"):
             self.technique.set_side(rejected.laterality)
-        self.banner.show_message(self.tr("Retake {protocol_id}: position the patient and use "
-                                         "the hand switch")
-                                 .format(protocol_id=rejected.protocol_id), "info")
+        self.messages.show(self.tr("Retake {protocol_id}: position the patient and use the "
+                                   "hand switch").format(protocol_id=rejected.protocol_id),
+                           "info")
 
     def _after_decision(self) -> None:
         self.refresh_images()
@@ -546,10 +587,10 @@ class ExamPage(QWidget):
         chosen = self.known[self.reprocess_combo.currentData()]
         own = self.known.get(view.protocol_id)
         if own is not None and chosen.modality != own.modality:
-            self.banner.show_message(self.tr("{name} is a {chosen} protocol; this image is "
-                                             "{own}: choose a {own} protocol")
-                                     .format(name=chosen.name, chosen=chosen.modality,
-                                             own=own.modality),
+            self.messages.show(self.tr("{name} is a {chosen} protocol; this image is "
+                                       "{own}: choose a {own} protocol")
+                               .format(name=chosen.name, chosen=chosen.modality,
+                                       own=own.modality),
                                      "warning")
             return
         options = self._options_for(view)
@@ -557,32 +598,44 @@ class ExamPage(QWidget):
         self._reprocess(view)
 
     def _transform(self, rotate: int = 0, flip: str = "", marker: bool = False,
-                   crop: bool = False) -> None:
+                   crop: bool = False, undo_crop: bool = False,
+                   marker_at: tuple[float, float] | None = None) -> None:
         view = self.current_image()
         if view is None or not view.file_path:
             return
         options = self._options_for(view)
-        if rotate:
-            options.rotation = (options.rotation + rotate) % 360
-            options.crop = None
-        if flip:
-            options.flip = "none" if options.flip == flip else flip
-            options.crop = None
+        if rotate or flip:
+            if rotate:
+                options.rotation = (options.rotation + rotate) % 360
+            if flip:
+                options.flip = "none" if options.flip == flip else flip
+            options.crop, options.crops, options.marker_at = None, [], None
+            self._drop_annotations(view)  # their pixels are elsewhere in a turned image
+        if marker_at is not None:
+            options.marker_at = marker_at
+        if undo_crop:
+            if not options.crops:
+                return
+            options.crop = options.crops.pop()
+            self._drop_annotations(view)
         if marker:
             choice = self.toolbar.marker_choice()
             options.marker = (self._side_marker(view) if choice == "auto"
                               else None if choice == "none" else choice)
+            self._check_marker(view)
         if crop:
             rect = self.review.crop_rect()
             if rect is None:
-                self.banner.show_message(self.tr("Draw a crop rectangle of at least 16 × 16 "
-                                                 "pixels first (Crop)"), "warning")
+                self.messages.show(self.tr("Draw a crop rectangle of at least 16 × 16 "
+                                           "pixels first (Crop)"), "warning")
                 return
             base = options.crop
+            options.crops.append(base)
             # the rectangle is on the image as shown, which may be cropped already
             options.crop = rect if base is None else (base[0] + rect[0], base[1] + rect[1],
                                                       base[0] + rect[2], base[1] + rect[3])
             self.crop_button.setChecked(False)
+            self._drop_annotations(view)
         self._reprocess(view)
 
     def _options_for(self, view: ImageView) -> DisplayOptions:
@@ -590,10 +643,12 @@ class ExamPage(QWidget):
         if view.id not in self.options:
             kept = self.exam.display_options(view.id) if self.exam else {}
             crop = kept.get("crop")
+            at = kept.get("marker_at")
             self.options[view.id] = DisplayOptions(
                 rotation=int(kept.get("rotation", 0)), flip=kept.get("flip", "none"),
                 marker=kept.get("marker", self._side_marker(view)),
-                crop=tuple(crop) if crop else None, protocol_id=kept.get("protocol_id"))
+                crop=tuple(crop) if crop else None, protocol_id=kept.get("protocol_id"),
+                marker_at=tuple(at) if at else None)
         return self.options[view.id]
 
     @staticmethod
@@ -605,10 +660,96 @@ class ExamPage(QWidget):
         exam = self.exam
         options = self._options_for(view)
         kwargs, protocol_id = options.as_options(), options.protocol_id
-        self.banner.show_message(self.tr("Re-processing…"), "info")
-        self._call(lambda: exam.reprocess(view.id, protocol_id, **kwargs),
-                   lambda v: self.banner.show_message(v.error, "alarm") if v.error
-                   else self.banner.clear_message())
+        self.messages.show(self.tr("Re-processing…"), "info")
+        self._call(lambda: exam.reprocess(view.id, protocol_id, **kwargs), self._reprocessed)
+
+    def _reprocessed(self, view: ImageView) -> None:
+        if view.error:
+            self.messages.show(view.error, "alarm")
+        else:
+            self.messages.clear()
+            self._check_marker(view)
+
+    # --- the marker and the notes ---------------------------------------------------------------
+
+    def _check_marker(self, view: ImageView) -> None:
+        """Warn when the L/R marker contradicts the side the image was taken for."""
+        options = self._options_for(view)
+        protocol = self.known.get(view.protocol_id)
+        side = view.laterality or (protocol.laterality if protocol else "")
+        if marker_conflict(options.marker, side):
+            self.messages.show(self.tr(
+                "Marker {marker} on a {side} image: choose Marker {right} (or check the "
+                "side)").format(marker=options.marker,
+                                side=self.tr("LEFT") if side == "L" else self.tr("RIGHT"),
+                                right=side), "warning")
+
+    def _marker_move_toggled(self, on: bool) -> None:
+        if on:
+            self.review.start_marker_move()
+            if self.review.marker_roi is None:
+                self.toolbar.move_marker.setChecked(False)
+                self.messages.show(self.tr("No marker on this image to move"), "warning")
+        else:
+            self.review.stop_marker_move()
+
+    def _marker_moved(self, row: float, column: float) -> None:
+        self.toolbar.move_marker.setChecked(False)
+        self._transform(marker_at=(row, column))
+
+    def _ask_text(self) -> None:
+        text, ok = QInputDialog.getText(self, self.tr("Text on the image"), self.tr("Text:"))
+        if ok and text.strip():
+            self.review.add_text(text.strip())
+
+    def _load_annotations(self, view: ImageView) -> None:
+        """The image's kept notes and its measuring scale, read on a worker."""
+        path = view.file_path
+
+        def read():
+            try:
+                notes, window = annotations.load_annotations(path)
+                return notes, window, annotations.measurement_scale(path)
+            except FileNotFoundError:  # re-processed meanwhile: its new file is read next
+                return None
+
+        def show(result) -> None:
+            if result is None or self.shown_id != view.id:
+                return
+            notes, window, scale = result
+            self.review.measure = scale.label
+            self.review.set_annotations(notes)
+            if window is not None:
+                self.review.set_window(*window)
+
+        if path:
+            self.console.tasks.run(read, show, lambda exc: self.messages.show(
+                self.tr("Annotations cannot be read: {error}").format(error=exc), "warning"))
+
+    def _save_annotations(self) -> None:
+        """Keep the notes (and the window) with the image as its presentation state."""
+        view = self.current_image()
+        if view is None or not view.file_path or self._is_preview:
+            return
+        # a snapshot for the worker; saves run one at a time and the latest one wins
+        self._unsaved = (view.file_path, self.review.annotations(), self.review.window,
+                         self.console.operator)
+        self._saver.request()
+
+    def _save_latest(self) -> str:
+        path, notes, window, operator = self._unsaved
+        try:
+            annotations.save_annotations(path, notes, window=window, operator=operator)
+        except (OSError, ValueError) as exc:
+            return self.tr("Annotations not saved: {error}").format(error=exc)
+        return ""
+
+    def _drop_annotations(self, view: ImageView) -> None:
+        if self.review.annotations():
+            self.review.clear_annotations()
+            self.messages.show(self.tr("The texts and distances were removed: the image was "
+                                       "turned or cropped"), "info")
+            self._save_annotations()
 
     def _crop_toggled(self, on: bool) -> None:
         if on:
@@ -638,15 +779,22 @@ class ExamPage(QWidget):
         """Close with a :class:`vxacq.ui.close_dialog.CloseChoice` (the dialog's answer)."""
         exam = self.exam
 
+        config, db = self.console.config, self.console.db
+
         def run():
             if choice.status == "COMPLETED":
-                return exam.close(print_node=choice.print_node, layout=choice.layout)
-            return exam.discontinue(choice.reason)
+                result = exam.close(print_node=choice.print_node, layout=choice.layout)
+            else:
+                result = exam.discontinue(choice.reason)
+            # the annotated images' presentation states follow their images
+            result.jobs["annotations"] = annotations.queue_annotations(config, db,
+                                                                      exam.study_id)
+            return result
 
         def done(result) -> None:
             stores = len(result.jobs.get("store", []))
             printed = self.tr(" and a print job") if result.jobs.get("print") else ""
-            self.banner.show_message(
+            self.messages.show(
                 (self.tr("Exam completed: MPPS COMPLETED queued, images and the dose report "
                          "queued to {stores} archive(s){printed}. Their progress is shown below.")
                  if result.status == "COMPLETED" else
@@ -681,7 +829,7 @@ class ExamPage(QWidget):
         def failed(exc: Exception) -> None:
             self.busy -= 1
             self._update_controls()
-            self.banner.show_message(str(exc), "alarm")
+            self.messages.show(str(exc), "alarm")
 
         self.console.tasks.run(fn, finished, failed)
 
@@ -708,7 +856,9 @@ class ExamPage(QWidget):
             accept=reviewable and view.state != "accepted",
             reject=idle and view is not None and view.state != "rejected",
             reprocess=idle and view is not None and bool(view.raw_path) and not self._is_preview)
-        self.toolbar.set_enabled(reviewable and not self._is_preview)
+        options = self.options.get(view.id) if view is not None else None
+        self.toolbar.set_enabled(reviewable and not self._is_preview, self.review.has_image(),
+                                 bool(options and options.crops))
         self.remove_button.setEnabled(idle and protocol is not None)
         self.close_button.setEnabled(idle)
         self.technique.set_editable(is_open and not self.exposing)

@@ -8,15 +8,18 @@ from __future__ import annotations
 
 from functools import partial
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QSize, QTimer
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QLabel, QLineEdit, QMainWindow, QMessageBox, QPushButton, QTabWidget,
+    QApplication, QFrame, QHBoxLayout, QLabel, QLineEdit, QMainWindow, QMessageBox, QPushButton,
+    QScrollArea, QTabWidget, QWidget,
 )
 
 from vxacq import __version__
 from vxacq.ui.context import Console
 from vxacq.ui.exam_page import ExamPage
 from vxacq.ui.history_page import HistoryPage
+from vxacq.ui import theme
 from vxacq.ui.service_page import ServicePage
 from vxacq.ui.tasks import Refresher, on_gui_thread
 from vxacq.ui.worklist_page import WorklistPage
@@ -24,23 +27,35 @@ from vxacq.workflow.exam import Exam
 from vxacq.workflow.console import QueueSummary, RoomStatus, operator_name_problem, queue_summary
 
 
+MINIMUM_SIZE = QSize(1260, 720)  # a 1280×768 console screen less the window frame
+
+
 class MainWindow(QMainWindow):
     def __init__(self, console: Console) -> None:
         super().__init__()
         self.console = console
         config = console.config
+        theme.apply(QApplication.instance(), config.station.theme)
         self.setWindowTitle(self.tr("VXacq {version} — {station_name}")
                             .format(version=__version__, station_name=config.station.station_name))
-        self.resize(1500, 920)
         self.worklist = WorklistPage(console)
         self.exam = ExamPage(console)
         self.history = HistoryPage(console)
         self.service = ServicePage(console)
         self.pages = QTabWidget()
-        self.pages.addTab(self.worklist, self.tr("Worklist"))
-        self.pages.addTab(self.exam, self.tr("Exam"))
-        self.pages.addTab(self.history, self.tr("History"))
-        self.pages.addTab(self.service, self.tr("Service"))
+        # the service pages are long forms: they scroll rather than widen the window
+        self.service_scroll = QScrollArea(widgetResizable=True, frameShape=QFrame.Shape.NoFrame)
+        self.service_scroll.setWidget(self.service)
+        for number, (page, name) in enumerate(((self.worklist, self.tr("Worklist")),
+                                               (self.exam, self.tr("Exam")),
+                                               (self.history, self.tr("History")),
+                                               (self.service_scroll, self.tr("Service"))),
+                                              start=1):
+            key = QKeySequence(f"Ctrl+{number}")
+            self.pages.addTab(page, name)
+            self.pages.setTabToolTip(number - 1,
+                                     key.toString(QKeySequence.SequenceFormat.NativeText))
+            QShortcut(key, self, activated=lambda p=page: self.pages.setCurrentWidget(p))
         self.setCentralWidget(self.pages)
 
         self.worklist.start_exam.connect(self.start_exam)
@@ -56,10 +71,12 @@ class MainWindow(QMainWindow):
         self.operator_edit = QLineEdit(placeholderText=self.tr("Family^Given"))
         self.operator_edit.setMaximumWidth(220)
         self.operator_edit.editingFinished.connect(self._operator_changed)
-        bar = self.addToolBar(self.tr("Radiographer"))
-        bar.setMovable(False)
-        bar.addWidget(QLabel(self.tr(" Radiographer: ")))
-        bar.addWidget(self.operator_edit)
+        corner = QWidget()
+        corner_layout = QHBoxLayout(corner)
+        corner_layout.setContentsMargins(0, 0, 4, 0)
+        corner_layout.addWidget(QLabel(self.tr("Radiographer:")))
+        corner_layout.addWidget(self.operator_edit)
+        self.pages.setCornerWidget(corner)
 
         self.room_label = QLabel()
         # the queue's state is a button: it opens the queue, on the failed jobs if any
@@ -76,8 +93,15 @@ class MainWindow(QMainWindow):
         self._timer = QTimer(self, interval=2000, timeout=self.refresh_status)
         self._timer.start()
         self.refresh_status()
+        # never smaller than what the pages need (every text whole, nothing on top of another)
+        self.setMinimumSize(self.minimumSizeHint().expandedTo(MINIMUM_SIZE))
+        self.resize(MINIMUM_SIZE.expandedTo(self.minimumSize()))
         # the worklist is asked once the window is up, not before it shows
         QTimer.singleShot(0, self.worklist.refresh)
+
+    def show_page(self, page: QWidget) -> None:
+        """Bring ``page`` (worklist, exam, history or service) to the front."""
+        self.pages.setCurrentWidget(self.service_scroll if page is self.service else page)
 
     def _operator_changed(self) -> None:
         name = self.operator_edit.text().strip()
@@ -106,9 +130,9 @@ class MainWindow(QMainWindow):
         if self.exam.exposing or self.exam.busy:
             # the hand switch and the images belong to the exam on screen until it is done
             self.pages.setCurrentWidget(self.exam)
-            self.exam.banner.show_message(self.tr("An exposure or an exam step is still "
-                                                  "running: wait for it to end before opening "
-                                                  "another exam."), "warning")
+            self.exam.messages.show(self.tr("An exposure or an exam step is still running: "
+                                            "wait for it to end before opening another exam."),
+                                    "warning")
             return
         question = self.exam.leaving_question()
         if question and not self._suspend_asked(question):
@@ -158,7 +182,7 @@ class MainWindow(QMainWindow):
         return queue_summary(self.console.db)
 
     def show_queue(self) -> None:
-        self.pages.setCurrentWidget(self.service)
+        self.show_page(self.service)
         self.service.show_queue(failed_only=self._failed > 0)
 
     def _show_queue(self, summary: QueueSummary) -> None:

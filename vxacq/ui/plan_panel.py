@@ -33,13 +33,18 @@ class PlanPanel(QGroupBox):
         self.add_button.clicked.connect(lambda: self.add_requested.emit(self.add_combo.currentData()))
         self.remove_button = QPushButton(self.tr("Remove"))
         self.remove_button.clicked.connect(self.remove_requested.emit)
+        self.add_combo.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.add_combo.setMinimumContentsLength(10)
+        self.add_combo.view().setMinimumWidth(self.add_combo.view().sizeHintForColumn(0) + 24)
+        self.plan.setMinimumHeight(56)  # more rows when the screen is taller
         row = QHBoxLayout()
-        row.addWidget(self.add_combo, stretch=1)
         row.addWidget(self.add_button)
+        row.addWidget(self.remove_button)
         layout = QVBoxLayout(self)
-        layout.addWidget(self.plan)
+        layout.addWidget(self.plan, stretch=1)
+        layout.addWidget(self.add_combo)
         layout.addLayout(row)
-        layout.addWidget(self.remove_button)
 
     def fill(self, protocols: Iterable[Protocol], exposed: list[str],
              select: int | None = None) -> None:

@@ -1,17 +1,25 @@
-"""The review image: pyqtgraph view with window/level, zoom and pan, crop rectangle, L/R mark.
+"""The review image: pyqtgraph view with window/level, zoom and pan, crop rectangle, L/R mark,
+text annotations and distance measurements.
 
 Left-drag pans and the wheel zooms (pyqtgraph's view box); with *Window* on, left-drag sets
 window/level instead (right/left: width, up/down: level), as on a reading station. The
-displayed pixels are the processed image's; the crop rectangle is read back in its pixel
-coordinates for re-processing.
+displayed pixels are the processed image's; the crop rectangle, the marker's new place and
+the annotations are read back in its pixel coordinates (row, column of the full image).
 """
 
 from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
+from collections.abc import Callable
+
 from PySide6.QtCore import QPointF, QRectF, Qt, Signal
 from PySide6.QtWidgets import QVBoxLayout, QWidget
+
+from vxacq.workflow.annotations import Distance, Note, TextNote
+
+ANNOTATION_COLOUR = (255, 220, 0)
+
 
 pg.setConfigOptions(imageAxisOrder="row-major", antialias=False)
 
@@ -45,6 +53,9 @@ class ReviewView(QWidget):
     """Shows one processed image; ``window_changed(center, width)`` when the user windows."""
 
     window_changed = Signal(float, float)
+    zoom_changed = Signal(float)  # per cent: screen pixels per image pixel × 100
+    marker_moved = Signal(float, float)  # its new top left, fractions of rows and columns
+    annotations_changed = Signal()
 
     def __init__(self) -> None:
         super().__init__()
@@ -68,7 +79,13 @@ class ReviewView(QWidget):
         self._full: np.ndarray | None = None
         self._overview: np.ndarray | None = None
         self._showing_full: bool | None = None
-        self.box.sigRangeChanged.connect(lambda *_: self._choose_resolution())
+        self.marker_roi: pg.ROI | None = None
+        self._notes: list[tuple[pg.ROI, pg.TextItem]] = []
+        self._distances: list[tuple[pg.LineSegmentROI, pg.TextItem]] = []
+        # (start, end) in pixels → its label; the page sets it from the image's spacing
+        self.measure: Callable[[tuple[float, float], tuple[float, float]], str] = \
+            lambda a, b: f"{float(np.hypot(b[0] - a[0], b[1] - a[1])):.0f} px"
+        self.box.sigRangeChanged.connect(lambda *_: self._range_changed())
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.graphics)
@@ -102,8 +119,10 @@ class ReviewView(QWidget):
             self.overlay.setVisible(False)
         self.label.setText(caption)
         self.cancel_crop()
+        self.stop_marker_move()
         if not same_size:
             self.box.autoRange(padding=0.0)
+        self.window_changed.emit(*self.window)  # the numbers shown follow the new image
 
     def _choose_resolution(self) -> None:
         """The overview while one of its pixels covers less than 1.5 screen pixels."""
@@ -136,6 +155,8 @@ class ReviewView(QWidget):
         self.shape = (0, 0)
         self.label.setText(caption)
         self.cancel_crop()
+        self.stop_marker_move()
+        self.clear_annotations()
 
     def has_image(self) -> bool:
         return self.shape != (0, 0)
@@ -164,6 +185,15 @@ class ReviewView(QWidget):
 
     def zoom(self, factor: float) -> None:
         self.box.scaleBy((1.0 / factor, 1.0 / factor))
+
+    def zoom_percent(self) -> float:
+        """Screen pixels per image pixel, in per cent (100: one to one)."""
+        shown = self.box.viewRect().width()
+        return 100.0 * float(self.box.width()) / shown if shown > 0 else 100.0
+
+    def _range_changed(self) -> None:
+        self._choose_resolution()
+        self.zoom_changed.emit(self.zoom_percent())
 
     # --- crop ---------------------------------------------------------------------------
 
@@ -197,3 +227,138 @@ class ReviewView(QWidget):
         if self.crop_roi is not None:
             self.box.removeItem(self.crop_roi)
             self.crop_roi = None
+
+    # --- the L/R marker, moved ----------------------------------------------------------
+
+    def marker_box(self) -> QRectF | None:
+        """Where the overlay marker is, in full pixels (None: no overlay marker shown)."""
+        plane = self.overlay.image if self.overlay.isVisible() else None
+        if plane is None or self._full is None:
+            return None
+        mask = plane[..., 3] > 0 if plane.ndim == 3 else plane > 0
+        rows, cols = np.nonzero(mask)
+        if rows.size == 0:
+            return None
+        scale = self._full.shape[1] / mask.shape[1]
+        return QRectF(cols.min() * scale, rows.min() * scale,
+                      (cols.max() - cols.min() + 1) * scale, (rows.max() - rows.min() + 1) * scale)
+
+    def start_marker_move(self) -> None:
+        """A frame around the marker that the radiographer drags; ``marker_moved`` on drop."""
+        self.stop_marker_move()
+        box = self.marker_box()
+        if box is None or not self.has_image():
+            return
+        self.marker_roi = pg.ROI((box.x(), box.y()), (box.width(), box.height()),
+                                 pen=pg.mkPen((0, 200, 255), width=2), rotatable=False,
+                                 resizable=False)
+        self.marker_roi.sigRegionChangeFinished.connect(self._marker_dropped)
+        self.box.addItem(self.marker_roi)
+
+    def move_marker_to(self, row: float, column: float) -> None:
+        """Drop the marker frame with its top left at (row, column) full pixels."""
+        if self.marker_roi is not None:
+            self.marker_roi.setPos((column, row))  # finishing the move emits marker_moved
+
+    def _marker_dropped(self) -> None:
+        x, y = self.marker_roi.pos()
+        w, h = self.marker_roi.size()
+        rows, cols = self.shape
+        self.marker_moved.emit(min(max(y / rows, 0.0), 1.0 - h / rows),
+                               min(max(x / cols, 0.0), 1.0 - w / cols))
+
+    def stop_marker_move(self) -> None:
+        if self.marker_roi is not None:
+            self.box.removeItem(self.marker_roi)
+            self.marker_roi = None
+
+    # --- annotations ------------------------------------------------------------------------
+
+    def add_text(self, text: str, at: tuple[float, float] | None = None) -> None:
+        """A text at (row, column), by default the middle of the view; dragged to move."""
+        if not self.has_image():
+            return
+        if at is None:
+            centre = self.box.viewRect().center()
+            at = (centre.y(), centre.x())
+        size = max(8.0, 0.02 * min(self.shape))
+        roi = pg.ROI((at[1], at[0]), (size, size), pen=pg.mkPen(ANNOTATION_COLOUR, width=1),
+                     rotatable=False, resizable=False, removable=True)
+        label = pg.TextItem(text, color=ANNOTATION_COLOUR, anchor=(0, 0))
+        label.setParentItem(roi)
+        roi.sigRegionChangeFinished.connect(lambda *_: self.annotations_changed.emit())
+        roi.sigRemoveRequested.connect(lambda *_, r=roi: self._remove(r))
+        self.box.addItem(roi)
+        self._notes.append((roi, label))
+        self.annotations_changed.emit()
+
+    def add_distance(self, start: tuple[float, float] | None = None,
+                     end: tuple[float, float] | None = None) -> None:
+        """A line to measure, its ends dragged into place; its length is shown at its end."""
+        if not self.has_image():
+            return
+        view = self.box.viewRect()
+        if start is None or end is None:
+            mid = view.center()
+            start = (mid.y(), mid.x() - view.width() * 0.2)
+            end = (mid.y(), mid.x() + view.width() * 0.2)
+        roi = pg.LineSegmentROI([(start[1], start[0]), (end[1], end[0])],
+                                pen=pg.mkPen(ANNOTATION_COLOUR, width=2), removable=True)
+        label = pg.TextItem("", color=ANNOTATION_COLOUR, anchor=(0, 1))
+        label.setParentItem(roi)
+        self.box.addItem(roi)
+        self._distances.append((roi, label))
+        roi.sigRegionChanged.connect(lambda *_: self._relabel(roi, label))
+        roi.sigRegionChangeFinished.connect(lambda *_: self.annotations_changed.emit())
+        roi.sigRemoveRequested.connect(lambda *_, r=roi: self._remove(r))
+        self._relabel(roi, label)
+        self.annotations_changed.emit()
+
+    def _ends(self, roi: pg.LineSegmentROI) -> tuple[tuple[float, float], tuple[float, float]]:
+        pos = roi.pos()
+        a, b = (pos + p for p in roi.listPoints())
+        return (float(a.y()), float(a.x())), (float(b.y()), float(b.x()))
+
+    def _relabel(self, roi: pg.LineSegmentROI, label: pg.TextItem) -> None:
+        start, end = self._ends(roi)
+        label.setText(self.measure(start, end))
+        label.setPos(roi.listPoints()[1])
+
+    def remeasure(self) -> None:
+        """Label every line again (the image's spacing changed)."""
+        for roi, label in self._distances:
+            self._relabel(roi, label)
+
+    def annotations(self) -> list[Note]:
+        notes: list[Note] = []
+        for roi, label in self._notes:
+            x, y = roi.pos()
+            notes.append(TextNote(label.toPlainText(), (float(y), float(x))))
+        for roi, label in self._distances:
+            start, end = self._ends(roi)
+            notes.append(Distance(start, end, label.toPlainText()))
+        return notes
+
+    def set_annotations(self, notes: list[Note]) -> None:
+        """Show ``notes`` (those kept with the image) without reporting a change."""
+        self.blockSignals(True)
+        try:
+            self.clear_annotations()
+            for note in notes:
+                if isinstance(note, TextNote):
+                    self.add_text(note.text, note.at)
+                else:
+                    self.add_distance(note.start, note.end)
+        finally:
+            self.blockSignals(False)
+
+    def clear_annotations(self) -> None:
+        for roi, _ in self._notes + self._distances:
+            self.box.removeItem(roi)
+        self._notes, self._distances = [], []
+
+    def _remove(self, roi: pg.ROI) -> None:
+        self.box.removeItem(roi)
+        self._notes = [n for n in self._notes if n[0] is not roi]
+        self._distances = [d for d in self._distances if d[0] is not roi]
+        self.annotations_changed.emit()

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QComboBox, QDoubleSpinBox, QFormLayout, QGroupBox, QLabel
+from PySide6.QtWidgets import (
+    QComboBox, QDoubleSpinBox, QFormLayout, QGroupBox, QHBoxLayout, QLabel,
+)
 
 from vxacq.workflow.procedures import Protocol
 
@@ -26,13 +28,18 @@ class TechniquePanel(QGroupBox):
                                   singleStep=50)
         self.grid = QLabel(self.tr("—"))
         self.target_ei = QLabel(self.tr("—"))
+        kv_mas = QHBoxLayout()
+        kv_mas.addWidget(self.kv)
+        kv_mas.addWidget(self.mas)
+        grid_ei = QHBoxLayout()
+        grid_ei.addWidget(self.grid, stretch=1)
+        grid_ei.addWidget(QLabel(self.tr("EI_T")))
+        grid_ei.addWidget(self.target_ei)
         form = QFormLayout(self)
         form.addRow(self.tr("Side"), self.side)
-        form.addRow(self.tr("Tube voltage"), self.kv)
-        form.addRow(self.tr("Tube current × time"), self.mas)
+        form.addRow(self.tr("kV, mAs"), kv_mas)
         form.addRow(self.tr("SID"), self.sid)
-        form.addRow(self.tr("Grid / AEC"), self.grid)
-        form.addRow(self.tr("Target EI"), self.target_ei)
+        form.addRow(self.tr("Grid"), grid_ei)
 
     def show_protocol(self, protocol: Protocol) -> None:
         """The protocol's default technique, and its side when it has one."""

@@ -1,15 +1,17 @@
-"""Small widgets every page uses: the message banner, read-only tables, DI colours."""
+"""Small widgets every page uses: the message banner and strip, read-only tables, DI colours."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QColor, QFontMetrics, QPalette
 from PySide6.QtWidgets import (
-    QAbstractItemView, QDialog, QDialogButtonBox, QHeaderView, QLabel, QTableWidget,
-    QTableWidgetItem,
+    QAbstractItemView, QDialog, QDialogButtonBox, QFrame, QHBoxLayout, QHeaderView, QLabel,
+    QTableWidget, QTableWidgetItem,
 )
+
+TOUCH_ROW = 44  # px: a table row is chosen with a finger (vxacq.ui.theme.TOUCH_MIN)
 
 COLOURS = {"ok": "#2e7d32", "warning": "#f9a825", "alarm": "#c62828", "info": "#1565c0",
            "muted": "#616161"}
@@ -36,6 +38,85 @@ class Banner(QLabel):
         self.hide()
 
 
+class MessageStrip(QFrame):
+    """The exam screen's reserved place for messages: always there, always the same height,
+    so a message never moves a button. ``show(text, level)`` (level: ok, info, warning,
+    alarm), ``clear()``, ``text()``, ``level()``. A text longer than its two lines is cut
+    with "…" and shown whole in the tooltip."""
+
+    LINES = 2
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setObjectName("messages")
+        self._label = QLabel()
+        self._label.setWordWrap(True)
+        self._label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self._label.setAlignment(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(8, 2, 8, 2)
+        layout.addWidget(self._label)
+        metrics = QFontMetrics(self._label.font())
+        self.setFixedHeight(metrics.lineSpacing() * self.LINES + 12)
+        self._label.setStyleSheet("color: white; font-weight: bold;")
+        self._text, self._level = "", ""
+        self._paint()
+
+    def show(self, text: str | None = None, level: str = "info") -> None:  # type: ignore[override]
+        """Say ``text`` at ``level``; without a text, only make the strip visible."""
+        if text is None:
+            super().show()
+            return
+        self._text, self._level = text, level
+        self._paint()
+
+    def clear(self) -> None:
+        self._text, self._level = "", ""
+        self._paint()
+
+    # the banner's names, so pages may use either
+    def show_message(self, text: str, level: str = "alarm") -> None:
+        self.show(text, level)
+
+    def clear_message(self) -> None:
+        self.clear()
+
+    def text(self) -> str:
+        return self._text
+
+    def level(self) -> str:
+        return self._level
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt naming)
+        super().resizeEvent(event)
+        self._paint()
+
+    def _paint(self) -> None:
+        # palette, not a stylesheet: re-styling a widget on every message costs a re-polish
+        if self._text:
+            palette = self.palette()
+            palette.setColor(QPalette.ColorRole.Window,
+                             QColor(COLOURS.get(self._level, COLOURS["info"])))
+            self.setPalette(palette)
+        self.setAutoFillBackground(bool(self._text))  # empty: the page shows through
+        self._label.setText(self._fitted())
+        self._label.setToolTip(self._text if self._label.text() != self._text else "")
+
+    def _fitted(self) -> str:
+        """The text, cut to what its lines hold at the strip's width."""
+        metrics = QFontMetrics(self._label.font())
+        width = max(1, self._label.width())
+        room = metrics.lineSpacing() * self.LINES
+        flags = int(Qt.TextFlag.TextWordWrap)
+        if metrics.boundingRect(0, 0, width, 10_000, flags, self._text).height() <= room:
+            return self._text
+        text = self._text
+        while text and metrics.boundingRect(0, 0, width, 10_000, flags,
+                                            text + "…").height() > room:
+            text = text[:int(len(text) * 0.9)] if len(text) > 40 else text[:-1]
+        return text.rstrip() + "…"
+
+
 def table(headers: Sequence[str]) -> QTableWidget:
     """A read-only table, whole rows selected, last column stretched."""
     widget = QTableWidget(0, len(headers))
@@ -44,6 +125,7 @@ def table(headers: Sequence[str]) -> QTableWidget:
     widget.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     widget.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
     widget.verticalHeader().setVisible(False)
+    widget.verticalHeader().setDefaultSectionSize(TOUCH_ROW)  # a row is pressed to select it
     widget.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
     widget.horizontalHeader().setStretchLastSection(True)
     widget.setAlternatingRowColors(True)

@@ -17,8 +17,8 @@ from vxacq.hal import rawstore
 from vxacq.imaging.chain import ProcessedImage, process_exposure
 from vxacq.imaging.decimate import block_mean, factor_for
 
-__all__ = ["ProcessedImage", "StoredImage", "block_mean", "factor_for", "preview_from_raw",
-           "read_stored_image"]
+__all__ = ["ProcessedImage", "StoredImage", "block_mean", "factor_for", "marker_conflict",
+           "preview_from_raw", "read_stored_image"]
 
 
 @dataclass
@@ -52,3 +52,12 @@ def read_stored_image(path: str | Path) -> StoredImage:
     width = _first(ds.get("WindowWidth", 1 << bits))
     overlay = ds.overlay_array(0x6000).astype(bool) if (0x6000, 0x3000) in ds else None
     return StoredImage(ds.pixel_array, bits, (center, width), overlay)
+
+
+def marker_conflict(marker: str | None, laterality: str | None) -> str:
+    """Why the L/R marker on the image contradicts the side it was taken for, or ""."""
+    if marker in ("L", "R") and laterality in ("L", "R") and marker != laterality:
+        side = {"L": "LEFT", "R": "RIGHT"}
+        return (f"the marker says {marker} but this is a {side[laterality]} image: "
+                f"choose Marker {laterality} (or check the side)")
+    return ""

@@ -62,7 +62,8 @@ class Processing:
 
     def _remember_display(self, view: ImageView, protocol_id: str | None,
                           options: dict[str, Any]) -> None:
-        keep = {k: options[k] for k in ("rotation", "flip", "marker", "crop") if k in options}
+        keep = {k: options[k] for k in ("rotation", "flip", "marker", "marker_at", "crop")
+                if k in options}
         try:
             rawstore.update_sidecar(Path(view.raw_path).parent, Path(view.raw_path).stem,
                                     display={**keep, "protocol_id": protocol_id})

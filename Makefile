@@ -4,7 +4,8 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: demo test bench docs system-tools gui-libs dist-tools dist dist-check clean
+.PHONY: demo test bench docs translations translations-update system-tools gui-libs dist-tools dist \
+	dist-check clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -21,6 +22,22 @@ $(DIST_STAMP): pyproject.toml $(STAMP)
 	$(PY) -m pip install -q -e '.[test,dist]'
 	touch $(DIST_STAMP)
 
+# The window's translations: Qt Linguist sources (vxacq_<language>.ts, kept in git) compiled to
+# .qm (build output) by lrelease; both tools come with the PySide6-Essentials wheel.
+I18N := vxacq/resources/i18n
+TS := $(wildcard $(I18N)/vxacq_*.ts)
+QM := $(TS:.ts=.qm)
+translations: $(QM)
+
+$(I18N)/%.qm: $(I18N)/%.ts | $(STAMP)
+	$(VENV)/bin/pyside6-lrelease -silent $< -qm $@
+
+# After texts changed in vxacq/ui: every .ts takes the new and changed source texts (to be
+# translated in pyside6-linguist) and drops the ones no longer used.
+translations-update: $(STAMP)
+	$(VENV)/bin/pyside6-lupdate -silent -no-obsolete -locations none -source-language en \
+		$(sort $(wildcard vxacq/ui/*.py)) -ts $(TS)
+
 system-tools:
 	./scripts/install-system-tools.sh tools
 
@@ -30,7 +47,7 @@ gui-libs:
 dist-tools:
 	./scripts/install-system-tools.sh dist
 
-demo: $(STAMP) gui-libs
+demo: $(STAMP) gui-libs translations
 	@if [ -z "$$DISPLAY" ] && [ -z "$$WAYLAND_DISPLAY" ] && [ "$$QT_QPA_PLATFORM" != "offscreen" ]; then \
 		echo "No display: starting the console under xvfb-run"; \
 		xvfb-run -a -s "-screen 0 1600x1000x24" $(PY) -m vxacq demo; \
@@ -38,7 +55,7 @@ demo: $(STAMP) gui-libs
 		$(PY) -m vxacq demo; \
 	fi
 
-test: $(STAMP) system-tools
+test: $(STAMP) system-tools translations
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest $(PYTEST_ARGS)
 
 # Benchmarks reuse the tests' real peers (tests/peers.py) and sample data.
@@ -51,7 +68,7 @@ docs: $(STAMP)
 	$(PY) -m vxacq.docs.conformance
 
 # Wheel, sdist, the self-contained bundle (dist/vxacq/) and the Debian package, into dist/.
-dist: $(DIST_STAMP) dist-tools
+dist: $(DIST_STAMP) dist-tools translations
 	PY=$(PY) ./installer/build-dist.sh
 
 # Slow, so not part of `make test`: the .deb unpacked and its bundled vxacq run, then lintian.
@@ -59,4 +76,4 @@ dist-check: dist-tools
 	./installer/dist-check.sh
 
 clean:
-	rm -rf $(VENV) .demo build dist *.egg-info
+	rm -rf $(VENV) .demo build dist *.egg-info $(QM)

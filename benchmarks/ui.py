@@ -34,7 +34,7 @@ from PySide6.QtWidgets import QApplication  # noqa: E402
 from tests import peers  # noqa: E402
 from tests.ui.driver import expose, pump, wait_until  # noqa: E402
 from vxacq import config as configuration  # noqa: E402
-from vxacq.commands.calibrate import calibrate  # noqa: E402
+from vxacq.workflow.calibration import calibrate  # noqa: E402
 from vxacq.ui.close_dialog import CloseChoice  # noqa: E402
 from vxacq.ui.context import Console  # noqa: E402
 from vxacq.ui.main_window import MainWindow  # noqa: E402

@@ -1,7 +1,9 @@
 """The simulated flat panel: arming, integration, readout with real timing, a held frame, faults.
 
-The panel keeps the last frame it read out until the console confirms it has stored it
-(``ack``), as wireless panels do, so a transfer that fails can be repeated.
+The panel keeps every frame it read out until the console confirms it has stored it (``ack``),
+as wireless panels do, so a transfer that fails can be repeated. Each frame carries the panel's
+frame number (a counter that only goes up) and the tag the console armed it with (the exposure's
+UID), so the console can tell the frame of this exposure from one left over from an earlier one.
 """
 
 from __future__ import annotations
@@ -43,6 +45,12 @@ class HeldFrame:
     pixels: np.ndarray
     metadata: dict[str, Any]
 
+    def summary(self) -> dict[str, Any]:
+        """What ``status`` says about a held frame (no pixels)."""
+        return {"frame_id": self.frame_id, "frame_number": self.metadata["frame_number"],
+                "tag": self.metadata["tag"],
+                "integration_start": self.metadata["integration_start"]}
+
 
 @dataclass
 class PanelFaults:
@@ -69,7 +77,9 @@ class SimulatedPanel:
         self.state = "idle"
         self.mode = "triggered"
         self.error: tuple[str, str] | None = None
-        self.held: HeldFrame | None = None
+        self.held: list[HeldFrame] = []  # read out, not yet acknowledged; oldest first
+        self.frame_count = 0  # frames integrated since power-on
+        self.tag = ""  # what the console armed the panel for
         self._lock = threading.RLock()
         self._beam_start: str | None = None
         self._generation = 0
@@ -81,17 +91,19 @@ class SimulatedPanel:
         temperature = self.faults.temperature_C if self.faults.temperature_C is not None else 31.5
         return {"temperature_C": temperature,
                 "battery_percent": battery if self.model.wireless else None,
+                "battery_min_percent": BATTERY_MIN_PERCENT if self.model.wireless else None,
                 "link_quality_percent": 96.0 if self.model.wireless else 100.0}
 
     def status(self) -> dict[str, Any]:
         return {"state": self.state, "mode": self.mode,
                 "error": list(self.error) if self.error else None,
-                "frame_ready": self.held is not None and self.state != "readout",
-                "frame_id": self.held.frame_id if self.held else None}
+                "frame_ready": bool(self.held) and self.state != "readout",
+                "frame_count": self.frame_count,
+                "frames": [h.summary() for h in self.held]}
 
     # --- sequence --------------------------------------------------------------------------
 
-    def arm(self, mode: str) -> None:
+    def arm(self, mode: str, tag: str = "") -> None:
         with self._lock:
             if self.state in ("integrating", "readout"):
                 raise PanelError("busy", f"cannot arm while {self.state}")
@@ -102,7 +114,7 @@ class SimulatedPanel:
             if h["temperature_C"] > TEMPERATURE_MAX_C:
                 self._fail("over-temperature", f"panel at {h['temperature_C']:g} °C (limit "
                            f"{TEMPERATURE_MAX_C:g} °C): let it cool before exposing")
-            self.mode, self.error, self.state = mode, None, "arming"
+            self.mode, self.error, self.state, self.tag = mode, None, "arming", tag
             self._generation += 1
             generation = self._generation
         threading.Thread(target=self._armed, args=(generation,), daemon=True).start()
@@ -149,10 +161,14 @@ class SimulatedPanel:
                             mas, self.state)
                 return
             self.state = "readout"
+            self.frame_count += 1
             scene, start = self.scene, self._beam_start
-        threading.Thread(target=self._readout, args=(kv, mas, scene, start), daemon=True).start()
+            identity = {"frame_number": self.frame_count, "tag": self.tag}
+        threading.Thread(target=self._readout, args=(kv, mas, scene, start, identity),
+                         daemon=True).start()
 
-    def _readout(self, kv: float, mas: float, scene: Scene, start: str | None) -> None:
+    def _readout(self, kv: float, mas: float, scene: Scene, start: str | None,
+                 identity: dict[str, Any]) -> None:
         began = time.monotonic()
         try:
             frame = physics.render_frame(self.model, scene.phantom, kv, max(mas, 0.01),
@@ -165,13 +181,14 @@ class SimulatedPanel:
         remaining = self.model.readout_s * self.time_scale - (time.monotonic() - began)
         if remaining > 0:
             time.sleep(remaining)
-        metadata = {"integration_start": start, "readout_end": _now(), "sync_mode": self.mode,
+        metadata = {**identity, "integration_start": start, "readout_end": _now(),
+                    "sync_mode": self.mode,
                     "calibration_set": "none (raw)", "truth": frame.truth.to_dict()}
         if scene.phantom == "breast":  # the mammography positioner's readings
             metadata["positioner"] = {"CompressionForce": phantoms.COMPRESSION_FORCE_N,
                                       "BodyPartThickness": phantoms.COMPRESSED_BREAST_MM}
         with self._lock:
-            self.held = HeldFrame(uuid.uuid4().hex, frame.pixels, metadata)
+            self.held.append(HeldFrame(uuid.uuid4().hex, frame.pixels, metadata))
             if self.faults.readout_timeout:
                 return  # stuck in readout: the frame exists but is never announced
             self.state = "idle"
@@ -179,7 +196,7 @@ class SimulatedPanel:
     def clear_faults(self) -> None:
         with self._lock:
             self.faults = PanelFaults()
-            if self.state == "readout" and self.held is not None:
+            if self.state == "readout" and self.held:
                 self.state = "idle"
             if self.state == "error":
                 self.state, self.error = "idle", None
@@ -191,12 +208,19 @@ class SimulatedPanel:
                 return True
             return False
 
+    def frame(self, frame_id: str | None = None) -> HeldFrame | None:
+        """The held frame ``frame_id`` (default the oldest); None when not held or reading out."""
+        with self._lock:
+            if self.state == "readout":
+                return None
+            return next((h for h in self.held if frame_id in (None, h.frame_id)), None)
+
     def ack(self, frame_id: str) -> bool:
         with self._lock:
-            if self.held and self.held.frame_id == frame_id:
-                self.held = None
-                return True
-            return False
+            kept = [h for h in self.held if h.frame_id != frame_id]
+            dropped = len(kept) != len(self.held)
+            self.held = kept
+            return dropped
 
 
 def _now() -> str:

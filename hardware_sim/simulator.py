@@ -272,15 +272,17 @@ class _ControlHandler(socketserver.StreamRequestHandler):
         if cmd == "status":
             return {"ok": True, **panel.status()}, None
         if cmd == "arm":
-            panel.arm(req.get("mode", "triggered"))
+            panel.arm(req.get("mode", "triggered"), str(req.get("tag", "")))
             return {"ok": True}, None
         if cmd == "disarm":
             panel.disarm()
             return {"ok": True}, None
         if cmd == "frame":
-            held = panel.held
-            if held is None or panel.state == "readout":
-                return {"ok": False, "code": "no-frame", "error": "no frame is held"}, None
+            held = panel.frame(req.get("frame_id"))
+            if held is None:
+                error = (f"frame {req['frame_id']} is not held" if req.get("frame_id")
+                         else "no frame is held")
+                return {"ok": False, "code": "no-frame", "error": error}, None
             data = held.pixels.astype("<u2").tobytes()
             return {"ok": True, "frame_id": held.frame_id, "rows": held.pixels.shape[0],
                     "columns": held.pixels.shape[1], "nbytes": len(data),

@@ -93,3 +93,11 @@ def test_template_and_tables_match() -> None:
         conformance.render("{{ no_such_table }}")
     with pytest.raises(RuntimeError, match="not placed"):
         conformance.render("{{ sop_classes }}")
+
+
+def test_annex_a_lists_what_a_veterinary_order_writes(statement: str) -> None:
+    """Before: Annex A was made from a human patient's order only."""
+    annex = statement[statement.index("### A.1"):statement.index("### A.2")]
+    for keyword in ("PatientSpeciesDescription", "PatientBreedDescription", "ResponsiblePerson",
+                    "AnatomicalOrientationType", "PatientSexNeutered"):
+        assert f"| {keyword} |" in annex and "veterinary order" in annex, keyword

@@ -11,16 +11,19 @@ from __future__ import annotations
 import argparse
 import importlib
 import json
+import logging
 import sys
 from collections.abc import Sequence
 from typing import Any
 
 from vxacq import __version__, config as configuration
+from vxacq.db import DatabaseError
+from vxacq.logs import LogError
 from vxacq.dicom.uids import ImplementationClassUID, ImplementationVersionName
 
 # Sub-command modules under vxacq.commands, in the order `vxacq --help` lists them.
 COMMANDS = ("config", "demo", "echo", "worklist", "find", "store", "queue", "acquire", "calibrate",
-            "commit", "print", "exam", "serve")
+            "commit", "print", "exam", "reconcile", "serve", "db")
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -67,11 +70,21 @@ def version_text() -> str:
     )
 
 
-def load_config(args: argparse.Namespace) -> configuration.Config:
+def load_config(args: argparse.Namespace, *, logs: bool = True) -> configuration.Config:
+    """The configuration the command names; with ``logs``, the application log and the
+    association log in its data dir are set up too (``-v``: debug level), so every command
+    leaves its trace where the manuals say. ``config check`` and ``config show`` pass
+    ``logs=False``: checking a file must not create the station's folders."""
     try:
-        return configuration.load(getattr(args, "config", None))
+        config = configuration.load(getattr(args, "config", None))
     except configuration.ConfigError as exc:
         raise CommandError(str(exc), exit_code=EXIT_USAGE) from None
+    if logs:
+        from vxacq.logs import setup_logging
+
+        setup_logging(config.data_dir, config.station.log_patient_data,
+                      getattr(args, "verbose", False))
+    return config
 
 
 def node_for(config: configuration.Config, name: str, service: str | None = None) -> configuration.NodeConfig:
@@ -107,5 +120,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except CommandError as exc:
         print(f"vxacq: {exc}", file=sys.stderr)
         return exc.exit_code
+    except (DatabaseError, LogError) as exc:  # one message with the file and the remedy
+        logging.getLogger("vxacq").error("%s", exc)
+        print(f"vxacq: {exc}", file=sys.stderr)
+        return EXIT_FAILED
     except KeyboardInterrupt:
         return 130

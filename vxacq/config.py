@@ -7,7 +7,12 @@ service engineer can fix it without reading code.
 
 from __future__ import annotations
 
+import contextlib
+import ipaddress
+import math
 import os
+import re
+import stat
 import tomllib
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
@@ -32,6 +37,9 @@ FILM_SIZES = (
     "8INX10IN", "8_5INX11IN", "10INX12IN", "10INX14IN", "11INX14IN", "11INX17IN",
     "14INX14IN", "14INX17IN", "24CMX24CM", "24CMX30CM", "A4", "A3",
 )
+# The console's language: "auto" follows the station's locale; the others are shipped
+# translations (vxacq/resources/i18n) or the source language, English.
+LANGUAGES = ("auto", "en", "de", "ja")
 DEFAULT_FILENAME = "vxacq.toml"
 
 
@@ -39,10 +47,29 @@ class ConfigError(ValueError):
     """The configuration file cannot be used; the message says where and why."""
 
 
+# Bounds of a node's timing and retries: beyond them a job would wait or retry for days.
+NODE_SECONDS = {"connect_timeout": 600.0, "acse_timeout": 600.0, "dimse_timeout": 3600.0,
+                "retry_delay": 86_400.0}
+MAX_RETRIES = 100
+# Not places for a station's data (virtual or system file systems).
+SYSTEM_DIRS = ("/proc", "/sys", "/dev", "/run", "/boot", "/etc", "/usr", "/bin", "/sbin",
+               "/lib")
+# A configuration file is a few kilobytes; anything far larger is not one.
+MAX_CONFIG_BYTES = 1 << 20
+
+
 @dataclass
 class StationConfig:
     ae_title: str = "VXACQ"
     listen_port: int = 11112
+    # The address our listener binds: the station's address on the hospital network; "" binds
+    # every interface.
+    listen_address: str = ""
+    # The listener's front door: connections at once (strangers are dropped first when full),
+    # seconds from connection to a whole A-ASSOCIATE-RQ, seconds for any one whole PDU.
+    max_associations: int = 16
+    association_request_timeout: float = 10.0
+    pdu_timeout: float = 30.0
     station_name: str = "DX-ROOM-1"
     institution_name: str = ""
     institution_address: str = ""
@@ -56,6 +83,10 @@ class StationConfig:
     # Send a study's accepted images and dose report to every node with auto_store when it
     # is closed; false leaves sending to the user (`vxacq store`, the window's Send).
     auto_route: bool = True
+    # Temporary name of an emergency (unidentified) patient; {n} is the day's emergency number.
+    emergency_name: str = "TRAUMA^{n}"
+    # The window's language: one of LANGUAGES; read when the window starts.
+    language: str = "auto"
 
 
 @dataclass
@@ -99,8 +130,20 @@ class PrintOptions:
     empty_image_density: str = "BLACK"
     # Trim is optional in PS3.4 and refused by some printers: only sent where enabled.
     trim: bool = False
+    # 8 or 12 (PS3.3 C.13.5.1); 14 only for printers that take it (VXvue offers it), beyond
+    # the standard's enumerated values.
     bits: int = 12
     true_size: bool = False
+    # Smoothing Type (2010,0080): printer-defined (e.g. NORMAL); "" sends none.
+    smoothing_type: str = ""
+    # Presentation LUT SOP Class proposed; where the printer accepts it, an IDENTITY LUT is
+    # created and the film box carries the viewing conditions below (cd/m², PS3.3 C.13.3).
+    presentation_lut: bool = True
+    illumination: int = 2000
+    reflected_ambient_light: int = 10
+    # The printer's Annotation Display Format ID (e.g. ANNOTATION, LABEL): the Basic Annotation
+    # Box SOP Class is proposed and the patient's demographics written in its boxes; "" none.
+    annotation_format: str = ""
 
 
 @dataclass
@@ -134,12 +177,40 @@ class NodeConfig:
         return service in self.services
 
 
+@dataclass(frozen=True)
+class WorklistMapping:
+    """One worklist return key asked for and copied into every image of the order: ``key`` a
+    keyword, or ``Sequence>Keyword`` for one inside a sequence (the Scheduled Procedure Step
+    Sequence's own item, else the first item); ``image`` the image attribute it fills."""
+
+    key: str
+    image: str
+
+
+# What VXvue maps beyond the fixed patient/order attributes; a site's [[worklist_mapping]]
+# tables replace this list ("worklist_mapping = []" for none).
+DEFAULT_WORKLIST_MAPPING = (
+    WorklistMapping("ScheduledProcedureStepSequence>ScheduledPerformingPhysicianName",
+                    "PerformingPhysicianName"),
+)
+# Image attributes the console itself derives from the order, the patient or the acquisition:
+# a mapping must not overwrite them (they would disagree with the MPPS and the database).
+PROTECTED_IMAGE_ATTRIBUTES = frozenset({
+    "PatientName", "PatientID", "IssuerOfPatientID", "PatientBirthDate", "PatientSex",
+    "OtherPatientIDsSequence", "AccessionNumber", "StudyID", "StudyDate", "StudyTime",
+    "Modality", "BodyPartExamined", "ViewPosition", "ImageLaterality", "Laterality",
+    "SpecificCharacterSet", "ReferencedPerformedProcedureStepSequence",
+    "RequestAttributesSequence", "PatientOrientation", "PresentationIntentType",
+})
+
+
 @dataclass
 class Config:
     station: StationConfig = field(default_factory=StationConfig)
     hardware: HardwareConfig = field(default_factory=HardwareConfig)
     imaging: ImagingConfig = field(default_factory=ImagingConfig)
     nodes: list[NodeConfig] = field(default_factory=list)
+    worklist_mapping: tuple[WorklistMapping, ...] = DEFAULT_WORKLIST_MAPPING
     path: Path | None = None
 
     @property
@@ -187,12 +258,7 @@ def load(explicit: str | os.PathLike[str] | None = None) -> Config:
         config = Config(path=path)
         _fill_defaults(config)
         return config
-    try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path}: not valid TOML: {exc}") from None
-    except OSError as exc:
-        raise ConfigError(f"{path}: cannot be read: {exc.strerror}") from None
+    raw = _parse(path)
     try:
         config = from_dict(raw)
     except ConfigError as exc:
@@ -202,9 +268,36 @@ def load(explicit: str | os.PathLike[str] | None = None) -> Config:
     return config
 
 
+def _parse(path: Path) -> dict[str, Any]:
+    """The file's TOML, or ConfigError naming the file and what is wrong with it."""
+    try:
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):  # a FIFO or device would be read forever
+            raise ConfigError(f"{path}: not a regular file")
+        if info.st_size > MAX_CONFIG_BYTES:
+            raise ConfigError(f"{path}: {info.st_size} bytes is far too large for a "
+                              "configuration file")
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot be read: {exc.strerror}") from None
+    try:
+        text = data.decode("utf-8-sig")  # a byte order mark (Windows Notepad) is fine
+    except UnicodeDecodeError as exc:
+        line = data[:exc.start].count(b"\n") + 1
+        raise ConfigError(f"{path}: not UTF-8 text (byte 0x{data[exc.start]:02X} on line "
+                          f"{line}): save it as UTF-8") from None
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+    except RecursionError:
+        raise ConfigError(f"{path}: tables or arrays nested too deeply to be a "
+                          "configuration") from None
+
+
 def from_dict(raw: dict[str, Any]) -> Config:
     """Build a validated Config from parsed TOML (messages name the field, not the file)."""
-    _reject_unknown("", raw, {"station", "hardware", "imaging", "node"})
+    _reject_unknown("", raw, {"station", "hardware", "imaging", "node", "worklist_mapping"})
     config = Config(
         station=_section(StationConfig, raw.get("station", {}), "station"),
         hardware=_section(HardwareConfig, raw.get("hardware", {}), "hardware"),
@@ -215,26 +308,80 @@ def from_dict(raw: dict[str, Any]) -> Config:
         raise ConfigError("node: must be an array of tables ([[node]])")
     for index, item in enumerate(nodes_raw):
         config.nodes.append(_node(item, index))
+    if "worklist_mapping" in raw:
+        config.worklist_mapping = _mappings(raw["worklist_mapping"])
     validate(config)
     return config
+
+
+def _mappings(raw: Any) -> tuple[WorklistMapping, ...]:
+    if not isinstance(raw, list):
+        raise ConfigError("worklist_mapping: must be an array of tables ([[worklist_mapping]])")
+    return tuple(_section(WorklistMapping, item, f"worklist_mapping #{n}")
+                 for n, item in enumerate(raw, start=1))
+
+
+def mapping_problem(mapping: WorklistMapping) -> str | None:
+    """Why ``mapping`` cannot work (unknown keywords, a sequence where a value is needed, a
+    value that does not fit the image attribute, an attribute the console owns), or None."""
+    from pydicom.datadict import dictionary_VR, tag_for_keyword
+
+    def vr_of(keyword: str) -> str | None:
+        tag = tag_for_keyword(keyword)
+        return dictionary_VR(tag) if tag is not None else None
+
+    path = [part.strip() for part in mapping.key.split(">")]
+    if not 1 <= len(path) <= 2 or not all(path):
+        return f"key '{mapping.key}' must be Keyword or Sequence>Keyword"
+    for part in path:
+        if vr_of(part) is None:
+            return f"key '{mapping.key}': '{part}' is not a DICOM keyword"
+    if len(path) == 2 and vr_of(path[0]) != "SQ":
+        return f"key '{mapping.key}': '{path[0]}' is not a sequence"
+    source = vr_of(path[-1])
+    target = vr_of(mapping.image)
+    if target is None:
+        return f"image '{mapping.image}' is not a DICOM keyword"
+    if mapping.image in PROTECTED_IMAGE_ATTRIBUTES or target in ("SQ", "UI") or \
+            tag_for_keyword(mapping.image) >> 16 in (0x0002, 0x0028, 0x7FE0):
+        return f"image '{mapping.image}' is set by the console itself and cannot be mapped"
+    widening = {"SH": {"LO", "ST", "LT", "UT"}, "LO": {"ST", "LT", "UT"}, "ST": {"LT", "UT"}}
+    if source != target and target not in widening.get(str(source), set()):
+        return (f"'{path[-1]}' ({source}) does not fit '{mapping.image}' ({target}); map to an "
+                "attribute of the same VR or a longer text VR")
+    return None
 
 
 def validate(config: Config) -> None:
     """Check every rule that spans fields; raise ConfigError on the first problem."""
     st = config.station
     _check_ae_title("station", st.ae_title)
-    _check_port("station", "listen_port", st.listen_port)
+    if problem := _listen_port_problem(st.listen_port):
+        raise ConfigError(f"station: {problem}")
+    _check_listener(st)
+    _check_data_dir(st.data_dir)
     _check_charset("station", "character_set", st.character_set)
     if not st.station_name.strip():
         raise ConfigError("station: station_name must not be blank")
     if len(st.station_name) > 16:
         raise ConfigError(f"station: station_name '{st.station_name}' is longer than 16 characters")
+    rest = st.emergency_name.replace("{n}", "")
+    if "{n}" not in st.emergency_name or any(c in rest for c in "{}\\=") \
+            or len(st.emergency_name.replace("{n}", "999")) > 64:
+        raise ConfigError(f"station: emergency_name '{st.emergency_name}' must hold {{n}} (the "
+                          "emergency number), no other braces, = or backslash, and stay within 64 "
+                          "characters (a DICOM name, Family^Given)")
+    if st.language not in LANGUAGES:
+        raise ConfigError(f"station: language '{st.language}' is not one of {', '.join(LANGUAGES)}")
     _check_hardware(config.hardware)
     im = config.imaging
     if not 0 < im.di_warning < im.di_alarm:
         raise ConfigError(
             f"imaging: need 0 < di_warning < di_alarm, got {im.di_warning} and {im.di_alarm}"
         )
+    for n, mapping in enumerate(config.worklist_mapping, start=1):
+        if problem := mapping_problem(mapping):
+            raise ConfigError(f"worklist_mapping #{n}: {problem}")
     seen: set[str] = set()
     for node in config.nodes:
         where = f"node '{node.name}'"
@@ -252,6 +399,8 @@ def to_dict(config: Config) -> dict[str, Any]:
     }
     if config.nodes:
         out["node"] = [asdict(n) for n in config.nodes]
+    if config.worklist_mapping != DEFAULT_WORKLIST_MAPPING:
+        out["worklist_mapping"] = [asdict(m) for m in config.worklist_mapping]
     return out
 
 
@@ -309,6 +458,8 @@ def _typed(where: str, key: str, value: Any, annotation: Any) -> Any:
     elif kind == "float":
         ok = isinstance(value, (int, float)) and not isinstance(value, bool)
         value = float(value) if ok else value
+        if ok and not math.isfinite(value):  # nan or inf: a job would wait forever
+            raise ConfigError(f"{where}: {key} must be a finite number, got {value}")
     elif kind == "str":
         ok = isinstance(value, str)
     elif kind == "list[str]":
@@ -344,37 +495,72 @@ def _node(item: Any, index: int) -> NodeConfig:
 
 
 def _check_node(node: NodeConfig, where: str) -> None:
-    _check_ae_title(where, node.ae_title)
-    _check_port(where, "port", node.port)
-    if not node.host.strip():
-        raise ConfigError(f"{where}: host must not be blank")
+    problems = node_problems(node)
+    if problems:
+        raise ConfigError(f"{where}: " + "; ".join(problems))
+    _check_print(node.print, f"{where}: print")
+
+
+def node_problems(node: NodeConfig, others: list[NodeConfig] | tuple[()] = ()) -> list[str]:
+    """Every problem of one node's connection settings, each naming its field (the node
+    dialog lists them all at once); ``others`` are the other configured nodes, whose names
+    this one must not repeat. Empty when the node can be saved."""
+    problems = []
+    if not node.name.strip():
+        problems.append("name must not be blank")
+    elif any(o.name == node.name for o in others):
+        problems.append(f"name '{node.name}' is used by another node; node names must be unique")
+    problems += filter(None, [_ae_title_problem(node.ae_title),
+                              _port_problem("port", node.port), _host_problem(node.host)])
     if not node.services:
-        raise ConfigError(f"{where}: services is empty (choose from {', '.join(SERVICES)})")
+        problems.append(f"services is empty (choose from {', '.join(SERVICES)})")
     for service in node.services:
         if service not in SERVICES:
-            raise ConfigError(
-                f"{where}: unknown service '{service}' (choose from {', '.join(SERVICES)})"
-            )
-    for key in ("connect_timeout", "acse_timeout", "dimse_timeout", "retry_delay"):
-        if getattr(node, key) <= 0:
-            raise ConfigError(f"{where}: {key} must be greater than 0")
-    if node.retries < 0:
-        raise ConfigError(f"{where}: retries must not be negative")
+            problems.append(f"unknown service '{service}' (choose from {', '.join(SERVICES)})")
+    for key, most in NODE_SECONDS.items():
+        if not 0 < getattr(node, key) <= most:
+            problems.append(f"{key} {getattr(node, key):g} must be greater than 0 and at most "
+                            f"{most:g} seconds")
+    if not 0 <= node.retries <= MAX_RETRIES:
+        problems.append(f"retries {node.retries} must be 0..{MAX_RETRIES}")
     if node.max_pdu != 0 and not 4096 <= node.max_pdu <= 2**32 - 1:
-        raise ConfigError(f"{where}: max_pdu must be 0 (unlimited) or 4096..4294967295")
+        problems.append("max_pdu must be 0 (unlimited) or 4096..4294967295")
     if node.transfer_syntax not in TRANSFER_SYNTAXES:
-        raise ConfigError(
-            f"{where}: transfer_syntax '{node.transfer_syntax}' is not one of "
-            f"{', '.join(TRANSFER_SYNTAXES)}"
-        )
-    _check_charset(where, "fallback_character_set", node.fallback_character_set)
-    if node.worklist_match_limit < 1:
-        raise ConfigError(f"{where}: worklist_match_limit must be at least 1")
-    if node.commitment_timeout_minutes <= 0:
-        raise ConfigError(f"{where}: commitment_timeout_minutes must be greater than 0")
-    if node.commitment_wait_seconds < 0:
-        raise ConfigError(f"{where}: commitment_wait_seconds must not be negative")
-    _check_print(node.print, f"{where}: print")
+        problems.append(f"transfer_syntax '{node.transfer_syntax}' is not one of "
+                        f"{', '.join(TRANSFER_SYNTAXES)}")
+    try:
+        _check_charset("", "fallback_character_set", node.fallback_character_set)
+    except ConfigError as exc:
+        problems.append(str(exc).removeprefix(": "))
+    if not 1 <= node.worklist_match_limit <= 100_000:
+        problems.append("worklist_match_limit must be 1..100000")
+    if not 0 < node.commitment_timeout_minutes <= 7 * 24 * 60:
+        problems.append("commitment_timeout_minutes must be greater than 0 and at most 10080 "
+                        "(a week)")
+    if not 0 <= node.commitment_wait_seconds <= 3600:
+        problems.append("commitment_wait_seconds must be 0..3600")
+    return problems
+
+
+def _host_problem(host: str) -> str | None:
+    if not host.strip():
+        return "host must not be blank"
+    if any(ch.isspace() for ch in host):
+        return f"host '{host}' contains a space; a host name or address has none"
+    if not all(ch.isprintable() for ch in host):
+        return f"host {host!r} contains control characters"
+    with contextlib.suppress(ValueError):
+        ipaddress.ip_address(host)
+        return None
+    if not _HOST_NAME.fullmatch(host):
+        return (f"host '{host}' is not a host name or IP address (letters, digits, '-', '_' "
+                "and '.' only)")
+    return None
+
+
+# RFC 1123 labels (underscores, which some sites' internal names carry, allowed).
+_HOST_NAME = re.compile(r"(?=.{1,253}\.?$)[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?"
+                        r"(?:\.[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?)*\.?")
 
 
 def _check_hardware(hw: HardwareConfig) -> None:
@@ -408,26 +594,84 @@ def _check_print(p: PrintOptions, where: str) -> None:
         raise ConfigError(f"{where}: priority must be HIGH, MED or LOW")
     if not 1 <= p.copies <= 5:
         raise ConfigError(f"{where}: copies must be 1 to 5, got {p.copies}")
-    if p.bits not in (8, 12):
-        raise ConfigError(f"{where}: bits must be 8 or 12, got {p.bits}")
+    if p.bits not in (8, 12, 14):
+        raise ConfigError(f"{where}: bits must be 8, 12 or 14, got {p.bits}")
+    for key in ("smoothing_type", "annotation_format"):
+        value = getattr(p, key)
+        if value and not re.fullmatch(r"[A-Z0-9_ ]{1,16}", value):
+            raise ConfigError(f"{where}: {key} '{value}' must be a DICOM code string (capital "
+                              "letters, digits, space, underscore; at most 16)")
+    if not 0 < p.illumination <= 100_000:
+        raise ConfigError(f"{where}: illumination {p.illumination} cd/m² must be 1..100000")
+    if not 0 <= p.reflected_ambient_light <= 10_000:
+        raise ConfigError(f"{where}: reflected_ambient_light {p.reflected_ambient_light} cd/m² "
+                          "must be 0..10000")
     if not 0 <= p.min_density < p.max_density:
         raise ConfigError(f"{where}: need 0 <= min_density < max_density")
 
 
 def _check_ae_title(where: str, value: str) -> None:
+    if problem := _ae_title_problem(value):
+        raise ConfigError(f"{where}: {problem}")
+
+
+def _ae_title_problem(value: str) -> str | None:
     if not value.strip():
-        raise ConfigError(f"{where}: ae_title must not be blank")
+        return "ae_title must not be blank"
     if len(value) > 16:
-        raise ConfigError(f"{where}: ae_title '{value}' is longer than 16 characters")
+        return f"ae_title '{value}' is longer than 16 characters"
     if "\\" in value:
-        raise ConfigError(f"{where}: ae_title '{value}' contains a backslash")
+        return f"ae_title '{value}' contains a backslash"
     if not all(" " <= ch <= "~" for ch in value):
-        raise ConfigError(f"{where}: ae_title '{value}' has characters outside printable ASCII")
+        return f"ae_title '{value}' has characters outside printable ASCII"
+    return None
 
 
 def _check_port(where: str, key: str, value: int) -> None:
-    if not 1 <= value <= 65535:
-        raise ConfigError(f"{where}: {key} {value} is outside 1..65535")
+    if problem := _port_problem(key, value):
+        raise ConfigError(f"{where}: {problem}")
+
+
+def _port_problem(key: str, value: int) -> str | None:
+    return None if 1 <= value <= 65535 else f"{key} {value} is outside 1..65535"
+
+
+def _listen_port_problem(value: int) -> str | None:
+    if problem := _port_problem("listen_port", value):
+        return problem
+    if value < 1024:
+        return (f"listen_port {value} is below 1024, which only root may open, and the "
+                "service runs as the user 'vxacq': use 11112 (the usual DICOM port for this) "
+                "or another port from 1024")
+    return None
+
+
+def _check_data_dir(value: str) -> None:
+    if not value:
+        return  # the user's data dir is filled in after validation
+    resolved = Path(value).expanduser().resolve()
+    for system in SYSTEM_DIRS:
+        if resolved == Path(system) or Path(system) in resolved.parents:
+            raise ConfigError(f"station: data_dir '{value}' is under {system}, which holds the "
+                              "system's own files, not a station's data; use e.g. "
+                              "/var/lib/vxacq")
+
+
+def _check_listener(st: StationConfig) -> None:
+    if st.listen_address:
+        try:
+            ipaddress.ip_address(st.listen_address)
+        except ValueError:
+            raise ConfigError(f"station: listen_address '{st.listen_address}' is not an IP "
+                              "address (use the station's own address, or \"\" for every "
+                              "interface)") from None
+    if not 1 <= st.max_associations <= 1000:
+        raise ConfigError(f"station: max_associations {st.max_associations} is outside 1..1000")
+    for key, low, high in (("association_request_timeout", 1.0, 300.0),
+                           ("pdu_timeout", 1.0, 3600.0)):
+        value = getattr(st, key)
+        if not (isinstance(value, (int, float)) and low <= value <= high):  # NaN fails too
+            raise ConfigError(f"station: {key} {value} is outside {low:g}..{high:g} seconds")
 
 
 def _check_charset(where: str, key: str, value: str) -> None:

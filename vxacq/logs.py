@@ -3,6 +3,10 @@
 Patient names and IDs stay out of both unless the station configuration sets
 ``log_patient_data``: our own code wraps them in :func:`phi`, and a filter masks the patient
 attributes (group 0010) in the dataset dumps pynetdicom writes at debug level.
+
+Every line is one record: control characters in a message (a newline in a Transaction UID or
+a worklist name from the network) are escaped, so text from outside cannot forge a log line.
+Tracebacks are formatted apart from the message and keep their lines.
 """
 
 from __future__ import annotations
@@ -30,6 +34,18 @@ _KEYWORD_VALUE = re.compile(
     r"(\s*[=:]\s*)('[^']*'|\"[^\"]*\"|[^\s,;)]+)"
 )
 REDACTED = "<redacted>"
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+_NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def escape(value: object) -> str:
+    """Text from outside as it may appear on one line: control characters shown as escapes."""
+    return _CONTROL.sub(lambda m: _NAMED.get(m.group(), f"\\x{ord(m.group()):02x}")
+                        if ord(m.group()) < 0x100 else f"\\u{ord(m.group()):04x}", str(value))
+
+
+class LogError(RuntimeError):
+    """The log files cannot be written; the message names the folder and what to do."""
 
 
 def phi(value: object) -> str:
@@ -50,12 +66,13 @@ def _mask(value: str) -> str:
 
 
 class PatientDataFilter(logging.Filter):
+    """Masks patient data (unless the site logs it) and keeps each record on one line."""
+
     def filter(self, record: logging.LogRecord) -> bool:
-        if not _show_patient_data:
-            message = record.getMessage()
-            cleaned = redact(message)
-            if cleaned != message:
-                record.msg, record.args = cleaned, None
+        message = record.getMessage()
+        cleaned = escape(message if _show_patient_data else redact(message))
+        if cleaned != message:
+            record.msg, record.args = cleaned, None
         return True
 
 
@@ -64,7 +81,16 @@ def setup_logging(data_dir: Path, log_patient_data: bool = False, verbose: bool 
     global _show_patient_data
     _show_patient_data = log_patient_data
     log_dir = Path(data_dir) / "logs"
-    log_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        log_dir.mkdir(parents=True, exist_ok=True)
+        for name in (APP_LOG, DICOM_LOG):
+            with open(log_dir / name, "a", encoding="utf-8"):
+                pass
+    except OSError as exc:
+        raise LogError(f"the logs cannot be written in {log_dir} ({exc.strerror}): the data "
+                       "dir must be writable by the user running VXacq (the service runs as "
+                       "'vxacq'); check the owner and mode, and that the disk is not full or "
+                       "mounted read-only") from None
     formatter = logging.Formatter(_FORMAT)
     redactor = PatientDataFilter()
 

@@ -7,8 +7,12 @@ nothing but the Python packages:
 - ``ris`` (AE DEMO_RIS): a Modality Worklist with about twenty orders (names in Latin, Greek,
   Cyrillic, Japanese, Korean and Chinese scripts, each in its own character set) and an MPPS
   receiver;
-- ``pacs`` (AE DEMO_PACS): an archive that stores and commits (reports on a new association);
+- ``pacs`` (AE DEMO_PACS): an archive that stores and commits (reports on a new association)
+  and answers Study Root C-FIND with what it holds and the demo patients' earlier studies
+  (so the console's priors can be tried);
 - ``printer`` (AE DEMO_PRINT): a Basic Grayscale Print SCP that records each film.
+
+Every one answers C-ECHO (Verification).
 
 ``start()`` then ``console_config(config)`` gives the console's configuration pointed at them;
 ``stop()`` stops everything it started.
@@ -21,11 +25,13 @@ from dataclasses import replace
 from pathlib import Path
 
 from pynetdicom import AE
+from pynetdicom.sop_class import Verification
 
 from hardware_sim.department.archive import Archive
 from hardware_sim.department.mpps import MppsReceiver
-from hardware_sim.department.orders import demo_orders
+from hardware_sim.department.orders import demo_orders, demo_priors
 from hardware_sim.department.printer import PrintSCP
+from hardware_sim.department.query import StudyFinder
 from hardware_sim.department.worklist import WorklistSCP
 from vxacq.config import Config, NodeConfig
 
@@ -37,6 +43,7 @@ HOST = "127.0.0.1"
 def _serve(ae_title: str, port: int, *services: object):
     ae = AE(ae_title=ae_title)
     ae.maximum_pdu_size = 0
+    ae.add_supported_context(Verification)  # pynetdicom answers C-ECHO itself
     handlers = []
     for service in services:
         for context in service.contexts:
@@ -59,6 +66,7 @@ class DemoDepartment:
         self.mpps = MppsReceiver("DEMO_RIS")
         self.archive = Archive(self.folder / "archive", "DEMO_PACS",
                                {console_ae: (HOST, console_port)})
+        self.query = StudyFinder(self.folder / "archive", demo_priors())
         self.printer = PrintSCP(self.folder / "printer")
         self.simulator = None
         self._servers: list = []
@@ -68,7 +76,7 @@ class DemoDepartment:
 
         try:
             for name, ae, services in (("ris", "DEMO_RIS", (self.worklist, self.mpps)),
-                                       ("pacs", "DEMO_PACS", (self.archive,)),
+                                       ("pacs", "DEMO_PACS", (self.archive, self.query)),
                                        ("printer", "DEMO_PRINT", (self.printer,))):
                 server = _serve(ae, self.ports[name], *services)
                 self._servers.append(server)
@@ -100,7 +108,7 @@ class DemoDepartment:
             NodeConfig(name="ris", ae_title="DEMO_RIS", host=HOST, port=self.ports["ris"],
                        services=["worklist", "mpps"], retry_delay=2.0),
             NodeConfig(name="pacs", ae_title="DEMO_PACS", host=HOST, port=self.ports["pacs"],
-                       services=["store", "commitment"], retry_delay=2.0),
+                       services=["store", "commitment", "query"], retry_delay=2.0),
             NodeConfig(name="printer", ae_title="DEMO_PRINT", host=HOST, port=self.ports["printer"],
                        services=["print"], retry_delay=2.0),
         ]

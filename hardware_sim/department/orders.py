@@ -71,3 +71,31 @@ def demo_orders(station_ae: str, day: dt.date | None = None) -> list[Dataset]:
         ds.ScheduledProcedureStepSequence = [sps]
         out.append(ds)
     return out
+
+
+def demo_priors(day: dt.date | None = None) -> list[Dataset]:
+    """Earlier studies of the demo patients, as the archive's query service lists them (one to
+    three each, months to years before ``day``), so the console's priors can be tried."""
+    day = day or dt.date.today()
+    out = []
+    for number, (name, _, sex, born, _, description, _, modality) in enumerate(PATIENTS, 1):
+        for earlier in range(1 + number % 3):
+            when = day - dt.timedelta(days=97 * number + 365 * earlier)
+            ds = Dataset()
+            ds.PatientName = name
+            ds.PatientID = f"DEMO{number:04d}"
+            ds.PatientBirthDate = born
+            ds.PatientSex = sex
+            ds.StudyDate = when.strftime("%Y%m%d")
+            ds.StudyTime = f"{9 + earlier:02d}1500"
+            ds.AccessionNumber = f"PRIOR{number:03d}{earlier}"
+            ds.StudyID = f"P{number:03d}{earlier}"
+            ds.StudyDescription = description
+            ds.ReferringPhysicianName = "Demo^Referrer"
+            ds.StudyInstanceUID = generate_uid(entropy_srcs=["vxacq-demo-prior", str(number),
+                                                             str(earlier)])
+            ds.ModalitiesInStudy = [modality]
+            ds.NumberOfStudyRelatedSeries = 1
+            ds.NumberOfStudyRelatedInstances = 1 + earlier
+            out.append(ds)
+    return out

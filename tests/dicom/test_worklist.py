@@ -11,7 +11,9 @@ from conftest import run
 from vxacq.dicom import part10
 from vxacq.dicom.dx import DXImage
 from vxacq.dicom.inputs import StudyInfo
-from vxacq.dicom.worklist import from_worklist_item
+from pydicom.dataset import Dataset
+
+from vxacq.dicom.worklist import from_worklist_item, read_answer
 
 NAME = "Hong^Gildong=洪^吉洞=홍^길동"
 
@@ -109,3 +111,38 @@ def test_empty_species_keys_in_an_answer_leave_a_human_patient(tmp_path):
     answer.PatientSpeciesDescription = "Felis catus"
     patient, _ = from_worklist_item(answer)
     assert patient.animal is not None and patient.animal.AnatomicalOrientationType == "QUADRUPED"
+
+
+def _answer(character_set: str | None, name: bytes) -> Dataset:
+    from pydicom.dataelem import RawDataElement
+    from pydicom.tag import Tag
+
+    ds = Dataset()
+    if character_set:
+        ds.SpecificCharacterSet = character_set
+    ds[0x00100010] = RawDataElement(Tag(0x00100010), "PN", len(name), name, 0, False, True)
+    ds.PatientID = "ID1"
+    sps = Dataset()
+    sps.Modality, sps.ScheduledStationAETitle, sps.ScheduledProcedureStepID = "DX", "VX", "S1"
+    ds.ScheduledProcedureStepSequence = [sps]
+    return ds
+
+
+def test_undecodable_utf8_is_named_not_stored_as_latin1() -> None:
+    [order] = read_answer(_answer("ISO_IR 192", b"M\xfcller^J\xf6rg"))
+    assert "Müller" not in order.patient.PatientName
+    assert any("PatientName has bytes its character set cannot decode" in p
+               for p in order.problems)
+
+
+def test_an_unknown_character_set_is_named() -> None:
+    [order] = read_answer(_answer("ISO_IR 999", b"M\xfcller^J\xf6rg"))
+    assert any("'ISO_IR 999' is not supported" in p for p in order.problems)
+
+
+def test_non_ascii_without_a_declared_set_is_named_unless_a_fallback_is_set() -> None:
+    [order] = read_answer(_answer(None, b"M\xfcller^J\xf6rg"))
+    assert any("PatientName hold(s) non-ASCII bytes but the answer declares no character set"
+               in p for p in order.problems)
+    [order] = read_answer(_answer(None, b"M\xfcller^J\xf6rg"), "ISO_IR 100")
+    assert order.patient.PatientName == "Müller^Jörg" and not order.problems

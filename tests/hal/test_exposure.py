@@ -13,7 +13,7 @@ from hardware_sim.simulator import Simulator
 from tests.hal.helpers import TIME_SCALE, raw_files
 from vxacq.config import Config, HardwareConfig, StationConfig
 from vxacq.hal import rawstore
-from vxacq.hal.exposure import recover_frame, run_exposure
+from vxacq.hal.exposure import recover_frames, run_exposure
 from vxacq.hal.serial_generator import SerialGenerator
 from vxacq.hal.sim_detector import SimDetector
 
@@ -42,7 +42,7 @@ def test_whole_exposure_through_the_serial_protocol(sim: Simulator, room_config:
     assert doc["truth"]["phantom"] == "hand" and doc["truth"]["sid_mm"] == 1000.0
     assert doc["truth"]["field"]["width_mm"] == 240.0
     assert doc["detector"]["model_name"] and doc["frame"]["sync_mode"] == "triggered"
-    assert sim.panel.held is None  # the panel dropped its copy only after the frame was stored
+    assert sim.panel.held == []  # the panel dropped its copy only after the frame was stored
     assert sim.firmware.exposures == 1
     assert [Path(f).parent for f in result.files] == [Path(room_config.station.data_dir) / "raw"] * 2
 
@@ -116,12 +116,13 @@ def test_lasting_link_drop_fails_without_losing_the_frame(
     assert "still in the panel" in result.error["message"]
     assert result.detector_state == "error"
     assert raw_files(room_config) == []  # nothing half-written
-    assert sim.panel.held is not None  # ... and nothing lost
+    assert sim.panel.held  # ... and nothing lost
     sim.clear_faults()
-    recovered = recover_frame(room_config)
+    [recovered] = recover_frames(room_config)
     assert recovered.ok, recovered.error
     doc = assert_whole(recovered.files)
-    assert doc["truth"]["phantom"] == "hand" and sim.panel.held is None
+    assert doc["protocol"] == "HAND_PA" and doc["reported"] == result.reported  # as its exposure
+    assert doc["truth"]["phantom"] == "hand" and sim.panel.held == []
 
 
 def test_readout_timeout(sim: Simulator, room_config: Config) -> None:
@@ -132,7 +133,7 @@ def test_readout_timeout(sim: Simulator, room_config: Config) -> None:
     assert "detector readout did not finish" in result.error["message"]
     assert raw_files(room_config) == []
     sim.clear_faults()
-    assert recover_frame(room_config).ok
+    assert [r.ok for r in recover_frames(room_config)] == [True]
 
 
 @pytest.mark.parametrize("fault, code, words", [
@@ -230,6 +231,6 @@ def test_unwritable_raw_folder_keeps_the_frame_in_the_panel(sim: Simulator,
     assert not result.ok and result.files == []
     assert result.error["device"] == "storage" and result.error["code"] == "write-failed"
     assert "cannot write the raw frame" in result.error["message"]
-    assert sim.panel.held is not None  # not confirmed, so not dropped
-    recovered = recover_frame(room_config, tmp_path / "good")
+    assert sim.panel.held  # not confirmed, so not dropped
+    [recovered] = recover_frames(room_config, out_dir=tmp_path / "good")
     assert recovered.ok and assert_whole(recovered.files)["truth"]["phantom"] == "hand"

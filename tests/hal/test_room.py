@@ -103,3 +103,58 @@ def test_releasing_the_hand_switch_before_stage_two_exposes_nothing(
         assert again.ok
     finally:
         session.stop()
+
+
+def test_battery_below_the_arming_threshold_says_prep_is_not_possible(
+        sim: Simulator, room_config: Config) -> None:
+    session = RoomSession(room_config, poll_interval=60)
+    try:
+        session.inject_fault("low-battery:15")  # low, but the panel still arms
+        assert session.status.ready and "15 %" in session.status.warning
+        session.inject_fault("low-battery:6")
+        status = session.status
+        assert not status.ready
+        assert "Prep is not possible" in status.problem and "below the 10 %" in status.problem
+        session.clear_faults()
+        assert session.status.problem == ""  # a cleared fault clears its message
+    finally:
+        session.stop()
+
+
+def test_a_pending_frame_is_a_problem_until_recovered(sim: Simulator,
+                                                      room_config: Config) -> None:
+    from vxacq.hal.exposure import recover_frames
+
+    sim.inject("link-drop:50")
+    failed = run_exposure(room_config, "HAND_PA")
+    assert not failed.ok
+    session = RoomSession(room_config, poll_interval=60)
+    try:
+        status = session.refresh()
+        assert failed.uid in status.frame_pending and not status.ready
+        assert "no new exposure" in status.problem
+        sim.clear_faults()
+        with session.devices() as room:
+            assert [r.ok for r in recover_frames(room_config, room=room)] == [True]
+        status = session.refresh()
+        assert status.frame_pending == "" and status.problem == "" and status.ready
+    finally:
+        session.stop()
+
+
+def test_a_device_stuck_in_readout_is_said(sim: Simulator, room_config: Config) -> None:
+    sim.inject("readout-timeout")
+    sim.panel.arm("triggered")
+    assert _wait(sim.panel.ready)
+    sim.panel.beam_on()
+    sim.panel.beam_off(60.0, 1.0)  # an exposure from elsewhere; the readout never ends
+    session = RoomSession(room_config, poll_interval=60)
+    try:
+        assert session.refresh().detector == "readout" and session.status.problem == ""
+        # the test panel's readout limit: 3 × its (scaled) readout time + 1 s
+        time.sleep(3 * sim.model.readout_s * sim.panel.time_scale + 1.2)
+        status = session.refresh()
+        assert "detector stuck in readout for" in status.problem
+        assert "restart the panel" in status.problem and not status.ready
+    finally:
+        session.stop()

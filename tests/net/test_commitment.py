@@ -24,7 +24,7 @@ from small_images import write_dx
 from vxacq import cli
 from vxacq import config as configuration
 from vxacq.db import (
-    Commitment, CommitmentState, JobKind, JobState, open_database,
+    AuditEvent, Commitment, CommitmentState, JobKind, JobState, open_database,
 )
 from vxacq.net import commitment
 from vxacq.net.association import DicomNetworkError
@@ -144,6 +144,73 @@ def test_listener_answers_unknown_transaction(tmp_path: Path) -> None:
     assert bad_type.Status == 0x0113
 
 
+def report_as(ae_title: str, port: int, transaction_uid: str,
+              refs: list[tuple[str, str]]) -> int:
+    """An N-EVENT-REPORT to our listener from ``ae_title``: the status we answered."""
+    ae = AE(ae_title=ae_title)
+    ae.add_requested_context(StorageCommitmentPushModel)
+    assoc = ae.associate("127.0.0.1", port, ae_title="VXACQ",
+                         ext_neg=[build_role(StorageCommitmentPushModel, scp_role=True)])
+    assert assoc.is_established
+    try:
+        info = commitment.request_dataset(transaction_uid, refs)
+        status, _ = assoc.send_n_event_report(info, 1, StorageCommitmentPushModel,
+                                              StorageCommitmentPushModelInstance)
+        return int(status.Status)
+    finally:
+        assoc.release()
+
+
+def test_report_from_a_node_that_was_not_asked_is_refused(tmp_path: Path, files) -> None:
+    """Before: the RIS's AE reported for a transaction sent to the archive, was answered
+    0x0000, and the images were marked committed although the archive never said so."""
+    config = configuration.from_dict({
+        "station": {"data_dir": str(tmp_path), "ae_title": "VXACQ",
+                    "listen_port": peers.free_port()},
+        "node": [{"name": "archive", "ae_title": "COMMITSCP", "host": "127.0.0.1",
+                  "port": 104, "services": ["store", "commitment"]},
+                 {"name": "ris", "ae_title": "RIS", "host": "127.0.0.1", "port": 105,
+                  "services": ["worklist", "mpps"]}],
+    })
+    db = open_database(tmp_path / "vxacq.sqlite")
+    listener = Listener(config, **commitment.listener_options(config, db))
+    assert listener.start().running
+    refs = instances(files)
+    uid = commitment.record_request(db, config.node("archive"), refs)
+    try:
+        assert report_as("RIS", config.station.listen_port, uid, refs) == 0x0124
+        assert commitment.get_commitment(db, uid).state == CommitmentState.PENDING
+        with db.session() as session:
+            [event] = session.exec(select(AuditEvent)
+                                   .where(AuditEvent.action.startswith("security"))).all()
+        assert event.user == "RIS" and uid in event.detail and "COMMITSCP" in event.detail
+        # the node that was asked is believed
+        assert report_as("COMMITSCP", config.station.listen_port, uid, refs) == 0x0000
+        assert commitment.get_commitment(db, uid).state == CommitmentState.COMMITTED
+    finally:
+        listener.stop()
+        db.close()
+
+
+def test_report_from_the_right_title_at_another_address_is_refused(tmp_path: Path,
+                                                                  files) -> None:
+    """The archive's AE title, but not from the archive's host (127.0.0.2)."""
+    config = make_config(tmp_path, 104, host="127.0.0.2")
+    db = open_database(tmp_path / "vxacq.sqlite")
+    refs = instances(files)
+    uid = commitment.record_request(db, config.node("archive"), refs)
+    info = commitment.request_dataset(uid, refs)
+    try:
+        status = commitment.record_report(config, db, 1, info, caller="COMMITSCP",
+                                          caller_address="127.0.0.1")
+        assert status == commitment.STATUS_NOT_AUTHORIZED
+        assert commitment.get_commitment(db, uid).state == CommitmentState.PENDING
+        assert commitment.record_report(config, db, 1, info, caller="COMMITSCP",
+                                        caller_address="127.0.0.2") == 0x0000
+    finally:
+        db.close()
+
+
 def test_job_records_before_sending_and_resends_failures(setup, files) -> None:
     config, db, scp = setup
     refs = instances(files)
@@ -198,7 +265,7 @@ def test_no_report_times_out_and_fails_the_job(setup, files) -> None:
     info.TransactionUID = uid
     info.ReferencedSOPSequence = [commitment.request_dataset(uid, instances(files))
                                   .ReferencedSOPSequence[0]]
-    assert commitment.record_report(config, db, 1, info) == 0x0000
+    assert commitment.record_report(config, db, 1, info, caller="COMMITSCP") == 0x0000
     assert get_job(db, job_id).state == JobState.DONE
     # Retrying the job (done or failed) asks again, as a new transaction.
     outbox.retry(db, job_id)
@@ -329,7 +396,7 @@ def test_an_instance_is_resent_at_most_resend_limit_times(tmp_path: Path, files)
             failed.ReferencedSOPClassUID, failed.ReferencedSOPInstanceUID = ref
             failed.FailureReason = 0x0110
             info.FailedSOPSequence = [failed]
-            assert commitment.record_report(config, db, 2, info) == 0x0000
+            assert commitment.record_report(config, db, 2, info, caller="COMMITSCP") == 0x0000
             assert commitment.get_commitment(db, uid).state == CommitmentState.FAILED
         stores = [j for j in list_jobs(db) if j.kind == JobKind.STORE]
         assert len(stores) == commitment.RESEND_LIMIT

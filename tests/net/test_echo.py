@@ -88,3 +88,24 @@ def test_vxacq_echo_command(wlmscpfs, tmp_path, capsys):
     assert cli.main(["echo", "down", "--json", "--config", str(path)]) == 1
     assert json.loads(capsys.readouterr().out)["kind"] == "unreachable"
     assert cli.main(["echo", "nosuch", "--config", str(path)]) == 2
+
+
+def test_every_command_writes_both_logs(wlmscpfs, tmp_path):
+    """Before: only `vxacq serve` wrote vxacq.log and dicom.log, and -v did nothing else."""
+    import logging
+
+    config = node_config(tmp_path, wlmscpfs.ae_title, wlmscpfs.port, ["worklist"])
+    path = configuration.save(config, tmp_path / "vxacq.toml")
+    assert cli.main(["echo", "ris", "-v", "--config", str(path)]) == 0
+    for handler in logging.getLogger("vxacq").handlers + logging.getLogger("pynetdicom").handlers:
+        handler.flush()
+    logs = Path(config.data_dir) / "logs"
+    dicom_log = (logs / "dicom.log").read_text(encoding="utf-8")
+    assert "Association Accepted" in dicom_log or "Association accepted" in dicom_log.lower()
+    assert "DEBUG" in dicom_log  # -v reaches the association log
+    assert "C-ECHO" in (logs / "vxacq.log").read_text(encoding="utf-8")
+    # checking a configuration creates no folders of the station's
+    other = tmp_path / "other.toml"
+    other.write_text(f'[station]\ndata_dir = "{tmp_path / "untouched"}"\n', encoding="utf-8")
+    assert cli.main(["config", "check", "--config", str(other)]) == 0
+    assert not (tmp_path / "untouched").exists()

@@ -131,7 +131,7 @@ def test_permanent_errors_and_bugs_fail_at_once(setup) -> None:
     assert get_job(db, bug).state == JobState.FAILED
     assert "unexpected error" in get_job(db, bug).last_error
     assert get_job(db, lost).state == JobState.FAILED
-    assert "node 'gone' is not in the configuration" in get_job(db, lost).last_error
+    assert "node 'gone' is no longer in the configuration" in get_job(db, lost).last_error
 
 
 def test_cancel_and_retry(setup) -> None:

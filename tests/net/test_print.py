@@ -16,7 +16,8 @@ from pydicom.dataset import Dataset
 from pydicom.uid import ExplicitVRLittleEndian, generate_uid
 from pynetdicom import AE, evt
 from pynetdicom.sop_class import (
-    BasicFilmBox, BasicFilmSession, BasicGrayscaleImageBox, BasicGrayscalePrintManagementMeta,
+    BasicAnnotationBox, BasicFilmBox, BasicFilmSession, BasicGrayscaleImageBox,
+    BasicGrayscalePrintManagementMeta, PresentationLUT,
 )
 
 import peers
@@ -207,13 +208,17 @@ class FakePrinter:
     status: str = "NORMAL"
     status_info: str = "READY"
     refuse: dict[str, tuple[int, str]] = field(default_factory=dict)  # SOP class -> status
+    annotation_boxes: int = 0  # > 0: offers the Basic Annotation Box SOP Class
     created: list[tuple[str, str, Dataset]] = field(default_factory=list)
+    annotations: list[Dataset] = field(default_factory=list)
     calls: list[tuple[str, str]] = field(default_factory=list)
     _server: Any = None
 
     def start(self) -> FakePrinter:
         ae = AE(ae_title="FAKEPRINT")
         ae.add_supported_context(BasicGrayscalePrintManagementMeta, ExplicitVRLittleEndian)
+        if self.annotation_boxes:
+            ae.add_supported_context(BasicAnnotationBox, ExplicitVRLittleEndian)
         handlers = [(evt.EVT_N_GET, self._get), (evt.EVT_N_CREATE, self._create),
                     (evt.EVT_N_SET, self._set), (evt.EVT_N_ACTION, self._action),
                     (evt.EVT_N_DELETE, self._delete)]
@@ -255,10 +260,19 @@ class FakePrinter:
                 ref.ReferencedSOPInstanceUID = generate_uid()
                 self.created.append((BasicGrayscaleImageBox, ref.ReferencedSOPInstanceUID, None))
                 reply.ReferencedImageBoxSequence.append(ref)
+            if "AnnotationDisplayFormatID" in attrs:
+                reply.ReferencedBasicAnnotationBoxSequence = []
+                for _n in range(self.annotation_boxes):
+                    ref = Dataset()
+                    ref.ReferencedSOPClassUID = BasicAnnotationBox
+                    ref.ReferencedSOPInstanceUID = generate_uid()
+                    reply.ReferencedBasicAnnotationBoxSequence.append(ref)
         return 0x0000, reply
 
     def _set(self, event: Any) -> tuple[int, Dataset]:
         self.calls.append(("N-SET", str(event.request.RequestedSOPInstanceUID)))
+        if str(event.request.RequestedSOPClassUID) == BasicAnnotationBox:
+            self.annotations.append(event.modification_list)
         return 0x0000, Dataset()
 
     def _action(self, event: Any) -> tuple[int, None]:
@@ -359,3 +373,83 @@ def test_options_validation() -> None:
         printing.print_options(node, film_size="30INX40IN")
     with pytest.raises(ValueError, match="STANDARD"):
         printing.print_options(node, layout="ROW\\1,2")
+
+
+def test_presentation_lut_and_viewing_conditions_where_the_printer_takes_them(
+        tmp_path: Path, dcmprscp: peers.Peer) -> None:
+    """dcmprscp supports the Presentation LUT SOP Class: the film box references our
+    IDENTITY LUT and carries the illumination, reflected light and smoothing we set."""
+    config = make_config(tmp_path, dcmprscp.port, illumination=1500,
+                         reflected_ambient_light=12, smoothing_type="NONE")
+    result = printing.print_images(config, config.node("printer"),
+                                   printing.read_images(images(tmp_path, 1)))
+    assert result.printer["presentation_lut"] == "used"
+    [(film, [box])] = film_boxes(dcmprscp)
+    assert (film.Illumination, film.ReflectedAmbientLight) == (1500, 12)
+    assert film.SmoothingType == "NONE" and box.SmoothingType == "NONE"
+    [sp_path] = peers.printed_objects(dcmprscp)["stored_print"]
+    luts = dcmread(sp_path).get((0x2130, 0x0080))  # Presentation LUT Content Sequence
+    assert luts is not None and luts.value[0].PresentationLUTShape == "IDENTITY"
+
+
+def test_a_printer_without_presentation_lut_or_annotation_prints_the_same_film(
+        tmp_path: Path, fake: FakePrinter) -> None:
+    """The fake printer accepts only the meta SOP class: nothing else is tried."""
+    config = make_config(tmp_path, fake.port, "FAKEPRINT", annotation_format="ANNOTATION")
+    result = printing.print_images(config, config.node("printer"),
+                                   printing.read_images(images(tmp_path, 1)))
+    assert (result.printer["presentation_lut"], result.printer["annotation"]) == ("not used",
+                                                                                "not used")
+    [box] = [attrs for sop_class, _uid, attrs in fake.created if sop_class == BasicFilmBox]
+    assert "ReferencedPresentationLUTSequence" not in box
+    assert "AnnotationDisplayFormatID" not in box and "Illumination" not in box
+
+
+def test_demographics_in_the_annotation_boxes(tmp_path: Path) -> None:
+    """No real print SCP here supports the Basic Annotation Box SOP Class (dcmprscp says so
+    in its configuration), so the fake printer offers it."""
+    printer = FakePrinter(peers.free_port(), annotation_boxes=3).start()
+    try:
+        config = make_config(tmp_path, printer.port, "FAKEPRINT",
+                             annotation_format="ANNOTATION")
+        paths = images(tmp_path, 1)
+        ds = dcmread(paths[0])
+        ds.SpecificCharacterSet = "ISO_IR 192"
+        ds.PatientName, ds.PatientID, ds.AccessionNumber = "Ωμέγα^Ελένη", "P-77", "ACC-9"
+        ds.PatientBirthDate, ds.StudyDate = "19800102", "20261205"
+        ds.save_as(paths[0])
+        result = printing.print_images(config, config.node("printer"),
+                                       printing.read_images(paths))
+    finally:
+        printer.stop()
+    assert result.printer["annotation"] == "used"
+    [box] = [attrs for sop_class, _uid, attrs in printer.created if sop_class == BasicFilmBox]
+    assert box.AnnotationDisplayFormatID == "ANNOTATION"
+    texts = {int(a.AnnotationPosition): a for a in printer.annotations}
+    assert texts[1].TextString == "Ωμέγα Ελένη  P-77"
+    assert texts[1].SpecificCharacterSet in ("ISO_IR 126", "ISO_IR 192")
+    assert texts[2].TextString.startswith("1980-01-02")
+    assert texts[3].TextString == "2026-12-05  ACC-9"
+
+
+@pytest.mark.parametrize("option, value, words", [
+    ("smoothing_type", "normal", "smoothing_type 'normal' must be a DICOM code string"),
+    ("annotation_format", "A" * 17, "annotation_format"),
+    ("illumination", 0, "illumination 0 cd/m² must be 1..100000"),
+    ("reflected_ambient_light", -1, "reflected_ambient_light -1"),
+    ("bits", 10, "bits must be 8, 12 or 14"),
+])
+def test_new_print_options_are_checked(tmp_path: Path, option: str, value: Any,
+                                       words: str) -> None:
+    with pytest.raises(configuration.ConfigError, match=words):
+        make_config(tmp_path, 104, **{option: value})
+
+
+def test_fourteen_bit_image_boxes_for_printers_that_take_them(tmp_path: Path) -> None:
+    from vxacq.dicom.printing import image_box
+
+    [path] = images(tmp_path, 1, window=WINDOW)
+    box = image_box(dcmread(path), 1, PrintOptions(bits=14)).BasicGrayscaleImageSequence[0]
+    assert (box.BitsAllocated, box.BitsStored, box.HighBit) == (16, 14, 13)
+    pixels = np.frombuffer(box.PixelData, "<u2")
+    assert pixels.max() == 16383 and pixels.min() == 0

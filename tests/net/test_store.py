@@ -4,6 +4,7 @@ fault has to be injected (rejection, an abort mid-study, chosen failure statuses
 from __future__ import annotations
 
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -482,3 +483,53 @@ def test_a_bare_data_set_without_file_meta_is_sent(tmp_path, db, storescp) -> No
     arrived = dcmread(received(scp)[original.SOPInstanceUID])
     del arrived.file_meta
     assert arrived == original
+
+
+def test_a_truncated_or_garbled_file_is_never_queued(tmp_path, db, study_files) -> None:
+    """Before: a truncated file was queued, and an archive stored the broken file 5 times."""
+    data = study_files[0].read_bytes()
+    truncated = tmp_path / "truncated.dcm"
+    truncated.write_bytes(data[:-500])
+    no_uid = tmp_path / "no_uid.dcm"
+    ds = dcmread(study_files[1])
+    del ds.SOPInstanceUID
+    ds.save_as(no_uid, enforce_file_format=False)
+    garbled = tmp_path / "garbled.dcm"
+    garbled.write_bytes(data[:400] + bytes(range(256)) * 8)
+    for path, words in ((truncated, "pixel data is cut short"), (no_uid, "no SOPInstanceUID"),
+                        (garbled, str(garbled))):
+        with pytest.raises(StoreFileError, match=re.escape(words)):
+            enqueue_store(db, "pacs", [study_files[2], path])
+    assert list_jobs(db) == []
+
+
+def test_a_fifo_is_refused_not_read_forever(tmp_path, db) -> None:
+    fifo = tmp_path / "image.fifo"
+    os.mkfifo(fifo)
+    started = time.monotonic()
+    with pytest.raises(StoreFileError, match="not a regular file"):
+        enqueue_store(db, "pacs", [fifo])
+    assert time.monotonic() - started < 2
+
+
+def test_a_file_both_the_archive_and_we_cannot_read_is_not_retried(tmp_path, db, study_files,
+                                                                     faulty) -> None:
+    """0xC000 for a file that also fails our own check (here cut short after it was queued)
+    fails the job at once; an intact file's 0xC000 is still retried."""
+    scp = faulty(lambda n, ds: 0xC000 if str(ds.SOPInstanceUID) in broken else 0x0000)
+    config = make_config(tmp_path, {"name": "pacs", "port": scp.port})
+    job_id = enqueue_store(db, "pacs", study_files)
+    broken = {str(dcmread(study_files[0]).SOPInstanceUID)}
+    study_files[0].write_bytes(study_files[0].read_bytes()[:-500])
+    [job] = Outbox(config, db).drain([job_id], timeout=60)
+    assert job.state == JobState.FAILED and job.attempts == 1, job.last_error
+    assert "0xC000" in job.last_error and "fails a local check too" in job.last_error
+    assert "not sent again" in job.last_error
+    assert scp.calls.count(next(iter(broken))) == 1
+
+    intact = [study_files[1]]
+    broken = {str(dcmread(intact[0]).SOPInstanceUID)}
+    job_id = enqueue_store(db, "pacs", intact)
+    outbox = Outbox(config, db)
+    [job] = outbox.drain([job_id], timeout=60)
+    assert job.state == JobState.FAILED and job.attempts == 4  # 1 + retries = 3

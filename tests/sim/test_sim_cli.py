@@ -87,3 +87,46 @@ def test_standalone_simulator_with_fault_from_its_command_line(tmp_path: Path) -
 def test_simulator_refuses_unknown_fault() -> None:
     result = run("-m", "hardware_sim", "--fault", "cosmic-rays")
     assert result.returncode == 2 and "unknown fault 'cosmic-rays'" in result.stderr
+
+
+def test_acquire_refuses_a_new_exposure_until_the_stranded_frame_is_recovered(
+        tmp_path: Path) -> None:
+    """Issue 21's scenario: the simulator as a process of its own, a link that keeps dropping."""
+    sim = subprocess.Popen(
+        [sys.executable, "-m", "hardware_sim", "--model", "DRTEST", "--time-scale", "0.05",
+         "--fault", "link-drop:50", "--json"],
+        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)})
+    try:
+        urls = json.loads(sim.stdout.readline())
+        env = environment(tmp_path, f'generator_url = "{urls["generator_url"]}"\n'
+                                    f'detector_url = "{urls["detector_url"]}"\n')
+        acquire = ("-m", "vxacq", "acquire", "--protocol", "HAND_PA", "--laterality", "L",
+                   "--json")
+        first = run(*acquire, "--mas", "1", env=env)
+        assert first.returncode == 1 and "its frame is still in the panel" in first.stderr
+        uid = json.loads(first.stdout)["uid"]
+        second = run(*acquire, "--mas", "4", env=env)
+        assert second.returncode == 1
+        refused = json.loads(second.stdout)
+        assert refused["error"]["code"] == "frame-pending" and refused["reported"] is None
+        assert uid in second.stderr and "--recover" in second.stderr
+        host, port = urls["detector_url"].removeprefix("tcp://").split(":")
+        import socket
+
+        with socket.create_connection((host, int(port)), timeout=5) as conn:  # link back
+            conn.sendall(b'{"cmd": "clear-faults"}\n')
+            assert json.loads(conn.makefile("rb").readline())["ok"]
+        recovered = run("-m", "vxacq", "acquire", "--recover", "--json", env=env)
+        assert recovered.returncode == 0, recovered.stderr
+        [doc] = json.loads(recovered.stdout)
+        assert doc["uid"] == uid and doc["protocol"] == "HAND_PA"
+        assert doc["reported"]["mas"] == pytest.approx(1.0, rel=0.05)  # the 1 mAs exposure
+        assert doc["ok"] and "recovered" in " ".join(doc["warnings"])
+        # stored as that exposure: its raw frame carries the 1 mAs report and the first UID
+        sidecar = json.loads(Path(doc["files"][1]).read_text())
+        assert sidecar["frame"]["tag"] == uid and sidecar["reported"] == doc["reported"]
+        assert run(*acquire, "--mas", "4", env=env).returncode == 0
+    finally:
+        sim.terminate()
+        sim.wait(timeout=10)

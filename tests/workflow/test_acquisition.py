@@ -51,6 +51,11 @@ def test_acquire_writes_dx_image_and_dose_report(tmp_path: Path) -> None:
     assert float(image.KVP) == pytest.approx(doc["reported"]["kv"])
     assert float(image.ExposureIndex) == pytest.approx(doc["ei"], rel=1e-3)
     assert image.ImageLaterality == "R" and image.BodyPartExamined == "KNEE"
+    # what VXvue writes too: the device's last calibration (the detector's, here)
+    assert image.DateOfLastCalibration == image.DateOfLastDetectorCalibration
+    assert image.TimeOfLastCalibration
+    assert 15 < float(image.DetectorTemperature) < 60  # the panel's, at the exposure
+    assert image.SeriesDescription == get("KNEE_LAT").name  # was missing from `vxacq acquire`
     assert report.StudyInstanceUID == image.StudyInstanceUID
     for f in dcm:
         assert dciodvfy_errors(f) == [], f

@@ -13,6 +13,7 @@ from hardware_sim.department import DemoDepartment
 from hardware_sim.department.orders import PATIENTS
 from tests import peers
 from tests.workflow.conftest import write_station
+from vxacq import config as configuration
 from vxacq.db import database_for
 from vxacq.workflow.exam import Exam
 from vxacq.workflow.history import image_status
@@ -88,3 +89,37 @@ def test_demo_worklist_answers_dcmtk_findscu_and_stops_cleanly(tmp_path: Path) -
     for port in ports.values():  # nothing the department opened still listens
         with socket.socket() as probe:
             assert probe.connect_ex(("127.0.0.1", port)) != 0
+
+
+def test_demo_nodes_answer_echo_and_the_pacs_offers_priors(tmp_path: Path) -> None:
+    from vxacq.workflow.priors import find_priors
+    from vxacq.workflow.station import echo_node
+
+    port = peers.free_port()
+    dept = DemoDepartment(tmp_path / "dept", "VXACQ_DEMO", port, detector_model="DRTEST")
+    with dept:
+        config = dept.console_config(configuration.Config(
+            station=configuration.StationConfig(ae_title="VXACQ_DEMO", listen_port=port)))
+        for node in config.nodes:
+            result = echo_node(config, node)
+            assert result.ok, result.message
+            # and DCMTK's echoscu agrees
+            assert peers.echo(peers.Peer(name=node.name, ae_title=node.ae_title,
+                                         host=node.host, port=node.port, workdir=tmp_path,
+                                         log_path=tmp_path / "x.log", process=None))  # type: ignore[arg-type]
+        assert [n.name for n in config.nodes_with("query")] == ["pacs"]
+        answer = find_priors(config, "DEMO0006")  # Yamada: Japanese names, two earlier studies
+        assert not answer.errors and answer.asked == ["pacs"]
+        assert len(answer.priors) == 1 + 6 % 3
+        dates = [p.study.StudyDate for p in answer.priors]
+        assert dates == sorted(dates, reverse=True)
+        assert answer.priors[0].study.PatientName == "Yamada^Tarou=山田^太郎=やまだ^たろう"
+        assert answer.priors[0].study.StudyDescription == "XR SKULL AP"
+        pacs = next(n for n in config.nodes if n.name == "pacs")
+        found = peers.findscu(peers.Peer(name="pacs", ae_title=pacs.ae_title, host=pacs.host,
+                                         port=pacs.port, workdir=tmp_path,
+                                         log_path=tmp_path / "p.log", process=None),  # type: ignore[arg-type]
+                              ["QueryRetrieveLevel=STUDY", "PatientID=DEMO0002",
+                               "StudyInstanceUID", "StudyDate"], model="study",
+                              workdir=tmp_path / "f")
+        assert len(found) == 1 + 2 % 3

@@ -5,7 +5,10 @@ JSON sidecar, then the processed DX or MG image (and with ``--dose-report`` the 
 X-Ray Radiation Dose SR) and, with ``--json``, prints the result: ``files`` written, the
 technique the generator ``reported``, ``ei``/``ei_t``/``di``, any ``error``. The patient is a QA
 patient unless ``--patient-id``/``--patient-name`` say otherwise: scripted checks, not exams.
-``--recover`` instead fetches a frame the panel still holds after a failed transfer.
+While an earlier exposure's frame is not stored (a failed transfer left it in the panel) no new
+exposure is made: ``--recover`` fetches it and stores it as the exposure that made it (into its
+exam when it was an exam's, else as this command's QA image), and ``--discard UID --reason``
+gives it up, in the audit trail.
 """
 
 from __future__ import annotations
@@ -35,11 +38,17 @@ def register(subparsers: argparse._SubParsersAction, parents: dict) -> None:
     parser.add_argument("--fault", action="append", default=[], metavar="NAME[:VALUE]",
                         help="simulator only, for QA: inject " + ", ".join(FAULTS))
     parser.add_argument("--recover", action="store_true",
-                        help="fetch and store a frame the panel kept after a failed transfer")
+                        help="fetch the frames the panel kept after a failed transfer and store "
+                        "each as the exposure that made it")
+    parser.add_argument("--discard", metavar="UID",
+                        help="give up the frame of this exposure (lost); needs --reason")
+    parser.add_argument("--reason", default="", help="why the frame is discarded (audited)")
+    parser.add_argument("--operator", default="", help="who discards, for the audit trail")
     parser.set_defaults(run=run)
 
 
-def write_dicom(config, protocol, result, args: argparse.Namespace) -> dict:
+def write_dicom(config, protocol, result, args: argparse.Namespace, patient_name: str,
+                patient_id: str) -> dict:
     """Process the stored frame and write its image (and dose report); return JSON additions."""
     import datetime as dt
     from pathlib import Path
@@ -56,12 +65,13 @@ def write_dicom(config, protocol, result, args: argparse.Namespace) -> dict:
                                               ei_target=protocol.target_ei)
     now = dt.datetime.now().astimezone()
     ctx = acquisition.ImageContext(
-        patient=PatientInfo(PatientName=args.patient_name, PatientID=args.patient_id),
+        patient=PatientInfo(PatientName=patient_name, PatientID=patient_id),
         study=StudyInfo(StudyInstanceUID=new_uid(), StudyDate=now.date(), StudyTime=now.time(),
                         StudyID=now.strftime("QA%y%m%d%H%M%S"),
                         StudyDescription=f"QA {protocol.name}"),
         series=SeriesInfo(SeriesInstanceUID=new_uid(), SeriesNumber=1, SeriesDate=now.date(),
-                          SeriesTime=now.time(), ProtocolName=protocol.name),
+                          SeriesTime=now.time(), SeriesDescription=protocol.name,
+                          ProtocolName=protocol.name),
         equipment=acquisition.equipment(config, sidecar),
     )
     folder = Path(args.out) if args.out else Path(config.data_dir) / "images"
@@ -79,31 +89,35 @@ def write_dicom(config, protocol, result, args: argparse.Namespace) -> dict:
 
 def run(args: argparse.Namespace) -> int:
     from vxacq.cli import EXIT_FAILED, EXIT_OK, EXIT_USAGE, CommandError, emit, load_config
-    from vxacq.hal.exposure import recover_frame, run_exposure
+    from vxacq.hal.exposure import run_exposure
     from vxacq.imaging.calibration import CalibrationError
     from vxacq.protocols import ProtocolError, get
 
     config = load_config(args)
+    if args.discard:
+        return _discard(config, args)
     if args.recover:
-        result = recover_frame(config, args.out)
-    else:
-        if not args.protocol:
-            raise CommandError("--protocol is required (e.g. --protocol CHEST_PA)", EXIT_USAGE)
-        try:
-            for spec in args.fault:
-                parse_fault(spec)
-            protocol = get(args.protocol)
-            if not (args.laterality or protocol.laterality):
-                raise ValueError(f"{protocol.id} images a paired body part: give --laterality L or R")
-            result = run_exposure(config, protocol, kv=args.kv, mas=args.mas, sid_mm=args.sid,
-                                  out_dir=args.out, faults=tuple(args.fault),
-                                  sync_mode=args.sync, laterality=args.laterality)
-        except (ProtocolError, ValueError) as exc:
-            raise CommandError(str(exc), EXIT_USAGE) from None
+        return _recover(config, args)
+    if not args.protocol:
+        raise CommandError("--protocol is required (e.g. --protocol CHEST_PA)", EXIT_USAGE)
+    try:
+        for spec in args.fault:
+            parse_fault(spec)
+        protocol = get(args.protocol)
+        if not (args.laterality or protocol.laterality):
+            raise ValueError(f"{protocol.id} images a paired body part: give --laterality L or R")
+        result = run_exposure(config, protocol, kv=args.kv, mas=args.mas, sid_mm=args.sid,
+                              out_dir=args.out, faults=tuple(args.fault),
+                              sync_mode=args.sync, laterality=args.laterality,
+                              context={"PatientID": args.patient_id,
+                                       "PatientName": args.patient_name})
+    except (ProtocolError, ValueError) as exc:
+        raise CommandError(str(exc), EXIT_USAGE) from None
     doc = result.as_dict()
-    if result.ok and not args.recover:
+    if result.ok:
         try:
-            doc.update(write_dicom(config, protocol, result, args))
+            doc.update(write_dicom(config, protocol, result, args, args.patient_name,
+                                   args.patient_id))
         except CalibrationError as exc:
             # The exposure itself succeeded and its raw frame is safe; the image can be made
             # from it once the detector is calibrated, so this is a warning, not a failure.
@@ -112,16 +126,7 @@ def run(args: argparse.Namespace) -> int:
             raise CommandError(f"the raw frame is kept ({', '.join(result.files)}) but no image "
                                f"was made: {exc}", EXIT_FAILED) from None
         result.files, result.warnings = doc["files"], doc["warnings"]
-    if result.reported:
-        r = result.reported
-        text = (f"{result.protocol or 'recovered'}: {r['kv']:g} kV {r['mas']:g} mAs "
-                f"({r['ma']:g} mA, {r['ms']:g} ms), DAP {r['dap_Gy_cm2']:.4g} Gy·cm²")
-    else:
-        text = f"{result.protocol or 'recovered'}"
-    if "ei" in doc:
-        text += f"\n  EI {doc['ei']:.0f}, target {doc['ei_t']:g}, DI {doc['di']:+.1f} ({doc['di_band']})"
-    text += "".join(f"\n  wrote {f}" for f in result.files)
-    text += "".join(f"\n  warning: {w}" for w in result.warnings)
+    text = _text(result, doc)
     if result.error:
         if args.json:
             emit(args, doc, "")
@@ -133,4 +138,64 @@ def run(args: argparse.Namespace) -> int:
             print(text)
         raise CommandError(result.error["message"], EXIT_FAILED)
     emit(args, doc, text)
+    return EXIT_OK
+
+
+def _text(result, doc: dict) -> str:
+    if result.reported:
+        r = result.reported
+        text = (f"{result.protocol or 'recovered'}: {r['kv']:g} kV {r['mas']:g} mAs "
+                f"({r['ma']:g} mA, {r['ms']:g} ms), DAP {r['dap_Gy_cm2']:.4g} Gy·cm²")
+    else:
+        text = f"{result.protocol or 'recovered'}"
+    if "ei" in doc:
+        text += f"\n  EI {doc['ei']:.0f}, target {doc['ei_t']:g}, DI {doc['di']:+.1f} ({doc['di_band']})"
+    text += "".join(f"\n  wrote {f}" for f in result.files)
+    text += "".join(f"\n  warning: {w}" for w in result.warnings)
+    return text
+
+
+def _recover(config, args: argparse.Namespace) -> int:
+    """Every frame left in the panel, stored as its exposure: an exam's into its exam, a QA
+    exposure's as its image (as `vxacq acquire` would have written it)."""
+    from vxacq.cli import EXIT_FAILED, EXIT_OK, emit
+    from vxacq.db import database_for
+    from vxacq.imaging.calibration import CalibrationError
+    from vxacq.protocols import get
+    from vxacq.workflow import recovery
+
+    docs, texts = [], []
+    for outcome in recovery.recover(config, database_for(config.data_dir)):
+        result = outcome.result
+        doc = {**result.as_dict(), "ok": outcome.ok, "message": outcome.message,
+               "study_id": outcome.study_id}
+        if outcome.ok and outcome.study_id is None and result.protocol and result.reported:
+            context = result.context
+            try:
+                doc.update(write_dicom(config, get(result.protocol), result, args,
+                                       context.get("PatientName", args.patient_name),
+                                       context.get("PatientID", args.patient_id)))
+            except (CalibrationError, ValueError, OSError) as exc:
+                doc["warnings"].append(f"the raw frame is kept but no image was made: {exc}")
+            result.files, result.warnings = doc["files"], doc["warnings"]
+        docs.append(doc)
+        texts.append(_text(result, doc) + f"\n  {'recovered' if outcome.ok else 'NOT recovered'}"
+                     f": {outcome.message}")
+    emit(args, docs, "\n".join(texts))
+    return EXIT_OK if all(d["ok"] for d in docs) else EXIT_FAILED
+
+
+def _discard(config, args: argparse.Namespace) -> int:
+    from vxacq.cli import EXIT_FAILED, EXIT_OK, CommandError, emit
+    from vxacq.db import database_for
+    from vxacq.workflow import recovery
+    from vxacq.workflow.exam_types import ExamError
+
+    try:
+        recovery.discard(config, database_for(config.data_dir), args.discard, args.reason,
+                         operator=args.operator)
+    except ExamError as exc:
+        raise CommandError(str(exc), EXIT_FAILED) from None
+    emit(args, {"discarded": args.discard, "reason": args.reason},
+         f"exposure {args.discard} discarded: {args.reason}")
     return EXIT_OK

@@ -7,13 +7,9 @@ calibration (exit 1 when it is missing or expired, so a morning check script can
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 
-import numpy as np
-
-from vxacq.config import Config
-from vxacq.imaging.calibration import (
-    Calibration, CalibrationError, CalibrationStore, build_calibration, detector_key,
+from vxacq.workflow.calibration import (
+    CalibrationError, calibrate, calibration_status, can_calibrate, detector_id,
 )
 
 
@@ -36,56 +32,15 @@ def register(subparsers: argparse._SubParsersAction, parents: dict) -> None:
     parser.set_defaults(run=run)
 
 
-def detector_id(model: str) -> str:
-    """The key calibrations of a simulated panel are filed under (serial number and matrix)."""
-    from hardware_sim.detector_models import get_model
-
-    try:
-        m = get_model(model)
-    except ValueError as exc:
-        raise CalibrationError(str(exc)) from None
-    return detector_key(m.serial_number, m.rows, m.columns)
-
-
-def take_calibration_frames_from_simulator_physics(
-        model: str, darks: int, flats: int, kerma_uGy: float) -> tuple[list[np.ndarray], list[np.ndarray]]:
-    """Dark and RQA5 flat-field frames straight from the simulator's physics module.
-
-    Stands in for the detector driver's calibration-frame call, which the hardware layer does
-    not offer yet; it is used only when the configured detector is the simulator.
-    """
-    from hardware_sim import physics
-
-    try:
-        dark = [physics.dark_frame(model).pixels for _ in range(darks)]
-        flat = [physics.flat_field(model, kerma_uGy).pixels for _ in range(flats)]
-    except ValueError as exc:
-        raise CalibrationError(f"the simulator cannot take calibration frames: {exc}") from None
-    return dark, flat
-
-
-def calibrate(config: Config, *, model: str, mode: str = "default", darks: int = 4, flats: int = 4,
-              kerma_uGy: float = 20.0) -> tuple[Calibration, Path]:
-    """Take the frames, build the maps and store them as the current calibration (what the
-    command and the service page's Calibrate button do). CalibrationError or OSError."""
-    store = CalibrationStore.for_data_dir(config.data_dir)
-    detector = detector_id(model)
-    dark, flat = take_calibration_frames_from_simulator_physics(model, darks, flats, kerma_uGy)
-    calibration = build_calibration(dark, flat, kerma_uGy, detector, mode)
-    return calibration, store.save(calibration)
-
-
 def run(args: argparse.Namespace) -> int:
     from vxacq.cli import EXIT_FAILED, EXIT_USAGE, CommandError, emit, load_config
 
     config = load_config(args)
-    store = CalibrationStore.for_data_dir(config.data_dir)
     model = args.detector or config.hardware.detector_model
-    max_age = config.imaging.calibration_max_age_days
     if args.status:
         try:
             detector = detector_id(model)
-            status = store.status(detector, args.mode, max_age)
+            status = calibration_status(config, model=model, mode=args.mode)
         except CalibrationError as exc:
             raise CommandError(str(exc)) from None
         emit(args, {"detector_id": detector, "mode": args.mode, "state": status.state,
@@ -95,10 +50,8 @@ def run(args: argparse.Namespace) -> int:
 
     if args.darks < 1 or args.flats < 1:
         raise CommandError("--darks and --flats must be at least 1", EXIT_USAGE)
-    if config.hardware.detector != "simulator":
-        raise CommandError(
-            f"the '{config.hardware.detector}' detector driver cannot take calibration frames "
-            "yet; calibrate with the vendor's tool, or set [hardware] detector = \"simulator\"")
+    if why := can_calibrate(config):
+        raise CommandError(f"{why}, or set [hardware] detector = \"simulator\"")
     try:
         calibration, path = calibrate(config, model=model, mode=args.mode, darks=args.darks,
                                       flats=args.flats, kerma_uGy=args.kerma)

@@ -24,14 +24,14 @@ def register(subparsers: argparse._SubParsersAction, parents: dict) -> None:
 
 
 def run_check(args: argparse.Namespace) -> int:
-    config = load_config(args)
+    config = load_config(args, logs=False)
     emit(args, {"ok": True, "path": str(config.path), "station": config.station.ae_title,
                 "nodes": [n.name for n in config.nodes]}, config.summary())
     return 0
 
 
 def run_show(args: argparse.Namespace) -> int:
-    config = load_config(args)
+    config = load_config(args, logs=False)
     data = configuration.to_dict(config)
     if args.json:
         emit(args, data, "")

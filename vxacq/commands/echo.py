@@ -6,7 +6,7 @@ import argparse
 
 from vxacq import cli
 from vxacq.cli import EXIT_FAILED, EXIT_OK, CommandError, emit
-from vxacq.net.echo import echo
+from vxacq.workflow.station import echo_node
 
 
 def register(subparsers: argparse._SubParsersAction, parents: dict) -> None:
@@ -19,7 +19,7 @@ def register(subparsers: argparse._SubParsersAction, parents: dict) -> None:
 def run(args: argparse.Namespace) -> int:
     config = cli.load_config(args)
     node = cli.node_for(config, args.node)
-    result = echo(config, node)
+    result = echo_node(config, node)
     if not result.ok and not args.json:
         raise CommandError(result.message, EXIT_FAILED)
     emit(args, result.to_dict(), result.describe())

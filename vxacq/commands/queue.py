@@ -8,7 +8,7 @@ import getpass
 from vxacq import cli
 from vxacq.cli import EXIT_FAILED, EXIT_OK, CommandError, emit
 from vxacq.db import JobState, database_for
-from vxacq.net import outbox
+from vxacq.workflow import station
 
 
 def register(subparsers: argparse._SubParsersAction, parents: dict) -> None:
@@ -34,30 +34,33 @@ def run_list(args: argparse.Namespace) -> int:
     config = cli.load_config(args)
     db = database_for(config.data_dir)
     try:
-        jobs = outbox.list_jobs(db, states=args.state, limit=args.limit)
+        rows = station.list_jobs(config, db, "all", states=args.state, limit=args.limit)
     finally:
         db.close()
-    text = "\n".join(job.describe() for job in jobs) or "no jobs"
-    emit(args, [job.to_dict() for job in jobs], text)
+    text = "\n".join(r.job.describe() + ("" if r.node_known or r.job.finished
+                                         else f" — {r.error}") for r in rows) or "no jobs"
+    emit(args, [r.to_dict() for r in rows], text)
     return EXIT_OK
 
 
 def run_retry(args: argparse.Namespace) -> int:
-    return _change(args, outbox.retry, "queued again")
+    return _change(args, lambda config, db, job_id, user: station.retry_job(
+        config, db, job_id, user=user))
 
 
 def run_cancel(args: argparse.Namespace) -> int:
-    return _change(args, outbox.cancel, "cancelled")
+    return _change(args, lambda config, db, job_id, user: station.cancel_job(
+        db, job_id, user=user))
 
 
-def _change(args: argparse.Namespace, action, done: str) -> int:
+def _change(args: argparse.Namespace, action) -> int:
     config = cli.load_config(args)
     db = database_for(config.data_dir)
     try:
-        job = action(db, args.job_id, user=getpass.getuser())
-    except outbox.JobError as exc:
+        outcome = action(config, db, args.job_id, getpass.getuser())
+    except station.JobError as exc:
         raise CommandError(str(exc), EXIT_FAILED) from None
     finally:
         db.close()
-    emit(args, job.to_dict(), f"job {job.id} {done}: {job.describe()}")
+    emit(args, outcome.job.to_dict(), f"{outcome.message}\n{outcome.job.describe()}")
     return EXIT_OK

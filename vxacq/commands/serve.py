@@ -28,12 +28,14 @@ def run(args: argparse.Namespace) -> int:
     from vxacq.logs import setup_logging
     from vxacq.workflow.runtime import Services
 
-    config = cli.load_config(args)
+    config = cli.load_config(args, logs=False)
+    # a database the service cannot write is refused before anything runs (DatabaseError)
+    db = database_for(config.data_dir)
     log_dir = setup_logging(config.data_dir, config.station.log_patient_data, args.verbose)
     stop = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: stop.set())
-    services = Services(config, database_for(config.data_dir)).start()
+    services = Services(config, db).start()
     status = services.listener.status
     print(f"vxacq serve: outbox running for {len(config.nodes)} node(s); listener "
           f"{status.describe()}; logs in {log_dir}", file=sys.stderr, flush=True)

@@ -95,6 +95,8 @@ class OrderInfo:
     ReferencedStudies: tuple[tuple[str, str], ...] = ()
     # The Specific Character Set the worklist answer came in (kept so text can stay in it).
     SpecificCharacterSet: str = ""
+    # The site's [[worklist_mapping]]: (image keyword, value) written into every image.
+    MappedAttributes: tuple[tuple[str, object], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -330,4 +332,5 @@ class Acquisition:
     TargetExposureIndex: float | None = None
     DeviationIndex: float | None = None
     rejected_reason: Code | None = None  # codes.REJECT_REASONS (CID 7011); None if kept
+    comment: str = ""  # e.g. a partial exposure: said in the irradiation event's Comment
     view_modifiers: tuple[str, ...] = ()  # MG: keys of codes.MG_VIEW_MODIFIERS

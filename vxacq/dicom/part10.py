@@ -96,6 +96,14 @@ def write(path: Path | str, ds: Dataset, syntax: str = ExplicitVRLittleEndian) -
     return write_atomic(path, lambda fh: _write(out, fh))
 
 
+def rewrite(path: Path | str, ds: Dataset) -> Path:
+    """Write back, atomically, a dataset read from a file and changed in its attributes: its
+    pixel data is kept as it was encoded (same transfer syntax), the file meta renewed."""
+    syntax = ds.file_meta.TransferSyntaxUID
+    ds.file_meta = file_meta(ds, syntax)
+    return write_atomic(path, lambda fh: _write(ds, fh))
+
+
 def _write(ds: Dataset, fh: BinaryIO) -> None:
     ds.save_as(DicomFileLike(fh), enforce_file_format=True)
 

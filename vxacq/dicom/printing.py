@@ -15,7 +15,7 @@ import numpy as np
 from pydicom.dataset import Dataset
 from pydicom.multival import MultiValue
 from pydicom.pixels import apply_modality_lut, apply_voi_lut
-from pynetdicom.sop_class import BasicFilmSession
+from pynetdicom.sop_class import BasicFilmSession, PresentationLUT
 
 from vxacq.config import PrintOptions
 from vxacq.dicom.charset import choose_character_set
@@ -68,9 +68,15 @@ def film_session(options: PrintOptions, label: str = "", character_set: str = "I
     return ds
 
 
-def film_box(options: PrintOptions, film_session_uid: str) -> Dataset:
+def film_box(options: PrintOptions, film_session_uid: str, *,
+             presentation_lut_uid: str = "", annotation: bool = False) -> Dataset:
     """N-CREATE Attribute List of the Basic Film Box (PS3.3 C.13.3). The Referenced Film
-    Session Sequence is required by real printers even where test tools let it pass."""
+    Session Sequence is required by real printers even where test tools let it pass.
+
+    ``presentation_lut_uid``: the Presentation LUT created on the printer; the box references
+    it and states the viewing conditions with it (on the film box, as CP 173 placed them).
+    ``annotation``: the printer took the Basic Annotation Box SOP Class, so the box asks for
+    the configured annotation display format."""
     ds = Dataset()
     ds.ImageDisplayFormat = str(Layout.parse(options.layout))
     ds.FilmOrientation = options.orientation
@@ -82,10 +88,62 @@ def film_box(options: PrintOptions, film_session_uid: str) -> Dataset:
     ds.EmptyImageDensity = options.empty_image_density
     if options.trim:  # optional in PS3.3 and refused by some printers: only when enabled
         ds.Trim = "YES"
+    if options.smoothing_type:
+        ds.SmoothingType = options.smoothing_type
+    if presentation_lut_uid:
+        lut = Dataset()
+        lut.ReferencedSOPClassUID = PresentationLUT
+        lut.ReferencedSOPInstanceUID = presentation_lut_uid
+        ds.ReferencedPresentationLUTSequence = [lut]
+        ds.Illumination = options.illumination
+        ds.ReflectedAmbientLight = options.reflected_ambient_light
+    if annotation and options.annotation_format:
+        ds.AnnotationDisplayFormatID = options.annotation_format
     ref = Dataset()
     ref.ReferencedSOPClassUID = BasicFilmSession
     ref.ReferencedSOPInstanceUID = film_session_uid
     ds.ReferencedFilmSessionSequence = [ref]
+    return ds
+
+
+def presentation_lut() -> Dataset:
+    """N-CREATE Attribute List of the Presentation LUT (PS3.3 C.11.4): IDENTITY, because the
+    image boxes already hold P-values (the window applied, scaled to the printer's range)."""
+    ds = Dataset()
+    ds.PresentationLUTShape = "IDENTITY"
+    return ds
+
+
+def annotation_lines(image: Dataset) -> list[str]:
+    """The demographics printed on a film, most important first, one per annotation box
+    (each a Text String, LO: 64 characters at most)."""
+    def text(keyword: str) -> str:
+        value = image.get(keyword)
+        return "" if value is None else str(value).strip()
+
+    name = text("PatientName").replace("^", " ").strip()
+    born = _date_text(text("PatientBirthDate"))
+    lines = [
+        "  ".join(filter(None, [name, text("PatientID")])),
+        "  ".join(filter(None, [born, text("PatientSex")])),
+        "  ".join(filter(None, [_date_text(text("StudyDate")), text("AccessionNumber")])),
+        "  ".join(filter(None, [text("InstitutionName"), text("StationName")])),
+    ]
+    return [line[:64] for line in lines]
+
+
+def _date_text(value: str) -> str:
+    return f"{value[:4]}-{value[4:6]}-{value[6:8]}" if len(value) == 8 and value.isdigit() \
+        else value
+
+
+def annotation_box(position: int, line: str, character_set: str) -> Dataset:
+    """N-SET Attribute List of a Basic Annotation Box (PS3.3 C.13.7)."""
+    ds = Dataset()
+    if not line.isascii():
+        ds.SpecificCharacterSet = choose_character_set([("LO", line)], character_set)
+    ds.AnnotationPosition = position
+    ds.TextString = line
     return ds
 
 
@@ -171,6 +229,8 @@ def image_box(image: Dataset, position: int, options: PrintOptions) -> Dataset:
     ds = Dataset()
     ds.ImageBoxPosition = position
     ds.Polarity = "NORMAL"
+    if options.smoothing_type:
+        ds.SmoothingType = options.smoothing_type
     ds.BasicGrayscaleImageSequence = [preformatted]
     if options.true_size and (size := true_size_mm(image)) is not None:
         ds.RequestedImageSize = f"{size:.2f}"

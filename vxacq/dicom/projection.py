@@ -145,6 +145,9 @@ def build_projection_image(
 
     # Acquisition Context (C.7.6.14): Type 2, nothing to say
     ds.AcquisitionContextSequence = []
+    if order is not None:  # the site's mapping, checked when the configuration was loaded
+        for keyword, value in order.MappedAttributes:
+            setattr(ds, keyword, value)
     modules.sop_common(ds, sop_class, SOPInstanceUID, created)
     charset.apply_character_set(ds, equipment.SpecificCharacterSet, [order.SpecificCharacterSet] if order else ())
     # Native Explicit VR Little Endian until part10 or the network encodes it otherwise.

@@ -12,12 +12,14 @@ from __future__ import annotations
 import copy
 import logging
 import re
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, fields, replace
 from datetime import date, datetime
 from io import BytesIO
 from typing import TypeVar
 
 from pydicom import dcmwrite
+from pydicom.datadict import dictionary_VR, keyword_for_tag
 from pydicom.dataset import Dataset
 from pydicom.sr.coding import Code
 
@@ -223,10 +225,12 @@ def parse_dates(text: str, today: date | None = None) -> str:
     return text
 
 
-def query_identifier(criteria: WorklistCriteria) -> Dataset:
+def query_identifier(criteria: WorklistCriteria, mapped_keys: Sequence[str] = ()) -> Dataset:
     """The MWL C-FIND identifier: matching keys from ``criteria``, every return key empty, and
     always an empty Specific Character Set, so SCPs that only say which set they answer in
-    when asked do say it (our keys are ASCII, so the request itself needs none)."""
+    when asked do say it (our keys are ASCII, so the request itself needs none).
+    ``mapped_keys``: the configured mapping's keys (``Keyword`` or ``Sequence>Keyword``),
+    asked as return keys too."""
     ds = Dataset()
     ds.SpecificCharacterSet = ""
     for keyword in _TOP_RETURN_KEYS:
@@ -244,7 +248,36 @@ def query_identifier(criteria: WorklistCriteria) -> Dataset:
         setattr(step, keyword, None)
     step.ScheduledProtocolCodeSequence = []
     ds.ScheduledProcedureStepSequence = [step]
+    for key in mapped_keys:
+        *outer, keyword = [part.strip() for part in key.split(">")]
+        if outer == ["ScheduledProcedureStepSequence"]:
+            if keyword not in step:
+                setattr(step, keyword, None)
+        elif outer:  # an empty sequence key returns the whole sequence (PS3.4 C.2.2.2.6)
+            if outer[0] not in ds:
+                setattr(ds, outer[0], [])
+        elif keyword not in ds:
+            setattr(ds, keyword, None)
     return ds
+
+
+def mapped_values(ds: Dataset, step: int, mapped_keys: Sequence[tuple[str, str]]
+                  ) -> tuple[tuple[str, object], ...]:
+    """(image keyword, value) for each (key, image keyword) of the mapping that the decoded
+    answer ``ds`` holds a value for; the Scheduled Procedure Step is item ``step``, any other
+    sequence its first item."""
+    found = []
+    for key, target in mapped_keys:
+        *outer, keyword = [part.strip() for part in key.split(">")]
+        source: Dataset | None = ds
+        if outer:
+            items = ds.get(outer[0]) or []
+            index = step if outer[0] == "ScheduledProcedureStepSequence" else 0
+            source = items[index] if index < len(items) else None
+        value = source.get(keyword) if source is not None else None
+        if value not in (None, "", []):
+            found.append((target, value))
+    return tuple(found)
 
 
 @dataclass
@@ -283,7 +316,7 @@ def read_answer(ds: Dataset, fallback_character_set: str | None = None) -> list[
     """The orders in one worklist answer: one per Scheduled Procedure Step item (one with empty
     scheduling keys when the sequence is missing). Never raises: a value that cannot be read or
     decoded is left empty and named in ``problems`` (and logged); the order is kept."""
-    problems: list[str] = []
+    problems: list[str] = _character_set_problems(ds, fallback_character_set)
     try:
         raw = dataset_bytes(ds)
     except Exception as exc:
@@ -322,6 +355,49 @@ def read_answer(ds: Dataset, fallback_character_set: str | None = None) -> list[
                         order.AccessionNumber or "none", problem)
         orders.append(worklist_order)
     return orders
+
+
+def _character_set_problems(ds: Dataset, fallback: str | None) -> list[str]:
+    """What makes the answer's text doubtful before it is decoded: a Specific Character Set
+    we do not know (pydicom would read it as Latin-1 without a word), or non-ASCII bytes in
+    an answer that declares no set while the node has no fallback."""
+    declared = ds.get("SpecificCharacterSet")
+    if declared:
+        try:
+            charset.terms(declared)
+        except charset.CharacterSetError as exc:
+            return [f"{exc}; its text was read as Latin-1 and may be wrong"]
+        return []
+    if fallback:
+        return []
+    found = sorted({keyword for keyword, value in _raw_text(ds) if max(value, default=0) > 0x7F})
+    if not found:
+        return []
+    return [f"{', '.join(found)} hold(s) non-ASCII bytes but the answer declares no character "
+            "set; read as Latin-1 — set the node's fallback_character_set to the RIS's set"]
+
+
+def _raw_text(ds: Dataset) -> Iterator[tuple[str, bytes]]:
+    """(keyword, bytes) of every text value still as received, in ``ds`` and its sequences."""
+    for tag in list(ds.keys()):
+        element = ds.get_item(tag)
+        vr = element.VR
+        if vr is None:  # implicit VR: the dictionary's
+            try:
+                vr = dictionary_VR(tag)
+            except KeyError:
+                continue
+        if vr == "SQ":
+            try:
+                items = ds[tag].value or []
+            except Exception:
+                continue
+            for item in items:
+                yield from _raw_text(item)
+        elif vr in charset.TEXT_VRS:
+            value = getattr(element.value, "original_string", element.value)  # a PersonName
+            if isinstance(value, bytes):
+                yield keyword_for_tag(tag) or str(tag), value
 
 
 # An ISO 2022 escape sequence (ESC, intermediate bytes, final byte; ISO/IEC 2022 13.1).

@@ -311,7 +311,13 @@ def _attributes(build: provenance.Build, groups: Sequence[str], **kwargs) -> str
 
 
 def dx_attributes() -> str:
-    return _attributes(samples.build_dx, samples.IMAGE_GROUPS)
+    """Built from a human patient's order; what only a veterinary order (PS3.3 C.7.1.1,
+    C.7.1.4: species, breed, responsible person, quadruped orientation) writes is added with
+    "veterinary order" as its source; what only a partial exposure writes (Image Comments
+    "PARTIAL EXPOSURE: ...") with "partial exposure"."""
+    return _attributes(samples.build_dx, samples.IMAGE_GROUPS,
+                       extras=[("veterinary order", samples.build_dx_animal()),
+                               ("partial exposure", samples.build_dx_partial())])
 
 
 def mg_attributes() -> str:

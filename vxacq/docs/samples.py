@@ -17,13 +17,15 @@ import numpy as np
 from pydicom.dataset import Dataset
 from pydicom.uid import DigitalXRayImageStorageForPresentation
 
-from vxacq.config import Config, NodeConfig, PrintOptions, StationConfig
+from vxacq.config import (
+    DEFAULT_WORKLIST_MAPPING, Config, NodeConfig, PrintOptions, StationConfig,
+)
 from vxacq.dicom import mpps, printing
 from vxacq.dicom.inputs import (
     Acquisition, ImageRef, OrderInfo, PatientInfo, PerformedStepInfo, SeriesInfo, StudyInfo,
 )
 from vxacq.dicom.uids import new_uid
-from vxacq.dicom.worklist import from_worklist_item
+from vxacq.dicom.worklist import from_worklist_item, mapped_values
 from vxacq.net import commitment
 from vxacq.protocols import load as load_protocols
 from vxacq.workflow import acquisition
@@ -85,6 +87,7 @@ def worklist_answer(vary: Vary = frozenset(), animal: bool = False) -> Dataset:
     step.ScheduledProcedureStepStartTime = "1400" if b else "0930"
     step.ScheduledProcedureStepID = "SPS-18-1" if b else "SPS-17-1"
     step.ScheduledProcedureStepDescription = "Hand PA" if b else "Chest PA"
+    step.ScheduledPerformingPhysicianName = "Yang^Cristina" if b else "Kovac^Luka"
     step.ScheduledProtocolCodeSequence = [_code("HAND", "99RIS", "Hand PA") if b else
                                           _code("CHEST", "99LOCAL", "Chest PA")]
     ds.ScheduledProcedureStepSequence = [step]
@@ -128,7 +131,11 @@ def _started(vary: Vary) -> dt.datetime:
 def _patient_order_study(vary: Vary, animal: bool = False) -> tuple[PatientInfo, OrderInfo,
                                                                     StudyInfo]:
     """As ``ExamSession.start`` makes them for a scheduled exam."""
-    patient, order = from_worklist_item(worklist_answer(vary, animal), "ISO_IR 100")
+    answer = worklist_answer(vary, animal)
+    patient, order = from_worklist_item(answer, "ISO_IR 100")
+    # as order_inputs adds them, with the default [[worklist_mapping]]
+    order = replace(order, MappedAttributes=mapped_values(
+        answer, 0, [(m.key, m.image) for m in DEFAULT_WORKLIST_MAPPING]))
     now = _started(vary)
     study = StudyInfo.from_order(order, now, StudyID=order.RequestedProcedureID[:16]
                                  or now.strftime("%y%m%d%H%M%S"))
@@ -161,7 +168,8 @@ def _sidecar(vary: Vary, protocol) -> dict:
                      "manufacturer": "Acme" if d else "Vieworks",
                      "model_name": "FP-2430" if d else "VIVIX-S 1717N",
                      "serial_number": "D-2" if d else "D-1",
-                     "rows": 2048 if d else 3072, "columns": 2560 if d else 3072},
+                     "rows": 2048 if d else 3072, "columns": 2560 if d else 3072,
+                     "temperature_C": 31.5 if d else 29.0},
         "frame": {"integration_start": integration, "sync_mode": "aed" if d else "triggered"},
     } | ({"positioner": {"CompressionForce": 95.0 if "positioner" in vary else 110.0,
                          "BodyPartThickness": 48.0 if "positioner" in vary else 52.0}}
@@ -213,9 +221,15 @@ def mpps_step(vary: Vary, study: StudyInfo, now: dt.datetime) -> PerformedStepIn
         PerformedProcedureStepDescription=study.StudyDescription)
 
 
-def build_image(vary: Vary, mammography: bool = False, animal: bool = False) -> Dataset:
+def build_image(vary: Vary, mammography: bool = False, animal: bool = False,
+                partial: bool = False) -> Dataset:
     protocol = _protocol(vary, mammography)
-    return acquisition.build_image(protocol, _sidecar(vary, protocol),
+    sidecar = _sidecar(vary, protocol)
+    if partial:  # the generator stopped early (a tube arc): its report says so
+        sidecar["reported"] = {**sidecar["reported"], "mas": 1.1, "complete": False}
+        sidecar["error"] = {"message": "generator: fault 401: Tube arc: exposure stopped at "
+                                       "1.10 mAs"}
+    return acquisition.build_image(protocol, sidecar,
                                    _processed(vary, protocol, mammography),  # type: ignore[arg-type]
                                    _context(vary, protocol, animal))
 
@@ -226,6 +240,11 @@ def build_dx(vary: Vary) -> Dataset:
 
 def build_dx_animal() -> Dataset:
     return build_image(frozenset(), animal=True)
+
+
+def build_dx_partial() -> Dataset:
+    """A partial exposure's image: Image Comments says so."""
+    return build_image(frozenset(), partial=True)
 
 
 def build_mg(vary: Vary) -> Dataset:
@@ -309,8 +328,10 @@ def build_commitment_request(vary: Vary) -> Dataset:
 
 def _print_options(vary: Vary) -> PrintOptions:
     if "configuration" not in vary:
-        return PrintOptions()
-    return PrintOptions(film_size="8INX10IN", layout="STANDARD\\1,2", orientation="LANDSCAPE",
+        return PrintOptions(smoothing_type="NORMAL", annotation_format="ANNOTATION")
+    return PrintOptions(smoothing_type="MEDIUM", annotation_format="LABEL",
+                        illumination=1500, reflected_ambient_light=5,
+                        film_size="8INX10IN", layout="STANDARD\\1,2", orientation="LANDSCAPE",
                         medium_type="CLEAR FILM", film_destination="PROCESSOR", priority="HIGH",
                         copies=2, magnification_type="BILINEAR", min_density=10,
                         max_density=300, border_density="WHITE", empty_image_density="WHITE",
@@ -324,7 +345,9 @@ def build_film_session(vary: Vary) -> Dataset:
 
 def build_film_box(vary: Vary) -> Dataset:
     session = _pick(vary, "printer", "1.2.826.0.1.3680043.10.9.1", "1.2.826.0.1.3680043.10.9.2")
-    return printing.film_box(_print_options(vary), session)
+    lut = _pick(vary, "printer", "1.2.826.0.1.3680043.10.9.3", "1.2.826.0.1.3680043.10.9.4")
+    return printing.film_box(_print_options(vary), session, presentation_lut_uid=lut,
+                             annotation=True)
 
 
 def build_image_box(vary: Vary) -> Dataset:

@@ -11,6 +11,11 @@ polling from talking to the devices in the middle of a sequence.
 :class:`HandSwitch` is the two-stage switch of the console: stage 1 (prep) starts the
 sequence, stage 2 lets the beam go once both devices are ready, and letting go before that
 ends the sequence with nothing exposed.
+
+The status says in words whatever makes Prep impossible now: a device fault, a panel battery
+below what arming needs, an exposure whose frame is not stored yet (:mod:`vxacq.hal.pending`),
+and a device that sits in a passing state (arming, readout, prep, exposing) longer than that
+state may last outside an exposure — a stuck device is said, never left as a silent state.
 """
 
 from __future__ import annotations
@@ -18,15 +23,31 @@ from __future__ import annotations
 import contextlib
 import logging
 import threading
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from typing import Any
 
 from vxacq.config import Config
-from vxacq.hal import drivers
+from vxacq.hal import drivers, pending
+from vxacq.hal.detector import readout_limit_s
 from vxacq.hal.errors import HardwareError
 
 log = logging.getLogger(__name__)
+
+
+# How long a device may sit in a passing state between exposures before it is called stuck.
+ARMING_LIMIT_S = 10.0
+INTEGRATING_LIMIT_S = 30.0
+PREP_LIMIT_S = 15.0
+READY_LIMIT_S = 40.0  # a generator holds prep for the hand switch at most 30 s
+EXPOSING_LIMIT_S = 65.0  # the longest exposure run_exposure allows, and margin
+STUCK_REMEDY = {
+    "detector": "restart the panel (power or battery); an exposure's frame left in it is "
+                "recovered afterwards",
+    "generator": "release the hand switch and look at the generator's own panel; switch it "
+                 "off and on if it stays so",
+}
 
 
 class HandSwitch:
@@ -65,8 +86,9 @@ class RoomStatus:
     battery_percent: float | None = None
     link_quality_percent: float | None = None
     simulated: bool = False
-    problem: str = ""  # what stops an exposure now
+    problem: str = ""  # what stops an exposure now (Prep is not possible while set)
     warning: str = ""  # what will soon (a low battery)
+    frame_pending: str = ""  # the exposure whose frame is not stored yet, in words ("" if none)
 
     @property
     def ready(self) -> bool:
@@ -88,6 +110,7 @@ class RoomSession:
         self._status_lock = threading.Lock()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
+        self._since: dict[str, tuple[str, float]] = {}  # device → (state, first seen, monotonic)
 
     # --- life cycle ------------------------------------------------------------------------
 
@@ -220,20 +243,53 @@ class RoomSession:
         except HardwareError as exc:
             self._close_room()
             return replace(RoomStatus(simulated=room.simulator is not None),
-                           problem=f"{exc}; the room is asked again in a few seconds")
+                           problem=f"{exc}; the room is asked again in a few seconds",
+                           frame_pending=self._frame_pending())
+        readout_s = readout_limit_s(det.info) if det.info else 30.0
+        problem = problem or self._stuck("detector", detector, readout_s) \
+            or self._stuck("generator", generator, readout_s)
         warning = ""
         if health.temperature_C >= 45:
             problem = problem or (f"detector at {health.temperature_C:.0f} °C: let it cool "
                                   "before the next exposure")
-        if health.battery_percent is not None and health.battery_percent < 20:
-            warning = f"detector battery at {health.battery_percent:.0f} %: change the battery"
+        battery, needed = health.battery_percent, health.battery_min_percent
+        if battery is not None and needed is not None and battery < needed:
+            problem = problem or (f"detector battery at {battery:.0f} %, below the {needed:g} % "
+                                  "the panel needs to arm: Prep is not possible; change or "
+                                  "charge the battery")
+        elif battery is not None and battery < 20:
+            warning = f"detector battery at {battery:.0f} %: change the battery"
+        frame_pending = self._frame_pending()
+        if frame_pending:
+            problem = problem or frame_pending
         model = det.info.model_name if det.info else room.detector_model
         return RoomStatus(generator=generator, detector=detector, detector_model=model,
                           temperature_C=health.temperature_C,
                           battery_percent=health.battery_percent,
                           link_quality_percent=health.link_quality_percent,
                           simulated=room.simulator is not None, problem=problem,
-                          warning=warning)
+                          warning=warning, frame_pending=frame_pending)
+
+    def _frame_pending(self) -> str:
+        records = pending.open_records(self.config.data_dir)
+        return pending.FramePendingError(records).text if records else ""
+
+    def _stuck(self, device: str, state: str, readout_s: float) -> str:
+        """Words for a device that has sat in a passing state longer than it may (only polled
+        between exposures, so no sequence is driving it); "" otherwise."""
+        limit = {"arming": ARMING_LIMIT_S, "integrating": INTEGRATING_LIMIT_S,
+                 "readout": readout_s, "prep": PREP_LIMIT_S, "exposing": EXPOSING_LIMIT_S,
+                 "ready": READY_LIMIT_S}.get(state)
+        seen_state, since = self._since.get(device, ("", 0.0))
+        if seen_state != state:
+            self._since[device] = (state, time.monotonic())
+            return ""
+        stuck_for = time.monotonic() - since
+        if limit is None or stuck_for <= limit:
+            return ""
+        remedy = STUCK_REMEDY[device]
+        return (f"{device} stuck in {state} for {stuck_for:.0f} s (it should take at most "
+                f"{limit:.0f} s): {remedy}")
 
     def _update(self, status: RoomStatus | None = None, **changes: Any) -> None:
         """A whole new status, or ``changes`` to some fields of the current one."""

@@ -235,13 +235,18 @@ class SerialGenerator(Generator):
         self.ask(f"AEC ON {technique.aec_chambers}" if technique.aec else "AEC OFF")
 
     def prepare(self, timeout: float) -> Status:
-        st = Status("generator prep", timeout, on_failure=self._abort, device=GeneratorError)
+        st = Status("generator prep", timeout, on_failure=self._abort, device=GeneratorError,
+                    remedy="the generator did not become ready and was released; look for a "
+                    "fault on the generator's own panel, then press Prep again")
         self.ask("PREP")
         self._watch(st, lambda: self.state.value is GeneratorState.READY, lambda: None)
         return st
 
     def expose(self, timeout: float) -> Status:
-        st = Status("exposure", timeout, on_failure=self._abort, device=GeneratorError)
+        st = Status("exposure", timeout, on_failure=self._abort, device=GeneratorError,
+                    remedy="the generator did not report the end of the exposure and was "
+                    "released; check the generator before the next exposure (its exposure "
+                    "counter says whether one was made)")
         before = self.last_report.number if self.last_report else None
         self.ask("EXPOSE")
 

@@ -3,6 +3,8 @@
 ``tcp://HOST:PORT`` is the panel; requests and answers are one JSON object per line, and a
 ``frame`` answer is followed by the pixel bytes (uint16 little-endian, row by row). A failed
 transfer leaves the frame in the panel, which :meth:`SimDetector.recover_frame` fetches again.
+The panel is armed with the exposure's UID as a tag and numbers its frames, so
+:meth:`SimDetector.read_frame` takes only the frame of the exposure it waits for.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from vxacq.hal.detector import (
     Detector, DetectorHealth, DetectorInfo, DetectorState, RawFrame, SyncMode,
 )
 from vxacq.hal.errors import DetectorError
+from vxacq.hal.frames import FrameExpectation, FrameInfo, PanelMemory
 from vxacq.hal.observable import observable_with_setter
 from vxacq.hal.status import Status
 
@@ -100,7 +103,8 @@ class SimDetector(Detector):
 
     def health(self) -> DetectorHealth:
         h = self.request("health")
-        return DetectorHealth(h["temperature_C"], h["battery_percent"], h["link_quality_percent"])
+        return DetectorHealth(h["temperature_C"], h["battery_percent"], h["link_quality_percent"],
+                              h.get("battery_min_percent"))
 
     def position(self, **scene: Any) -> None:
         """Simulator room: place the phantom and set SID, grid, field (no real panel has this)."""
@@ -116,11 +120,18 @@ class SimDetector(Detector):
         self._set_state(state)
         return status
 
-    def arm(self, mode: SyncMode, timeout: float) -> Status:
-        st = Status("detector arming", timeout, on_failure=self.disarm, device=DetectorError)
+    def memory(self) -> PanelMemory:
+        status = self.request("status")
+        return PanelMemory(status.get("frame_count"), tuple(_frame_info(f) for f in
+                                                            status.get("frames") or ()))
+
+    def arm(self, mode: SyncMode, timeout: float, tag: str = "") -> Status:
+        st = Status("detector arming", timeout, on_failure=self.disarm, device=DetectorError,
+                    remedy="the panel did not become ready; check its link, battery and "
+                    "temperature in the room status, then press Prep again")
         self._set_state(DetectorState.ARMING)
         try:
-            self.request("arm", mode=SyncMode(mode).value)
+            self.request("arm", mode=SyncMode(mode).value, tag=tag)
         except DetectorError as exc:
             self.error = (exc.code, exc.text)
             self._set_state(DetectorState.ERROR)
@@ -129,13 +140,22 @@ class SimDetector(Detector):
         self._watch(st, lambda s: s["state"] == "ready", lambda s: None)
         return st
 
-    def read_frame(self, timeout: float) -> Status:
-        st = Status("detector readout", timeout, device=DetectorError)
+    def read_frame(self, timeout: float, expected: FrameExpectation | None = None) -> Status:
+        st = Status("detector readout", timeout, device=DetectorError,
+                    remedy="the panel did not deliver the frame (stuck in readout?). The "
+                    "exposure was made: restart the panel, then recover its frame (Recover on "
+                    "the exam screen, or `vxacq acquire --recover`)")
 
-        def fetch(status: dict) -> RawFrame:
-            return self._fetch()
+        def ours(status: dict) -> FrameInfo | None:
+            if not status["frame_ready"]:
+                return None
+            frames = [_frame_info(f) for f in status.get("frames") or ()]
+            if expected is None:
+                return frames[0] if frames else None
+            return next((f for f in frames if expected.matches(f)), None)
 
-        self._watch(st, lambda s: s["frame_ready"], fetch)
+        self._watch(st, lambda s: ours(s) is not None,
+                    lambda s: self._fetch(ours(s).frame_id))
         return st
 
     def _watch(self, st: Status, done, result) -> None:
@@ -159,24 +179,31 @@ class SimDetector(Detector):
 
         threading.Thread(target=run, name=f"watch {st.name}", daemon=True).start()
 
-    def _fetch(self) -> RawFrame:
-        reply, payload = self._exchange({"cmd": "frame"}, want_payload=True)
+    def _fetch(self, frame_id: str | None = None) -> RawFrame:
+        request = {"cmd": "frame", **({"frame_id": frame_id} if frame_id else {})}
+        reply, payload = self._exchange(request, want_payload=True)
         pixels = np.frombuffer(payload, dtype="<u2").reshape(reply["rows"], reply["columns"])
         meta = dict(reply["metadata"])
         return RawFrame(pixels=pixels.astype(np.uint16), frame_id=reply["frame_id"],
                         sync_mode=meta.pop("sync_mode"),
                         integration_start=meta.pop("integration_start") or "",
                         readout_end=meta.pop("readout_end"),
-                        calibration_set=meta.pop("calibration_set"), metadata=meta)
+                        calibration_set=meta.pop("calibration_set"),
+                        frame_number=meta.pop("frame_number", None), tag=meta.pop("tag", ""),
+                        metadata=meta)
 
     def confirm_stored(self, frame_id: str) -> None:
         self.request("ack", frame_id=frame_id)
 
-    def recover_frame(self, timeout: float, attempts: int = 3) -> RawFrame | None:
+    def drop_frame(self, frame_id: str) -> None:
+        self.request("ack", frame_id=frame_id)
+
+    def recover_frame(self, timeout: float, frame_id: str | None = None,
+                      attempts: int = 3) -> RawFrame | None:
         deadline = time.monotonic() + timeout
         for attempt in range(attempts):
             try:
-                return self._fetch()
+                return self._fetch(frame_id)
             except DetectorError as exc:
                 if exc.code == "no-frame":
                     return None
@@ -198,3 +225,9 @@ class SimDetector(Detector):
         with self._lock:
             self._drop_link()
         self._set_state(DetectorState.DISCONNECTED)
+
+
+def _frame_info(summary: dict[str, Any]) -> FrameInfo:
+    return FrameInfo(frame_id=str(summary["frame_id"]), frame_number=summary.get("frame_number"),
+                     tag=str(summary.get("tag") or ""),
+                     integration_start=str(summary.get("integration_start") or ""))

@@ -20,13 +20,14 @@ class StatusTimeout(HardwareError):
 
 class Status:
     def __init__(self, name: str, timeout: float, on_failure: Callable[[], None] | None = None,
-                 device: type[HardwareError] = HardwareError) -> None:
+                 device: type[HardwareError] = HardwareError, remedy: str = "") -> None:
         if timeout is None or timeout <= 0:
             raise ValueError("a status needs a finite positive timeout")
         self.name = name
         self.timeout = timeout
         self._on_failure = on_failure
         self._device = device
+        self.remedy = remedy  # said with a time-out: what is wrong and what to do
         self._done = threading.Event()
         self._lock = threading.Lock()
         self._result: Any = None
@@ -54,7 +55,8 @@ class Status:
         self._complete(None, exc)
 
     def _expire(self) -> None:
-        err = self._device("timeout", f"{self.name} did not finish within {self.timeout:g} s")
+        err = self._device("timeout", f"{self.name} did not finish within {self.timeout:g} s"
+                           + (f": {self.remedy}" if self.remedy else ""))
         self._complete(None, err)
 
     def _complete(self, result: Any, exc: BaseException | None) -> None:

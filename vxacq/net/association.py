@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import socket
+import threading
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -71,16 +72,50 @@ def associate(
     connected: list[bool] = []
     handlers = list(evt_handlers or []) + [(evt.EVT_CONN_OPEN, lambda _e: connected.append(True))]
     started = time.monotonic()
-    assoc = ae.associate(node.host, node.port, ae_title=node.ae_title, max_pdu=node.max_pdu,
+    address = resolve(node, where)
+    # the lookup and the connection share the node's connect timeout
+    ae.connection_timeout = max(0.1, node.connect_timeout - (time.monotonic() - started))
+    assoc = ae.associate(address, node.port, ae_title=node.ae_title, max_pdu=node.max_pdu,
                          ext_neg=ext_neg, evt_handlers=handlers)
     if not assoc.is_established:
         raise _why_not_established(assoc, node, where, bool(connected), contexts,
-                                   time.monotonic() - started)
+                                   time.monotonic() - started, address)
     try:
         yield assoc
     finally:
         if assoc.is_established:
             assoc.release()
+
+
+def resolve(node: NodeConfig, where: str = "") -> str:
+    """The node's host as an IP address, looked up within ``node.connect_timeout`` seconds.
+
+    The resolver has no timeout of its own (a DNS server that does not answer holds the
+    caller for as long as the resolver's retries take), so it runs on a thread that is left
+    behind when the time is up. DicomNetworkError (unreachable) says which of the two failed.
+    """
+    where = where or f"{node.name} ({node.ae_title} at {node.host}:{node.port})"
+    found: list[str] = []
+    failed: list[str] = []
+
+    def lookup() -> None:
+        try:
+            found.append(socket.getaddrinfo(node.host, node.port, type=socket.SOCK_STREAM)[0][4][0])
+        except (socket.gaierror, UnicodeError, OSError) as exc:
+            failed.append(str(exc))
+
+    thread = threading.Thread(target=lookup, daemon=True, name=f"resolve-{node.name}")
+    thread.start()
+    thread.join(node.connect_timeout)
+    if found:
+        return found[0]
+    if failed:
+        raise DicomNetworkError(f"{where} cannot be reached: the host name '{node.host}' cannot "
+                                f"be resolved ({failed[0]}); check the node's host",
+                                kind="unreachable", retryable=True)
+    raise DicomNetworkError(f"{where} cannot be reached: the host name '{node.host}' was not "
+                            f"resolved within {node.connect_timeout:g} s; the name server does "
+                            "not answer", kind="unreachable", retryable=True)
 
 
 def check_alive(assoc: Association, node: NodeConfig, doing: str) -> None:
@@ -100,7 +135,7 @@ def check_alive(assoc: Association, node: NodeConfig, doing: str) -> None:
 
 def _why_not_established(assoc: Association, node: NodeConfig, where: str, connected: bool,
                          contexts: Sequence[PresentationContext],
-                         waited: float) -> DicomNetworkError:
+                         waited: float, address: str) -> DicomNetworkError:
     rsp = assoc.acceptor.primitive
     if rsp is not None and rsp.result == 0x00:
         # Accepted, but with no usable presentation context: pynetdicom aborts it itself.
@@ -124,7 +159,8 @@ def _why_not_established(assoc: Association, node: NodeConfig, where: str, conne
             kind="rejected", retryable=not permanent,
         )
     if not connected:
-        return DicomNetworkError(f"{where} cannot be reached: {_connect_error(node)}",
+        return DicomNetworkError(f"{where} cannot be reached: "
+                                 f"{_connect_error(node, address, waited)}",
                                  kind="unreachable", retryable=True)
     if assoc.is_aborted and rsp is None and waited < node.acse_timeout * 0.9:
         # Some SCPs (wlmscpfs) send their rejection and close at once; the answer is lost.
@@ -144,14 +180,16 @@ def _why_not_established(assoc: Association, node: NodeConfig, where: str, conne
                              retryable=True)
 
 
-def _connect_error(node: NodeConfig) -> str:
-    """Why a TCP connection to the node fails, in words (asked again to learn the reason)."""
+def _connect_error(node: NodeConfig, address: str, waited: float) -> str:
+    """Why a TCP connection to the node fails, in words. The connection is tried once more
+    to learn the reason, within what is left of the node's connect timeout (so the whole
+    attempt never takes longer than that timeout)."""
+    left = node.connect_timeout - waited
+    if left < 0.05 * node.connect_timeout:
+        return (f"no answer within {node.connect_timeout:g} s: the host is down or a firewall "
+                "drops the connection")
     try:
-        socket.getaddrinfo(node.host, node.port)
-    except socket.gaierror:
-        return f"the host name '{node.host}' cannot be resolved; check the node's host"
-    try:
-        with socket.create_connection((node.host, node.port), timeout=node.connect_timeout):
+        with socket.create_connection((address, node.port), timeout=left):
             return "the connection failed and then succeeded on a second try; will retry"
     except ConnectionRefusedError:
         return (f"connection refused on port {node.port}: the DICOM application is not running "

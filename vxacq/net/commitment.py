@@ -43,8 +43,10 @@ from vxacq.db import (
 )
 from vxacq.db.models import aware, utcnow
 from vxacq.dicom.uids import new_uid
+from vxacq.logs import escape
 from vxacq.net.association import DicomNetworkError, associate, check_alive, make_ae
 from vxacq.net.outbox import JobContext, enqueue
+from vxacq.net.guard import resolve_addresses
 from vxacq.net.store import StoreFileError, read_item
 
 log = logging.getLogger(__name__)
@@ -76,6 +78,9 @@ STATUS_NO_SUCH_EVENT_TYPE = 0x0113
 # SOP Class and Instance disagree, which they do not (the well-known instance is right), and
 # 0x0110 (processing failure) says we failed, inviting the node to send it again.
 STATUS_UNKNOWN_TRANSACTION = 0x0115
+# A report from an AE (or address) other than the node the transaction was sent to: only
+# that node can vouch for what it holds (PS3.7 C.5.x "Refused: not authorized").
+STATUS_NOT_AUTHORIZED = 0x0124
 
 
 class CommitmentError(Exception):
@@ -164,11 +169,16 @@ def get_commitment(db: Database, transaction_uid: str) -> CommitmentView:
 
 
 def record_report(config: Config, db: Database, event_type: int, info: Dataset, *,
-                  caller: str = "") -> int:
+                  caller: str, caller_address: str = "") -> int:
     """Record an N-EVENT-REPORT's Event Information and return the status to answer.
 
-    Failed instances are queued to be stored again (see the module's description).
+    Only the node the transaction was sent to may report on it: its AE title, and its
+    address when its host resolves (``caller_address`` empty: the report came on the
+    association we opened to that node). Anything else is refused and recorded as a
+    security event. Failed instances are queued to be stored again (see the module's
+    description).
     """
+    caller = escape(caller)
     if event_type not in (EVENT_SUCCESS, EVENT_FAILURES):
         log.warning("storage commitment report from %s with event type %s; refused",
                     caller, event_type)
@@ -188,9 +198,17 @@ def record_report(config: Config, db: Database, event_type: int, info: Dataset, 
                            .where(Commitment.TransactionUID == transaction_uid)).first()
         if row is None:
             log.warning("storage commitment report from %s for transaction %s, which we never "
-                        "requested; answered 0x%04X", caller, transaction_uid,
+                        "requested; answered 0x%04X", caller, escape(transaction_uid),
                         STATUS_UNKNOWN_TRANSACTION)
             return STATUS_UNKNOWN_TRANSACTION
+        if refusal := _not_from_node(config, row.node, caller, caller_address):
+            detail = (f"storage commitment report for transaction {escape(transaction_uid)} "
+                      f"(sent to {row.node}) from AE {caller or '?'} at "
+                      f"{caller_address or '?'}: {refusal}; answered 0x{STATUS_NOT_AUTHORIZED:04X}")
+            log.warning("security: %s", detail)
+            session.add(AuditEvent(user=caller, action="security: commitment report refused",
+                                   detail=detail))
+            return STATUS_NOT_AUTHORIZED
         items = session.exec(select(CommitmentItem)
                              .where(CommitmentItem.commitment_id == row.id)).all()
         for item in items:
@@ -217,13 +235,27 @@ def record_report(config: Config, db: Database, event_type: int, info: Dataset, 
     if unknown:
         log.warning("storage commitment report for %s names %d instance(s) not in the request",
                     transaction_uid, len(unknown))
-    log.info("storage commitment %s on %s: %s (%d failed)%s", transaction_uid, node_name,
+    log.info("storage commitment %s on %s: %s (%d failed)%s", escape(transaction_uid), node_name,
              state, len(failed_items), " — after it had timed out" if late else "")
     if late and job_id is not None:
         _reopen_timed_out_job(db, job_id)
     if failed_items:
         _resend(config, db, node_name, job_id, failed_items)
     return STATUS_SUCCESS
+
+
+def _not_from_node(config: Config, node_name: str, caller: str, caller_address: str) -> str:
+    """Why a report from ``caller`` at ``caller_address`` is not from ``node_name``, or ""."""
+    node = next((n for n in config.nodes if n.name == node_name), None)
+    if node is None:
+        return f"node '{node_name}' is no longer configured, so nobody can vouch for it"
+    if caller != node.ae_title:
+        return f"the transaction was sent to AE {node.ae_title}"
+    if caller_address:
+        addresses = resolve_addresses([node.host])
+        if addresses and caller_address not in addresses:
+            return f"{node.host} is at {', '.join(sorted(addresses))}"
+    return ""
 
 
 def _resend(config: Config, db: Database, node_name: str, job_id: int | None,
@@ -387,8 +419,11 @@ def event_report_handler(config: Config, db: Database,
 
     def handle(event: Any) -> tuple[int, None]:
         req = event.request
+        # on our listener the node called us; else the report came on the association we
+        # opened to the node, whose address we chose
         caller = event.assoc.requestor.ae_title if event.assoc.is_acceptor else \
             event.assoc.acceptor.ae_title
+        address = event.assoc.requestor.address if event.assoc.is_acceptor else ""
         if str(req.AffectedSOPClassUID) != StorageCommitmentPushModel:
             return 0x0118, None  # no such SOP class: this handler serves commitment only
         if str(req.AffectedSOPInstanceUID) != StorageCommitmentPushModelInstance:
@@ -401,7 +436,8 @@ def event_report_handler(config: Config, db: Database,
             log.exception("storage commitment report from %s could not be decoded", caller)
             return STATUS_PROCESSING_FAILURE, None
         try:
-            status = record_report(config, db, int(req.EventTypeID), info, caller=caller)
+            status = record_report(config, db, int(req.EventTypeID), info, caller=caller,
+                                   caller_address=address)
         except Exception:
             # PS3.4 J.3.3: say we could not process it, so the node reports it again later.
             log.exception("storage commitment report from %s could not be recorded", caller)
@@ -413,14 +449,21 @@ def event_report_handler(config: Config, db: Database,
     return handle
 
 
-def listener_options(config: Config, db: Database) -> dict[str, list[Any]]:
+def listener_options(config: Config, db: Database) -> dict[str, Any]:
     """What our listener needs to take reports on associations the nodes open:
     ``Listener(config, **listener_options(config, db))``. The node acts as SCP there; we
-    accept that role (and the default one for nodes that propose no role selection)."""
+    accept that role (and the default one for nodes that propose no role selection). What the
+    listener's front door refuses goes to the audit trail."""
+
+    def security_event(action: str, detail: str) -> None:
+        with db.session() as session:
+            session.add(AuditEvent(action=f"security: {action}", detail=escape(detail)))
+
     return {
         "handlers": [(evt.EVT_N_EVENT_REPORT, event_report_handler(config, db))],
         "contexts": [(StorageCommitmentPushModel,
                       [ExplicitVRLittleEndian, ImplicitVRLittleEndian], False, True)],
+        "security_event": security_event,
     }
 
 

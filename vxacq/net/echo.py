@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import logging
 import time
 from dataclasses import asdict, dataclass
 
@@ -18,6 +19,8 @@ from vxacq.net.association import DicomNetworkError, associate, check_alive
 # pynetdicom's default transfer syntaxes: Implicit and Explicit VR Little Endian, Deflated
 # Explicit VR Little Endian, Explicit VR Big Endian.
 CONTEXTS = [build_context(Verification)]
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -59,6 +62,9 @@ def echo(config: Config, node: NodeConfig) -> EchoResult:
             raise DicomNetworkError(f"{node.name} ({node.ae_title}) answered the C-ECHO with "
                                     f"{words}", kind="status", retryable=False)
     except DicomNetworkError as exc:
+        log.warning("C-ECHO to %s failed: %s", node.name, exc)
         return EchoResult(**base, ok=False, kind=exc.kind, message=str(exc))
     total_ms = (time.perf_counter() - started) * 1000
-    return EchoResult(**base, ok=True, round_trip_ms=total_ms, echo_ms=echo_ms)
+    result = EchoResult(**base, ok=True, round_trip_ms=total_ms, echo_ms=echo_ms)
+    log.info("%s", result.describe())
+    return result

@@ -1,7 +1,9 @@
 """Our own SCP: answers C-ECHO and, as services land, takes storage-commitment reports.
 
 Only the calling AE titles of configured nodes are accepted unless the station opens the
-listener to any caller (``accept_any_calling_ae``); the called AE title must be ours.
+listener to any caller (``accept_any_calling_ae``); the called AE title must be ours. It binds
+the configured address only, and its front door (:mod:`vxacq.net.guard`) bounds the number of
+connections, the size of each PDU and the time each may take, dropping strangers first.
 """
 
 from __future__ import annotations
@@ -9,14 +11,16 @@ from __future__ import annotations
 import logging
 import threading
 from dataclasses import dataclass, field
+from collections.abc import Callable
 from typing import Any
 
 from pynetdicom import AE, evt
 from pynetdicom.sop_class import Verification
-from pynetdicom.transport import ThreadedAssociationServer
 
 from vxacq.config import Config
 from vxacq.dicom.uids import ImplementationClassUID, ImplementationVersionName
+from vxacq.logs import escape
+from vxacq.net.guard import GuardedServer, Limits, resolve_addresses
 
 log = logging.getLogger(__name__)
 
@@ -32,6 +36,8 @@ class ListenerStatus:
     open_to_any: bool = False
     error: str = ""
     echoes_answered: int = 0
+    address: str = ""
+    security_events: int = 0  # connections refused or dropped, reports refused
 
     def describe(self) -> str:
         if self.error:
@@ -39,21 +45,30 @@ class ListenerStatus:
         if not self.running:
             return "stopped"
         who = "any calling AE" if self.open_to_any else ", ".join(self.allowed_callers)
-        return f"listening as {self.ae_title} on port {self.port}, accepting {who}"
+        where = (f"{self.address}:{self.port}" if self.address
+                 else f"port {self.port} (every interface)")
+        return f"listening as {self.ae_title} on {where}, accepting {who}"
 
 
 class Listener:
     def __init__(self, config: Config, handlers: list[tuple[Any, Any]] | None = None,
-                 contexts: list[tuple[Any, ...]] | None = None) -> None:
+                 contexts: list[tuple[Any, ...]] | None = None,
+                 security_event: Callable[[str, str], None] | None = None) -> None:
         """``handlers``: extra (event, handler) pairs; ``contexts``: argument tuples for
-        ``AE.add_supported_context``; both added by other services (storage commitment)."""
+        ``AE.add_supported_context``; both added by other services (storage commitment).
+        ``security_event(action, detail)`` records what the front door refused (the audit
+        trail); it is always logged."""
         self.config = config
         self.status = ListenerStatus(ae_title=config.station.ae_title,
                                      port=config.station.listen_port)
         self._extra_handlers = handlers or []
         self._extra_contexts = contexts or []
-        self._server: ThreadedAssociationServer | None = None
+        self._record_security_event = security_event
+        self._server: GuardedServer | None = None
         self._lock = threading.Lock()
+        self._node_addresses: set[str] = set()
+        self._resolved_hosts: frozenset[str] = frozenset()
+        self._binding: tuple[Any, ...] = ()
 
     def start(self) -> ListenerStatus:
         station = self.config.station
@@ -67,13 +82,31 @@ class Listener:
             return self.status
         ae = self.make_ae()
         handlers = [(evt.EVT_C_ECHO, self._on_echo)] + self._extra_handlers
+        limits = Limits(max_connections=station.max_associations,
+                        association_request_s=station.association_request_timeout,
+                        pdu_s=station.pdu_timeout, max_pdata=ae.maximum_pdu_size)
+        # The front door holds the limit. pynetdicom's own count includes the threads of
+        # dropped strangers that are still ending, so it must never be what refuses a node.
+        ae.maximum_associations = 1_000_000
+        ae.acse_timeout = station.association_request_timeout
         try:
-            self._server = ae.start_server(("", station.listen_port), block=False,
-                                           evt_handlers=handlers)
+            server = ae.make_server((station.listen_address, station.listen_port),
+                                    evt_handlers=handlers, server_class=GuardedServer,
+                                    limits=limits, known_addresses=self._known_addresses,
+                                    known_ae_titles=self._known_ae_titles,
+                                    security_event=self.security_event)
         except OSError as exc:
-            self.status.error = f"port {station.listen_port} cannot be opened ({exc.strerror})"
+            on = f" on {station.listen_address}" if station.listen_address else ""
+            self.status.error = (f"port {station.listen_port}{on} cannot be opened "
+                                 f"({exc.strerror or exc})")
             log.error("listener: %s", self.status.error)
             return self.status
+        self._known_addresses()  # resolve the nodes' hosts now, not while a caller waits
+        ae._servers.append(server)  # so the server's own shutdown finds itself there
+        threading.Thread(target=server.serve_forever, name="listener", daemon=True).start()
+        self._server = server
+        self._binding = _binding(self.config)
+        self.status.address = station.listen_address
         self.status.running = True
         self.status.error = ""
         log.info("listener: %s", self.status.describe())
@@ -93,6 +126,49 @@ class Listener:
             ae.add_supported_context(*context)
         return ae
 
+    def follow_config(self) -> ListenerStatus:
+        """Take the configuration as it is now: a new AE title or port restarts the listener
+        (on the new port); a node added or removed changes who may call at once."""
+        station = self.config.station
+        if self._server is None or _binding(self.config) != self._binding:
+            self.stop()
+            self.status = ListenerStatus(ae_title=station.ae_title, port=station.listen_port,
+                                         echoes_answered=self.status.echoes_answered)
+            return self.start()
+        callers = sorted({n.ae_title for n in self.config.nodes})
+        # pynetdicom reads these when each association is requested
+        self._server.ae.require_calling_aet = [] if station.accept_any_calling_ae else callers
+        self.status.allowed_callers = callers
+        self.status.open_to_any = station.accept_any_calling_ae
+        if not callers and not station.accept_any_calling_ae:
+            self.stop()
+            self.status.error = ("no remote node is configured and the listener is not open to "
+                                 "any caller (station.accept_any_calling_ae)")
+        log.info("listener: %s", self.status.describe())
+        return self.status
+
+    def security_event(self, action: str, detail: str) -> None:
+        """Something the listener refused: logged, counted, and recorded by the station."""
+        with self._lock:
+            self.status.security_events += 1
+        log.warning("listener security: %s: %s", action, escape(detail))
+        if self._record_security_event is not None:
+            try:
+                self._record_security_event(action, detail)
+            except Exception:  # the audit trail failing must not open the door
+                log.exception("listener: could not record a security event")
+
+    def _known_addresses(self) -> set[str]:
+        """The configured nodes' addresses, resolved again when the set of hosts changes."""
+        hosts = frozenset(n.host for n in self.config.nodes)
+        if hosts != self._resolved_hosts:
+            self._node_addresses = resolve_addresses(hosts)
+            self._resolved_hosts = hosts
+        return self._node_addresses
+
+    def _known_ae_titles(self) -> set[str]:
+        return {n.ae_title for n in self.config.nodes}
+
     def stop(self) -> None:
         if self._server is not None:
             self._server.shutdown()
@@ -102,5 +178,12 @@ class Listener:
     def _on_echo(self, event: evt.Event) -> int:
         with self._lock:
             self.status.echoes_answered += 1
-        log.info("C-ECHO from %s", event.assoc.requestor.ae_title)
+        log.info("C-ECHO from %s", escape(event.assoc.requestor.ae_title))
         return 0x0000
+
+
+def _binding(config: Config) -> tuple[Any, ...]:
+    """What the running server was made with: a change restarts it."""
+    st = config.station
+    return (st.ae_title, st.listen_address, st.listen_port, st.max_associations,
+            st.association_request_timeout, st.pdu_timeout)

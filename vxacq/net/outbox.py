@@ -296,6 +296,18 @@ def _due(now: datetime) -> Any:
     )
 
 
+def removed_node(node: str) -> str:
+    """The error of a job whose node is not (or no longer) configured."""
+    return (f"node '{node}' is no longer in the configuration; add it back (Service → Nodes) "
+            "and retry the job, or cancel it")
+
+
+def _due_or_waiting(now: datetime) -> Any:
+    """Jobs no process is working on: queued (due or not), or running under an expired lease."""
+    return or_(_table.c.state == str(JobState.QUEUED),
+               and_(_table.c.state == str(JobState.RUNNING), _table.c.lease_expires_at < now))
+
+
 def _owner_is_dead(claimed_by: str) -> bool:
     """True if ``claimed_by`` names a process on this host that no longer exists."""
     try:
@@ -342,6 +354,8 @@ class Outbox:
         # the jobs of one that was killed, without waiting for their leases to expire.
         token = (owner or uuid.uuid4().hex[:8]).replace(":", "_")
         self.owner = f"{socket.gethostname()}:{os.getpid()}:{token}"
+        # None: every configured node, following the configuration (see follow_config)
+        self._fixed_nodes = nodes is not None
         self.nodes = list(nodes) if nodes is not None else [n.name for n in config.nodes]
         self.lease = timedelta(seconds=lease_seconds)
         self.poll_seconds = poll_seconds
@@ -361,12 +375,58 @@ class Outbox:
             return
         self._stopping.clear()
         self.recover()
+        self.fail_orphans()
         for name in self.nodes:
-            thread = threading.Thread(target=self._work, args=(name,), daemon=True,
-                                      name=f"outbox-{name}")
-            thread.start()
-            self._workers.append(thread)
+            self._start_worker(name)
         log.info("outbox %s started for %s", self.owner, ", ".join(self.nodes) or "no nodes")
+
+    def _start_worker(self, name: str) -> None:
+        self._wakers.setdefault(name, threading.Event())
+        thread = threading.Thread(target=self._work, args=(name,), daemon=True,
+                                  name=f"outbox-{name}")
+        thread.start()
+        self._workers.append(thread)
+
+    def follow_config(self) -> list[str]:
+        """Take the configuration as it is now (a node added, changed or removed on the
+        service page): a worker starts for each new node, and the unfinished jobs of nodes no
+        longer configured fail, saying so. A changed node's settings are read by its next job.
+        Returns the names of the nodes that got a worker."""
+        if self._fixed_nodes:
+            return []
+        added = [n.name for n in self.config.nodes if n.name not in self.nodes]
+        self.nodes += added
+        if self._workers:
+            for name in added:
+                self._start_worker(name)
+        self.fail_orphans()
+        if added:
+            log.info("outbox %s now also sends to %s", self.owner, ", ".join(added))
+        return added
+
+    def fail_orphans(self) -> list[int]:
+        """Fail the queued jobs (and the running ones whose lease ran out) of nodes that are
+        not in the configuration: no worker would ever send them, and they must not sit in the
+        queue looking as if they would. Returns their ids."""
+        known = [n.name for n in self.config.nodes]
+        now = utcnow()
+        with self.db.session() as session:
+            ids = list(session.exec(select(Job.id).where(Job.node.not_in(known),
+                                                         _due_or_waiting(now))).all())
+        failed = []
+        for job_id in ids:
+            job = get_job(self.db, job_id)
+            message = removed_node(job.node)
+            with self.db.engine.begin() as conn:
+                changed = conn.execute(
+                    update(_table).where(_table.c.id == job_id, _due_or_waiting(now))
+                    .values(state=str(JobState.FAILED), last_error=message, claimed_by="",
+                            lease_expires_at=None, progress="", updated_at=now)).rowcount
+            if changed:
+                log.warning("job %s failed: %s", job_id, message)
+                failed.append(job_id)
+                self._notify(job_id)
+        return failed
 
     def stop(self, timeout: float = 10.0) -> None:
         """Stop the workers. A handler that checks ``should_stop`` puts its job back in the
@@ -533,9 +593,7 @@ class Outbox:
         try:
             node = self.config.node(job.node)
         except ConfigError:
-            self._finish(job, JobState.FAILED,
-                         f"node '{job.node}' is not in the configuration; add it back and "
-                         "retry the job, or cancel it")
+            self._finish(job, JobState.FAILED, removed_node(job.node))
             return
         try:
             module = importlib.import_module(HANDLER_MODULES[job.kind])
@@ -564,6 +622,10 @@ class Outbox:
     def _after_error(self, job: JobView, ctx: JobContext, node: NodeConfig,
                      exc: DicomNetworkError) -> None:
         message = str(exc)
+        if job.node not in {n.name for n in self.config.nodes}:  # removed while it ran
+            self._finish(job, JobState.FAILED, f"{removed_node(job.node)} (last attempt: "
+                         f"{message.removesuffix('; will retry')})", ctx.payload)
+            return
         if exc.retryable and job.attempts <= node.retries:
             delay = node.retry_delay * 2 ** (job.attempts - 1)
             log.warning("job %s attempt %d failed, retry in %g s: %s", job.id, job.attempts,

@@ -12,6 +12,13 @@ Meta SOP Class context:
    with the Preformatted Grayscale Image; N-ACTION print the Film Box; N-DELETE it.
 4. Release: the printer deletes the Film Session with the association.
 
+Where the printer accepts them, two more SOP classes are used, each on its own context: the
+Presentation LUT (an IDENTITY LUT created after the film session, referenced by each film box
+with the configured illumination and reflected ambient light), and the Basic Annotation Box
+(the film box asks for the configured annotation display format, and each annotation box the
+printer creates gets one line of the patient's demographics). A printer that accepts neither
+prints the same films without them.
+
 Films already printed by an earlier attempt of a job are not printed again.
 """
 
@@ -34,8 +41,8 @@ from pynetdicom import build_context, evt
 from pynetdicom.association import Association
 from pynetdicom.presentation import PresentationContext
 from pynetdicom.sop_class import (
-    BasicFilmBox, BasicFilmSession, BasicGrayscaleImageBox, BasicGrayscalePrintManagementMeta,
-    Printer, PrinterInstance,
+    BasicAnnotationBox, BasicFilmBox, BasicFilmSession, BasicGrayscaleImageBox,
+    BasicGrayscalePrintManagementMeta, PresentationLUT, Printer, PrinterInstance,
 )
 
 from vxacq.config import FILM_SIZES, Config, NodeConfig, PrintOptions
@@ -169,8 +176,20 @@ def read_images(files: Sequence[str | os.PathLike[str]]) -> list[Dataset]:
     return images
 
 
-def presentation_contexts() -> list[PresentationContext]:
-    return [build_context(META, [ExplicitVRLittleEndian, ImplicitVRLittleEndian])]
+def presentation_contexts(options: PrintOptions | None = None) -> list[PresentationContext]:
+    """The meta SOP class, and the Presentation LUT and Basic Annotation Box SOP classes when
+    the node's print options use them."""
+    syntaxes = [ExplicitVRLittleEndian, ImplicitVRLittleEndian]
+    contexts = [build_context(META, syntaxes)]
+    if options is None or options.presentation_lut:
+        contexts.append(build_context(PresentationLUT, syntaxes))
+    if options is None or options.annotation_format:
+        contexts.append(build_context(BasicAnnotationBox, syntaxes))
+    return contexts
+
+
+def _accepted(assoc: Association, sop_class: str) -> bool:
+    return any(cx.abstract_syntax == sop_class for cx in assoc.accepted_contexts)
 
 
 class _Session:
@@ -234,11 +253,12 @@ class _Session:
         return self.assoc.send_n_get([Tag(k) for k in keywords], Printer, PrinterInstance,
                                      msg_id=self.next_id(), meta_uid=META)
 
-    def create(self, dataset: Dataset, sop_class: str, what: str) -> tuple[str, Dataset]:
+    def create(self, dataset: Dataset, sop_class: str, what: str,
+               meta: str | None = META) -> tuple[str, Dataset]:
         msg_id = self.next_id()
         doing = f"creating the {what} (N-CREATE)"
         status, attrs = self.assoc.send_n_create(dataset, sop_class, None, msg_id=msg_id,
-                                                 meta_uid=META)
+                                                 meta_uid=meta)
         self.check(status, doing)
         uid = self.created.get(msg_id) or (attrs or Dataset()).get("SOPInstanceUID")
         if not uid:
@@ -251,6 +271,11 @@ class _Session:
         status, _attrs = self.assoc.send_n_set(dataset, BasicGrayscaleImageBox, uid,
                                                msg_id=self.next_id(), meta_uid=META)
         self.check(status, f"setting image box {position} (N-SET)")
+
+    def set_annotation(self, uid: str, dataset: Dataset, position: int) -> None:
+        status, _attrs = self.assoc.send_n_set(dataset, BasicAnnotationBox, uid,
+                                               msg_id=self.next_id())
+        self.check(status, f"setting annotation box {position} (N-SET)")
 
     def print_film_box(self, uid: str) -> str:
         status, reply = self.assoc.send_n_action(None, PRINT_ACTION, BasicFilmBox, uid,
@@ -296,7 +321,7 @@ def print_images(config: Config, node: NodeConfig,
     holder: list[_Session] = []
     handlers = [(evt.EVT_DIMSE_RECV, lambda event: holder[0].on_received(event)
                  if holder else None)]
-    with associate(config, node, presentation_contexts(), evt_handlers=handlers,
+    with associate(config, node, presentation_contexts(options), evt_handlers=handlers,
                    ae=make_ae(config, node)) as assoc:
         _no_delay(assoc)
         session = _Session(assoc, node, result)
@@ -316,14 +341,22 @@ def print_images(config: Config, node: NodeConfig,
                                         BasicFilmSession,
                                         "film session")
         result.film_session = session_uid
+        lut_uid = ""
+        if options.presentation_lut and _accepted(assoc, PresentationLUT):
+            lut_uid, _ = session.create(datasets.presentation_lut(), PresentationLUT,
+                                        "presentation LUT", meta=None)
+        annotate = bool(options.annotation_format) and _accepted(assoc, BasicAnnotationBox)
+        result.printer["presentation_lut"] = "used" if lut_uid else "not used"
+        result.printer["annotation"] = "used" if annotate else "not used"
         for number, film in enumerate(films, start=1):
             if number <= skip_films:
                 continue
             if should_stop is not None and should_stop():
                 raise JobInterrupted(f"stopped after {number - 1} of {len(films)} film(s)")
             say(f"film {number} of {len(films)}")
-            box_uid, box = session.create(datasets.film_box(options, session_uid),
-                                          BasicFilmBox, "film box")
+            box_uid, box = session.create(
+                datasets.film_box(options, session_uid, presentation_lut_uid=lut_uid,
+                                  annotation=annotate), BasicFilmBox, "film box")
             boxes = [str(item.ReferencedSOPInstanceUID)
                      for item in box.get("ReferencedImageBoxSequence", [])]
             if len(boxes) < len(film):
@@ -342,6 +375,8 @@ def print_images(config: Config, node: NodeConfig,
                 session.set_image(box_uid_n, datasets.image_box(image, position, options),
                                   position)
                 placed.append(str(image.SOPInstanceUID))
+            if annotate:
+                _annotate(session, box, film[0], config.station.character_set)
             print_job = session.print_film_box(box_uid)
             session.delete_film_box(box_uid)
             result.films.append({"film_box": box_uid, "images": placed,
@@ -350,6 +385,18 @@ def print_images(config: Config, node: NodeConfig,
             if film_printed is not None:
                 film_printed(number)
     return result
+
+
+def _annotate(session: _Session, box: Dataset, image: Dataset, character_set: str) -> None:
+    """One line of the demographics in each annotation box the printer made for the film."""
+    refs = box.get("ReferencedBasicAnnotationBoxSequence") or []
+    lines = datasets.annotation_lines(image)
+    for position, ref in enumerate(refs, start=1):
+        if position > len(lines) or not lines[position - 1]:
+            continue
+        session.set_annotation(str(ref.ReferencedSOPInstanceUID),
+                               datasets.annotation_box(position, lines[position - 1],
+                                                       character_set), position)
 
 
 def _no_delay(assoc: Association) -> None:

@@ -26,8 +26,10 @@ import mmap
 import os
 import queue
 import socket
+import stat
 import struct
 import time
+import warnings
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -35,6 +37,7 @@ from pathlib import Path
 from typing import Any
 
 from pydicom import dcmread
+from pydicom.encaps import generate_fragments
 from pydicom.errors import InvalidDicomError
 from pydicom.uid import (
     UID, ExplicitVRLittleEndian, ImplicitVRLittleEndian, JPEG2000Lossless, JPEGLosslessSV1,
@@ -141,6 +144,7 @@ def classify(status: int) -> tuple[str, str]:
 def read_item(path: str | os.PathLike[str]) -> StoreItem:
     """What to send for ``path``; raises StoreFileError if it is missing or not DICOM."""
     path = Path(path)
+    _regular_file(path)
     try:
         meta, offset = split_dataset(path)
         if all(k in meta for k in ("MediaStorageSOPClassUID", "MediaStorageSOPInstanceUID",
@@ -160,6 +164,74 @@ def read_item(path: str | os.PathLike[str]) -> StoreItem:
     except (InvalidDicomError, AttributeError, ValueError, EOFError):
         raise StoreFileError(f"{path}: not a DICOM file (no SOP Class UID and SOP Instance "
                              "UID could be read from it)") from None
+
+
+def _regular_file(path: Path) -> None:
+    """A FIFO or a device would be read forever (or never end): only regular files are sent."""
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        raise StoreFileError(f"{path}: no such file") from None
+    except OSError as exc:
+        raise StoreFileError(f"{path}: cannot be read: {exc.strerror or exc}") from None
+    if not stat.S_ISREG(mode):
+        raise StoreFileError(f"{path}: not a regular file (a FIFO, device or folder); only "
+                             "DICOM files are sent")
+
+
+def check_file(path: str | os.PathLike[str]) -> StoreItem:
+    """Read ``path`` whole, as an archive will, before it is queued: a truncated or garbled
+    file, or one without its SOP UIDs, raises StoreFileError saying what is wrong with it, so
+    it is never queued and re-sent again and again."""
+    item = read_item(path)
+    path = Path(path)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # what is wrong is said below, once
+            ds = dcmread(path, force=item.TransferSyntaxUID is None)
+            for element in ds.iterall():
+                element.value  # decodes every value: a garbled one raises here
+    except Exception as exc:  # pydicom raises many kinds for damaged data
+        raise StoreFileError(f"{path}: damaged DICOM file ({exc}); not queued") from None
+    problems = []
+    for keyword, expected in (("SOPClassUID", item.SOPClassUID),
+                              ("SOPInstanceUID", item.SOPInstanceUID)):
+        value = ds.get(keyword)
+        if not value:
+            problems.append(f"no {keyword}")
+        elif not UID(str(value)).is_valid:
+            problems.append(f"{keyword} '{value}' is not a valid UID")
+        elif str(value) != str(expected):
+            problems.append(f"{keyword} {value} differs from the file meta's {expected}")
+    if "PixelData" in ds and (short := _pixel_data_problem(ds)):
+        problems.append(short)
+    if problems:
+        raise StoreFileError(f"{path}: {'; '.join(problems)}; not queued")
+    return item
+
+
+def _pixel_data_problem(ds: Any) -> str:
+    """Why the pixel data cannot be whole (a truncated file), or ""."""
+    data = ds.PixelData
+    syntax = ds.file_meta.get("TransferSyntaxUID") if hasattr(ds, "file_meta") else None
+    if syntax is not None and UID(syntax).is_compressed:
+        try:
+            fragments = list(generate_fragments(data))
+        except Exception as exc:
+            return f"its compressed pixel data is cut short or damaged ({exc})"
+        frames = int(ds.get("NumberOfFrames", 1) or 1)
+        if len(fragments) < frames:
+            return f"{len(fragments)} compressed fragment(s) for {frames} frame(s)"
+        return ""
+    try:
+        expected = (int(ds.Rows) * int(ds.Columns) * int(ds.get("SamplesPerPixel", 1))
+                    * int(ds.get("NumberOfFrames", 1) or 1) * int(ds.BitsAllocated) + 7) // 8
+    except (AttributeError, TypeError, ValueError):
+        return "no Rows, Columns or Bits Allocated to go with its pixel data"
+    if len(data) < expected:
+        return (f"its pixel data is cut short ({len(data)} of {expected} bytes): the file is "
+                "truncated")
+    return ""
 
 
 # --- presentation contexts ---------------------------------------------------------------
@@ -383,6 +455,14 @@ def _lost(assoc: Association, node: NodeConfig, doing: str, exc: OSError | None)
     check_alive(assoc, node, doing)
 
 
+def _local_problem(item: StoreItem) -> str:
+    try:
+        check_file(item.path)
+    except StoreFileError as exc:
+        return str(exc).removesuffix("; not queued")
+    return ""
+
+
 # --- the job -----------------------------------------------------------------------------
 
 
@@ -451,6 +531,13 @@ def store_items(ctx: JobContext, todo: list[StoreItem], sent: list[str], warning
                 if outcome == "warning":
                     log.warning("job %s: %s", ctx.job_id, result.describe())
                     warnings.append(result.describe())
+            elif outcome == "retry" and status & 0xF000 == 0xC000 and \
+                    (local := _local_problem(item)):
+                # the archive cannot understand it, and neither can we: sending it again
+                # would only store the same broken file again
+                log.error("job %s: %s; %s", ctx.job_id, result.describe(), local)
+                failed.append(f"{result.describe().removesuffix('; will retry')}, and it fails "
+                              f"a local check too ({local}): not sent again")
             elif outcome == "retry":
                 log.warning("job %s: %s", ctx.job_id, result.describe())
                 retry.append(result)
@@ -465,9 +552,10 @@ def store_items(ctx: JobContext, todo: list[StoreItem], sent: list[str], warning
 
 def enqueue_store(db: Any, node: str, files: Sequence[str | os.PathLike[str]], *,
                   study_id: int | None = None) -> int:
-    """Check that ``files`` are readable DICOM, then queue one STORE job for them."""
+    """Check that ``files`` are whole, readable DICOM (:func:`check_file`), then queue one
+    STORE job for them."""
     paths = [str(Path(f).resolve()) for f in files]
     for path in paths:
-        read_item(path)
+        check_file(path)
     return enqueue(db, JobKind.STORE, node, {"files": paths}, study_id=study_id)
 

@@ -81,7 +81,8 @@ def query(config: Config, node: NodeConfig, criteria: WorklistCriteria, *,
     def on_answer(answer) -> None:
         result.orders.extend(read_answer(answer, node.fallback_character_set or None))
 
-    outcome = find(config, node, FIND, query_identifier(criteria),
+    keys = [m.key for m in config.worklist_mapping]
+    outcome = find(config, node, FIND, query_identifier(criteria, keys),
                    what="the worklist query", limit=node.worklist_match_limit, cancel=cancel,
                    on_answer=on_answer)
     result.complete = outcome.complete

@@ -21,11 +21,14 @@ def run_console(config: Config) -> int:
     from PySide6.QtWidgets import QApplication
 
     from vxacq.ui.context import Console
+    from vxacq.ui.i18n import install_translations
     from vxacq.ui.main_window import MainWindow
 
     setup_logging(config.data_dir, config.station.log_patient_data)
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("VXacq")
+    # before any window is built: a widget takes its texts when it is made
+    install_translations(app, config.station.language)
     console = Console.start(config)
     window = MainWindow(console)
     window.show()

@@ -13,12 +13,8 @@ from PySide6.QtWidgets import (
 )
 
 from vxacq.config import Config
-from vxacq.dicom.codes import DISCONTINUATION_REASONS
-from vxacq.dicom.printing import Layout
 from vxacq.ui.widgets import ok_cancel
-
-LAYOUTS = ("STANDARD\\1,1", "STANDARD\\1,2", "STANDARD\\2,1", "STANDARD\\2,2",
-           "STANDARD\\2,3", "STANDARD\\3,3")
+from vxacq.workflow.closing import FILM_LAYOUTS as LAYOUTS, Layout, discontinuation_reasons
 
 
 @dataclass(frozen=True)
@@ -98,8 +94,8 @@ class CloseDialog(QDialog):
             summary.setText(summary.text() + (" Review every image before completing."
                                               if unreviewed else " Nothing is accepted."))
         self.reason = QComboBox()
-        for key, code in DISCONTINUATION_REASONS.items():
-            self.reason.addItem(code.meaning, key)
+        for key, meaning in discontinuation_reasons():
+            self.reason.addItem(meaning, key)
         self.reason.setCurrentIndex(self.reason.findData("DiscontinuedForUnspecifiedReason"))
 
         printers = config.nodes_with("print")

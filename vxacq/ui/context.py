@@ -6,11 +6,9 @@ import logging
 from dataclasses import dataclass
 
 from vxacq.config import Config
-from vxacq.db import Database, database_for
-from vxacq.hal.room import RoomSession
-from vxacq.imaging.chain import preload_calibrations
 from vxacq.ui.tasks import Tasks
 from vxacq.workflow.runtime import Services
+from vxacq.workflow.console import Database, RoomSession, open_database, preload_calibrations
 
 log = logging.getLogger(__name__)
 
@@ -28,7 +26,7 @@ class Console:
     @classmethod
     def start(cls, config: Config, *, room_poll_s: float = 2.0) -> Console:
         """Outbox, listener and the room started (the QApplication must exist)."""
-        services = Services(config, database_for(config.data_dir)).start()
+        services = Services(config, open_database(config.data_dir)).start()
         room = RoomSession(config, poll_interval=room_poll_s).start()
         console = cls(config, services.db, services, room, Tasks(), Tasks(threads=1))
         # the first image must not wait for the calibration maps to be read

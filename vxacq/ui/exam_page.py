@@ -1,5 +1,9 @@
 """The exam screen: protocols and technique, the room and hand switch, image review, closing.
 
+The page composes its parts — :class:`PlanPanel`, :class:`TechniquePanel`, :class:`RoomPanel`,
+:class:`ReviewToolbar` over the :class:`ReviewView`, :class:`ImageStrip`, :class:`DecisionBox`
+and :class:`ImageStatusTable` — and runs the exam behind them.
+
 Everything slow — the exposure, processing, reading files, accept/reject/close, the status of
 each image — runs on the console's workers (:class:`vxacq.ui.tasks.Tasks`); the exam's own
 events arrive here re-posted to the GUI thread. The raw frame's arrival ("exposed") shows a
@@ -11,33 +15,33 @@ from __future__ import annotations
 import logging
 import time
 from dataclasses import dataclass, field, replace
-from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QIcon
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QComboBox, QDialog, QDoubleSpinBox, QFormLayout, QGroupBox, QHBoxLayout, QLabel,
-    QListWidget, QListWidgetItem, QPushButton, QSplitter, QToolButton, QVBoxLayout, QWidget,
+    QDialog, QLabel, QMessageBox, QPushButton, QSplitter, QVBoxLayout, QWidget,
 )
 
-from vxacq.hal import rawstore
-from vxacq.hal.room import HandSwitch, RoomStatus
-from vxacq.protocols import Protocol, load as load_protocols
 from vxacq.ui.close_dialog import CloseDialog
 from vxacq.ui.context import Console
+from vxacq.ui.decision_box import DecisionBox
+from vxacq.ui.frame_recovery import FrameRecovery
+from vxacq.ui.image_status import ImageStatusTable
+from vxacq.ui.image_strip import ImageStrip
 from vxacq.ui.images import Displayable, from_file, from_processed, thumbnail
+from vxacq.ui.plan_panel import PlanPanel
+from vxacq.ui.review_toolbar import ReviewToolbar
 from vxacq.ui.review_view import ReviewView
 from vxacq.ui.room_panel import RoomPanel
-from vxacq.ui.tasks import Refresher, on_gui_thread
-from vxacq.ui.widgets import COLOURS, Banner, di_band, fill, person_name, table
+from vxacq.ui.tasks import on_gui_thread
+from vxacq.ui.technique_panel import TechniquePanel
+from vxacq.ui.widgets import COLOURS, Banner, di_band, person_name
+from vxacq.workflow.display import preview_from_raw
 from vxacq.workflow.exam import Exam, ExamEvent, ExamState, ImageView
-from vxacq.workflow.history import ImageStatus, image_status
-from vxacq.workflow.reasons import reject_reasons
+from vxacq.workflow.procedures import Protocol, load_protocols
+from vxacq.workflow.console import HandSwitch, RoomStatus
 
 log = logging.getLogger(__name__)
-
-STATUS_POLL_MS = 3000
 
 
 @dataclass
@@ -84,16 +88,17 @@ class ExamPage(QWidget):
         self.busy = 0
         self.timing = Timing()
         self._unsubscribe = None
-        self._thumbs: dict[int, Any] = {}
 
         self.header = QLabel("No exam open: choose an order on the worklist.")
         self.header.setStyleSheet("font-size: 15px; font-weight: bold;")
         self.banner = Banner()
 
-        left = QVBoxLayout()
-        left.addWidget(self._protocol_box())
-        left.addWidget(self._technique_box())
+        self.plan_panel = PlanPanel(self.known)
+        self.technique = TechniquePanel()
         self.room_panel = RoomPanel()
+        left = QVBoxLayout()
+        left.addWidget(self.plan_panel)
+        left.addWidget(self.technique)
         left.addWidget(self.room_panel)
         left.addStretch(1)
         left_widget = QWidget()
@@ -101,36 +106,43 @@ class ExamPage(QWidget):
         left_widget.setMaximumWidth(340)
 
         self.review = ReviewView()
+        self.toolbar = ReviewToolbar(self.review)
         self.ei_label = QLabel("—")
         self.ei_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         centre = QVBoxLayout()
-        centre.addLayout(self._review_tools())
+        centre.addWidget(self.toolbar)
         centre.addWidget(self.review, stretch=1)
         centre.addWidget(self.ei_label)
         centre_widget = QWidget()
         centre_widget.setLayout(centre)
 
-        right = QVBoxLayout()
-        self.thumbs = QListWidget()
-        self.thumbs.setViewMode(QListWidget.ViewMode.IconMode)
-        self.thumbs.setIconSize(QSize(110, 110))
-        self.thumbs.setFlow(QListWidget.Flow.LeftToRight)
-        self.thumbs.setWrapping(True)
-        self.thumbs.setResizeMode(QListWidget.ResizeMode.Adjust)
-        self.thumbs.setMinimumHeight(150)
-        self.thumbs.currentItemChanged.connect(self._thumb_selected)
-        right.addWidget(QLabel("Images of this exam"))
-        right.addWidget(self.thumbs, stretch=1)
-        right.addWidget(self._decision_box())
-        self.status_table = table(["Image", "State", "Sent", "Committed"])
-        right.addWidget(QLabel("Sent and committed"))
-        right.addWidget(self.status_table, stretch=1)
-        self.close_button = QPushButton("Close exam…")
+        self.strip = ImageStrip(console.tasks)
+        self.decision = DecisionBox(self.known)
+        self.image_status = ImageStatusTable(console)
+        self.close_button = QPushButton(self.tr("Close exam…"))
         self.close_button.clicked.connect(self.close_exam)
+        right = QVBoxLayout()
+        right.addWidget(self.strip, stretch=1)
+        right.addWidget(self.decision)
+        right.addWidget(self.image_status, stretch=1)
         right.addWidget(self.close_button)
         right_widget = QWidget()
         right_widget.setLayout(right)
         right_widget.setMaximumWidth(420)
+
+        # the parts' controls, by the names the tests and the benchmark drive
+        self.plan, self.add_combo = self.plan_panel.plan, self.plan_panel.add_combo
+        self.remove_button = self.plan_panel.remove_button
+        self.side, self.kv, self.mas, self.sid = (self.technique.side, self.technique.kv,
+                                                  self.technique.mas, self.technique.sid)
+        self.crop_button, self.apply_crop = self.toolbar.crop_button, self.toolbar.apply_crop
+        self.transform_buttons = self.toolbar.transform_buttons
+        self.accept_button, self.reason = self.decision.accept_button, self.decision.reason
+        self.reject_button = self.decision.reject_button
+        self.retake_button = self.decision.retake_button
+        self.reprocess_combo = self.decision.reprocess_combo
+        self.reprocess_button = self.decision.reprocess_button
+        self.status_table = self.image_status.status_table
 
         splitter = QSplitter()
         splitter.addWidget(left_widget)
@@ -142,126 +154,28 @@ class ExamPage(QWidget):
         layout.addWidget(self.banner)
         layout.addWidget(splitter, stretch=1)
 
+        self.plan_panel.selection_changed.connect(self._plan_selected)
+        self.plan_panel.add_requested.connect(self.add_protocol)
+        self.plan_panel.remove_requested.connect(self.remove_protocol)
+        self.technique.side_changed.connect(self._update_controls)
+        self.toolbar.rotate.connect(lambda degrees: self._transform(rotate=degrees))
+        self.toolbar.flip.connect(lambda direction: self._transform(flip=direction))
+        self.toolbar.marker_chosen.connect(lambda: self._transform(marker=True))
+        self.toolbar.crop_toggled.connect(self._crop_toggled)
+        self.toolbar.apply_crop_requested.connect(lambda: self._transform(crop=True))
+        self.strip.image_chosen.connect(self._thumb_selected)
+        self.decision.accept_requested.connect(self.accept_image)
+        self.decision.reject_requested.connect(self.reject_image)
+        self.decision.reprocess_requested.connect(self.reprocess_as)
         self.room_panel.prep_pressed.connect(self.prep)
         self.room_panel.expose_pressed.connect(self.expose_now)
         self.room_panel.released.connect(self.release)
         self.room_panel.reset_requested.connect(self._reset_generator)
+        self.frames = FrameRecovery(self)
+        self.room_panel.recover_requested.connect(self.frames.recover)
+        self.room_panel.discard_requested.connect(self.frames.discard)
         console.room.subscribe(on_gui_thread(self._room_changed))
-        console.services.outbox.subscribe(on_gui_thread(self._job_changed))
-        self._status_timer = QTimer(self, interval=STATUS_POLL_MS, timeout=self.refresh_status)
-        self._status_reader = Refresher(console.tasks, self._read_status, self._show_status,
-                                        parent=self)
         self._update_controls()
-
-    # --- layout pieces ----------------------------------------------------------------------
-
-    def _protocol_box(self) -> QGroupBox:
-        box = QGroupBox("Protocols")
-        self.plan = QListWidget()
-        self.plan.currentRowChanged.connect(self._plan_selected)
-        self.add_combo = QComboBox()
-        for protocol in self.known.values():
-            self.add_combo.addItem(f"{protocol.name} ({protocol.id})", protocol.id)
-        add = QPushButton("Add")
-        add.clicked.connect(self.add_protocol)
-        self.remove_button = QPushButton("Remove")
-        self.remove_button.clicked.connect(self.remove_protocol)
-        row = QHBoxLayout()
-        row.addWidget(self.add_combo, stretch=1)
-        row.addWidget(add)
-        layout = QVBoxLayout(box)
-        layout.addWidget(self.plan)
-        layout.addLayout(row)
-        layout.addWidget(self.remove_button)
-        return box
-
-    def _technique_box(self) -> QGroupBox:
-        box = QGroupBox("Technique")
-        self.side = QComboBox()
-        for label, value in (("—", ""), ("Left", "L"), ("Right", "R")):
-            self.side.addItem(label, value)
-        self.side.currentIndexChanged.connect(lambda _: self._update_controls())
-        self.kv = QDoubleSpinBox(decimals=0, minimum=20, maximum=150, suffix=" kV")
-        self.mas = QDoubleSpinBox(decimals=1, minimum=0.1, maximum=1000, suffix=" mAs")
-        self.sid = QDoubleSpinBox(decimals=0, minimum=500, maximum=3000, suffix=" mm",
-                                  singleStep=50)
-        self.grid = QLabel("—")
-        self.target_ei = QLabel("—")
-        form = QFormLayout(box)
-        form.addRow("Side", self.side)
-        form.addRow("Tube voltage", self.kv)
-        form.addRow("Tube current × time", self.mas)
-        form.addRow("SID", self.sid)
-        form.addRow("Grid / AEC", self.grid)
-        form.addRow("Target EI", self.target_ei)
-        return box
-
-    def _review_tools(self) -> QHBoxLayout:
-        row = QHBoxLayout()
-
-        def tool(text: str, tip: str, slot, checkable: bool = False) -> QToolButton:
-            button = QToolButton(text=text, toolTip=tip, checkable=checkable)
-            (button.toggled if checkable else button.clicked).connect(slot)
-            row.addWidget(button)
-            return button
-
-        tool("Fit", "Fit the image to the view", lambda: self.review.fit())
-        tool("Zoom +", "Zoom in", lambda: self.review.zoom(1.5))
-        tool("Zoom −", "Zoom out", lambda: self.review.zoom(1 / 1.5))
-        self.window_button = tool("Window", "Drag to set window (left/right) and level "
-                                  "(up/down)", self.review.set_windowing, checkable=True)
-        tool("Reset W/L", "Back to the image's own window", lambda: self.review.reset_window())
-        row.addSpacing(12)
-        self.transform_buttons = [
-            tool("Rotate ⟳", "Turn 90° clockwise", lambda: self._transform(rotate=90)),
-            tool("Flip ↔", "Mirror left-right", lambda: self._transform(flip="horizontal")),
-            tool("Flip ↕", "Mirror top-bottom", lambda: self._transform(flip="vertical")),
-        ]
-        self.marker_combo = QComboBox(toolTip="L/R marker")
-        for label, value in (("Marker: side", "auto"), ("Marker L", "L"), ("Marker R", "R"),
-                             ("No marker", "none")):
-            self.marker_combo.addItem(label, value)
-        self.marker_combo.activated.connect(lambda _: self._transform(marker=True))
-        row.addWidget(self.marker_combo)
-        self.crop_button = tool("Crop", "Draw the crop rectangle, then Apply crop",
-                                self._crop_toggled, checkable=True)
-        self.apply_crop = tool("Apply crop", "Crop the image to the rectangle",
-                               lambda: self._transform(crop=True))
-        self.transform_buttons += [self.marker_combo, self.crop_button]
-        row.addStretch(1)
-        return row
-
-    def _decision_box(self) -> QGroupBox:
-        box = QGroupBox("Review")
-        self.accept_button = QPushButton("Accept")
-        self.accept_button.setStyleSheet("QPushButton:enabled { background: #2e7d32; "
-                                         "color: white; font-weight: bold; }")
-        self.accept_button.clicked.connect(self.accept_image)
-        self.reason = QComboBox()
-        for reason in reject_reasons():
-            self.reason.addItem(reason.code.meaning + (" (local)" if reason.local else ""),
-                                reason.key)
-        self.reject_button = QPushButton("Reject")
-        self.reject_button.clicked.connect(lambda: self.reject_image(retake=False))
-        self.retake_button = QPushButton("Reject and retake")
-        self.retake_button.clicked.connect(lambda: self.reject_image(retake=True))
-        self.reprocess_combo = QComboBox()
-        for protocol in self.known.values():
-            self.reprocess_combo.addItem(f"as {protocol.name}", protocol.id)
-        self.reprocess_button = QPushButton("Re-process")
-        self.reprocess_button.clicked.connect(self.reprocess_as)
-        layout = QVBoxLayout(box)
-        layout.addWidget(self.accept_button)
-        reject_row = QHBoxLayout()
-        reject_row.addWidget(self.reason, stretch=1)
-        reject_row.addWidget(self.reject_button)
-        layout.addLayout(reject_row)
-        layout.addWidget(self.retake_button)
-        again = QHBoxLayout()
-        again.addWidget(self.reprocess_combo, stretch=1)
-        again.addWidget(self.reprocess_button)
-        layout.addLayout(again)
-        return box
 
     # --- opening an exam ----------------------------------------------------------------------
 
@@ -270,9 +184,15 @@ class ExamPage(QWidget):
             self._unsubscribe()
         self.exam = exam
         self.options.clear()
-        self._thumbs.clear()
-        self.shown_id = None
+        self.strip.clear()
+        self.shown_id, self._is_preview = None, False
         self.review.clear()
+        # nothing chosen for the last patient carries over: reject reason, re-process choice
+        self.reason.setCurrentIndex(0)
+        self.reprocess_combo.setCurrentIndex(0)
+        self.crop_button.setChecked(False)
+        self.ei_label.setText("EI —")
+        self.ei_label.setStyleSheet("")
         self.banner.clear_message()
         relay = on_gui_thread(self._exam_event)
 
@@ -291,64 +211,35 @@ class ExamPage(QWidget):
         if exam.order is None:
             details.append("unscheduled")
         self.header.setText(f"{person_name(str(patient.PatientName))} — {' — '.join(details)}")
-        if exam.laterality in ("L", "R"):
-            self.side.setCurrentIndex(self.side.findData(exam.laterality))
-        else:
-            self.side.setCurrentIndex(0)
+        self.technique.set_side(exam.laterality)
         self._fill_plan()
         self.refresh_images()
-        self.refresh_status()
+        self.image_status.show_exam(exam)
 
     # --- protocols ----------------------------------------------------------------------------
 
     def _fill_plan(self, select: int | None = None) -> None:
-        current = self.plan.currentRow() if select is None else select
-        self.plan.blockSignals(True)
-        self.plan.clear()
         exposed = [i.protocol_id for i in self.exam.images() if i.state != "rejected"] \
             if self.exam else []
-        for protocol in (self.exam.protocols if self.exam else []):
-            done = protocol.id in exposed
-            if done:
-                exposed.remove(protocol.id)
-            item = QListWidgetItem(("✓ " if done else "• ") + f"{protocol.name}")
-            item.setData(Qt.ItemDataRole.UserRole, protocol.id)
-            item.setData(Qt.ItemDataRole.UserRole + 1, done)
-            self.plan.addItem(item)
-        self.plan.blockSignals(False)
-        if self.plan.count():
-            if current is None or current < 0 or current >= self.plan.count():
-                current = self._next_planned()
-            self.plan.setCurrentRow(current)
-        self._plan_selected(self.plan.currentRow())
+        self.plan_panel.fill(self.exam.protocols if self.exam else [], exposed, select)
 
     def _next_planned(self) -> int:
-        for row in range(self.plan.count()):
-            if not self.plan.item(row).data(Qt.ItemDataRole.UserRole + 1):
-                return row
-        return max(0, self.plan.count() - 1)
+        return self.plan_panel.next_planned()
 
     def selected_protocol(self) -> Protocol | None:
-        item = self.plan.currentItem()
-        return self.known.get(item.data(Qt.ItemDataRole.UserRole)) if item else None
+        protocol_id = self.plan_panel.selected_id()
+        return self.known.get(protocol_id) if protocol_id else None
 
-    def _plan_selected(self, _row: int) -> None:
+    def _plan_selected(self) -> None:
         protocol = self.selected_protocol()
         if protocol is not None:
-            self.kv.setValue(protocol.kv)
-            self.mas.setValue(protocol.mas)
-            self.sid.setValue(protocol.sid_mm)
-            self.grid.setText(("grid" if protocol.grid else "no grid") + ", "
-                              + (f"AEC {protocol.aec_chambers}" if protocol.aec else "no AEC"))
-            self.target_ei.setText(f"{protocol.target_ei:g}")
-            if protocol.laterality in ("L", "R"):
-                self.side.setCurrentIndex(self.side.findData(protocol.laterality))
+            self.technique.show_protocol(protocol)
         self._update_controls()
 
-    def add_protocol(self) -> None:
+    def add_protocol(self, protocol_id: str | None = None) -> None:
         if self.exam is None:
             return
-        exam, protocol_id = self.exam, self.add_combo.currentData()
+        exam, protocol_id = self.exam, protocol_id or self.add_combo.currentData()
         self._call(lambda: exam.add_protocol(protocol_id),
                    lambda _: self._fill_plan(select=len(exam.protocols) - 1))
 
@@ -376,7 +267,7 @@ class ExamPage(QWidget):
         switch = HandSwitch()
         self.switch, self.exposing = switch, True
         exam, room = self.exam, self.console.room
-        technique = {"kv": self.kv.value(), "mas": self.mas.value(), "sid_mm": self.sid.value()}
+        technique = self.technique.technique()
         self.banner.show_message(f"Prep: {protocol.name} — press Expose when the generator "
                                  "and the detector are READY", "info")
 
@@ -408,13 +299,14 @@ class ExamPage(QWidget):
         self._fill_plan(select=self._next_planned())
 
     def _exposure_failed(self, exc: Exception) -> None:
-        self._exposure_over()
         self.banner.show_message(f"No image: {exc}", "alarm")
+        self._exposure_over()  # may start recovering a frame left in the panel: said after
 
     def _exposure_over(self) -> None:
         self.switch, self.exposing = None, False
         self.room_panel.exposure_over()
         self._update_controls()
+        self.frames.by_itself(self.console.room.status)
 
     def _reset_generator(self) -> None:
         self._call(self.console.room.reset_generator, lambda _: self.banner.clear_message())
@@ -422,6 +314,7 @@ class ExamPage(QWidget):
     def _room_changed(self, status: RoomStatus) -> None:
         self.room_panel.show_status(status)
         self._update_controls()
+        self.frames.by_itself(status)
 
     # --- exam events (GUI thread) ----------------------------------------------------------
 
@@ -441,6 +334,10 @@ class ExamPage(QWidget):
                 self._update_controls()
         elif event.kind == "failed" and event.message:
             self.banner.show_message(event.message, "alarm")
+        if event.kind in ("accepted", "rejected") and event.image is not None \
+                and event.image.id == self.shown_id:
+            self.review.label.setText(self._caption(event.image))  # rejected, visibly
+            self._caption_colour(event.image)
         if event.kind in ("accepted", "rejected", "processed", "reprocessed", "exposed",
                           "closed", "protocols"):
             self.refresh_images()
@@ -448,16 +345,12 @@ class ExamPage(QWidget):
 
     def _show_preview(self, view: ImageView) -> None:
         """The binned quick look from the raw frame, shown while the full image is made."""
-        from vxacq.imaging.chain import process_exposure
-
         config = self.console.config
         protocol = self.known.get(view.protocol_id)
 
         def make() -> Displayable:
-            folder, uid = Path(view.raw_path).parent, Path(view.raw_path).stem
-            pixels, sidecar = rawstore.load(folder, uid)
-            image, _ = process_exposure(pixels, sidecar, config, preview=True,
-                                        ei_target=protocol.target_ei if protocol else None)
+            image = preview_from_raw(view.raw_path, config,
+                                     protocol.target_ei if protocol else None)
             return from_processed(image, preview=True)
 
         def show(shown: Displayable) -> None:
@@ -504,18 +397,32 @@ class ExamPage(QWidget):
     def _display(self, view: ImageView, shown: Displayable) -> None:
         self.shown_id = view.id
         self._is_preview = shown.preview
-        caption = f"{view.protocol_id} {view.laterality}".strip()
+        caption = self._caption(view)
         if shown.preview:
             caption += "  (preview)"
         self.review.show_image(shown.pixels, shown.bits_stored, shown.window, shown.overlay,
                                caption, shown.overview)
+        self._caption_colour(view)
         self.review.graphics.viewport().repaint()  # on screen now, not at the next idle
         if not shown.preview:
-            self._thumbs[view.id] = thumbnail(shown)
-            self._set_thumb(view.id)
+            self.strip.set_thumbnail(view.id, thumbnail(shown))
         self._show_indices(view)
-        self._select_thumb(view.id)
+        self.strip.select(view.id)
         self._update_controls()
+
+    def _caption(self, view: ImageView) -> str:
+        """What the image is, over it: protocol and side, and REJECTED / PARTIAL EXPOSURE."""
+        caption = f"{view.protocol_id} {view.laterality}".strip()
+        if view.state == "rejected":
+            caption += "  " + self.tr("REJECTED: {reason}").format(reason=view.reject_reason)
+        if view.partial:
+            caption += "  " + self.tr("PARTIAL EXPOSURE")
+        return caption
+
+    def _caption_colour(self, view: ImageView) -> None:
+        """Red over a rejected or partial image; the viewer's yellow otherwise."""
+        self.review.label.setColor(COLOURS["alarm"] if view.state == "rejected" or view.partial
+                                   else (255, 220, 0))
 
     def _load_and_show(self, view: ImageView) -> None:
         self.console.tasks.run(lambda: from_file(view.file_path),
@@ -542,59 +449,15 @@ class ExamPage(QWidget):
 
     def refresh_images(self) -> None:
         if self.exam is None:
-            self.thumbs.clear()
+            self.strip.clear()
             return
-        views = self.exam.images()
-        current = self.shown_id
-        self.thumbs.blockSignals(True)
-        self.thumbs.clear()
-        for view in views:
-            item = QListWidgetItem(self._thumb_text(view))
-            item.setData(Qt.ItemDataRole.UserRole, view.id)
-            colour = {"accepted": "ok", "rejected": "alarm"}.get(view.state)
-            if colour:
-                item.setForeground(Qt.GlobalColor.darkGreen if colour == "ok"
-                                   else Qt.GlobalColor.red)
-            if view.id in self._thumbs:
-                item.setIcon(QIcon(self._thumbs[view.id]))
-            self.thumbs.addItem(item)
-        self.thumbs.blockSignals(False)
-        if current is not None:
-            self._select_thumb(current)
-        missing = [v for v in views if v.id not in self._thumbs and v.file_path]
-        for view in missing:
-            self.console.tasks.run(lambda v=view: thumbnail(from_file(v.file_path)),
-                                   lambda pixmap, v=view: self._got_thumb(v.id, pixmap),
-                                   lambda exc: None)
+        self.strip.show_views(self.exam.images(), self.shown_id)
         self._update_controls()
 
-    def _got_thumb(self, image_id: int, pixmap) -> None:
-        self._thumbs[image_id] = pixmap
-        self._set_thumb(image_id)
-
-    def _set_thumb(self, image_id: int) -> None:
-        for row in range(self.thumbs.count()):
-            item = self.thumbs.item(row)
-            if item.data(Qt.ItemDataRole.UserRole) == image_id and image_id in self._thumbs:
-                item.setIcon(QIcon(self._thumbs[image_id]))
-
-    @staticmethod
-    def _thumb_text(view: ImageView) -> str:
-        state = {"acquired": "to review", "accepted": "accepted", "rejected": "rejected"}
-        text = f"{view.SeriesNumber}.{view.InstanceNumber} {view.protocol_id} {view.laterality}"
-        return f"{text}\n{state.get(view.state, view.state)}"
-
-    def _select_thumb(self, image_id: int) -> None:
-        for row in range(self.thumbs.count()):
-            if self.thumbs.item(row).data(Qt.ItemDataRole.UserRole) == image_id:
-                self.thumbs.blockSignals(True)
-                self.thumbs.setCurrentRow(row)
-                self.thumbs.blockSignals(False)
-
-    def _thumb_selected(self, item: QListWidgetItem | None, _previous=None) -> None:
-        if item is None or self.exam is None:
+    def _thumb_selected(self, image_id: int) -> None:
+        if self.exam is None:
             return
-        view = self.exam.image(item.data(Qt.ItemDataRole.UserRole))
+        view = self.exam.image(image_id)
         if not self._show_image(view):
             self.shown_id = view.id
             self.review.clear(view.error or "no processed image")
@@ -615,7 +478,33 @@ class ExamPage(QWidget):
         if view is None:
             return
         exam = self.exam
-        self._call(lambda: exam.accept(view.id), lambda _: self._after_decision())
+        confirmed = bool(view.partial) and self._confirm_partial(view)
+        if view.partial and not confirmed:
+            return
+        self._call(lambda: exam.accept(view.id, confirm_partial=confirmed),
+                   lambda _: self._after_decision())
+
+    def _confirm_partial(self, view: ImageView) -> bool:
+        """A partial exposure is accepted only when the radiographer says so."""
+        box = QMessageBox(QMessageBox.Icon.Warning, self.tr("Partial exposure"),
+                          self.tr("{what}\n\nAccept this image anyway?").format(
+                              what=view.partial), parent=self)
+        yes = box.addButton(self.tr("Accept partial image"), QMessageBox.ButtonRole.AcceptRole)
+        box.addButton(self.tr("Do not accept"), QMessageBox.ButtonRole.RejectRole)
+        box.exec()
+        return box.clickedButton() is yes
+
+    def leaving_question(self) -> str:
+        """Why leaving this exam now needs a word ("" when it may be left silently)."""
+        if self.exam is None or self.exam.state != ExamState.OPEN:
+            return ""
+        if self.exposing or self.frames.running:
+            return self.tr("An exposure is in progress in this exam.")
+        waiting = [v for v in self.exam.images() if v.state == "acquired"]
+        if waiting:
+            return self.tr("{n} image(s) of this exam are not reviewed yet.").format(
+                n=len(waiting))
+        return ""
 
     def reject_image(self, retake: bool) -> None:
         view = self.current_image()
@@ -633,11 +522,9 @@ class ExamPage(QWidget):
     def _arm_retake(self, rejected: ImageView) -> None:
         """Select the rejected image's protocol and side; the hand switch exposes it again."""
         self._fill_plan()
-        for row in range(self.plan.count()):
-            if self.plan.item(row).data(Qt.ItemDataRole.UserRole) == rejected.protocol_id:
-                self.plan.setCurrentRow(row)
+        self.plan_panel.select_id(rejected.protocol_id)
         if rejected.laterality in ("L", "R"):
-            self.side.setCurrentIndex(self.side.findData(rejected.laterality))
+            self.technique.set_side(rejected.laterality)
         self.banner.show_message(f"Retake {rejected.protocol_id}: position the patient and "
                                  "use the hand switch", "info")
 
@@ -674,7 +561,7 @@ class ExamPage(QWidget):
             options.flip = "none" if options.flip == flip else flip
             options.crop = None
         if marker:
-            choice = self.marker_combo.currentData()
+            choice = self.toolbar.marker_choice()
             options.marker = (self._side_marker(view) if choice == "auto"
                               else None if choice == "none" else choice)
         if crop:
@@ -732,7 +619,8 @@ class ExamPage(QWidget):
         dialog = CloseDialog(self.console.config, len(accepted),
                              sum(v.state == "rejected" for v in views),
                              sum(v.state == "acquired" for v in views),
-                             [self._thumbs[v.id] for v in accepted if v.id in self._thumbs],
+                             [self.strip.pixmaps[v.id] for v in accepted
+                              if v.id in self.strip.pixmaps],
                              self)
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return
@@ -760,48 +648,14 @@ class ExamPage(QWidget):
 
         self._call(run, done)
 
-    # --- per-image status ---------------------------------------------------------------------
-
     def refresh_status(self) -> None:
-        if self.exam is not None:
-            self._status_reader.request()
-
-    def _read_status(self) -> tuple[list[ImageStatus], dict[str, str]]:
-        exam = self.exam
-        if exam is None:
-            return [], {}
-        names = {v.SOPInstanceUID: f"{v.SeriesNumber}.{v.InstanceNumber} {v.protocol_id}"
-                 for v in exam.images()}
-        return image_status(self.console.db, exam.study_id), names
-
-    def _show_status(self, result: tuple[list[ImageStatus], dict[str, str]]) -> None:
-        statuses, names = result
-        rows, colours = [], []
-        for status in statuses:
-            name = names.get(status.SOPInstanceUID, "Dose report"
-                             if status.SOPClassUID.startswith("1.2.840.10008.5.1.4.1.1.88")
-                             else status.SOPInstanceUID)
-            sent = ", ".join(f"{n}: {w}" for n, w in status.sent.items()) or "—"
-            committed = ", ".join(f"{n}: {w}" for n, w in status.committed.items()) or "—"
-            rows.append((name, status.state, sent, committed))
-            words = " ".join([*status.sent.values(), *status.committed.values()])
-            colours.append("alarm" if "failed" in words else "ok"
-                           if status.committed and all(w == "committed"
-                                                        for w in status.committed.values())
-                           else None)
-        fill(self.status_table, rows, colours)
-        pending = any(w in ("queued", "sending", "pending")
-                      for s in statuses for w in [*s.sent.values(), *s.committed.values()])
-        if pending and not self._status_timer.isActive():
-            self._status_timer.start()
-        elif not pending:
-            self._status_timer.stop()
-
-    def _job_changed(self, job) -> None:
-        if self.exam is not None and job.study_id == self.exam.study_id:
-            self.refresh_status()
+        self.image_status.refresh()
 
     # --- helpers ------------------------------------------------------------------------------
+
+    def run_step(self, fn, done) -> None:
+        """Run a step on a worker, the page's controls waiting; its error goes to the banner."""
+        self._call(fn, done)
 
     def _call(self, fn, done) -> None:
         """Run an exam step on a worker; its error goes to the banner."""
@@ -833,19 +687,19 @@ class ExamPage(QWidget):
             why = f"{protocol.name} needs a side: choose Left or Right"
         elif self.console.room.status.problem:
             why = self.console.room.status.problem
+        elif self.frames.running:
+            why = self.tr("a frame is being recovered from the panel")
         self.room_panel.set_can_prep(idle and not why, why)
         view = self.current_image()
         reviewable = idle and view is not None and bool(view.file_path)
-        self.accept_button.setEnabled(reviewable and view.state != "accepted")
-        self.reject_button.setEnabled(idle and view is not None and view.state != "rejected")
-        self.retake_button.setEnabled(self.reject_button.isEnabled())
         # a raw frame whose processing failed can be processed again
-        self.reprocess_button.setEnabled(idle and view is not None and bool(view.raw_path)
-                                         and not self._is_preview)
-        for widget in self.transform_buttons:
-            widget.setEnabled(reviewable and not self._is_preview)
-        self.apply_crop.setEnabled(reviewable and self.crop_button.isChecked())
+        self.decision.set_enabled(
+            accept=reviewable and view.state != "accepted",
+            reject=idle and view is not None and view.state != "rejected",
+            reprocess=idle and view is not None and bool(view.raw_path) and not self._is_preview)
+        self.toolbar.set_enabled(reviewable and not self._is_preview)
         self.remove_button.setEnabled(idle and protocol is not None)
         self.close_button.setEnabled(idle)
-        for widget in (self.kv, self.mas, self.sid, self.side, self.plan, self.add_combo):
+        self.technique.set_editable(is_open and not self.exposing)
+        for widget in (self.plan, self.add_combo):
             widget.setEnabled(is_open and not self.exposing)

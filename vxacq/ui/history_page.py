@@ -1,15 +1,26 @@
-"""Exam history: local exams searched, their per-image status, reopen, re-send, priors."""
+"""Exam history: local exams searched (any script, accents and case ignored), each image with
+its thumbnail, protocol, time and where it was sent and committed, kept current by itself;
+reopen, re-send, and the patient's priors at the archive."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+import numpy as np
+from PySide6.QtCore import QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QIcon, QImage, QPixmap
 from PySide6.QtWidgets import (
     QHBoxLayout, QLabel, QLineEdit, QPushButton, QSplitter, QVBoxLayout, QWidget,
 )
 
 from vxacq.ui.context import Console
+from vxacq.ui.tasks import Refresher, on_gui_thread
 from vxacq.ui.widgets import Banner, fill, person_name, table
-from vxacq.workflow.history import ExamSummary, image_status, resend, search_exams
+from vxacq.workflow.history import (
+    ExamSummary, ImageStatus, image_status, resend, search_exams, thumbnail_pixels,
+)
+from vxacq.workflow.priors import find_priors
+
+THUMBNAIL = 72  # pixels a side in the image list
+POLL_MS = 3000  # a commitment answer arrives on the listener without a job changing
 
 
 class HistoryPage(QWidget):
@@ -22,26 +33,37 @@ class HistoryPage(QWidget):
         super().__init__()
         self.console = console
         self.exams: list[ExamSummary] = []
+        self.statuses: list[ImageStatus] = []
+        self.thumbnails: dict[str, QPixmap] = {}  # SOPInstanceUID → picture
+        # what the pool's reads need, set on the GUI thread (no widget is read off it)
+        self._study_id: int | None = None
+        self._have_pictures: frozenset[str] = frozenset()
         self.banner = Banner()
-        self.text = QLineEdit(placeholderText="Name, patient ID or accession")
-        self.date_from = QLineEdit(placeholderText="from YYYYMMDD")
-        self.date_to = QLineEdit(placeholderText="to YYYYMMDD")
-        search = QPushButton("Search")
+        self.text = QLineEdit(placeholderText=self.tr("Name, patient ID or accession"))
+        self.date_from = QLineEdit(placeholderText=self.tr("from YYYYMMDD"))
+        self.date_to = QLineEdit(placeholderText=self.tr("to YYYYMMDD"))
+        search = QPushButton(self.tr("Search"))
         for edit in (self.text, self.date_from, self.date_to):
             edit.returnPressed.connect(self.search)
         search.clicked.connect(self.search)
-        self.table = table(["Date", "Patient", "Patient ID", "Accession", "Description",
-                            "Accepted", "State"])
+        self.table = table([self.tr("Date"), self.tr("Time"), self.tr("Patient"),
+                            self.tr("Patient ID"), self.tr("Accession"), self.tr("Description"),
+                            self.tr("Accepted"), self.tr("State")])
         self.table.itemSelectionChanged.connect(self._selected)
-        self.open_button = QPushButton("Continue / add images")
+        self.open_button = QPushButton(self.tr("Continue / add images"))
         self.open_button.clicked.connect(self._open)
-        self.resend_button = QPushButton("Re-send")
+        self.resend_button = QPushButton(self.tr("Re-send"))
         self.resend_button.clicked.connect(self._resend)
-        self.priors_button = QPushButton("Priors from PACS")
+        self.priors_button = QPushButton(self.tr("Priors from PACS"))
         self.priors_button.clicked.connect(self._priors)
-        self.status_table = table(["Instance", "State", "Sent", "Committed"])
-        self.priors_table = table(["Date", "Modalities", "Description", "Accession", "Series",
-                                   "Images", "From"])
+        self.status_table = table([self.tr("Image"), self.tr("Protocol"), self.tr("Side"),
+                                   self.tr("Acquired"), self.tr("State"), self.tr("Sent"),
+                                   self.tr("Committed")])
+        self.status_table.setIconSize(QSize(THUMBNAIL, THUMBNAIL))
+        self.status_table.verticalHeader().setDefaultSectionSize(THUMBNAIL + 6)
+        self.priors_table = table([self.tr("Date"), self.tr("Modalities"),
+                                   self.tr("Description"), self.tr("Accession"),
+                                   self.tr("Series"), self.tr("Images"), self.tr("From")])
 
         tools = QHBoxLayout()
         tools.addWidget(self.text, stretch=1)
@@ -55,9 +77,9 @@ class HistoryPage(QWidget):
         actions.addStretch(1)
         lower = QWidget()
         lower_layout = QVBoxLayout(lower)
-        lower_layout.addWidget(QLabel("Images of the selected exam"))
+        lower_layout.addWidget(QLabel(self.tr("Images of the selected exam")))
         lower_layout.addWidget(self.status_table)
-        lower_layout.addWidget(QLabel("The patient's studies at the PACS"))
+        lower_layout.addWidget(QLabel(self.tr("The patient's studies at the PACS")))
         lower_layout.addWidget(self.priors_table)
         splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.addWidget(self.table)
@@ -67,40 +89,111 @@ class HistoryPage(QWidget):
         layout.addLayout(tools)
         layout.addLayout(actions)
         layout.addWidget(splitter, stretch=1)
+
+        # Reads on the pool, at most one at a time; statuses follow the outbox's jobs, and a
+        # timer catches what another process or the listener changed.
+        self._exams_reader = Refresher(console.tasks, self._read_exams, self._show_exams,
+                                       parent=self)
+        self._status_reader = Refresher(console.tasks, self._read_status, self._show_status,
+                                        parent=self)
+        console.services.outbox.subscribe(on_gui_thread(self._job_changed))
+        self._timer = QTimer(self, interval=POLL_MS, timeout=self._poll)
+        self._timer.start()
         self._selected()
 
+    # the exam list
+
     def search(self) -> None:
-        self.exams = search_exams(self.console.db, self.text.text().strip(),
-                                  self.date_from.text().strip(), self.date_to.text().strip())
-        fill(self.table, [(f"{e.StudyDate[:4]}-{e.StudyDate[4:6]}-{e.StudyDate[6:]}",
-                           person_name(e.PatientName), e.PatientID, e.AccessionNumber,
-                           e.StudyDescription, e.images, e.state) for e in self.exams])
+        self._exams_reader.now()
+
+    def _read_exams(self) -> list[ExamSummary]:
+        return search_exams(self.console.db, self.text.text().strip(),
+                            self.date_from.text().strip(), self.date_to.text().strip())
+
+    def _show_exams(self, exams: list[ExamSummary]) -> None:
+        chosen = self.selected()
+        self.exams = exams
+        states = {"open": self.tr("open"), "closed": self.tr("closed")}
+        self.table.blockSignals(True)
+        fill(self.table, [(_date(e.StudyDate), _time(e.StudyTime), person_name(e.PatientName),
+                           e.PatientID, e.AccessionNumber, e.StudyDescription, e.images,
+                           states.get(e.state, e.state)) for e in exams])
+        if chosen is not None:
+            for row, exam in enumerate(exams):
+                if exam.study_id == chosen.study_id:
+                    self.table.selectRow(row)
+        self.table.blockSignals(False)
         self._selected()
 
     def selected(self) -> ExamSummary | None:
         rows = self.table.selectionModel().selectedRows()
-        return self.exams[rows[0].row()] if rows else None
+        return self.exams[rows[0].row()] if rows and rows[0].row() < len(self.exams) else None
 
     def _selected(self) -> None:
         exam = self.selected()
         for button in (self.open_button, self.resend_button, self.priors_button):
             button.setEnabled(exam is not None)
+        self._study_id = exam.study_id if exam is not None else None
         if exam is None:
+            self.statuses = []
             fill(self.status_table, [])
             return
-        self.open_button.setText("Continue exam" if exam.state == "open" else "Add images")
-        db = self.console.db
-        self.console.tasks.run(lambda: image_status(db, exam.study_id),
-                               lambda statuses: self._show_status(exam.study_id, statuses))
+        self.open_button.setText(self.tr("Continue exam") if exam.state == "open"
+                                 else self.tr("Add images"))
+        self._status_reader.now()
 
-    def _show_status(self, study_id: int, statuses) -> None:
+    # the selected exam's images, kept current
+
+    def _job_changed(self, job) -> None:
+        exam = self.selected()
+        if exam is not None and job.study_id == exam.study_id and self.isVisible():
+            self._status_reader.request()
+
+    def _poll(self) -> None:
+        if self.isVisible():
+            self._exams_reader.request()
+            if self.selected() is not None:
+                self._status_reader.request()
+
+    def _read_status(self) -> tuple[int, list[ImageStatus], dict[str, np.ndarray | None]]:
+        study_id, have = self._study_id, self._have_pictures
+        if study_id is None:
+            return -1, [], {}
+        statuses = image_status(self.console.db, study_id)
+        pictures = {s.SOPInstanceUID: thumbnail_pixels(s.file_path, THUMBNAIL)
+                    for s in statuses if s.SOPInstanceUID not in have
+                    and s.file_path and not s.is_dose_report}
+        return study_id, statuses, pictures
+
+    def _show_status(self, result) -> None:
+        study_id, statuses, pictures = result
         chosen = self.selected()
         if chosen is None or chosen.study_id != study_id:
             return  # an answer for a row no longer selected
+        for uid, pixels in pictures.items():
+            if pixels is not None:
+                rows, cols = pixels.shape
+                image = QImage(pixels.data, cols, rows, cols, QImage.Format.Format_Grayscale8)
+                self.thumbnails[uid] = QPixmap.fromImage(image.copy())
+        self._have_pictures = frozenset(self.thumbnails)
+        self.statuses = statuses
+        states = {"accepted": self.tr("accepted"), "rejected": self.tr("rejected"),
+                  "acquired": self.tr("to review")}
         fill(self.status_table, [
-            (s.SOPInstanceUID, s.state,
+            (self.tr("Dose report") if s.is_dose_report else "",
+             s.ProtocolName or ("—" if s.is_dose_report else ""), s.Laterality,
+             s.acquired_at.astimezone().strftime("%H:%M:%S") if s.acquired_at else "",
+             states.get(s.state, s.state),
              ", ".join(f"{n}: {w}" for n, w in s.sent.items()) or "—",
-             ", ".join(f"{n}: {w}" for n, w in s.committed.items()) or "—") for s in statuses])
+             ", ".join(f"{n}: {w}" for n, w in s.committed.items()) or "—")
+            for s in statuses])
+        for row, s in enumerate(statuses):
+            item = self.status_table.item(row, 0)
+            item.setToolTip(s.SOPInstanceUID)  # the UID is there for the service engineer
+            if s.SOPInstanceUID in self.thumbnails:
+                item.setIcon(QIcon(self.thumbnails[s.SOPInstanceUID]))
+
+    # actions
 
     def _open(self) -> None:
         exam = self.selected()
@@ -115,54 +208,51 @@ class HistoryPage(QWidget):
         self.resend_button.setEnabled(False)  # once per click, not once per impatient click
 
         def failed(exc: Exception) -> None:
-            self.banner.show_message(f"Re-send failed: {exc}", "alarm")
+            self.banner.show_message(self.tr("Re-send failed: {reason}").format(reason=exc),
+                                     "alarm")
             self._selected()
 
-        self.console.tasks.run(
-            lambda: resend(config, db, exam.study_id),
-            lambda jobs: (self.banner.show_message(
-                f"{len(jobs)} send job(s) queued; the status below follows them.", "ok"),
-                self._selected()), failed)
+        def done(jobs: list[int]) -> None:
+            self.banner.show_message(self.tr("{n} send job(s) queued; the status below "
+                                             "follows them.").format(n=len(jobs)), "ok")
+            self._selected()
+
+        self.console.tasks.run(lambda: resend(config, db, exam.study_id), done, failed)
 
     def _priors(self) -> None:
         exam = self.selected()
         if exam is None:
             return
-        nodes = self.console.config.nodes_with("query")
-        if not nodes:
-            self.banner.show_message("No node with the query service is configured "
-                                     "(Service → Nodes).", "warning")
-            return
-        from vxacq.dicom.query import StudyQuery
-        from vxacq.net.association import DicomNetworkError
-        from vxacq.net.query import find_studies
-
         config = self.console.config
 
-        def ask():
-            rows, errors = [], []
-            for node in nodes:
-                try:
-                    for s in find_studies(config, node, StudyQuery(PatientID=exam.PatientID)):
-                        rows.append((s.StudyDate, s.ModalitiesInStudy, s.StudyDescription,
-                                     s.AccessionNumber, s.NumberOfStudyRelatedSeries,
-                                     s.NumberOfStudyRelatedInstances, node.name))
-                except DicomNetworkError as exc:  # one node down must not hide the others
-                    errors.append(f"{node.name}: {exc}")
-            return sorted(rows, reverse=True), errors
-
-        def show(result) -> None:
+        def show(answer) -> None:
             self._selected()
-            rows, errors = result
-            fill(self.priors_table, rows)
-            if errors:
-                self.banner.show_message("Priors could not be asked of " + "; ".join(errors),
-                                         "warning")
+            fill(self.priors_table, [
+                (_date(p.study.StudyDate), p.study.ModalitiesInStudy, p.study.StudyDescription,
+                 p.study.AccessionNumber, p.study.NumberOfStudyRelatedSeries,
+                 p.study.NumberOfStudyRelatedInstances, p.node) for p in answer.priors])
+            if answer.errors:
+                self.banner.show_message(self.tr("Priors could not be asked of {nodes}").format(
+                    nodes="; ".join(answer.errors)), "warning")
             else:
-                self.banner.show_message(f"{len(rows)} stud(ies) of this patient at the PACS.",
-                                         "info")
+                self.banner.show_message(self.tr("{n} earlier stud(ies) of this patient at the "
+                                                 "PACS.").format(n=len(answer.priors)), "info")
+
+        def failed(exc: Exception) -> None:
+            self.banner.show_message(self.tr("Priors could not be asked: {reason}").format(
+                reason=exc), "warning" if isinstance(exc, ValueError) else "alarm")
+            self._selected()
 
         self.priors_button.setEnabled(False)
-        self.banner.show_message("Asking the PACS for this patient's studies…", "info")
-        self.console.tasks.run(ask, show, lambda exc: (self.banner.show_message(
-            f"Priors could not be asked: {exc}", "alarm"), self._selected()))
+        self.banner.show_message(self.tr("Asking the PACS for this patient's studies…"), "info")
+        self.console.tasks.run(lambda: find_priors(config, exam.PatientID,
+                                                   exclude_study=exam.StudyInstanceUID),
+                               show, failed)
+
+
+def _date(value: str) -> str:
+    return f"{value[:4]}-{value[4:6]}-{value[6:8]}" if len(value) >= 8 else value
+
+
+def _time(value: str) -> str:
+    return f"{value[:2]}:{value[2:4]}" if len(value) >= 4 else value

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 from PySide6.QtGui import QImage, QPixmap
 
-from vxacq.imaging.decimate import block_mean, factor_for
+from vxacq.workflow.display import block_mean, factor_for, read_stored_image
 
 OVERVIEW_SIZE = 1024  # pixels a side: about the review view on a console screen
 
@@ -45,19 +45,9 @@ def from_processed(image, preview: bool = False) -> Displayable:
 
 def from_file(path: str) -> Displayable:
     """From a stored DX/MG file (an image processed in an earlier session)."""
-    import pydicom
-
-    ds = pydicom.dcmread(path)
-    pixels = ds.pixel_array
-    bits = int(ds.BitsStored)
-    center = ds.get("WindowCenter", (1 << bits) / 2)
-    width = ds.get("WindowWidth", 1 << bits)
-    center = float(center[0] if isinstance(center, (list, pydicom.multival.MultiValue)) else center)
-    width = float(width[0] if isinstance(width, (list, pydicom.multival.MultiValue)) else width)
-    overlay = None
-    if (0x6000, 0x3000) in ds:
-        overlay = ds.overlay_array(0x6000).astype(bool)
-    return Displayable(pixels, bits, (center, width), overlay).with_overview()
+    stored = read_stored_image(path)
+    return Displayable(stored.pixels, stored.bits_stored, stored.window,
+                       stored.overlay).with_overview()
 
 
 def thumbnail(shown: Displayable, size: int = 160) -> QPixmap:

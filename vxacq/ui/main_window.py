@@ -6,11 +6,14 @@ send queue (queued and failed jobs) and the listener.
 
 from __future__ import annotations
 
+from functools import partial
+
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QLabel, QLineEdit, QMainWindow, QTabWidget
+from PySide6.QtWidgets import (
+    QLabel, QLineEdit, QMainWindow, QMessageBox, QPushButton, QTabWidget,
+)
 
 from vxacq import __version__
-from vxacq.hal.room import RoomStatus
 from vxacq.ui.context import Console
 from vxacq.ui.exam_page import ExamPage
 from vxacq.ui.history_page import HistoryPage
@@ -18,6 +21,7 @@ from vxacq.ui.service_page import ServicePage
 from vxacq.ui.tasks import Refresher, on_gui_thread
 from vxacq.ui.worklist_page import WorklistPage
 from vxacq.workflow.exam import Exam
+from vxacq.workflow.console import QueueSummary, RoomStatus, operator_name_problem, queue_summary
 
 
 class MainWindow(QMainWindow):
@@ -39,6 +43,9 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.pages)
 
         self.worklist.start_exam.connect(self.start_exam)
+        self.worklist.start_emergency.connect(
+            lambda order_id, protocols: self._open(partial(Exam.start, protocols=protocols),
+                                                   order_id))
         self.history.reopen.connect(lambda study: self._open(Exam.reopen, study))
         self.history.resume.connect(lambda study: self._open(Exam.resume, study))
         self.exam.exam_closed.connect(lambda _: self.worklist.reload())
@@ -54,12 +61,15 @@ class MainWindow(QMainWindow):
         bar.addWidget(self.operator_edit)
 
         self.room_label = QLabel()
-        self.queue_label = QLabel()
+        # the queue's state is a button: it opens the queue, on the failed jobs if any
+        self.queue_label = QPushButton(flat=True)
+        self.queue_label.clicked.connect(self.show_queue)
         self.listener_label = QLabel()
         for label in (self.room_label, self.queue_label, self.listener_label):
             self.statusBar().addPermanentWidget(label)
         console.room.subscribe(on_gui_thread(self._room_changed))
         self._room_changed(console.room.status)
+        self._failed = 0
         self._queue_reader = Refresher(console.tasks, self._read_queue, self._show_queue,
                                        parent=self)
         self._timer = QTimer(self, interval=2000, timeout=self.refresh_status)
@@ -69,12 +79,9 @@ class MainWindow(QMainWindow):
         QTimer.singleShot(0, self.worklist.refresh)
 
     def _operator_changed(self) -> None:
-        from vxacq.dicom.charset import can_encode_person_name
-
         name = self.operator_edit.text().strip()
         charset = self.console.config.station.character_set
-        if any(c in name for c in "\\=") or any(ord(c) < 32 for c in name) or len(name) > 64 \
-                or not can_encode_person_name(name, charset):
+        if operator_name_problem(name, charset):
             self.statusBar().showMessage(
                 f"Radiographer '{name}' cannot be written as a DICOM name in {charset} "
                 "(Family^Given, at most 64 characters): not used", 10000)
@@ -99,11 +106,26 @@ class MainWindow(QMainWindow):
             self.exam.banner.show_message("An exposure or an exam step is still running: wait "
                                           "for it to end before opening another exam.", "warning")
             return
+        question = self.exam.leaving_question()
+        if question and not self._suspend_asked(question):
+            self.pages.setCurrentWidget(self.exam)  # stay: the exam on screen is kept
+            return
         console = self.console
         self.statusBar().showMessage("Opening the exam…", 3000)
         console.tasks.run(lambda: how(console.config, console.db, key, operator=console.operator),
                           self._opened,
                           lambda exc: self.statusBar().showMessage(f"Cannot open: {exc}", 10000))
+
+    def _suspend_asked(self, question: str) -> bool:
+        """Another patient is never opened silently over an unfinished exam: suspend it (it
+        stays open, to be resumed from the worklist) or stay."""
+        box = QMessageBox(QMessageBox.Icon.Question, self.tr("Leave this exam?"),
+                          self.tr("{question}\nSuspend it and open the other exam, or stay?")
+                          .format(question=question), parent=self)
+        suspend = box.addButton(self.tr("Suspend and open"), QMessageBox.ButtonRole.AcceptRole)
+        box.addButton(self.tr("Stay"), QMessageBox.ButtonRole.RejectRole)
+        box.exec()
+        return box.clickedButton() is suspend
 
     def _opened(self, exam: Exam) -> None:
         self.exam.open_exam(exam)
@@ -125,14 +147,16 @@ class MainWindow(QMainWindow):
         self.listener_label.setText(f"Listener: {self.console.services.listener.status.describe()}")
         self._queue_reader.request()
 
-    def _read_queue(self) -> list:
-        from vxacq.net.outbox import list_jobs
+    def _read_queue(self) -> QueueSummary:
+        return queue_summary(self.console.db)
 
-        return list_jobs(self.console.db, states=("queued", "running", "failed"))
+    def show_queue(self) -> None:
+        self.pages.setCurrentWidget(self.service)
+        self.service.show_queue(failed_only=self._failed > 0)
 
-    def _show_queue(self, jobs: list) -> None:
-        failed = sum(str(j.state) == "failed" for j in jobs)
-        waiting = len(jobs) - failed
+    def _show_queue(self, summary: QueueSummary) -> None:
+        waiting, failed = summary.waiting, summary.failed
+        self._failed = failed
         text = f"Queue: {waiting} to send" + (f", {failed} failed (Service → Queue)"
                                               if failed else "")
         self.queue_label.setText(text)

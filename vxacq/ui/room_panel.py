@@ -1,4 +1,8 @@
-"""Generator and detector status, and the console's two-stage hand switch."""
+"""Generator and detector status, and the console's two-stage hand switch.
+
+When Prep is not possible the reason is written under the switch (not only in a tooltip):
+a device fault, a battery too low to arm, an exposure whose frame is still in the panel (then
+Recover fetches it). Every line follows the room status, so a cleared fault clears its line."""
 
 from __future__ import annotations
 
@@ -7,7 +11,7 @@ from PySide6.QtWidgets import (
     QFormLayout, QGroupBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout,
 )
 
-from vxacq.hal.room import RoomStatus
+from vxacq.workflow.console import RoomStatus
 from vxacq.ui.widgets import COLOURS
 
 _STATE_COLOURS = {"ready": "ok", "standby": "ok", "idle": "ok", "prep": "warning",
@@ -23,6 +27,8 @@ class RoomPanel(QGroupBox):
     expose_pressed = Signal()
     released = Signal()
     reset_requested = Signal()
+    recover_requested = Signal()
+    discard_requested = Signal()
 
     def __init__(self) -> None:
         super().__init__("X-ray room")
@@ -44,6 +50,15 @@ class RoomPanel(QGroupBox):
                                          "font-weight: bold; }")
         self.reset_button = QPushButton("Reset generator")
         self.reset_button.hide()
+        self.recover_button = QPushButton(self.tr("Recover the frame from the panel"))
+        self.recover_button.hide()
+        self.recover_button.clicked.connect(self.recover_requested)
+        self.discard_button = QPushButton(self.tr("Discard the lost frame…"))
+        self.discard_button.hide()
+        self.discard_button.clicked.connect(self.discard_requested)
+        self.prep_reason = QLabel()  # why Prep is not possible, in words
+        self.prep_reason.setWordWrap(True)
+        self.prep_reason.setStyleSheet(f"color: {COLOURS['alarm']};")
         self.prep_button.toggled.connect(self._prep_toggled)
         self.expose_button.clicked.connect(self.expose_pressed)
         self.reset_button.clicked.connect(self.reset_requested)
@@ -54,8 +69,12 @@ class RoomPanel(QGroupBox):
         layout.addLayout(form)
         layout.addWidget(self.problem)
         layout.addWidget(self.reset_button)
+        layout.addWidget(self.recover_button)
+        layout.addWidget(self.discard_button)
         layout.addLayout(buttons)
+        layout.addWidget(self.prep_reason)
         self._can_prep = False
+        self._why = ""
         self.status = RoomStatus()
         self.show_status(self.status)
 
@@ -64,6 +83,8 @@ class RoomPanel(QGroupBox):
         self._can_prep = allowed
         if not self.prep_button.isChecked():
             self.prep_button.setEnabled(allowed)
+        self._why = why if not allowed else ""
+        self._show_messages()
         self.prep_button.setToolTip(why or "Hold the exposure ready: rotor and filament up, "
                                           "panel armed")
 
@@ -90,15 +111,29 @@ class RoomPanel(QGroupBox):
         if status.simulated:
             parts.append("simulated")
         self.panel.setText(", ".join(parts) or "—")
-        self.problem.setText(status.problem or status.warning)
-        colour = COLOURS["alarm"] if status.problem else COLOURS["warning"]
-        self.problem.setStyleSheet(f"color: {colour}; font-weight: bold;"
-                                   if status.problem or status.warning else "")
+        self._show_messages()
         self.reset_button.setVisible(status.generator == "fault")
+        self.recover_button.setVisible(bool(status.frame_pending))
+        self.discard_button.setVisible(bool(status.frame_pending))
         # stage 2 only once both devices said ready during this prep
         self.expose_button.setEnabled(self.prep_button.isChecked()
                                       and status.generator == "ready"
                                       and status.detector == "ready")
+
+    def _show_messages(self) -> None:
+        """The room's problem (or warning), and why Prep is not possible (the same text once)."""
+        status = self.status
+        self.problem.setText(status.problem or status.warning)
+        colour = COLOURS["alarm"] if status.problem else COLOURS["warning"]
+        self.problem.setStyleSheet(f"color: {colour}; font-weight: bold;"
+                                   if status.problem or status.warning else "")
+        if not self._why:
+            self.prep_reason.setText("")
+        elif self._why == status.problem:
+            self.prep_reason.setText(self.tr("Prep is not possible until this is resolved."))
+        else:
+            self.prep_reason.setText(self.tr("Prep is not possible: {why}").format(
+                why=self._why))
 
     def _prep_toggled(self, on: bool) -> None:
         if on:

@@ -3,70 +3,118 @@
 Refreshed on demand and every ``REFRESH_MS`` (the query runs on a worker; a refresh still
 running is not started twice); what each node answered is shown above the table, so a node
 that is down is seen at once and the orders already saved stay usable.
+
+Above the list: the Emergency button (and its shortcut) that registers an unidentified patient
+and opens the exam at once, and the scan field a barcode scanner types into (accession, else
+patient ID, else requested procedure ID; Enter starts the one order found). Reconcile files an
+emergency exam under the selected order when that order has arrived.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtCore import QDate, QTimer, Signal
+from PySide6.QtCore import QDate, Qt, QTimer, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox, QDateEdit, QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget,
 )
 
 from vxacq.ui.context import Console
+from vxacq.ui.reconcile_dialog import ReconcileDialog
 from vxacq.ui.registration_dialog import RegistrationDialog
-from vxacq.ui.widgets import Banner, fill, person_name, table
-from vxacq.workflow.orders import OrderView, list_orders
-from vxacq.workflow.runtime import refresh_worklist
+from vxacq.ui.widgets import COLOURS, Banner, fill, person_name, table
+from vxacq.workflow.orders import OrderView, find_by_scan, list_orders, register_emergency
+from vxacq.workflow.procedures import emergency_protocols
+from vxacq.workflow.reconcile import ReconcileResult, reconcile, unscheduled_exams
+from vxacq.workflow.runtime import fetch_order, refresh_worklist
+from vxacq.workflow.search import filter_orders
 
 REFRESH_MS = 60_000
 URGENT = ("STAT", "HIGH")
-COLUMNS = ["Priority", "Scheduled", "Patient", "Patient ID", "Born", "Sex", "Accession",
-           "Procedure", "Modality", "State", "From"]
+EMERGENCY_SHORTCUT = "Ctrl+Shift+E"
+TOUCH_PX = 44  # the smallest target a radiographer presses
 
 
 class WorklistPage(QWidget):
-    """``start_exam(order_id)`` is emitted when the radiographer starts an order."""
+    """``start_exam(order_id)`` is emitted when the radiographer starts an order;
+    ``start_emergency(order_id, protocol ids)`` when an emergency exam is to open at once."""
 
     start_exam = Signal(int)
+    start_emergency = Signal(int, list)
 
     def __init__(self, console: Console) -> None:
         super().__init__()
         self.console = console
         self.orders: list[OrderView] = []
         self.refreshing = False
+        self.registering = False
+        self.reconcile_dialog: ReconcileDialog | None = None
         self.banner = Banner()
-        self.node_status = QLabel("Worklist not asked yet")
+        self.node_status = QLabel(self.tr("Worklist not asked yet"))
         self.node_status.setWordWrap(True)
-        self.filter = QLineEdit(placeholderText="Filter: name, patient ID or accession")
+        self.emergency_button = QPushButton(self.tr("Emergency"))
+        self.emergency_button.setToolTip(self.tr(
+            "Start a trauma exam now under a temporary ID and name ({shortcut}); reconcile it "
+            "with the order when the order arrives").format(shortcut=EMERGENCY_SHORTCUT))
+        self.emergency_button.setMinimumSize(160, 56)
+        self.emergency_button.setStyleSheet(
+            f"QPushButton {{ background: {COLOURS['alarm']}; color: white; font-size: 16pt; "
+            "font-weight: bold; border-radius: 4px; padding: 6px 18px; }"
+            "QPushButton:disabled { background: #9e9e9e; }")
+        self.emergency_button.clicked.connect(self.start_trauma)
+        QShortcut(QKeySequence(EMERGENCY_SHORTCUT), self, activated=self.start_trauma,
+                  context=Qt.ShortcutContext.WindowShortcut)
+        self.scan = QLineEdit(placeholderText=self.tr("Scan or type accession / patient ID, Enter"))
+        self.scan.setToolTip(self.tr(
+            "A barcode scanner types here: the order with that Accession Number (else Patient "
+            "ID, else Requested Procedure ID) is started"))
+        self.scan.setMinimumHeight(TOUCH_PX)
+        self.scan.returnPressed.connect(self._scanned)
+        self.filter = QLineEdit(placeholderText=self.tr("Filter: name, patient ID or accession"))
+        self.filter.setMinimumHeight(TOUCH_PX)
         self.filter.textChanged.connect(self.reload)
-        self.use_date = QCheckBox("Scheduled on")
+        self.use_date = QCheckBox(self.tr("Scheduled on"))
         self.date = QDateEdit(QDate.currentDate(), calendarPopup=True)
         self.date.setDisplayFormat("yyyy-MM-dd")
         self.use_date.toggled.connect(self.reload)
         self.date.dateChanged.connect(self.reload)
-        self.refresh_button = QPushButton("Refresh worklist")
+        self.refresh_button = QPushButton(self.tr("Refresh worklist"))
         self.refresh_button.clicked.connect(self.refresh)
-        self.register_button = QPushButton("Register patient…")
-        self.register_button.setToolTip("An unscheduled (emergency) patient")
+        self.register_button = QPushButton(self.tr("Register patient…"))
+        self.register_button.setToolTip(self.tr("An unscheduled patient, typed in"))
         self.register_button.clicked.connect(self.register)
-        self.start_button = QPushButton("Start exam")
+        self.reconcile_button = QPushButton(self.tr("Reconcile…"))
+        self.reconcile_button.setToolTip(self.tr(
+            "File an emergency (unscheduled) exam under the selected order"))
+        self.reconcile_button.clicked.connect(self.reconcile)
+        self.start_button = QPushButton(self.tr("Start exam"))
         self.start_button.setStyleSheet("QPushButton:enabled { font-weight: bold; }")
         self.start_button.clicked.connect(self._start_selected)
-        self.table = table(COLUMNS)
+        for button in (self.refresh_button, self.register_button, self.reconcile_button,
+                       self.start_button):
+            button.setMinimumHeight(TOUCH_PX)
+        self.table = table([self.tr("Priority"), self.tr("Scheduled"), self.tr("Patient"),
+                            self.tr("Patient ID"), self.tr("Born"), self.tr("Sex"),
+                            self.tr("Accession"), self.tr("Procedure"), self.tr("Modality"),
+                            self.tr("State"), self.tr("From")])
         self.table.doubleClicked.connect(lambda _: self._start_selected())
         self.table.itemSelectionChanged.connect(self._selection_changed)
 
+        first = QHBoxLayout()
+        first.addWidget(self.emergency_button)
+        first.addWidget(self.scan, stretch=1)
         tools = QHBoxLayout()
         tools.addWidget(self.filter, stretch=1)
         tools.addWidget(self.use_date)
         tools.addWidget(self.date)
         tools.addWidget(self.refresh_button)
         tools.addWidget(self.register_button)
+        tools.addWidget(self.reconcile_button)
         tools.addWidget(self.start_button)
         layout = QVBoxLayout(self)
         layout.addWidget(self.banner)
+        layout.addLayout(first)
         layout.addLayout(tools)
         layout.addWidget(self.node_status)
         layout.addWidget(self.table, stretch=1)
@@ -81,13 +129,13 @@ class WorklistPage(QWidget):
         if self.refreshing:
             return
         if not self.console.config.nodes_with("worklist"):
-            self.node_status.setText("No worklist node is configured (Service → Nodes); "
-                                     "register patients by hand.")
+            self.node_status.setText(self.tr("No worklist node is configured (Service → Nodes); "
+                                             "register patients by hand."))
             self.reload()
             return
         self.refreshing = True
         self.refresh_button.setEnabled(False)
-        self.node_status.setText("Asking the worklist…")
+        self.node_status.setText(self.tr("Asking the worklist…"))
         config, db = self.console.config, self.console.db
         self.console.tasks.run(lambda: refresh_worklist(config, db), self._refreshed,
                                self._refresh_failed)
@@ -97,13 +145,13 @@ class WorklistPage(QWidget):
         self.refresh_button.setEnabled(True)
         stamp = dt.datetime.now().strftime("%H:%M:%S")
         failed = {n: w for n, w in outcome.items() if w.startswith("failed")}
-        self.node_status.setText(f"Asked at {stamp}: " + "; ".join(
-            f"{node}: {words}" for node, words in outcome.items()))
+        self.node_status.setText(self.tr("Asked at {time}: {outcome}").format(
+            time=stamp, outcome="; ".join(f"{node}: {words}" for node, words in outcome.items())))
         if failed:
-            self.banner.show_message(
-                "The worklist could not be fetched from " + ", ".join(failed)
-                + ". The orders already here can still be examined; check the node on the "
-                "Service page (Echo) or register the patient by hand.", "warning")
+            self.banner.show_message(self.tr(
+                "The worklist could not be fetched from {nodes}. The orders already here can "
+                "still be examined; check the node on the Service page (Echo) or register the "
+                "patient by hand.").format(nodes=", ".join(failed)), "warning")
         else:
             self.banner.clear_message()
         self.reload()
@@ -111,13 +159,14 @@ class WorklistPage(QWidget):
     def _refresh_failed(self, exc: Exception) -> None:
         self.refreshing = False
         self.refresh_button.setEnabled(True)
-        self.banner.show_message(f"Worklist refresh failed: {exc}", "alarm")
+        self.banner.show_message(self.tr("Worklist refresh failed: {error}").format(error=exc),
+                                 "alarm")
         self.reload()
 
     def reload(self) -> None:
         """Re-read the saved orders with the filter (a local database query)."""
         date = self.date.date().toString("yyyyMMdd") if self.use_date.isChecked() else ""
-        self.orders = list_orders(self.console.db, text=self.filter.text().strip(), date=date)
+        self.orders = filter_orders(list_orders(self.console.db, date=date), self.filter.text())
         rows, colours = [], []
         for order in self.orders:
             when = f"{_date(order.ScheduledProcedureStepStartDate)} " \
@@ -129,7 +178,7 @@ class WorklistPage(QWidget):
                          order.RequestedProcedureDescription
                          or order.ScheduledProcedureStepDescription,
                          order.Modality, order.state.replace("_", " "),
-                         order.node or "registered here"))
+                         order.node or self.tr("registered here")))
             colours.append("alarm" if order.RequestedProcedurePriority in URGENT else None)
         fill(self.table, rows, colours)
         self._selection_changed()
@@ -147,8 +196,19 @@ class WorklistPage(QWidget):
                 return True
         return False
 
+    def select_order(self, order_id: int) -> bool:
+        for row, order in enumerate(self.orders):
+            if order.id == order_id:
+                self.table.selectRow(row)
+                return True
+        return False
+
     def _selection_changed(self) -> None:
-        self.start_button.setEnabled(self.selected_order() is not None)
+        order = self.selected_order()
+        self.start_button.setEnabled(order is not None)
+        # an arrived worklist order can take an emergency exam; an order of our own cannot
+        self.reconcile_button.setEnabled(order is not None and order.node != ""
+                                         and order.state == "scheduled")
 
     def _start_selected(self) -> None:
         order = self.selected_order()
@@ -160,6 +220,122 @@ class WorklistPage(QWidget):
         if dialog.exec() and dialog.order is not None:
             self.reload()
             self.start_exam.emit(dialog.order.id)
+
+    # --- emergency start and barcode --------------------------------------------------------
+
+    def start_trauma(self) -> None:
+        """One action: a temporary identity registered and its exam opened with a chest
+        protocol (on a worker: it writes the database)."""
+        if self.registering:
+            return
+        self.registering = True
+        self.emergency_button.setEnabled(False)
+        station = self.console.config.station
+
+        def register() -> tuple[OrderView, list[str]]:
+            order = register_emergency(self.console.db, station.ae_title,
+                                       name_pattern=station.emergency_name,
+                                       character_set=station.character_set)
+            return order, emergency_protocols()
+
+        self.console.tasks.run(register, self._trauma_registered, self._trauma_failed)
+
+    def _trauma_registered(self, result: tuple[OrderView, list[str]]) -> None:
+        order, protocols = result
+        self.registering = False
+        self.emergency_button.setEnabled(True)
+        self.banner.show_message(self.tr(
+            "Emergency exam for {name} ({patient_id}). When the order arrives, select it here "
+            "and press Reconcile.").format(name=person_name(order.PatientName),
+                                           patient_id=order.PatientID), "info")
+        self.reload()
+        self.start_emergency.emit(order.id, protocols)
+
+    def _trauma_failed(self, exc: Exception) -> None:
+        self.registering = False
+        self.emergency_button.setEnabled(True)
+        self.banner.show_message(self.tr(
+            "The emergency patient could not be registered: {error}. Press Emergency again, "
+            "or register the patient by hand.").format(error=exc), "alarm")
+
+    def _scanned(self) -> None:
+        """A scan (or typed value and Enter): one matching order starts; none or several is
+        said, and several are listed to choose from. A value not in the list is asked of the
+        worklist nodes as an accession first (the order may have been placed a moment ago)."""
+        value = self.scan.text().strip()
+        self.scan.selectAll()  # the next scan replaces this one
+        if not value:
+            return
+        found = find_by_scan(self.console.db, value)
+        if found or not self.console.config.nodes_with("worklist"):
+            self._show_scan(value, found)
+            return
+        self.banner.show_message(self.tr("'{value}' is not in the list: asking the worklist…")
+                                 .format(value=value), "info")
+        config, db = self.console.config, self.console.db
+        self.console.tasks.run(lambda: fetch_order(config, db, value),
+                               lambda _order: self._show_scan(value, find_by_scan(db, value)),
+                               lambda exc: self._show_scan(value, [], exc))
+
+    def _show_scan(self, value: str, found: list[OrderView], error: Exception | None = None) -> None:
+        if len(found) == 1:
+            self.banner.clear_message()
+            self.filter.clear()  # reloads, so a fetched order is listed too
+            self.select_order(found[0].id)
+            self.start_exam.emit(found[0].id)
+        elif not found:
+            text = self.tr("No scheduled order has the accession, patient ID or requested "
+                           "procedure ID '{value}'. Refresh the worklist, or check the label."
+                           ).format(value=value)
+            if error is not None:
+                text += " " + self.tr("The worklist could not be asked: {error}").format(
+                    error=error)
+            self.banner.show_message(text, "warning")
+        else:
+            self.filter.setText(value)
+            self.banner.show_message(self.tr(
+                "{count} orders match '{value}': choose one in the list and press Start exam."
+            ).format(count=len(found), value=value), "warning")
+
+    # --- reconciliation ---------------------------------------------------------------------
+
+    def reconcile(self) -> None:
+        """Choose the emergency exam the selected order belongs to, then reconcile (worker)."""
+        order = self.selected_order()
+        if order is None:
+            return
+        exams = unscheduled_exams(self.console.db)
+        if not exams:
+            self.banner.show_message(self.tr(
+                "There is no emergency or unscheduled exam to reconcile."), "warning")
+            return
+        dialog = ReconcileDialog(order, exams, self)
+        dialog.accepted.connect(lambda: self._reconcile_chosen(dialog))
+        self.reconcile_dialog = dialog
+        dialog.open()
+
+    def _reconcile_chosen(self, dialog: ReconcileDialog) -> None:
+        exam, order = dialog.chosen(), dialog.order
+        if exam is None:
+            return
+        config, db, operator = self.console.config, self.console.db, self.console.operator
+        self.reconcile_button.setEnabled(False)
+        self.banner.show_message(self.tr("Reconciling…"), "info")
+        self.console.tasks.run(
+            lambda: reconcile(config, db, exam.study_id, order.id, operator=operator),
+            self._reconciled, self._reconcile_failed)
+
+    def _reconciled(self, result: ReconcileResult) -> None:
+        self.banner.show_message(self.tr(
+            "Reconciled: the exam of {temporary} is filed under patient {patient_id}, accession "
+            "{accession}; {files} object(s) corrected and queued to be sent again.").format(
+                temporary=result.temporary_id, patient_id=result.PatientID,
+                accession=result.AccessionNumber or "-", files=len(result.files)), "ok")
+        self.reload()
+
+    def _reconcile_failed(self, exc: Exception) -> None:
+        self.banner.show_message(self.tr("Not reconciled: {error}").format(error=exc), "alarm")
+        self._selection_changed()
 
 
 def _date(value: str) -> str:

@@ -7,17 +7,30 @@ Orders — :mod:`vxacq.workflow.orders`
     ``find_order(db, accession) -> OrderView | None``, ``get_order(db, order_id) -> OrderView``,
     ``validate_manual(ManualPatient, character_set) -> dict[field, problem]``,
     ``register_manual(db, ManualPatient, *, character_set) -> OrderView`` (raises
-    ``ValidationError`` whose ``problems`` maps each field to what is wrong).
+    ``ValidationError`` whose ``problems`` maps each field to what is wrong),
+    ``register_emergency(db, station_ae, *, name_pattern="TRAUMA^{n}", character_set)
+    -> OrderView`` (a new unidentified patient, ID ``EMR-<AE>-<yyyymmdd>-<n>``),
+    ``next_emergency_id(db, station_ae)``, ``is_emergency(OrderView)``,
+    ``find_by_scan(db, scanned) -> list[OrderView]`` (exact accession, else patient ID, else
+    requested procedure ID).
     The worklist itself is fetched by ``runtime.refresh_worklist`` (over
     ``vxacq.net.worklist.query_and_sync``).
 
+Reconciliation — :mod:`vxacq.workflow.reconcile`
+    ``unscheduled_exams(db, *, closed_only=False) -> list[UnscheduledExam]``,
+    ``reconcile(config, db, study_id, order_id, *, operator="") -> ReconcileResult`` (objects
+    corrected, the database switched and audited, then store and MPPS jobs queued; raises
+    ``ReconcileError`` changing nothing).
+
 Protocols — :mod:`vxacq.workflow.procedures` (``vxacq/resources/procedures.toml``)
-    ``protocols_for(code_value, *descriptions) -> list[str]``, ``laterality_for(*descriptions)``.
+    ``protocols_for(code_value, *descriptions) -> list[str]``, ``laterality_for(*descriptions)``,
+    ``emergency_protocols() -> list[str]`` (a supine chest AP, else a chest AP, else a chest).
 
 Reject reasons — :mod:`vxacq.workflow.reasons` (CID 7011 + ``vxacq/resources/reject_reasons.toml``)
     ``reject_reasons() -> list[RejectReason(key, code, local)]``, ``reject_code(key) -> Code``.
 
-The exam — :mod:`vxacq.workflow.exam`
+The exam — :mod:`vxacq.workflow.exam` (types in ``exam_types``; its parts in ``exam_processing``,
+``exam_closing`` and ``performed_step``)
     ``Exam.start(config, db, order_id, *, operator="", protocols=None) -> Exam``
     ``Exam.reopen(config, db, study_id, *, operator="", protocols=None) -> Exam`` (appended step)
     ``Exam.resume(config, db, study_id, *, operator="") -> Exam`` (an open study after a restart)
@@ -29,13 +42,21 @@ The exam — :mod:`vxacq.workflow.exam`
     time_scale=None, seed=None) -> ImageView`` (raises ExposureError when no frame was stored),
     ``exam.images() -> list[ImageView]``, ``exam.image(id)``, ``exam.processed_image(id)``
     (the ProcessedImage for review, or None),
-    ``exam.accept(image_id)``, ``exam.reject(image_id, reason)``,
+    ``exam.accept(image_id, *, confirm_partial=False)`` (a partial exposure, ``view.partial``,
+    needs the confirmation), ``exam.reject(image_id, reason)``,
+    ``exam.file_recovered(result)`` (a recovered frame filed as its exposure),
     ``exam.retake(image_id, reason, **expose_options)``,
     ``exam.reprocess(image_id, protocol_id=None, **display_options) -> ImageView``,
     ``exam.close(*, print_node=None, layout=None) -> CloseResult`` (MPPS COMPLETED),
     ``exam.discontinue(reason) -> CloseResult`` (MPPS DISCONTINUED, CID 9300 key or Code),
     ``exam.subscribe(callback(ExamEvent)) -> unsubscribe``.
     Errors: ``ExamError`` (message says what to do), ``ExposureError(ExamError)`` with ``result``.
+
+Frames left in the panel — :mod:`vxacq.workflow.recovery`
+    ``pending_exposures(config) -> list[PendingExposure]`` (no exposure is made while any),
+    ``recover(config, db, *, room=None, exam=None, operator="") -> list[Recovered(uid,
+    protocol, ok, message, study_id, image, result)]`` (each frame filed under the exam it was
+    taken for), ``discard(config, db, uid, reason, *, operator="")`` (audited).
 
 History — :mod:`vxacq.workflow.history`
     ``search_exams(db, text="", date_from="", date_to="") -> list[ExamSummary]``,
@@ -54,6 +75,16 @@ Running it — :mod:`vxacq.workflow.runtime`
     ``run_exam(config, db, services, accession, protocols, *, laterality=None, operator="",
     timeout=120) -> ExamRun`` is the whole headless exam ``vxacq exam`` runs;
     ``wait_for_jobs(db, outbox, study_id, timeout) -> list[str]`` (what is not done, in words).
+
+The station, for the window — :mod:`vxacq.workflow.station`, :mod:`vxacq.workflow.display`,
+:mod:`vxacq.workflow.closing`
+    ``open_database(data_dir)``, ``RoomSession``/``RoomStatus``/``HandSwitch``,
+    ``preload_calibrations(config)``, ``operator_name_problem(name, character_set) -> str``,
+    ``queue_summary(db) -> QueueSummary(waiting, failed)``;
+    ``preview_from_raw(raw_path, config, ei_target) -> ProcessedImage``,
+    ``read_stored_image(path) -> StoredImage``, ``block_mean``/``factor_for`` (binning);
+    ``discontinuation_reasons() -> [(key, meaning)]``, ``FILM_LAYOUTS``, ``Layout``.
+    ``procedures`` re-exports ``Protocol`` and ``load_protocols``.
 
 The demo (``vxacq demo``, outside this package) — ``hardware_sim.department.DemoDepartment(
     folder, console_ae, console_port, *, ris_port=0, pacs_port=0, printer_port=0,

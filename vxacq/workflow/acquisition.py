@@ -9,7 +9,7 @@ identity and calibration, the chain's window, EI and orientation — and writes 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -89,6 +89,19 @@ def exposure_info(sidecar: dict[str, Any], protocol: Protocol) -> ExposureInfo:
     )
 
 
+def partial_exposure(sidecar: dict[str, Any]) -> str:
+    """"PARTIAL EXPOSURE: ..." when the generator ended the exposure early (its report says
+    so), else "". Said in the image's Image Comments and its dose report's irradiation event."""
+    reported = sidecar.get("reported")
+    if not reported or reported.get("complete", True):
+        return ""
+    planned = (sidecar.get("requested") or {}).get("mas")
+    of = f" of {planned:g} mAs planned" if planned else ""
+    why = ((sidecar.get("error") or {}).get("message") or "").removeprefix("generator: ")
+    return (f"PARTIAL EXPOSURE: the generator stopped early, {reported['mas']:.3g} mAs "
+            f"delivered{of}" + (f" ({why})" if why else ""))[:10240]
+
+
 def detector_info(sidecar: dict[str, Any], processed: ProcessedImage) -> DetectorInfo:
     d = sidecar["detector"]
     pitch = float(d["pixel_pitch_mm"])
@@ -101,6 +114,7 @@ def detector_info(sidecar: dict[str, Any], processed: ProcessedImage) -> Detecto
         DetectorConfiguration="AREA",
         DetectorMode=str((sidecar.get("frame") or {}).get("sync_mode", "")),
         DateTimeOfLastDetectorCalibration=processed.calibration_created,
+        DetectorTemperature=d.get("temperature_C"),
         DetectorActiveDimensions=(d["rows"] * pitch, d["columns"] * pitch),
         DetectorActiveShape="RECTANGLE",
         DetectorElementSpacing=(pitch, pitch),
@@ -148,10 +162,16 @@ def build_image(protocol: Protocol, sidecar: dict[str, Any], processed: Processe
     animal = ctx.patient.animal
     if animal is not None and animal.AnatomicalOrientationType == "QUADRUPED":
         native = tuple(quadruped_direction(d) for d in native)
+    equipment = ctx.equipment
+    if equipment.DateTimeOfLastCalibration is None and processed.calibration_created:
+        # PS3.3 C.7.5.1: when the acquisition device's calibration last changed in any way;
+        # the detector's offset/gain calibration is that change here (VXvue writes it too)
+        equipment = replace(equipment, DateTimeOfLastCalibration=processed.calibration_created)
     common = dict(
-        patient=ctx.patient, study=ctx.study, series=ctx.series, equipment=ctx.equipment,
+        patient=ctx.patient, study=ctx.study, series=ctx.series, equipment=equipment,
         detector=detector_info(sidecar, processed), exposure=exposure_info(sidecar, protocol),
-        image=image_info(processed), InstanceNumber=ctx.InstanceNumber, order=ctx.order,
+        image=replace(image_info(processed), ImageComments=partial_exposure(sidecar)),
+        InstanceNumber=ctx.InstanceNumber, order=ctx.order,
         performed_step=ctx.performed_step, SOPInstanceUID=SOPInstanceUID,
         native_orientation=native,
     )
@@ -176,6 +196,7 @@ def acquisition_record(protocol: Protocol, sidecar: dict[str, Any], processed: P
         TargetExposureIndex=processed.ei_t if processed else None,
         DeviationIndex=processed.di if processed else None,
         rejected_reason=rejected_reason,
+        comment=partial_exposure(sidecar),
     )
 
 

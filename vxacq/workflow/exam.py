@@ -18,6 +18,11 @@ starts, so a crash at any point loses nothing the patient was exposed for:
   store nodes (storage commitment follows each store, queued by the store job), and optionally
   a print job.
 
+The pieces: :mod:`~vxacq.workflow.exam_types` (errors, views, events),
+:mod:`~vxacq.workflow.performed_step` (the step and its MPPS N-CREATE),
+:mod:`~vxacq.workflow.exam_processing` (raw frame to image) and
+:mod:`~vxacq.workflow.exam_closing` (dose report, N-SET, store and print jobs).
+
 Nothing here talks to the network: the outbox (:class:`vxacq.net.outbox.Outbox`, run by the
 caller) sends the queued jobs; :func:`vxacq.workflow.history.image_status` says per image what
 was sent and committed.
@@ -31,14 +36,14 @@ another thread that calls the exam). A callback that raises is logged and does n
 the exam.
 """
 
+
 from __future__ import annotations
 
 import datetime as dt
 import logging
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
-from enum import StrEnum
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -50,111 +55,35 @@ from vxacq.db import (
     AuditEvent, Database, Image, ImageState, Job, JobKind, Order, OrderState, PerformedStep,
     Series, Study, StudyState,
 )
-from vxacq.dicom.inputs import (
-    Acquisition, ImageRef, OrderInfo, PatientInfo, PerformedStepInfo, SeriesInfo, StudyInfo,
-)
+from vxacq.dicom.inputs import OrderInfo, PatientInfo, PerformedStepInfo, StudyInfo
 from vxacq.dicom.uids import new_uid
 from vxacq.hal import rawstore
 from vxacq.hal.exposure import ExposureResult, run_exposure
 from vxacq.logs import phi
 from vxacq.protocols import Protocol, ProtocolError, load as load_protocols
 from vxacq.workflow import acquisition, procedures
+from vxacq.workflow.exam_closing import COMPLETED, DISCONTINUED, Closing
+from vxacq.workflow.exam_processing import Processing
+from vxacq.workflow.exam_types import (
+    CloseResult, ExamError, ExamEvent, ExamState, ExposureError, ImageView,
+)
 from vxacq.workflow.orders import get_order, order_inputs
+from vxacq.workflow.performed_step import (
+    Step, fallback_set, new_step, patient_id, payload, study_inputs, study_modalities,
+)
 from vxacq.workflow.reasons import reject_code
 from vxacq.workflow.technique import patient_size, technique_for
 
+__all__ = ["COMPLETED", "DISCONTINUED", "CloseResult", "Exam", "ExamError", "ExamEvent",
+           "ExamState", "ExposureError", "ImageView"]
+
 log = logging.getLogger(__name__)
 
-COMPLETED, DISCONTINUED = "COMPLETED", "DISCONTINUED"
-DOSE_REPORT_SERIES_NUMBER = 999  # the SR series sorts after the image series
 
-
-class ExamError(RuntimeError):
-    """An exam step that cannot be done; the message says why and what to do."""
-
-
-class ExposureError(ExamError):
-    """The exposure failed before a frame was stored; ``result`` is the hardware's account."""
-
-    def __init__(self, message: str, result: ExposureResult) -> None:
-        super().__init__(message)
-        self.result = result
-
-
-class ExamState(StrEnum):
-    OPEN = "open"
-    CLOSED = "closed"
-
-
-@dataclass(frozen=True)
-class ImageView:
-    """One exposure of the exam and what became of it (a plain copy; safe on any thread).
-
-    ``file_path`` is empty while the frame is not processed (or processing failed: ``error``);
-    ``state`` is acquired, accepted or rejected."""
-
-    id: int
-    SOPInstanceUID: str
-    SOPClassUID: str
-    protocol_id: str
-    laterality: str
-    SeriesNumber: int
-    InstanceNumber: int
-    state: str
-    file_path: str
-    raw_path: str
-    KVP: float | None
-    Exposure: float | None  # mAs
-    ImageAndFluoroscopyAreaDoseProduct: float | None  # dGy·cm²
-    ExposureIndex: float | None
-    TargetExposureIndex: float | None
-    DeviationIndex: float | None
-    reject_reason: str = ""  # the reason's meaning
-    error: str = ""  # why there is no processed image, or what went wrong in the exposure
-    warnings: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class ExamEvent:
-    """What changed. ``kind``: started, protocols, exposing, exposed (raw stored), rendered
-    (processed pixels ready in :meth:`Exam.processed_image`, the file not yet written),
-    processed, accepted, rejected, reprocessed, closing, closed, failed (``message`` says
-    what)."""
-
-    kind: str
-    study_id: int
-    image: ImageView | None = None
-    message: str = ""
-
-
-@dataclass(frozen=True)
-class CloseResult:
-    """What closing queued: the step's final status, the dose report written, and the outbox
-    job ids by kind ("mpps", "store", "print")."""
-
-    status: str
-    study_id: int
-    dose_report: str = ""
-    jobs: dict[str, list[int]] = field(default_factory=dict)
-
-
-@dataclass
-class _Step:
-    """The in-memory side of the exam; the database holds everything that matters."""
-
-    study_id: int
-    performed_step_id: int
-    patient: PatientInfo
-    order: OrderInfo | None
-    study: StudyInfo
-    performed: PerformedStepInfo
-    mpps_create_jobs: dict[str, int] = field(default_factory=dict)
-
-
-class Exam:
+class Exam(Processing, Closing):
     """One performed procedure step of a study; see the module docstring for the sequence."""
 
-    def __init__(self, config: Config, db: Database, step: _Step, *, operator: str = "",
+    def __init__(self, config: Config, db: Database, step: Step, *, operator: str = "",
                  protocols: list[str] | None = None, laterality: str = "") -> None:
         # Use Exam.start / reopen / resume; this only wires the pieces together.
         self.config = config
@@ -188,7 +117,8 @@ class Exam:
             open_id = open_study.id if open_study else None
         if open_id is not None:
             return cls.resume(config, db, int(open_id), operator=operator)
-        patient, order = order_inputs(db, order_id, _fallback_set(config, view.node))
+        patient, order = order_inputs(db, order_id, fallback_set(config, view.node),
+                                       config.worklist_mapping)
         now = dt.datetime.now().astimezone()
         study_uid = (order.StudyInstanceUID if order else view.StudyInstanceUID) or new_uid()
         if order is not None and not order.StudyInstanceUID:
@@ -208,7 +138,7 @@ class Exam:
                 Study.StudyInstanceUID == study.StudyInstanceUID)).first()
             if row is None:
                 row = Study(StudyInstanceUID=study.StudyInstanceUID,
-                            patient_id=_patient_id(session, order_id),
+                            patient_id=patient_id(session, order_id),
                             order_id=order_id, AccessionNumber=study.AccessionNumber,
                             StudyID=study.StudyID, StudyDate=now.strftime("%Y%m%d"),
                             StudyTime=now.strftime("%H%M%S"),
@@ -235,7 +165,7 @@ class Exam:
         known = load_protocols()
         modality = view.Modality if view.Modality in ("DX", "MG") else next(
             (known[p].modality for p in protocols if p in known), "DX")
-        step = _new_step(config, db, study_row_id, patient, order, study, now, operator, modality)
+        step = new_step(config, db, study_row_id, patient, order, study, now, operator, modality)
         exam = cls(config, db, step, operator=operator, protocols=protocols,
                    laterality=procedures.laterality_for(*descriptions))
         exam._audit("exam started", f"order {order_id}, protocols {', '.join(protocols) or 'none'}")
@@ -256,10 +186,10 @@ class Exam:
                 raise ExamError("the study is still open; resume it instead of reopening it")
             study_row.state = StudyState.OPEN
             order_id = study_row.order_id
-        patient, order, study = _study_inputs(config, db, study_id)
+        patient, order, study = study_inputs(config, db, study_id)
         now = dt.datetime.now().astimezone()
-        modality = next((m for m in _study_modalities(db, study_id)), "DX")
-        step = _new_step(config, db, study_id, patient, order, study, now, operator, modality)
+        modality = next((m for m in study_modalities(db, study_id)), "DX")
+        step = new_step(config, db, study_id, patient, order, study, now, operator, modality)
         exam = cls(config, db, step, operator=operator, protocols=protocols or [])
         if order_id is not None:
             exam.laterality = procedures.laterality_for(study.StudyDescription)
@@ -286,10 +216,10 @@ class Exam:
             step_id = int(row.id)
             creates = {j.node: int(j.id) for j in session.exec(select(Job).where(
                 Job.kind == JobKind.MPPS, Job.study_id == study_id)).all()
-                if _payload(j).get("action") == "create"
-                and _payload(j).get("performed_step_id") == step_id}
-        patient, order, study = _study_inputs(config, db, study_id)
-        step = _Step(study_id, step_id, patient, order, study, performed, creates)
+                if payload(j).get("action") == "create"
+                and payload(j).get("performed_step_id") == step_id}
+        patient, order, study = study_inputs(config, db, study_id)
+        step = Step(study_id, step_id, patient, order, study, performed, creates)
         exam = cls(config, db, step, operator=operator,
                    laterality=procedures.laterality_for(study.StudyDescription))
         exam._protocols = list(dict.fromkeys(i.protocol_id for i in exam.images()))
@@ -407,21 +337,50 @@ class Exam:
             result = run_exposure(self.config, protocol, kv=kv, mas=mas, sid_mm=sid_mm,
                                   faults=faults, time_scale=time_scale, laterality=side, seed=seed,
                                   out_dir=rawstore.raw_dir(self.config.data_dir), room=room,
-                                  hand_switch=hand_switch)
+                                  hand_switch=hand_switch, context=self._exposure_context(side))
             if not result.files:
                 message = (result.error or {}).get("message", "the exposure failed")
                 self._emit("failed", message=message)
                 raise ExposureError(message, result)
-            image_id = self._record_exposure(protocol, side, result)
-            self._emit("exposed", self.image(image_id))
-            view = self._process(image_id, protocol, None, {})
-            if result.error:  # dose delivered, but not all of it: say so beside the image
-                view = replace(view, error=result.error["message"])
-            view = replace(view, warnings=tuple(result.warnings) + view.warnings)
-            self._emit("processed" if view.file_path else "failed", view, view.error)
+            return self._file(protocol, side, result)
+
+    def file_recovered(self, result: ExposureResult) -> ImageView:
+        """File a frame recovered from the panel (:mod:`vxacq.workflow.recovery`) as the exposure
+        of this exam it was taken for: its protocol, side, technique and report. A frame filed
+        already is not filed twice."""
+        with self._lock:
+            self._open()
+            with self.db.session() as session:
+                known = session.exec(select(Image.id).where(
+                    Image.raw_path == result.files[0])).first()
+            if known is not None:
+                return self.image(int(known))
+            protocol = self._protocol(result.protocol)
+            side = result.requested.get("laterality") or protocol.laterality or self.laterality
+            self._audit("frame recovered", f"exposure {result.uid} ({protocol.id})")
+            return self._file(protocol, side, result)
+
+    def _file(self, protocol: Protocol, side: str, result: ExposureResult) -> ImageView:
+        image_id = self._record_exposure(protocol, side, result)
+        self._emit("exposed", self.image(image_id))
+        view = self._process(image_id, protocol, None, {})
+        if result.error:  # dose delivered, but not all of it: say so beside the image
+            view = replace(view, error=result.error["message"])
+        view = replace(view, warnings=tuple(result.warnings) + view.warnings)
+        self._emit("processed" if view.file_path else "failed", view, view.error)
         return view
 
-    def accept(self, image_id: int) -> ImageView:
+    def _exposure_context(self, side: str) -> dict[str, Any]:
+        """What a pending exposure record keeps of this exam, to file a recovered frame."""
+        return {"study_id": self.study_id, "performed_step_id": self.performed_step_id,
+                "StudyInstanceUID": self.study.StudyInstanceUID,
+                "AccessionNumber": self.study.AccessionNumber,
+                "PatientID": self.patient.PatientID, "PatientName": self.patient.PatientName,
+                "laterality": side}
+
+    def accept(self, image_id: int, *, confirm_partial: bool = False) -> ImageView:
+        """Accept the image for sending. A partial exposure (the generator stopped early) is
+        accepted only with ``confirm_partial`` (the radiographer has seen that it is partial)."""
         with self._lock:
             self._open()
             view = self.image(image_id)
@@ -429,9 +388,15 @@ class Exam:
                 raise ExamError("this exposure has no processed image to accept"
                                 + (f" ({view.error})" if view.error else "")
                                 + "; re-process it or reject it")
+            if view.partial and not confirm_partial:
+                what = view.partial.removeprefix("PARTIAL EXPOSURE: ")
+                raise ExamError(f"image {view.InstanceNumber} of series {view.SeriesNumber} is "
+                                f"a partial exposure ({what}); accept it only after confirming "
+                                "it answers the question, else reject it")
             self._set_image(image_id, state=ImageState.ACCEPTED, reject_code_value="",
                             reject_coding_scheme="", reject_code_meaning="")
-            self._audit("image accepted", view.SOPInstanceUID)
+            self._audit("image accepted", view.SOPInstanceUID
+                        + (" (partial exposure, confirmed)" if view.partial else ""))
             view = self.image(image_id)
             self._emit("accepted", view)
         return view
@@ -460,224 +425,6 @@ class Exam:
         expose_options.setdefault("laterality", view.laterality or None)
         return self.expose(view.protocol_id, **expose_options)
 
-    def reprocess(self, image_id: int, protocol_id: str | None = None, **options: Any) -> ImageView:
-        """Process the stored raw frame again with ``protocol_id``'s processing preset and
-        target EI (default: the image's own) and display ``options`` (rotation, flip, marker,
-        as :func:`vxacq.imaging.chain.process_exposure` takes them). The image gets a new SOP
-        Instance UID and file; it must not have been sent yet, so accepted images go back to
-        ``acquired`` for review."""
-        with self._lock:
-            self._open()
-            view = self.image(image_id)
-            protocol = self._protocol(protocol_id or view.protocol_id)
-            old = view.file_path
-            # The new UID is written with the new file, or not at all: a failed re-processing
-            # leaves the image as it was (its file, UID and state still agree).
-            view = self._process(image_id, protocol, protocol_id, options,
-                                 SOPInstanceUID=new_uid())
-            if not view.error:
-                self._remember_display(view, protocol_id, options)
-                if old and old != view.file_path:
-                    Path(old).unlink(missing_ok=True)
-            self._audit("image re-processed", f"{view.SOPInstanceUID} with {protocol.id}")
-            self._emit("reprocessed", view, view.error)
-        return view
-
-    def display_options(self, image_id: int) -> dict[str, Any]:
-        """The choices of the image's last re-processing (``protocol_id``, rotation, flip,
-        marker, crop), kept with its raw frame so they outlive the console; {} when none."""
-        view = self.image(image_id)
-        try:
-            return dict(rawstore.read_sidecar(Path(view.raw_path).parent,
-                                              Path(view.raw_path).stem).get("display") or {})
-        except (OSError, ValueError):
-            return {}
-
-    def _remember_display(self, view: ImageView, protocol_id: str | None,
-                          options: dict[str, Any]) -> None:
-        keep = {k: options[k] for k in ("rotation", "flip", "marker", "crop") if k in options}
-        try:
-            rawstore.update_sidecar(Path(view.raw_path).parent, Path(view.raw_path).stem,
-                                    display={**keep, "protocol_id": protocol_id})
-        except (OSError, ValueError) as exc:  # the image is made; only the memory of it fails
-            log.warning("image %s: display choices not kept: %s", view.id, exc)
-
-    # --- closing -----------------------------------------------------------------------------
-
-    def close(self, *, print_node: str | None = None, layout: str | None = None) -> CloseResult:
-        """Complete the step: dose report, MPPS COMPLETED, accepted images and the dose report
-        queued to the store nodes, and (``print_node``) a print job of the accepted images.
-        Every image must be accepted or rejected first, and at least one accepted."""
-        with self._lock:
-            self._open()
-            images = self.images()
-            pending = [i for i in images if i.state == ImageState.ACQUIRED]
-            if pending:
-                raise ExamError(f"{len(pending)} image(s) not reviewed yet (instance "
-                                f"{', '.join(str(i.InstanceNumber) for i in pending)} of series "
-                                f"{', '.join(sorted({str(i.SeriesNumber) for i in pending}))}); "
-                                "accept or reject them first")
-            accepted = [i for i in images if i.state == ImageState.ACCEPTED]
-            if not accepted:
-                raise ExamError("no image is accepted; accept one, or discontinue the exam "
-                                "with a reason")
-            printers = [n.name for n in self.config.nodes_with("print")]
-            if print_node is not None and print_node not in printers:
-                raise ExamError(f"no print node '{print_node}' in the configuration (print "
-                                f"nodes: {', '.join(printers) or 'none'})")
-            return self._finish(COMPLETED, None, images, print_node, layout)
-
-    def discontinue(self, reason: str | Code = "DiscontinuedForUnspecifiedReason") -> CloseResult:
-        """End the step DISCONTINUED with a CID 9300 reason (a key of
-        ``vxacq.dicom.codes.DISCONTINUATION_REASONS`` or a Code). Images already accepted are
-        still sent; unreviewed ones are left on the console."""
-        from vxacq.dicom.mpps import discontinuation_code
-
-        with self._lock:
-            self._open()
-            try:
-                code = discontinuation_code(reason)
-            except ValueError as exc:
-                raise ExamError(str(exc)) from None
-            return self._finish(DISCONTINUED, code, self.images(), None, None)
-
-    # --- internals ---------------------------------------------------------------------------
-
-    def _finish(self, status: str, reason: Code | None, images: list[ImageView],
-                print_node: str | None, layout: str | None) -> CloseResult:
-        from vxacq.net.routing import store_destinations
-        from vxacq.net.store import enqueue_store
-
-        self._emit("closing", message=status)
-        now = dt.datetime.now().astimezone()
-        report_path, report_ref = self._write_dose_report(images)
-        jobs: dict[str, list[int]] = {"mpps": [], "store": [], "print": []}
-        if self._step.mpps_create_jobs:
-            jobs["mpps"] = self._queue_n_set(status, reason, now, images, report_ref)
-        files = [i.file_path for i in images if i.state == ImageState.ACCEPTED and i.file_path]
-        if report_path:
-            files.append(report_path)
-        if files:
-            for node in store_destinations(self.config):
-                jobs["store"].append(enqueue_store(self.db, node.name, files,
-                                                   study_id=self.study_id))
-        if print_node and files:
-            from vxacq.net.outbox import enqueue
-
-            # Film Session Label is written without a character set: keep it to the accession.
-            payload: dict[str, Any] = {"files": files[:-1] if report_path else files,
-                                       "label": self.study.AccessionNumber or self.study.StudyID}
-            if layout:
-                payload["layout"] = layout
-            jobs["print"].append(enqueue(self.db, JobKind.PRINT, print_node, payload,
-                                         study_id=self.study_id))
-        with self.db.session() as session:
-            step = session.get(PerformedStep, self.performed_step_id)
-            step.PerformedProcedureStepStatus = status
-            step.PerformedProcedureStepEndDate = now.strftime("%Y%m%d")
-            step.PerformedProcedureStepEndTime = now.strftime("%H%M%S")
-            step.discontinuation_code = reason.value if reason else ""
-            session.get(Study, self.study_id).state = StudyState.CLOSED
-            study = session.get(Study, self.study_id)
-            if study.order_id is not None:
-                session.get(Order, study.order_id).state = (
-                    OrderState.COMPLETED if status == COMPLETED else OrderState.DISCONTINUED)
-        self._state = ExamState.CLOSED
-        self._audit(f"exam {status.lower()}", reason.meaning if reason else
-                    f"{len(files)} file(s) queued to {len(jobs['store'])} node(s)")
-        result = CloseResult(status=status, study_id=self.study_id, dose_report=report_path,
-                             jobs=jobs)
-        self._emit("closed", message=status)
-        return result
-
-    def _queue_n_set(self, status: str, reason: Code | None, now: dt.datetime,
-                     images: list[ImageView], report_ref: ImageRef | None) -> list[int]:
-        """The final N-SET to every node that got the N-CREATE (sent after it, by the outbox)."""
-        from vxacq.dicom import mpps as mpps_dicom
-        from vxacq.net import mpps as mpps_net
-
-        # Completed as ordered: the scheduled protocol codes were performed (IHE SWF).
-        performed = self.order.ScheduledProtocolCodes if self.order and status == COMPLETED else ()
-        end = mpps_dicom.StepEnd(status=status, ended=now,
-                                 series=self._performed_series(images, report_ref),
-                                 discontinuation_reason=reason,
-                                 PerformedProcedureStepDescription=self.study.StudyDescription,
-                                 ProcedureCodes=self.study.ProcedureCodes,
-                                 PerformedProtocolCodes=performed)
-        received = tuple(s for s in [self.order.SpecificCharacterSet if self.order else ""] if s)
-        attributes = mpps_dicom.n_set(end, self.config.station, received)
-        return [mpps_net.enqueue_set(self.db, node, attributes,
-                                     instance_uid=self._step.performed.SOPInstanceUID,
-                                     after_job=create_job, performed_step_id=self.performed_step_id,
-                                     study_id=self.study_id)
-                for node, create_job in self._step.mpps_create_jobs.items()]
-
-    def _write_dose_report(self, images: list[ImageView]) -> tuple[str, ImageRef | None]:
-        """The X-Ray Radiation Dose SR of every exposure of this step, written and recorded as
-        an image row of an SR series (so routing and re-sending find it)."""
-        records: list[Acquisition] = []
-        mammography = False
-        for view in images:
-            try:
-                pixels_folder, uid = Path(view.raw_path).parent, Path(view.raw_path).stem
-                sidecar = rawstore.read_sidecar(pixels_folder, uid)
-            except (OSError, ValueError) as exc:
-                log.error("dose report: exposure %s has no readable sidecar (%s); left out",
-                          view.SOPInstanceUID, exc)
-                continue
-            protocol = self._protocol(view.protocol_id)
-            mammography |= protocol.modality == "MG"
-            reason = None
-            if view.state == ImageState.REJECTED:
-                reason = self._reject_code(view.id)
-            ref = (ImageRef(self._series_uid(view.id), view.SOPClassUID, view.SOPInstanceUID)
-                   if view.state == ImageState.ACCEPTED and view.file_path else None)
-            record = acquisition.acquisition_record(protocol, sidecar, None, None, reason)
-            records.append(replace(record, image=ref, ExposureIndex=view.ExposureIndex,
-                                   TargetExposureIndex=view.TargetExposureIndex,
-                                   DeviationIndex=view.DeviationIndex,
-                                   ImageLaterality=view.laterality or record.ImageLaterality))
-        if not records:
-            return "", None
-        ctx = self._context(None, 0)
-        report = acquisition.dose_report(ctx, records, mammography=mammography)
-        path = acquisition.write(report, self._image_folder())
-        with self.db.session() as session:
-            series = Series(SeriesInstanceUID=str(report.SeriesInstanceUID), study_id=self.study_id,
-                            performed_step_id=self.performed_step_id, Modality="SR",
-                            SeriesNumber=int(report.get("SeriesNumber")
-                                             or DOSE_REPORT_SERIES_NUMBER),
-                            ProtocolName="Dose report")
-            session.add(series)
-            session.flush()
-            session.add(Image(series_id=int(series.id), SOPInstanceUID=str(report.SOPInstanceUID),
-                              SOPClassUID=str(report.SOPClassUID), file_path=str(path),
-                              state=ImageState.ACCEPTED))
-        ref = ImageRef(str(report.SeriesInstanceUID), str(report.SOPClassUID),
-                       str(report.SOPInstanceUID))
-        return str(path), ref
-
-    def _performed_series(self, images: list[ImageView], report: ImageRef | None) -> tuple:
-        from vxacq.dicom.mpps import PerformedSeries
-
-        with self.db.session() as session:
-            rows = session.exec(select(Series).where(
-                Series.performed_step_id == self.performed_step_id,
-                Series.Modality != "SR").order_by(Series.SeriesNumber)).all()
-            series_rows = [(s.id, s.SeriesInstanceUID, s.ProtocolName) for s in rows]
-        operators = (self.operator,) if self.operator else ()
-        out = []
-        for sid, uid, name in series_rows:
-            refs = tuple((i.SOPClassUID, i.SOPInstanceUID) for i in images
-                         if i.state == ImageState.ACCEPTED and i.file_path
-                         and self._series_uid(i.id) == uid)
-            out.append(PerformedSeries(SeriesInstanceUID=uid, ProtocolName=name,
-                                       OperatorsName=operators, images=refs))
-        if report is not None:
-            out.append(PerformedSeries(SeriesInstanceUID=report.SeriesInstanceUID,
-                                       ProtocolName="Dose report", OperatorsName=operators,
-                                       non_images=((report.SOPClassUID, report.SOPInstanceUID),)))
-        return tuple(out)
 
     def _record_exposure(self, protocol: Protocol, side: str, result: ExposureResult) -> int:
         """Write the exposure's Image row (raw only, no file yet) in its protocol's series."""
@@ -711,71 +458,6 @@ class Exam:
             session.flush()
             return int(row.id)
 
-    def _process(self, image_id: int, protocol: Protocol, preset_protocol: str | None,
-                 options: dict[str, Any], SOPInstanceUID: str | None = None) -> ImageView:
-        """Process the raw frame and write the image (with ``SOPInstanceUID``, default the
-        row's); on failure keep the raw, leave the row as it was and say why."""
-        from vxacq.imaging.calibration import CalibrationError
-        from vxacq.imaging.chain import process_exposure
-        from vxacq.imaging.params import load_presets
-
-        view = self.image(image_id)
-        warnings: list[str] = []
-        try:
-            pixels, sidecar = rawstore.load(Path(view.raw_path).parent, Path(view.raw_path).stem)
-            params = load_presets().for_protocol(preset_protocol) if preset_protocol else None
-            processed, calibration = process_exposure(pixels, sidecar, self.config,
-                                                      ei_target=protocol.target_ei,
-                                                      params=params, **options)
-            if calibration.state != "ok":
-                warnings.append(calibration.message)
-            # The review can show the pixels while the file is written.
-            self._keep_processed(image_id, processed)
-            self._emit("rendered", view)
-            own = self._protocol(view.protocol_id)
-            ds = acquisition.build_image(own, sidecar, processed,
-                                         self._context(image_id, view.InstanceNumber),
-                                         SOPInstanceUID=SOPInstanceUID or view.SOPInstanceUID)
-            path = acquisition.write(ds, self._image_folder())
-        except (CalibrationError, ValueError, OSError, KeyError) as exc:
-            self._processed.pop(image_id, None)  # the review must not show what was not kept
-            message = f"no image was made: {exc}; the raw frame is kept, re-process it later"
-            log.error("exam %s, image %s: %s", self.study_id, image_id, message)
-            return replace(view, error=message)
-        # a new file is a new image: reviewed again before it is sent
-        self._set_image(image_id, SOPInstanceUID=str(ds.SOPInstanceUID), file_path=str(path),
-                        SOPClassUID=str(ds.SOPClassUID), state=ImageState.ACQUIRED,
-                        ExposureIndex=processed.ei, TargetExposureIndex=processed.ei_t,
-                        DeviationIndex=processed.di)
-        return replace(self.image(image_id), warnings=tuple(warnings))
-
-    def _keep_processed(self, image_id: int, processed: Any) -> None:
-        kept = {k: v for k, v in self._processed.items() if k != image_id}
-        self._processed = {**dict(list(kept.items())[-3:]), image_id: processed}
-
-    def _context(self, image_id: int | None, instance: int) -> acquisition.ImageContext:
-        step = self._step
-        if image_id is None:
-            now = dt.datetime.now().astimezone()
-            series = SeriesInfo(SeriesInstanceUID=new_uid(), SeriesNumber=DOSE_REPORT_SERIES_NUMBER,
-                                SeriesDate=now.date(), SeriesTime=now.time())
-        else:
-            with self.db.session() as session:
-                row = session.exec(select(Series).join(Image, Image.series_id == Series.id)
-                                   .where(Image.id == image_id)).one()
-                # created_at is UTC; Series Date/Time are the station's local time
-                created = row.created_at
-                created = created.replace(tzinfo=created.tzinfo or dt.timezone.utc).astimezone()
-                series = SeriesInfo(SeriesInstanceUID=row.SeriesInstanceUID,
-                                    SeriesNumber=row.SeriesNumber,
-                                    SeriesDate=created.date(), SeriesTime=created.time(),
-                                    SeriesDescription=row.ProtocolName,
-                                    ProtocolName=row.ProtocolName,
-                                    OperatorsName=(self.operator,) if self.operator else ())
-        return acquisition.ImageContext(
-            patient=step.patient, study=step.study, series=series,
-            equipment=acquisition.equipment(self.config), order=step.order,
-            performed_step=step.performed, InstanceNumber=max(instance, 1))
 
     def _view(self, image: Image, series: Series) -> ImageView:
         by_name = {p.name: p.id for p in self._known.values()}
@@ -788,7 +470,8 @@ class Exam:
             Exposure=image.Exposure,
             ImageAndFluoroscopyAreaDoseProduct=image.ImageAndFluoroscopyAreaDoseProduct,
             ExposureIndex=image.ExposureIndex, TargetExposureIndex=image.TargetExposureIndex,
-            DeviationIndex=image.DeviationIndex, reject_reason=image.reject_code_meaning)
+            DeviationIndex=image.DeviationIndex, reject_reason=image.reject_code_meaning,
+            partial=_partial(image.raw_path))
 
     def _set_image(self, image_id: int, **values: Any) -> None:
         with self.db.session() as session:
@@ -835,94 +518,10 @@ class Exam:
                 log.exception("exam observer failed on %s", kind)
 
 
-# --- helpers shared by start / reopen / resume ---------------------------------------------
-
-
-def _payload(job: Job) -> dict[str, Any]:
-    import json
-
+def _partial(raw_path: str) -> str:
+    """The exposure's partial-exposure note ("" when whole), from its raw frame's sidecar."""
     try:
-        return json.loads(job.payload or "{}")
-    except ValueError:
-        return {}
-
-
-def _fallback_set(config: Config, node_name: str) -> str | None:
-    for node in config.nodes:
-        if node.name == node_name:
-            return node.fallback_character_set or None
-    return None
-
-
-def _patient_id(session: Any, order_id: int) -> int:
-    return int(session.get(Order, order_id).patient_id)
-
-
-def _study_inputs(config: Config, db: Database,
-                  study_id: int) -> tuple[PatientInfo, OrderInfo | None, StudyInfo]:
-    """Patient, order and study of a stored study, as its first step wrote them."""
-    from vxacq.db import Patient
-
-    with db.session() as session:
-        row = session.get(Study, study_id)
-        order_id, patient_id = row.order_id, row.patient_id
-        started = dt.datetime.strptime(row.StudyDate + row.StudyTime[:6], "%Y%m%d%H%M%S")
-        study = StudyInfo(StudyInstanceUID=row.StudyInstanceUID, StudyDate=started.date(),
-                          StudyTime=started.time(), StudyID=row.StudyID,
-                          AccessionNumber=row.AccessionNumber,
-                          StudyDescription=row.StudyDescription,
-                          ReferringPhysicianName=row.ReferringPhysicianName)
-        node = session.get(Order, order_id).node if order_id is not None else ""
-        patient_row = session.get(Patient, patient_id)
-        patient = PatientInfo(PatientName=patient_row.PatientName, PatientID=patient_row.PatientID,
-                              IssuerOfPatientID=patient_row.IssuerOfPatientID,
-                              PatientSex=patient_row.PatientSex)
-    order = None
-    if order_id is not None:
-        patient, order = order_inputs(db, order_id, _fallback_set(config, node))
-        if order is not None:
-            study = replace(study, ProcedureCodes=(order.RequestedProcedureCode,)
-                            if order.RequestedProcedureCode else ())
-    return patient, order, study
-
-
-def _study_modalities(db: Database, study_id: int) -> list[str]:
-    with db.session() as session:
-        return list(session.exec(select(Series.Modality).where(
-            Series.study_id == study_id, Series.Modality != "SR")).all())
-
-
-def _new_step(config: Config, db: Database, study_id: int, patient: PatientInfo,
-              order: OrderInfo | None, study: StudyInfo, now: dt.datetime, operator: str,
-              modality: str = "DX") -> _Step:
-    """A PerformedStep row and its MPPS N-CREATE (IN PROGRESS) queued to every MPPS node."""
-    uid = new_uid()
-    with db.session() as session:
-        count = len(session.exec(select(PerformedStep.id)
-                                 .where(PerformedStep.study_id == study_id)).all())
-        pps_id = f"{study.StudyID or now.strftime('%y%m%d%H%M%S')}-{count + 1}"[:16]
-        row = PerformedStep(study_id=study_id, SOPInstanceUID=uid, PerformedProcedureStepID=pps_id,
-                            PerformedProcedureStepStartDate=now.strftime("%Y%m%d"),
-                            PerformedProcedureStepStartTime=now.strftime("%H%M%S"))
-        session.add(row)
-        session.flush()
-        step_id = int(row.id)
-    performed = PerformedStepInfo(SOPInstanceUID=uid, PerformedProcedureStepID=pps_id,
-                                  PerformedProcedureStepStartDateTime=now.replace(microsecond=0),
-                                  PerformedProcedureStepDescription=study.StudyDescription)
-    nodes = config.nodes_with("mpps")
-    if not nodes:
-        return _Step(study_id, step_id, patient, order, study, performed, {})
-    from vxacq.dicom import mpps as mpps_dicom
-    from vxacq.net import mpps as mpps_net
-
-    start = mpps_dicom.StepStart(PerformedProcedureStepID=pps_id, started=now, patient=patient,
-                                 StudyInstanceUID=study.StudyInstanceUID, order=order,
-                                 StudyID=study.StudyID, Modality=modality,
-                                 PerformedProcedureStepDescription=study.StudyDescription,
-                                 ProcedureCodes=study.ProcedureCodes)
-    attributes = mpps_dicom.n_create(start, config.station)
-    creates = {node.name: mpps_net.enqueue_create(db, node.name, attributes, instance_uid=uid,
-                                                  performed_step_id=step_id, study_id=study_id)
-               for node in nodes}
-    return _Step(study_id, step_id, patient, order, study, performed, creates)
+        sidecar = rawstore.read_sidecar(Path(raw_path).parent, Path(raw_path).stem)
+    except (OSError, ValueError):
+        return ""
+    return acquisition.partial_exposure(sidecar)

@@ -3,21 +3,30 @@
 :func:`search_exams` lists studies by patient name, ID, accession and date;
 :func:`image_status` says per image (and dose report) whether each store node has it and has
 committed to keep it, from the outbox's jobs and the storage commitment records;
-:func:`resend` queues a closed study to the store nodes again. To add images to a closed study
-use :meth:`vxacq.workflow.exam.Exam.reopen`.
+:func:`resend` queues a closed study to the store nodes again; :func:`thumbnail_pixels`
+reads a small 8-bit picture of an image for the history's list. To add images to a closed
+study use :meth:`vxacq.workflow.exam.Exam.reopen`. Names are searched as
+:mod:`vxacq.workflow.search` folds them (``garcia`` finds GARCÍA).
 """
 
 from __future__ import annotations
 
 import json
+import logging
 from dataclasses import dataclass, field
+from datetime import datetime
 
-from sqlmodel import or_, select
+import numpy as np
+from sqlmodel import select
 
 from vxacq.config import Config
 from vxacq.db import (
     Commitment, CommitmentItem, Database, Image, Job, JobKind, JobState, Patient, Series, Study,
 )
+from vxacq.db.models import aware
+from vxacq.workflow.search import matches
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -46,24 +55,33 @@ class ImageStatus:
     file_path: str
     sent: dict[str, str] = field(default_factory=dict)
     committed: dict[str, str] = field(default_factory=dict)
+    ProtocolName: str = ""  # the series' protocol ("" for a dose report)
+    Modality: str = ""
+    Laterality: str = ""
+    acquired_at: datetime | None = None  # UTC
+
+    @property
+    def is_dose_report(self) -> bool:
+        return self.Modality == "SR"
 
 
 def search_exams(db: Database, text: str = "", date_from: str = "", date_to: str = "",
                  limit: int = 200) -> list[ExamSummary]:
-    """Studies, newest first; ``text`` matches part of the name, patient ID or accession,
-    dates are YYYYMMDD (either end may be empty)."""
+    """Studies, newest first; every word of ``text`` is found in the name (any script, case
+    and accents ignored), patient ID, accession or description; dates are YYYYMMDD (either
+    end may be empty)."""
     with db.session() as session:
         query = select(Study, Patient).join(Patient, Study.patient_id == Patient.id)
-        if text:
-            like = f"%{text}%"
-            query = query.where(or_(Patient.PatientName.ilike(like), Patient.PatientID.ilike(like),
-                                    Study.AccessionNumber.ilike(like)))
         if date_from:
             query = query.where(Study.StudyDate >= date_from)
         if date_to:
             query = query.where(Study.StudyDate <= date_to)
         rows = session.exec(query.order_by(Study.StudyDate.desc(), Study.StudyTime.desc(),
-                                           Study.id.desc()).limit(limit)).all()
+                                           Study.id.desc())).all()
+        # folded in Python: SQLite's LIKE knows neither accents nor case outside ASCII
+        rows = [(s, p) for s, p in rows
+                if matches(text, p.PatientName, p.PatientID, s.AccessionNumber,
+                           s.StudyDescription)][:limit]
         out = []
         for study, patient in rows:
             accepted = session.exec(select(Image.id).join(Series, Image.series_id == Series.id)
@@ -79,9 +97,11 @@ def search_exams(db: Database, text: str = "", date_from: str = "", date_to: str
 def image_status(db: Database, study_id: int) -> list[ImageStatus]:
     """Every image and dose report of the study with its send and commitment state per node."""
     with db.session() as session:
-        images = session.exec(select(Image).join(Series, Image.series_id == Series.id)
-                              .where(Series.study_id == study_id)
-                              .order_by(Series.SeriesNumber, Image.InstanceNumber)).all()
+        pairs = session.exec(select(Image, Series).join(Series, Image.series_id == Series.id)
+                             .where(Series.study_id == study_id)
+                             .order_by(Series.SeriesNumber, Image.InstanceNumber)).all()
+        images = [image for image, _ in pairs]
+        series = {image.id: s for image, s in pairs}
         jobs = session.exec(select(Job).where(Job.study_id == study_id)
                             .order_by(Job.id)).all()
         uids = [i.SOPInstanceUID for i in images]
@@ -112,7 +132,46 @@ def image_status(db: Database, study_id: int) -> list[ImageStatus]:
                     else f"failed: reason {item.FailureReason}")
             committed[item.ReferencedSOPInstanceUID][commitment.node] = word
         return [ImageStatus(i.SOPInstanceUID, i.SOPClassUID, str(i.state), i.file_path,
-                            sent[i.SOPInstanceUID], committed[i.SOPInstanceUID]) for i in images]
+                            sent[i.SOPInstanceUID], committed[i.SOPInstanceUID],
+                            ProtocolName=series[i.id].ProtocolName,
+                            Modality=series[i.id].Modality, Laterality=series[i.id].Laterality,
+                            acquired_at=aware(i.acquired_at)) for i in images]
+
+
+def thumbnail_pixels(path: str, size: int = 96) -> np.ndarray | None:
+    """A picture of the image at most ``size`` pixels a side, 8 bits, in its default
+    window (presentation intent as stored); None when the file cannot be read or holds no
+    pixels (a dose report). Reads the file: call it off the GUI thread."""
+    import pydicom
+
+    try:
+        ds = pydicom.dcmread(path)
+        if "PixelData" not in ds:
+            return None
+        pixels = ds.pixel_array
+    except Exception as exc:  # a missing or damaged file shows no picture, and says so in the log
+        log.warning("no thumbnail for %s: %s", path, exc)
+        return None
+    step = max(1, -(-max(pixels.shape[:2]) // size))
+    small = pixels[::step, ::step].astype(np.float32)
+    bits = int(ds.get("BitsStored", 16))
+    center, width = (_first(ds.get("WindowCenter"), (1 << bits) / 2),
+                     _first(ds.get("WindowWidth"), 1 << bits))
+    scaled = np.clip((small - (center - width / 2)) / max(width, 1.0) * 255.0, 0, 255)
+    if ds.get("PhotometricInterpretation") == "MONOCHROME1":
+        scaled = 255.0 - scaled
+    return np.ascontiguousarray(scaled.astype(np.uint8))
+
+
+def _first(value, default: float) -> float:
+    if value is None:
+        return float(default)
+    try:
+        return float(value)
+    except TypeError:  # multi-valued: the first window is the default one
+        return float(value[0])
+    except ValueError:
+        return float(default)
 
 
 def _store_word(job: Job, stored: bool) -> str:

@@ -13,16 +13,18 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, fields, replace
 
 import pydicom
 from sqlmodel import or_, select
 
+from vxacq.config import WorklistMapping
 from vxacq.db import Database, Order, OrderState, Patient
 from vxacq.dicom import charset
 from vxacq.dicom.inputs import OrderInfo, PatientInfo
 from vxacq.dicom.uids import new_uid
-from vxacq.dicom.worklist import from_worklist_item
+from vxacq.dicom.worklist import from_worklist_item, mapped_values
 
 ACTIVE = (OrderState.SCHEDULED, OrderState.IN_PROGRESS)
 
@@ -93,6 +95,21 @@ def find_order(db: Database, accession: str, *,
     """The active order with this Accession Number (the earliest scheduled step if several)."""
     found = [o for o in list_orders(db, states=states) if o.AccessionNumber == accession]
     return found[0] if found else None
+
+
+def find_by_scan(db: Database, scanned: str, *,
+                 states: tuple[str, ...] = ACTIVE) -> list[OrderView]:
+    """The active orders a barcode scan names: exact Accession Number first, then exact Patient
+    ID, then exact Requested Procedure ID (the first kind that matches wins; may be several)."""
+    value = scanned.strip()
+    if not value:
+        return []
+    orders = list_orders(db, states=states)
+    for key in ("AccessionNumber", "PatientID", "RequestedProcedureID"):
+        found = [o for o in orders if getattr(o, key) == value]
+        if found:
+            return found
+    return []
 
 
 def get_order(db: Database, order_id: int) -> OrderView:
@@ -207,15 +224,80 @@ def register_manual(db: Database, patient: ManualPatient, *,
         return OrderView.of(order, row)
 
 
+# --- emergency (unidentified) patients ---------------------------------------------------
+
+EMERGENCY_PREFIX = "EMR-"
+
+
+def emergency_issuer(station_ae: str) -> str:
+    """Issuer of Patient ID of the temporary IDs: this station assigns them, not the hospital."""
+    return f"VXACQ-{station_ae}"
+
+
+def _emergency_number(session, prefix: str) -> int:
+    taken = session.exec(select(Patient.PatientID)
+                         .where(Patient.PatientID.startswith(prefix))).all()
+    numbers = [int(t[len(prefix):]) for t in taken if t[len(prefix):].isdigit()]
+    return max(numbers, default=0) + 1
+
+
+def next_emergency_id(db: Database, station_ae: str, today: dt.date | None = None) -> str:
+    """A Patient ID no patient of the database has: ``EMR-<station AE>-<yyyymmdd>-<n>``, ``n``
+    the day's emergency number on this station (from 1)."""
+    prefix = f"{EMERGENCY_PREFIX}{station_ae}-{(today or dt.date.today()):%Y%m%d}-"
+    with db.session() as session:
+        return f"{prefix}{_emergency_number(session, prefix)}"
+
+
+def is_emergency(order: OrderView) -> bool:
+    """Registered here under a generated temporary ID (an unidentified patient)."""
+    return order.node == "" and order.PatientID.startswith(EMERGENCY_PREFIX)
+
+
+def register_emergency(db: Database, station_ae: str, *, name_pattern: str = "TRAUMA^{n}",
+                       character_set: str = "ISO_IR 192", description: str = "Emergency",
+                       today: dt.date | None = None) -> OrderView:
+    """Register an unidentified patient at once: a new patient with a temporary Patient ID
+    (:func:`next_emergency_id`, issued by this station) and name (``name_pattern`` with the
+    number, e.g. TRAUMA^3), and an order of our own. The number is chosen and the rows written
+    in one transaction, so two emergencies never share a patient. Reconcile the exam with the
+    real order later (:mod:`vxacq.workflow.reconcile`)."""
+    now = dt.datetime.now()
+    prefix = f"{EMERGENCY_PREFIX}{station_ae}-{(today or now.date()):%Y%m%d}-"
+    with db.session() as session:
+        n = _emergency_number(session, prefix)
+        patient = ManualPatient(PatientName=name_pattern.replace("{n}", str(n)),
+                                PatientID=f"{prefix}{n}",
+                                IssuerOfPatientID=emergency_issuer(station_ae),
+                                RequestedProcedureDescription=description)
+        problems = validate_manual(patient, character_set)
+        if problems:
+            raise ValidationError(problems)
+        row = Patient(PatientID=patient.PatientID, IssuerOfPatientID=patient.IssuerOfPatientID,
+                      PatientName=patient.PatientName)
+        session.add(row)
+        session.flush()
+        order = Order(patient_id=int(row.id), node="",
+                      RequestedProcedureDescription=description,
+                      RequestedProcedurePriority="STAT",
+                      ScheduledProcedureStepStartDate=now.strftime("%Y%m%d"),
+                      ScheduledProcedureStepStartTime=now.strftime("%H%M%S"),
+                      StudyInstanceUID=new_uid(), state=OrderState.SCHEDULED)
+        session.add(order)
+        session.flush()
+        return OrderView.of(order, row)
+
+
 # --- order → builder inputs ----------------------------------------------------------------
 
 
-def order_inputs(db: Database, order_id: int,
-                 fallback_character_set: str | None = None) -> tuple[PatientInfo, OrderInfo | None]:
+def order_inputs(db: Database, order_id: int, fallback_character_set: str | None = None,
+                 mapping: Sequence[WorklistMapping] = ()) -> tuple[PatientInfo, OrderInfo | None]:
     """The patient and (for a scheduled order) the order as the DICOM builders take them.
 
-    A worklist order is read from the answer it came in; a manual registration has no order
-    (the exam is unscheduled, PS3.4 F.7.2.2)."""
+    A worklist order is read from the answer it came in, with the values of the site's
+    worklist ``mapping`` it holds; a manual registration has no order (the exam is
+    unscheduled, PS3.4 F.7.2.2)."""
     with db.session() as session:
         order = session.get(Order, order_id)
         if order is None:
@@ -247,4 +329,7 @@ def order_inputs(db: Database, order_id: int,
     patient_info, order_info = from_worklist_item(ds, fallback_character_set, step=step)
     if not order_info.StudyInstanceUID:  # an RIS that leaves it to the modality
         order_info = replace(order_info, StudyInstanceUID=row_order.StudyInstanceUID)
+    if mapping:  # ds is decoded now
+        order_info = replace(order_info, MappedAttributes=mapped_values(
+            ds, step, [(m.key, m.image) for m in mapping]))
     return patient_info, order_info

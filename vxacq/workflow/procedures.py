@@ -12,7 +12,8 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-from vxacq.protocols import ProtocolError, load as load_protocols
+# Protocol and load_protocols are re-exported for the screens (rule 10)
+from vxacq.protocols import Protocol, ProtocolError, load as load_protocols  # noqa: F401
 
 DEFAULT_PATH = Path(__file__).resolve().parent.parent / "resources" / "procedures.toml"
 
@@ -68,3 +69,16 @@ def laterality_for(*descriptions: str) -> str:
     left = bool(words & {"left", "lt", "links", "gauche"})
     right = bool(words & {"right", "rt", "rechts", "droite"})
     return "L" if left and not right else "R" if right and not left else ""
+
+
+def emergency_protocols(known: dict | None = None) -> list[str]:
+    """The protocol an emergency (trauma) exam opens with: a supine chest AP when the library
+    has one, else a chest AP, else the first chest protocol; empty when there is no chest."""
+    known = load_protocols() if known is None else known
+    chests = [p for p in known.values() if p.body_part == "CHEST" and p.modality == "DX"]
+    supine = [p for p in chests if p.view_position == "AP"
+              and "supine" in f"{p.id} {p.name}".lower()]
+    for group in (supine, [p for p in chests if p.view_position == "AP"], chests):
+        if group:
+            return [group[0].id]
+    return []

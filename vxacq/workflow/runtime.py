@@ -18,6 +18,7 @@ from typing import Any
 
 from vxacq.config import Config
 from vxacq.db import Database, JobState
+from vxacq.hal.pending import FramePendingError, open_records
 from vxacq.net.association import DicomNetworkError
 from vxacq.net.commitment import OverdueWatch, listener_options
 from vxacq.net.listener import Listener
@@ -52,6 +53,17 @@ class Services:
         self.outbox.start()
         self.overdue.start()
         return self
+
+    def follow_config(self) -> str:
+        """After the configuration was changed in place (the service page's Save): the outbox
+        sends to new nodes and fails the jobs of removed ones, the listener takes a new AE
+        title, port or set of callers. Returns what changed, in words."""
+        added = self.outbox.follow_config()
+        status = self.listener.follow_config()
+        words = [f"sending to {', '.join(added)} started"] if added else []
+        if status.error:
+            words.append(f"listener not listening: {status.error}")
+        return "; ".join(words)
 
     def stop(self) -> None:
         self.overdue.stop()
@@ -137,6 +149,9 @@ def run_exam(config: Config, db: Database, services: Services, accession: str,
     if order is None:
         raise ExamError(f"no scheduled order with accession '{accession}' in the database or "
                         "on the worklist nodes; check the accession or the worklist")
+    waiting = open_records(config.data_dir)
+    if waiting:  # refused before the exam starts: nothing to discontinue
+        raise ExamError(FramePendingError(waiting).text)
     exam = Exam.start(config, db, order.id, operator=operator, protocols=list(protocols))
     for protocol_id in protocols:
         try:

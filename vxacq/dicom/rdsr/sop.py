@@ -82,7 +82,7 @@ class XRayRadiationDoseSR(Dataset):
         self.ContentDate = modules.da(content_time)
         self.ContentTime = modules.tm(content_time)
         if order is not None:
-            self.ReferencedRequestSequence = [_referenced_request(order)]
+            self.ReferencedRequestSequence = [referenced_request(order)]
         self.PerformedProcedureCodeSequence = (
             modules.code_sequence(study.ProcedureCodes) if study.ProcedureCodes else []
         )
@@ -101,7 +101,7 @@ class XRayRadiationDoseSR(Dataset):
         self.file_meta = part10.file_meta(self, ExplicitVRLittleEndian)
 
 
-def _referenced_request(order: OrderInfo) -> Dataset:
+def referenced_request(order: OrderInfo) -> Dataset:
     """A Referenced Request Sequence item (PS3.3 C.17.2, Table C.17-3)."""
     item = Dataset()
     item.StudyInstanceUID = order.StudyInstanceUID

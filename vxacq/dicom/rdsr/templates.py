@@ -137,8 +137,11 @@ class IrradiationEventXRayData(list[Dataset]):
         if e.ImageAndFluoroscopyAreaDoseProduct is not None:
             items.append(num(CONTAINS, RDSR.DoseAreaProduct,
                              e.ImageAndFluoroscopyAreaDoseProduct * DGYCM2_TO_GYM2, UNITS.GyM2))
-        if a.rejected_reason is not None:
-            items.append(text(CONTAINS, RDSR.Comment, f"Image rejected: {a.rejected_reason.meaning}"))
+        # TID 10003 has one Comment: a rejection and a partial exposure share it
+        comments = [f"Image rejected: {a.rejected_reason.meaning}"] if a.rejected_reason else []
+        comments += [a.comment] if a.comment else []
+        if comments:
+            items.append(text(CONTAINS, RDSR.Comment, "; ".join(comments)))
         # TID 10003A detector data
         for concept, value in (
             (RDSR.ExposureIndex, a.ExposureIndex),

@@ -1,0 +1,172 @@
+"""Patient safety on the exam screen (issue 21), driven as a radiographer would: a frame left in
+the panel blocks Prep until it is recovered (by itself, or with Recover), a battery too low to
+arm says so, a partial image says so and Accept asks, a rejected image says so, and leaving an
+exam with unreviewed images asks first."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QInputDialog, QMessageBox
+from sqlmodel import select
+
+from tests.ui.driver import expose, wait_until
+from tests.ui.test_review import window  # noqa: F401 (fixture)
+from tests.workflow.conftest import calibrated_data  # noqa: F401 (fixture)
+from vxacq.db import AuditEvent
+from vxacq.workflow.orders import ManualPatient, register_manual
+
+pytestmark = pytest.mark.timeout(180)
+
+
+def _answer(button_text: str) -> None:
+    """Press ``button_text`` on the next message box that opens."""
+    def press() -> None:
+        box = QApplication.activeModalWidget()
+        if not isinstance(box, QMessageBox):
+            QTimer.singleShot(30, press)
+            return
+        [button] = [b for b in box.buttons() if b.text() == button_text]
+        button.click()
+
+    QTimer.singleShot(30, press)
+
+
+def _caption(page) -> str:
+    return page.review.label.textItem.toPlainText()
+
+
+def _failed_exposure(page) -> None:
+    """Prep and Expose; the sequence ends without an image."""
+    wait_until(page.room_panel.prep_button.isEnabled, 30, "Prep")
+    page.room_panel.prep_button.setChecked(True)
+    wait_until(page.room_panel.expose_button.isEnabled, 30, "READY")
+    page.room_panel.expose_button.click()
+    wait_until(lambda: not page.exposing, 60, "the exposure to end")
+
+
+def test_frame_left_in_the_panel_blocks_prep_until_recovered(window) -> None:  # noqa: F811
+    page, room = window.exam, window.console.room
+    panel = page.room_panel
+    room.inject_fault("link-drop:50")  # the link keeps dropping
+    _failed_exposure(page)
+    assert page.exam.images() == []
+    wait_until(lambda: panel.status.frame_pending, 10, "the pending frame in the status")
+    wait_until(lambda: not page.frames.running, 30, "the automatic attempt (link still down)")
+    assert not panel.prep_button.isEnabled()
+    assert panel.prep_reason.isVisible()  # said on the screen, not only in a tooltip
+    assert "Prep is not possible" in panel.prep_reason.text()
+    assert "not stored yet" in panel.problem.text() and panel.problem.isVisible()
+    assert panel.recover_button.isVisible()
+    room.clear_faults()  # the link is back
+    panel.recover_button.click()
+    wait_until(lambda: len(page.exam.images()) == 1, 60, "the recovered image")
+    [image] = page.exam.images()
+    assert image.protocol_id == "KNEE_LAT" and image.raw_path
+    wait_until(lambda: "recovered" in page.banner.text(), 30, "the recovery's message")
+    wait_until(panel.prep_button.isEnabled, 30, "Prep after the recovery")
+    assert panel.prep_reason.text() == "" and not panel.recover_button.isVisible()
+
+
+def test_frame_is_recovered_by_itself_when_the_link_works_again(window) -> None:  # noqa: F811
+    page = window.exam
+    # the transfer and the three tries to fetch it again all break, then the link holds
+    window.console.room.inject_fault("link-drop:4")
+    _failed_exposure(page)
+    wait_until(lambda: len(page.exam.images()) == 1, 60, "the frame recovered by itself")
+    wait_until(lambda: "recovered" in page.banner.text(), 30, "the recovery's message")
+    wait_until(page.room_panel.prep_button.isEnabled, 30, "Prep after the recovery")
+
+
+def test_battery_too_low_to_arm_blocks_prep_and_a_cleared_fault_clears_it(
+        window) -> None:  # noqa: F811
+    panel, room = window.exam.room_panel, window.console.room
+    wait_until(panel.prep_button.isEnabled, 30, "Prep")
+    room.inject_fault("low-battery:5")
+    wait_until(lambda: not panel.prep_button.isEnabled(), 10, "Prep to be refused")
+    assert "Prep is not possible" in panel.prep_reason.text()
+    assert "battery at 5 %" in panel.problem.text() and panel.prep_reason.isVisible()
+    room.clear_faults()
+    wait_until(panel.prep_button.isEnabled, 10, "Prep again")
+    assert panel.prep_reason.text() == "" and panel.problem.text() == ""
+
+
+def test_partial_image_is_marked_and_accept_asks(window) -> None:  # noqa: F811
+    page = window.exam
+    window.console.room.inject_fault("generator-fault:1")  # a tube arc stops the exposure
+    image_id = expose(window)
+    assert "PARTIAL EXPOSURE" in _caption(page)
+    item = page.strip.thumbs.item(0)
+    assert "PARTIAL EXPOSURE" in item.text()
+    _answer("Do not accept")
+    page.accept_button.click()
+    wait_until(lambda: not QApplication.activeModalWidget(), 10, "the question to close")
+    assert page.exam.image(image_id).state == "acquired"
+    _answer("Accept partial image")
+    page.accept_button.click()
+    wait_until(lambda: page.exam.image(image_id).state == "accepted", 20, "the acceptance")
+
+
+def test_rejected_image_is_visibly_rejected(window) -> None:  # noqa: F811
+    page = window.exam
+    image_id = expose(window)
+    page.reason.setCurrentIndex(page.reason.findData("MotionBlur"))
+    page.reject_button.click()
+    wait_until(lambda: page.exam.image(image_id).state == "rejected", 20, "the rejection")
+    wait_until(lambda: "REJECTED" in _caption(page), 10, "the viewer to say so")
+    assert "Motion blur" in _caption(page)
+
+
+def test_leaving_an_exam_with_unreviewed_images_asks_and_the_next_starts_clean(
+        window) -> None:  # noqa: F811
+    page = window.exam
+    exam = page.exam
+    expose(window)
+    page.reason.setCurrentIndex(page.reason.findData("MotionBlur"))
+    page.kv.setValue(99)  # a technique changed for this patient
+    other = register_manual(window.console.db, ManualPatient(
+        PatientName="Next^Ned", PatientID="P-99", RequestedProcedureDescription="XR KNEE LEFT"))
+    _answer("Stay")
+    window.start_exam(other.id)
+    wait_until(lambda: not QApplication.activeModalWidget(), 10, "the question to close")
+    assert page.exam is exam  # stayed
+    _answer("Suspend and open")
+    window.start_exam(other.id)
+    wait_until(lambda: page.exam is not exam, 30, "the other exam")
+    assert page.exam.patient.PatientID == "P-99" and page.exam.images() == []
+    assert page.reason.currentIndex() == 0 and page.ei_label.text() == "EI —"
+    assert page.shown_id is None and not page.review.has_image()
+    assert page.kv.value() == page.selected_protocol().kv != 99  # the same protocol, its own kV
+
+
+def test_a_lost_frame_is_discarded_only_with_a_reason_and_audited(window) -> None:  # noqa: F811
+    page, room = window.exam, window.console.room
+    panel = page.room_panel
+    room.inject_fault("link-drop:50")
+    _failed_exposure(page)
+    wait_until(lambda: panel.discard_button.isVisible() and not page.frames.running, 30,
+               "Discard to be offered")
+
+    def type_reason(text: str) -> None:
+        def answer() -> None:
+            dialog = QApplication.activeModalWidget()
+            if not isinstance(dialog, QInputDialog):
+                QTimer.singleShot(30, answer)
+                return
+            dialog.setTextValue(text)
+            dialog.accept()
+
+        QTimer.singleShot(30, answer)
+
+    type_reason("   ")
+    panel.discard_button.click()
+    assert "a reason is needed" in page.banner.text() and not panel.prep_button.isEnabled()
+    type_reason("panel dropped and replaced")
+    panel.discard_button.click()
+    wait_until(lambda: "Discarded" in page.banner.text(), 20, "the discard")
+    with window.console.db.session() as session:
+        [event] = session.exec(select(AuditEvent).where(
+            AuditEvent.action == "exposure discarded")).all()
+    assert "panel dropped and replaced" in event.detail and event.study_id == page.exam.study_id
+    room.clear_faults()
+    wait_until(panel.prep_button.isEnabled, 30, "Prep after the discard")

@@ -1,0 +1,209 @@
+"""Service → Nodes: the remote DICOM nodes, each with its C-ECHO result on its row.
+
+A node added, changed or removed is saved and in effect at once (the outbox starts sending
+to a new node, the listener accepts its AE title, the worklist asks it). The node dialog
+keeps what was typed when something is wrong and lists every problem at once.
+"""
+
+from __future__ import annotations
+
+import copy
+import time
+
+from PySide6.QtWidgets import (
+    QCheckBox, QComboBox, QDialog, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton,
+    QVBoxLayout, QWidget,
+)
+
+from vxacq.config import CHARACTER_SETS, SERVICES, TRANSFER_SYNTAXES, NodeConfig, node_problems
+from vxacq.ui.context import Console
+from vxacq.ui.service_station import save_config
+from vxacq.ui.widgets import Banner, fill, ok_cancel, table
+from vxacq.workflow.station import echo_node
+
+
+class NodeDialog(QDialog):
+    """Add or edit one remote node; OK only closes it when the node can be saved."""
+
+    def __init__(self, node: NodeConfig | None, others: list[NodeConfig],
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Edit node") if node else self.tr("Add node"))
+        node = node or NodeConfig(name="", ae_title="", host="", port=104)
+        self.node, self.others = node, others
+        self.name = QLineEdit(node.name)
+        self.ae_title = QLineEdit(node.ae_title)
+        self.host = QLineEdit(node.host)
+        # a text field, not a spin box: a port out of range is refused, never clamped
+        self.port = QLineEdit(str(node.port))
+        self.services = {s: QCheckBox(s) for s in SERVICES}
+        for name, box in self.services.items():
+            box.setChecked(name in node.services)
+        self.syntax = QComboBox()
+        self.syntax.addItems(TRANSFER_SYNTAXES)
+        self.syntax.setCurrentText(node.transfer_syntax)
+        self.fallback = QComboBox()
+        self.fallback.addItems(CHARACTER_SETS)
+        self.fallback.setCurrentText(node.fallback_character_set)
+        self.problems = QLabel()
+        self.problems.setWordWrap(True)
+        self.problems.setStyleSheet("color: #c62828;")
+        self.problems.hide()
+        services = QHBoxLayout()
+        for box in self.services.values():
+            services.addWidget(box)
+        form = QFormLayout()
+        form.addRow(self.tr("Name"), self.name)
+        form.addRow(self.tr("AE title"), self.ae_title)
+        form.addRow(self.tr("Host"), self.host)
+        form.addRow(self.tr("Port"), self.port)
+        form.addRow(self.tr("Services"), services)
+        form.addRow(self.tr("Transfer syntax"), self.syntax)
+        form.addRow(self.tr("Character set when it declares none"), self.fallback)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.problems)
+        layout.addWidget(ok_cancel(self, on_ok=self.submit))
+
+    def result_node(self) -> tuple[NodeConfig, list[str]]:
+        """The node as typed, and every problem with it (empty when it can be saved)."""
+        node = copy.deepcopy(self.node)
+        problems = []
+        node.name = self.name.text().strip()
+        node.ae_title = self.ae_title.text().strip()
+        node.host = self.host.text().strip()
+        port = self.port.text().strip()
+        if port.isdigit():
+            node.port = int(port)
+        else:
+            problems.append(self.tr("port '{text}' is not a whole number").format(text=port))
+            node.port = 1  # checked above; keeps the other checks from repeating it
+        node.services = [s for s, box in self.services.items() if box.isChecked()]
+        node.transfer_syntax = self.syntax.currentText()
+        node.fallback_character_set = self.fallback.currentText()
+        return node, problems + node_problems(node, self.others)
+
+    def submit(self) -> None:
+        _, problems = self.result_node()
+        if problems:
+            self.problems.setText(self.tr("Not saved:") + "\n" +
+                                  "\n".join(f"• {p}" for p in problems))
+            self.problems.show()
+            return
+        self.accept()
+
+
+class NodesTab(QWidget):
+    def __init__(self, console: Console) -> None:
+        super().__init__()
+        self.console = console
+        self.banner = Banner()
+        self.dialog: NodeDialog | None = None
+        self.echo_results: dict[str, str] = {}  # node → what its C-ECHO said
+        self.echo_levels: dict[str, str] = {}  # node → "ok", "alarm" or "info" (asking)
+        self.table = table([self.tr("Name"), self.tr("AE title"), self.tr("Host"),
+                            self.tr("Port"), self.tr("Services"), self.tr("C-ECHO")])
+        self.table.itemSelectionChanged.connect(self._selection)
+        self.echo_button = QPushButton(self.tr("C-ECHO"))
+        self.echo_button.clicked.connect(lambda: self.echo(self.selected()))
+        echo_all = QPushButton(self.tr("C-ECHO all"))
+        echo_all.clicked.connect(self.echo_all)
+        add = QPushButton(self.tr("Add…"))
+        add.clicked.connect(lambda: self.edit(None))
+        self.edit_button = QPushButton(self.tr("Edit…"))
+        self.edit_button.clicked.connect(lambda: self.edit(self.selected()))
+        self.remove_button = QPushButton(self.tr("Remove"))
+        self.remove_button.clicked.connect(self.remove)
+        buttons = QHBoxLayout()
+        for button in (self.echo_button, echo_all, add, self.edit_button, self.remove_button):
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.banner)
+        layout.addLayout(buttons)
+        layout.addWidget(self.table)
+        self.reload()
+
+    def reload(self) -> None:
+        nodes = self.console.config.nodes
+        fill(self.table, [(n.name, n.ae_title, n.host, n.port, ", ".join(n.services),
+                           self.echo_results.get(n.name, "")) for n in nodes],
+             [self.echo_levels.get(n.name) for n in nodes])
+        self._selection()
+
+    def selected(self) -> NodeConfig | None:
+        rows = self.table.selectionModel().selectedRows()
+        nodes = self.console.config.nodes
+        return nodes[rows[0].row()] if rows and rows[0].row() < len(nodes) else None
+
+    def _selection(self) -> None:
+        chosen = self.selected() is not None
+        for button in (self.echo_button, self.edit_button, self.remove_button):
+            button.setEnabled(chosen)
+
+    def echo(self, node: NodeConfig | None) -> None:
+        if node is None:
+            return
+        config = self.console.config
+        self._result(node.name, self.tr("asking…"), "info")
+        started = time.monotonic()
+
+        def done(result) -> None:
+            if result.ok:
+                self._result(node.name, self.tr("OK in {ms} ms").format(
+                    ms=f"{result.round_trip_ms:.0f}"), "ok")
+            else:
+                self._result(node.name, self.tr("failed after {s} s: {why}").format(
+                    s=f"{time.monotonic() - started:.1f}", why=result.message), "alarm")
+
+        def failed(exc: Exception) -> None:
+            self._result(node.name, self.tr("failed: {why}").format(why=exc), "alarm")
+
+        self.console.tasks.run(lambda: echo_node(config, node), done, failed)
+
+    def _result(self, name: str, text: str, level: str) -> None:
+        self.echo_results[name], self.echo_levels[name] = text, level
+        self.reload()
+
+    def echo_all(self) -> None:
+        for node in self.console.config.nodes:
+            self.echo(node)
+
+    def edit(self, node: NodeConfig | None) -> None:
+        """Open the node dialog (not blocking); saving happens when it is accepted."""
+        others = [n for n in self.console.config.nodes if node is None or n.name != node.name]
+        self.dialog = NodeDialog(node, others, self)
+        self.dialog.accepted.connect(lambda: self._save_node(node, self.dialog))
+        self.dialog.open()
+
+    def _save_node(self, node: NodeConfig | None, dialog: NodeDialog) -> None:
+        new, _ = dialog.result_node()
+        changed = copy.deepcopy(self.console.config)
+        if node is None:
+            changed.nodes.append(new)
+        else:
+            index = [n.name for n in changed.nodes].index(node.name)
+            changed.nodes[index] = new
+        done = save_config(self, self.console, changed, self.banner)
+        if done is not None:
+            for name in {new.name, node.name if node else new.name}:
+                self.echo_results.pop(name, None)
+                self.echo_levels.pop(name, None)
+            self.banner.show_message(self.tr("Node {name} saved and in effect.").format(
+                name=new.name) + (f" {done}." if done else ""), "ok")
+            self.reload()
+
+    def remove(self) -> None:
+        node = self.selected()
+        if node is None:
+            return
+        changed = copy.deepcopy(self.console.config)
+        changed.nodes = [n for n in changed.nodes if n.name != node.name]
+        if save_config(self, self.console, changed, self.banner) is not None:
+            self.echo_results.pop(node.name, None)
+            self.echo_levels.pop(node.name, None)
+            self.banner.show_message(self.tr("Node {name} removed. Its unsent jobs failed with "
+                                             "that reason (Queue); add the node back and retry "
+                                             "them, or cancel them.").format(name=node.name),
+                                     "ok")
+            self.reload()

@@ -1,0 +1,54 @@
+"""Pixels for review: the quick look from a raw frame, a stored image read back, binning.
+
+What the exam screen shows comes from here (rule 10), so the CLI and the tests can make the
+same pixels without a window.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pydicom
+
+from vxacq.config import Config
+from vxacq.hal import rawstore
+from vxacq.imaging.chain import ProcessedImage, process_exposure
+from vxacq.imaging.decimate import block_mean, factor_for
+
+__all__ = ["ProcessedImage", "StoredImage", "block_mean", "factor_for", "preview_from_raw",
+           "read_stored_image"]
+
+
+@dataclass
+class StoredImage:
+    """A DX/MG file's pixels, bits, first window (center, width) and L/R overlay plane."""
+
+    pixels: np.ndarray
+    bits_stored: int
+    window: tuple[float, float]
+    overlay: np.ndarray | None
+
+
+def preview_from_raw(raw_path: str | Path, config: Config,
+                     ei_target: float | None) -> ProcessedImage:
+    """The binned quick look of a stored raw frame (shown while the full image is made)."""
+    path = Path(raw_path)
+    pixels, sidecar = rawstore.load(path.parent, path.stem)
+    image, _ = process_exposure(pixels, sidecar, config, preview=True, ei_target=ei_target)
+    return image
+
+
+def _first(value: object) -> float:
+    return float(value[0] if isinstance(value, (list, pydicom.multival.MultiValue)) else value)
+
+
+def read_stored_image(path: str | Path) -> StoredImage:
+    """A stored DX/MG file (an image processed in an earlier session)."""
+    ds = pydicom.dcmread(path)
+    bits = int(ds.BitsStored)
+    center = _first(ds.get("WindowCenter", (1 << bits) / 2))
+    width = _first(ds.get("WindowWidth", 1 << bits))
+    overlay = ds.overlay_array(0x6000).astype(bool) if (0x6000, 0x3000) in ds else None
+    return StoredImage(ds.pixel_array, bits, (center, width), overlay)

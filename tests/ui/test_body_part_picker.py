@@ -49,3 +49,28 @@ def test_dialog_returns_the_chosen_protocol(qtbot) -> None:
     qtbot.keyClick(dialog.picker.list, Qt.Key.Key_Return)
     assert dialog.result() == BodyPartDialog.DialogCode.Accepted
     assert dialog.chosen == dialog.picker.protocol_ids()[0]
+
+
+def test_plan_panel_adds_a_protocol_chosen_by_body_part(qtbot) -> None:
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from vxacq.ui.plan_panel import PlanPanel
+    from vxacq.workflow.technique import protocol_library
+
+    panel = PlanPanel(protocol_library())
+    qtbot.addWidget(panel)
+    panel.show()
+
+    def choose() -> None:
+        dialog = QApplication.activeModalWidget()
+        assert isinstance(dialog, BodyPartDialog)
+        dialog.picker.select_region("spine")
+        row = dialog.picker.protocol_ids().index("LSPINE_LAT")
+        dialog.picker.list.setCurrentRow(row)
+        qtbot.keyClick(dialog.picker.list, Qt.Key.Key_Return)
+
+    QTimer.singleShot(100, choose)
+    with qtbot.waitSignal(panel.add_requested, timeout=5000) as added:
+        qtbot.mouseClick(panel.body_part_button, Qt.MouseButton.LeftButton)
+    assert added.args == ["LSPINE_LAT"]

@@ -2,19 +2,19 @@
 
 A phantom is drawn on a grid given by pixel-centre coordinates in mm relative to the detector
 centre (``x`` to the right along columns, ``y`` down along rows) and returns one thickness map
-per material: ``{"soft": …, "bone": …, "lung": …, "gas": …, "adipose": …, "glandular": …}`` (float32 mm,
-shape (len(y), len(x)); absent materials are omitted). The object lies on the detector, so there
-is no magnification. Shapes are built from three primitives — ellipsoids, capsules (rods with
-round ends) and tubes (hollow rods, for cortical bone) — plus smooth texture for trabecular bone
-and fibroglandular tissue. Every phantom is deterministic.
+per material: ``{"soft": …, "bone": …, "lung": …, "gas": …, "adipose": …, "glandular": …}``
+(float32 mm, shape (len(y), len(x)); absent materials are omitted). The object lies on the
+detector, so there is no magnification. Shapes are built from three primitives — ellipsoids,
+capsules (rods with round ends) and tubes (hollow rods, for cortical bone) — plus smooth texture
+for trabecular bone and fibroglandular tissue. Every phantom is deterministic.
 
 Names (one per anatomical region and projection the protocol library needs, see
-:data:`PHANTOMS`): trunk — ``chest``, ``chest_lateral``, ``chest_child``, ``chest_lateral_child``, ``abdomen``,
-``abdomen_lateral``, ``abdomen_child``, ``pelvis``, ``hip``; head and neck — ``skull``,
-``skull_lateral``, ``neck``, ``neck_lateral``; upper limb — ``shoulder``, ``clavicle``,
-``upper_arm``, ``elbow``, ``forearm``, ``wrist``, ``hand``, ``finger``, ``thumb``; lower limb —
-``thigh``, ``knee``, ``knee_skyline``, ``lower_leg``, ``ankle``, ``ankle_lateral``, ``foot``, ``foot_lateral``,
-``heel``, ``toes``; and
+:data:`PHANTOMS`): trunk — ``chest``, ``chest_lateral``, ``chest_child``,
+``chest_lateral_child``, ``abdomen``, ``abdomen_lateral``, ``abdomen_child``, ``pelvis``,
+``hip``; head and neck — ``skull``, ``skull_lateral``, ``neck``, ``neck_lateral``; upper limb —
+``shoulder``, ``clavicle``, ``upper_arm``, ``elbow``, ``forearm``, ``wrist``, ``hand``,
+``finger``, ``thumb``; lower limb — ``thigh``, ``knee``, ``knee_skyline``, ``lower_leg``,
+``ankle``, ``ankle_lateral``, ``foot``, ``foot_lateral``, ``heel``, ``toes``; and
 ``breast`` (chest wall on the left edge, nipple pointing right; mirror it for the other side).
 Sizes are those of a medium adult (chest 23 cm front to back, abdomen 22 cm, neck 12 cm, knee
 12 cm, wrist 6 cm, breast compressed to 5 cm); the paediatric ones of a child of about five.
@@ -427,7 +427,8 @@ PHANTOMS: dict[str, Callable[[Canvas], None]] = {
     "thigh": long_limb(75, [(0, 14, 5)]), "knee": knee, "knee_skyline": knee_skyline,
     "lower_leg": long_limb(50, [(-8, 13, 4), (35, 6, 2)]),
     "ankle": ankle, "ankle_lateral": shifted(foot_lateral, -55, -20),
-    "heel": shifted(foot_lateral, -85, 25), "foot": foot, "foot_lateral": foot_lateral, "toes": shifted(foot, 0, -95),
+    "heel": shifted(foot_lateral, -85, 25), "foot": foot, "foot_lateral": foot_lateral,
+    "toes": shifted(foot, 0, -95),
     "breast": breast,
 }
 

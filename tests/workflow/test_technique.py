@@ -57,3 +57,31 @@ def test_regions_list_their_protocols() -> None:
     assert "HAND_PA" in ids and "WRIST_SCAPHOID" in ids and "CHEST_PA" not in ids
     with pytest.raises(ProtocolError, match="region 'torso'"):
         protocols_in_region("torso")
+
+
+def test_the_exam_exposes_a_child_with_the_child_technique(tmp_path, calibrated_data) -> None:
+    from pathlib import Path
+
+    from tests import peers
+    from tests.workflow.conftest import write_station
+    from vxacq.db import database_for
+    from vxacq.hal import rawstore
+    from vxacq.workflow.exam import Exam
+    from vxacq.workflow.orders import ManualPatient, register_manual
+
+    config = write_station(tmp_path / "station", calibrated_data, "", peers.free_port())
+    db = database_for(config.data_dir)
+    born = dt.date.today().replace(year=dt.date.today().year - 5, day=1)
+    order = register_manual(db, ManualPatient("Kid^Kim", "K-5", born.strftime("%Y%m%d")))
+    exam = Exam.start(config, db, order.id)
+    assert exam.patient_size == "child"
+    hand = get("HAND_PA")
+    child = hand.technique_for("child")
+    assert exam.technique("HAND_PA") == (child.kv, child.mas) != (hand.kv, hand.mas)
+    view = exam.expose("HAND_PA", laterality="L")
+    _, sidecar = rawstore.load(Path(view.raw_path).parent, Path(view.raw_path).stem)
+    assert (sidecar["requested"]["kv"], sidecar["requested"]["mas"]) == (child.kv, child.mas)
+    # the radiographer's own technique wins
+    view = exam.expose("HAND_PA", laterality="L", kv=57.0, mas=2.5)
+    _, sidecar = rawstore.load(Path(view.raw_path).parent, Path(view.raw_path).stem)
+    assert (sidecar["requested"]["kv"], sidecar["requested"]["mas"]) == (57.0, 2.5)

@@ -47,7 +47,7 @@ def age_years(patient: PatientInfo, on: dt.date | None = None) -> float | None:
 
 
 def patient_size(patient: PatientInfo, on: dt.date | None = None) -> str:
-    """``infant``, ``child``, ``small``, ``medium`` or ``large`` for ``patient`` (see module doc)."""
+    """``infant``, ``child``, ``small``, ``medium`` or ``large`` for ``patient`` (module doc)."""
     age = age_years(patient, on)
     weight = patient.PatientWeight if patient.PatientWeight and patient.PatientWeight > 0 else None
     height = patient.PatientSize if patient.PatientSize and patient.PatientSize > 0 else None

@@ -4,16 +4,27 @@ The panel keeps every frame it read out until the console confirms it has stored
 as wireless panels do, so a transfer that fails can be repeated. Each frame carries the panel's
 frame number (a counter that only goes up) and the tag the console armed it with (the exposure's
 UID), so the console can tell the frame of this exposure from one left over from an earlier one.
+
+With a ``memory_dir`` the panel outlives the process that runs it, as a real panel outlives
+the console's: each exposure's latent image (technique, scene, noise seed, identity) and the
+frame counter are written there at the end of the beam, before the readout, and dropped when
+the console acknowledges the frame. A panel started on the same folder after a crash reads
+those exposures out again, so a frame the patient was exposed for is never lost with a killed
+``vxacq acquire``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 import logging
+import os
+import random
 import threading
 import time
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field, replace
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -68,7 +79,8 @@ class PanelError(Exception):
 
 
 class SimulatedPanel:
-    def __init__(self, model: DetectorModel, time_scale: float = 1.0, arm_s: float = 0.3) -> None:
+    def __init__(self, model: DetectorModel, time_scale: float = 1.0, arm_s: float = 0.3,
+                 memory_dir: Path | str | None = None) -> None:
         self.model = model
         self.time_scale = time_scale
         self.arm_s = arm_s
@@ -83,6 +95,9 @@ class SimulatedPanel:
         self._lock = threading.RLock()
         self._beam_start: str | None = None
         self._generation = 0
+        self.memory_dir = Path(memory_dir) / model.name if memory_dir else None
+        if self.memory_dir is not None:
+            self._power_on()
 
     # --- health ----------------------------------------------------------------------------
 
@@ -163,7 +178,10 @@ class SimulatedPanel:
             self.state = "readout"
             self.frame_count += 1
             scene, start = self.scene, self._beam_start
+            if scene.seed is None:  # the noise is part of the latent image: fix it now
+                scene = replace(scene, seed=random.randrange(2**31))
             identity = {"frame_number": self.frame_count, "tag": self.tag}
+            self._keep_latent(kv, mas, scene, start, identity)
         threading.Thread(target=self._readout, args=(kv, mas, scene, start, identity),
                          daemon=True).start()
 
@@ -217,10 +235,63 @@ class SimulatedPanel:
 
     def ack(self, frame_id: str) -> bool:
         with self._lock:
-            kept = [h for h in self.held if h.frame_id != frame_id]
-            dropped = len(kept) != len(self.held)
-            self.held = kept
-            return dropped
+            gone = [h for h in self.held if h.frame_id == frame_id]
+            self.held = [h for h in self.held if h.frame_id != frame_id]
+            for frame in gone:
+                self._drop_latent(frame.metadata["frame_number"])
+            return bool(gone)
+
+    # --- non-volatile memory ---------------------------------------------------------------
+
+    def _latent_path(self, frame_number: int) -> Path:
+        assert self.memory_dir is not None
+        return self.memory_dir / f"latent-{frame_number:08d}.json"
+
+    def _keep_latent(self, kv: float, mas: float, scene: Scene, start: str | None,
+                     identity: dict[str, Any]) -> None:
+        if self.memory_dir is None:
+            return
+        scene_doc = asdict(scene)
+        _write(self._latent_path(identity["frame_number"]),
+               {"kv": kv, "mas": mas, "scene": scene_doc, "start": start, "mode": self.mode,
+                "identity": identity})
+        _write(self.memory_dir / "counter.json", {"frame_count": self.frame_count})
+
+    def _drop_latent(self, frame_number: int) -> None:
+        if self.memory_dir is not None:
+            self._latent_path(frame_number).unlink(missing_ok=True)
+
+    def _power_on(self) -> None:
+        """Take up the counter and read out again every exposure not yet acknowledged."""
+        assert self.memory_dir is not None
+        self.memory_dir.mkdir(parents=True, exist_ok=True)
+        counter = self.memory_dir / "counter.json"
+        if counter.exists():
+            self.frame_count = int(json.loads(counter.read_text())["frame_count"])
+        latent = sorted(self.memory_dir.glob("latent-*.json"))
+        for path in latent:
+            doc = json.loads(path.read_text())
+            scene = dict(doc["scene"])
+            if scene.get("field") is not None:
+                field_doc = dict(scene["field"])
+                field_doc["centre_mm"] = tuple(field_doc.get("centre_mm", (0.0, 0.0)))
+                scene["field"] = physics.Field(**field_doc)
+            self.mode = doc.get("mode", self.mode)
+            log.info("panel memory: reading out exposure %s again (frame %d)",
+                     doc["identity"].get("tag") or "untagged", doc["identity"]["frame_number"])
+            self._readout(float(doc["kv"]), float(doc["mas"]), Scene(**scene), doc["start"],
+                          dict(doc["identity"]))
+        self.state = "idle"
+
+
+def _write(path: Path, doc: dict[str, Any]) -> None:
+    """Atomically, as the panel's memory must never hold half an exposure."""
+    tmp = path.with_suffix(".tmp")
+    with open(tmp, "w", encoding="utf-8") as fh:
+        json.dump(doc, fh)
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.replace(tmp, path)
 
 
 def _now() -> str:

@@ -63,9 +63,10 @@ class Room:
 class Simulator:
     def __init__(self, model: str = "DR4343", time_scale: float = 1.0,
                  faults: Iterable[str | FaultSpec] = (), link: str = "tcp", prep_s: float = 0.8,
-                 seed: int | None = None) -> None:
+                 seed: int | None = None, memory_dir: str | None = None) -> None:
+        """``memory_dir``: the panel's non-volatile memory (see :mod:`hardware_sim.panel`)."""
         self.model = get_model(model)
-        self.panel = SimulatedPanel(self.model, time_scale=time_scale)
+        self.panel = SimulatedPanel(self.model, time_scale=time_scale, memory_dir=memory_dir)
         self.room = Room(self.panel)
         kv_range = (20.0, 49.0) if self.model.modality == "MG" else (40.0, 150.0)
         self.firmware = GeneratorFirmware(self.room, kv_range, time_scale, prep_s, seed,

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Install the Debian packages VXacq's tests and demo need, only when something is missing.
-#   tools:  DCMTK (real DICOM peers), dicom3tools (dciodvfy), Orthanc (+ worklist plugin)
+#   tools:  DCMTK (real DICOM peers), dicom3tools (dciodvfy), Orthanc (+ worklist plugin),
+#           PixelMed (its DicomSRValidator checks the dose reports' templates) and a Java runtime
 #   gui:    Xvfb and the xcb libraries Qt's platform plugin loads
 #   dist:   what `make dist` and `make dist-check` use: the gui libraries (dpkg-shlibdeps maps
 #           the bundle's system libraries to their packages), dpkg-dev, binutils (PyInstaller,
@@ -18,7 +19,7 @@ gui_packages=(xvfb xauth libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-ima
 
 case "$what" in
   tools)
-    for p in dcmtk dicom3tools orthanc; do need "$p"; done ;;
+    for p in dcmtk dicom3tools orthanc libpixelmed-java default-jre-headless; do need "$p"; done ;;
   gui)
     for p in "${gui_packages[@]}"; do need "$p"; done ;;
   dist)

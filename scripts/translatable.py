@@ -105,6 +105,17 @@ class _Scanner:
         self.tree = ast.parse(source, str(path))
         self.findings: list[Finding] = []
         self.module_names = self._assignments(self.tree.body)
+        # super().__init__("X-ray room") in a QGroupBox subclass is QGroupBox("X-ray room")
+        self.super_calls: dict[int, str] = {}
+        for cls in ast.walk(self.tree):
+            if isinstance(cls, ast.ClassDef):
+                bases = [b.id for b in cls.bases if isinstance(b, ast.Name)]
+                for node in ast.walk(cls):
+                    if isinstance(node, ast.Call) and _callee(node) == "__init__" \
+                            and isinstance(node.func, ast.Attribute) \
+                            and isinstance(node.func.value, ast.Call) \
+                            and _callee(node.func.value) == "super" and bases:
+                        self.super_calls[id(node)] = bases[0]
 
     def scan(self) -> list[Finding]:
         self._scan_scope(self.tree, {})
@@ -141,6 +152,11 @@ class _Scanner:
                 elif isinstance(node, (ast.For, ast.AsyncFor)):
                     for name, values in self._columns(node.target, node.iter).items():
                         names.setdefault(name, []).extend(values)
+                elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) \
+                        and node.func.attr in ("append", "extend", "insert") \
+                        and isinstance(node.func.value, ast.Name):
+                    # parts.append("..."): the list holds what is appended
+                    names.setdefault(node.func.value.id, []).extend(node.args[-1:])
         return names
 
     def _rows(self, table: ast.expr) -> list[ast.expr] | None:
@@ -148,9 +164,10 @@ class _Scanner:
             table = self.module_names[table.id][0]
         if isinstance(table, (ast.Tuple, ast.List)):
             return table.elts
-        if isinstance(table, ast.Call) and _callee(table) == "items" \
-                and isinstance(table.func, ast.Attribute) and isinstance(table.func.value, ast.Dict):
-            pairs = table.func.value
+        func = table.func if isinstance(table, ast.Call) else None
+        if isinstance(func, ast.Attribute) and func.attr == "items" \
+                and isinstance(func.value, ast.Dict):
+            pairs = func.value
             return [ast.Tuple(elts=[k, v]) for k, v in zip(pairs.keys, pairs.values) if k]
         return None
 
@@ -171,7 +188,7 @@ class _Scanner:
         return columns
 
     def _scan_call(self, node: ast.Call, local: dict[str, list[ast.expr]]) -> None:
-        name = _callee(node)
+        name = self.super_calls.get(id(node), _callee(node))
         if name in TRANSLATING:
             self._check_tr_call(node, name)
             return

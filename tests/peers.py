@@ -816,3 +816,39 @@ def dciodvfy_errors(path: Path | str, profile: str | None = None) -> list[str]:
 def dciodvfy_warnings(path: Path | str, profile: str | None = None) -> list[str]:
     """dciodvfy's warning lines for ``path`` (lines that are also errors are left to dciodvfy_errors)."""
     return [line for line in dciodvfy_output(path, profile) if _WARNING.search(line) and not _ERROR.search(line)]
+
+
+# PixelMed's SR template validator (Debian: pixelmed-apps / libpixelmed-java). Its compiled
+# template stylesheet trips the JDK's default XPath operator limits (JAXP0801003), so the limits
+# are lifted for this one process, as its own wrapper /usr/bin/DicomSRValidator does not.
+PIXELMED_JAR = Path("/usr/share/java/pixelmed.jar")
+SR_VALIDATOR_TIMEOUT = 180.0  # seconds; it compiles a 6 MB stylesheet first (~20-30 s on 2 cores)
+
+
+def sr_template_output(path: Path | str) -> list[str]:
+    """Every line PixelMed's DicomSRValidator prints for the SR at ``path``: the IOD, the root
+    template and every template it includes, with their conditions and context groups."""
+    path = Path(path)
+    if not path.is_file():
+        raise FileNotFoundError(path)
+    java = tool("java")
+    if not PIXELMED_JAR.is_file():
+        raise ToolMissing(f"PixelMed ({PIXELMED_JAR}) is not installed: {MAKE_TEST_HINT}")
+    command = [java, "-Djdk.xml.xpathExprOpLimit=0", "-Djdk.xml.xpathExprGrpLimit=0",
+               "-Djdk.xml.xpathTotalOpLimit=0", "-cp", str(PIXELMED_JAR),
+               "com.pixelmed.validate.DicomSRValidator", str(path)]
+    try:
+        result = subprocess.run(command, capture_output=True, timeout=SR_VALIDATOR_TIMEOUT,
+                                stdin=subprocess.DEVNULL)
+    except subprocess.TimeoutExpired as exc:
+        raise PeerError(f"DicomSRValidator did not finish within {SR_VALIDATOR_TIMEOUT:.0f} s on {path}") from exc
+    text = (result.stdout + result.stderr).decode("utf-8", errors="replace")
+    lines = [line.rstrip() for line in text.splitlines() if line.strip()]
+    if not any("Root Template Validation Complete" in line for line in lines):
+        raise PeerError(f"DicomSRValidator did not validate {path}: " + "\n".join(lines[-5:]))
+    return lines
+
+
+def sr_template_errors(path: Path | str) -> list[str]:
+    """PixelMed's error lines for the SR at ``path`` ([] when it finds none)."""
+    return [line for line in sr_template_output(path) if line.startswith("Error")]

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+import time
+from datetime import datetime, timedelta, timezone
 
 import pytest
 import samples as s
 from conftest import run
+from peers import tool
 from pydicom.uid import XRayRadiationDoseSRStorage
 
 from vxacq.dicom import codes, part10
@@ -155,3 +157,120 @@ def test_mammography_dose_report_per_breast(tmp_path, validate):
     assert tree.count('(111632,DCM,"Anode Target Material")=(26194003,SCT,"Tungsten")') == 4
     assert tree.count('(113757,DCM,"X-Ray Filter Material")=(59801003,SCT,"Rhodium")') == 4
     assert tree.count('(111633,DCM,"Compression Thickness")="54"') == 4
+
+
+def _tree(path) -> str:
+    return run("dsrdump", "+Pc", str(path))
+
+
+def test_procedure_reported_carries_has_intent(tmp_path, study_with_three_exposures):
+    sr, _, _ = study_with_three_exposures
+    tree = _tree(part10.write(tmp_path / "rdsr.dcm", sr))
+    assert '(363703001,SCT,"Has Intent")=(261004008,SCT,"Diagnostic Intent")' in tree
+    assert "363675004" not in tree
+
+
+def test_every_event_reports_dose_rp_its_reference_point_and_one_pulse(tmp_path, study_with_three_exposures):
+    sr, acquisitions, _ = study_with_three_exposures
+    tree = _tree(part10.write(tmp_path / "rdsr.dcm", sr))
+    events = tree.split('CONTAINER:(113706,DCM,"Irradiation Event X-Ray Data")')[1:]
+    assert len(events) == 3
+    for event, a in zip(events, acquisitions):
+        assert re.search(r'\(113738,DCM,"Dose \(RP\)"\)="([\d.e-]+)"', event).group(1)
+        dose = float(re.search(r'\(113738,DCM,"Dose \(RP\)"\)="([\d.e-]+)"', event).group(1))
+        assert dose == pytest.approx(a.exposure.DoseRP)
+        assert '(113780,DCM,"Reference Point Definition")=(113941,DCM,"In Detector Plane")' in event
+        assert '(113768,DCM,"Number of Pulses")="1" (1,UCUM,"no units")' in event
+    accumulated = tree.split('CONTAINER:(113702,DCM,"Accumulated X-Ray Dose Data")')[1].split("113706")[0]
+    total = sum(a.exposure.DoseRP for a in acquisitions)
+    for concept in ('(113725,DCM,"Dose (RP) Total")', '(113729,DCM,"Acquisition Dose (RP) Total")'):
+        value = re.search(re.escape(concept) + r'="([\d.e-]+)"', accumulated).group(1)
+        assert float(value) == pytest.approx(total)
+
+
+def _mammography_report(ContentDateTime=None):
+    from test_mg import build as build_mg, mammo_exposure
+
+    acquisitions = []
+    for i, (lat, view) in enumerate((("R", "CC"), ("L", "CC"))):
+        e = mammo_exposure(OrganDose=0.010, FilterType="FLAT", ImageAndFluoroscopyAreaDoseProduct=0.4,
+                           AcquisitionDateTime=s.STARTED + timedelta(minutes=i))
+        ds = build_mg(view, lat, exposure=e)
+        acquisitions.append(Acquisition(exposure=e, body_part="BREAST", view=view, ImageLaterality=lat,
+                                        image=ImageRef.of(ds)))
+    return XRayRadiationDoseSR(patient=s.patient(), study=s.study(), equipment=s.equipment(),
+                               acquisitions=acquisitions, mammography=True, ContentDateTime=ContentDateTime)
+
+
+def test_mammography_report_writes_no_dose_area_product(tmp_path):
+    """TID 10003: Dose Area Product only where the procedure reported is not mammography."""
+    tree = _tree(part10.write(tmp_path / "mg.dcm", _mammography_report()))
+    assert "122130" not in tree and "113722" not in tree and "113727" not in tree
+    assert tree.count('(111631,DCM,"Average Glandular Dose")') == 2
+    # Entrance Exposure at RP names its reference point; Dose (RP) is for projection X-ray only.
+    assert tree.count('(113780,DCM,"Reference Point Definition")=(113964,DCM,"At Surface of Patient")') == 2
+    assert "113738" not in tree
+
+
+ZONES = [timezone.utc, timezone(timedelta(hours=1)), timezone(timedelta(hours=-5)),
+         timezone(timedelta(hours=5, minutes=30))]
+
+
+@pytest.mark.parametrize("zone", ZONES, ids=lambda z: z.tzname(None))
+def test_dcmtk_reads_every_report_in_every_time_zone(tmp_path, zone, study_with_three_exposures):
+    """DCMTK 3.6.7's dsrdump and dsr2xml refuse a content DATETIME ending in +0000: no value
+    carries an offset; Timezone Offset From UTC says it for the whole report."""
+    _, acquisitions, _ = study_with_three_exposures
+    content_time = datetime(2026, 11, 23, 10, 5, tzinfo=zone)
+    reports = {
+        "dx": XRayRadiationDoseSR(patient=s.patient(), study=s.study(), equipment=s.equipment(),
+                                  acquisitions=acquisitions, ContentDateTime=content_time),
+        "mg": _mammography_report(content_time),
+    }
+    offset = content_time.strftime("%z")
+    for name, sr in reports.items():
+        path = part10.write(tmp_path / f"{name}.dcm", sr)
+        assert sr.TimezoneOffsetFromUTC == offset
+        tree = run(tool("dsrdump"), "+Pc", str(path))
+        xml = run(tool("dsr2xml"), str(path))
+        assert "<report" in xml
+        started = re.findall(r'\(111526,DCM,"DateTime Started"\)="(\d+)([^"]*)"', tree)
+        assert started and all(rest == "" for _, rest in started), started
+        # The value is the event's time in the report's zone.
+        first = acquisitions[0].exposure.AcquisitionDateTime if name == "dx" else s.STARTED
+        assert started[0][0] == first.astimezone(zone).strftime("%Y%m%d%H%M%S")
+
+
+def test_station_on_utc_writes_a_report_dcmtk_reads(tmp_path, monkeypatch, study_with_three_exposures):
+    """The report's zone defaults to the station clock's; here the station is on UTC."""
+    _, acquisitions, _ = study_with_three_exposures
+    monkeypatch.setenv("TZ", "UTC")
+    time.tzset()
+    try:
+        sr = XRayRadiationDoseSR(patient=s.patient(), study=s.study(), equipment=s.equipment(),
+                                 acquisitions=acquisitions)
+    finally:
+        monkeypatch.undo()
+        time.tzset()
+    assert sr.TimezoneOffsetFromUTC == "+0000"
+    path = part10.write(tmp_path / "utc.dcm", sr)
+    run(tool("dsrdump"), str(path))
+    run(tool("dsr2xml"), str(path))
+
+
+def test_dose_rp_is_dap_over_the_field_in_the_detector_plane():
+    from vxacq import protocols
+    from vxacq.dicom.rdsr.dosimetry import dose_rp_in_detector_plane
+    from vxacq.workflow.acquisition import exposure_info
+
+    # 0.121 Gy·cm² over 35 × 43 cm = 1505 cm² → 80.4 µGy at the detector.
+    assert dose_rp_in_detector_plane(0.121, (350.0, 430.0)) == pytest.approx(0.121 / 1505.0)
+    with pytest.raises(ValueError, match="collimated field must be positive"):
+        dose_rp_in_detector_plane(0.121, (0.0, 430.0))
+    sidecar = {"uid": "1.2.3", "stored": "2026-11-23T09:41:07+00:00",
+               "reported": {"kv": 125, "ma": 320, "ms": 8, "mas": 2.56, "dap_Gy_cm2": 0.121},
+               "requested": {"field_mm": [350.0, 430.0], "sid_mm": 1800.0}}
+    e = exposure_info(sidecar, protocols.get("CHEST_PA"))
+    assert e.DoseRP == pytest.approx(0.121 / 1505.0)
+    assert e.ImageAndFluoroscopyAreaDoseProduct == pytest.approx(1.21)
+    assert exposure_info(sidecar, protocols.get("MAMMO_LCC")).DoseRP is None

@@ -7,6 +7,7 @@ from __future__ import annotations
 import socket
 import struct
 import subprocess
+import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -208,3 +209,60 @@ def test_listener_binds_the_configured_address_only(tmp_path: Path) -> None:
             socket.create_connection(("127.0.0.2", listener.status.port), timeout=2).close()
     finally:
         listener.stop()
+
+
+def test_vxacq_serve_keeps_answering_its_nodes_under_attack(tmp_path: Path, held) -> None:
+    """The running service, attacked from loopback for a bounded time: idle sockets, garbage,
+    a trickled request and an oversized declaration at once; the configured node's C-ECHO
+    (DCMTK echoscu) is answered all along."""
+    port = peers.free_port()
+    config = tmp_path / "vxacq.toml"
+    config.write_text(f'[station]\nae_title = "VXACQ"\nlisten_port = {port}\n'
+                      f'listen_address = "127.0.0.1"\nmax_associations = 6\n'
+                      f'association_request_timeout = 2.0\ndata_dir = "{tmp_path / "data"}"\n'
+                      '[[node]]\nname = "pacs"\nae_title = "PACS"\nhost = "127.0.0.1"\n'
+                      'port = 104\nservices = ["store"]\n', encoding="utf-8")
+    serve = subprocess.Popen([sys.executable, "-m", "vxacq", "serve", "--config", str(config)],
+                             stderr=subprocess.PIPE, text=True)
+    try:
+        for line in serve.stderr:
+            if "outbox running" in line:
+                break
+        stop = threading.Event()
+
+        def attack() -> None:
+            sockets: list[socket.socket] = []
+            try:
+                while not stop.is_set():
+                    for kind in ("idle", "garbage", "oversized"):
+                        try:
+                            s = connect(port)
+                        except OSError:
+                            continue
+                        if kind == "garbage":
+                            s.sendall(b"\x42" * 64)
+                        elif kind == "oversized":
+                            s.sendall(struct.pack(">BBL", 0x01, 0, 0xFFFFFFFF) + b"\0" * 4096)
+                        sockets.append(s)
+                    time.sleep(0.05)
+            finally:
+                for s in sockets:
+                    s.close()
+
+        attacker = threading.Thread(target=attack, daemon=True)
+        attacker.start()
+        try:
+            for _ in range(5):
+                started = time.monotonic()
+                answered = subprocess.run(
+                    [peers.tool("echoscu"), "-aet", "PACS", "-aec", "VXACQ", "-to", "5",
+                     "127.0.0.1", str(port)], capture_output=True, text=True, timeout=20)
+                assert answered.returncode == 0, answered.stdout + answered.stderr
+                assert time.monotonic() - started < 5
+                time.sleep(0.5)
+        finally:
+            stop.set()
+            attacker.join(timeout=10)
+    finally:
+        serve.terminate()
+        serve.wait(timeout=20)

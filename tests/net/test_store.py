@@ -533,3 +533,13 @@ def test_a_file_both_the_archive_and_we_cannot_read_is_not_retried(tmp_path, db,
     outbox = Outbox(config, db)
     [job] = outbox.drain([job_id], timeout=60)
     assert job.state == JobState.FAILED and job.attempts == 4  # 1 + retries = 3
+
+
+def test_a_host_that_does_not_resolve_is_a_transient_fault_retried(tmp_path, db,
+                                                                   study_files) -> None:
+    """Before: the job failed at once as "unexpected error"."""
+    config = make_config(tmp_path, {"name": "pacs", "host": "no-such-host.invalid",
+                                    "port": 104, "retries": 1, "retry_delay": 0.1})
+    job = send(config, db, "pacs", study_files)
+    assert job.state == JobState.FAILED and job.attempts == 2  # retried like a refusal
+    assert "cannot be resolved" in job.last_error and "unexpected" not in job.last_error

@@ -268,3 +268,20 @@ def test_vxacq_worklist_command(wlmscpfs, tmp_path, capsys):
     assert node["added"] == 2 and {o["AccessionNumber"]: o["PatientName"] for o in node["orders"]} == expected
     assert cli.main(["worklist", "--date", "23/11/2026", "--config", str(path)]) == 2
     assert "not a date" in capsys.readouterr().err
+
+
+def test_a_name_from_the_network_forges_no_line_in_the_output_or_the_log(tmp_path, capsys):
+    """Issue 14: a newline in a worklist name wrote a well-formed line of its own into the
+    command's output and vxacq.log."""
+    forged = "Evil\n2026-12-05 10:00:00,000 INFO    vxacq.net.worklist [x] all sent^X"
+    item = worklist_item("latin1", date=DAY, accession="ACC-EVIL\nforged", name=forged)
+    with worklist_scp([item], "normal", ae_title="RIS") as port:
+        config = node_config(tmp_path, "RIS", port, ["worklist"])
+        config.station.log_patient_data = True  # the name reaches the log
+        path = configuration.save(config, tmp_path / "vxacq.toml")
+        assert cli.main(["worklist", "--date", DAY, "--config", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert not any(line.startswith("2026-12-05 10:00:00") for line in out.splitlines())
+    assert "Evil\\n2026-12-05" in out and "ACC-EVIL\\nforged" in out
+    log = (Path(config.data_dir) / "logs" / "vxacq.log").read_text(encoding="utf-8")
+    assert not any(line.startswith("2026-12-05 10:00:00") for line in log.splitlines())

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import numpy as np
@@ -130,3 +133,81 @@ def test_acquire_refuses_a_new_exposure_until_the_stranded_frame_is_recovered(
     finally:
         sim.terminate()
         sim.wait(timeout=10)
+
+
+def test_a_killed_acquire_loses_no_frame_with_the_built_in_simulator(tmp_path: Path) -> None:
+    """Issue 14: `kill -9` of `vxacq acquire` during the readout lost the frame (the built-in
+    panel died with the command) and `--recover` found nothing. The panel's memory outlives
+    the process: the exposure is read out again and stored as itself."""
+    env = environment(tmp_path, 'detector_model = "DRTEST"\nsim_time_scale = 4.0\n')
+    command = [sys.executable, "-m", "vxacq", "acquire", "--protocol", "HAND_PA",
+               "--laterality", "L", "--mas", "2", "--json"]
+    acquire = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               env=env, cwd=ROOT)
+    pending = tmp_path / "data" / "pending"
+    deadline = time.monotonic() + 60
+    record: dict = {}
+    while time.monotonic() < deadline and not record.get("report"):
+        for path in pending.glob("*.json"):  # the generator reported the end of the beam
+            with contextlib.suppress(ValueError, OSError):
+                record = json.loads(path.read_text())
+        time.sleep(0.05)
+    assert record.get("report"), "the exposure never ended"
+    assert not (tmp_path / "data" / "raw" / f"{record['uid']}.npy").exists()  # still reading
+    acquire.send_signal(signal.SIGKILL)
+    acquire.wait(timeout=10)
+    refused = run(*command[1:], env=env)
+    assert refused.returncode == 1 and record["uid"] in refused.stderr  # no repeat exposure
+    recovered = run("-m", "vxacq", "acquire", "--recover", "--json", env=env)
+    assert recovered.returncode == 0, recovered.stderr
+    [doc] = json.loads(recovered.stdout)
+    assert doc["ok"] and doc["uid"] == record["uid"] and doc["protocol"] == "HAND_PA"
+    assert doc["reported"]["mas"] == pytest.approx(2.0, rel=0.05)
+    sidecar = json.loads(Path(doc["files"][1]).read_text())
+    assert sidecar["frame"]["tag"] == record["uid"]
+    assert not list(pending.glob("*.json"))  # closed
+    assert not list((tmp_path / "data" / "sim-panel" / "DRTEST").glob("latent-*.json"))
+
+
+@pytest.mark.parametrize("left_behind", ["temp pixels", "pixels without sidecar",
+                                         "pixels and temp sidecar"])
+def test_a_crash_while_the_frame_was_written_is_put_in_order_and_recovered(
+        tmp_path: Path, left_behind: str) -> None:
+    """Issue 14: a kill while the raw frame or its sidecar was written left a hidden temp
+    file and an .npy without sidecar that nothing reported. The files are what such a kill
+    leaves (the panel still holds the frame: it is told only after both files are written);
+    `vxacq serve` reports and tidies them at start-up, and the frame is recovered whole."""
+    env = environment(tmp_path, 'detector_model = "DRTEST"\nsim_time_scale = 0.05\n')
+    first = run("-m", "vxacq", "acquire", "--protocol", "HAND_PA", "--laterality", "L",
+                "--fault", "link-drop:50", "--json", env=env)
+    assert first.returncode == 1 and "still in the panel" in first.stderr
+    uid = json.loads(first.stdout)["uid"]
+    raw = tmp_path / "data" / "raw"
+    raw.mkdir(parents=True, exist_ok=True)
+    if left_behind == "temp pixels":
+        (raw / f".{uid}.npy.k3j2.tmp").write_bytes(b"\x93NUMPY" + b"\0" * 4096)
+    else:
+        np.save(raw / f"{uid}.npy", np.zeros((8, 8), np.uint16))
+        if left_behind == "pixels and temp sidecar":
+            (raw / f".{uid}.json.x1.tmp").write_text('{"kind": "raw-exp')
+    serve = subprocess.Popen([sys.executable, "-m", "vxacq", "serve"], stderr=subprocess.PIPE,
+                             text=True, env=env, cwd=ROOT)
+    try:
+        lines = []
+        for line in serve.stderr:
+            lines.append(line)
+            if "outbox running" in line:
+                break
+    finally:
+        serve.terminate()
+        serve.wait(timeout=20)
+    said = "".join(lines)
+    assert "raw frames:" in said and uid in said
+    assert not list(raw.glob(".*.tmp"))
+    if left_behind != "temp pixels":
+        assert (raw / "orphans" / f"{uid}.npy").exists() and not (raw / f"{uid}.npy").exists()
+    recovered = run("-m", "vxacq", "acquire", "--recover", "--json", env=env)
+    assert recovered.returncode == 0, recovered.stderr
+    [doc] = json.loads(recovered.stdout)
+    assert doc["ok"] and doc["uid"] == uid
+    assert np.load(raw / f"{uid}.npy").shape == (384, 384)  # the real frame, whole

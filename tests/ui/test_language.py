@@ -77,10 +77,36 @@ def test_missing_translation_falls_back_to_english_with_a_log_line(
 def test_qt_own_texts_follow_the_language(app: QApplication, language: str,
                                           cancel: str) -> None:
     """Dialogs' standard buttons come translated from Qt's qtbase files."""
-    assert install_translations(app, language) == language
+    assert install_translations(app, language) == language, "run `make translations`"
     dialog = QDialog()
     buttons = ok_cancel(dialog)
     text = buttons.button(QDialogButtonBox.StandardButton.Cancel).text()
     assert cancel in text, text
     remove_translations(app)
     assert "Cancel" in ok_cancel(QDialog()).button(QDialogButtonBox.StandardButton.Cancel).text()
+
+
+def test_service_station_tab_sets_the_language_for_the_next_start(qtbot, tmp_path: Path) -> None:
+    from tests import peers
+    from vxacq import config as configuration
+    from vxacq.config import LANGUAGES
+    from vxacq.ui.context import Console
+    from vxacq.ui.service_station import LANGUAGE_NAMES, StationTab
+
+    assert ["auto", *(code for _, code in LANGUAGE_NAMES)] == list(LANGUAGES)
+    path = tmp_path / "vxacq.toml"
+    configuration.save(configuration.from_dict({
+        "station": {"data_dir": str(tmp_path / "data"), "listen_port": peers.free_port()},
+        "hardware": {"detector_model": "DRTEST", "sim_time_scale": 0.05}}), path)
+    console = Console.start(configuration.load(path), room_poll_s=0.2)
+    try:
+        tab = StationTab(console)
+        qtbot.addWidget(tab)
+        assert tab.language.currentData() == "auto"
+        tab.language.setCurrentIndex(tab.language.findData("ja"))
+        tab.save()
+        assert "starts again" in tab.banner.text(), tab.banner.text()
+        assert configuration.load(path).station.language == "ja"
+        assert console.config.station.language == "ja"
+    finally:
+        console.stop()

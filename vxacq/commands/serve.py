@@ -36,6 +36,8 @@ def run(args: argparse.Namespace) -> int:
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: stop.set())
     services = Services(config, db).start()
+    for notice in services.notices:
+        print(f"vxacq serve: raw frames: {notice}", file=sys.stderr, flush=True)
     status = services.listener.status
     print(f"vxacq serve: outbox running for {len(config.nodes)} node(s); listener "
           f"{status.describe()}; logs in {log_dir}", file=sys.stderr, flush=True)

@@ -7,6 +7,7 @@ import argparse
 
 from vxacq import cli
 from vxacq.cli import EXIT_FAILED, EXIT_OK, EXIT_USAGE, CommandError, emit
+from vxacq.logs import escape
 from vxacq.db import database_for
 from vxacq.net import worklist
 from vxacq.net.association import DicomNetworkError
@@ -61,10 +62,12 @@ def run(args: argparse.Namespace) -> int:
             if result.limited:
                 lines.append(f"  stopped at worklist_match_limit ({node.worklist_match_limit}); "
                              "narrow the query")
-            lines += [f"  {o.ScheduledProcedureStepStartDate} {o.ScheduledProcedureStepStartTime:6} "
-                      f"{o.order.AccessionNumber:16} {o.patient.PatientID:16} {o.patient.PatientName}"
-                      for o in result.orders]
-            lines += [f"  warning: {p}" for p in result.problems]
+            # values from the network are escaped: a newline in a name forges no line here
+            lines += [f"  {escape(o.ScheduledProcedureStepStartDate)} "
+                      f"{escape(o.ScheduledProcedureStepStartTime):6} "
+                      f"{escape(o.order.AccessionNumber):16} {escape(o.patient.PatientID):16} "
+                      f"{escape(o.patient.PatientName)}" for o in result.orders]
+            lines += [f"  warning: {escape(p)}" for p in result.problems]
     finally:
         db.close()
     emit(args, {"date": criteria.dates, "nodes": results}, "\n".join(lines))

@@ -238,8 +238,8 @@ class RDSR:
     XRayRadiationDoseReport = codes.DCM.XRayRadiationDoseReport
     ProcedureReported = codes.DCM.ProcedureReported
     ProjectionXRay = codes.DCM.ProjectionXRay
-    # pydicom lists 363675004 only under another meaning; TID 10001 calls it "Has Intent".
-    HasIntent = Code("363675004", "SCT", "Intent")
+    # TID 10001's concept name for the intent of Procedure reported; pydicom's meaning adds " (attribute)".
+    HasIntent = Code("363703001", "SCT", "Has Intent")
     DiagnosticIntent = codes.SCT.DiagnosticIntent
     ObserverType = codes.DCM.ObserverType
     Device = codes.DCM.Device
@@ -269,6 +269,7 @@ class RDSR:
     DoseRPTotal = codes.DCM.DoseRPTotal
     ReferencePointDefinition = codes.DCM.ReferencePointDefinition
     InDetectorPlane = codes.DCM.InDetectorPlane
+    AtSurfaceOfPatient = codes.cid10025.AtSurfaceOfPatient
     IrradiationEventXRayData = codes.DCM.IrradiationEventXRayData
     IrradiationEventUID = codes.DCM.IrradiationEventUID
     DatetimeStarted = codes.DCM.DatetimeStarted
@@ -285,6 +286,7 @@ class RDSR:
     DeviationIndex = codes.DCM.DeviationIndex
     AcquiredImage = codes.DCM.AcquiredImage
     DoseRP = codes.DCM.DoseRP
+    NumberOfPulses = codes.DCM.NumberOfPulses
     KVP = codes.DCM.KVP
     XRayTubeCurrent = codes.DCM.XRayTubeCurrent
     ExposureTime = codes.DCM.ExposureTime

@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from vxacq.config import HardwareConfig
@@ -35,10 +36,18 @@ def needs_builtin_simulator(hw: HardwareConfig) -> bool:
         (hw.detector == "simulator" and not hw.detector_url)
 
 
+def sim_panel_memory(data_dir: Path | str) -> Path:
+    """Where the built-in simulator's panel keeps the exposures not yet acknowledged, so that
+    they outlive the process that runs it, as a real panel outlives the console."""
+    return Path(data_dir) / "sim-panel"
+
+
 @contextlib.contextmanager
 def open_room(hw: HardwareConfig, faults: Iterable[str] = (), model: str | None = None,
-              time_scale: float | None = None) -> Iterator[RoomDevices]:
-    """Open generator and detector as configured (starting the simulator if needed)."""
+              time_scale: float | None = None,
+              memory_dir: Path | None = None) -> Iterator[RoomDevices]:
+    """Open generator and detector as configured (starting the simulator if needed, with its
+    panel's memory in ``memory_dir``: :func:`sim_panel_memory`)."""
     if hw.generator not in GENERATOR_DRIVERS:
         raise HardwareError("config", f"unknown generator driver '{hw.generator}'")
     if hw.detector not in DETECTOR_DRIVERS:
@@ -52,7 +61,8 @@ def open_room(hw: HardwareConfig, faults: Iterable[str] = (), model: str | None 
         if needs_builtin_simulator(hw):
             from hardware_sim.simulator import Simulator  # only when the room is simulated
 
-            sim = Simulator(model=model or hw.detector_model, time_scale=scale, faults=faults)
+            sim = Simulator(model=model or hw.detector_model, time_scale=scale, faults=faults,
+                            memory_dir=str(memory_dir) if memory_dir else None)
             stack.callback(sim.close)
             sim.start()
         gen_url = hw.generator_url or sim.generator_url

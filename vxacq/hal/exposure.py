@@ -114,7 +114,8 @@ def run_exposure(config: Config, protocol: Protocol | str, kv: float | None = No
                                    f"{proto.modality}")
     # an open room (the console's) stays open; else it is opened for this exposure only
     devices = contextlib.nullcontext(room) if room is not None else drivers.open_room(
-        config.hardware, faults, model=model, time_scale=time_scale)
+        config.hardware, faults, model=model, time_scale=time_scale,
+        memory_dir=drivers.sim_panel_memory(config.data_dir))
     try:
         with devices as opened:
             _sequence(opened, proto, technique, sid, mode, side, seed, folder, result,
@@ -304,7 +305,7 @@ def recover_frames(config: Config, room: drivers.RoomDevices | None = None,
                               reported=r.report, detector=r.detector, context=r.context,
                               recovered=True) for r in records]
     devices = contextlib.nullcontext(room) if room is not None else drivers.open_room(
-        config.hardware)
+        config.hardware, memory_dir=drivers.sim_panel_memory(data_dir))
     try:
         with devices as opened:
             det, gen = opened.detector, opened.generator

@@ -53,3 +53,30 @@ def orphans(folder: Path | str) -> list[Path]:
     """Pixel files without a sidecar (a crash between the two writes)."""
     folder = Path(folder)
     return sorted(p for p in folder.glob("*.npy") if not p.with_suffix(".json").exists())
+
+
+ORPHANS = "orphans"
+
+
+def tidy(folder: Path | str) -> list[str]:
+    """What a crash while a frame was written left in ``folder``, put in order; one sentence
+    each. Temp files of an atomic write never finished are removed (the panel still holds the
+    frame: it is told a frame is stored only after both files are). A pixel file without its
+    sidecar is moved to ``orphans/``, never deleted, so its exposure is recovered whole from
+    the panel under its own name."""
+    folder = Path(folder)
+    done: list[str] = []
+    if not folder.is_dir():
+        return done
+    for temp in sorted(folder.glob(".*.tmp")):
+        temp.unlink(missing_ok=True)
+        done.append(f"{temp.name}: an unfinished write of a raw frame (the process stopped "
+                    "during it); removed — the frame is recovered from the panel")
+    for npy in orphans(folder):
+        aside = folder / ORPHANS / npy.name
+        aside.parent.mkdir(exist_ok=True)
+        npy.replace(aside)
+        done.append(f"{npy.name}: raw pixels without their sidecar (the process stopped "
+                    f"between the two writes); moved to {aside.parent} — recover the exposure "
+                    "from the panel (Recover, or vxacq acquire --recover)")
+    return done

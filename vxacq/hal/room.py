@@ -205,7 +205,9 @@ class RoomSession:
         if self._room is None:
             stack = contextlib.ExitStack()
             try:
-                room = stack.enter_context(drivers.open_room(self.config.hardware))
+                room = stack.enter_context(drivers.open_room(
+                    self.config.hardware,
+                    memory_dir=drivers.sim_panel_memory(self.config.data_dir)))
                 # Device events (prep, exposing, ready…) update the panel between polls.
                 room.generator.state.subscribe(lambda state: self._update(
                     generator=state.value))

@@ -77,13 +77,14 @@ class CloseDialog(QDialog):
     def __init__(self, config: Config, accepted: int, rejected: int, unreviewed: int,
                  thumbnails: list[QPixmap], parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Close the exam")
+        self.setWindowTitle(self.tr("Close the exam"))
         self.config = config
-        summary = QLabel(f"{accepted} accepted, {rejected} rejected"
-                         + (f", {unreviewed} not reviewed" if unreviewed else "") + ".")
-        self.complete = QRadioButton("Complete — MPPS COMPLETED, accepted images and the dose "
-                                     "report sent")
-        self.discontinue = QRadioButton("Discontinue — MPPS DISCONTINUED with a reason")
+        counts = (self.tr("{accepted} accepted, {rejected} rejected, {unreviewed} not reviewed.")
+                  if unreviewed else self.tr("{accepted} accepted, {rejected} rejected."))
+        summary = QLabel(counts.format(accepted=accepted, rejected=rejected, unreviewed=unreviewed))
+        self.complete = QRadioButton(self.tr("Complete — MPPS COMPLETED, accepted images and "
+                                             "the dose report sent"))
+        self.discontinue = QRadioButton(self.tr("Discontinue — MPPS DISCONTINUED with a reason"))
         group = QButtonGroup(self)
         group.addButton(self.complete)
         group.addButton(self.discontinue)
@@ -91,15 +92,15 @@ class CloseDialog(QDialog):
         self.complete.setEnabled(can_complete)
         (self.complete if can_complete else self.discontinue).setChecked(True)
         if not can_complete:
-            summary.setText(summary.text() + (" Review every image before completing."
-                                              if unreviewed else " Nothing is accepted."))
+            summary.setText(summary.text() + (self.tr(" Review every image before completing.")
+                                              if unreviewed else self.tr(" Nothing is accepted.")))
         self.reason = QComboBox()
         for key, meaning in discontinuation_reasons():
             self.reason.addItem(meaning, key)
         self.reason.setCurrentIndex(self.reason.findData("DiscontinuedForUnspecifiedReason"))
 
         printers = config.nodes_with("print")
-        self.print_box = QGroupBox("Print")
+        self.print_box = QGroupBox(self.tr("Print"))
         self.print_box.setCheckable(True)
         self.print_box.setChecked(False)
         self.print_box.setEnabled(bool(printers) and can_complete)
@@ -110,8 +111,8 @@ class CloseDialog(QDialog):
         self.layout_combo.addItems(LAYOUTS)
         self.preview = FilmPreview(thumbnails)
         form = QFormLayout()
-        form.addRow("Printer", self.printer)
-        form.addRow("Layout", self.layout_combo)
+        form.addRow(self.tr("Printer"), self.printer)
+        form.addRow(self.tr("Layout"), self.layout_combo)
         print_layout = QHBoxLayout(self.print_box)
         print_layout.addLayout(form)
         print_layout.addWidget(self.preview)
@@ -120,7 +121,7 @@ class CloseDialog(QDialog):
         if printers:
             self._choose_default_layout(printers[0].print.layout, accepted)
 
-        buttons = ok_cancel(self, "Close exam")
+        buttons = ok_cancel(self, self.tr("Close exam"))
         layout = QVBoxLayout(self)
         layout.addWidget(summary)
         layout.addWidget(self.complete)

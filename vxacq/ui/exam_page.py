@@ -89,7 +89,7 @@ class ExamPage(QWidget):
         self.timing = Timing()
         self._unsubscribe = None
 
-        self.header = QLabel("No exam open: choose an order on the worklist.")
+        self.header = QLabel(self.tr("No exam open: choose an order on the worklist."))
         self.header.setStyleSheet("font-size: 15px; font-weight: bold;")
         self.banner = Banner()
 
@@ -191,7 +191,7 @@ class ExamPage(QWidget):
         self.reason.setCurrentIndex(0)
         self.reprocess_combo.setCurrentIndex(0)
         self.crop_button.setChecked(False)
-        self.ei_label.setText("EI —")
+        self.ei_label.setText(self.tr("EI —"))
         self.ei_label.setStyleSheet("")
         self.banner.clear_message()
         relay = on_gui_thread(self._exam_event)
@@ -203,13 +203,14 @@ class ExamPage(QWidget):
 
         self._unsubscribe = exam.subscribe(observe)
         patient = exam.patient
-        details = [f"ID {patient.PatientID}"]
+        details = [self.tr("ID {PatientID}").format(PatientID=patient.PatientID)]
         if exam.study.AccessionNumber:
-            details.append(f"accession {exam.study.AccessionNumber}")
+            details.append(self.tr("accession {AccessionNumber}")
+                           .format(AccessionNumber=exam.study.AccessionNumber))
         if exam.study.StudyDescription:
             details.append(exam.study.StudyDescription)
         if exam.order is None:
-            details.append("unscheduled")
+            details.append(self.tr("unscheduled"))
         self.header.setText(f"{person_name(str(patient.PatientName))} — {' — '.join(details)}")
         self.technique.set_side(exam.laterality)
         self._fill_plan()
@@ -272,8 +273,9 @@ class ExamPage(QWidget):
         self.switch, self.exposing = switch, True
         exam, room = self.exam, self.console.room
         technique = self.technique.technique()
-        self.banner.show_message(f"Prep: {protocol.name} — press Expose when the generator "
-                                 "and the detector are READY", "info")
+        self.banner.show_message(self.tr("Prep: {name} — press Expose when the generator and "
+                                         "the detector are READY")
+                                 .format(name=protocol.name), "info")
 
         def expose() -> ImageView:
             with room.devices() as devices:
@@ -303,7 +305,7 @@ class ExamPage(QWidget):
         self._fill_plan(select=self._next_planned())
 
     def _exposure_failed(self, exc: Exception) -> None:
-        self.banner.show_message(f"No image: {exc}", "alarm")
+        self.banner.show_message(self.tr("No image: {exc}").format(exc=exc), "alarm")
         self._exposure_over()  # may start recovering a frame left in the panel: said after
 
     def _exposure_over(self) -> None:
@@ -326,7 +328,7 @@ class ExamPage(QWidget):
         if self.exam is None or event.study_id != self.exam.study_id:
             return
         if event.kind == "exposed" and event.image is not None:
-            self.banner.show_message("Image received — processing", "info")
+            self.banner.show_message(self.tr("Image received — processing"), "info")
             self._show_preview(event.image)
         elif event.kind == "rendered" and event.image is not None:
             self._image_ready(event.image)
@@ -403,7 +405,7 @@ class ExamPage(QWidget):
         self._is_preview = shown.preview
         caption = self._caption(view)
         if shown.preview:
-            caption += "  (preview)"
+            caption += self.tr("  (preview)")
         self.review.show_image(shown.pixels, shown.bits_stored, shown.window, shown.overlay,
                                caption, shown.overview)
         self._caption_colour(view)
@@ -432,20 +434,23 @@ class ExamPage(QWidget):
         self.console.tasks.run(lambda: from_file(view.file_path),
                                lambda shown: self._display(view, shown),
                                lambda exc: self.banner.show_message(
-                                   f"The image file cannot be read: {exc}", "alarm"))
+                                   self.tr("The image file cannot be read: {exc}")
+                                   .format(exc=exc), "alarm"))
 
     def _show_indices(self, view: ImageView) -> None:
         imaging = self.console.config.imaging
         if view.ExposureIndex is None:
-            self.ei_label.setText("EI —")
+            self.ei_label.setText(self.tr("EI —"))
             self.ei_label.setStyleSheet("")
             return
         band = di_band(view.DeviationIndex, imaging.di_warning, imaging.di_alarm)
         di = "—" if view.DeviationIndex is None else f"{view.DeviationIndex:+.1f}"
         ei_t = "—" if view.TargetExposureIndex is None else f"{view.TargetExposureIndex:g}"
-        words = {"ok": "within target", "warning": "outside the target range",
-                 "alarm": "far from target — check exposure", "muted": "no target"}[band]
-        self.ei_label.setText(f"EI {view.ExposureIndex:.0f}   EI_T {ei_t}   DI {di}   ({words})")
+        words = {"ok": self.tr("within target"), "warning": self.tr("outside the target range"),
+                 "alarm": self.tr("far from target — check exposure"),
+                 "muted": self.tr("no target")}[band]
+        self.ei_label.setText(self.tr("EI {ei:.0f}   EI_T {ei_t}   DI {di}   ({words})")
+                              .format(ei=view.ExposureIndex, ei_t=ei_t, di=di, words=words))
         self.ei_label.setStyleSheet(f"background: {COLOURS[band]}; color: white; "
                                     "font-weight: bold; padding: 4px;")
 
@@ -464,7 +469,7 @@ class ExamPage(QWidget):
         view = self.exam.image(image_id)
         if not self._show_image(view):
             self.shown_id = view.id
-            self.review.clear(view.error or "no processed image")
+            self.review.clear(view.error or self.tr("no processed image"))
             self._update_controls()
 
     def current_image(self) -> ImageView | None:
@@ -529,8 +534,9 @@ class ExamPage(QWidget):
         self.plan_panel.select_id(rejected.protocol_id)
         if rejected.laterality in ("L", "R"):
             self.technique.set_side(rejected.laterality)
-        self.banner.show_message(f"Retake {rejected.protocol_id}: position the patient and "
-                                 "use the hand switch", "info")
+        self.banner.show_message(self.tr("Retake {protocol_id}: position the patient and use "
+                                         "the hand switch")
+                                 .format(protocol_id=rejected.protocol_id), "info")
 
     def _after_decision(self) -> None:
         self.refresh_images()
@@ -544,8 +550,10 @@ class ExamPage(QWidget):
         chosen = self.known[self.reprocess_combo.currentData()]
         own = self.known.get(view.protocol_id)
         if own is not None and chosen.modality != own.modality:
-            self.banner.show_message(f"{chosen.name} is a {chosen.modality} protocol; this image "
-                                     f"is {own.modality}: choose a {own.modality} protocol",
+            self.banner.show_message(self.tr("{name} is a {chosen} protocol; this image is "
+                                             "{own}: choose a {own} protocol")
+                                     .format(name=chosen.name, chosen=chosen.modality,
+                                             own=own.modality),
                                      "warning")
             return
         options = self._options_for(view)
@@ -571,8 +579,8 @@ class ExamPage(QWidget):
         if crop:
             rect = self.review.crop_rect()
             if rect is None:
-                self.banner.show_message("Draw a crop rectangle of at least 16 × 16 pixels "
-                                         "first (Crop)", "warning")
+                self.banner.show_message(self.tr("Draw a crop rectangle of at least 16 × 16 "
+                                                 "pixels first (Crop)"), "warning")
                 return
             base = options.crop
             # the rectangle is on the image as shown, which may be cropped already
@@ -601,7 +609,7 @@ class ExamPage(QWidget):
         exam = self.exam
         options = self._options_for(view)
         kwargs, protocol_id = options.as_options(), options.protocol_id
-        self.banner.show_message("Re-processing…", "info")
+        self.banner.show_message(self.tr("Re-processing…"), "info")
         self._call(lambda: exam.reprocess(view.id, protocol_id, **kwargs),
                    lambda v: self.banner.show_message(v.error, "alarm") if v.error
                    else self.banner.clear_message())
@@ -641,11 +649,14 @@ class ExamPage(QWidget):
 
         def done(result) -> None:
             stores = len(result.jobs.get("store", []))
-            printed = " and a print job" if result.jobs.get("print") else ""
+            printed = self.tr(" and a print job") if result.jobs.get("print") else ""
             self.banner.show_message(
-                f"Exam {result.status.lower()}: MPPS {result.status} queued, images and the "
-                f"dose report queued to {stores} archive(s){printed}. Their progress is "
-                "shown below.", "ok")
+                (self.tr("Exam completed: MPPS COMPLETED queued, images and the dose report "
+                         "queued to {stores} archive(s){printed}. Their progress is shown below.")
+                 if result.status == "COMPLETED" else
+                 self.tr("Exam discontinued: MPPS DISCONTINUED queued, images and the dose "
+                         "report queued to {stores} archive(s){printed}. Their progress is "
+                         "shown below.")).format(stores=stores, printed=printed), "ok")
             self.exam_closed.emit(result.study_id)
             self.refresh_status()
             self._update_controls()
@@ -684,11 +695,11 @@ class ExamPage(QWidget):
         protocol = self.selected_protocol()
         why = ""
         if not is_open:
-            why = "open an exam first"
+            why = self.tr("open an exam first")
         elif protocol is None:
-            why = "add a protocol first"
+            why = self.tr("add a protocol first")
         elif not self._side_needed(protocol):
-            why = f"{protocol.name} needs a side: choose Left or Right"
+            why = self.tr("{name} needs a side: choose Left or Right").format(name=protocol.name)
         elif self.console.room.status.problem:
             why = self.console.room.status.problem
         elif self.frames.running:

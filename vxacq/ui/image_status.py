@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 from vxacq.ui.context import Console
 from vxacq.ui.tasks import Refresher, on_gui_thread
 from vxacq.ui.widgets import fill, table
+from vxacq.ui.words import word
 from vxacq.workflow.exam import Exam
 from vxacq.workflow.history import ImageStatus, image_status
 
@@ -57,9 +58,9 @@ class ImageStatusTable(QWidget):
             name = names.get(status.SOPInstanceUID, self.tr("Dose report")
                              if status.SOPClassUID.startswith(RDSR_CLASS_PREFIX)
                              else status.SOPInstanceUID)
-            sent = ", ".join(f"{n}: {w}" for n, w in status.sent.items()) or "—"
-            committed = ", ".join(f"{n}: {w}" for n, w in status.committed.items()) or "—"
-            rows.append((name, status.state, sent, committed))
+            sent = ", ".join(f"{n}: {word(w)}" for n, w in status.sent.items()) or "—"
+            committed = ", ".join(f"{n}: {word(w)}" for n, w in status.committed.items()) or "—"
+            rows.append((name, word(status.state), sent, committed))
             words = " ".join([*status.sent.values(), *status.committed.values()])
             colours.append("alarm" if "failed" in words else "ok"
                            if status.committed and all(w == "committed"

@@ -29,17 +29,18 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.console = console
         config = console.config
-        self.setWindowTitle(f"VXacq {__version__} — {config.station.station_name}")
+        self.setWindowTitle(self.tr("VXacq {version} — {station_name}")
+                            .format(version=__version__, station_name=config.station.station_name))
         self.resize(1500, 920)
         self.worklist = WorklistPage(console)
         self.exam = ExamPage(console)
         self.history = HistoryPage(console)
         self.service = ServicePage(console)
         self.pages = QTabWidget()
-        self.pages.addTab(self.worklist, "Worklist")
-        self.pages.addTab(self.exam, "Exam")
-        self.pages.addTab(self.history, "History")
-        self.pages.addTab(self.service, "Service")
+        self.pages.addTab(self.worklist, self.tr("Worklist"))
+        self.pages.addTab(self.exam, self.tr("Exam"))
+        self.pages.addTab(self.history, self.tr("History"))
+        self.pages.addTab(self.service, self.tr("Service"))
         self.setCentralWidget(self.pages)
 
         self.worklist.start_exam.connect(self.start_exam)
@@ -52,12 +53,12 @@ class MainWindow(QMainWindow):
         self.pages.currentChanged.connect(self._page_changed)
 
         # Operators' Name of the images and MPPS: who is at the console (it has no login)
-        self.operator_edit = QLineEdit(placeholderText="Family^Given")
+        self.operator_edit = QLineEdit(placeholderText=self.tr("Family^Given"))
         self.operator_edit.setMaximumWidth(220)
         self.operator_edit.editingFinished.connect(self._operator_changed)
-        bar = self.addToolBar("Radiographer")
+        bar = self.addToolBar(self.tr("Radiographer"))
         bar.setMovable(False)
-        bar.addWidget(QLabel(" Radiographer: "))
+        bar.addWidget(QLabel(self.tr(" Radiographer: ")))
         bar.addWidget(self.operator_edit)
 
         self.room_label = QLabel()
@@ -83,13 +84,15 @@ class MainWindow(QMainWindow):
         charset = self.console.config.station.character_set
         if operator_name_problem(name, charset):
             self.statusBar().showMessage(
-                f"Radiographer '{name}' cannot be written as a DICOM name in {charset} "
-                "(Family^Given, at most 64 characters): not used", 10000)
+                self.tr("Radiographer '{name}' cannot be written as a DICOM name in {charset} "
+                        "(Family^Given, at most 64 characters): not used")
+                .format(name=name, charset=charset), 10000)
             self.operator_edit.setText(self.console.operator)
             return
         self.console.operator = name
-        self.statusBar().showMessage(f"Exams started from now on record {name or 'no one'} as "
-                                     "the operator", 5000)
+        self.statusBar().showMessage(self.tr("Exams started from now on record {name} as the "
+                                             "operator")
+                                     .format(name=name or self.tr("no one")), 5000)
 
     def closeEvent(self, event) -> None:  # noqa: N802 (Qt naming)
         # a sequence waiting in prep is let go: closing must never expose anyone
@@ -103,18 +106,20 @@ class MainWindow(QMainWindow):
         if self.exam.exposing or self.exam.busy:
             # the hand switch and the images belong to the exam on screen until it is done
             self.pages.setCurrentWidget(self.exam)
-            self.exam.banner.show_message("An exposure or an exam step is still running: wait "
-                                          "for it to end before opening another exam.", "warning")
+            self.exam.banner.show_message(self.tr("An exposure or an exam step is still "
+                                                  "running: wait for it to end before opening "
+                                                  "another exam."), "warning")
             return
         question = self.exam.leaving_question()
         if question and not self._suspend_asked(question):
             self.pages.setCurrentWidget(self.exam)  # stay: the exam on screen is kept
             return
         console = self.console
-        self.statusBar().showMessage("Opening the exam…", 3000)
+        self.statusBar().showMessage(self.tr("Opening the exam…"), 3000)
         console.tasks.run(lambda: how(console.config, console.db, key, operator=console.operator),
                           self._opened,
-                          lambda exc: self.statusBar().showMessage(f"Cannot open: {exc}", 10000))
+                          lambda exc: self.statusBar().showMessage(self.tr("Cannot open: {exc}")
+                                                                   .format(exc=exc), 10000))
 
     def _suspend_asked(self, question: str) -> bool:
         """Another patient is never opened silently over an unfinished exam: suspend it (it
@@ -137,14 +142,16 @@ class MainWindow(QMainWindow):
             self.history.search()
 
     def _room_changed(self, status: RoomStatus) -> None:
-        text = "Room ready" if status.ready else \
-            f"Room: {status.problem or status.generator + ' / ' + status.detector}"
+        text = self.tr("Room ready") if status.ready else \
+            self.tr("Room: {problem}").format(
+                problem=status.problem or f"{status.generator} / {status.detector}")
         self.room_label.setText(text)
         self.room_label.setStyleSheet("" if status.ready else "color: #c62828;")
 
     def refresh_status(self) -> None:
         # the listener's state is in memory; the queue is read from the database on the pool
-        self.listener_label.setText(f"Listener: {self.console.services.listener.status.describe()}")
+        status = self.console.services.listener.status.describe()
+        self.listener_label.setText(self.tr("Listener: {status}").format(status=status))
         self._queue_reader.request()
 
     def _read_queue(self) -> QueueSummary:
@@ -157,7 +164,7 @@ class MainWindow(QMainWindow):
     def _show_queue(self, summary: QueueSummary) -> None:
         waiting, failed = summary.waiting, summary.failed
         self._failed = failed
-        text = f"Queue: {waiting} to send" + (f", {failed} failed (Service → Queue)"
-                                              if failed else "")
-        self.queue_label.setText(text)
+        text = (self.tr("Queue: {waiting} to send, {failed} failed (Service → Queue)") if failed
+                else self.tr("Queue: {waiting} to send"))
+        self.queue_label.setText(text.format(waiting=waiting, failed=failed))
         self.queue_label.setStyleSheet("color: #c62828;" if failed else "")

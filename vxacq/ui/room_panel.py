@@ -6,7 +6,7 @@ Recover fetches it). Every line follows the room status, so a cleared fault clea
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Signal
 from PySide6.QtWidgets import (
     QFormLayout, QGroupBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout,
 )
@@ -18,6 +18,23 @@ _STATE_COLOURS = {"ready": "ok", "standby": "ok", "idle": "ok", "prep": "warning
                   "arming": "warning", "exposing": "alarm", "integrating": "alarm",
                   "readout": "warning", "fault": "alarm", "error": "alarm",
                   "disconnected": "muted", "off": "muted"}
+# the states as the panel names them (GeneratorState, DetectorState), for lupdate to find
+_STATE_WORDS = {
+    "ready": QT_TRANSLATE_NOOP("RoomPanel", "READY"),
+    "standby": QT_TRANSLATE_NOOP("RoomPanel", "STANDBY"),
+    "idle": QT_TRANSLATE_NOOP("RoomPanel", "IDLE"),
+    "prep": QT_TRANSLATE_NOOP("RoomPanel", "PREP"),
+    "arming": QT_TRANSLATE_NOOP("RoomPanel", "ARMING"),
+    "exposing": QT_TRANSLATE_NOOP("RoomPanel", "EXPOSING"),
+    "integrating": QT_TRANSLATE_NOOP("RoomPanel", "INTEGRATING"),
+    "readout": QT_TRANSLATE_NOOP("RoomPanel", "READOUT"),
+    "triggered": QT_TRANSLATE_NOOP("RoomPanel", "TRIGGERED"),
+    "aed": QT_TRANSLATE_NOOP("RoomPanel", "AED"),
+    "fault": QT_TRANSLATE_NOOP("RoomPanel", "FAULT"),
+    "error": QT_TRANSLATE_NOOP("RoomPanel", "ERROR"),
+    "disconnected": QT_TRANSLATE_NOOP("RoomPanel", "DISCONNECTED"),
+    "off": QT_TRANSLATE_NOOP("RoomPanel", "OFF"),
+}
 
 
 class RoomPanel(QGroupBox):
@@ -31,24 +48,26 @@ class RoomPanel(QGroupBox):
     discard_requested = Signal()
 
     def __init__(self) -> None:
-        super().__init__("X-ray room")
+        super().__init__(QCoreApplication.translate("RoomPanel", "X-ray room"))
         self.generator = QLabel()
         self.detector = QLabel()
         self.panel = QLabel()
+        self.panel.setWordWrap(True)  # temperature, battery, link: longer in some languages
         self.problem = QLabel()
         self.problem.setWordWrap(True)
         form = QFormLayout()
-        form.addRow("Generator", self.generator)
-        form.addRow("Detector", self.detector)
-        form.addRow("Panel", self.panel)
-        self.prep_button = QPushButton("Prep (stage 1)")
+        form.addRow(self.tr("Generator"), self.generator)
+        form.addRow(self.tr("Detector"), self.detector)
+        form.addRow(self.tr("Panel"), self.panel)
+        self.prep_button = QPushButton(self.tr("Prep (stage 1)"))
         self.prep_button.setCheckable(True)
-        self.prep_button.setToolTip("Hold the exposure ready: rotor and filament up, panel armed")
-        self.expose_button = QPushButton("Expose (stage 2)")
+        self.prep_button.setToolTip(self.tr("Hold the exposure ready: rotor and filament up, "
+                                            "panel armed"))
+        self.expose_button = QPushButton(self.tr("Expose (stage 2)"))
         self.expose_button.setEnabled(False)
         self.expose_button.setStyleSheet("QPushButton:enabled { background: #ffb300; "
                                          "font-weight: bold; }")
-        self.reset_button = QPushButton("Reset generator")
+        self.reset_button = QPushButton(self.tr("Reset generator"))
         self.reset_button.hide()
         self.recover_button = QPushButton(self.tr("Recover the frame from the panel"))
         self.recover_button.hide()
@@ -85,8 +104,8 @@ class RoomPanel(QGroupBox):
             self.prep_button.setEnabled(allowed)
         self._why = why if not allowed else ""
         self._show_messages()
-        self.prep_button.setToolTip(why or "Hold the exposure ready: rotor and filament up, "
-                                          "panel armed")
+        self.prep_button.setToolTip(why or self.tr("Hold the exposure ready: rotor and "
+                                                   "filament up, panel armed"))
 
     def exposure_over(self) -> None:
         """The sequence ended (image, failure or release): the switch is let go."""
@@ -103,13 +122,16 @@ class RoomPanel(QGroupBox):
                               + (f" — {status.detector_model}" if status.detector_model else ""))
         parts = []
         if status.temperature_C is not None:
-            parts.append(f"{status.temperature_C:.1f} °C")
+            parts.append(self.tr("{temperature_C:.1f} °C")
+                         .format(temperature_C=status.temperature_C))
         if status.battery_percent is not None:
-            parts.append(f"battery {status.battery_percent:.0f} %")
+            parts.append(self.tr("battery {battery_percent:.0f} %")
+                         .format(battery_percent=status.battery_percent))
         if status.link_quality_percent is not None:
-            parts.append(f"link {status.link_quality_percent:.0f} %")
+            parts.append(self.tr("link {link_quality_percent:.0f} %")
+                         .format(link_quality_percent=status.link_quality_percent))
         if status.simulated:
-            parts.append("simulated")
+            parts.append(self.tr("simulated"))
         self.panel.setText(", ".join(parts) or "—")
         self._show_messages()
         self.reset_button.setVisible(status.generator == "fault")
@@ -147,4 +169,5 @@ class RoomPanel(QGroupBox):
     @staticmethod
     def _word(state: str) -> str:
         colour = COLOURS[_STATE_COLOURS.get(state, "muted")]
-        return f"<b style='color:{colour}'>{state.upper()}</b>"
+        word = _STATE_WORDS.get(state, state.upper())
+        return f"<b style='color:{colour}'>{QCoreApplication.translate('RoomPanel', word)}</b>"

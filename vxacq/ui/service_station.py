@@ -16,6 +16,9 @@ from vxacq.ui.context import Console
 from vxacq.ui.widgets import Banner
 from vxacq.workflow.station import apply_config
 
+# [station] language: each named in itself, to be found whatever language the window speaks
+LANGUAGE_NAMES = (("English", "en"), ("Deutsch", "de"), ("日本語", "ja"))  # untranslated: own
+
 
 def save_config(widget: QWidget, console: Console, changed: Config, banner: Banner) -> str | None:
     """Save ``changed`` and make it the running configuration; what the services did (in
@@ -49,6 +52,11 @@ class StationTab(QWidget):
         self.auto_route = QCheckBox(self.tr("Send accepted images to the store nodes when the "
                                             "exam closes"))
         self.auto_route.setChecked(st.auto_route)
+        self.language = QComboBox()
+        self.language.addItem(self.tr("The station's locale"), "auto")
+        for name, code in LANGUAGE_NAMES:
+            self.language.addItem(name, code)
+        self.language.setCurrentIndex(max(0, self.language.findData(st.language)))
         im = console.config.imaging
         self.di_warning = QDoubleSpinBox(minimum=0.1, maximum=10, value=im.di_warning)
         self.di_alarm = QDoubleSpinBox(minimum=0.1, maximum=20, value=im.di_alarm)
@@ -60,6 +68,7 @@ class StationTab(QWidget):
         form.addRow(self.tr("Institution address"), self.address)
         form.addRow(self.tr("Department"), self.department)
         form.addRow(self.tr("Character set"), self.charset)
+        form.addRow(self.tr("Language (at the next start)"), self.language)
         form.addRow("", self.any_caller)
         form.addRow("", self.log_phi)
         form.addRow("", self.auto_route)
@@ -106,10 +115,15 @@ class StationTab(QWidget):
         st.accept_any_calling_ae = self.any_caller.isChecked()
         st.log_patient_data = self.log_phi.isChecked()
         st.auto_route = self.auto_route.isChecked()
+        language_changed = st.language != self.language.currentData()
+        st.language = self.language.currentData()
         changed.imaging.di_warning = self.di_warning.value()
         changed.imaging.di_alarm = self.di_alarm.value()
         done = save_config(self, self.console, changed, self.banner)
         if done is not None:
             self.refresh_listener()
             self.banner.show_message(self.tr("Saved and in effect.") + (f" {done}." if done
-                                                                        else ""), "ok")
+                                                                        else "")
+                                     + (self.tr(" The window's language changes when the "
+                                                "console starts again.")
+                                        if language_changed else ""), "ok")

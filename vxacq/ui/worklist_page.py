@@ -24,6 +24,7 @@ from vxacq.ui.context import Console
 from vxacq.ui.reconcile_dialog import ReconcileDialog
 from vxacq.ui.registration_dialog import RegistrationDialog
 from vxacq.ui.widgets import COLOURS, Banner, fill, person_name, table
+from vxacq.ui.words import word
 from vxacq.workflow.orders import OrderView, find_by_scan, list_orders, register_emergency
 from vxacq.workflow.procedures import emergency_protocols
 from vxacq.workflow.reconcile import ReconcileResult, reconcile, unscheduled_exams
@@ -56,7 +57,9 @@ class WorklistPage(QWidget):
         self.emergency_button = QPushButton(self.tr("Emergency"))
         self.emergency_button.setToolTip(self.tr(
             "Start a trauma exam now under a temporary ID and name ({shortcut}); reconcile it "
-            "with the order when the order arrives").format(shortcut=EMERGENCY_SHORTCUT))
+            "with the order when the order arrives").format(
+                shortcut=QKeySequence(EMERGENCY_SHORTCUT).toString(
+                    QKeySequence.SequenceFormat.NativeText)))
         self.emergency_button.setMinimumSize(160, 56)
         self.emergency_button.setStyleSheet(
             f"QPushButton {{ background: {COLOURS['alarm']}; color: white; font-size: 16pt; "
@@ -171,13 +174,13 @@ class WorklistPage(QWidget):
         for order in self.orders:
             when = f"{_date(order.ScheduledProcedureStepStartDate)} " \
                    f"{_time(order.ScheduledProcedureStepStartTime)}".strip()
-            rows.append((order.RequestedProcedurePriority or "ROUTINE", when,
+            rows.append((word(order.RequestedProcedurePriority or "ROUTINE"), when,
                          person_name(order.PatientName), order.PatientID,
-                         _date(order.PatientBirthDate), order.PatientSex,
+                         _date(order.PatientBirthDate), word(order.PatientSex),
                          order.AccessionNumber,
                          order.RequestedProcedureDescription
                          or order.ScheduledProcedureStepDescription,
-                         order.Modality, order.state.replace("_", " "),
+                         order.Modality, word(order.state),
                          order.node or self.tr("registered here")))
             colours.append("alarm" if order.RequestedProcedurePriority in URGENT else None)
         fill(self.table, rows, colours)

@@ -59,17 +59,36 @@ Frames left in the panel — :mod:`vxacq.workflow.recovery`
     taken for), ``discard(config, db, uid, reason, *, operator="")`` (audited).
 
 History — :mod:`vxacq.workflow.history`
-    ``search_exams(db, text="", date_from="", date_to="") -> list[ExamSummary]``,
+    ``search_exams(db, text="", date_from="", date_to="") -> list[ExamSummary]`` (names
+    matched as :mod:`vxacq.workflow.search` folds them),
     ``image_status(db, study_id) -> list[ImageStatus(SOPInstanceUID, SOPClassUID, state,
-    file_path, sent={node: word}, committed={node: word})]``,
+    file_path, sent={node: word}, committed={node: word}, ProtocolName, Modality, Laterality,
+    acquired_at)]``, ``thumbnail_pixels(path, size=96) -> uint8 array | None``,
     ``resend(config, db, study_id) -> list[job ids]``. A status column stays current by
     calling ``image_status`` when ``Services.outbox.subscribe(callback(JobView))`` reports a
     job of the study, and every few seconds while a commitment is ``pending`` (the answer may
     come later, on the listener, without a job changing).
 
+Search — :mod:`vxacq.workflow.search`
+    ``normalise(text)``, ``matches(query, *values)``, ``search(items, query, fields)``,
+    ``filter_orders(orders, query)``: case-, accent- and script-insensitive (``garcia`` finds
+    GARCÍA, ``иван`` ИВАНОВ, ``τραυμα`` ΤΡΑΎΜΑ).
+
+Service — :mod:`vxacq.workflow.station`, :mod:`vxacq.workflow.calibration`,
+:mod:`vxacq.workflow.priors`
+    ``echo_node(config, node) -> EchoResult`` (ends within the node's connect timeout),
+    ``list_jobs(config, db, view="attention"|"failed"|"all") -> list[JobRow(job, node_known)]``,
+    ``queue_counts(db) -> (waiting, failed)``, ``retry_job(config, db, id, user=)`` and
+    ``cancel_job(db, id, user=) -> ActionOutcome(job, message)`` (what was actually done),
+    ``apply_config(services, changed) -> words`` (saved and in effect without a restart),
+    ``fault_catalogue()``, ``parse_fault(spec)``;
+    ``calibration_status(config)``, ``calibrate(config, ...)``, ``can_calibrate(config)``,
+    ``detector_id(model)``; ``find_priors(config, PatientID, exclude_study="") ->
+    PriorsAnswer(priors=[Prior(study, node)], errors, asked)``.
+
 Running it — :mod:`vxacq.workflow.runtime`
     ``Services(config, db)`` starts/stops the outbox and the listener that takes storage
-    commitment reports;
+    commitment reports; ``services.follow_config()`` after the configuration changed in place;
     ``refresh_worklist(config, db, dates="today", *, modality="DX", cancel=None)
     -> {node: outcome in words}``; ``fetch_order(config, db, accession) -> OrderView | None``;
     ``run_exam(config, db, services, accession, protocols, *, laterality=None, operator="",

@@ -26,6 +26,7 @@ from vxacq.dicom.inputs import (
 from vxacq.dicom.mg import MGImage
 from vxacq.dicom.orientation import quadruped_direction
 from vxacq.dicom.rdsr import XRayRadiationDoseSR
+from vxacq.dicom.rdsr.dosimetry import dose_rp_in_detector_plane
 from vxacq.dicom.uids import device_uid
 from vxacq.imaging.chain import ProcessedImage
 from vxacq.protocols import Protocol
@@ -71,6 +72,7 @@ def exposure_info(sidecar: dict[str, Any], protocol: Protocol) -> ExposureInfo:
     started = (sidecar.get("frame") or {}).get("integration_start") or sidecar["stored"]
     dap_Gy_cm2 = reported.get("dap_Gy_cm2")
     positioner = sidecar.get("positioner") or {}
+    field_mm = requested.get("field_mm") or protocol.field_mm
     return ExposureInfo(
         IrradiationEventUID=sidecar["uid"],
         AcquisitionDateTime=dt.datetime.fromisoformat(started),
@@ -80,6 +82,9 @@ def exposure_info(sidecar: dict[str, Any], protocol: Protocol) -> ExposureInfo:
         ExposureInmAs=float(reported["mas"]),
         # DICOM's DAP is in dGy·cm²; the generator reports Gy·cm².
         ImageAndFluoroscopyAreaDoseProduct=None if dap_Gy_cm2 is None else dap_Gy_cm2 * 10.0,
+        # Mammography reports no Dose (RP) "In Detector Plane" (TID 10003 gives it AGD instead).
+        DoseRP=None if dap_Gy_cm2 is None or protocol.modality == "MG"
+        else dose_rp_in_detector_plane(float(dap_Gy_cm2), (float(field_mm[0]), float(field_mm[1]))),
         FocalSpots=(FOCAL_SPOT_MM[requested.get("focus", protocol.focus)],),
         Grid=("FIXED", "FOCUSED") if requested.get("grid", protocol.grid) else ("NONE",),
         DistanceSourceToDetector=float(requested.get("sid_mm", protocol.sid_mm)),

@@ -18,6 +18,7 @@ from typing import Any
 
 from vxacq.config import Config
 from vxacq.db import Database, JobState
+from vxacq.hal import rawstore
 from vxacq.hal.pending import FramePendingError, open_records
 from vxacq.net.association import DicomNetworkError
 from vxacq.net.commitment import OverdueWatch, listener_options
@@ -44,8 +45,13 @@ class Services:
         # report that never came into a visible time-out.
         self.listener = Listener(config, **listener_options(config, db))
         self.overdue = OverdueWatch(config, db)
+        self.notices: list[str] = []  # what start-up found and put in order, for the user
 
     def start(self) -> Services:
+        # what a crash while a raw frame was written left behind, said before anything runs
+        self.notices = rawstore.tidy(rawstore.raw_dir(self.config.data_dir))
+        for notice in self.notices:
+            log.warning("raw frames: %s", notice)
         status = self.listener.start()
         if status.error:
             log.warning("listener: %s (commitment reports on new associations will not "

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import datetime, tzinfo
 
 from pydicom.dataset import Dataset
 from pydicom.sr.coding import Code
@@ -61,8 +61,15 @@ def text(relationship: str, concept: Code, value: str) -> Dataset:
     return item
 
 
-def datetime_item(relationship: str, concept: Code, value: datetime) -> Dataset:
+def datetime_item(relationship: str, concept: Code, value: datetime, tz: tzinfo | None) -> Dataset:
+    """A DATETIME in the report's time zone ``tz`` without a per-value offset: the instance's
+    Timezone Offset From UTC (0008,0201) says it (PS3.3 C.12.1.1.8). DCMTK 3.6.7's dsrdump and
+    dsr2xml refuse a content-item DT that ends in "+0000", so no value carries its own offset."""
     item = _item(relationship, "DATETIME", concept)
+    if value.utcoffset() is not None:
+        if tz is None:
+            raise ValueError(f"{concept.meaning} {value.isoformat()} has a UTC offset but the report has no time zone")
+        value = value.astimezone(tz).replace(tzinfo=None)
     item.DateTime = dt(value)
     return item
 

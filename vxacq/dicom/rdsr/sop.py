@@ -58,8 +58,10 @@ class XRayRadiationDoseSR(Dataset):
         for what in ("Manufacturer", "ManufacturerModelName", "DeviceSerialNumber", "SoftwareVersions"):
             if not getattr(equipment, what):
                 raise ValueError(f"{what} is Type 1 in the Enhanced General Equipment module (PS3.3 C.7.5.2)")
-        created = datetime.now().astimezone()
-        content_time = ContentDateTime or created
+        # The report's time zone: ContentDateTime's when it has one, else the station's.
+        zone = ContentDateTime.tzinfo if ContentDateTime is not None and ContentDateTime.utcoffset() is not None else None
+        created = datetime.now().astimezone(zone)
+        content_time = ContentDateTime.astimezone(created.tzinfo) if zone else (ContentDateTime or created)
         series = series or SeriesInfo(
             SeriesInstanceUID=new_uid(), SeriesNumber=DOSE_SERIES_NUMBER,
             SeriesDate=content_time.date(), SeriesTime=content_time.time(),
@@ -91,7 +93,8 @@ class XRayRadiationDoseSR(Dataset):
             self.CurrentRequestedProcedureEvidenceSequence = [_evidence(study.StudyInstanceUID, images)]
 
         # SR Document Content (C.17.3): the TID 10001 tree
-        root = ProjectionXRayRadiationDose(study.StudyInstanceUID, equipment, acquisitions, mammography)
+        root = ProjectionXRayRadiationDose(study.StudyInstanceUID, equipment, acquisitions, mammography,
+                                          created.tzinfo)
         for element in root:
             self.add(element)
 

@@ -8,6 +8,7 @@ measured (EI, target EI, DI); nothing is estimated here except sums of reported 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import tzinfo
 
 from pydicom.dataset import Dataset
 
@@ -114,7 +115,7 @@ class IrradiationEventXRayData(list[Dataset]):
     and :dcm:`TID 10003C` (mechanical: stand/table, angle, SID). A rejected exposure is
     reported too — the patient received the dose — with the reject reason as a comment."""
 
-    def __init__(self, acquisition: Acquisition, mammography: bool = False) -> None:
+    def __init__(self, acquisition: Acquisition, mammography: bool = False, tz: tzinfo | None = None) -> None:
         super().__init__()
         a, e = acquisition, acquisition.exposure
         part = codes.body_part(a.body_part)
@@ -122,7 +123,7 @@ class IrradiationEventXRayData(list[Dataset]):
         items = [
             code(HAS_CONCEPT_MOD, RDSR.AcquisitionPlane, RDSR.SinglePlane),
             uidref(CONTAINS, RDSR.IrradiationEventUID, e.IrradiationEventUID),
-            datetime_item(CONTAINS, RDSR.DatetimeStarted, e.AcquisitionDateTime),
+            datetime_item(CONTAINS, RDSR.DatetimeStarted, e.AcquisitionDateTime, tz),
             code(CONTAINS, RDSR.IrradiationEventType, RDSR.StationaryAcquisition),
         ]
         laterality = (
@@ -134,7 +135,8 @@ class IrradiationEventXRayData(list[Dataset]):
             code(HAS_CONCEPT_MOD, RDSR.ImageViewModifier, modifiers[m.upper()]) for m in a.view_modifiers
         ]))
         items.append(code(CONTAINS, RDSR.TargetRegion, part.code, laterality))
-        if e.ImageAndFluoroscopyAreaDoseProduct is not None:
+        # TID 10003 row 10: Dose Area Product only where the procedure is not mammography.
+        if e.ImageAndFluoroscopyAreaDoseProduct is not None and not mammography:
             items.append(num(CONTAINS, RDSR.DoseAreaProduct,
                              e.ImageAndFluoroscopyAreaDoseProduct * DGYCM2_TO_GYM2, UNITS.GyM2))
         # TID 10003 has one Comment: a rejection and a partial exposure share it
@@ -155,15 +157,20 @@ class IrradiationEventXRayData(list[Dataset]):
             if e.OrganDose is not None:
                 items.append(num(CONTAINS, RDSR.AverageGlandularDose, e.OrganDose * DGY_TO_MGY, UNITS.mGy))
             if e.EntranceDoseInmGy is not None:
+                # Entrance Dose (0040,8302) is the air kerma at the breast's entrance surface.
                 items.append(num(CONTAINS, RDSR.EntranceExposureAtRP, e.EntranceDoseInmGy, UNITS.mGy))
+                items.append(code(CONTAINS, RDSR.ReferencePointDefinition, RDSR.AtSurfaceOfPatient))
             if e.HalfValueLayer is not None:
                 items.append(num(CONTAINS, RDSR.HalfValueLayer, e.HalfValueLayer, UNITS.mm))
-        if e.DoseRP is not None:
+        # TID 10003B row 1: Dose (RP) only where the procedure is not mammography (AGD is its dose).
+        if e.DoseRP is not None and not mammography:
             items.append(num(CONTAINS, RDSR.DoseRP, e.DoseRP, UNITS.Gy))
             items.append(code(CONTAINS, RDSR.ReferencePointDefinition, RDSR.InDetectorPlane))
         items.append(num(CONTAINS, RDSR.KVP, e.KVP, UNITS.kV))
         items.append(num(CONTAINS, RDSR.XRayTubeCurrent, e.XRayTubeCurrentInmA, UNITS.mA))
         items.append(num(CONTAINS, RDSR.ExposureTime, e.ExposureTimeInms, UNITS.ms))
+        # A radiographic exposure is one pulse (VXvue writes 1 too).
+        items.append(num(CONTAINS, RDSR.NumberOfPulses, 1, UNITS.no_units))
         items.append(num(CONTAINS, RDSR.Exposure, e.mAs * 1000.0, UNITS.uAs))
         for spot in e.FocalSpots:
             items.append(num(CONTAINS, RDSR.FocalSpotSize, spot, UNITS.mm))
@@ -227,7 +234,10 @@ class ProjectionXRayRadiationDose(Dataset):
         equipment: EquipmentInfo,
         acquisitions: Sequence[Acquisition],
         mammography: bool = False,
+        tz: tzinfo | None = None,
     ) -> None:
+        """``tz`` is the report's time zone (its Timezone Offset From UTC): every DATETIME item
+        is written in it without an offset of its own."""
         super().__init__()
         if not acquisitions:
             raise ValueError("a dose report needs at least one irradiation event (TID 10001, 1-n TID 10003)")
@@ -246,7 +256,7 @@ class ProjectionXRayRadiationDose(Dataset):
             *AccumulatedXRayDose(acquisitions, mammography),
         ]
         for a in acquisitions:
-            children.extend(IrradiationEventXRayData(a, mammography))
+            children.extend(IrradiationEventXRayData(a, mammography, tz))
         children.append(code(CONTAINS, RDSR.SourceOfDoseInformation, RDSR.AutomatedDataCollection))
         self.ValueType = "CONTAINER"
         self.ConceptNameCodeSequence = [container(None, RDSR.XRayRadiationDoseReport, []).ConceptNameCodeSequence[0]]

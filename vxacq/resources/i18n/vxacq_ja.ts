@@ -1,4 +1,1752 @@
 <?xml version="1.0" encoding="utf-8"?>
 <!DOCTYPE TS>
 <TS version="2.1" language="ja_JP" sourcelanguage="en">
+<context>
+    <name>CloseDialog</name>
+    <message>
+        <source>Close the exam</source>
+        <translation>検査の終了</translation>
+    </message>
+    <message>
+        <source>{accepted} accepted, {rejected} rejected, {unreviewed} not reviewed.</source>
+        <translation>承認 {accepted} 枚、リジェクト {rejected} 枚、未確認 {unreviewed} 枚。</translation>
+    </message>
+    <message>
+        <source>{accepted} accepted, {rejected} rejected.</source>
+        <translation>承認 {accepted} 枚、リジェクト {rejected} 枚。</translation>
+    </message>
+    <message>
+        <source>Complete — MPPS COMPLETED, accepted images and the dose report sent</source>
+        <translation>完了 — MPPS COMPLETED、承認画像と線量レポートを送信</translation>
+    </message>
+    <message>
+        <source>Discontinue — MPPS DISCONTINUED with a reason</source>
+        <translation>中止 — 理由を付けて MPPS DISCONTINUED</translation>
+    </message>
+    <message>
+        <source> Review every image before completing.</source>
+        <translation> 完了する前にすべての画像を確認してください。</translation>
+    </message>
+    <message>
+        <source> Nothing is accepted.</source>
+        <translation> 承認された画像がありません。</translation>
+    </message>
+    <message>
+        <source>Print</source>
+        <translation>印刷</translation>
+    </message>
+    <message>
+        <source>Printer</source>
+        <translation>プリンタ</translation>
+    </message>
+    <message>
+        <source>Layout</source>
+        <translation>レイアウト</translation>
+    </message>
+    <message>
+        <source>Close exam</source>
+        <translation>検査終了</translation>
+    </message>
+</context>
+<context>
+    <name>DecisionBox</name>
+    <message>
+        <source>Review</source>
+        <translation>画像確認</translation>
+    </message>
+    <message>
+        <source>Accept</source>
+        <translation>承認</translation>
+    </message>
+    <message>
+        <source>{meaning} (local)</source>
+        <translation>{meaning}（施設独自）</translation>
+    </message>
+    <message>
+        <source>Reject</source>
+        <translation>リジェクト</translation>
+    </message>
+    <message>
+        <source>Reject and retake</source>
+        <translation>リジェクトして再撮影</translation>
+    </message>
+    <message>
+        <source>as {name}</source>
+        <translation>{name} として</translation>
+    </message>
+    <message>
+        <source>Re-process</source>
+        <translation>再処理</translation>
+    </message>
+</context>
+<context>
+    <name>DetectorTab</name>
+    <message>
+        <source>Take dark and flat-field frames and calibrate</source>
+        <translation>ダーク画像とフラットフィールド画像を撮ってキャリブレーション</translation>
+    </message>
+    <message>
+        <source>Detector calibration</source>
+        <translation>検出器キャリブレーション</translation>
+    </message>
+    <message>
+        <source>value (default if empty)</source>
+        <translation>値（空欄で既定値）</translation>
+    </message>
+    <message>
+        <source>Inject</source>
+        <translation>注入</translation>
+    </message>
+    <message>
+        <source>Clear all faults</source>
+        <translation>すべての故障を解除</translation>
+    </message>
+    <message>
+        <source>Ask the room now</source>
+        <translation>撮影室の状態を今すぐ確認</translation>
+    </message>
+    <message>
+        <source>Simulator fault injection (QA)</source>
+        <translation>シミュレータへの故障注入（QA）</translation>
+    </message>
+    <message>
+        <source>Fault</source>
+        <translation>故障</translation>
+    </message>
+    <message>
+        <source>Value</source>
+        <translation>値</translation>
+    </message>
+    <message>
+        <source>{model}: {state}</source>
+        <translation>{model}: {state}</translation>
+    </message>
+    <message>
+        <source>Calibrating: dark frames, then flat-field frames…</source>
+        <translation>キャリブレーション中: ダーク画像、次にフラットフィールド画像…</translation>
+    </message>
+    <message>
+        <source>Calibrated: {n} defect pixels; saved to {path}</source>
+        <translation>キャリブレーション完了: 欠陥画素 {n} 個。保存先 {path}</translation>
+    </message>
+    <message>
+        <source>Calibration failed: {reason}; the previous calibration stays in use</source>
+        <translation>キャリブレーション失敗: {reason}。以前のキャリブレーションを引き続き使用します</translation>
+    </message>
+    <message>
+        <source>Injected {spec}.</source>
+        <translation>{spec} を注入しました。</translation>
+    </message>
+    <message>
+        <source>Faults cleared.</source>
+        <translation>故障を解除しました。</translation>
+    </message>
+</context>
+<context>
+    <name>ExamPage</name>
+    <message>
+        <source>No exam open: choose an order on the worklist.</source>
+        <translation>検査が開かれていません。ワークリストでオーダを選択してください。</translation>
+    </message>
+    <message>
+        <source>Close exam…</source>
+        <translation>検査終了…</translation>
+    </message>
+    <message>
+        <source>ID {PatientID}</source>
+        <translation>ID {PatientID}</translation>
+    </message>
+    <message>
+        <source>accession {AccessionNumber}</source>
+        <translation>受付番号 {AccessionNumber}</translation>
+    </message>
+    <message>
+        <source>unscheduled</source>
+        <translation>予約外</translation>
+    </message>
+    <message>
+        <source>Prep: {name} — press Expose when the generator and the detector are READY</source>
+        <translation>準備: {name} — 発生装置と検出器が準備完了になったら曝射を押してください</translation>
+    </message>
+    <message>
+        <source>No image: {exc}</source>
+        <translation>画像なし: {exc}</translation>
+    </message>
+    <message>
+        <source>Image received — processing</source>
+        <translation>画像受信 — 処理中</translation>
+    </message>
+    <message>
+        <source>  (preview)</source>
+        <translation>  （プレビュー）</translation>
+    </message>
+    <message>
+        <source>The image file cannot be read: {exc}</source>
+        <translation>画像ファイルを読めません: {exc}</translation>
+    </message>
+    <message>
+        <source>EI —</source>
+        <translation>EI —</translation>
+    </message>
+    <message>
+        <source>REJECTED: {reason}</source>
+        <translation>リジェクト: {reason}</translation>
+    </message>
+    <message>
+        <source>PARTIAL EXPOSURE</source>
+        <translation>部分曝射</translation>
+    </message>
+    <message>
+        <source>within target</source>
+        <translation>目標範囲内</translation>
+    </message>
+    <message>
+        <source>outside the target range</source>
+        <translation>目標範囲外</translation>
+    </message>
+    <message>
+        <source>far from target — check exposure</source>
+        <translation>目標から大きく外れています — 線量を確認</translation>
+    </message>
+    <message>
+        <source>no target</source>
+        <translation>目標値なし</translation>
+    </message>
+    <message>
+        <source>EI {ei:.0f}   EI_T {ei_t}   DI {di}   ({words})</source>
+        <translation>EI {ei:.0f}   EI_T {ei_t}   DI {di}   （{words}）</translation>
+    </message>
+    <message>
+        <source>no processed image</source>
+        <translation>処理済み画像なし</translation>
+    </message>
+    <message>
+        <source>Partial exposure</source>
+        <translation>部分曝射</translation>
+    </message>
+    <message>
+        <source>{what}
+
+Accept this image anyway?</source>
+        <translation>{what}
+
+この画像をそれでも承認しますか？</translation>
+    </message>
+    <message>
+        <source>Accept partial image</source>
+        <translation>部分曝射の画像を承認</translation>
+    </message>
+    <message>
+        <source>Do not accept</source>
+        <translation>承認しない</translation>
+    </message>
+    <message>
+        <source>An exposure is in progress in this exam.</source>
+        <translation>この検査で曝射が進行中です。</translation>
+    </message>
+    <message>
+        <source>{n} image(s) of this exam are not reviewed yet.</source>
+        <translation>この検査には未確認の画像が {n} 枚あります。</translation>
+    </message>
+    <message>
+        <source>Retake {protocol_id}: position the patient and use the hand switch</source>
+        <translation>再撮影 {protocol_id}: 患者をポジショニングしてハンドスイッチを使用してください</translation>
+    </message>
+    <message>
+        <source>{name} is a {chosen} protocol; this image is {own}: choose a {own} protocol</source>
+        <translation>{name} は {chosen} のプロトコルですが、この画像は {own} です。{own} のプロトコルを選んでください</translation>
+    </message>
+    <message>
+        <source>Draw a crop rectangle of at least 16 × 16 pixels first (Crop)</source>
+        <translation>まず16 × 16画素以上のトリミング枠を描いてください（トリミング）</translation>
+    </message>
+    <message>
+        <source>Re-processing…</source>
+        <translation>再処理中…</translation>
+    </message>
+    <message>
+        <source> and a print job</source>
+        <translation>と印刷ジョブ</translation>
+    </message>
+    <message>
+        <source>Exam completed: MPPS COMPLETED queued, images and the dose report queued to {stores} archive(s){printed}. Their progress is shown below.</source>
+        <translation>検査完了: MPPS COMPLETED をキューに入れ、画像と線量レポートを {stores} 件のアーカイブへ送信待ちにしました{printed}。進捗は下に表示されます。</translation>
+    </message>
+    <message>
+        <source>Exam discontinued: MPPS DISCONTINUED queued, images and the dose report queued to {stores} archive(s){printed}. Their progress is shown below.</source>
+        <translation>検査中止: MPPS DISCONTINUED をキューに入れ、画像と線量レポートを {stores} 件のアーカイブへ送信待ちにしました{printed}。進捗は下に表示されます。</translation>
+    </message>
+    <message>
+        <source>open an exam first</source>
+        <translation>先に検査を開いてください</translation>
+    </message>
+    <message>
+        <source>add a protocol first</source>
+        <translation>先にプロトコルを追加してください</translation>
+    </message>
+    <message>
+        <source>{name} needs a side: choose Left or Right</source>
+        <translation>{name} には左右の指定が必要です: 左または右を選んでください</translation>
+    </message>
+    <message>
+        <source>a frame is being recovered from the panel</source>
+        <translation>パネルから画像を回収中です</translation>
+    </message>
+</context>
+<context>
+    <name>FrameRecovery</name>
+    <message>
+        <source>Recovering the frame left in the panel…</source>
+        <translation>パネルに残った画像を回収しています…</translation>
+    </message>
+    <message>
+        <source>The frame could not be recovered: {error}</source>
+        <translation>画像を回収できませんでした: {error}</translation>
+    </message>
+    <message>
+        <source>Discard the lost frame</source>
+        <translation>失われた画像を破棄</translation>
+    </message>
+    <message>
+        <source>{what}
+was made but its image is not stored. Why is it given up? (recorded in the audit trail)</source>
+        <translation>{what}
+は撮影されましたが、画像が保存されていません。破棄する理由は？（監査記録に残ります）</translation>
+    </message>
+    <message>
+        <source>Nothing discarded: a reason is needed.</source>
+        <translation>破棄していません: 理由が必要です。</translation>
+    </message>
+    <message>
+        <source>Discarded, with the reason recorded: {reason}</source>
+        <translation>破棄しました。理由を記録しました: {reason}</translation>
+    </message>
+</context>
+<context>
+    <name>HistoryPage</name>
+    <message>
+        <source>Name, patient ID or accession</source>
+        <translation>氏名、患者IDまたは受付番号</translation>
+    </message>
+    <message>
+        <source>from YYYYMMDD</source>
+        <translation>開始 YYYYMMDD</translation>
+    </message>
+    <message>
+        <source>to YYYYMMDD</source>
+        <translation>終了 YYYYMMDD</translation>
+    </message>
+    <message>
+        <source>Search</source>
+        <translation>検索</translation>
+    </message>
+    <message>
+        <source>Date</source>
+        <translation>日付</translation>
+    </message>
+    <message>
+        <source>Time</source>
+        <translation>時刻</translation>
+    </message>
+    <message>
+        <source>Patient</source>
+        <translation>患者</translation>
+    </message>
+    <message>
+        <source>Patient ID</source>
+        <translation>患者ID</translation>
+    </message>
+    <message>
+        <source>Accession</source>
+        <translation>受付番号</translation>
+    </message>
+    <message>
+        <source>Description</source>
+        <translation>説明</translation>
+    </message>
+    <message>
+        <source>Accepted</source>
+        <translation>承認済み</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>状態</translation>
+    </message>
+    <message>
+        <source>Continue / add images</source>
+        <translation>続行 / 画像を追加</translation>
+    </message>
+    <message>
+        <source>Re-send</source>
+        <translation>再送信</translation>
+    </message>
+    <message>
+        <source>Priors from PACS</source>
+        <translation>PACSの過去検査</translation>
+    </message>
+    <message>
+        <source>Image</source>
+        <translation>画像</translation>
+    </message>
+    <message>
+        <source>Protocol</source>
+        <translation>プロトコル</translation>
+    </message>
+    <message>
+        <source>Side</source>
+        <translation>左右</translation>
+    </message>
+    <message>
+        <source>Acquired</source>
+        <translation>撮影</translation>
+    </message>
+    <message>
+        <source>Sent</source>
+        <translation>送信</translation>
+    </message>
+    <message>
+        <source>Committed</source>
+        <translation>保管確認</translation>
+    </message>
+    <message>
+        <source>Modalities</source>
+        <translation>モダリティ</translation>
+    </message>
+    <message>
+        <source>Series</source>
+        <translation>シリーズ</translation>
+    </message>
+    <message>
+        <source>Images</source>
+        <translation>画像</translation>
+    </message>
+    <message>
+        <source>From</source>
+        <translation>取得元</translation>
+    </message>
+    <message>
+        <source>Images of the selected exam</source>
+        <translation>選択した検査の画像</translation>
+    </message>
+    <message>
+        <source>The patient&apos;s studies at the PACS</source>
+        <translation>PACSにあるこの患者の検査</translation>
+    </message>
+    <message>
+        <source>open</source>
+        <translation>実施中</translation>
+    </message>
+    <message>
+        <source>closed</source>
+        <translation>終了</translation>
+    </message>
+    <message>
+        <source>Continue exam</source>
+        <translation>検査を続行</translation>
+    </message>
+    <message>
+        <source>Add images</source>
+        <translation>画像を追加</translation>
+    </message>
+    <message>
+        <source>accepted</source>
+        <translation>承認済み</translation>
+    </message>
+    <message>
+        <source>rejected</source>
+        <translation>リジェクト</translation>
+    </message>
+    <message>
+        <source>to review</source>
+        <translation>未確認</translation>
+    </message>
+    <message>
+        <source>Dose report</source>
+        <translation>線量レポート</translation>
+    </message>
+    <message>
+        <source>Re-send failed: {reason}</source>
+        <translation>再送信に失敗しました: {reason}</translation>
+    </message>
+    <message>
+        <source>{n} send job(s) queued; the status below follows them.</source>
+        <translation>送信ジョブ {n} 件をキューに入れました。下の状態に進捗が表示されます。</translation>
+    </message>
+    <message>
+        <source>Priors could not be asked of {nodes}</source>
+        <translation>過去検査を問い合わせできませんでした: {nodes}</translation>
+    </message>
+    <message>
+        <source>{n} earlier stud(ies) of this patient at the PACS.</source>
+        <translation>PACSにこの患者の過去検査が {n} 件あります。</translation>
+    </message>
+    <message>
+        <source>Priors could not be asked: {reason}</source>
+        <translation>過去検査を問い合わせできませんでした: {reason}</translation>
+    </message>
+    <message>
+        <source>Asking the PACS for this patient&apos;s studies…</source>
+        <translation>この患者の検査をPACSに問い合わせています…</translation>
+    </message>
+</context>
+<context>
+    <name>ImageStatusTable</name>
+    <message>
+        <source>Image</source>
+        <translation>画像</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>状態</translation>
+    </message>
+    <message>
+        <source>Sent</source>
+        <translation>送信</translation>
+    </message>
+    <message>
+        <source>Committed</source>
+        <translation>保管確認</translation>
+    </message>
+    <message>
+        <source>Sent and committed</source>
+        <translation>送信と保管確認</translation>
+    </message>
+    <message>
+        <source>Dose report</source>
+        <translation>線量レポート</translation>
+    </message>
+</context>
+<context>
+    <name>ImageStrip</name>
+    <message>
+        <source>Images of this exam</source>
+        <translation>この検査の画像</translation>
+    </message>
+    <message>
+        <source>to review</source>
+        <translation>未確認</translation>
+    </message>
+    <message>
+        <source>accepted</source>
+        <translation>承認済み</translation>
+    </message>
+    <message>
+        <source>rejected</source>
+        <translation>リジェクト</translation>
+    </message>
+    <message>
+        <source>{series}.{instance} {protocol} {side}
+{state}</source>
+        <translation>{series}.{instance} {protocol} {side}
+{state}</translation>
+    </message>
+    <message>
+        <source>PARTIAL EXPOSURE</source>
+        <translation>部分曝射</translation>
+    </message>
+</context>
+<context>
+    <name>LogsTab</name>
+    <message>
+        <source>Application log</source>
+        <translation>アプリケーションログ</translation>
+    </message>
+    <message>
+        <source>DICOM associations</source>
+        <translation>DICOMアソシエーション</translation>
+    </message>
+    <message>
+        <source>Refresh</source>
+        <translation>更新</translation>
+    </message>
+    <message>
+        <source>(no log yet: {reason})</source>
+        <translation>（ログはまだありません: {reason}）</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <source>VXacq {version} — {station_name}</source>
+        <translation>VXacq {version} — {station_name}</translation>
+    </message>
+    <message>
+        <source>Worklist</source>
+        <translation>ワークリスト</translation>
+    </message>
+    <message>
+        <source>Exam</source>
+        <translation>検査</translation>
+    </message>
+    <message>
+        <source>History</source>
+        <translation>履歴</translation>
+    </message>
+    <message>
+        <source>Service</source>
+        <translation>サービス</translation>
+    </message>
+    <message>
+        <source>Family^Given</source>
+        <translation>姓^名</translation>
+    </message>
+    <message>
+        <source>Radiographer</source>
+        <translation>撮影技師</translation>
+    </message>
+    <message>
+        <source> Radiographer: </source>
+        <translation> 撮影技師: </translation>
+    </message>
+    <message>
+        <source>Radiographer &apos;{name}&apos; cannot be written as a DICOM name in {charset} (Family^Given, at most 64 characters): not used</source>
+        <translation>撮影技師「{name}」は {charset} のDICOM名として書けません（姓^名、64文字以内）。使用しません</translation>
+    </message>
+    <message>
+        <source>Exams started from now on record {name} as the operator</source>
+        <translation>これから開始する検査では {name} を操作者として記録します</translation>
+    </message>
+    <message>
+        <source>no one</source>
+        <translation>なし</translation>
+    </message>
+    <message>
+        <source>An exposure or an exam step is still running: wait for it to end before opening another exam.</source>
+        <translation>曝射または検査の処理が実行中です。終了してから別の検査を開いてください。</translation>
+    </message>
+    <message>
+        <source>Opening the exam…</source>
+        <translation>検査を開いています…</translation>
+    </message>
+    <message>
+        <source>Cannot open: {exc}</source>
+        <translation>開けません: {exc}</translation>
+    </message>
+    <message>
+        <source>Leave this exam?</source>
+        <translation>この検査を離れますか？</translation>
+    </message>
+    <message>
+        <source>{question}
+Suspend it and open the other exam, or stay?</source>
+        <translation>{question}
+中断して別の検査を開きますか、それともとどまりますか？</translation>
+    </message>
+    <message>
+        <source>Suspend and open</source>
+        <translation>中断して開く</translation>
+    </message>
+    <message>
+        <source>Stay</source>
+        <translation>とどまる</translation>
+    </message>
+    <message>
+        <source>Room ready</source>
+        <translation>撮影室 準備完了</translation>
+    </message>
+    <message>
+        <source>Room: {problem}</source>
+        <translation>撮影室: {problem}</translation>
+    </message>
+    <message>
+        <source>Listener: {status}</source>
+        <translation>リスナー: {status}</translation>
+    </message>
+    <message>
+        <source>Queue: {waiting} to send, {failed} failed (Service → Queue)</source>
+        <translation>キュー: 送信待ち {waiting} 件、失敗 {failed} 件（サービス → キュー）</translation>
+    </message>
+    <message>
+        <source>Queue: {waiting} to send</source>
+        <translation>キュー: 送信待ち {waiting} 件</translation>
+    </message>
+</context>
+<context>
+    <name>NodeDialog</name>
+    <message>
+        <source>Edit node</source>
+        <translation>ノードを編集</translation>
+    </message>
+    <message>
+        <source>Add node</source>
+        <translation>ノードを追加</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>名前</translation>
+    </message>
+    <message>
+        <source>AE title</source>
+        <translation>AEタイトル</translation>
+    </message>
+    <message>
+        <source>Host</source>
+        <translation>ホスト</translation>
+    </message>
+    <message>
+        <source>Port</source>
+        <translation>ポート</translation>
+    </message>
+    <message>
+        <source>Services</source>
+        <translation>サービス</translation>
+    </message>
+    <message>
+        <source>Transfer syntax</source>
+        <translation>転送構文</translation>
+    </message>
+    <message>
+        <source>Character set when it declares none</source>
+        <translation>文字セットの指定がない場合の文字セット</translation>
+    </message>
+    <message>
+        <source>port &apos;{text}&apos; is not a whole number</source>
+        <translation>ポート「{text}」は整数ではありません</translation>
+    </message>
+    <message>
+        <source>Not saved:</source>
+        <translation>保存されていません:</translation>
+    </message>
+</context>
+<context>
+    <name>NodesTab</name>
+    <message>
+        <source>Name</source>
+        <translation>名前</translation>
+    </message>
+    <message>
+        <source>AE title</source>
+        <translation>AEタイトル</translation>
+    </message>
+    <message>
+        <source>Host</source>
+        <translation>ホスト</translation>
+    </message>
+    <message>
+        <source>Port</source>
+        <translation>ポート</translation>
+    </message>
+    <message>
+        <source>Services</source>
+        <translation>サービス</translation>
+    </message>
+    <message>
+        <source>C-ECHO</source>
+        <translation>C-ECHO</translation>
+    </message>
+    <message>
+        <source>C-ECHO all</source>
+        <translation>すべてにC-ECHO</translation>
+    </message>
+    <message>
+        <source>Add…</source>
+        <translation>追加…</translation>
+    </message>
+    <message>
+        <source>Edit…</source>
+        <translation>編集…</translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation>削除</translation>
+    </message>
+    <message>
+        <source>asking…</source>
+        <translation>問い合わせ中…</translation>
+    </message>
+    <message>
+        <source>OK in {ms} ms</source>
+        <translation>OK（{ms} ms）</translation>
+    </message>
+    <message>
+        <source>failed after {s} s: {why}</source>
+        <translation>{s} 秒後に失敗: {why}</translation>
+    </message>
+    <message>
+        <source>failed: {why}</source>
+        <translation>失敗: {why}</translation>
+    </message>
+    <message>
+        <source>Node {name} saved and in effect.</source>
+        <translation>ノード {name} を保存し、反映しました。</translation>
+    </message>
+    <message>
+        <source>Node {name} removed. Its unsent jobs failed with that reason (Queue); add the node back and retry them, or cancel them.</source>
+        <translation>ノード {name} を削除しました。未送信のジョブはこの理由で失敗になりました（キュー）。ノードを追加し直して再試行するか、取り消してください。</translation>
+    </message>
+</context>
+<context>
+    <name>PlanPanel</name>
+    <message>
+        <source>Protocols</source>
+        <translation>プロトコル</translation>
+    </message>
+    <message>
+        <source>{name} ({id})</source>
+        <translation>{name}（{id}）</translation>
+    </message>
+    <message>
+        <source>Add</source>
+        <translation>追加</translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation>削除</translation>
+    </message>
+</context>
+<context>
+    <name>QueueTab</name>
+    <message>
+        <source>Failed and waiting (failed first)</source>
+        <translation>失敗と待機中（失敗を先に）</translation>
+    </message>
+    <message>
+        <source>Failed only</source>
+        <translation>失敗のみ</translation>
+    </message>
+    <message>
+        <source>All, including finished</source>
+        <translation>完了を含むすべて</translation>
+    </message>
+    <message>
+        <source>Retry now</source>
+        <translation>今すぐ再試行</translation>
+    </message>
+    <message>
+        <source>Cancel job</source>
+        <translation>ジョブを取り消す</translation>
+    </message>
+    <message>
+        <source>Job</source>
+        <translation>ジョブ</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>種類</translation>
+    </message>
+    <message>
+        <source>Node</source>
+        <translation>ノード</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>状態</translation>
+    </message>
+    <message>
+        <source>Attempts</source>
+        <translation>試行回数</translation>
+    </message>
+    <message>
+        <source>Study</source>
+        <translation>スタディ</translation>
+    </message>
+    <message>
+        <source>Progress</source>
+        <translation>進捗</translation>
+    </message>
+    <message>
+        <source>Last error</source>
+        <translation>最後のエラー</translation>
+    </message>
+    <message>
+        <source>queued</source>
+        <translation>待機中</translation>
+    </message>
+    <message>
+        <source>sending</source>
+        <translation>送信中</translation>
+    </message>
+    <message>
+        <source>done</source>
+        <translation>完了</translation>
+    </message>
+    <message>
+        <source>failed</source>
+        <translation>失敗</translation>
+    </message>
+    <message>
+        <source>cancelled</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Show</source>
+        <translation>表示</translation>
+    </message>
+    <message>
+        <source>{node} (removed)</source>
+        <translation>{node}（削除済み）</translation>
+    </message>
+</context>
+<context>
+    <name>ReconcileDialog</name>
+    <message>
+        <source>Reconcile an emergency exam with its order</source>
+        <translation>救急検査をオーダと照合</translation>
+    </message>
+    <message>
+        <source>Order {accession} for {name} ({patient_id}): choose the exam that was made for this patient without an order.</source>
+        <translation>{name}（{patient_id}）のオーダ {accession}: この患者にオーダなしで行った検査を選んでください。</translation>
+    </message>
+    <message>
+        <source>Study</source>
+        <translation>スタディ</translation>
+    </message>
+    <message>
+        <source>Date</source>
+        <translation>日付</translation>
+    </message>
+    <message>
+        <source>Time</source>
+        <translation>時刻</translation>
+    </message>
+    <message>
+        <source>Patient</source>
+        <translation>患者</translation>
+    </message>
+    <message>
+        <source>Temporary ID</source>
+        <translation>仮ID</translation>
+    </message>
+    <message>
+        <source>Images</source>
+        <translation>画像</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>状態</translation>
+    </message>
+    <message>
+        <source>Reconcile</source>
+        <translation>照合</translation>
+    </message>
+    <message>
+        <source>No exam chosen.</source>
+        <translation>検査が選ばれていません。</translation>
+    </message>
+    <message>
+        <source>This exam is still open: close or discontinue it on the Exam page first.</source>
+        <translation>この検査はまだ実施中です。先に検査画面で終了または中止してください。</translation>
+    </message>
+    <message>
+        <source>The {images} image(s) and the dose report of {temporary} ({temporary_id}) will be filed under {name} ({patient_id}), accession {accession}, corrected and sent again to the archive; the RIS is told the order was performed.</source>
+        <translation>{temporary}（{temporary_id}）の画像 {images} 枚と線量レポートを {name}（{patient_id}）、受付番号 {accession} に登録し直し、修正してアーカイブへ再送信します。RISにはオーダ実施済みと通知します。</translation>
+    </message>
+</context>
+<context>
+    <name>RegistrationDialog</name>
+    <message>
+        <source>Register an unscheduled patient</source>
+        <translation>予約外の患者を登録</translation>
+    </message>
+    <message>
+        <source>Family name</source>
+        <translation>姓</translation>
+    </message>
+    <message>
+        <source>e.g. Müller</source>
+        <translation>例: 山田</translation>
+    </message>
+    <message>
+        <source>Given name</source>
+        <translation>名</translation>
+    </message>
+    <message>
+        <source>e.g. Anna</source>
+        <translation>例: 花子</translation>
+    </message>
+    <message>
+        <source>Patient ID</source>
+        <translation>患者ID</translation>
+    </message>
+    <message>
+        <source>the hospital number, or Emergency ID</source>
+        <translation>病院の患者番号、または救急ID</translation>
+    </message>
+    <message>
+        <source>Birth date</source>
+        <translation>生年月日</translation>
+    </message>
+    <message>
+        <source>YYYYMMDD, empty when unknown</source>
+        <translation>YYYYMMDD、不明なら空欄</translation>
+    </message>
+    <message>
+        <source>Accession</source>
+        <translation>受付番号</translation>
+    </message>
+    <message>
+        <source>optional, up to 16 characters</source>
+        <translation>任意、16文字以内</translation>
+    </message>
+    <message>
+        <source>Procedure</source>
+        <translation>検査内容</translation>
+    </message>
+    <message>
+        <source>e.g. Chest PA</source>
+        <translation>例: 胸部PA</translation>
+    </message>
+    <message>
+        <source>Referring physician</source>
+        <translation>依頼医</translation>
+    </message>
+    <message>
+        <source>Family^Given, optional</source>
+        <translation>姓^名、任意</translation>
+    </message>
+    <message>
+        <source>Emergency ID</source>
+        <translation>救急ID</translation>
+    </message>
+    <message>
+        <source>For an unidentified patient: the station&apos;s next temporary ID</source>
+        <translation>身元不明の患者用: このステーションの次の仮ID</translation>
+    </message>
+    <message>
+        <source>unknown</source>
+        <translation>不明</translation>
+    </message>
+    <message>
+        <source>female</source>
+        <translation>女性</translation>
+    </message>
+    <message>
+        <source>male</source>
+        <translation>男性</translation>
+    </message>
+    <message>
+        <source>other</source>
+        <translation>その他</translation>
+    </message>
+    <message>
+        <source>Sex</source>
+        <translation>性別</translation>
+    </message>
+    <message>
+        <source>Register and start</source>
+        <translation>登録して開始</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>名前</translation>
+    </message>
+    <message>
+        <source>Correct the marked fields; nothing was registered.</source>
+        <translation>印の付いた項目を修正してください。何も登録されていません。</translation>
+    </message>
+</context>
+<context>
+    <name>ReviewToolbar</name>
+    <message>
+        <source>Fit</source>
+        <translation>全体表示</translation>
+    </message>
+    <message>
+        <source>Fit the image to the view</source>
+        <translation>画像を表示領域に合わせる</translation>
+    </message>
+    <message>
+        <source>Zoom +</source>
+        <translation>拡大</translation>
+    </message>
+    <message>
+        <source>Zoom in</source>
+        <translation>拡大する</translation>
+    </message>
+    <message>
+        <source>Zoom −</source>
+        <translation>縮小</translation>
+    </message>
+    <message>
+        <source>Zoom out</source>
+        <translation>縮小する</translation>
+    </message>
+    <message>
+        <source>Window</source>
+        <translation>ウィンドウ</translation>
+    </message>
+    <message>
+        <source>Drag to set window (left/right) and level (up/down)</source>
+        <translation>ドラッグでウィンドウ幅（左右）とレベル（上下）を調整</translation>
+    </message>
+    <message>
+        <source>Reset W/L</source>
+        <translation>W/Lリセット</translation>
+    </message>
+    <message>
+        <source>Back to the image&apos;s own window</source>
+        <translation>画像本来のウィンドウに戻す</translation>
+    </message>
+    <message>
+        <source>Rotate ⟳</source>
+        <translation>回転 ⟳</translation>
+    </message>
+    <message>
+        <source>Turn 90° clockwise</source>
+        <translation>時計回りに90°回転</translation>
+    </message>
+    <message>
+        <source>Flip ↔</source>
+        <translation>左右反転 ↔</translation>
+    </message>
+    <message>
+        <source>Mirror left-right</source>
+        <translation>左右を反転</translation>
+    </message>
+    <message>
+        <source>Flip ↕</source>
+        <translation>上下反転 ↕</translation>
+    </message>
+    <message>
+        <source>Mirror top-bottom</source>
+        <translation>上下を反転</translation>
+    </message>
+    <message>
+        <source>L/R marker</source>
+        <translation>左右マーカー</translation>
+    </message>
+    <message>
+        <source>Marker: side</source>
+        <translation>マーカー: 撮影側</translation>
+    </message>
+    <message>
+        <source>Marker L</source>
+        <translation>マーカー L</translation>
+    </message>
+    <message>
+        <source>Marker R</source>
+        <translation>マーカー R</translation>
+    </message>
+    <message>
+        <source>No marker</source>
+        <translation>マーカーなし</translation>
+    </message>
+    <message>
+        <source>Crop</source>
+        <translation>トリミング</translation>
+    </message>
+    <message>
+        <source>Draw the crop rectangle, then Apply crop</source>
+        <translation>トリミング枠を描いてから「トリミングを適用」</translation>
+    </message>
+    <message>
+        <source>Apply crop</source>
+        <translation>トリミングを適用</translation>
+    </message>
+    <message>
+        <source>Crop the image to the rectangle</source>
+        <translation>画像を枠でトリミング</translation>
+    </message>
+</context>
+<context>
+    <name>RoomPanel</name>
+    <message>
+        <source>READY</source>
+        <translation>準備完了</translation>
+    </message>
+    <message>
+        <source>STANDBY</source>
+        <translation>待機</translation>
+    </message>
+    <message>
+        <source>IDLE</source>
+        <translation>アイドル</translation>
+    </message>
+    <message>
+        <source>PREP</source>
+        <translation>準備中</translation>
+    </message>
+    <message>
+        <source>ARMING</source>
+        <translation>起動中</translation>
+    </message>
+    <message>
+        <source>EXPOSING</source>
+        <translation>曝射中</translation>
+    </message>
+    <message>
+        <source>INTEGRATING</source>
+        <translation>積算中</translation>
+    </message>
+    <message>
+        <source>READOUT</source>
+        <translation>読み出し中</translation>
+    </message>
+    <message>
+        <source>TRIGGERED</source>
+        <translation>トリガ済み</translation>
+    </message>
+    <message>
+        <source>AED</source>
+        <translation>AED</translation>
+    </message>
+    <message>
+        <source>FAULT</source>
+        <translation>故障</translation>
+    </message>
+    <message>
+        <source>ERROR</source>
+        <translation>エラー</translation>
+    </message>
+    <message>
+        <source>DISCONNECTED</source>
+        <translation>未接続</translation>
+    </message>
+    <message>
+        <source>OFF</source>
+        <translation>オフ</translation>
+    </message>
+    <message>
+        <source>X-ray room</source>
+        <translation>X線撮影室</translation>
+    </message>
+    <message>
+        <source>Generator</source>
+        <translation>X線発生装置</translation>
+    </message>
+    <message>
+        <source>Detector</source>
+        <translation>検出器</translation>
+    </message>
+    <message>
+        <source>Panel</source>
+        <translation>パネル</translation>
+    </message>
+    <message>
+        <source>Prep (stage 1)</source>
+        <translation>準備（第1段）</translation>
+    </message>
+    <message>
+        <source>Hold the exposure ready: rotor and filament up, panel armed</source>
+        <translation>曝射準備を保持: 陽極回転・フィラメント加熱、パネル待機</translation>
+    </message>
+    <message>
+        <source>Expose (stage 2)</source>
+        <translation>曝射（第2段）</translation>
+    </message>
+    <message>
+        <source>Reset generator</source>
+        <translation>発生装置をリセット</translation>
+    </message>
+    <message>
+        <source>Recover the frame from the panel</source>
+        <translation>パネルから画像を回収</translation>
+    </message>
+    <message>
+        <source>Discard the lost frame…</source>
+        <translation>失われた画像を破棄…</translation>
+    </message>
+    <message>
+        <source>{temperature_C:.1f} °C</source>
+        <translation>{temperature_C:.1f} °C</translation>
+    </message>
+    <message>
+        <source>battery {battery_percent:.0f} %</source>
+        <translation>電池 {battery_percent:.0f} %</translation>
+    </message>
+    <message>
+        <source>link {link_quality_percent:.0f} %</source>
+        <translation>通信 {link_quality_percent:.0f} %</translation>
+    </message>
+    <message>
+        <source>simulated</source>
+        <translation>シミュレーション</translation>
+    </message>
+    <message>
+        <source>Prep is not possible until this is resolved.</source>
+        <translation>これが解決するまで準備はできません。</translation>
+    </message>
+    <message>
+        <source>Prep is not possible: {why}</source>
+        <translation>準備できません: {why}</translation>
+    </message>
+</context>
+<context>
+    <name>ServicePage</name>
+    <message>
+        <source>Queue</source>
+        <translation>キュー</translation>
+    </message>
+    <message>
+        <source>Station</source>
+        <translation>ステーション</translation>
+    </message>
+    <message>
+        <source>Nodes</source>
+        <translation>ノード</translation>
+    </message>
+    <message>
+        <source>Logs</source>
+        <translation>ログ</translation>
+    </message>
+    <message>
+        <source>Detector and simulator</source>
+        <translation>検出器とシミュレータ</translation>
+    </message>
+    <message>
+        <source>Service pages</source>
+        <translation>サービス画面</translation>
+    </message>
+    <message>
+        <source>The service pages change how this station works: its settings, the DICOM nodes, the detector calibration and the simulator&apos;s faults. Continue only if you are service staff or were asked to by them.</source>
+        <translation>サービス画面では、このステーションの設定、DICOMノード、検出器キャリブレーション、シミュレータの故障を変更します。サービス担当者、または担当者に依頼された場合のみ続行してください。</translation>
+    </message>
+    <message>
+        <source>Open the service pages</source>
+        <translation>サービス画面を開く</translation>
+    </message>
+</context>
+<context>
+    <name>StationTab</name>
+    <message>
+        <source>Accept associations from any calling AE title</source>
+        <translation>すべての呼び出し元AEタイトルからのアソシエーションを受け付ける</translation>
+    </message>
+    <message>
+        <source>Write patient names and IDs into the logs</source>
+        <translation>患者氏名とIDをログに記録</translation>
+    </message>
+    <message>
+        <source>Send accepted images to the store nodes when the exam closes</source>
+        <translation>検査終了時に承認画像を保存先ノードへ送信</translation>
+    </message>
+    <message>
+        <source>The station&apos;s locale</source>
+        <translation>ステーションのロケール</translation>
+    </message>
+    <message>
+        <source>AE title</source>
+        <translation>AEタイトル</translation>
+    </message>
+    <message>
+        <source>Listen port</source>
+        <translation>待ち受けポート</translation>
+    </message>
+    <message>
+        <source>Station name</source>
+        <translation>ステーション名</translation>
+    </message>
+    <message>
+        <source>Institution</source>
+        <translation>施設</translation>
+    </message>
+    <message>
+        <source>Institution address</source>
+        <translation>施設の住所</translation>
+    </message>
+    <message>
+        <source>Department</source>
+        <translation>部門</translation>
+    </message>
+    <message>
+        <source>Character set</source>
+        <translation>文字セット</translation>
+    </message>
+    <message>
+        <source>Language (at the next start)</source>
+        <translation>言語（次回起動から）</translation>
+    </message>
+    <message>
+        <source>DI warning beyond ±</source>
+        <translation>DI警告 ±</translation>
+    </message>
+    <message>
+        <source>DI alarm beyond ±</source>
+        <translation>DIアラーム ±</translation>
+    </message>
+    <message>
+        <source>Save settings</source>
+        <translation>設定を保存</translation>
+    </message>
+    <message>
+        <source>Configuration: {path}
+Data: {data}</source>
+        <translation>設定: {path}
+データ: {data}</translation>
+    </message>
+    <message>
+        <source>Listener: {state}</source>
+        <translation>リスナー: {state}</translation>
+    </message>
+    <message>
+        <source> — {n} C-ECHO answered</source>
+        <translation> — C-ECHO応答 {n} 件</translation>
+    </message>
+    <message>
+        <source>Not saved: listen port &apos;{text}&apos; is not a whole number</source>
+        <translation>保存されていません: 待ち受けポート「{text}」は整数ではありません</translation>
+    </message>
+    <message>
+        <source>Saved and in effect.</source>
+        <translation>保存し、反映しました。</translation>
+    </message>
+    <message>
+        <source> The window&apos;s language changes when the console starts again.</source>
+        <translation> 画面の言語はコンソールの次回起動時に切り替わります。</translation>
+    </message>
+</context>
+<context>
+    <name>TechniquePanel</name>
+    <message>
+        <source>Technique</source>
+        <translation>撮影条件</translation>
+    </message>
+    <message>
+        <source>—</source>
+        <translation>—</translation>
+    </message>
+    <message>
+        <source>Left</source>
+        <translation>左</translation>
+    </message>
+    <message>
+        <source>Right</source>
+        <translation>右</translation>
+    </message>
+    <message>
+        <source> kV</source>
+        <translation> kV</translation>
+    </message>
+    <message>
+        <source> mAs</source>
+        <translation> mAs</translation>
+    </message>
+    <message>
+        <source> mm</source>
+        <translation> mm</translation>
+    </message>
+    <message>
+        <source>Side</source>
+        <translation>左右</translation>
+    </message>
+    <message>
+        <source>Tube voltage</source>
+        <translation>管電圧</translation>
+    </message>
+    <message>
+        <source>Tube current × time</source>
+        <translation>管電流時間積</translation>
+    </message>
+    <message>
+        <source>SID</source>
+        <translation>SID</translation>
+    </message>
+    <message>
+        <source>Grid / AEC</source>
+        <translation>グリッド / AEC</translation>
+    </message>
+    <message>
+        <source>Target EI</source>
+        <translation>目標EI</translation>
+    </message>
+    <message>
+        <source>grid</source>
+        <translation>グリッドあり</translation>
+    </message>
+    <message>
+        <source>no grid</source>
+        <translation>グリッドなし</translation>
+    </message>
+    <message>
+        <source>AEC {chambers}</source>
+        <translation>AEC {chambers}</translation>
+    </message>
+    <message>
+        <source>no AEC</source>
+        <translation>AECなし</translation>
+    </message>
+    <message>
+        <source>{grid}, {aec}</source>
+        <translation>{grid}、{aec}</translation>
+    </message>
+</context>
+<context>
+    <name>Words</name>
+    <message>
+        <source>scheduled</source>
+        <translation>予定</translation>
+    </message>
+    <message>
+        <source>in progress</source>
+        <translation>実施中</translation>
+    </message>
+    <message>
+        <source>completed</source>
+        <translation>完了</translation>
+    </message>
+    <message>
+        <source>discontinued</source>
+        <translation>中止</translation>
+    </message>
+    <message>
+        <source>gone</source>
+        <translation>取消済み</translation>
+    </message>
+    <message>
+        <source>open</source>
+        <translation>実施中</translation>
+    </message>
+    <message>
+        <source>closed</source>
+        <translation>終了</translation>
+    </message>
+    <message>
+        <source>acquired</source>
+        <translation>撮影済み</translation>
+    </message>
+    <message>
+        <source>accepted</source>
+        <translation>承認済み</translation>
+    </message>
+    <message>
+        <source>rejected</source>
+        <translation>リジェクト</translation>
+    </message>
+    <message>
+        <source>queued</source>
+        <translation>待機中</translation>
+    </message>
+    <message>
+        <source>running</source>
+        <translation>実行中</translation>
+    </message>
+    <message>
+        <source>sending</source>
+        <translation>送信中</translation>
+    </message>
+    <message>
+        <source>sent</source>
+        <translation>送信済み</translation>
+    </message>
+    <message>
+        <source>done</source>
+        <translation>完了</translation>
+    </message>
+    <message>
+        <source>failed</source>
+        <translation>失敗</translation>
+    </message>
+    <message>
+        <source>cancelled</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>pending</source>
+        <translation>確認待ち</translation>
+    </message>
+    <message>
+        <source>committed</source>
+        <translation>保管確認済み</translation>
+    </message>
+    <message>
+        <source>partial</source>
+        <translation>一部</translation>
+    </message>
+    <message>
+        <source>timed out</source>
+        <translation>タイムアウト</translation>
+    </message>
+    <message>
+        <source>STAT</source>
+        <translation>緊急</translation>
+    </message>
+    <message>
+        <source>HIGH</source>
+        <translation>高</translation>
+    </message>
+    <message>
+        <source>ROUTINE</source>
+        <translation>通常</translation>
+    </message>
+    <message>
+        <source>MEDIUM</source>
+        <translation>中</translation>
+    </message>
+    <message>
+        <source>LOW</source>
+        <translation>低</translation>
+    </message>
+    <message>
+        <source>M</source>
+        <translation>男</translation>
+    </message>
+    <message>
+        <source>F</source>
+        <translation>女</translation>
+    </message>
+    <message>
+        <source>O</source>
+        <translation>他</translation>
+    </message>
+</context>
+<context>
+    <name>WorklistPage</name>
+    <message>
+        <source>Worklist not asked yet</source>
+        <translation>ワークリスト未取得</translation>
+    </message>
+    <message>
+        <source>Emergency</source>
+        <translation>救急</translation>
+    </message>
+    <message>
+        <source>Start a trauma exam now under a temporary ID and name ({shortcut}); reconcile it with the order when the order arrives</source>
+        <translation>仮IDと仮氏名で外傷検査をすぐに開始（{shortcut}）。オーダが届いたら照合してください</translation>
+    </message>
+    <message>
+        <source>Scan or type accession / patient ID, Enter</source>
+        <translation>受付番号 / 患者IDをスキャンまたは入力して Enter</translation>
+    </message>
+    <message>
+        <source>A barcode scanner types here: the order with that Accession Number (else Patient ID, else Requested Procedure ID) is started</source>
+        <translation>バーコードスキャナの入力欄: その受付番号（なければ患者ID、次に依頼手技ID）のオーダを開始します</translation>
+    </message>
+    <message>
+        <source>Filter: name, patient ID or accession</source>
+        <translation>絞り込み: 氏名、患者IDまたは受付番号</translation>
+    </message>
+    <message>
+        <source>Scheduled on</source>
+        <translation>予定日</translation>
+    </message>
+    <message>
+        <source>Refresh worklist</source>
+        <translation>ワークリストを更新</translation>
+    </message>
+    <message>
+        <source>Register patient…</source>
+        <translation>患者登録…</translation>
+    </message>
+    <message>
+        <source>An unscheduled patient, typed in</source>
+        <translation>予約外の患者を手入力</translation>
+    </message>
+    <message>
+        <source>Reconcile…</source>
+        <translation>照合…</translation>
+    </message>
+    <message>
+        <source>File an emergency (unscheduled) exam under the selected order</source>
+        <translation>救急（予約外）検査を選択したオーダに登録</translation>
+    </message>
+    <message>
+        <source>Start exam</source>
+        <translation>検査開始</translation>
+    </message>
+    <message>
+        <source>Priority</source>
+        <translation>優先度</translation>
+    </message>
+    <message>
+        <source>Scheduled</source>
+        <translation>予定日時</translation>
+    </message>
+    <message>
+        <source>Patient</source>
+        <translation>患者</translation>
+    </message>
+    <message>
+        <source>Patient ID</source>
+        <translation>患者ID</translation>
+    </message>
+    <message>
+        <source>Born</source>
+        <translation>生年月日</translation>
+    </message>
+    <message>
+        <source>Sex</source>
+        <translation>性別</translation>
+    </message>
+    <message>
+        <source>Accession</source>
+        <translation>受付番号</translation>
+    </message>
+    <message>
+        <source>Procedure</source>
+        <translation>検査内容</translation>
+    </message>
+    <message>
+        <source>Modality</source>
+        <translation>モダリティ</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>状態</translation>
+    </message>
+    <message>
+        <source>From</source>
+        <translation>取得元</translation>
+    </message>
+    <message>
+        <source>No worklist node is configured (Service → Nodes); register patients by hand.</source>
+        <translation>ワークリストノードが設定されていません（サービス → ノード）。患者を手動で登録してください。</translation>
+    </message>
+    <message>
+        <source>Asking the worklist…</source>
+        <translation>ワークリストを問い合わせています…</translation>
+    </message>
+    <message>
+        <source>Asked at {time}: {outcome}</source>
+        <translation>{time} に問い合わせ: {outcome}</translation>
+    </message>
+    <message>
+        <source>The worklist could not be fetched from {nodes}. The orders already here can still be examined; check the node on the Service page (Echo) or register the patient by hand.</source>
+        <translation>{nodes} からワークリストを取得できませんでした。既存のオーダは引き続き検査できます。サービス画面でノードを確認（Echo）するか、患者を手動で登録してください。</translation>
+    </message>
+    <message>
+        <source>Worklist refresh failed: {error}</source>
+        <translation>ワークリストの更新に失敗しました: {error}</translation>
+    </message>
+    <message>
+        <source>registered here</source>
+        <translation>ここで登録</translation>
+    </message>
+    <message>
+        <source>Emergency exam for {name} ({patient_id}). When the order arrives, select it here and press Reconcile.</source>
+        <translation>{name}（{patient_id}）の救急検査です。オーダが届いたらここで選択して「照合」を押してください。</translation>
+    </message>
+    <message>
+        <source>The emergency patient could not be registered: {error}. Press Emergency again, or register the patient by hand.</source>
+        <translation>救急患者を登録できませんでした: {error}。もう一度「救急」を押すか、手動で登録してください。</translation>
+    </message>
+    <message>
+        <source>&apos;{value}&apos; is not in the list: asking the worklist…</source>
+        <translation>「{value}」は一覧にありません: ワークリストを問い合わせています…</translation>
+    </message>
+    <message>
+        <source>No scheduled order has the accession, patient ID or requested procedure ID &apos;{value}&apos;. Refresh the worklist, or check the label.</source>
+        <translation>受付番号、患者ID、依頼手技IDが「{value}」の予定オーダはありません。ワークリストを更新するか、ラベルを確認してください。</translation>
+    </message>
+    <message>
+        <source>The worklist could not be asked: {error}</source>
+        <translation>ワークリストを問い合わせできませんでした: {error}</translation>
+    </message>
+    <message>
+        <source>{count} orders match &apos;{value}&apos;: choose one in the list and press Start exam.</source>
+        <translation>「{value}」に一致するオーダが {count} 件あります。一覧から選んで「検査開始」を押してください。</translation>
+    </message>
+    <message>
+        <source>There is no emergency or unscheduled exam to reconcile.</source>
+        <translation>照合する救急または予約外の検査はありません。</translation>
+    </message>
+    <message>
+        <source>Reconciling…</source>
+        <translation>照合中…</translation>
+    </message>
+    <message>
+        <source>Reconciled: the exam of {temporary} is filed under patient {patient_id}, accession {accession}; {files} object(s) corrected and queued to be sent again.</source>
+        <translation>照合完了: {temporary} の検査を患者 {patient_id}、受付番号 {accession} に登録しました。{files} 件のオブジェクトを修正し、再送信待ちにしました。</translation>
+    </message>
+    <message>
+        <source>Not reconciled: {error}</source>
+        <translation>照合されていません: {error}</translation>
+    </message>
+</context>
+<context>
+    <name>widget</name>
+    <message>
+        <source>Not saved: {reason}</source>
+        <translation>保存されていません: {reason}</translation>
+    </message>
+</context>
 </TS>

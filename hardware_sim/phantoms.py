@@ -2,14 +2,25 @@
 
 A phantom is drawn on a grid given by pixel-centre coordinates in mm relative to the detector
 centre (``x`` to the right along columns, ``y`` down along rows) and returns one thickness map
-per material: ``{"soft": …, "bone": …, "lung": …, "adipose": …, "glandular": …}`` (float32 mm,
-shape (len(y), len(x)); absent materials are omitted). The object lies on the detector, so there
-is no magnification. Shapes are built from three primitives — ellipsoids, capsules (rods with
-round ends) and tubes (hollow rods, for cortical bone) — plus smooth texture for trabecular bone
-and fibroglandular tissue. Every phantom is deterministic.
+per material: ``{"soft": …, "bone": …, "lung": …, "gas": …, "adipose": …, "glandular": …}``
+(float32 mm, shape (len(y), len(x)); absent materials are omitted). The object lies on the
+detector, so there is no magnification. Shapes are built from three primitives — ellipsoids,
+capsules (rods with round ends) and tubes (hollow rods, for cortical bone) — plus smooth texture
+for trabecular bone and fibroglandular tissue. Every phantom is deterministic.
 
-Names: ``chest``, ``hand``, ``knee``, ``skull``, ``pelvis``, ``breast`` (chest wall on the
-left edge, nipple pointing right; mirror it for the other side).
+Names (one per anatomical region and projection the protocol library needs, see
+:data:`PHANTOMS`): trunk — ``chest``, ``chest_lateral``, ``chest_child``,
+``chest_lateral_child``, ``abdomen``, ``abdomen_lateral``, ``abdomen_child``, ``pelvis``,
+``hip``; head and neck — ``skull``, ``skull_lateral``, ``neck``, ``neck_lateral``; upper limb —
+``shoulder``, ``clavicle``, ``upper_arm``, ``elbow``, ``forearm``, ``wrist``, ``hand``,
+``finger``, ``thumb``; lower limb — ``thigh``, ``knee``, ``knee_skyline``, ``lower_leg``,
+``ankle``, ``ankle_lateral``, ``foot``, ``foot_lateral``, ``heel``, ``toes``; and
+``breast`` (chest wall on the left edge, nipple pointing right; mirror it for the other side).
+Sizes are those of a medium adult (chest 23 cm front to back, abdomen 22 cm, neck 12 cm, knee
+12 cm, wrist 6 cm, breast compressed to 5 cm); the paediatric ones of a child of about five.
+Some views reuse a region's phantom moved on the detector (``shifted``: the part under the
+central ray, as the radiographer positions it) or drawn smaller (``scaled``). Materials: soft
+tissue, bone, lung, gas (bowel, airway, sinuses), adipose and glandular tissue.
 """
 
 from __future__ import annotations
@@ -163,7 +174,8 @@ def pelvis(c: Canvas) -> None:
     c.ellipsoid("soft", 0, 0, 190, 200, 220)
     for side in (-1, 1):
         c.ellipsoid("bone", side * 95, -60, 75, 60, 12, angle_deg=side * 25, replace="soft")
-        c.ellipsoid("bone", side * 100, 55, 24, 24, 48, replace="soft")  # femoral heads
+        c.ellipsoid("bone", side * 100, 55, 24, 24, 48, replace="soft", scale=0.45)  # femoral
+        # heads: trabecular bone, about half the density of cortex
         c.tube((side * 105, 60), (side * 125, 220), 16, 4.5)  # femoral necks and shafts
         c.ellipsoid("bone", side * 55, 105, 40, 22, 10, replace="soft")  # pubic rami
     c.ellipsoid("bone", 0, -20, 45, 55, 40, replace="soft", scale=0.6)  # sacrum
@@ -195,8 +207,229 @@ def breast(c: Canvas) -> None:
         c.ellipsoid("bone", px, py, 0.35, 0.35, 0.4)
 
 
+def _merge(c: Canvas, inner: Canvas, scale: float) -> None:
+    for material, t in inner.maps.items():
+        c._map(material)[...] += t * np.float32(scale)
+
+
+def shifted(painter: Callable[[Canvas], None], dx: float, dy: float) -> Callable[[Canvas], None]:
+    """``painter``'s phantom moved so that its point (dx, dy) lies at the detector centre."""
+    def paint(c: Canvas) -> None:
+        inner = Canvas(c.x + dx, c.y + dy)
+        painter(inner)
+        _merge(c, inner, 1.0)
+    return paint
+
+
+def scaled(painter: Callable[[Canvas], None], s: float) -> Callable[[Canvas], None]:
+    """``painter``'s phantom with every length (in plane and through it) times ``s``."""
+    def paint(c: Canvas) -> None:
+        inner = Canvas(c.x / s, c.y / s)
+        painter(inner)
+        _merge(c, inner, s)
+    return paint
+
+
+def chest_lateral(c: Canvas) -> None:
+    """Thorax from the side: 25 cm front to back (x, anterior to the right), 32 cm wide."""
+    c.ellipsoid("soft", 0, 10, 125, 230, 320)
+    c.ellipsoid("lung", -5, -20, 100, 150, 240, replace="soft")  # both lungs superimposed
+    c.ellipsoid("soft", 40, 70, 65, 75, 120, replace="lung")  # heart
+    for k in range(11):  # vertebral bodies and their posterior elements
+        y = -150 + 28 * k
+        c.ellipsoid("bone", -80, y, 17, 11, 35, replace="soft")
+        c.capsule("bone", (-97, y), (-118, y + 12), 5, replace="soft")
+    c.capsule("bone", (112, -150), (118, 80), 7, replace="soft", scale=0.5)  # sternum
+    c.ellipsoid("bone", -75, -110, 35, 80, 24, replace="soft")  # scapulae superimposed
+    c.texture("bone", 0.1, 4.0, seed=13)
+
+
+def abdomen(c: Canvas) -> None:
+    """Abdomen AP: 22 cm front to back, 34 cm wide; lumbar spine, iliac crests, bowel gas."""
+    c.ellipsoid("soft", 0, 0, 170, 600, 220)
+    for k in range(6):  # L1–L5 and the lowest thoracic vertebra
+        y = -200 + 42 * k
+        c.ellipsoid("bone", 0, y, 26, 17, 40, replace="soft", scale=0.35)  # trabecular body
+        for side in (-1, 1):  # pedicles and transverse processes
+            c.capsule("bone", (side * 12, y - 6), (side * 45, y - 2), 4, replace="soft")
+    c.capsule("bone", (0, -230), (0, 60), 8, replace="soft", scale=0.5)  # spinous processes
+    for side in (-1, 1):
+        c.ellipsoid("bone", side * 100, 175, 80, 55, 14, angle_deg=side * 25, replace="soft")
+        c.polyline("bone", [(side * 10, -215), (side * 90, -215), (side * 150, -185)], 4.5,
+                   replace="soft")  # lowest ribs
+    rng = np.random.default_rng(17)
+    for _ in range(14):  # gas in the bowel
+        gx, gy = rng.uniform(-130, 130), rng.uniform(-120, 200)
+        c.ellipsoid("gas", gx, gy, rng.uniform(12, 30), rng.uniform(10, 22), 35, replace="soft")
+    c.texture("bone", 0.12, 4.0, seed=19)
+
+
+def abdomen_lateral(c: Canvas) -> None:
+    """Lumbar spine lateral: 24 cm front to back (x, anterior to the right), 30 cm wide."""
+    c.ellipsoid("soft", 0, 0, 120, 600, 300)
+    for k in range(6):
+        y = -200 + 42 * k
+        c.ellipsoid("bone", -30, y, 22, 17, 45, replace="soft", scale=0.35)  # vertebral bodies
+        c.capsule("bone", (-55, y - 4), (-95, y + 8), 7, replace="soft")  # spinous processes
+    for side in (-1, 1):  # iliac wings superimposed over the lower spine
+        c.ellipsoid("bone", -20 + side * 10, 190, 90, 60, 14, replace="soft")
+    rng = np.random.default_rng(23)
+    for _ in range(8):
+        gx, gy = rng.uniform(10, 110), rng.uniform(-120, 200)
+        c.ellipsoid("gas", gx, gy, rng.uniform(12, 25), rng.uniform(10, 20), 40, replace="soft")
+    c.texture("bone", 0.12, 4.0, seed=29)
+
+
+def skull_lateral(c: Canvas) -> None:
+    """Head from the side: 19 cm front to back (x, face to the right), 15 cm wide."""
+    c.ellipsoid("soft", 0, 0, 95, 100, 150)
+    c.ellipsoid("bone", -5, -10, 92, 92, 148, replace="soft")  # outer table
+    c.ellipsoid("bone", -5, -10, 86, 86, 138, scale=-1.0)  # inner table: shell remains
+    c.ellipsoid("soft", -5, -10, 86, 86, 138)
+    c.ellipsoid("bone", 0, 40, 28, 18, 60, replace="soft", scale=0.4)  # petrous ridges, sella
+    c.ellipsoid("bone", 70, 55, 30, 35, 60, replace="soft", scale=0.3)  # facial bones
+    c.ellipsoid("gas", 72, 45, 18, 16, 60, replace="soft")  # maxillary sinuses
+    c.capsule("bone", (10, 95), (85, 110), 9, replace="soft")  # mandible
+
+
+def neck(c: Canvas) -> None:
+    """Neck AP with the cervical spine: 12 cm thick; skull base above, shoulders below."""
+    c.capsule("soft", (0, -150), (0, 150), 60)
+    c.ellipsoid("soft", 0, 230, 215, 90, 200)  # shoulders and upper thorax
+    c.ellipsoid("soft", 0, -215, 80, 70, 150)  # skull base and mandible
+    c.ellipsoid("bone", 0, -165, 55, 25, 60, replace="soft", scale=0.5)
+    for k in range(7):  # C1–C7
+        y = -120 + 34 * k
+        c.ellipsoid("bone", 0, y, 19, 11, 18, replace="soft")
+        for side in (-1, 1):  # lateral masses and articular pillars
+            c.ellipsoid("bone", side * 20, y - 4, 8, 12, 14, replace="soft")
+    c.capsule("gas", (0, -110), (0, 200), 7, replace="soft")  # trachea
+    for side in (-1, 1):
+        c.capsule("bone", (side * 25, 170), (side * 150, 150), 7, replace="soft")  # clavicles
+    c.texture("bone", 0.12, 3.0, seed=31)
+
+
+def neck_lateral(c: Canvas) -> None:
+    """Neck lateral: 13 cm wide; the shoulders overlap C7 below (x: anterior to the right)."""
+    c.capsule("soft", (0, -150), (0, 150), 60)
+    c.ellipsoid("soft", -20, 240, 120, 90, 380)  # shoulders superimposed
+    c.ellipsoid("soft", 20, -215, 90, 70, 150)  # skull base and mandible
+    c.ellipsoid("bone", 30, -165, 60, 25, 70, replace="soft", scale=0.4)
+    for k in range(7):
+        y = -120 + 34 * k
+        c.ellipsoid("bone", 10, y, 10, 12, 20, replace="soft")  # bodies
+        c.capsule("bone", (-8, y), (-35 - 2 * k, y + 8), 5, replace="soft")  # laminae, spinous
+        c.ellipsoid("bone", -5, y - 3, 9, 11, 40, replace="soft", scale=0.5)  # pillars
+    c.capsule("gas", (35, -110), (30, 200), 7, replace="soft")  # airway
+    c.texture("bone", 0.12, 3.0, seed=37)
+
+
+def shoulder(c: Canvas) -> None:
+    """Shoulder AP: humeral head at the centre, lung and ribs medially (x: lateral to the right)."""
+    c.ellipsoid("soft", -60, 40, 200, 260, 150)
+    c.capsule("soft", (60, 170), (70, 300), 45)  # upper arm below the shoulder
+    c.ellipsoid("lung", -150, 60, 90, 200, 110, replace="soft")
+    for k in range(7):
+        y = -60 + 40 * k
+        c.polyline("bone", [(-210, y), (-120, y - 10), (-60, y + 20)], 4.5, replace="soft")
+    c.ellipsoid("bone", -40, 40, 45, 90, 14, angle_deg=10, replace="soft")  # scapula
+    c.ellipsoid("bone", -10, 0, 12, 25, 30, replace="soft", scale=0.6)  # glenoid
+    c.capsule("bone", (-40, -50), (40, -55), 9, replace="soft", scale=0.7)  # acromion
+    c.capsule("bone", (-215, -70), (-20, -60), 8, replace="soft")  # clavicle
+    c.ellipsoid("bone", 25, 5, 27, 27, 50, replace="soft", scale=0.6)  # humeral head
+    c.tube((35, 25), (60, 230), 13, 4)  # humerus
+    c.texture("bone", 0.12, 3.0, seed=41)
+
+
+def long_limb(radius: float, bones: list[tuple[float, float, float]]) -> Callable[[Canvas], None]:
+    """A limb segment along the detector: soft tissue of ``radius`` around long bones given as
+    (x offset, radius, wall) running the detector's height."""
+    def paint(c: Canvas) -> None:
+        c.capsule("soft", (0, -260), (0, 260), radius)
+        for x, r, wall in bones:
+            c.tube((x, -240), (x + 3, 240), r, wall)
+        c.texture("bone", 0.08, 3.0, seed=43)
+    return paint
+
+
+def elbow(c: Canvas) -> None:
+    """Elbow AP: distal humerus above, radius and ulna below (7–8 cm of soft tissue)."""
+    c.capsule("soft", (0, -260), (0, -10), 42)
+    c.capsule("soft", (0, -10), (0, 260), 38)
+    c.tube((0, -240), (0, -30), 12, 4)  # humerus
+    c.ellipsoid("bone", 0, -12, 32, 14, 30, replace="soft", scale=0.6)  # condyles
+    c.tube((-16, 8), (-20, 240), 8, 2.5)  # radius
+    c.tube((12, -8), (14, 240), 8, 2.5)  # ulna with the olecranon
+    c.ellipsoid("bone", 10, -22, 10, 14, 24, replace="soft", scale=0.5)
+    c.texture("bone", 0.1, 3.0, seed=47)
+
+
+def ankle(c: Canvas) -> None:
+    """Ankle AP: distal tibia and fibula, talus; the heel superimposed below."""
+    c.capsule("soft", (0, -260), (0, 10), 38)
+    c.ellipsoid("soft", 0, 50, 45, 40, 90)
+    c.tube((-5, -240), (-2, 5), 14, 3.5)  # tibia
+    c.ellipsoid("bone", -12, 8, 24, 10, 40, replace="soft", scale=0.5)  # plafond, malleolus
+    c.tube((30, -240), (34, 25), 7, 2.5)  # fibula to the lateral malleolus
+    c.ellipsoid("bone", 0, 32, 24, 16, 40, replace="soft", scale=0.6)  # talus
+    c.ellipsoid("bone", 0, 70, 22, 20, 60, replace="soft", scale=0.5)  # calcaneus
+    c.texture("bone", 0.1, 3.0, seed=53)
+
+
+def foot(c: Canvas) -> None:
+    """Foot dorsoplantar: toes up (−y), heel down; 6 cm thick at the midfoot."""
+    c.ellipsoid("soft", 0, 10, 50, 125, 70)
+    c.capsule("soft", (-30, -100), (30, -110), 14)  # toes
+    for k in range(5):  # metatarsals and phalanges
+        x = -32 + 16 * k
+        c.tube((x * 0.7, -10), (x, -85), 5 - 0.4 * k, 1.5)
+        c.tube((x, -90), (x * 1.05, -118), 3.5, 1.2)
+    for k in range(5):  # tarsals
+        c.ellipsoid("bone", -24 + 12 * k, 15 + 6 * (k % 2), 9, 12, 25, replace="soft", scale=0.6)
+    c.ellipsoid("bone", 0, 55, 22, 22, 40, replace="soft", scale=0.5)  # talus
+    c.ellipsoid("bone", 0, 95, 24, 28, 45, replace="soft", scale=0.5)  # calcaneus
+    c.texture("bone", 0.1, 3.0, seed=59)
+
+
+def foot_lateral(c: Canvas) -> None:
+    """Foot lateral: heel to the left, toes to the right, the leg going up; 9 cm wide."""
+    c.ellipsoid("soft", 0, 20, 125, 40, 90)
+    c.capsule("soft", (-60, -260), (-55, 0), 38)
+    c.tube((-60, -240), (-55, -30), 13, 3.5)  # tibia and fibula superimposed
+    c.ellipsoid("bone", -50, -10, 25, 16, 40, replace="soft", scale=0.6)  # talus
+    c.ellipsoid("bone", -85, 25, 38, 22, 50, replace="soft", scale=0.5)  # calcaneus
+    c.ellipsoid("bone", -10, 10, 22, 15, 50, replace="soft", scale=0.5)  # navicular, cuboid
+    c.capsule("bone", (10, 15), (85, 40), 9, replace="soft", scale=0.7)  # metatarsals
+    c.capsule("bone", (90, 42), (118, 48), 5, replace="soft", scale=0.7)  # phalanges
+    c.texture("bone", 0.1, 3.0, seed=61)
+
+
+def knee_skyline(c: Canvas) -> None:
+    """Patella tangential (skyline): patella over the femoral trochlea, knee flexed."""
+    c.ellipsoid("soft", 0, 0, 65, 45, 70)
+    c.ellipsoid("bone", 0, -18, 24, 9, 40, replace="soft", scale=0.6)  # patella
+    c.ellipsoid("bone", 0, 22, 42, 16, 50, replace="soft", scale=0.5)  # trochlea, condyles
+    c.texture("bone", 0.1, 3.0, seed=67)
+
+
 PHANTOMS: dict[str, Callable[[Canvas], None]] = {
-    "chest": chest, "hand": hand, "knee": knee, "skull": skull, "pelvis": pelvis, "breast": breast,
+    "chest": chest, "chest_lateral": chest_lateral, "chest_child": scaled(chest, 0.58),
+    "chest_lateral_child": scaled(chest_lateral, 0.58),
+    "abdomen": abdomen, "abdomen_lateral": abdomen_lateral,
+    "abdomen_child": scaled(abdomen, 0.6),
+    "pelvis": pelvis, "hip": shifted(pelvis, 75, 60),
+    "skull": skull, "skull_lateral": skull_lateral, "neck": neck, "neck_lateral": neck_lateral,
+    "shoulder": shoulder, "clavicle": shifted(chest, 87, -175),
+    "upper_arm": long_limb(45, [(0, 12, 4)]), "elbow": elbow,
+    "forearm": long_limb(35, [(-14, 8, 2.5), (13, 7, 2.5)]),
+    "wrist": shifted(hand, 0, 60), "hand": hand, "finger": shifted(hand, -16, -62),
+    "thumb": shifted(hand, 62, 0),
+    "thigh": long_limb(75, [(0, 14, 5)]), "knee": knee, "knee_skyline": knee_skyline,
+    "lower_leg": long_limb(50, [(-8, 13, 4), (35, 6, 2)]),
+    "ankle": ankle, "ankle_lateral": shifted(foot_lateral, -55, -20),
+    "heel": shifted(foot_lateral, -85, 25), "foot": foot, "foot_lateral": foot_lateral,
+    "toes": shifted(foot, 0, -95),
+    "breast": breast,
 }
 
 

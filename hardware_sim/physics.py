@@ -13,10 +13,11 @@ Stable API (the image chain builds on these; all lengths in mm, kerma in µGy, s
 
 ``model`` is a :class:`~hardware_sim.detector_models.DetectorModel` or its name (``"DR4343"``
 3072×3072 at 139 µm, ``"MG2430"`` 3156 columns × 3948 rows at 76 µm, and their reduced twins
-``"DRTEST"`` 384×384 and ``"MGTEST"`` 240×300 covering the same areas). ``phantom`` is one of
-``chest, hand, knee, skull, pelvis, breast`` or ``None`` for the open beam. ``field`` is a
-:class:`Field` (collimated size at the detector plane, centre offset from the detector centre,
-rotation in degrees); ``None`` opens the collimator to the whole detector.
+``"DRTEST"`` 384×384 and ``"MGTEST"`` 240×300 covering the same areas). ``phantom`` is a
+name of :data:`hardware_sim.phantoms.PHANTOMS` (``chest``, ``hand``, ``knee`` …) or ``None``
+for the open beam. ``field`` is a :class:`Field` (collimated size at the detector plane,
+centre offset from the detector centre, rotation in degrees); ``None`` opens the collimator
+to the whole detector.
 
 :class:`Frame` has ``pixels`` (uint16, shape (rows, columns), values ≤ 2**bits_stored − 1) and
 ``truth`` (:class:`Truth`): ``detector_kerma_uGy`` — the air kerma the open beam delivers at the
@@ -80,7 +81,8 @@ _MU = {
 _MU_EN_AIR = [4.742, 1.334, 0.5389, 0.1537, 0.06833, 0.04098, 0.03041, 0.02407, 0.02325, 0.02496]
 # Phantom material → (table, density g/cm³).
 MATERIALS = {
-    "soft": ("water", 1.03), "lung": ("water", 0.26), "bone": ("bone", 1.92),
+    "soft": ("water", 1.03), "lung": ("water", 0.26), "gas": ("water", 0.0012),
+    "bone": ("bone", 1.92),
     "adipose": ("adipose", 0.95), "glandular": ("glandular", 1.02),
 }
 # Tube: (reference kV, output at reference kV in µGy/mAs at 1 m, total filtration in mm Al).

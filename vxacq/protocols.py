@@ -1,21 +1,34 @@
 """Anatomical protocols (exposure programs): loaded from ``vxacq/resources/protocols.toml``, validated.
 
-Each protocol names the view (DICOM ViewPosition and an SCT view keyword), the body part
-(BodyPartExamined and an SCT keyword), laterality, the default technique and geometry, and the
-target Exposure Index (EI = 100 × detector kerma in µGy at RQA5 calibration, IEC 62494-1).
+Each protocol names the picker region it is listed under, the body part (a key of
+:data:`vxacq.dicom.codes.BODY_PARTS`: CID 4031 code and Body Part Examined), the view (a key of
+the CID 4010 / 4014 view tables), laterality, geometry, the processing preset (a table of
+``processing.toml``), the technique per patient size and the target Exposure Index (EI = 100 ×
+detector kerma in µGy at RQA5 calibration, IEC 62494-1).
+
+``kv`` and ``mas`` are the technique of the protocol's ``default_size`` (the size of the
+simulator's standard phantom: ``medium`` adult, ``child`` for paediatric protocols);
+``technique_by_size`` gives the other sizes. :meth:`Protocol.technique_for` answers for any size.
 """
 
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
+
+from vxacq.dicom import codes
 
 DEFAULT_PATH = Path(__file__).resolve().parent / "resources" / "protocols.toml"
 MODALITIES = ("DX", "MG")
 LATERALITIES = ("", "U", "L", "R", "B")
 KV_LIMITS = {"DX": (40.0, 150.0), "MG": (20.0, 49.0)}
+# Patient sizes, smallest first: the technique of a protocol is given per size.
+SIZES = ("infant", "child", "small", "medium", "large")
+# Regions of the body-part picker, head to foot; every protocol is listed under one.
+REGIONS = ("head", "neck", "chest", "arm", "hand", "abdomen", "spine", "pelvis", "leg", "knee",
+           "foot", "breast")
 
 
 class ProtocolError(ValueError):
@@ -23,16 +36,24 @@ class ProtocolError(ValueError):
 
 
 @dataclass(frozen=True)
+class SizeTechnique:
+    """kV and mAs for one patient size."""
+
+    size: str
+    kv: float
+    mas: float
+
+
+@dataclass(frozen=True)
 class Protocol:
     id: str
     name: str
+    region: str  # body-part picker region (REGIONS)
     modality: str
-    body_part: str  # BodyPartExamined
-    body_part_code: str  # pydicom SCT keyword
-    view_position: str  # ViewPosition
-    view_code: str  # pydicom SCT keyword
+    body_part: str  # key of codes.BODY_PARTS (CID 4031 + BodyPartExamined)
+    view_position: str  # key of codes.DX_VIEWS (DX) or codes.MG_VIEWS (MG)
     laterality: str  # "" = given at the exam, "U" unpaired, "L", "R", "B"
-    kv: float
+    kv: float  # technique of default_size
     mas: float
     focus: str
     aec: bool
@@ -41,12 +62,33 @@ class Protocol:
     grid: bool
     field_mm: tuple[float, float]
     target_ei: float
-    phantom: str
+    phantom: str  # what the simulator puts in the beam (hardware_sim.phantoms)
+    processing: str  # processing preset: a table of processing.toml
+    default_size: str = "medium"
+    # the other sizes: size → (kV, mAs)
+    technique_by_size: dict[str, tuple[float, float]] = field(default_factory=dict)
 
     @property
     def image_laterality(self) -> str:
         """ImageLaterality: the protocol's side, U for unpaired parts, "" when the exam decides."""
         return self.laterality
+
+    @property
+    def sizes(self) -> tuple[str, ...]:
+        """The patient sizes this protocol has a technique for, smallest first."""
+        given = {self.default_size, *self.technique_by_size}
+        return tuple(s for s in SIZES if s in given)
+
+    def technique_for(self, size: str) -> SizeTechnique:
+        """kV and mAs for a patient of ``size``; ProtocolError when the protocol has none."""
+        if size == self.default_size:
+            return SizeTechnique(size, self.kv, self.mas)
+        try:
+            kv, mas = self.technique_by_size[size]
+        except KeyError:
+            raise ProtocolError(f"protocol {self.id} has no technique for a {size} patient "
+                                f"(it has: {', '.join(self.sizes)})") from None
+        return SizeTechnique(size, kv, mas)
 
     def validate(self) -> None:
         where = f"protocol {self.id or '?'}"
@@ -54,12 +96,15 @@ class Protocol:
             raise ProtocolError(f"{where}: id must be upper-case letters, digits and '_'")
         if self.modality not in MODALITIES:
             raise ProtocolError(f"{where}: modality must be one of {', '.join(MODALITIES)}")
-        low, high = KV_LIMITS[self.modality]
-        if not low <= self.kv <= high:
-            raise ProtocolError(f"{where}: kv {self.kv:g} outside {low:g}–{high:g} for "
-                                f"{self.modality}")
-        if not 0 < self.mas <= 1000:
-            raise ProtocolError(f"{where}: mas {self.mas:g} must be in (0, 1000]")
+        if self.region not in REGIONS:
+            raise ProtocolError(f"{where}: region must be one of {', '.join(REGIONS)}")
+        self._validate_codes(where)
+        self._validate_technique(where, self.default_size, self.kv, self.mas)
+        if self.default_size in self.technique_by_size:
+            raise ProtocolError(f"{where}: technique_by_size repeats the default size "
+                                f"{self.default_size} (its technique is kv and mas)")
+        for size, (kv, mas) in self.technique_by_size.items():
+            self._validate_technique(where, size, kv, mas)
         if self.focus not in ("small", "large"):
             raise ProtocolError(f"{where}: focus must be small or large")
         if len(self.aec_chambers) != 3 or set(self.aec_chambers) - {"0", "1"}:
@@ -70,12 +115,64 @@ class Protocol:
             raise ProtocolError(f"{where}: field_mm must be [width, height] in mm, both > 0")
         if self.target_ei <= 0:
             raise ProtocolError(f"{where}: target_ei must be greater than 0")
+        for key in ("name", "phantom", "processing"):
+            if not getattr(self, key).strip():
+                raise ProtocolError(f"{where}: {key} must not be blank")
+
+    def _validate_codes(self, where: str) -> None:
+        try:
+            part = codes.body_part(self.body_part)
+            if self.modality == "MG":
+                codes.mg_view(self.view_position)
+            else:
+                codes.dx_view(self.view_position)
+        except ValueError as exc:
+            raise ProtocolError(f"{where}: {exc}") from None
         if self.laterality not in LATERALITIES:
             raise ProtocolError(f"{where}: laterality must be one of "
                                 f"{', '.join(repr(v) for v in LATERALITIES)}")
-        for key in ("name", "body_part", "body_part_code", "view_position", "view_code"):
-            if not getattr(self, key).strip():
-                raise ProtocolError(f"{where}: {key} must not be blank")
+        # The image would be refused at storage (DX Anatomy Imaged, PS3.3 C.8.11.2): say it now.
+        if part.paired and self.laterality == "U":
+            raise ProtocolError(f"{where}: {self.body_part} is paired: laterality must be '', "
+                                "L, R or B, not U")
+        if not part.paired and self.laterality in ("", "L", "R"):
+            raise ProtocolError(f"{where}: {self.body_part} is not paired: laterality must be "
+                                "U or B")
+
+    def _validate_technique(self, where: str, size: str, kv: float, mas: float) -> None:
+        if size not in SIZES:
+            raise ProtocolError(f"{where}: size '{size}' is not one of {', '.join(SIZES)}")
+        low, high = KV_LIMITS[self.modality]
+        if not low <= kv <= high:
+            label = "kv" if size == self.default_size else f"{size} kv"
+            raise ProtocolError(f"{where}: {label} {kv:g} outside {low:g}–{high:g} for "
+                                f"{self.modality}")
+        if not 0 < mas <= 1000:
+            label = "mas" if size == self.default_size else f"{size} mas"
+            raise ProtocolError(f"{where}: {label} {mas:g} must be in (0, 1000]")
+
+
+_OPTIONAL = {"default_size", "technique_by_size"}
+
+
+def _number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _convert(key: str, kind: str, value: Any) -> tuple[bool, Any]:
+    if kind == "float":
+        return _number(value), float(value) if _number(value) else value
+    if kind == "bool":
+        return isinstance(value, bool), value
+    if kind == "str":
+        return isinstance(value, str), value
+    if key == "field_mm":
+        ok = isinstance(value, list) and all(_number(v) for v in value)
+        return ok, tuple(float(v) for v in value) if ok else value
+    # technique_by_size: {size: [kV, mAs]}
+    ok = isinstance(value, dict) and all(
+        isinstance(v, list) and len(v) == 2 and all(_number(x) for x in v) for v in value.values())
+    return ok, {s: (float(v[0]), float(v[1])) for s, v in value.items()} if ok else value
 
 
 def _build(raw: Any, index: int) -> Protocol:
@@ -86,22 +183,12 @@ def _build(raw: Any, index: int) -> Protocol:
     unknown = set(raw) - set(names)
     if unknown:
         raise ProtocolError(f"{where}: unknown field(s) {', '.join(sorted(unknown))}")
-    missing = set(names) - set(raw)
+    missing = set(names) - set(raw) - _OPTIONAL
     if missing:
         raise ProtocolError(f"{where}: missing field(s) {', '.join(sorted(missing))}")
     values: dict[str, Any] = {}
     for key, value in raw.items():
-        kind = str(names[key].type)
-        if kind == "float":
-            ok = isinstance(value, (int, float)) and not isinstance(value, bool)
-            value = float(value) if ok else value
-        elif kind == "bool":
-            ok = isinstance(value, bool)
-        elif kind == "str":
-            ok = isinstance(value, str)
-        else:  # field_mm
-            ok = isinstance(value, list) and all(isinstance(v, (int, float)) for v in value)
-            value = tuple(float(v) for v in value) if ok else value
+        ok, value = _convert(key, str(names[key].type), value)
         if not ok:
             raise ProtocolError(f"{where}: {key} has the wrong type ({value!r})")
         values[key] = value
@@ -137,3 +224,10 @@ def get(protocol_id: str, path: Path | str | None = None) -> Protocol:
         return protocols[protocol_id]
     except KeyError:
         raise ProtocolError(f"no protocol '{protocol_id}' (known: {', '.join(protocols)})") from None
+
+
+def by_region(protocols: dict[str, Protocol], region: str) -> list[Protocol]:
+    """The protocols listed under picker ``region``, in file order."""
+    if region not in REGIONS:
+        raise ProtocolError(f"region '{region}' is not one of {', '.join(REGIONS)}")
+    return [p for p in protocols.values() if p.region == region]

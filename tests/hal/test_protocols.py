@@ -19,20 +19,34 @@ def test_shipped_protocols_load_with_required_ids() -> None:
     assert loaded["CHEST_PA"].image_laterality == "U" and loaded["CHEST_PA"].grid
     assert loaded["HAND_PA"].laterality == ""  # paired: the exam decides
     for p in loaded.values():
-        assert p.target_ei > 0 and p.body_part and p.view_code
+        assert p.target_ei > 0 and p.body_part and p.view_position and p.processing
 
 
-def test_shipped_codes_are_pydicom_sct_keywords() -> None:
-    from pydicom.sr.codedict import codes
+def test_shipped_codes_come_from_the_code_tables() -> None:
+    from vxacq.dicom import codes
 
     for p in protocols.load().values():
-        assert getattr(codes.SCT, p.body_part_code).scheme_designator == "SCT"
-        assert getattr(codes.SCT, p.view_code).scheme_designator == "SCT"
+        assert codes.body_part(p.body_part).code.scheme_designator == "SCT"
+        view = codes.mg_view(p.view_position) if p.modality == "MG" else codes.dx_view(
+            p.view_position)
+        assert view.code.scheme_designator == "SCT"
+
+
+def test_technique_per_patient_size() -> None:
+    chest = protocols.get("CHEST_PA")
+    assert chest.sizes == protocols.SIZES
+    assert chest.technique_for("medium").kv == chest.kv
+    assert chest.technique_for("infant").kv < chest.kv
+    assert chest.technique_for("large").mas > chest.technique_for("small").mas
+    paed = protocols.get("CHEST_PAED_AP")
+    assert paed.default_size == "child" and "large" not in paed.sizes
+    with pytest.raises(ProtocolError, match="CHEST_PAED_AP has no technique for a large"):
+        paed.technique_for("large")
 
 
 def write(tmp_path: Path, **changes) -> Path:
     text = protocols.DEFAULT_PATH.read_text()
-    start = text.index("[[protocol]]")
+    start = text.rindex("[[protocol]]", 0, text.index('id = "CHEST_PA"'))
     first = text[start:text.index("[[protocol]]", start + 1)]
     for key, value in changes.items():
         lines = [ln for ln in first.splitlines() if not ln.startswith(f"{key} =")]
@@ -54,6 +68,14 @@ def write(tmp_path: Path, **changes) -> Path:
     ({"target_ei": None}, "missing field(s) target_ei"),
     ({"colour": '"red"'}, "unknown field(s) colour"),
     ({"grid": '"yes"'}, "grid has the wrong type"),
+    ({"region": '"torso"'}, "region must be one of head, neck"),
+    ({"body_part": '"THORAX"'}, "body part 'THORAX' is not in the CID 4031 table"),
+    ({"view_position": '"CC"'}, "view 'CC' is not in the CID 4010 table"),
+    ({"laterality": '""'}, "CHEST is not paired: laterality must be U or B"),
+    ({"technique_by_size": '{ tall = [120, 2] }'}, "size 'tall' is not one of infant"),
+    ({"technique_by_size": '{ infant = [20, 2] }'}, "infant kv 20 outside 40–150 for DX"),
+    ({"technique_by_size": '{ medium = [120, 2] }'}, "repeats the default size medium"),
+    ({"technique_by_size": '{ large = ["x", 2] }'}, "technique_by_size has the wrong type"),
 ])
 def test_invalid_protocol_is_refused_naming_the_field(tmp_path: Path, changes: dict,
                                                       words: str) -> None:
@@ -68,5 +90,13 @@ def test_duplicate_ids_and_unknown_id(tmp_path: Path) -> None:
     path.write_text(one + "\n" + one)
     with pytest.raises(ProtocolError, match="CHEST_PA: id is used twice"):
         protocols.load(path)
-    with pytest.raises(ProtocolError, match="no protocol 'ELBOW' \\(known: CHEST_PA"):
+    with pytest.raises(ProtocolError, match="no protocol 'ELBOW' \\(known: SKULL_AP"):
         protocols.get("ELBOW")
+
+
+def test_user_manual_lists_the_current_library() -> None:
+    from vxacq.docs import protocol_table
+
+    text = protocol_table.MANUAL.read_text(encoding="utf-8")
+    assert text == protocol_table.updated(text), \
+        "docs/user-manual.md is stale: run python -m vxacq.docs.protocol_table"

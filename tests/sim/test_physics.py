@@ -151,4 +151,4 @@ def test_full_size_panels_and_bad_technique() -> None:
     with pytest.raises(ValueError, match="unknown detector model"):
         get_model("NOPE")
     with pytest.raises(ValueError, match="unknown phantom"):
-        physics.render_frame("DRTEST", "elbow", 60, 1, 1000)
+        physics.render_frame("DRTEST", "tail", 60, 1, 1000)

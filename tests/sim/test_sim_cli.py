@@ -59,8 +59,8 @@ def test_acquire_with_fault_fails_with_message_and_exit_1(tmp_path: Path) -> Non
     assert "battery at 4 %" in result.stderr
     bad = run("-m", "vxacq", "acquire", "--protocol", "HAND_PA", "--fault", "gremlins", env=env)
     assert bad.returncode == 2 and "unknown fault 'gremlins'" in bad.stderr
-    unknown = run("-m", "vxacq", "acquire", "--protocol", "ELBOW_AP", env=env)
-    assert unknown.returncode == 2 and "no protocol 'ELBOW_AP'" in unknown.stderr
+    unknown = run("-m", "vxacq", "acquire", "--protocol", "ELBOW_XRAY", env=env)
+    assert unknown.returncode == 2 and "no protocol 'ELBOW_XRAY'" in unknown.stderr
 
 
 def test_standalone_simulator_with_fault_from_its_command_line(tmp_path: Path) -> None:

@@ -1,7 +1,9 @@
 """Processing parameters: one typed set per protocol, defaults per anatomy.
 
-Presets live in ``vxacq/resources/processing.toml``: a ``[default]`` table and one table per
-protocol ID (``CHEST_PA``, ``HAND_PA``, ``MAMMO_LCC`` …) that overrides some of its fields.
+Presets live in ``vxacq/resources/processing.toml``: a ``[default]`` table and named presets
+(``CHEST_PA``, ``EXTREMITY_AP``, ``MAMMO_LCC`` …) that override some of its fields. A protocol
+uses the preset its ``processing`` key names (``vxacq/resources/protocols.toml``); a preset
+named like the protocol itself takes precedence.
 Scales are in millimetres at the detector, so a preset means the same on any pixel pitch.
 """
 
@@ -76,11 +78,15 @@ class ProcessingParams:
 @dataclass
 class Presets:
     default: ProcessingParams = field(default_factory=ProcessingParams)
-    by_protocol: dict[str, ProcessingParams] = field(default_factory=dict)
+    by_protocol: dict[str, ProcessingParams] = field(default_factory=dict)  # presets by name
+    preset_of: dict[str, str] = field(default_factory=dict)  # protocol ID → preset name
 
     def for_protocol(self, protocol_id: str | None) -> ProcessingParams:
         """The protocol's preset, or the default set for an unknown protocol."""
-        return self.by_protocol.get(protocol_id or "", self.default)
+        key = protocol_id or ""
+        if key in self.by_protocol:
+            return self.by_protocol[key]
+        return self.by_protocol.get(self.preset_of.get(key, ""), self.default)
 
 
 def load_presets(path: Path | str | None = None) -> Presets:
@@ -94,7 +100,13 @@ def load_presets(path: Path | str | None = None) -> Presets:
     default = _params(raw.get("default", {}), ProcessingParams(), "default", path)
     by_protocol = {key: _params(table, default, key, path)
                    for key, table in raw.items() if key != "default"}
-    return Presets(default, by_protocol)
+    from vxacq.protocols import load as load_protocols  # the protocols name their presets
+
+    preset_of = {p.id: p.processing for p in load_protocols().values()}
+    unknown = sorted({name for name in preset_of.values() if name not in by_protocol})
+    if unknown:
+        raise ParamsError(f"{path}: no preset {', '.join(unknown)} (named by protocols.toml)")
+    return Presets(default, by_protocol, preset_of)
 
 
 def _params(table: Any, base: ProcessingParams, name: str, path: Path) -> ProcessingParams:

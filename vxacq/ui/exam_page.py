@@ -269,6 +269,10 @@ class ExamPage(QWidget):
         protocol = self.selected_protocol()
         if protocol is not None:
             self.technique.show_protocol(protocol)
+            if self.exam is not None:  # the technique for this patient's size
+                kv, mas = self.exam.technique(protocol.id)
+                self.technique.kv.setValue(kv)
+                self.technique.mas.setValue(mas)
         self._update_controls()
 
     def add_protocol(self, protocol_id: str | None = None) -> None:

@@ -8,6 +8,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QComboBox, QGroupBox, QHBoxLayout, QListWidget, QListWidgetItem, \
     QPushButton, QVBoxLayout
 
+from vxacq.ui.body_part_picker import BodyPartDialog
 from vxacq.workflow.procedures import Protocol
 
 DONE_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -31,6 +32,9 @@ class PlanPanel(QGroupBox):
                                                                    id=protocol.id), protocol.id)
         self.add_button = QPushButton(self.tr("Add"))
         self.add_button.clicked.connect(lambda: self.add_requested.emit(self.add_combo.currentData()))
+        self.body_part_button = QPushButton(self.tr("Body part…"))
+        self.body_part_button.setObjectName("add-by-body-part")
+        self.body_part_button.clicked.connect(self._pick_by_body_part)
         self.remove_button = QPushButton(self.tr("Remove"))
         self.remove_button.clicked.connect(self.remove_requested.emit)
         self.add_combo.setSizeAdjustPolicy(
@@ -40,6 +44,7 @@ class PlanPanel(QGroupBox):
         self.plan.setMinimumHeight(56)  # more rows when the screen is taller
         row = QHBoxLayout()
         row.addWidget(self.add_button)
+        row.addWidget(self.body_part_button)
         row.addWidget(self.remove_button)
         layout = QVBoxLayout(self)
         layout.addWidget(self.plan, stretch=1)
@@ -68,6 +73,12 @@ class PlanPanel(QGroupBox):
                 current = self.next_planned()
             self.plan.setCurrentRow(current)
         self.selection_changed.emit()
+
+    def _pick_by_body_part(self) -> None:
+        """Add a protocol chosen on the body-part picker."""
+        dialog = BodyPartDialog(parent=self)
+        if dialog.exec() == BodyPartDialog.DialogCode.Accepted and dialog.chosen:
+            self.add_requested.emit(dialog.chosen)
 
     def next_planned(self) -> int:
         """The first row not yet exposed (else the last)."""

@@ -72,6 +72,7 @@ from vxacq.workflow.performed_step import (
     Step, fallback_set, new_step, patient_id, payload, study_inputs, study_modalities,
 )
 from vxacq.workflow.reasons import reject_code
+from vxacq.workflow.technique import patient_size, technique_for
 
 __all__ = ["COMPLETED", "DISCONTINUED", "CloseResult", "Exam", "ExamError", "ExamEvent",
            "ExamState", "ExposureError", "ImageView"]
@@ -299,6 +300,16 @@ class Exam(Processing, Closing):
             self._protocols.remove(protocol_id)
             self._emit("protocols")
 
+    @property
+    def patient_size(self) -> str:
+        """infant, child, small, medium or large: chooses each protocol's technique."""
+        return patient_size(self._step.patient)
+
+    def technique(self, protocol_id: str) -> tuple[float, float]:
+        """(kV, mAs) of the protocol for this patient's size (see vxacq.workflow.technique)."""
+        found, _ = technique_for(self._protocol(protocol_id), self.patient_size)
+        return found.kv, found.mas
+
     # --- exposure and review -----------------------------------------------------------------
 
     def expose(self, protocol_id: str, *, laterality: str | None = None, kv: float | None = None,
@@ -321,6 +332,8 @@ class Exam(Processing, Closing):
             if protocol_id not in self._protocols:
                 self._protocols.append(protocol_id)
             self._emit("exposing", message=protocol.id)
+            if kv is None and mas is None:  # the technique for this patient's size
+                kv, mas = self.technique(protocol.id)
             result = run_exposure(self.config, protocol, kv=kv, mas=mas, sid_mm=sid_mm,
                                   faults=faults, time_scale=time_scale, laterality=side, seed=seed,
                                   out_dir=rawstore.raw_dir(self.config.data_dir), room=room,

@@ -2,6 +2,82 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="de_DE" sourcelanguage="en">
 <context>
+    <name>BodyPartDialog</name>
+    <message>
+        <source>Add protocol</source>
+        <translation>Protokoll hinzufügen</translation>
+    </message>
+</context>
+<context>
+    <name>BodyPartPicker</name>
+    <message>
+        <source>Head</source>
+        <translation>Kopf</translation>
+    </message>
+    <message>
+        <source>Neck / C-spine</source>
+        <translation>Hals / HWS</translation>
+    </message>
+    <message>
+        <source>Chest</source>
+        <translation>Thorax</translation>
+    </message>
+    <message>
+        <source>Shoulder / Arm</source>
+        <translation>Schulter / Arm</translation>
+    </message>
+    <message>
+        <source>Hand / Wrist</source>
+        <translation>Hand / Handgelenk</translation>
+    </message>
+    <message>
+        <source>Abdomen</source>
+        <translation>Abdomen</translation>
+    </message>
+    <message>
+        <source>Spine</source>
+        <translation>Wirbelsäule</translation>
+    </message>
+    <message>
+        <source>Pelvis / Hip</source>
+        <translation>Becken / Hüfte</translation>
+    </message>
+    <message>
+        <source>Leg</source>
+        <translation>Bein</translation>
+    </message>
+    <message>
+        <source>Knee</source>
+        <translation>Knie</translation>
+    </message>
+    <message>
+        <source>Ankle / Foot</source>
+        <translation>Sprunggelenk / Fuß</translation>
+    </message>
+    <message>
+        <source>Breast (MG)</source>
+        <translation>Brust (MG)</translation>
+    </message>
+    <message>
+        <source>Choose a body region</source>
+        <translation>Körperregion wählen</translation>
+    </message>
+    <message>
+        <source>{region}: choose a view</source>
+        <translation>{region}: Projektion wählen</translation>
+    </message>
+    <message>
+        <source>side asked</source>
+        <translation>Seite wird abgefragt</translation>
+    </message>
+    <message>
+        <source>{name}
+{kv} kV · {mas} mAs · EI target {ei}</source>
+        <translation>{name}
+{kv} kV · {mas} mAs · EI-Zielwert {ei}</translation>
+    </message>
+</context>
+<context>
     <name>CloseDialog</name>
     <message>
         <source>Close the exam</source>
@@ -788,6 +864,10 @@ Sie unterbrechen und die andere Untersuchung öffnen, oder bleiben?</translation
     <message>
         <source>Add</source>
         <translation>Hinzufügen</translation>
+    </message>
+    <message>
+        <source>Body part…</source>
+        <translation>Körperregion…</translation>
     </message>
     <message>
         <source>Remove</source>

@@ -2,6 +2,82 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="ja_JP" sourcelanguage="en">
 <context>
+    <name>BodyPartDialog</name>
+    <message>
+        <source>Add protocol</source>
+        <translation>プロトコルを追加</translation>
+    </message>
+</context>
+<context>
+    <name>BodyPartPicker</name>
+    <message>
+        <source>Head</source>
+        <translation>頭部</translation>
+    </message>
+    <message>
+        <source>Neck / C-spine</source>
+        <translation>頸部 / 頸椎</translation>
+    </message>
+    <message>
+        <source>Chest</source>
+        <translation>胸部</translation>
+    </message>
+    <message>
+        <source>Shoulder / Arm</source>
+        <translation>肩 / 腕</translation>
+    </message>
+    <message>
+        <source>Hand / Wrist</source>
+        <translation>手 / 手関節</translation>
+    </message>
+    <message>
+        <source>Abdomen</source>
+        <translation>腹部</translation>
+    </message>
+    <message>
+        <source>Spine</source>
+        <translation>脊椎</translation>
+    </message>
+    <message>
+        <source>Pelvis / Hip</source>
+        <translation>骨盤 / 股関節</translation>
+    </message>
+    <message>
+        <source>Leg</source>
+        <translation>下肢</translation>
+    </message>
+    <message>
+        <source>Knee</source>
+        <translation>膝</translation>
+    </message>
+    <message>
+        <source>Ankle / Foot</source>
+        <translation>足関節 / 足</translation>
+    </message>
+    <message>
+        <source>Breast (MG)</source>
+        <translation>乳房（MG）</translation>
+    </message>
+    <message>
+        <source>Choose a body region</source>
+        <translation>部位を選択</translation>
+    </message>
+    <message>
+        <source>{region}: choose a view</source>
+        <translation>{region}: 撮影方向を選択</translation>
+    </message>
+    <message>
+        <source>side asked</source>
+        <translation>左右を指定</translation>
+    </message>
+    <message>
+        <source>{name}
+{kv} kV · {mas} mAs · EI target {ei}</source>
+        <translation>{name}
+{kv} kV · {mas} mAs · 目標EI {ei}</translation>
+    </message>
+</context>
+<context>
     <name>CloseDialog</name>
     <message>
         <source>Close the exam</source>
@@ -788,6 +864,10 @@ Suspend it and open the other exam, or stay?</source>
     <message>
         <source>Add</source>
         <translation>追加</translation>
+    </message>
+    <message>
+        <source>Body part…</source>
+        <translation>部位から…</translation>
     </message>
     <message>
         <source>Remove</source>

@@ -64,7 +64,7 @@ def _answer_confirmation(button: QMessageBox.StandardButton) -> None:
 
 
 def _enter_service_tab(window: MainWindow, tab) -> None:
-    window.pages.setCurrentWidget(window.service)
+    window.show_page(window.service)
     _answer_confirmation(QMessageBox.StandardButton.Yes)
     window.service.tabs.setCurrentWidget(tab)
     assert window.service.tabs.currentWidget() is tab
@@ -72,7 +72,7 @@ def _enter_service_tab(window: MainWindow, tab) -> None:
 
 def test_service_tabs_ask_before_they_open(station) -> None:
     window, service = station.window, station.window.service
-    window.pages.setCurrentWidget(service)
+    window.show_page(service)
     assert service.tabs.currentWidget() is service.queue  # the queue needs no confirmation
     _answer_confirmation(QMessageBox.StandardButton.Cancel)
     service.tabs.setCurrentWidget(service.nodes)
@@ -152,7 +152,7 @@ def test_failed_jobs_where_the_status_bar_points_and_retry_says_what_it_did(stat
     wait_until(lambda: "1 failed" in window.queue_label.text(), 10, "the status bar")
     window.queue_label.click()
     queue = window.service.queue
-    assert window.pages.currentWidget() is window.service
+    assert window.pages.currentWidget() is window.service_scroll
     assert window.service.tabs.currentWidget() is queue  # no confirmation for the queue
     wait_until(lambda: [r.job.id for r in queue.rows] == [failed], 10, "failed jobs only")
     assert queue.view.currentData() == "failed"

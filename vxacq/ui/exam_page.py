@@ -226,6 +226,7 @@ class ExamPage(QWidget):
         self.reason.setCurrentIndex(0)
         self.reprocess_combo.setCurrentIndex(0)
         self.crop_button.setChecked(False)
+        self.info.clear()
         self.messages.clear()
         relay = on_gui_thread(self._exam_event)
 

@@ -37,6 +37,12 @@ class ImageInfo(QWidget):
         layout.addLayout(row)
         layout.addWidget(self.dose_label)
 
+    def clear(self) -> None:
+        """Nothing of the last patient's image: a new or reopened exam starts clean."""
+        self.ei_label.setText(self.tr("EI —"))
+        self.ei_label.setAutoFillBackground(False)
+        self.dose_label.setText("—")
+
     def show_indices(self, view: ImageView) -> None:
         if view.ExposureIndex is None:
             self.ei_label.setText(self.tr("EI —"))

@@ -42,13 +42,15 @@ class PlanPanel(QGroupBox):
         self.add_combo.setMinimumContentsLength(10)
         self.add_combo.view().setMinimumWidth(self.add_combo.view().sizeHintForColumn(0) + 24)
         self.plan.setMinimumHeight(56)  # more rows when the screen is taller
+        add_row = QHBoxLayout()  # two buttons a row: their words fit in every language
+        add_row.addWidget(self.add_combo, stretch=1)
+        add_row.addWidget(self.add_button)
         row = QHBoxLayout()
-        row.addWidget(self.add_button)
         row.addWidget(self.body_part_button)
         row.addWidget(self.remove_button)
         layout = QVBoxLayout(self)
         layout.addWidget(self.plan, stretch=1)
-        layout.addWidget(self.add_combo)
+        layout.addLayout(add_row)
         layout.addLayout(row)
 
     def fill(self, protocols: Iterable[Protocol], exposed: list[str],

@@ -35,10 +35,13 @@ class TechniquePanel(QGroupBox):
         grid_ei.addWidget(self.grid, stretch=1)
         grid_ei.addWidget(QLabel(self.tr("EI_T")))
         grid_ei.addWidget(self.target_ei)
+        # side and SID share a row: the exposure controls below must fit a 768-line screen
+        side_sid = QHBoxLayout()
+        side_sid.addWidget(self.side)
+        side_sid.addWidget(self.sid)
         form = QFormLayout(self)
-        form.addRow(self.tr("Side"), self.side)
+        form.addRow(self.tr("Side, SID"), side_sid)
         form.addRow(self.tr("kV, mAs"), kv_mas)
-        form.addRow(self.tr("SID"), self.sid)
         form.addRow(self.tr("Grid"), grid_ei)
 
     def show_protocol(self, protocol: Protocol) -> None:

@@ -143,8 +143,8 @@
         <translation>Verwerfen</translation>
     </message>
     <message>
-        <source>Reject and retake</source>
-        <translation>Verwerfen und wiederholen</translation>
+        <source>Reject + retake</source>
+        <translation>Verwerfen + wiederholen</translation>
     </message>
     <message>
         <source>as {name}</source>
@@ -261,36 +261,12 @@
         <translation>Die Bilddatei kann nicht gelesen werden: {exc}</translation>
     </message>
     <message>
-        <source>EI —</source>
-        <translation>EI —</translation>
-    </message>
-    <message>
         <source>REJECTED: {reason}</source>
         <translation>VERWORFEN: {reason}</translation>
     </message>
     <message>
         <source>PARTIAL EXPOSURE</source>
         <translation>TEILBELICHTUNG</translation>
-    </message>
-    <message>
-        <source>within target</source>
-        <translation>im Zielbereich</translation>
-    </message>
-    <message>
-        <source>outside the target range</source>
-        <translation>außerhalb des Zielbereichs</translation>
-    </message>
-    <message>
-        <source>far from target — check exposure</source>
-        <translation>weit vom Ziel — Belichtung prüfen</translation>
-    </message>
-    <message>
-        <source>no target</source>
-        <translation>kein Zielwert</translation>
-    </message>
-    <message>
-        <source>EI {ei:.0f}   EI_T {ei_t}   DI {di}   ({words})</source>
-        <translation>EI {ei:.0f}   EI_T {ei_t}   DI {di}   ({words})</translation>
     </message>
     <message>
         <source>no processed image</source>
@@ -339,6 +315,42 @@ Dieses Bild trotzdem annehmen?</translation>
     <message>
         <source>Re-processing…</source>
         <translation>Wird neu verarbeitet…</translation>
+    </message>
+    <message>
+        <source>Marker {marker} on a {side} image: choose Marker {right} (or check the side)</source>
+        <translation>Marker {marker} auf einer Aufnahme {side}: Marker {right} wählen (oder die Seite prüfen)</translation>
+    </message>
+    <message>
+        <source>LEFT</source>
+        <translation>LINKS</translation>
+    </message>
+    <message>
+        <source>RIGHT</source>
+        <translation>RECHTS</translation>
+    </message>
+    <message>
+        <source>No marker on this image to move</source>
+        <translation>Kein Marker zum Verschieben auf dieser Aufnahme</translation>
+    </message>
+    <message>
+        <source>Text on the image</source>
+        <translation>Text auf der Aufnahme</translation>
+    </message>
+    <message>
+        <source>Text:</source>
+        <translation>Text:</translation>
+    </message>
+    <message>
+        <source>Annotations cannot be read: {error}</source>
+        <translation>Anmerkungen können nicht gelesen werden: {error}</translation>
+    </message>
+    <message>
+        <source>Annotations not saved: {error}</source>
+        <translation>Anmerkungen nicht gespeichert: {error}</translation>
+    </message>
+    <message>
+        <source>The texts and distances were removed: the image was turned or cropped</source>
+        <translation>Texte und Strecken wurden entfernt: die Aufnahme wurde gedreht oder zugeschnitten</translation>
     </message>
     <message>
         <source> and a print job</source>
@@ -566,6 +578,41 @@ wurde gemacht, aber sein Bild ist nicht gespeichert. Warum wird es aufgegeben? (
     </message>
 </context>
 <context>
+    <name>ImageInfo</name>
+    <message>
+        <source>EI —</source>
+        <translation>EI —</translation>
+    </message>
+    <message>
+        <source>within target</source>
+        <translation>im Zielbereich</translation>
+    </message>
+    <message>
+        <source>outside the target range</source>
+        <translation>außerhalb des Zielbereichs</translation>
+    </message>
+    <message>
+        <source>far from target — check exposure</source>
+        <translation>weit vom Ziel — Belichtung prüfen</translation>
+    </message>
+    <message>
+        <source>no target</source>
+        <translation>kein Ziel</translation>
+    </message>
+    <message>
+        <source>EI {ei}   EI_T {ei_t}   DI {di}   ({words})</source>
+        <translation>EI {ei}   EI_T {ei_t}   DI {di}   ({words})</translation>
+    </message>
+    <message>
+        <source>exam DAP {dap} dGy·cm²</source>
+        <translation>DFP Untersuchung {dap} dGy·cm²</translation>
+    </message>
+    <message>
+        <source>{kv} kV  {ma} mA  {ms} ms  {mas} mAs  DAP {dap} dGy·cm²   |   {exam}</source>
+        <translation>{kv} kV  {ma} mA  {ms} ms  {mas} mAs  DFP {dap} dGy·cm²   |   {exam}</translation>
+    </message>
+</context>
+<context>
     <name>ImageStatusTable</name>
     <message>
         <source>Image</source>
@@ -667,12 +714,8 @@ wurde gemacht, aber sein Bild ist nicht gespeichert. Warum wird es aufgegeben? (
         <translation>Nachname^Vorname</translation>
     </message>
     <message>
-        <source>Radiographer</source>
-        <translation>MTR</translation>
-    </message>
-    <message>
-        <source> Radiographer: </source>
-        <translation> MTR: </translation>
+        <source>Radiographer:</source>
+        <translation>MTR:</translation>
     </message>
     <message>
         <source>Radiographer &apos;{name}&apos; cannot be written as a DICOM name in {charset} (Family^Given, at most 64 characters): not used</source>
@@ -1118,80 +1161,48 @@ Sie unterbrechen und die andere Untersuchung öffnen, oder bleiben?</translation
 <context>
     <name>ReviewToolbar</name>
     <message>
-        <source>Fit</source>
-        <translation>Einpassen</translation>
-    </message>
-    <message>
-        <source>Fit the image to the view</source>
-        <translation>Bild an die Ansicht anpassen</translation>
-    </message>
-    <message>
-        <source>Zoom +</source>
-        <translation>Zoom +</translation>
-    </message>
-    <message>
-        <source>Zoom in</source>
-        <translation>Vergrößern</translation>
-    </message>
-    <message>
-        <source>Zoom −</source>
-        <translation>Zoom −</translation>
-    </message>
-    <message>
-        <source>Zoom out</source>
-        <translation>Verkleinern</translation>
-    </message>
-    <message>
-        <source>Window</source>
-        <translation>Fenster</translation>
-    </message>
-    <message>
-        <source>Drag to set window (left/right) and level (up/down)</source>
-        <translation>Ziehen stellt Fensterweite (links/rechts) und Fensterlage (auf/ab) ein</translation>
-    </message>
-    <message>
-        <source>Reset W/L</source>
-        <translation>W/L zurück</translation>
-    </message>
-    <message>
-        <source>Back to the image&apos;s own window</source>
-        <translation>Zurück zum Fenster des Bildes</translation>
-    </message>
-    <message>
-        <source>Rotate ⟳</source>
-        <translation>Drehen ⟳</translation>
-    </message>
-    <message>
-        <source>Turn 90° clockwise</source>
-        <translation>90° im Uhrzeigersinn drehen</translation>
-    </message>
-    <message>
-        <source>Flip ↔</source>
-        <translation>Spiegeln ↔</translation>
-    </message>
-    <message>
-        <source>Mirror left-right</source>
-        <translation>Links-rechts spiegeln</translation>
-    </message>
-    <message>
-        <source>Flip ↕</source>
-        <translation>Spiegeln ↕</translation>
-    </message>
-    <message>
-        <source>Mirror top-bottom</source>
-        <translation>Oben-unten spiegeln</translation>
-    </message>
-    <message>
         <source>L/R marker</source>
         <translation>Seitenmarker L/R</translation>
     </message>
     <message>
-        <source>Marker: side</source>
-        <translation>Marker: Seite</translation>
+        <source>{what} ({key})</source>
+        <translation>{what} ({key})</translation>
+    </message>
+    <message>
+        <source>Zoom: screen pixels per image pixel</source>
+        <translation>Zoom: Bildschirmpixel je Bildpixel</translation>
+    </message>
+    <message>
+        <source>Window presets (keys 1–5)</source>
+        <translation>Fenster-Voreinstellungen (Tasten 1–5)</translation>
+    </message>
+    <message>
+        <source>{key} {name}</source>
+        <translation>{key} {name}</translation>
+    </message>
+    <message>
+        <source>C </source>
+        <translation>C </translation>
+    </message>
+    <message>
+        <source>Window center</source>
+        <translation>Fensterzentrum</translation>
+    </message>
+    <message>
+        <source>W </source>
+        <translation>W </translation>
+    </message>
+    <message>
+        <source>Window width</source>
+        <translation>Fensterbreite</translation>
     </message>
     <message>
         <source>Marker L</source>
         <translation>Marker L</translation>
+    </message>
+    <message>
+        <source>L/R: side</source>
+        <translation>L/R: Seite</translation>
     </message>
     <message>
         <source>Marker R</source>
@@ -1202,20 +1213,8 @@ Sie unterbrechen und die andere Untersuchung öffnen, oder bleiben?</translation
         <translation>Kein Marker</translation>
     </message>
     <message>
-        <source>Crop</source>
-        <translation>Ausschnitt</translation>
-    </message>
-    <message>
-        <source>Draw the crop rectangle, then Apply crop</source>
-        <translation>Ausschnittsrechteck zeichnen, dann Ausschnitt anwenden</translation>
-    </message>
-    <message>
-        <source>Apply crop</source>
-        <translation>Zuschneiden</translation>
-    </message>
-    <message>
-        <source>Crop the image to the rectangle</source>
-        <translation>Bild auf das Rechteck zuschneiden</translation>
+        <source>{p} %</source>
+        <translation>{p} %</translation>
     </message>
 </context>
 <context>
@@ -1496,28 +1495,20 @@ Daten: {data}</translation>
         <translation> mm</translation>
     </message>
     <message>
-        <source>Side</source>
-        <translation>Seite</translation>
+        <source>EI_T</source>
+        <translation>EI_T</translation>
     </message>
     <message>
-        <source>Tube voltage</source>
-        <translation>Röhrenspannung</translation>
+        <source>Side, SID</source>
+        <translation>Seite, FHA</translation>
     </message>
     <message>
-        <source>Tube current × time</source>
-        <translation>Strom-Zeit-Produkt</translation>
+        <source>kV, mAs</source>
+        <translation>kV, mAs</translation>
     </message>
     <message>
-        <source>SID</source>
-        <translation>FDA</translation>
-    </message>
-    <message>
-        <source>Grid / AEC</source>
-        <translation>Raster / Belichtungsautomatik</translation>
-    </message>
-    <message>
-        <source>Target EI</source>
-        <translation>Ziel-EI</translation>
+        <source>Grid</source>
+        <translation>Raster</translation>
     </message>
     <message>
         <source>grid</source>

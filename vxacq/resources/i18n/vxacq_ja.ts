@@ -143,8 +143,8 @@
         <translation>リジェクト</translation>
     </message>
     <message>
-        <source>Reject and retake</source>
-        <translation>リジェクトして再撮影</translation>
+        <source>Reject + retake</source>
+        <translation>リジェクト＋再撮影</translation>
     </message>
     <message>
         <source>as {name}</source>
@@ -261,36 +261,12 @@
         <translation>画像ファイルを読めません: {exc}</translation>
     </message>
     <message>
-        <source>EI —</source>
-        <translation>EI —</translation>
-    </message>
-    <message>
         <source>REJECTED: {reason}</source>
         <translation>リジェクト: {reason}</translation>
     </message>
     <message>
         <source>PARTIAL EXPOSURE</source>
         <translation>部分曝射</translation>
-    </message>
-    <message>
-        <source>within target</source>
-        <translation>目標範囲内</translation>
-    </message>
-    <message>
-        <source>outside the target range</source>
-        <translation>目標範囲外</translation>
-    </message>
-    <message>
-        <source>far from target — check exposure</source>
-        <translation>目標から大きく外れています — 線量を確認</translation>
-    </message>
-    <message>
-        <source>no target</source>
-        <translation>目標値なし</translation>
-    </message>
-    <message>
-        <source>EI {ei:.0f}   EI_T {ei_t}   DI {di}   ({words})</source>
-        <translation>EI {ei:.0f}   EI_T {ei_t}   DI {di}   （{words}）</translation>
     </message>
     <message>
         <source>no processed image</source>
@@ -339,6 +315,42 @@ Accept this image anyway?</source>
     <message>
         <source>Re-processing…</source>
         <translation>再処理中…</translation>
+    </message>
+    <message>
+        <source>Marker {marker} on a {side} image: choose Marker {right} (or check the side)</source>
+        <translation>{side}の画像にマーカー{marker}：マーカー{right}を選択（または左右を確認）</translation>
+    </message>
+    <message>
+        <source>LEFT</source>
+        <translation>左</translation>
+    </message>
+    <message>
+        <source>RIGHT</source>
+        <translation>右</translation>
+    </message>
+    <message>
+        <source>No marker on this image to move</source>
+        <translation>この画像には移動できるマーカーがありません</translation>
+    </message>
+    <message>
+        <source>Text on the image</source>
+        <translation>画像上のテキスト</translation>
+    </message>
+    <message>
+        <source>Text:</source>
+        <translation>テキスト：</translation>
+    </message>
+    <message>
+        <source>Annotations cannot be read: {error}</source>
+        <translation>アノテーションを読み込めません：{error}</translation>
+    </message>
+    <message>
+        <source>Annotations not saved: {error}</source>
+        <translation>アノテーションを保存できません：{error}</translation>
+    </message>
+    <message>
+        <source>The texts and distances were removed: the image was turned or cropped</source>
+        <translation>画像が回転またはトリミングされたため、テキストと計測を削除しました</translation>
     </message>
     <message>
         <source> and a print job</source>
@@ -566,6 +578,41 @@ was made but its image is not stored. Why is it given up? (recorded in the audit
     </message>
 </context>
 <context>
+    <name>ImageInfo</name>
+    <message>
+        <source>EI —</source>
+        <translation>EI —</translation>
+    </message>
+    <message>
+        <source>within target</source>
+        <translation>目標範囲内</translation>
+    </message>
+    <message>
+        <source>outside the target range</source>
+        <translation>目標範囲外</translation>
+    </message>
+    <message>
+        <source>far from target — check exposure</source>
+        <translation>目標から大きく外れています — 曝射条件を確認</translation>
+    </message>
+    <message>
+        <source>no target</source>
+        <translation>目標なし</translation>
+    </message>
+    <message>
+        <source>EI {ei}   EI_T {ei_t}   DI {di}   ({words})</source>
+        <translation>EI {ei}   EI_T {ei_t}   DI {di}   （{words}）</translation>
+    </message>
+    <message>
+        <source>exam DAP {dap} dGy·cm²</source>
+        <translation>検査DAP {dap} dGy·cm²</translation>
+    </message>
+    <message>
+        <source>{kv} kV  {ma} mA  {ms} ms  {mas} mAs  DAP {dap} dGy·cm²   |   {exam}</source>
+        <translation>{kv} kV  {ma} mA  {ms} ms  {mas} mAs  DAP {dap} dGy·cm²   |   {exam}</translation>
+    </message>
+</context>
+<context>
     <name>ImageStatusTable</name>
     <message>
         <source>Image</source>
@@ -667,12 +714,8 @@ was made but its image is not stored. Why is it given up? (recorded in the audit
         <translation>姓^名</translation>
     </message>
     <message>
-        <source>Radiographer</source>
-        <translation>撮影技師</translation>
-    </message>
-    <message>
-        <source> Radiographer: </source>
-        <translation> 撮影技師: </translation>
+        <source>Radiographer:</source>
+        <translation>撮影技師：</translation>
     </message>
     <message>
         <source>Radiographer &apos;{name}&apos; cannot be written as a DICOM name in {charset} (Family^Given, at most 64 characters): not used</source>
@@ -1118,80 +1161,48 @@ Suspend it and open the other exam, or stay?</source>
 <context>
     <name>ReviewToolbar</name>
     <message>
-        <source>Fit</source>
-        <translation>全体表示</translation>
-    </message>
-    <message>
-        <source>Fit the image to the view</source>
-        <translation>画像を表示領域に合わせる</translation>
-    </message>
-    <message>
-        <source>Zoom +</source>
-        <translation>拡大</translation>
-    </message>
-    <message>
-        <source>Zoom in</source>
-        <translation>拡大する</translation>
-    </message>
-    <message>
-        <source>Zoom −</source>
-        <translation>縮小</translation>
-    </message>
-    <message>
-        <source>Zoom out</source>
-        <translation>縮小する</translation>
-    </message>
-    <message>
-        <source>Window</source>
-        <translation>ウィンドウ</translation>
-    </message>
-    <message>
-        <source>Drag to set window (left/right) and level (up/down)</source>
-        <translation>ドラッグでウィンドウ幅（左右）とレベル（上下）を調整</translation>
-    </message>
-    <message>
-        <source>Reset W/L</source>
-        <translation>W/Lリセット</translation>
-    </message>
-    <message>
-        <source>Back to the image&apos;s own window</source>
-        <translation>画像本来のウィンドウに戻す</translation>
-    </message>
-    <message>
-        <source>Rotate ⟳</source>
-        <translation>回転 ⟳</translation>
-    </message>
-    <message>
-        <source>Turn 90° clockwise</source>
-        <translation>時計回りに90°回転</translation>
-    </message>
-    <message>
-        <source>Flip ↔</source>
-        <translation>左右反転 ↔</translation>
-    </message>
-    <message>
-        <source>Mirror left-right</source>
-        <translation>左右を反転</translation>
-    </message>
-    <message>
-        <source>Flip ↕</source>
-        <translation>上下反転 ↕</translation>
-    </message>
-    <message>
-        <source>Mirror top-bottom</source>
-        <translation>上下を反転</translation>
-    </message>
-    <message>
         <source>L/R marker</source>
         <translation>左右マーカー</translation>
     </message>
     <message>
-        <source>Marker: side</source>
-        <translation>マーカー: 撮影側</translation>
+        <source>{what} ({key})</source>
+        <translation>{what}（{key}）</translation>
+    </message>
+    <message>
+        <source>Zoom: screen pixels per image pixel</source>
+        <translation>ズーム：画像1画素あたりの画面画素数</translation>
+    </message>
+    <message>
+        <source>Window presets (keys 1–5)</source>
+        <translation>ウィンドウプリセット（キー1–5）</translation>
+    </message>
+    <message>
+        <source>{key} {name}</source>
+        <translation>{key} {name}</translation>
+    </message>
+    <message>
+        <source>C </source>
+        <translation>C </translation>
+    </message>
+    <message>
+        <source>Window center</source>
+        <translation>ウィンドウレベル</translation>
+    </message>
+    <message>
+        <source>W </source>
+        <translation>W </translation>
+    </message>
+    <message>
+        <source>Window width</source>
+        <translation>ウィンドウ幅</translation>
     </message>
     <message>
         <source>Marker L</source>
         <translation>マーカー L</translation>
+    </message>
+    <message>
+        <source>L/R: side</source>
+        <translation>L/R：左右</translation>
     </message>
     <message>
         <source>Marker R</source>
@@ -1202,20 +1213,8 @@ Suspend it and open the other exam, or stay?</source>
         <translation>マーカーなし</translation>
     </message>
     <message>
-        <source>Crop</source>
-        <translation>トリミング</translation>
-    </message>
-    <message>
-        <source>Draw the crop rectangle, then Apply crop</source>
-        <translation>トリミング枠を描いてから「トリミングを適用」</translation>
-    </message>
-    <message>
-        <source>Apply crop</source>
-        <translation>トリミングを適用</translation>
-    </message>
-    <message>
-        <source>Crop the image to the rectangle</source>
-        <translation>画像を枠でトリミング</translation>
+        <source>{p} %</source>
+        <translation>{p} %</translation>
     </message>
 </context>
 <context>
@@ -1496,28 +1495,20 @@ Data: {data}</source>
         <translation> mm</translation>
     </message>
     <message>
-        <source>Side</source>
-        <translation>左右</translation>
+        <source>EI_T</source>
+        <translation>EI_T</translation>
     </message>
     <message>
-        <source>Tube voltage</source>
-        <translation>管電圧</translation>
+        <source>Side, SID</source>
+        <translation>左右、SID</translation>
     </message>
     <message>
-        <source>Tube current × time</source>
-        <translation>管電流時間積</translation>
+        <source>kV, mAs</source>
+        <translation>kV、mAs</translation>
     </message>
     <message>
-        <source>SID</source>
-        <translation>SID</translation>
-    </message>
-    <message>
-        <source>Grid / AEC</source>
-        <translation>グリッド / AEC</translation>
-    </message>
-    <message>
-        <source>Target EI</source>
-        <translation>目標EI</translation>
+        <source>Grid</source>
+        <translation>グリッド</translation>
     </message>
     <message>
         <source>grid</source>

@@ -10,6 +10,7 @@ from vxacq.cli import EXIT_FAILED, EXIT_OK, EXIT_USAGE, CommandError, emit
 from vxacq.config import ConfigError
 from vxacq.dicom.query import StudyQuery
 from vxacq.dicom.worklist import parse_dates
+from vxacq.logs import escape
 from vxacq.net import query
 from vxacq.net.association import DicomNetworkError
 
@@ -39,10 +40,12 @@ def run(args: argparse.Namespace) -> int:
     try:
         if args.series:
             series = query.find_series(config, node, args.series)
+            # values from the network are escaped: a newline in one forges no line here
             emit(args, {"node": node.name, "series": [asdict(s) for s in series]},
-                 "\n".join(f"{s.SeriesNumber:>4} {s.Modality:4} {s.SeriesDescription} "
-                           f"({s.NumberOfSeriesRelatedInstances or '?'} images) {s.SeriesInstanceUID}"
-                           for s in series) or "no series")
+                 "\n".join(f"{s.SeriesNumber:>4} {escape(s.Modality):4} "
+                           f"{escape(s.SeriesDescription)} "
+                           f"({s.NumberOfSeriesRelatedInstances or '?'} images) "
+                           f"{escape(s.SeriesInstanceUID)}" for s in series) or "no series")
             return EXIT_OK
         studies = query.find_studies(config, node, StudyQuery(
             PatientID=args.patient_id, PatientName=args.patient_name, StudyDate=dates,
@@ -50,7 +53,8 @@ def run(args: argparse.Namespace) -> int:
     except DicomNetworkError as exc:
         raise CommandError(str(exc), EXIT_FAILED) from None
     emit(args, {"node": node.name, "studies": [asdict(s) for s in studies]},
-         "\n".join(f"{s.StudyDate} {s.AccessionNumber:16} {s.PatientID:16} {s.PatientName} — "
-                   f"{s.StudyDescription} [{'/'.join(s.ModalitiesInStudy)}] {s.StudyInstanceUID}"
-                   for s in studies) or "no studies")
+         "\n".join(f"{escape(s.StudyDate)} {escape(s.AccessionNumber):16} "
+                   f"{escape(s.PatientID):16} {escape(s.PatientName)} — "
+                   f"{escape(s.StudyDescription)} [{escape('/'.join(s.ModalitiesInStudy))}] "
+                   f"{escape(s.StudyInstanceUID)}" for s in studies) or "no studies")
     return EXIT_OK

@@ -128,6 +128,6 @@ def test_peer_without_the_service_is_named(listener: Listener) -> None:
     from pynetdicom.sop_class import ModalityWorklistInformationFind
 
     config, node = caller("PACS", listener.status.port)
-    with pytest.raises(DicomNetworkError, match="none of the SOP classes proposed"):
+    with pytest.raises(DicomNetworkError, match="does not support the SOP class .abstract syntax not supported."):
         with associate(config, node, [build_context(ModalityWorklistInformationFind)]):
             pass

@@ -14,6 +14,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from vxacq.protocols import get as get_protocol
+
 ROOT = Path(__file__).resolve().parents[2]
 
 pytestmark = pytest.mark.timeout(120)
@@ -37,8 +39,9 @@ def test_acquire_chest_pa_json_on_default_hardware(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     doc = json.loads(result.stdout)
     assert doc["ok"] and doc["protocol"] == "CHEST_PA"
-    assert doc["reported"]["kv"] == pytest.approx(125, rel=0.03)
-    assert doc["reported"]["mas"] == pytest.approx(1.0, rel=0.05)
+    chest = get_protocol("CHEST_PA")  # its medium-adult technique, from the library
+    assert doc["reported"]["kv"] == pytest.approx(chest.kv, rel=0.03)
+    assert doc["reported"]["mas"] == pytest.approx(chest.mas, rel=0.05)
     npy, sidecar = (Path(f) for f in doc["files"])
     assert npy.parent == tmp_path / "data" / "raw"
     pixels = np.load(npy)

@@ -80,7 +80,6 @@ class Connection:
     known_address: bool
     opened: float = field(default_factory=time.monotonic)
     calling_ae: str | None = None  # set once its A-ASSOCIATE-RQ has arrived whole
-    known_ae: bool = False
     dropped: str = ""  # why the front door closed it, if it did
 
     def drop(self, why: str) -> None:
@@ -246,23 +245,19 @@ class GuardedServer(ThreadedAssociationServer):
     def _victim(self, newcomer: Connection) -> Connection | None:
         """The connection to drop for ``newcomer``, or None to turn the newcomer away."""
         known_titles = self._known_ae_titles()
-        for conn in self._connections.values():
-            if conn.calling_ae is not None:
-                conn.known_ae = conn.calling_ae in known_titles
-        order: list[Iterable[Connection]] = [
-            (c for c in self._oldest() if c.calling_ae is None and not c.known_address),
-            (c for c in self._oldest() if c.calling_ae is None),
-            (c for c in self._oldest() if c.calling_ae is not None and not c.known_ae),
+        rules: list[Callable[[Connection], bool]] = [
+            lambda c: c.calling_ae is None and not c.known_address,
+            lambda c: c.calling_ae is None,
+            lambda c: c.calling_ae is not None and c.calling_ae not in known_titles,
         ]
         if not newcomer.known_address:
-            order = order[:1]  # a stranger only ever displaces strangers still unnamed
-        for candidates in order:
-            for conn in candidates:
-                return conn
+            rules = rules[:1]  # a stranger only ever displaces strangers still unnamed
+        oldest = sorted(self._connections.values(), key=lambda c: c.opened)
+        for rule in rules:
+            for conn in oldest:
+                if rule(conn):
+                    return conn
         return None
-
-    def _oldest(self) -> list[Connection]:
-        return sorted(self._connections.values(), key=lambda c: c.opened)
 
     def forget(self, request: Any) -> None:
         with self._registry_lock:

@@ -11,10 +11,12 @@ import pytest
 
 from tests import peers
 from tests.net.mpps_scp import MppsScp
+from tests.ui.driver import wait_until
 from tests.workflow.conftest import calibrated_data, node, write_station  # noqa: F401 (fixture)
 from vxacq.config import Config
 from vxacq.ui.context import Console
 from vxacq.ui.main_window import MainWindow
+from vxacq.workflow.orders import ManualPatient, register_manual
 
 STATION_AE = "VXACQ_WF"
 
@@ -52,3 +54,29 @@ def room(qtbot, tmp_path: Path, calibrated_data: Path, wlmscpfs: peers.Peer,  # 
         window.close()
         console.stop()
         mpps.stop()
+
+
+@pytest.fixture
+def station_window(qtbot, tmp_path: Path, calibrated_data: Path  # noqa: F811
+                   ) -> Iterator[MainWindow]:
+    """The console window of a station with no remote node, on the simulated room."""
+    config = write_station(tmp_path / "station", calibrated_data, "", peers.free_port())
+    console = Console.start(config, room_poll_s=0.2)
+    window = MainWindow(console)
+    qtbot.addWidget(window)
+    window.show()
+    try:
+        yield window
+    finally:
+        window.close()
+        console.stop()
+
+
+@pytest.fixture
+def knee_exam_window(station_window: MainWindow) -> MainWindow:
+    """``station_window`` with an unscheduled knee exam open."""
+    order = register_manual(station_window.console.db, ManualPatient(
+        PatientName="Doe^Jane", PatientID="P-77", RequestedProcedureDescription="XR KNEE LEFT"))
+    station_window.start_exam(order.id)
+    wait_until(lambda: station_window.exam.exam is not None, 30, "the exam")
+    return station_window

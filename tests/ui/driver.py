@@ -6,6 +6,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
 from vxacq.ui.main_window import MainWindow
@@ -20,6 +21,18 @@ def wait_until(predicate: Callable[[], object], timeout: float = 30.0, what: str
             return
         time.sleep(0.005)
     raise AssertionError(f"timed out waiting for {what or predicate}")
+
+
+def accept_dialog_when_shown() -> None:
+    """Accept the next modal dialog once it is up (its exec() blocks the test meanwhile)."""
+    def accept() -> None:
+        dialog = QApplication.activeModalWidget()
+        if dialog is None:
+            QTimer.singleShot(50, accept)
+            return
+        dialog.accept()
+
+    QTimer.singleShot(50, accept)
 
 
 def pump(seconds: float) -> None:

@@ -9,27 +9,14 @@ an association of its own to our listener), and the MPPS SCP has IN PROGRESS the
 from __future__ import annotations
 
 import pydicom
-from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication
 
 from tests import peers
-from tests.ui.driver import expose, refresh_worklist, start_exam, wait_until
+from tests.ui.driver import accept_dialog_when_shown, expose, refresh_worklist, start_exam, wait_until
 from tests.workflow.conftest import worklist_item
 from vxacq.ui.registration_dialog import RegistrationDialog
 from vxacq.workflow.history import image_status
 
 RDSR = "1.2.840.10008.5.1.4.1.1.88.67"
-
-
-def _accept_dialog_when_shown() -> None:
-    def accept() -> None:
-        dialog = QApplication.activeModalWidget()
-        if dialog is None:
-            QTimer.singleShot(50, accept)
-            return
-        dialog.accept()
-
-    QTimer.singleShot(50, accept)
 
 
 def test_whole_exam_from_worklist_to_committed(room) -> None:
@@ -69,7 +56,7 @@ def test_whole_exam_from_worklist_to_committed(room) -> None:
     wait_until(lambda: exam_page.exam.image(second).state == "accepted", 20, "the acceptance")
 
     wait_until(exam_page.close_button.isEnabled, 10, "Close exam to be possible")
-    _accept_dialog_when_shown()
+    accept_dialog_when_shown()
     exam_page.close_button.click()
     wait_until(lambda: "completed" in exam_page.banner.text(), 30, "the exam to close")
     assert exam_page.exam.state == "closed"

@@ -6,25 +6,13 @@ from __future__ import annotations
 import datetime as dt
 
 import pydicom
-from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import Qt
 
 from tests import peers
-from tests.ui.driver import expose, refresh_worklist, wait_until
+from tests.ui.driver import accept_dialog_when_shown, expose, refresh_worklist, wait_until
 from tests.workflow.conftest import worklist_item
 from vxacq.ui.worklist_page import EMERGENCY_SHORTCUT, TOUCH_PX
 from vxacq.workflow.procedures import emergency_protocols
-
-
-def _accept_dialog_when_shown() -> None:
-    def accept() -> None:
-        dialog = QApplication.activeModalWidget()
-        if dialog is None:
-            QTimer.singleShot(50, accept)
-            return
-        dialog.accept()
-
-    QTimer.singleShot(50, accept)
 
 
 def test_emergency_exam_at_once_then_reconciled_from_the_worklist(room, qtbot) -> None:
@@ -49,7 +37,7 @@ def test_emergency_exam_at_once_then_reconciled_from_the_worklist(room, qtbot) -
     exam_page.accept_button.click()
     wait_until(lambda: exam_page.exam.image(shot).state == "accepted", 20, "the acceptance")
     wait_until(exam_page.close_button.isEnabled, 10, "Close exam to be possible")
-    _accept_dialog_when_shown()
+    accept_dialog_when_shown()
     exam_page.close_button.click()
     wait_until(lambda: exam_page.exam.state == "closed", 30, "the exam to close")
 

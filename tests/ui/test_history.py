@@ -4,15 +4,10 @@ times instead of UIDs, and statuses that refresh by themselves. On the simulated
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
-from tests import peers
 from tests.ui.driver import expose, wait_until
-from tests.workflow.conftest import calibrated_data, write_station  # noqa: F401 (fixture)
-from vxacq.ui.context import Console
 from vxacq.ui.main_window import MainWindow
 from vxacq.workflow.exam import Exam
 from vxacq.workflow.orders import ManualPatient, register_manual
@@ -21,17 +16,8 @@ NAMES = {"garcia": "GARCÍA^MARÍA", "иван": "ИВАНОВ^ИВАН", "τρ�
 
 
 @pytest.fixture
-def window(qtbot, tmp_path: Path, calibrated_data: Path) -> Iterator[MainWindow]:  # noqa: F811
-    config = write_station(tmp_path / "station", calibrated_data, "", peers.free_port())
-    console = Console.start(config, room_poll_s=0.2)
-    window = MainWindow(console)
-    qtbot.addWidget(window)
-    window.show()
-    try:
-        yield window
-    finally:
-        window.close()
-        console.stop()
+def window(station_window: MainWindow) -> MainWindow:
+    return station_window
 
 
 def test_search_every_script_thumbnails_and_statuses_that_refresh(window) -> None:

@@ -3,38 +3,20 @@ another, nothing pressed under 44 px, messages in their reserved place, keyboard
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from tests import peers
 from tests.ui import layout_checks
-from tests.ui.driver import pump, wait_until
-from tests.workflow.conftest import calibrated_data, write_station  # noqa: F401 (fixture)
-from vxacq.ui.context import Console
+from tests.ui.driver import pump
 from vxacq.ui.main_window import MainWindow
-from vxacq.workflow.orders import ManualPatient, register_manual
 
 SIZES = ((1280, 800), (1366, 768), (1280, 1024))
 
 
 @pytest.fixture
-def window(qtbot, tmp_path: Path, calibrated_data: Path) -> Iterator[MainWindow]:  # noqa: F811
-    config = write_station(tmp_path / "station", calibrated_data, "", peers.free_port())
-    console = Console.start(config, room_poll_s=0.2)
-    window = MainWindow(console)
-    qtbot.addWidget(window)
-    window.show()
-    order = register_manual(console.db, ManualPatient(
-        PatientName="Doe^Jane", PatientID="P-77", RequestedProcedureDescription="XR KNEE LEFT"))
-    window.start_exam(order.id)
-    wait_until(lambda: window.exam.exam is not None, 30, "the exam")
-    try:
-        yield window
-    finally:
-        window.close()
-        console.stop()
+def window(knee_exam_window: MainWindow) -> MainWindow:
+    return knee_exam_window
 
 
 def _pages(window: MainWindow):

@@ -20,7 +20,8 @@ gui_packages=(xvfb xauth libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-ima
 
 case "$what" in
   tools)
-    for p in dcmtk dicom3tools orthanc libpixelmed-java pixelmed-apps default-jre-headless; do
+    for p in dcmtk dicom3tools orthanc orthanc-dicomweb libpixelmed-java pixelmed-apps \
+             default-jre-headless slapd ldap-utils rsyslog rsyslog-gnutls postgresql; do
       need "$p"; done ;;
   gui)
     for p in "${gui_packages[@]}"; do need "$p"; done ;;
@@ -37,5 +38,7 @@ fi
 sudo=""
 [ "$(id -u)" -eq 0 ] || sudo="sudo"
 echo "Installing Debian packages: ${missing[*]}"
+# slapd is started by the tests with their own configuration; none at install time.
+echo "slapd slapd/no_configuration boolean true" | $sudo debconf-set-selections
 $sudo apt-get update -qq
 DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"

@@ -37,9 +37,10 @@ from sqlalchemy import and_, or_, update
 from sqlmodel import select
 
 from vxacq.config import Config, ConfigError, NodeConfig
-from vxacq.db import AuditEvent, Database, Job, JobKind, JobState
+from vxacq.db import Database, Job, JobKind, JobState
 from vxacq.db.models import aware, utcnow
 from vxacq.net.association import DicomNetworkError
+from vxacq.security import audit
 
 log = logging.getLogger(__name__)
 
@@ -276,9 +277,8 @@ def cancel(db: Database, job_id: int, *, user: str = "") -> JobView:
 
 
 def _audit(db: Database, user: str, action: str, job: JobView) -> None:
-    with db.session() as session:
-        session.add(AuditEvent(user=user, action=action, study_id=job.study_id,
-                               detail=f"job {job.id}: {job.kind} to {job.node}"))
+    audit.record(db, action, user=user, study_id=job.study_id,
+                 detail=f"job {job.id}: {job.kind} to {job.node}")
 
 
 def _tell_outboxes(db: Database, job: JobView) -> None:

@@ -52,7 +52,7 @@ from sqlmodel import select
 
 from vxacq.config import Config
 from vxacq.db import (
-    AuditEvent, Database, Image, ImageState, Job, JobKind, Order, OrderState, PerformedStep,
+    Database, Image, ImageState, Job, JobKind, Order, OrderState, PerformedStep,
     Series, Study, StudyState,
 )
 from vxacq.dicom.inputs import OrderInfo, PatientInfo, PerformedStepInfo, StudyInfo
@@ -61,6 +61,7 @@ from vxacq.hal import rawstore
 from vxacq.hal.exposure import ExposureResult, run_exposure
 from vxacq.logs import phi
 from vxacq.protocols import Protocol, ProtocolError, load as load_protocols
+from vxacq.security import audit
 from vxacq.workflow import acquisition, procedures
 from vxacq.workflow.exam_closing import COMPLETED, DISCONTINUED, Closing
 from vxacq.workflow.exam_processing import Processing
@@ -505,9 +506,7 @@ class Exam(Processing, Closing):
             raise ExamError("the exam is closed; reopen it from the history to add images")
 
     def _audit(self, action: str, detail: str) -> None:
-        with self.db.session() as session:
-            session.add(AuditEvent(user=self.operator, action=action, detail=detail,
-                                   study_id=self.study_id))
+        audit.record(self.db, action, user=self.operator, detail=detail, study_id=self.study_id)
 
     def _emit(self, kind: str, image: ImageView | None = None, message: str = "") -> None:
         event = ExamEvent(kind=kind, study_id=self.study_id, image=image, message=message)

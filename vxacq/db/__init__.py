@@ -29,10 +29,11 @@ from sqlmodel import Session, create_engine
 
 from vxacq.db import schema
 from vxacq.db.models import *  # noqa: F403  (the tables are this package's API)
+# The database holds patient data: not for other users on the station.
+from vxacq.security.permissions import FILE_MODE, make_private_dirs
 
 DB_FILENAME = "vxacq.sqlite"
 BUSY_TIMEOUT_MS = 30_000
-FILE_MODE = 0o640
 # "A database was made here": written when it is created (or first opened by this version).
 MARKER = ".exam-database"
 
@@ -172,8 +173,8 @@ def explain(path: Path, exc: sqlite3.DatabaseError) -> str:
 
 
 def _create_file(path: Path) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
     try:
+        make_private_dirs(path.parent)
         os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, FILE_MODE))
     except FileExistsError:  # another process made it in the meantime
         pass

@@ -17,7 +17,7 @@ import os
 import re
 from pathlib import Path
 
-from vxacq.security.permissions import FILE_MODE, make_private_dirs
+from vxacq.security.permissions import file_mode, make_private_dirs
 
 APP_LOG = "vxacq.log"
 DICOM_LOG = "dicom.log"
@@ -86,8 +86,9 @@ def setup_logging(data_dir: Path, log_patient_data: bool = False, verbose: bool 
     log_dir = Path(data_dir) / "logs"
     try:
         make_private_dirs(log_dir)
-        for name in (APP_LOG, DICOM_LOG):  # 0640 whatever the umask of the caller
-            os.close(os.open(log_dir / name, os.O_CREAT | os.O_APPEND | os.O_WRONLY, FILE_MODE))
+        for name in (APP_LOG, DICOM_LOG):  # not for others, whatever the caller's umask
+            os.close(os.open(log_dir / name, os.O_CREAT | os.O_APPEND | os.O_WRONLY,
+                             file_mode()))
     except OSError as exc:
         raise LogError(f"the logs cannot be written in {log_dir} ({exc.strerror}): the data "
                        "dir must be writable by the user running VXacq (the service runs as "

@@ -15,7 +15,10 @@ from tests import peers
 from tests.workflow.conftest import node, worklist_item, write_station
 from vxacq.db.files import write_atomic
 from vxacq.logs import setup_logging
-from vxacq.security.permissions import DIR_MODE, FILE_MODE, make_private_dirs
+from vxacq.security import permissions
+from vxacq.security.permissions import make_private_dirs
+
+DIR_MODE, FILE_MODE = 0o750, 0o640  # with a desktop's usual umask 022
 
 FAMILY, GIVEN, PATIENT_ID = "Quarrington", "Zelda", "ZQ-770011"
 
@@ -68,7 +71,7 @@ def test_an_exam_leaves_nothing_world_readable_and_no_patient_data_in_the_logs(
 
 
 def test_files_and_folders_get_their_modes_whatever_the_umask(tmp_path: Path) -> None:
-    old = os.umask(0o002)  # a desktop session's usual umask
+    old = os.umask(0)  # a caller that would leave everything open to everyone
     try:
         written = write_atomic(tmp_path / "a" / "b" / "image.dcm", b"DICM")
         log_dir = setup_logging(tmp_path / "data")
@@ -81,3 +84,25 @@ def test_files_and_folders_get_their_modes_whatever_the_umask(tmp_path: Path) ->
         assert stat.S_IMODE(folder.stat().st_mode) == DIR_MODE, folder
     for name in ("vxacq.log", "dicom.log"):
         assert stat.S_IMODE((log_dir / name).stat().st_mode) == FILE_MODE
+
+
+def test_the_package_shares_the_data_with_its_group_and_nobody_else(tmp_path: Path) -> None:
+    """/usr/bin/vxacq and the service run with umask 002 so the console's users (group vxacq)
+    and the service both write the database; others still get nothing."""
+    old = os.umask(0o002)
+    try:
+        assert permissions.restrict_process() == 0o007
+        assert os.umask(0o002) == 0o007
+        database = tmp_path / "data" / "vxacq.sqlite"
+        from vxacq.db import open_database
+
+        open_database(database).close()
+        written = write_atomic(tmp_path / "data" / "images" / "image.dcm", b"DICM")
+        assert (permissions.file_mode(), permissions.dir_mode()) == (0o660, 0o770)
+        assert stat.S_IMODE(database.stat().st_mode) == 0o660
+        assert stat.S_IMODE(written.stat().st_mode) == 0o660
+        assert stat.S_IMODE(written.parent.stat().st_mode) == 0o770
+    finally:
+        os.umask(old)
+        permissions.restrict_process()
+        os.umask(old)

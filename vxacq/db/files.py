@@ -12,7 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import BinaryIO
 
-from vxacq.security.permissions import FILE_MODE, make_private_dirs
+from vxacq.security.permissions import file_mode, make_private_dirs
 
 
 def write_atomic(path: Path | str, data: bytes | Callable[[BinaryIO], None]) -> Path:
@@ -20,13 +20,14 @@ def write_atomic(path: Path | str, data: bytes | Callable[[BinaryIO], None]) -> 
 
     Temp file in the same directory, fsync, rename, fsync the directory. On any error the temp
     file is removed and the error propagates (e.g. ``OSError(ENOSPC)`` on a full disk). The
-    file is 0640 (mkstemp's 0600 would keep it from the service's group), new folders 0750.
+    file gets security.permissions.file_mode() (mkstemp's 0600 would keep it from the
+    service's group), new folders dir_mode().
     """
     path = Path(path)
     make_private_dirs(path.parent)
     fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
-        os.fchmod(fd, FILE_MODE)
+        os.fchmod(fd, file_mode())
         with os.fdopen(fd, "wb") as fh:
             if callable(data):
                 data(fh)

@@ -15,7 +15,9 @@ import pytest
 
 from tests.security import slapd
 from vxacq.config import ConfigError, DirectorySettings, from_dict
-from vxacq.security.directory import DirectoryError, DirectoryUser, authenticate, roles_of
+from vxacq.security.directory import (
+    DirectoryError, DirectoryUser, ad_reason, authenticate, roles_of,
+)
 
 EXAMPLE = Path(__file__).parents[2] / "vxacq" / "resources" / "vxacq.example.toml"
 PEOPLE = f"ou=people,{slapd.SUFFIX}"
@@ -96,6 +98,15 @@ def test_an_unknown_user_is_not_found(server: slapd.Slapd, tmp_path: Path) -> No
 def test_a_user_in_no_mapped_group_is_refused_naming_their_groups(server: slapd.Slapd) -> None:
     message = refused(direct(server), "carol", "carol-pw")
     assert "in no group that maps to a role" in message and "clerks" in message
+
+
+def test_active_directorys_reasons_for_a_refused_bind_are_named() -> None:
+    # What AD returns with resultCode 49 (no AD here: its message text, as documented).
+    locked = ("80090308: LdapErr: DSID-0C09042A, comment: AcceptSecurityContext error, "
+              "data 775, v3839")
+    assert ad_reason(locked) == "the directory account is locked (too many wrong passwords)"
+    assert "disabled" in str(ad_reason("... data 533, v4563"))
+    assert ad_reason("Invalid credentials") is None  # OpenLDAP: the generic message
 
 
 def test_an_empty_password_is_refused_before_the_directory_is_asked(server: slapd.Slapd) -> None:

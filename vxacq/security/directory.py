@@ -10,6 +10,7 @@ nobody. Every failure is a :class:`DirectoryError` whose message says which one 
 from __future__ import annotations
 
 import math
+import re
 import socket
 import ssl
 from dataclasses import dataclass
@@ -28,6 +29,18 @@ if TYPE_CHECKING:
     from vxacq.config import DirectorySettings
 
 INVALID_CREDENTIALS = 49  # LDAP resultCode (RFC 4511 4.1.9)
+# Active Directory says why in the message of resultCode 49: "... data 775, ...".
+AD_REASONS = {
+    "525": "user not found in the directory",
+    "52e": "wrong password for the directory",
+    "530": "the directory does not allow this account to log in at this time",
+    "531": "the directory does not allow this account to log in at this workstation",
+    "532": "the directory password has expired; change it at a hospital PC first",
+    "533": "the directory account is disabled",
+    "701": "the directory account has expired",
+    "773": "the directory password must be changed; change it at a hospital PC first",
+    "775": "the directory account is locked (too many wrong passwords)",
+}
 MAX_USER_LENGTH = 256
 MAX_DISPLAY_NAME = 64  # one component group of a DICOM PN (Operators' Name)
 
@@ -79,6 +92,12 @@ def authenticate(settings: DirectorySettings, user: str, password: str) -> Direc
                              f"[directory.roles] maps: {mapped})")
     return DirectoryUser(user=user, display_name=_display_name(attributes, settings, user),
                          roles=roles)
+
+
+def ad_reason(message: str) -> str | None:
+    """Active Directory's reason for a refused bind (its "data" code), or None."""
+    match = re.search(r"\bdata ([0-9a-fA-F]{3})\b", message)
+    return AD_REASONS.get(match.group(1).lower()) if match else None
 
 
 def roles_of(groups: list[str], mapping: dict[str, str]) -> frozenset[str]:
@@ -152,7 +171,8 @@ class _Session:
             raise DirectoryError(f"the directory refused the service account bind_dn '{name}'; "
                                  "check bind_dn and bind_password_file")
         if code == INVALID_CREDENTIALS:
-            raise DirectoryError("wrong password (or unknown user) for the directory")
+            raise DirectoryError(ad_reason(str(text or ""))
+                                 or "wrong password (or unknown user) for the directory")
         raise DirectoryError(f"the directory {self.where} refused the bind as '{name}' "
                              f"({text or code})")
 

@@ -143,8 +143,3 @@ def test_procedures_map_the_common_examinations_to_their_views() -> None:
     for description, protocols in expected.items():
         assert procedures.protocols_for("", description, rules=rules) == protocols, description
 
-
-def test_every_protocol_in_the_procedure_table_exists() -> None:
-    known = procedures.load_protocols()
-    for rule in procedures.load():
-        assert set(rule.protocols) <= set(known), rule

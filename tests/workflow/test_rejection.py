@@ -133,6 +133,26 @@ def test_rejecting_a_sent_image_sends_a_kos_to_every_node_it_went_to(
         reject_sent(config, db, wrong.id, "MotionBlur")
 
 
+def test_vxacq_reject_withdraws_a_sent_image_over_the_same_function(
+        tmp_path: Path, calibrated_data: Path, department: Peers, capsys) -> None:
+    import json
+
+    from vxacq import cli
+
+    config, db = station(tmp_path, calibrated_data, department)
+    exam, shots, _report = exam_of_two(config, db)
+    Outbox(config, db).drain([j.id for j in list_jobs(db, study_id=exam.study_id)], timeout=60)
+    base = ["--config", str(config.path)]
+    assert cli.main([*base, "reject", "1.2.3.4", "--reason", "MotionBlur"]) == 1
+    assert "no image 1.2.3.4" in capsys.readouterr().err
+    assert cli.main([*base, "reject", shots[1].SOPInstanceUID, "--reason", "RetentionExpired",
+                     "--wait", "60", "--json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["title"] == "113039" and set(doc["store_jobs"]) == {"pacs", "backup"}
+    assert doc["unfinished"] == []
+    assert in_orthanc(department.orthanc, doc["note"])["SOPClassUID"] == KOS
+
+
 def test_a_step_not_yet_reported_ended_is_corrected_without_the_image(
         tmp_path: Path, calibrated_data: Path, department: Peers) -> None:
     config, db = station(tmp_path, calibrated_data, department)

@@ -57,6 +57,7 @@ class RejectionError(ValueError):
 @dataclass(frozen=True)
 class RejectionResult:
     image_id: int
+    study_id: int
     SOPInstanceUID: str
     title: Code
     note_path: str
@@ -91,6 +92,16 @@ def sent_to(db: Database, paths: list[str]) -> dict[str, str]:
                 continue
             out[job.node] = str(job.state)
     return out
+
+
+def image_id_for(db: Database, sop_instance_uid: str) -> int:
+    """The image row of a SOP Instance UID; RejectionError when the console has none."""
+    with db.session() as session:
+        found = session.exec(select(Image.id).where(
+            Image.SOPInstanceUID == sop_instance_uid.strip())).first()
+    if found is None:
+        raise RejectionError(f"no image {sop_instance_uid} in the exam database")
+    return int(found)
 
 
 def reject_sent(config: Config, db: Database, image_id: int, reason: str | Code, *,
@@ -161,7 +172,7 @@ def reject_sent(config: Config, db: Database, image_id: int, reason: str | Code,
             for node in sorted(nodes)}
     corrected, unchanged = _correct_mpps(db, step_id, [p.SOPInstanceUID for p in instances],
                                          note)
-    result = RejectionResult(image_id, image_uid, title, str(note_path),
+    result = RejectionResult(image_id, study_id, image_uid, title, str(note_path),
                              str(note.SOPInstanceUID), jobs, corrected, unchanged)
     log.info("study %s: %s", study_id, result.describe())
     return result

@@ -58,3 +58,55 @@ def test_search_every_script_thumbnails_and_statuses_that_refresh(window) -> Non
     window.exam.exam.accept(image_id)
     wait_until(lambda: history.status_table.item(0, 4).text() == "accepted", 10,
                "the status to refresh")
+
+
+def test_a_sent_image_is_rejected_from_the_history(room) -> None:
+    """Accepted, sent to Orthanc and storescp, then withdrawn from the history: the rejection
+    note reaches both and the list says what happened."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    from tests import peers
+    from vxacq.workflow.orders import ManualPatient, register_manual
+
+    window, console = room.window, room.console
+    order = register_manual(console.db, ManualPatient(
+        PatientName="Doe^Jane", PatientID="P-IOCM", RequestedProcedureDescription="XR CHEST"))
+    exam = Exam.start(console.config, console.db, order.id, protocols=["CHEST_PA"])
+    shot = exam.expose("CHEST_PA")
+    exam.accept(shot.id)
+    exam.close()
+    history = window.history
+    window.pages.setCurrentWidget(history)
+    history.text.setText("P-IOCM")
+    history.search()
+    wait_until(lambda: len(history.exams) == 1, 10, "the exam")
+    history.table.selectRow(0)
+    wait_until(lambda: history.statuses and all(
+        w == "sent" for w in history.statuses[0].sent.values())
+        and len(history.statuses[0].sent) == 2, 60, "the image sent to both nodes")
+    assert not history.reject_button.isEnabled()  # nothing chosen yet
+    history.status_table.selectRow(0)
+    assert history.reject_button.isEnabled()
+    history.reject_reason.setCurrentIndex(history.reject_reason.findData("WrongMarker"))
+
+    def confirm() -> None:
+        box = QApplication.activeModalWidget()
+        if not isinstance(box, QMessageBox):
+            QTimer.singleShot(50, confirm)
+            return
+        [button] = [b for b in box.buttons()
+                    if box.buttonRole(b) == QMessageBox.ButtonRole.AcceptRole]
+        button.click()
+
+    QTimer.singleShot(50, confirm)
+    history.reject_button.click()
+    wait_until(lambda: any(s.is_rejection_note and s.sent.get("pacs") == "sent"
+                           and s.sent.get("backup") == "sent" for s in history.statuses),
+               60, "the rejection note sent to both nodes")
+    rows = {history.status_table.item(r, 4).text() for r in range(history.status_table.rowCount())}
+    assert "rejected: Wrong side marker" in rows
+    notes = [history.status_table.item(r, 0).text() for r in range(history.status_table.rowCount())]
+    assert "Rejection note" in notes
+    note = next(s for s in history.statuses if s.is_rejection_note)
+    assert peers.received_file(room.storescp, note.SOPInstanceUID).is_file()

@@ -13,7 +13,7 @@ def register(subparsers: argparse._SubParsersAction, parents: dict) -> None:
              "goes to every node it went to, and the MPPS is corrected while the RIS still "
              "has the step open")
     parser.add_argument("image", metavar="SOP_INSTANCE_UID",
-                        help="the image's SOP Instance UID (see `vxacq exam --status`)")
+                        help="the image's SOP Instance UID (the tooltip of its row in the History)")
     parser.add_argument("--reason", required=True,
                         help="a reject reason key (`vxacq exam --list-reasons`); its IOCM "
                              "title is in the reasons table")

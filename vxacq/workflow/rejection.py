@@ -39,6 +39,9 @@ from vxacq.db import (
     Database, Image, ImageState, Job, JobKind, JobState, Series, Study,
 )
 from vxacq.dicom import part10
+from vxacq.dicom.codes import DISCONTINUATION_REASONS
+from vxacq.dicom.modules import code_item
+from vxacq.dicom.mpps import DISCONTINUED
 from vxacq.dicom.kos import rejection_note
 from vxacq.dicom.uids import new_uid
 from vxacq.security import audit
@@ -170,17 +173,20 @@ def reject_sent(config: Config, db: Database, image_id: int, reason: str | Code,
 
     jobs = {node: enqueue_store(db, node, [str(note_path)], study_id=study_id)
             for node in sorted(nodes)}
-    corrected, unchanged = _correct_mpps(db, step_id, [p.SOPInstanceUID for p in instances],
-                                         note)
+    corrected, unchanged = correct_mpps(db, step_id, [p.SOPInstanceUID for p in instances],
+                                        note, title)
     result = RejectionResult(image_id, study_id, image_uid, title, str(note_path),
                              str(note.SOPInstanceUID), jobs, corrected, unchanged)
     log.info("study %s: %s", study_id, result.describe())
     return result
 
 
-def _correct_mpps(db: Database, step_id: int | None, rejected: list[str],
-                  note: Dataset) -> tuple[dict[str, int], dict[str, str]]:
-    """Rewrite the step's final N-SET where the RIS has not taken it yet (module docstring)."""
+def correct_mpps(db: Database, step_id: int | None, rejected: list[str], note: Dataset | None,
+                 title: Code) -> tuple[dict[str, int], dict[str, str]]:
+    """Rewrite the step's final N-SET where the RIS has not taken it yet (module docstring):
+    the ``rejected`` instances out, the ``note`` in. A step filed under the wrong worklist
+    entry (title 113038) that has no image left is DISCONTINUED with CID 9300's (110514,
+    "Incorrect worklist entry selected"). Returns (node → job rewritten, node → why not)."""
     corrected: dict[str, int] = {}
     unchanged: dict[str, str] = {}
     if step_id is None:
@@ -203,6 +209,13 @@ def _correct_mpps(db: Database, step_id: int | None, rejected: list[str],
             attributes = Dataset.from_json(payload["attributes"])
             attributes.PerformedSeriesSequence = _without(
                 attributes.get("PerformedSeriesSequence", []), set(rejected), note)
+            images_left = any(s.get("ReferencedImageSequence")
+                              for s in attributes.PerformedSeriesSequence)
+            if title.value == "113038" and not images_left:
+                attributes.PerformedProcedureStepStatus = DISCONTINUED
+                attributes.PerformedProtocolCodeSequence = []
+                attributes.PerformedProcedureStepDiscontinuationReasonCodeSequence = [
+                    code_item(DISCONTINUATION_REASONS["IncorrectWorklistEntrySelected"])]
             payload["attributes"] = attributes.to_json_dict()
             # Only while no outbox has claimed it: the claim turns it RUNNING first.
             done = session.exec(update(Job).where(
@@ -217,7 +230,7 @@ def _correct_mpps(db: Database, step_id: int | None, rejected: list[str],
     return corrected, unchanged
 
 
-def _without(items, rejected: set[str], note: Dataset) -> list[Dataset]:
+def _without(items, rejected: set[str], note: Dataset | None) -> list[Dataset]:
     """Performed Series Sequence items without the rejected instances (a series left with none
     is dropped), plus the rejection note's series (a non-image instance)."""
     out = []
@@ -233,6 +246,8 @@ def _without(items, rejected: set[str], note: Dataset) -> list[Dataset]:
         item.ReferencedImageSequence = images
         item.ReferencedNonImageCompositeSOPInstanceSequence = others
         out.append(item)
+    if note is None:
+        return out
     note_item = Dataset()
     note_item.PerformingPhysicianName = ""
     note_item.ProtocolName = NOTE_PROTOCOL

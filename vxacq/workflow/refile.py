@@ -1,0 +1,187 @@
+"""Images filed under the wrong patient or order, moved to the right order (IHE IOCM
+"Incorrect Modality Worklist Entry").
+
+The radiographer picked the wrong worklist entry and the exam was closed (and perhaps sent)
+under it. :func:`move_to_order` corrects it the way IOCM asks a modality to:
+
+1. an exam is started for the right order and each wrong image's exposure is filed into it from
+   its raw frame (:meth:`vxacq.workflow.exam.Exam.file_moved`): the same irradiation event,
+   processed again into a new image with new SOP, Series and Study Instance UIDs under the right
+   patient and order; the images are accepted and the exam closed as usual: its dose report,
+   MPPS (N-CREATE and N-SET COMPLETED) and store jobs;
+2. only then the wrong images are rejected with the reason "WrongPatient": each one that was
+   sent gets a rejection note titled (113038, DCM, "Incorrect Modality Worklist Entry") sent to
+   every node it went to (:func:`vxacq.workflow.rejection.reject_sent`); the wrong step's MPPS,
+   while the RIS has not taken its end yet, is corrected, and DISCONTINUED with "Incorrect
+   worklist entry selected" when no image of it is left. A wrong step the RIS already has as
+   ended stays as sent (PS3.4 F.7.2): the notes tell the archive.
+
+A failure in step 1 leaves the wrong images where they were (nothing is lost); the new exam
+then stays open on the console to be finished or discontinued by hand.
+
+Not changed: the wrong study's dose report, which still lists the exposures (the RDSR is not
+rewritten here); the right study's dose report lists them too, with the same Irradiation
+Event UIDs, so a dose registry counts each event once.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlmodel import select
+
+from vxacq.config import Config
+from vxacq.db import Database, Image, ImageState, Order, OrderState, Series, Study, StudyState
+from vxacq.hal import rawstore
+from vxacq.hal.exposure import ExposureResult
+from vxacq.logs import phi
+from vxacq.security import audit
+from vxacq.workflow.exam import Exam, ExamError
+from vxacq.workflow.reasons import reject_code
+from vxacq.workflow.rejection import RejectionError, correct_mpps, reject_sent, sent_to
+
+log = logging.getLogger(__name__)
+
+REASON = "WrongPatient"  # its IOCM title is 113038 (vxacq/resources/reject_reasons.toml)
+
+
+class RefileError(ValueError):
+    """The images cannot be moved; the message says why and what to do. Nothing changed."""
+
+
+@dataclass(frozen=True)
+class MoveResult:
+    from_study_id: int
+    to_study_id: int
+    moved: dict[str, str] = field(default_factory=dict)  # wrong SOP Instance UID → new one
+    notes: list[str] = field(default_factory=list)  # rejection notes sent (SOP Instance UIDs)
+    jobs: dict[str, list[int]] = field(default_factory=dict)  # the new exam's jobs
+    mpps_unchanged: dict[str, str] = field(default_factory=dict)
+
+    def describe(self) -> str:
+        text = (f"{len(self.moved)} image(s) moved from study {self.from_study_id} to study "
+                f"{self.to_study_id}; {len(self.notes)} rejection note(s) for the wrong ones")
+        return "; ".join([text, *(f"MPPS at {n} not changed: {w}"
+                                  for n, w in self.mpps_unchanged.items())])
+
+
+def move_to_order(config: Config, db: Database, study_id: int, order_id: int, *,
+                  image_ids: list[int] | None = None, operator: str = "") -> MoveResult:
+    """Move the accepted images of the closed study ``study_id`` (or the ``image_ids`` of it)
+    to the scheduled order ``order_id`` (see the module docstring)."""
+    images = _check(db, study_id, order_id, image_ids)
+    results = []
+    for image_id, raw_path in images:
+        try:
+            sidecar = rawstore.read_sidecar(Path(raw_path).parent, Path(raw_path).stem)
+        except (OSError, ValueError) as exc:
+            raise RefileError(f"the raw frame of image {image_id} cannot be read ({exc}); "
+                              "nothing was moved: restore it, then try again") from None
+        results.append((image_id, _exposure(sidecar, raw_path)))
+    try:
+        exam = Exam.start(config, db, order_id, operator=operator,
+                          protocols=[r.protocol for _, r in results])
+    except ExamError as exc:
+        raise RefileError(str(exc)) from None
+    moved: dict[str, str] = {}
+    for image_id, result in results:
+        view = exam.file_moved(result)
+        if not view.file_path:
+            raise RefileError(f"exposure {result.uid} could not be processed again "
+                              f"({view.error}); the wrong images are unchanged, and the exam of "
+                              "the right order is open on the console: finish or discontinue it")
+        exam.accept(view.id, confirm_partial=True)  # accepted already, partial or not
+        moved[_uid(db, image_id)] = view.SOPInstanceUID
+    closed = exam.close()
+    log.info("study %s: %d image(s) moved to study %s (patient %s)", study_id, len(moved),
+             exam.study_id, phi(exam.patient.PatientID))
+
+    notes: list[str] = []
+    unchanged: dict[str, str] = {}
+    for image_id, _raw in images:
+        paths = [_path(db, image_id)]
+        if sent_to(db, paths):
+            try:
+                rejected = reject_sent(config, db, image_id, REASON, operator=operator)
+            except RejectionError as exc:  # the right images are out already: say so loudly
+                raise RefileError(f"the images were moved, but image {image_id} could not be "
+                                  f"withdrawn: {exc}") from None
+            notes.append(rejected.note_uid)
+            unchanged.update(rejected.mpps_unchanged)
+        else:
+            unchanged.update(_reject_unsent(db, image_id, operator))
+    audit.record(db, "images moved to the right order", user=operator, study_id=study_id,
+                 detail=f"{len(moved)} image(s) to study {exam.study_id} (order {order_id}); "
+                        f"{len(notes)} rejection note(s)")
+    return MoveResult(study_id, exam.study_id, moved, notes, closed.jobs, unchanged)
+
+
+def _check(db: Database, study_id: int, order_id: int,
+           image_ids: list[int] | None) -> list[tuple[int, str]]:
+    with db.session() as session:
+        study = session.get(Study, study_id)
+        if study is None:
+            raise RefileError(f"no exam (study {study_id}) in the exam database")
+        if study.state != StudyState.CLOSED:
+            raise RefileError(f"study {study_id} is still open: close or discontinue it first")
+        order = session.get(Order, order_id)
+        if order is None:
+            raise RefileError(f"no order {order_id} in the exam database")
+        if order_id == study.order_id:
+            raise RefileError("that is the order the images are filed under already")
+        if order.state != OrderState.SCHEDULED:
+            raise RefileError(f"order {order.AccessionNumber or order_id} is "
+                              f"{order.state.replace('_', ' ')}; pick a scheduled order")
+        rows = session.exec(select(Image).join(Series, Image.series_id == Series.id).where(
+            Series.study_id == study_id, Series.Modality.not_in(["SR", "KO"]),
+            Image.state == ImageState.ACCEPTED).order_by(Image.id)).all()
+        chosen = [(int(i.id), i.raw_path) for i in rows
+                  if image_ids is None or int(i.id) in image_ids]
+        missing = set(image_ids or []) - {i for i, _ in chosen}
+    if missing:
+        raise RefileError(f"image(s) {', '.join(map(str, sorted(missing)))} are not accepted "
+                          f"images of study {study_id}")
+    if not chosen:
+        raise RefileError(f"study {study_id} has no accepted image to move")
+    return chosen
+
+
+def _exposure(sidecar: dict, raw_path: str) -> ExposureResult:
+    """The stored exposure as the exam files it (the same frame and event)."""
+    folder, uid = Path(raw_path).parent, Path(raw_path).stem
+    return ExposureResult(ok=True, protocol=sidecar["protocol"], uid=sidecar.get("uid", uid),
+                          requested=sidecar.get("requested") or {},
+                          reported=sidecar.get("reported"), files=[raw_path,
+                                                                   str(folder / f"{uid}.json")],
+                          complete=bool(sidecar.get("complete", True)),
+                          detector=sidecar.get("detector"), context=sidecar.get("context") or {})
+
+
+def _uid(db: Database, image_id: int) -> str:
+    with db.session() as session:
+        return session.get(Image, image_id).SOPInstanceUID
+
+
+def _path(db: Database, image_id: int) -> str:
+    with db.session() as session:
+        return session.get(Image, image_id).file_path
+
+
+def _reject_unsent(db: Database, image_id: int, operator: str) -> dict[str, str]:
+    """A wrong image never sent: rejected here, and left out of the step's queued N-SET."""
+    code = reject_code(REASON)
+    with db.session() as session:
+        image = session.get(Image, image_id)
+        series = session.get(Series, image.series_id)
+        image.state = ImageState.REJECTED
+        image.reject_code_value, image.reject_coding_scheme = code.value, code.scheme_designator
+        image.reject_code_meaning = code.meaning
+        step_id, uid, study_id = series.performed_step_id, image.SOPInstanceUID, series.study_id
+        audit.record(session, "image rejected", user=operator, study_id=study_id,
+                     detail=f"{uid}: {code.meaning}")
+    from vxacq.workflow.reasons import rejection_title
+
+    _corrected, unchanged = correct_mpps(db, step_id, [uid], None, rejection_title(REASON))
+    return unchanged

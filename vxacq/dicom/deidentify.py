@@ -81,7 +81,8 @@ BASIC_PROFILE: dict[str, str] = {
     "ServiceEpisodeID": "X", "ServiceEpisodeDescription": "X", "VisitComments": "X",
     # --- study, series, instance ---
     "StudyInstanceUID": "U", "SeriesInstanceUID": "U", "SOPInstanceUID": "U",
-    "StudyDate": "Z", "StudyTime": "Z", "StudyID": "Z", "AccessionNumber": "Z",
+    # Z allows a dummy value (E.3.1), and the DICOMDIR's STUDY record needs these (Type 1):
+    "StudyDate": "D", "StudyTime": "D", "StudyID": "D", "AccessionNumber": "Z",
     "StudyDescription": "X", "SeriesDescription": "X", "StudyComments": "X",
     "SeriesDate": "X", "SeriesTime": "X", "AcquisitionDate": "Z", "AcquisitionTime": "Z",
     "AcquisitionDateTime": "Z", "ContentDate": "D", "ContentTime": "D",

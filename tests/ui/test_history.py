@@ -110,3 +110,32 @@ def test_a_sent_image_is_rejected_from_the_history(room) -> None:
     assert "Rejection note" in notes
     note = next(s for s in history.statuses if s.is_rejection_note)
     assert peers.received_file(room.storescp, note.SOPInstanceUID).is_file()
+
+
+def test_an_exam_is_exported_to_media_from_the_history(window, tmp_path, monkeypatch) -> None:
+    from PySide6.QtWidgets import QFileDialog
+
+    from tests import peers
+
+    console = window.console
+    order = register_manual(console.db, ManualPatient(
+        PatientName="Roe^Rita", PatientID="P-USB", RequestedProcedureDescription="XR CHEST"))
+    exam = Exam.start(console.config, console.db, order.id, protocols=["CHEST_PA"])
+    exam.accept(exam.expose("CHEST_PA").id)
+    exam.close()
+    history = window.history
+    window.pages.setCurrentWidget(history)
+    history.text.setText("P-USB")
+    history.search()
+    wait_until(lambda: len(history.exams) == 1, 10, "the exam")
+    history.table.selectRow(0)
+    stick = tmp_path / "stick"
+    stick.mkdir()
+    # the folder chooser is the platform's: answer it as the user would
+    monkeypatch.setattr(QFileDialog, "getExistingDirectory", lambda *a, **k: str(stick))
+    history.deidentify.setChecked(True)
+    history.export_button.click()
+    wait_until(lambda: "written to" in history.banner.text(), 30, "the export")
+    assert "de-identified" in history.banner.text()
+    assert peers.dciodvfy_errors(stick / "DICOMDIR") == []
+    assert b"P-USB" not in b"".join(p.read_bytes() for p in stick.rglob("*") if p.is_file())

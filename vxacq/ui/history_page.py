@@ -1,7 +1,8 @@
 """Exam history: local exams searched (any script, accents and case ignored), each image with
 its thumbnail, protocol, time and where it was sent and committed, kept current by itself;
-reopen, re-send, reject an image already sent (IOCM rejection note), and the patient's priors
-at the archive."""
+reopen, re-send, reject an image already sent (IOCM rejection note), export to media (a
+DICOMDIR on a folder or USB stick, optionally de-identified), and the patient's priors at the
+archive."""
 
 from __future__ import annotations
 
@@ -9,8 +10,8 @@ import numpy as np
 from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QIcon, QImage, QPixmap
 from PySide6.QtWidgets import (
-    QComboBox, QHBoxLayout, QLabel, QLineEdit, QMessageBox, QPushButton, QSplitter, QVBoxLayout,
-    QWidget,
+    QCheckBox, QComboBox, QFileDialog, QHBoxLayout, QLabel, QLineEdit, QMessageBox, QPushButton,
+    QSplitter, QVBoxLayout, QWidget,
 )
 
 from vxacq.ui.context import Console
@@ -19,6 +20,7 @@ from vxacq.ui.widgets import Banner, fill, person_name, table
 from vxacq.workflow.history import (
     ExamSummary, ImageStatus, image_status, resend, search_exams, thumbnail_pixels,
 )
+from vxacq.workflow.media import export_media
 from vxacq.workflow.priors import find_priors
 from vxacq.workflow.reasons import reject_reasons
 from vxacq.workflow.rejection import image_id_for, reject_sent
@@ -60,6 +62,13 @@ class HistoryPage(QWidget):
         self.resend_button.clicked.connect(self._resend)
         self.priors_button = QPushButton(self.tr("Priors from PACS"))
         self.priors_button.clicked.connect(self._priors)
+        self.export_button = QPushButton(self.tr("Export to media…"))
+        self.export_button.setToolTip(self.tr("Write the exam to a folder or USB stick as DICOM "
+                                              "media with a DICOMDIR"))
+        self.export_button.clicked.connect(self._export)
+        self.deidentify = QCheckBox(self.tr("De-identify"))
+        self.deidentify.setToolTip(self.tr("Remove the patient's identity (DICOM PS3.15 Basic "
+                                           "Profile) from the exported copies"))
         self.status_table = table([self.tr("Image"), self.tr("Protocol"), self.tr("Side"),
                                    self.tr("Acquired"), self.tr("State"), self.tr("Sent"),
                                    self.tr("Committed")])
@@ -87,6 +96,8 @@ class HistoryPage(QWidget):
         actions.addWidget(self.open_button)
         actions.addWidget(self.resend_button)
         actions.addWidget(self.priors_button)
+        actions.addWidget(self.export_button)
+        actions.addWidget(self.deidentify)
         actions.addStretch(1)
         lower = QWidget()
         lower_layout = QVBoxLayout(lower)
@@ -149,7 +160,8 @@ class HistoryPage(QWidget):
 
     def _selected(self) -> None:
         exam = self.selected()
-        for button in (self.open_button, self.resend_button, self.priors_button):
+        for button in (self.open_button, self.resend_button, self.priors_button,
+                       self.export_button):
             button.setEnabled(exam is not None)
         self._study_id = exam.study_id if exam is not None else None
         if exam is None:
@@ -272,6 +284,35 @@ class HistoryPage(QWidget):
             self._selected()
 
         self.console.tasks.run(work, done, failed)
+
+    def _export(self) -> None:
+        exam = self.selected()
+        if exam is None:
+            return
+        folder = QFileDialog.getExistingDirectory(
+            self, self.tr("Export to: an empty folder or a USB stick"))
+        if not folder:
+            return
+        db, operator = self.console.db, self.console.operator
+        anonymous = self.deidentify.isChecked()
+        self.export_button.setEnabled(False)
+
+        def done(result) -> None:
+            text = (self.tr("{n} object(s) written to {folder}, de-identified.") if anonymous
+                    else self.tr("{n} object(s) written to {folder}."))
+            self.banner.show_message(text.format(n=result.files, folder=result.folder), "ok")
+            self._selected()
+
+        def failed(exc: Exception) -> None:
+            self.banner.show_message(self.tr("Export failed: {reason}").format(reason=exc),
+                                     "alarm")
+            self._selected()
+
+        self.banner.show_message(self.tr("Writing the exam to {folder}…").format(folder=folder),
+                                 "info")
+        self.console.tasks.run(lambda: export_media(db, folder, study_uids=[exam.StudyInstanceUID],
+                                                    deidentify_objects=anonymous,
+                                                    operator=operator), done, failed)
 
     def _open(self) -> None:
         exam = self.selected()

@@ -129,7 +129,8 @@ def reject_sent(config: Config, db: Database, image_id: int, reason: str | Code,
             raise RejectionError(f"image {image.SOPInstanceUID} is {image.state}, not an "
                                  "accepted image that was sent; nothing to withdraw")
         study = session.get(Study, series.study_id)
-        study_id, study_uid, step_id = int(study.id), study.StudyInstanceUID, series.performed_step_id
+        study_id, study_uid = int(study.id), study.StudyInstanceUID
+        step_id = series.performed_step_id
         image_path, image_uid = image.file_path, image.SOPInstanceUID
         numbers = session.exec(select(Series.SeriesNumber).where(
             Series.study_id == study_id, Series.Modality != "SR")).all()

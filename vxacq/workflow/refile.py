@@ -39,7 +39,7 @@ from vxacq.hal.exposure import ExposureResult
 from vxacq.logs import phi
 from vxacq.security import audit
 from vxacq.workflow.exam import Exam, ExamError
-from vxacq.workflow.reasons import reject_code
+from vxacq.workflow.reasons import reject_code, rejection_title
 from vxacq.workflow.rejection import RejectionError, correct_mpps, reject_sent, sent_to
 
 log = logging.getLogger(__name__)
@@ -102,7 +102,7 @@ def move_to_order(config: Config, db: Database, study_id: int, order_id: int, *,
     unchanged: dict[str, str] = {}
     for image_id, _raw in images:
         paths = [_path(db, image_id)]
-        if sent_to(db, paths):
+        if sent_to(db, paths, study_id):
             try:
                 rejected = reject_sent(config, db, image_id, REASON, operator=operator)
             except RejectionError as exc:  # the right images are out already: say so loudly
@@ -181,7 +181,5 @@ def _reject_unsent(db: Database, image_id: int, operator: str) -> dict[str, str]
         step_id, uid, study_id = series.performed_step_id, image.SOPInstanceUID, series.study_id
         audit.record(session, "image rejected", user=operator, study_id=study_id,
                      detail=f"{uid}: {code.meaning}")
-    from vxacq.workflow.reasons import rejection_title
-
     _corrected, unchanged = correct_mpps(db, step_id, [uid], None, rejection_title(REASON))
     return unchanged

@@ -79,13 +79,17 @@ class RejectionResult:
         return "; ".join(parts)
 
 
-def sent_to(db: Database, paths: list[str]) -> dict[str, str]:
+def sent_to(db: Database, paths: list[str], study_id: int | None = None) -> dict[str, str]:
     """Each node a STORE job took (or is to take) any of ``paths`` to → the newest such job's
-    state; cancelled jobs count only when they had sent some of it."""
+    state; cancelled jobs count only when they had sent some of it. With ``study_id``, the
+    study's jobs and those queued by hand (``vxacq store``, no study) are searched."""
     wanted = set(paths)
     out: dict[str, str] = {}
     with db.session() as session:
-        jobs = session.exec(select(Job).where(Job.kind == JobKind.STORE).order_by(Job.id)).all()
+        query = select(Job).where(Job.kind == JobKind.STORE)
+        if study_id is not None:
+            query = query.where((Job.study_id == study_id) | (Job.study_id.is_(None)))
+        jobs = session.exec(query.order_by(Job.id)).all()
         for job in jobs:
             payload = _payload(job)
             files = set(payload.get("files", [])) & wanted
@@ -135,11 +139,12 @@ def reject_sent(config: Config, db: Database, image_id: int, reason: str | Code,
         numbers = session.exec(select(Series.SeriesNumber).where(
             Series.study_id == study_id, Series.Modality != "SR")).all()
     gsps = str(presentation_state_path(image_path))
-    nodes = sent_to(db, [image_path])
+    nodes = sent_to(db, [image_path], study_id)
     if not nodes:
         raise RejectionError(f"image {image_uid} was never queued to a node; reject it in the "
                              "exam (reopen the study) instead")
-    files = [image_path] + ([gsps] if sent_to(db, [gsps]) and Path(gsps).is_file() else [])
+    files = [image_path] + ([gsps] if sent_to(db, [gsps], study_id) and Path(gsps).is_file()
+                            else [])
     try:
         instances = [pydicom.dcmread(p, stop_before_pixels=True) for p in files]
     except Exception as exc:  # a missing or damaged file: the note cannot name what it holds

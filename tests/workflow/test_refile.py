@@ -12,7 +12,8 @@ from sqlmodel import select
 from tests import peers
 from tests.workflow.test_rejection import KOS, department, in_orthanc, station  # noqa: F401
 from vxacq import cli
-from vxacq.db import Image, JobKind
+from vxacq.db import Image, JobKind, Series
+from vxacq.net.routing import study_files
 from vxacq.net.outbox import Outbox, list_jobs
 from vxacq.workflow.exam import Exam
 from vxacq.workflow.orders import ManualPatient, get_order, register_manual
@@ -29,9 +30,10 @@ def test_images_of_the_wrong_patient_move_to_the_right_order(
                                               AccessionNumber="ACC-R",
                                               RequestedProcedureDescription="XR CHEST"))
     exam = Exam.start(config, db, wrong.id, protocols=["CHEST_PA"])
-    shot = exam.expose("CHEST_PA")
+    blurred = exam.retake(exam.expose("CHEST_PA").id, "MotionBlur")
+    shot = blurred  # the retake
     exam.accept(shot.id)
-    exam.close()
+    wrong_report = exam.close().dose_report
     outbox = Outbox(config, db)
     # the image reaches PACS; the RIS has not received the end of the wrong step yet
     outbox.drain([j.id for j in list_jobs(db, study_id=exam.study_id)
@@ -43,7 +45,8 @@ def test_images_of_the_wrong_patient_move_to_the_right_order(
     assert cli.main([*base, "refile", str(exam.study_id), "ACC-R", "--json"]) == 0
     doc = json.loads(capsys.readouterr().out)
     new_uid = doc["moved"][shot.SOPInstanceUID]
-    [note_uid] = doc["notes"]
+    assert len(doc["notes"]) == 2  # the image and the dose report of the wrong exam
+    note_uid = doc["notes"][0]
     for study in (exam.study_id, doc["to_study_id"]):
         outbox.drain([j.id for j in list_jobs(db, study_id=study)], timeout=60)
     assert not [j.describe() for j in list_jobs(db) if not j.finished]
@@ -67,6 +70,30 @@ def test_images_of_the_wrong_patient_move_to_the_right_order(
     kos = pydicom.dcmread(peers.received_file(department.storescp, note_uid))
     assert kos.ConceptNameCodeSequence[0].CodeValue == "113038"
     assert peers.dciodvfy_errors(peers.received_file(department.storescp, note_uid)) == []
+
+    # the dose: both exposures (the rejected one too) in the right patient's report, with the
+    # same irradiation events; the wrong patient's report withdrawn and never sent again
+    def events(path) -> set[str]:
+        found = set()
+
+        def walk(items) -> None:
+            for item in items:
+                if item.get("ValueType") == "UIDREF" and \
+                        item.ConceptNameCodeSequence[0].CodeValue == "113769":
+                    found.add(str(item.UID))
+                walk(item.get("ContentSequence", []))
+
+        walk(pydicom.dcmread(path).ContentSequence)
+        return found
+
+    with db.session() as session:
+        right_report = session.exec(select(Image).join(Series, Image.series_id == Series.id)
+                                    .where(Series.study_id == doc["to_study_id"],
+                                           Series.Modality == "SR")).one().file_path
+    assert len(events(right_report)) == 2 and events(right_report) == events(wrong_report)
+    report_note = in_orthanc(department.orthanc, doc["notes"][1])
+    assert report_note["PatientID"] == "P-WRONG"
+    assert wrong_report not in study_files(db, exam.study_id)
 
     # MPPS for both: the wrong step DISCONTINUED (incorrect worklist entry), the right one done
     assert all(r.status == 0 for r in department.mpps.received), [

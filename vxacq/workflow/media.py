@@ -139,7 +139,8 @@ def export_files(db: Database, study_uids: Iterable[str]) -> list[str]:
                                 .order_by(Series.SeriesNumber, Image.InstanceNumber)).all()
             study_id = int(study.id)
         out += [i.file_path for i, s in rows if i.file_path and s.Modality != "KO"
-                and (i.state == ImageState.ACCEPTED or s.Modality == "SR")]
+                and (i.state == ImageState.ACCEPTED
+                     or (s.Modality == "SR" and i.state != ImageState.REJECTED))]
         out += annotated_files(db, study_id)
     return out
 

@@ -4,24 +4,27 @@
 The radiographer picked the wrong worklist entry and the exam was closed (and perhaps sent)
 under it. :func:`move_to_order` corrects it the way IOCM asks a modality to:
 
-1. an exam is started for the right order and each wrong image's exposure is filed into it from
-   its raw frame (:meth:`vxacq.workflow.exam.Exam.file_moved`): the same irradiation event,
-   processed again into a new image with new SOP, Series and Study Instance UIDs under the right
-   patient and order; the images are accepted and the exam closed as usual: its dose report,
-   MPPS (N-CREATE and N-SET COMPLETED) and store jobs;
-2. only then the wrong images are rejected with the reason "WrongPatient": each one that was
-   sent gets a rejection note titled (113038, DCM, "Incorrect Modality Worklist Entry") sent to
-   every node it went to (:func:`vxacq.workflow.rejection.reject_sent`); the wrong step's MPPS,
-   while the RIS has not taken its end yet, is corrected, and DISCONTINUED with "Incorrect
-   worklist entry selected" when no image of it is left. A wrong step the RIS already has as
-   ended stays as sent (PS3.4 F.7.2): the notes tell the archive.
+1. an exam is started for the right order and each exposure of the wrong exam is filed into it
+   from its raw frame (:meth:`vxacq.workflow.exam.Exam.file_moved`): the same irradiation
+   event, processed again into a new image with new SOP, Series and Study Instance UIDs under
+   the right patient and order; accepted images are accepted again, rejected exposures rejected
+   again with their reason (the patient in the room received them), and the exam is closed as
+   usual: its dose report (every exposure, same Irradiation Event UIDs), MPPS (N-CREATE and
+   N-SET COMPLETED) and store jobs;
+2. only then the wrong exam's objects are withdrawn with the reason "WrongPatient": each image
+   that was sent gets a rejection note titled (113038, DCM, "Incorrect Modality Worklist
+   Entry") sent to every node it went to (:func:`vxacq.workflow.rejection.reject_sent`), and so
+   does its dose report, whose exposures now belong to the right patient (a dose registry
+   counts them once, under the right patient); the wrong step's MPPS, while the RIS has not
+   taken its end yet, is corrected, and DISCONTINUED with "Incorrect worklist entry selected"
+   when no image of it is left. A wrong step the RIS already has as ended stays as sent (PS3.4
+   F.7.2): the notes tell the archive.
 
-A failure in step 1 leaves the wrong images where they were (nothing is lost); the new exam
-then stays open on the console to be finished or discontinued by hand.
+Moving only some images (``image_ids``) moves those accepted images alone and leaves the wrong
+exam's dose report as it is (its other exposures stay there).
 
-Not changed: the wrong study's dose report, which still lists the exposures (the RDSR is not
-rewritten here); the right study's dose report lists them too, with the same Irradiation
-Event UIDs, so a dose registry counts each event once.
+A failure in step 1 leaves the wrong exam as it was (nothing is lost); the new exam then stays
+open on the console to be finished or discontinued by hand.
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from pydicom.sr.coding import Code
 from sqlmodel import select
 
 from vxacq.config import Config
@@ -71,23 +75,26 @@ def move_to_order(config: Config, db: Database, study_id: int, order_id: int, *,
                   image_ids: list[int] | None = None, operator: str = "") -> MoveResult:
     """Move the accepted images of the closed study ``study_id`` (or the ``image_ids`` of it)
     to the scheduled order ``order_id`` (see the module docstring)."""
-    images = _check(db, study_id, order_id, image_ids)
+    images, reports = _check(db, study_id, order_id, image_ids)
     results = []
-    for image_id, raw_path in images:
+    for image_id, raw_path, rejected in images:
         try:
             sidecar = rawstore.read_sidecar(Path(raw_path).parent, Path(raw_path).stem)
         except (OSError, ValueError) as exc:
             raise RefileError(f"the raw frame of image {image_id} cannot be read ({exc}); "
                               "nothing was moved: restore it, then try again") from None
-        results.append((image_id, _exposure(sidecar, raw_path)))
+        results.append((image_id, _exposure(sidecar, raw_path), rejected))
     try:
         exam = Exam.start(config, db, order_id, operator=operator,
-                          protocols=[r.protocol for _, r in results])
+                          protocols=[r.protocol for _, r, _ in results])
     except ExamError as exc:
         raise RefileError(str(exc)) from None
     moved: dict[str, str] = {}
-    for image_id, result in results:
+    for image_id, result, rejected in results:
         view = exam.file_moved(result)
+        if rejected is not None:
+            exam.reject(view.id, rejected)  # the same exposure, the same verdict
+            continue
         if not view.file_path:
             raise RefileError(f"exposure {result.uid} could not be processed again "
                               f"({view.error}); the wrong images are unchanged, and the exam of "
@@ -100,11 +107,13 @@ def move_to_order(config: Config, db: Database, study_id: int, order_id: int, *,
 
     notes: list[str] = []
     unchanged: dict[str, str] = {}
-    for image_id, _raw in images:
+    withdrawn = [i for i, _raw, rejected in images if rejected is None] + reports
+    for image_id in withdrawn:
         paths = [_path(db, image_id)]
         if sent_to(db, paths, study_id):
             try:
-                rejected = reject_sent(config, db, image_id, REASON, operator=operator)
+                rejected = reject_sent(config, db, image_id, REASON, operator=operator,
+                                       dose_report_moved=image_id in reports)
             except RejectionError as exc:  # the right images are out already: say so loudly
                 raise RefileError(f"the images were moved, but image {image_id} could not be "
                                   f"withdrawn: {exc}") from None
@@ -118,8 +127,10 @@ def move_to_order(config: Config, db: Database, study_id: int, order_id: int, *,
     return MoveResult(study_id, exam.study_id, moved, notes, closed.jobs, unchanged)
 
 
-def _check(db: Database, study_id: int, order_id: int,
-           image_ids: list[int] | None) -> list[tuple[int, str]]:
+def _check(db: Database, study_id: int, order_id: int, image_ids: list[int] | None
+           ) -> tuple[list[tuple[int, str, Code | None]], list[int]]:
+    """The exposures to move as (image id, raw frame, reject code or None for an accepted
+    one), and the dose reports to withdraw (none when only some images move)."""
     with db.session() as session:
         study = session.get(Study, study_id)
         if study is None:
@@ -134,18 +145,29 @@ def _check(db: Database, study_id: int, order_id: int,
         if order.state != OrderState.SCHEDULED:
             raise RefileError(f"order {order.AccessionNumber or order_id} is "
                               f"{order.state.replace('_', ' ')}; pick a scheduled order")
-        rows = session.exec(select(Image).join(Series, Image.series_id == Series.id).where(
-            Series.study_id == study_id, Series.Modality.not_in(["SR", "KO"]),
-            Image.state == ImageState.ACCEPTED).order_by(Image.id)).all()
-        chosen = [(int(i.id), i.raw_path) for i in rows
-                  if image_ids is None or int(i.id) in image_ids]
-        missing = set(image_ids or []) - {i for i, _ in chosen}
+        rows = session.exec(select(Image, Series).join(Series, Image.series_id == Series.id)
+                            .where(Series.study_id == study_id).order_by(Image.id)).all()
+        chosen: list[tuple[int, str, Code | None]] = []
+        reports: list[int] = []
+        for image, series in rows:
+            if series.Modality == "SR" and image.state == ImageState.ACCEPTED:
+                reports.append(int(image.id))
+            elif series.Modality in ("SR", "KO") or not image.raw_path:
+                continue
+            elif image.state == ImageState.ACCEPTED and (image_ids is None
+                                                         or int(image.id) in image_ids):
+                chosen.append((int(image.id), image.raw_path, None))
+            elif image.state == ImageState.REJECTED and image_ids is None:
+                chosen.append((int(image.id), image.raw_path,
+                               Code(image.reject_code_value, image.reject_coding_scheme,
+                                    image.reject_code_meaning)))
+        missing = set(image_ids or []) - {i for i, _, _ in chosen}
     if missing:
         raise RefileError(f"image(s) {', '.join(map(str, sorted(missing)))} are not accepted "
                           f"images of study {study_id}")
-    if not chosen:
+    if not [c for c in chosen if c[2] is None]:
         raise RefileError(f"study {study_id} has no accepted image to move")
-    return chosen
+    return chosen, reports if image_ids is None else []
 
 
 def _exposure(sidecar: dict, raw_path: str) -> ExposureResult:

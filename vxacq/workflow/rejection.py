@@ -112,9 +112,11 @@ def image_id_for(db: Database, sop_instance_uid: str) -> int:
 
 
 def reject_sent(config: Config, db: Database, image_id: int, reason: str | Code, *,
-                operator: str = "") -> RejectionResult:
+                operator: str = "", dose_report_moved: bool = False) -> RejectionResult:
     """Reject the accepted image ``image_id`` that was queued to or sent to PACS (see the
-    module docstring). RejectionError, changing nothing, when it is not such an image."""
+    module docstring). RejectionError, changing nothing, when it is not such an image.
+    A dose report is withdrawn only with ``dose_report_moved``: when its exposures were
+    reported again under the patient who received them (:mod:`vxacq.workflow.refile`)."""
     try:
         code = reject_code(reason)
         title = rejection_title(reason)
@@ -126,7 +128,7 @@ def reject_sent(config: Config, db: Database, image_id: int, reason: str | Code,
         if pair is None:
             raise RejectionError(f"no image {image_id} in the exam database")
         image, series = pair
-        if series.Modality in ("SR", "KO"):
+        if series.Modality == "KO" or (series.Modality == "SR" and not dose_report_moved):
             raise RejectionError("a dose report or a rejection note is not rejected: the "
                                  "patient's exposure stays on record")
         if image.state != ImageState.ACCEPTED or not image.file_path:

@@ -42,7 +42,7 @@ from collections.abc import Callable
 
 from pydicom.dataelem import DataElement
 from pydicom.dataset import Dataset
-from pydicom.datadict import dictionary_VR, keyword_for_tag, tag_for_keyword
+from pydicom.datadict import keyword_for_tag, tag_for_keyword
 from pydicom.sr.coding import Code
 
 from vxacq.dicom.modules import code_item
@@ -264,4 +264,3 @@ _ACTIONS: dict[str, Callable[[Dataset, DataElement, UidMap], None]] = {
 for _keyword in BASIC_PROFILE:
     if tag_for_keyword(_keyword) is None:
         raise RuntimeError(f"deidentify: '{_keyword}' is not a DICOM keyword")
-    dictionary_VR(tag_for_keyword(_keyword))

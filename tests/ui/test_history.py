@@ -139,3 +139,35 @@ def test_an_exam_is_exported_to_media_from_the_history(window, tmp_path, monkeyp
     assert "de-identified" in history.banner.text()
     assert peers.dciodvfy_errors(stick / "DICOMDIR") == []
     assert b"P-USB" not in b"".join(p.read_bytes() for p in stick.rglob("*") if p.is_file())
+
+
+def test_images_of_the_wrong_patient_are_moved_from_the_history(window, monkeypatch) -> None:
+    from PySide6.QtWidgets import QInputDialog
+
+    console = window.console
+    wrong = register_manual(console.db, ManualPatient(
+        PatientName="Wrong^Walter", PatientID="P-W", RequestedProcedureDescription="XR CHEST"))
+    register_manual(console.db, ManualPatient(
+        PatientName="Right^Rita", PatientID="P-R", RequestedProcedureDescription="XR CHEST"))
+    exam = Exam.start(console.config, console.db, wrong.id, protocols=["CHEST_PA"])
+    exam.accept(exam.expose("CHEST_PA").id)
+    exam.close()
+    history = window.history
+    window.pages.setCurrentWidget(history)
+    history.text.setText("P-W")
+    history.search()
+    wait_until(lambda: len(history.exams) == 1, 10, "the wrong exam")
+    history.table.selectRow(0)
+    assert history.move_button.isEnabled()
+
+    def answer(_parent, _title, label, items, *args, **kwargs):
+        assert "(P-W)" in label
+        return next(i for i in items if "(P-R)" in i), True
+
+    monkeypatch.setattr(QInputDialog, "getItem", answer)  # the user picks Rita's order
+    history.move_button.click()
+    wait_until(lambda: "moved to" in history.banner.text(), 60, "the move")
+    history.text.setText("P-R")
+    history.search()
+    wait_until(lambda: len(history.exams) == 1 and history.exams[0].images == 1, 10,
+               "Rita's exam with the image")

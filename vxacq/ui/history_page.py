@@ -10,8 +10,8 @@ import numpy as np
 from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QIcon, QImage, QPixmap
 from PySide6.QtWidgets import (
-    QCheckBox, QComboBox, QFileDialog, QHBoxLayout, QLabel, QLineEdit, QMessageBox, QPushButton,
-    QSplitter, QVBoxLayout, QWidget,
+    QCheckBox, QComboBox, QFileDialog, QHBoxLayout, QInputDialog, QLabel, QLineEdit, QMessageBox,
+    QPushButton, QSplitter, QVBoxLayout, QWidget,
 )
 
 from vxacq.ui.context import Console
@@ -21,8 +21,10 @@ from vxacq.workflow.history import (
     ExamSummary, ImageStatus, image_status, resend, search_exams, thumbnail_pixels,
 )
 from vxacq.workflow.media import export_media
+from vxacq.workflow.orders import list_orders
 from vxacq.workflow.priors import find_priors
 from vxacq.workflow.reasons import reject_reasons
+from vxacq.workflow.refile import move_to_order
 from vxacq.workflow.rejection import image_id_for, reject_sent
 
 THUMBNAIL = 72  # pixels a side in the image list
@@ -66,6 +68,11 @@ class HistoryPage(QWidget):
         self.export_button.setToolTip(self.tr("Write the exam to a folder or USB stick as DICOM "
                                               "media with a DICOMDIR"))
         self.export_button.clicked.connect(self._export)
+        self.move_button = QPushButton(self.tr("Move to the right order…"))
+        self.move_button.setToolTip(self.tr("The exam was filed under the wrong patient or "
+                                            "order: file its images under the right one and "
+                                            "withdraw them from the wrong one"))
+        self.move_button.clicked.connect(self._move)
         self.deidentify = QCheckBox(self.tr("De-identify"))
         self.deidentify.setToolTip(self.tr("Remove the patient's identity (DICOM PS3.15 Basic "
                                            "Profile) from the exported copies"))
@@ -97,6 +104,7 @@ class HistoryPage(QWidget):
         actions.addWidget(self.resend_button)
         actions.addWidget(self.priors_button)
         actions.addWidget(self.export_button)
+        actions.addWidget(self.move_button)
         actions.addWidget(self.deidentify)
         actions.addStretch(1)
         lower = QWidget()
@@ -163,6 +171,7 @@ class HistoryPage(QWidget):
         for button in (self.open_button, self.resend_button, self.priors_button,
                        self.export_button):
             button.setEnabled(exam is not None)
+        self.move_button.setEnabled(exam is not None and exam.state == "closed")
         self._study_id = exam.study_id if exam is not None else None
         if exam is None:
             self.statuses = []
@@ -313,6 +322,43 @@ class HistoryPage(QWidget):
         self.console.tasks.run(lambda: export_media(db, folder, study_uids=[exam.StudyInstanceUID],
                                                     deidentify_objects=anonymous,
                                                     operator=operator), done, failed)
+
+    def _move(self) -> None:
+        exam = self.selected()
+        if exam is None:
+            return
+        orders = [o for o in list_orders(self.console.db, states=("scheduled",))]
+        if not orders:
+            self.banner.show_message(self.tr("No scheduled order to move the images to: "
+                                             "refresh the worklist or register the patient "
+                                             "first."), "warning")
+            return
+        labels = [f"{person_name(o.PatientName)} ({o.PatientID}) {o.AccessionNumber} "
+                  f"{o.RequestedProcedureDescription}".strip() for o in orders]
+        chosen, ok = QInputDialog.getItem(
+            self, self.tr("Move to the right order"),
+            self.tr("The images of {name} ({pid}) belong to:").format(
+                name=person_name(exam.PatientName), pid=exam.PatientID), labels, 0, False)
+        if not ok or chosen not in labels:
+            return
+        order = orders[labels.index(chosen)]
+        config, db, operator = self.console.config, self.console.db, self.console.operator
+        self.move_button.setEnabled(False)
+
+        def done(result) -> None:
+            self.banner.show_message(self.tr("{n} image(s) moved to {name}; the wrong ones are "
+                                             "withdrawn.").format(n=len(result.moved),
+                                                                  name=person_name(
+                                                                      order.PatientName)), "ok")
+            self.search()
+
+        def failed(exc: Exception) -> None:
+            self.banner.show_message(self.tr("The images were not moved: {reason}").format(
+                reason=exc), "alarm")
+            self._selected()
+
+        self.console.tasks.run(lambda: move_to_order(config, db, exam.study_id, order.id,
+                                                     operator=operator), done, failed)
 
     def _open(self) -> None:
         exam = self.selected()

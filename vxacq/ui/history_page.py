@@ -327,7 +327,7 @@ class HistoryPage(QWidget):
         exam = self.selected()
         if exam is None:
             return
-        orders = [o for o in list_orders(self.console.db, states=("scheduled",))]
+        orders = list_orders(self.console.db, states=("scheduled",))
         if not orders:
             self.banner.show_message(self.tr("No scheduled order to move the images to: "
                                              "refresh the worklist or register the patient "

@@ -211,3 +211,33 @@ def test_no_accounts_mode_works_as_before_and_says_so(station_window) -> None:
     assert window.operator_edit.isVisible() and not window.lock_button.isVisible()
     window.lock()
     assert not window.locked
+
+
+def test_settings_saved_by_service_are_audited_and_refused_without_the_role(secured) -> None:
+    window = secured()
+    log_in(window, "sam")
+    station = window.service.station
+    window.show_page(window.service)
+    window.service.tabs.setCurrentWidget(station)
+    station.institution.setText("General Hospital")
+    station.save()
+    assert "Saved and in effect" in station.banner.text()
+    assert ("sam", "configuration changed", "changed: station", None) in events(window)
+    # the role is checked at the save too: a user switch behind an open form changes nothing
+    window.lock_button.click()
+    log_in(window, "anna")
+    station.institution.setText("Another Hospital")
+    station.save()
+    assert "Not saved" in station.banner.text() and "service role" in station.banner.text()
+    assert window.console.config.station.institution_name == "General Hospital"
+
+
+def test_the_inactivity_lock_waits_for_an_exposure_to_end(secured) -> None:
+    """The lock never falls in the middle of an exposure sequence: it waits for its end."""
+    window = secured(lock_minutes=0.01)  # 0.6 s
+    log_in(window, "anna")
+    window.exam.exposing = True  # what the exam page holds from prep to the image
+    window.inactivity.timer.timeout.emit()
+    assert not window.locked and window.inactivity.timer.isActive()
+    window.exam.exposing = False
+    wait_until(lambda: window.locked, 5, "the lock after the exposure")

@@ -241,3 +241,38 @@ def test_the_inactivity_lock_waits_for_an_exposure_to_end(secured) -> None:
     assert not window.locked and window.inactivity.timer.isActive()
     window.exam.exposing = False
     wait_until(lambda: window.locked, 5, "the lock after the exposure")
+
+
+def test_the_first_administrator_made_in_the_window_turns_the_login_on(station_window) -> None:
+    from PySide6.QtWidgets import QApplication, QMessageBox
+    from PySide6.QtCore import QTimer
+
+    window = station_window
+    service = window.service
+    window.show_page(service)
+
+    def answer() -> None:
+        box = QApplication.activeModalWidget()
+        if not isinstance(box, QMessageBox):
+            QTimer.singleShot(20, answer)
+            return
+        box.button(QMessageBox.StandardButton.Yes).click()
+
+    QTimer.singleShot(20, answer)  # without accounts: the confirmation, as before accounts
+    service.tabs.setCurrentWidget(service.accounts)
+    page = service.accounts
+    assert service.tabs.currentWidget() is page
+    page.user.setText("anna")
+    page.display_name.setText("Nurse^Anna")
+    page.role_boxes[accounts.Role.RADIOGRAPHER].setChecked(True)
+    page.password.setText("anna secret 1")
+    page.add_button.click()
+    wait_until(lambda: "administrator role" in page.banner.text(), 10, "the refusal")
+    assert not window.locked
+    page.role_boxes[accounts.Role.ADMINISTRATOR].setChecked(True)
+    page.password.setText("anna secret 1")
+    page.add_button.click()
+    wait_until(lambda: window.locked, 10, "the login to be asked for")
+    assert window.console.accounts and window.console.identity is None
+    log_in(window, "anna")
+    assert window.user_label.text() == "NURSE, Anna"

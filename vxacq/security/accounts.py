@@ -204,7 +204,10 @@ def authenticate(db: Database, config: Config, user: str, password: str) -> Iden
                 audit.record(session, "user login", user=user, detail=How.LOCAL.value)
                 return identity
             audit.record(session, "user login failed", user=user, detail=refusal)
+            log.info("login of %r refused: %s", user, refusal)
             if locked:
+                log.warning("account %r locked after %d failed logins", user,
+                            policy.max_failed_logins)
                 audit.record(session, "user locked out", user=user,
                              detail=f"{policy.max_failed_logins} failed logins; refused for "
                                     f"{policy.lockout_minutes:g} minutes")

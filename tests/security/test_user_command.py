@@ -34,8 +34,7 @@ def run(config: Path, monkeypatch, *args: str, stdin: str = "", user: str = "",
     if password is not None:
         monkeypatch.setenv("VXACQ_PASSWORD", password)
     try:
-        return main([*args[:2], "--config", str(config), *args[2:]] if args[0] == "user"
-                    else [args[0], "--config", str(config), *args[1:]])
+        return main([*args, "--config", str(config)])
     finally:
         monkeypatch.delenv("VXACQ_USER", raising=False)
         monkeypatch.delenv("VXACQ_PASSWORD", raising=False)
@@ -130,3 +129,22 @@ def test_calibration_needs_the_service_role_once_accounts_exist(config_file, mon
                "--kerma", "0", user="sam", password="sam secret 12") == 1
     assert "calibration failed: the simulator cannot take calibration frames: flat-field " \
         "kerma" in capsys.readouterr().err
+
+
+def test_a_database_with_accounts_is_replaced_only_by_service(config_file, monkeypatch,
+                                                              capsys) -> None:
+    """An empty database would turn the logins off: `db init` on one with accounts needs the
+    service role."""
+    bootstrap(config_file, monkeypatch)
+    assert run(config_file, monkeypatch, "db", "init", "--yes") == 2
+    assert "replacing the exam database needs the service role" in capsys.readouterr().err
+    assert run(config_file, monkeypatch, "db", "init", "--yes", user="ada",
+               password=ADMIN_PASSWORD) == 1
+    assert run(config_file, monkeypatch, "user", "add", "sam", "--display-name", "Eng^Sam",
+               "--role", "service", "--password-stdin", stdin="sam secret 12\n", user="ada",
+               password=ADMIN_PASSWORD) == 0
+    assert run(config_file, monkeypatch, "db", "init", "--yes", user="sam",
+               password="sam secret 12") == 0
+    capsys.readouterr()
+    assert run(config_file, monkeypatch, "user", "list", "--json") == 0  # no login any more
+    assert json.loads(capsys.readouterr().out) == []

@@ -174,6 +174,9 @@ def test_break_glass_starts_a_trauma_exam_and_asks_for_a_login_after_it(secured)
     assert exam.operator == BREAK_GLASS_NAME
     assert not window.pages.isTabEnabled(window.pages.indexOf(window.worklist))
     assert not window.pages.isTabEnabled(window.pages.indexOf(window.service_scroll))
+    window.show_page(window.worklist)  # what Ctrl+1 and the status bar's queue label do
+    window.show_queue()
+    assert window.pages.currentWidget() is exam_page
     wait_until(lambda: (BREAK_GLASS_NAME, "break glass") in [e[:2] for e in events(window)],
                5, "the break-glass event")
     flagged = accounts.break_glass_studies(window.console.db)

@@ -66,7 +66,7 @@ class MainWindow(QMainWindow):
             self.pages.addTab(page, name)
             self.pages.setTabToolTip(number - 1,
                                      key.toString(QKeySequence.SequenceFormat.NativeText))
-            QShortcut(key, self, activated=lambda p=page: self.pages.setCurrentWidget(p))
+            QShortcut(key, self, activated=lambda p=page: self._go_to(p))
         self.lock_screen = LockScreen(console)
         self.lock_screen.logged_in.connect(self._logged_in)
         self.lock_screen.break_glass.connect(self._break_glass)
@@ -133,7 +133,12 @@ class MainWindow(QMainWindow):
 
     def show_page(self, page: QWidget) -> None:
         """Bring ``page`` (worklist, exam, history or service) to the front."""
-        self.pages.setCurrentWidget(self.service_scroll if page is self.service else page)
+        self._go_to(self.service_scroll if page is self.service else page)
+
+    def _go_to(self, page: QWidget) -> None:
+        # a greyed-out page (break glass: all but the Exam) is not reached by a shortcut either
+        if self.pages.isTabEnabled(self.pages.indexOf(page)):
+            self.pages.setCurrentWidget(page)
 
     def _operator_changed(self) -> None:
         name = self.operator_edit.text().strip()

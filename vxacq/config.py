@@ -129,6 +129,16 @@ class ImagingConfig:
 
 
 @dataclass
+class SecurityConfig:
+    # The window locks after this many minutes without a key or mouse press (0 = never);
+    # only the screen is covered: an exposure or a send under way goes on.
+    lock_minutes: float = 10.0
+    # A local account is refused for lockout_minutes after this many failed logins in a row.
+    max_failed_logins: int = 5
+    lockout_minutes: float = 15.0
+
+
+@dataclass
 class PrintOptions:
     film_size: str = "14INX17IN"
     layout: str = "STANDARD\\1,1"
@@ -259,6 +269,7 @@ class Config:
     station: StationConfig = field(default_factory=StationConfig)
     hardware: HardwareConfig = field(default_factory=HardwareConfig)
     imaging: ImagingConfig = field(default_factory=ImagingConfig)
+    security: SecurityConfig = field(default_factory=SecurityConfig)
     nodes: list[NodeConfig] = field(default_factory=list)
     worklist_mapping: tuple[WorklistMapping, ...] = DEFAULT_WORKLIST_MAPPING
     # Directory login; None: local accounts only.
@@ -349,12 +360,13 @@ def _parse(path: Path) -> dict[str, Any]:
 
 def from_dict(raw: dict[str, Any]) -> Config:
     """Build a validated Config from parsed TOML (messages name the field, not the file)."""
-    _reject_unknown("", raw, {"station", "hardware", "imaging", "node", "worklist_mapping",
-                              "directory"})
+    _reject_unknown("", raw, {"station", "hardware", "imaging", "security", "node",
+                              "worklist_mapping", "directory"})
     config = Config(
         station=_section(StationConfig, raw.get("station", {}), "station"),
         hardware=_section(HardwareConfig, raw.get("hardware", {}), "hardware"),
         imaging=_section(ImagingConfig, raw.get("imaging", {}), "imaging"),
+        security=_section(SecurityConfig, raw.get("security", {}), "security"),
     )
     nodes_raw = raw.get("node", [])
     if not isinstance(nodes_raw, list):
@@ -450,6 +462,12 @@ def validate(config: Config) -> None:
         raise ConfigError(
             f"imaging: need 0 < di_warning < di_alarm, got {im.di_warning} and {im.di_alarm}"
         )
+    sec = config.security
+    if sec.lock_minutes < 0 or sec.lockout_minutes < 0:
+        raise ConfigError("security: lock_minutes and lockout_minutes must not be negative")
+    if sec.max_failed_logins < 1:
+        raise ConfigError(f"security: max_failed_logins must be at least 1, got "
+                          f"{sec.max_failed_logins}")
     for n, mapping in enumerate(config.worklist_mapping, start=1):
         if problem := mapping_problem(mapping):
             raise ConfigError(f"worklist_mapping #{n}: {problem}")
@@ -535,6 +553,7 @@ def to_dict(config: Config) -> dict[str, Any]:
         "station": asdict(config.station),
         "hardware": asdict(config.hardware),
         "imaging": asdict(config.imaging),
+        "security": asdict(config.security),
     }
     if config.nodes:
         out["node"] = [asdict(n) for n in config.nodes]

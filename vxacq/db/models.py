@@ -245,3 +245,22 @@ class AuditEvent(SQLModel, table=True):
     action: str
     detail: str = ""
     study_id: int | None = Field(default=None, foreign_key="study.id")
+
+
+class UserAccount(SQLModel, table=True):
+    """A local account of the console (vxacq.security.accounts): who may work here and as
+    what. Secrets are kept only as argon2id hashes; the plain password never reaches a row."""
+
+    __tablename__ = "user_account"
+    id: int | None = Field(default=None, primary_key=True)
+    user: str = Field(unique=True, index=True)  # the login name
+    display_name: str = ""  # a DICOM PN (Family^Given): the Operators' Name in images and MPPS
+    roles: str = ""  # role names separated by spaces (vxacq.security.roles.Role)
+    password_hash: str = ""
+    pin_hash: str = ""  # "" when the account has no PIN
+    disabled: bool = False
+    failed_logins: int = 0  # failures in a row since the last good login
+    locked_until: datetime | None = None  # refused until then after too many failures
+    created: datetime = Field(default_factory=utcnow)
+    changed: datetime = Field(default_factory=utcnow)
+    last_login: datetime | None = None

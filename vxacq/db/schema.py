@@ -187,6 +187,26 @@ MIGRATIONS: tuple[Migration, ...] = (
         "what a running job is doing, for the send queue display",
         ("ALTER TABLE job ADD COLUMN progress VARCHAR NOT NULL DEFAULT ''",),
     ),
+    Migration(
+        5,
+        "local user accounts with roles (issue 16)",
+        (
+            """CREATE TABLE user_account (
+                id INTEGER PRIMARY KEY,
+                user VARCHAR NOT NULL,
+                display_name VARCHAR NOT NULL DEFAULT '',
+                roles VARCHAR NOT NULL DEFAULT '',
+                password_hash VARCHAR NOT NULL DEFAULT '',
+                pin_hash VARCHAR NOT NULL DEFAULT '',
+                disabled BOOLEAN NOT NULL DEFAULT 0,
+                failed_logins INTEGER NOT NULL DEFAULT 0,
+                locked_until DATETIME,
+                created DATETIME NOT NULL,
+                changed DATETIME NOT NULL,
+                last_login DATETIME)""",
+            "CREATE UNIQUE INDEX ix_user_account_user ON user_account (user)",
+        ),
+    ),
 )
 
 LATEST = MIGRATIONS[-1].version

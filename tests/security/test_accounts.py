@@ -206,7 +206,7 @@ def test_local_names_never_reach_the_directory(station, directory_server) -> Non
     assert alice.how == How.DIRECTORY and alice.roles == frozenset({Role.RADIOGRAPHER})
     with pytest.raises(AuthenticationError, match="directory login refused"):
         login(station, "alice", "nope")
-    with pytest.raises(AuthenticationError, match="no role"):
+    with pytest.raises(AuthenticationError, match="no group that maps to a role"):
         login(station, "carol", "carol-pw")  # a clerk: in the directory, not on the console
     assert ("alice", "user login", "directory") in audit(db)
     config.directory = dataclasses.replace(config.directory, url="ldaps://127.0.0.1:1")

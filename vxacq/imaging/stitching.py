@@ -66,9 +66,12 @@ def nominal_shift(previous: FieldImage, field: FieldImage, spacing_mm: float) ->
 
 def stitch(fields: Sequence[FieldImage], pixel_spacing_mm: float, *,
            search_mm: float = 10.0, blend_mm: float = 20.0,
-           shifts: Sequence[tuple[float, float]] | None = None) -> Stitched:
+           shifts: Sequence[tuple[float, float]] | None = None,
+           linear: bool = False) -> Stitched:
     """Join ``fields`` (in any order) into one image.
 
+    ``linear``: the fields are proportional to X-ray intensity (kerma); registration then
+    compares their logarithm, as attenuation adds along a ray there.
     ``search_mm`` bounds how far registration may move a field from the positioner's place
     (its accuracy); ``blend_mm`` is the width of the blend at each seam. ``shifts`` (one per
     seam, rows and columns) replaces registration, e.g. seams nudged by hand in the review.
@@ -101,13 +104,18 @@ def stitch(fields: Sequence[FieldImage], pixel_spacing_mm: float, *,
                               (dy - nominal) * pixel_spacing_mm, 1.0, False))
             continue
         factor = max(1, int(round(REGISTRATION_GRID_MM / pixel_spacing_mm)))
-        (dy, dx), peak = _register(a.pixels, b.pixels, nominal, search, factor)
+        (dy, dx), peak = _register(_view(a.pixels, linear), _view(b.pixels, linear), nominal,
+                                   search, factor)
         registered = peak >= MIN_PEAK
         if not registered:
             dy, dx = nominal, 0.0
         seams.append(Seam(i, (nominal, 0.0), (dy, dx), (dy - nominal) * pixel_spacing_mm,
                           peak, registered))
     return _blend(ordered, seams, pixel_spacing_mm, blend_mm)
+
+
+def _view(pixels: np.ndarray, linear: bool) -> np.ndarray:
+    return np.log(np.maximum(pixels, 1e-6, dtype=np.float32)) if linear else pixels
 
 
 def _register(a: np.ndarray, b: np.ndarray, nominal: float, search: int, factor: int

@@ -1,16 +1,22 @@
-"""A long-length exposure's stored fields to its DICOM objects: the stitched image, the fields'
-own images when the site keeps them, and a dose report with one irradiation event per field.
+"""A long-length exposure's fields, from the sequence being taken to its DICOM objects.
 
-What ``vxacq acquire`` calls for a long-length protocol (the exam does the same per image).
+:class:`Sequence` is an exam's record of a long-length exposure under way or done: which fields
+are stored (their raw frames), how many the protocol plans, and the seams as last placed. It is
+a JSON file beside the exam's images, written after every field, so a field taken is never
+taken again, not even after a restart; the stitched image's row points at it as its "raw".
+:func:`write_long_length` makes the stitched image, the fields' own images when the site keeps
+them, and a dose report with one irradiation event per field (what ``vxacq acquire`` writes).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+import json
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from vxacq.config import Config
+from vxacq.db.files import write_atomic
 from vxacq.dicom.inputs import Acquisition
 from vxacq.hal import rawstore
 from vxacq.hal.long_length import LongLengthResult
@@ -19,6 +25,70 @@ from vxacq.imaging.long_length import LongLengthImage, StoredField, process_long
 from vxacq.protocols import Protocol
 from vxacq.workflow import acquisition
 from vxacq.workflow.acquisition import ImageContext
+
+
+SEQUENCE_KIND = "long-length"
+
+
+@dataclass
+class Sequence:
+    uid: str
+    protocol: str
+    laterality: str
+    planned: int
+    study_id: int | None = None
+    fields: list[str] = field(default_factory=list)  # raw frame paths (.npy), head first
+    shifts: list[list[float]] | None = None  # each seam's (rows, columns), as last placed
+    display: dict[str, Any] | None = None  # the review's last display choices (see Exam)
+    kind: str = SEQUENCE_KIND
+
+    @property
+    def complete(self) -> bool:
+        return len(self.fields) >= self.planned
+
+    @property
+    def next_field(self) -> int:
+        return len(self.fields)
+
+    def save(self, folder: Path) -> Path:
+        """Write (atomically) ``<folder>/<uid>.json``; the path is the stitched image's raw."""
+        return write_atomic(Path(folder) / f"{self.uid}.json",
+                            json.dumps(asdict(self), indent=2).encode("utf-8"))
+
+    @classmethod
+    def load(cls, path: Path | str) -> Sequence:
+        doc = json.loads(Path(path).read_text(encoding="utf-8"))
+        if doc.get("kind") != SEQUENCE_KIND:
+            raise ValueError(f"{path} is not a long-length sequence")
+        return cls(**{k: doc[k] for k in cls.__dataclass_fields__ if k in doc})
+
+    def stored_fields(self) -> list[StoredField]:
+        out = []
+        for raw in self.fields:
+            pixels, sidecar = rawstore.load(Path(raw).parent, Path(raw).stem)
+            out.append(StoredField(pixels, sidecar))
+        return out
+
+
+def is_sequence(raw_path: str) -> bool:
+    """Whether an image's raw is a long-length sequence (not one frame)."""
+    try:
+        return json.loads(Path(raw_path).read_text(encoding="utf-8")).get("kind") == SEQUENCE_KIND
+    except (OSError, ValueError, AttributeError):
+        return False
+
+
+def open_sequences(folder: Path, study_id: int) -> list[Sequence]:
+    """The exam's sequences not yet complete (a field failed, or the console stopped)."""
+    out = []
+    for path in sorted(Path(folder).glob("*.json")):
+        try:
+            sequence = Sequence.load(path)
+        except (OSError, ValueError, TypeError):
+            continue
+        if sequence.study_id == study_id and not sequence.complete:
+            out.append(sequence)
+    return out
 
 
 @dataclass

@@ -148,3 +148,23 @@ def test_vxacq_acquire_writes_the_stitched_image_its_fields_and_the_dose_report(
     assert len(_events(report)) == 4
     for path in out.glob("*.dcm"):
         assert peers.dciodvfy_errors(path) == [], path
+
+
+def test_vxacq_acquire_goes_on_from_a_failed_field_and_stitches_the_earlier_ones(
+        tmp_path: Path, calibrated_data: Path) -> None:
+    config = write_station(tmp_path / "station", calibrated_data, "", peers.free_port())
+    out = tmp_path / "out"
+    command = [sys.executable, "-m", "vxacq", "--config",
+               str(Path(config.data_dir).parent / "vxacq.toml"), "acquire",
+               "--protocol", "SPINE_FULL_AP", "--out", str(out)]
+    failed = subprocess.run(command + ["--fault", "generator-fault:2"], capture_output=True,
+                            text=True, timeout=120)
+    assert failed.returncode == 1
+    assert "field 2 of 3 failed" in failed.stderr and "--from-field 2 --sequence" in failed.stderr
+    sequence = failed.stderr.split("--sequence ")[1].split()[0]
+    assert list(out.glob("*.dcm")) == []
+    done = subprocess.run(command + ["--from-field", "2", "--sequence", sequence],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    [image] = [pydicom.dcmread(p) for p in out.glob("*.dcm")]
+    assert len(image.IrradiationEventUID) == 3  # field 1 of the first run, 2 and 3 of this one

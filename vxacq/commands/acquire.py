@@ -194,7 +194,8 @@ def _long_length(config, protocol, args: argparse.Namespace) -> int:
     from vxacq.hal.long_length import run_long_length
     from vxacq.imaging.calibration import CalibrationError
     from vxacq.imaging.stitching import StitchError
-    from vxacq.workflow.long_length import write_long_length
+    from vxacq.hal import rawstore
+    from vxacq.workflow.long_length import sequence_fields, write_long_length
 
     if args.from_field != 1 and not args.sequence:
         raise CommandError("--from-field needs --sequence UID (the sequence it goes on)",
@@ -220,14 +221,11 @@ def _long_length(config, protocol, args: argparse.Namespace) -> int:
                    f"--sequence {result.sequence_uid}")
         emit(args, doc, "\n".join(lines))
         raise CommandError(message, EXIT_FAILED)
-    if result.first_field:
-        lines.append("the stitched image is made from a whole sequence: repeat all fields, or "
-                     "use the exam, which keeps the earlier fields")
-        emit(args, doc, "\n".join(lines))
-        return EXIT_OK
+    raw_folder = Path(args.out) if args.out else rawstore.raw_dir(config.data_dir)
     folder = Path(args.out) if args.out else Path(config.data_dir) / "images"
     try:
-        output = write_long_length(config, protocol, result, _qa_context(config, protocol, args),
+        fields = sequence_fields(raw_folder, result.sequence_uid)  # a repeat's earlier ones too
+        output = write_long_length(config, protocol, fields, _qa_context(config, protocol, args),
                                    folder, keep_fields=args.fields, dose_report=args.dose_report)
     except (CalibrationError, StitchError, ValueError, OSError) as exc:
         raise CommandError(f"the raw fields are kept ({', '.join(doc['files'])}) but no image "

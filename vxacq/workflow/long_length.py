@@ -19,7 +19,6 @@ from vxacq.config import Config
 from vxacq.db.files import write_atomic
 from vxacq.dicom.inputs import Acquisition
 from vxacq.hal import rawstore
-from vxacq.hal.long_length import LongLengthResult
 from vxacq.imaging.chain import process_exposure
 from vxacq.imaging.long_length import LongLengthImage, StoredField, process_long_exposure
 from vxacq.protocols import Protocol
@@ -98,26 +97,37 @@ class LongLengthOutput:
     warnings: list[str] = field(default_factory=list)
 
 
-def stored_fields(result: LongLengthResult) -> list[StoredField]:
-    """The raw frames and sidecars of the sequence's stored fields."""
-    fields = []
-    for exposure in result.fields:
-        pixels, sidecar = rawstore.load(Path(exposure.files[0]).parent, exposure.uid)
-        fields.append(StoredField(pixels, sidecar))
-    return fields
+def sequence_fields(folder: Path | str, sequence_uid: str) -> list[StoredField]:
+    """Every stored field of sequence ``sequence_uid`` in ``folder`` (a raw frame folder), in
+    field order: what a repeat that went on from a failed field stitches with the earlier ones.
+    A field stored twice (recovered and repeated) counts once: the first stored."""
+    found: dict[int, StoredField] = {}
+    for path in sorted(Path(folder).glob("*.json")):
+        try:
+            sidecar = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        place = ((sidecar.get("context") or {}).get("long_length") or {}) \
+            if isinstance(sidecar, dict) else {}
+        if place.get("sequence") != sequence_uid or not sidecar.get("complete"):
+            continue  # another sequence's, or a field the generator stopped early
+        number = int(place.get("field", 0))
+        if number not in found or sidecar.get("stored", "") < found[number].sidecar.get("stored", ""):
+            pixels, sidecar = rawstore.load(path.parent, path.stem)
+            found[number] = StoredField(pixels, sidecar)
+    return [found[n] for n in sorted(found)]
 
 
-def write_long_length(config: Config, protocol: Protocol, result: LongLengthResult,
+def write_long_length(config: Config, protocol: Protocol, fields: list[StoredField],
                       ctx: ImageContext, folder: Path, *, keep_fields: bool = False,
                       dose_report: bool = False,
                       shifts: list[tuple[float, float]] | None = None) -> LongLengthOutput:
-    """Stitch, process and write the complete sequence ``result``. ``keep_fields``: also each
+    """Stitch, process and write the fields of one sequence. ``keep_fields``: also each
     field's own DX image (ORIGINAL, processed alone), referenced by the stitched image as the
-    sources of its montage. ValueError when the sequence is not complete."""
-    if not result.complete:
-        raise ValueError(f"{protocol.id}: {len(result.fields)} of {result.planned} fields were "
-                         "taken; the image is made when every field is")
-    fields = stored_fields(result)
+    sources of its montage. ValueError when fields are missing."""
+    if len(fields) != protocol.field_count:
+        raise ValueError(f"{protocol.id}: {len(fields)} of {protocol.field_count} fields are "
+                         "stored; the image is made when every field is")
     stitched = process_long_exposure(fields, config, ei_target=protocol.target_ei, shifts=shifts)
     output = LongLengthOutput(stitched)
     if stitched.calibration.state != "ok":

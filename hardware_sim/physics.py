@@ -314,6 +314,14 @@ def _thickness(m: DetectorModel, phantom: str, mirror: bool, coarse: bool) -> di
     return maps
 
 
+def prepare(model: str | DetectorModel, phantom: str, mirror: bool = False) -> None:
+    """Draw ``phantom`` on the panel's grids ahead of its exposure: a long-length field is a
+    new drawing each time (1–2 s on a 3072² panel) that would otherwise lengthen the readout."""
+    m = get_model(model)
+    _thickness(m, phantom, mirror, True)
+    _thickness(m, phantom, mirror, False)
+
+
 @lru_cache(maxsize=2)
 def _transmission(m: DetectorModel, phantom: str, mirror: bool, kv: float, coarse: bool):
     """(primary transmission, mass thickness in g/cm²) of the phantom at ``kv``."""

@@ -95,6 +95,9 @@ class Simulator:
                              f"({', '.join(long)})")
         self.panel.scene = Scene(phantom, mirror, float(sid_mm), bool(grid), field, seed,
                                  None if stand_mm is None else float(stand_mm))
+        if stand_mm is not None:  # drawn while the room gets ready, not during the readout
+            threading.Thread(target=physics.prepare, daemon=True, name="sim-prepare", args=(
+                self.model, self.panel.scene.rendered_phantom, mirror)).start()
 
     def inject(self, spec: str | FaultSpec) -> FaultSpec:
         fault = parse_fault(spec) if isinstance(spec, str) else spec

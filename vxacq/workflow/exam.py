@@ -396,9 +396,10 @@ class Exam(Processing, Closing):
         sidecars = [rawstore.read_sidecar(Path(raw).parent, Path(raw).stem)
                     for raw in sequence.fields]
         reported = [s.get("reported") or {} for s in sidecars]
-        summed = {"kv": reported[0].get("kv"), "ma": None,
-                  "ms": sum(r.get("ms") or 0 for r in reported),
-                  "mas": sum(r.get("mas") or 0 for r in reported),
+        ms = sum(r.get("ms") or 0 for r in reported)
+        mas = sum(r.get("mas") or 0 for r in reported)
+        summed = {"kv": reported[0].get("kv"), "ma": mas / ms * 1000 if ms else None,
+                  "ms": ms, "mas": mas,
                   "dap_Gy_cm2": sum(r.get("dap_Gy_cm2") or 0 for r in reported)}
         sid = (sidecars[0].get("requested") or {}).get("sid_mm")
         image_id = self._record_exposure(protocol, side, str(path), summed, sid)

@@ -55,9 +55,10 @@ BODY_PARTS: dict[str, BodyPart] = {
         "HUMERUS": (_R.Humerus, "HUMERUS", True),
         "KNEE": (_R.Knee, "KNEE", True),
         "LEG": (_R.LowerLeg, "LEG", True),
-        # The whole leg (long-length exams). Annex L has no term of its own for it; LEG was
-        # the term of Lower limb before it was narrowed to the lower leg, and validators know it.
-        "LOWERLIMB": (_R.LowerLimb, "LEG", True),
+        # The whole leg (long-length exams). LEG is the lower leg's term, so the whole limb
+        # gets its own (Body Part Examined's terms are defined, not enumerated: dciodvfy warns
+        # that it does not know this one).
+        "LOWERLIMB": (_R.LowerLimb, "LOWERLIMB", True),
         "LSPINE": (_R.LumbarSpine, "LSPINE", False),
         "PATELLA": (_R.Patella, "PATELLA", True),
         "PELVIS": (_R.Pelvis, "PELVIS", False),

@@ -48,6 +48,20 @@ class Scene:
     grid: bool = True
     field: physics.Field | None = None
     seed: int | None = None
+    # A long-length stand: where the detector centre is along the long phantom (mm); the
+    # stand's positioner reports it a little off, as a real one does (POSITIONER_ERROR_MM).
+    stand_mm: float | None = None
+
+    @property
+    def rendered_phantom(self) -> str | None:
+        """The phantom name physics draws: a long phantom's field at the stand, with the ruler."""
+        if self.stand_mm is None or self.phantom is None:
+            return self.phantom
+        return phantoms.long_field(self.phantom, self.stand_mm, with_ruler=True)
+
+
+# How far off the simulated stand's positioner may report the detector position (uniform).
+POSITIONER_ERROR_MM = 4.0
 
 
 @dataclass
@@ -189,7 +203,7 @@ class SimulatedPanel:
                  identity: dict[str, Any]) -> None:
         began = time.monotonic()
         try:
-            frame = physics.render_frame(self.model, scene.phantom, kv, max(mas, 0.01),
+            frame = physics.render_frame(self.model, scene.rendered_phantom, kv, max(mas, 0.01),
                                          scene.sid_mm, grid=scene.grid, field=scene.field,
                                          seed=scene.seed, mirror=scene.mirror)
         except ValueError as exc:  # a technique the physics cannot model: say so, don't hang
@@ -205,6 +219,9 @@ class SimulatedPanel:
         if scene.phantom == "breast":  # the mammography positioner's readings
             metadata["positioner"] = {"CompressionForce": phantoms.COMPRESSION_FORCE_N,
                                       "BodyPartThickness": phantoms.COMPRESSED_BREAST_MM}
+        if scene.stand_mm is not None:  # the long-length stand's reading, a few mm off
+            error = random.Random(scene.seed).uniform(-POSITIONER_ERROR_MM, POSITIONER_ERROR_MM)
+            metadata["positioner"] = {"DetectorPosition": round(scene.stand_mm + error, 1)}
         with self._lock:
             self.held.append(HeldFrame(uuid.uuid4().hex, frame.pixels, metadata))
             if self.faults.readout_timeout:

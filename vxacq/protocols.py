@@ -24,6 +24,10 @@ DEFAULT_PATH = Path(__file__).resolve().parent / "resources" / "protocols.toml"
 MODALITIES = ("DX", "MG")
 LATERALITIES = ("", "U", "L", "R", "B")
 KV_LIMITS = {"DX": (40.0, 150.0), "MG": (20.0, 49.0)}
+# A long-length exposure: up to this many fields, each within this of the previous (a 43 cm
+# panel must overlap its neighbour).
+MAX_FIELDS = 5
+MAX_FIELD_STEP_MM = 400.0
 # Patient sizes, smallest first: the technique of a protocol is given per size.
 SIZES = ("infant", "child", "small", "medium", "large")
 # Regions of the body-part picker, head to foot; every protocol is listed under one.
@@ -67,6 +71,19 @@ class Protocol:
     default_size: str = "medium"
     # the other sizes: size → (kV, mAs)
     technique_by_size: dict[str, tuple[float, float]] = field(default_factory=dict)
+    # Long-length imaging: overlapping fields taken as one sequence, the stand moving
+    # field_step_mm between their centres, stitched into one image (1: an ordinary exposure).
+    field_count: int = 1
+    field_step_mm: float = 0.0
+
+    @property
+    def long_length(self) -> bool:
+        return self.field_count > 1
+
+    def stand_positions_mm(self) -> tuple[float, ...]:
+        """Where the detector centre is for each field, head first, centred on the length."""
+        middle = (self.field_count - 1) / 2
+        return tuple((k - middle) * self.field_step_mm for k in range(self.field_count))
 
     @property
     def image_laterality(self) -> str:
@@ -115,6 +132,11 @@ class Protocol:
             raise ProtocolError(f"{where}: field_mm must be [width, height] in mm, both > 0")
         if self.target_ei <= 0:
             raise ProtocolError(f"{where}: target_ei must be greater than 0")
+        if not 1 <= self.field_count <= MAX_FIELDS:
+            raise ProtocolError(f"{where}: field_count must be 1–{MAX_FIELDS}")
+        if self.field_count > 1 and not 0 < self.field_step_mm < MAX_FIELD_STEP_MM:
+            raise ProtocolError(f"{where}: field_step_mm must be in (0, {MAX_FIELD_STEP_MM:g}) "
+                                "mm: the fields of a long-length exposure overlap")
         for key in ("name", "phantom", "processing"):
             if not getattr(self, key).strip():
                 raise ProtocolError(f"{where}: {key} must not be blank")
@@ -152,7 +174,7 @@ class Protocol:
             raise ProtocolError(f"{where}: {label} {mas:g} must be in (0, 1000]")
 
 
-_OPTIONAL = {"default_size", "technique_by_size"}
+_OPTIONAL = {"default_size", "technique_by_size", "field_count", "field_step_mm"}
 
 
 def _number(value: Any) -> bool:
@@ -162,6 +184,9 @@ def _number(value: Any) -> bool:
 def _convert(key: str, kind: str, value: Any) -> tuple[bool, Any]:
     if kind == "float":
         return _number(value), float(value) if _number(value) else value
+    if kind == "int":
+        ok = isinstance(value, int) and not isinstance(value, bool)
+        return ok, value
     if kind == "bool":
         return isinstance(value, bool), value
     if kind == "str":

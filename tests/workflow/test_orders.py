@@ -139,6 +139,8 @@ def test_procedures_map_the_common_examinations_to_their_views() -> None:
         "XR SCAPHOID RIGHT": ["WRIST_PA", "WRIST_LAT", "WRIST_OBL", "WRIST_SCAPHOID"],
         "XR ABDOMEN ERECT": ["ABDOMEN_AP", "ABDOMEN_ERECT"],
         "XR SPINE COMPLETE": [],  # "complete" is not the c of C-SPINE
+        "XR WHOLE SPINE SCOLIOSIS": ["SPINE_FULL_AP"],
+        "XR LEG LENGTH STANDING": ["LEG_LONG_AP"],
     }
     for description, protocols in expected.items():
         assert procedures.protocols_for("", description, rules=rules) == protocols, description

@@ -160,9 +160,11 @@ def image_info(processed: ProcessedImage) -> ImageInfo:
 
 
 def build_image(protocol: Protocol, sidecar: dict[str, Any], processed: ProcessedImage,
-                ctx: ImageContext, SOPInstanceUID: str | None = None) -> Dataset:
+                ctx: ImageContext, SOPInstanceUID: str | None = None, *,
+                exposure: ExposureInfo | None = None, image: ImageInfo | None = None) -> Dataset:
     """The DX or MG For Presentation image of one processed exposure (``SOPInstanceUID``: the
-    one the exam database already holds for it; a new one when None)."""
+    one the exam database already holds for it; a new one when None). ``exposure`` and
+    ``image`` replace what the sidecar and the processed image give (a stitched image)."""
     native = tuple(processed.params.patient_orientation)
     animal = ctx.patient.animal
     if animal is not None and animal.AnatomicalOrientationType == "QUADRUPED":
@@ -174,8 +176,9 @@ def build_image(protocol: Protocol, sidecar: dict[str, Any], processed: Processe
         equipment = replace(equipment, DateTimeOfLastCalibration=processed.calibration_created)
     common = dict(
         patient=ctx.patient, study=ctx.study, series=ctx.series, equipment=equipment,
-        detector=detector_info(sidecar, processed), exposure=exposure_info(sidecar, protocol),
-        image=replace(image_info(processed), ImageComments=partial_exposure(sidecar)),
+        detector=detector_info(sidecar, processed),
+        exposure=exposure or exposure_info(sidecar, protocol),
+        image=image or replace(image_info(processed), ImageComments=partial_exposure(sidecar)),
         InstanceNumber=ctx.InstanceNumber, order=ctx.order,
         performed_step=ctx.performed_step, SOPInstanceUID=SOPInstanceUID,
         native_orientation=native,
@@ -185,6 +188,44 @@ def build_image(protocol: Protocol, sidecar: dict[str, Any], processed: Processe
         return MGImage(view=protocol.view_position, ImageLaterality=laterality, **common)
     return DXImage(body_part=protocol.body_part, view=protocol.view_position,
                    ImageLaterality=laterality, **common)
+
+
+def long_length_exposure(sidecars: list[dict[str, Any]], protocol: Protocol) -> ExposureInfo:
+    """The exposures of a long-length image as its one X-Ray Acquisition Dose: the first
+    field's time and kV, current-time product, time and DAP summed over the fields, every
+    field's irradiation event named."""
+    each = [exposure_info(s, protocol) for s in sidecars]
+    first = each[0]
+
+    def total(values: list[float | None]) -> float | None:
+        return None if any(v is None for v in values) else sum(v for v in values if v is not None)
+
+    ms = sum(e.ExposureTimeInms for e in each)
+    mas = sum(e.mAs for e in each)
+    return replace(
+        first, ExposureTimeInms=ms, ExposureInmAs=mas,
+        XRayTubeCurrentInmA=mas / ms * 1000.0 if ms else first.XRayTubeCurrentInmA,
+        ImageAndFluoroscopyAreaDoseProduct=total([e.ImageAndFluoroscopyAreaDoseProduct for e in each]),
+        DoseRP=total([e.DoseRP for e in each]),
+        OtherIrradiationEventUIDs=tuple(e.IrradiationEventUID for e in each[1:]))
+
+
+def build_long_length_image(protocol: Protocol, sidecars: list[dict[str, Any]],
+                            processed: ProcessedImage, ctx: ImageContext,
+                            SOPInstanceUID: str | None = None,
+                            fields: tuple[tuple[str, str], ...] = ()) -> Dataset:
+    """The stitched DX image of a long-length exposure: DERIVED, its derivation coded as image
+    stitching, its fields' exposures as one X-Ray Acquisition Dose, and the fields' own images
+    (``fields``: SOP Class and Instance UIDs) as its montage sources when they are kept."""
+    comments = "; ".join(c for c in (partial_exposure(s) for s in sidecars) if c)
+    image = replace(
+        image_info(processed), stitched_fields=len(sidecars), montage_sources=fields,
+        ImageComments=comments[:10240],
+        DerivationDescription=f"VXacq long-length image stitched from {len(sidecars)} exposures "
+                              f"(registration of the overlaps), multiscale processing, preset "
+                              f"{processed.params.name}"[:1024])
+    return build_image(protocol, sidecars[0], processed, ctx, SOPInstanceUID,
+                       exposure=long_length_exposure(sidecars, protocol), image=image)
 
 
 def acquisition_record(protocol: Protocol, sidecar: dict[str, Any], processed: ProcessedImage | None,

@@ -35,7 +35,7 @@ def run(args: argparse.Namespace) -> int:
     stop = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: stop.set())
-    services = Services(config, db).start()
+    services = Services(config, db, application="vxacq serve").start()
     for notice in services.notices:
         print(f"vxacq serve: raw frames: {notice}", file=sys.stderr, flush=True)
     status = services.listener.status

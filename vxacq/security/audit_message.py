@@ -165,7 +165,9 @@ def build(*, action: str, at: datetime, user: str, detail: str, data: dict[str, 
     audit_source = _sub(root, "AuditSourceIdentification", AuditSourceID=source.ae_title, **site)
     _sub(audit_source, "AuditSourceTypeCode", **{"csd-code": ACQUISITION_DEVICE})
     _objects(root, kind, data)
-    return ET.tostring(root, encoding="utf-8", xml_declaration=True)
+    # one line: a syslog receiver stores each message as one
+    return b'<?xml version="1.0" encoding="UTF-8"?>' + ET.tostring(root, encoding="utf-8",
+                                                                 xml_declaration=False)
 
 
 def _participants(root: ET.Element, kind: EventKind, user: str, data: dict[str, Any],

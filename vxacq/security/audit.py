@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timezone
 from typing import Any
 
 from sqlmodel import Session, col, select
@@ -124,6 +124,8 @@ def list_events(db: Database, *, since: datetime | None = None,
     """The local trail, oldest first (the last ``limit`` events when given)."""
     with db.session() as session:
         query = select(AuditEvent)
+        if since is not None:  # every time is stored as UTC
+            since = (since if since.tzinfo else since.astimezone()).astimezone(timezone.utc)
         if since is not None:
             query = query.where(col(AuditEvent.at) >= since)
         if limit is not None:

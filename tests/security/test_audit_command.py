@@ -60,3 +60,19 @@ def test_bad_since_is_a_usage_error(station: Path, capsys: pytest.CaptureFixture
         cli.main(["audit", "--config", str(station), "--since", "last tuesday"])
     assert exc.value.code == 2
     assert "neither a date" in capsys.readouterr().err
+
+
+def test_commands_that_change_state_are_application_activity(
+        station: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`vxacq queue cancel` (like store, print, commit) is framed by application start and
+    stop in the trail, by the user who ran it, even when it fails."""
+    import getpass
+
+    assert cli.main(["queue", "cancel", "999", "--config", str(station)]) == 1
+    capsys.readouterr()
+    db = database_for(station.parent / "data")
+    events = audit.list_events(db)[-2:]
+    db.close()
+    assert [(e.action, e.detail, e.user) for e in events] == [
+        ("application start", "vxacq queue cancel", getpass.getuser()),
+        ("application stop", "vxacq queue cancel", getpass.getuser())]

@@ -14,7 +14,8 @@ names and IDs belong in the audit trail (that is its purpose), never in a log li
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
@@ -62,6 +63,18 @@ def record(target: Database | Session, action: str, *, user: str = "", detail: s
         return
     with target.session() as session:
         write(session)
+
+
+@contextmanager
+def application_activity(db: Database, application: str, *, user: str = "") -> Iterator[None]:
+    """Application Activity around a program that changes state (a CLI command that queues,
+    sends or changes jobs): "application start" before, "application stop" after, whatever
+    happens in between."""
+    record(db, "application start", user=user, detail=application)
+    try:
+        yield
+    finally:
+        record(db, "application stop", user=user, detail=application)
 
 
 def _study_data(session: Session, study_id: int, given: dict[str, Any]) -> dict[str, str]:

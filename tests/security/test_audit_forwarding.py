@@ -188,3 +188,33 @@ def test_services_report_application_start_and_stop(
         ["110120", "110121"]
     assert documents[0].find("ActiveParticipant/RoleIDCode").get("csd-code") == "110150"
     db.close()
+
+
+def test_a_repository_set_on_the_service_page_gets_the_backlog(
+        tmp_path: Path, repository: Rsyslog) -> None:
+    """Events kept while no repository was configured leave, in order, once one is set
+    (without a restart), the configuration change among them."""
+    from tests.peers import free_port
+    from vxacq import config as configuration
+    from vxacq.workflow import station as station_workflow
+    from vxacq.workflow.runtime import Services
+
+    config, db = station(tmp_path, AuditConfig())
+    config.station.listen_port = free_port()
+    configuration.save(config, tmp_path / "vxacq.toml")
+    marker = uuid.uuid4().hex
+    services = Services(config, db, application=marker).start()
+    try:
+        audit.record(db, "user login", user="tech", detail=marker)
+        changed = configuration.load(config.path)
+        changed.audit.repository = f"udp://127.0.0.1:{repository.udp_port}"
+        station_workflow.apply_config(services, changed)
+        lines = repository.lines(marker, 2)
+        changes = repository.lines(str(config.path), 1)
+    finally:
+        services.stop()
+    assert [d.find("EventIdentification/EventTypeCode").get("csd-code")
+            for d in messages(lines)] == ["110120", "110122"]
+    [change] = messages(changes)
+    assert change.find("EventIdentification/EventTypeCode").get("csd-code") == "110128"
+    db.close()

@@ -136,6 +136,11 @@ def test_a_node_added_or_removed_takes_effect_without_a_restart(tmp_path, stores
         [job] = services.outbox.wait_for([job_id], timeout=30)
         assert job.state == JobState.DONE, job.describe()
         assert "pacs" in configuration.load(config.path).nodes[0].name
+        from vxacq.security import audit
+
+        [changed_event] = [e for e in audit.list_events(db)
+                           if e.action == "configuration changed"]
+        assert changed_event.detail == f"{config.path}: nodes"
     finally:
         services.stop()
         services.db.close()

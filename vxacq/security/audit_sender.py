@@ -73,6 +73,15 @@ class AuditForwarder:
             log.info("audit trail forwarded to %s", self.config.audit.repository)
         return self
 
+    def follow_config(self) -> None:
+        """After the [audit] section changed in place: the next message goes through a new
+        connection with the new settings; a repository set for the first time starts the
+        thread."""
+        with self._lock:
+            self._close()
+            self.last_error = ""
+        self.start()
+
     def stop(self, timeout: float = 10.0) -> None:
         self._stop.set()
         if self._thread is not None:

@@ -76,6 +76,7 @@ class Services:
         title, port or set of callers. Returns what changed, in words."""
         added = self.outbox.follow_config()
         status = self.listener.follow_config()
+        self.audit.follow_config()
         words = [f"sending to {', '.join(added)} started"] if added else []
         if status.error:
             words.append(f"listener not listening: {status.error}")

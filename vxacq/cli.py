@@ -20,10 +20,12 @@ from vxacq import __version__, config as configuration
 from vxacq.db import DatabaseError
 from vxacq.logs import LogError
 from vxacq.dicom.uids import ImplementationClassUID, ImplementationVersionName
+from vxacq.security.permissions import restrict_process
 
 # Sub-command modules under vxacq.commands, in the order `vxacq --help` lists them.
 COMMANDS = ("config", "demo", "echo", "worklist", "find", "store", "queue", "acquire", "calibrate",
-            "commit", "print", "exam", "reconcile", "serve", "db", "audit")
+            "commit", "print", "exam", "reconcile", "reject", "refile", "export", "media_import",
+            "serve", "db", "audit")
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -109,6 +111,7 @@ def emit(args: argparse.Namespace, result: Any, text: str) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    restrict_process()  # the window, every command and the service: data not world-readable
     parser = build_parser()
     args = parser.parse_args(argv)
     try:

@@ -48,6 +48,7 @@ BEGIN_TRANSFERRING = ("110102", "Begin Transferring DICOM Instances")
 INSTANCES_ACCESSED = ("110103", "DICOM Instances Accessed")
 INSTANCES_TRANSFERRED = ("110104", "DICOM Instances Transferred")
 EXPORT = ("110106", "Export")
+IMPORT = ("110107", "Import")
 ORDER_RECORD = ("110109", "Order Record")
 PATIENT_RECORD = ("110110", "Patient Record")
 PROCEDURE_RECORD = ("110111", "Procedure Record")
@@ -98,14 +99,18 @@ EVENTS: dict[str, EventKind] = {
     "exam started": EventKind(PATIENT_RECORD, "R"),
     "exam reopened": EventKind(PATIENT_RECORD, "R"),
     "exam reconciled": EventKind(PATIENT_RECORD, "U"),
+    "images moved to the right order": EventKind(PATIENT_RECORD, "U"),
     "worklist received": EventKind(ORDER_RECORD, "R", flow="in"),
     "query": EventKind(QUERY, "E", flow="out"),
     "export": EventKind(EXPORT, "R", flow="out"),
+    "import": EventKind(IMPORT, "C", flow="in"),
     "begin transferring": EventKind(BEGIN_TRANSFERRING, "E", flow="out"),
     "images sent": EventKind(INSTANCES_TRANSFERRED, "R", flow="out"),
     "image accepted": EventKind(INSTANCES_ACCESSED, "C"),
     "frame recovered": EventKind(INSTANCES_ACCESSED, "C"),
     "image rejected": EventKind(INSTANCES_ACCESSED, "U"),
+    "image rejected after sending": EventKind(INSTANCES_ACCESSED, "U"),
+    "exposure moved here": EventKind(INSTANCES_ACCESSED, "U"),
     "image re-processed": EventKind(INSTANCES_ACCESSED, "U"),
     "exposure discarded": EventKind(INSTANCES_ACCESSED, "D"),
     "exam completed": EventKind(PROCEDURE_RECORD, "U"),

@@ -71,7 +71,9 @@ def waiting(db: Database) -> int:
 
 
 def test_events_arrive_over_tls_as_valid_audit_messages(
-        tmp_path: Path, repository: Rsyslog, certificates: certs.Certificates) -> None:
+        tmp_path: Path, repository: Rsyslog, certificates: certs.Certificates,
+        caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.DEBUG, logger="vxacq")
     config, db = station(tmp_path, tls_audit(repository, certificates))
     marker = uuid.uuid4().hex
     audit.record(db, "user login", user="tech", detail=f"{marker} login")
@@ -92,6 +94,8 @@ def test_events_arrive_over_tls_as_valid_audit_messages(
     assert [e.forwarding for e in audit.list_events(db)] == ["forwarded"] * 3 + ["local"]
     forwarder.stop()
     db.close()
+    # the patient is in the audit message, never in a log line
+    assert "P-7" not in caplog.text and "Doe^Jane" not in caplog.text
 
 
 def test_events_arrive_over_udp(tmp_path: Path, repository: Rsyslog) -> None:

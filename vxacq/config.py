@@ -237,6 +237,29 @@ PROTECTED_IMAGE_ATTRIBUTES = frozenset({
 
 
 @dataclass
+class AuditConfig:
+    """Where the audit trail is forwarded (IHE ATNA): the audit record repository as
+    ``tls://host:6514`` (syslog over TLS, RFC 5425) or ``udp://host:514`` (RFC 5426); "" keeps
+    the trail local. Over TLS the repository's certificate is checked against tls_ca (the
+    system's CAs when empty) and, with tls_verify_host, its name against host; tls_cert and
+    tls_key are our client certificate when the repository asks for one (ATNA: it should)."""
+
+    repository: str = ""
+    tls_ca: str = ""
+    tls_cert: str = ""
+    tls_key: str = ""
+    tls_verify_host: bool = True
+    # AuditEnterpriseSiteID in every message; the station's institution_name when empty
+    site_id: str = ""
+
+    @property
+    def host(self) -> str:  # the name tls.server_hostname checks the certificate against
+        from vxacq.security.syslog import parse_repository
+
+        return parse_repository(self.repository).host
+
+
+@dataclass
 class DirectorySettings:
     """[directory]: login against an LDAP directory or Active Directory (vxacq.security.directory).
 
@@ -270,6 +293,8 @@ class Config:
     hardware: HardwareConfig = field(default_factory=HardwareConfig)
     imaging: ImagingConfig = field(default_factory=ImagingConfig)
     security: SecurityConfig = field(default_factory=SecurityConfig)
+
+    audit: AuditConfig = field(default_factory=AuditConfig)
     nodes: list[NodeConfig] = field(default_factory=list)
     worklist_mapping: tuple[WorklistMapping, ...] = DEFAULT_WORKLIST_MAPPING
     # Directory login; None: local accounts only.
@@ -360,13 +385,15 @@ def _parse(path: Path) -> dict[str, Any]:
 
 def from_dict(raw: dict[str, Any]) -> Config:
     """Build a validated Config from parsed TOML (messages name the field, not the file)."""
-    _reject_unknown("", raw, {"station", "hardware", "imaging", "security", "node",
+    _reject_unknown("", raw, {"station", "hardware", "imaging", "security", "audit", "node",
                               "worklist_mapping", "directory"})
     config = Config(
         station=_section(StationConfig, raw.get("station", {}), "station"),
         hardware=_section(HardwareConfig, raw.get("hardware", {}), "hardware"),
         imaging=_section(ImagingConfig, raw.get("imaging", {}), "imaging"),
         security=_section(SecurityConfig, raw.get("security", {}), "security"),
+
+        audit=_section(AuditConfig, raw.get("audit", {}), "audit"),
     )
     nodes_raw = raw.get("node", [])
     if not isinstance(nodes_raw, list):
@@ -468,6 +495,9 @@ def validate(config: Config) -> None:
     if sec.max_failed_logins < 1:
         raise ConfigError(f"security: max_failed_logins must be at least 1, got "
                           f"{sec.max_failed_logins}")
+
+    if problems := audit_problems(config.audit):
+        raise ConfigError("audit: " + "; ".join(problems))
     for n, mapping in enumerate(config.worklist_mapping, start=1):
         if problem := mapping_problem(mapping):
             raise ConfigError(f"worklist_mapping #{n}: {problem}")
@@ -555,6 +585,8 @@ def to_dict(config: Config) -> dict[str, Any]:
         "imaging": asdict(config.imaging),
         "security": asdict(config.security),
     }
+    if config.audit != AuditConfig():
+        out["audit"] = asdict(config.audit)
     if config.nodes:
         out["node"] = [asdict(n) for n in config.nodes]
     if config.worklist_mapping != DEFAULT_WORKLIST_MAPPING:
@@ -652,6 +684,22 @@ def _node(item: Any, index: int) -> NodeConfig:
     node = _section(NodeConfig, raw, where)
     node.print = _section(PrintOptions, print_raw, f"{where}: print")
     return node
+
+
+def audit_problems(audit: AuditConfig) -> list[str]:
+    """What is wrong with the [audit] section, each naming its field."""
+    if not audit.repository:
+        return []
+    from vxacq.security.syslog import parse_repository
+    from vxacq.security.tls import file_problems
+
+    try:
+        repository = parse_repository(audit.repository)
+    except ValueError as exc:
+        return [str(exc)]
+    if repository.scheme == "tls":
+        return file_problems(audit.tls_ca, audit.tls_cert, audit.tls_key, cert_required=False)
+    return []
 
 
 def _check_node(node: NodeConfig, where: str) -> None:

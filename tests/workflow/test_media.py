@@ -91,6 +91,20 @@ def test_the_file_set_follows_the_general_purpose_profile(exported) -> None:
     with exported["db"].session() as session:
         events = session.exec(select(AuditEvent).where(AuditEvent.action == "export")).all()
     assert len(events) == 2 and any("de-identified" in e.detail for e in events)
+    # each an Export audit message naming the media it went to
+    from lxml import etree
+
+    from tests.security.test_audit_message import SCHEMA
+    from vxacq.security import audit
+    from vxacq.security.audit_message import AuditSource
+
+    for event in audit.list_events(exported["db"]):
+        if event.action == "export":
+            message = etree.fromstring(event.message(AuditSource("VXACQ")))
+            assert SCHEMA.validate(message), SCHEMA.error_log
+            media = message.findall("ActiveParticipant")[-1]
+            assert media.get("UserID").startswith("file:///")
+            assert media.find("RoleIDCode").get("csd-code") == "110154"
 
 
 def test_the_de_identified_set_holds_no_identity(exported) -> None:

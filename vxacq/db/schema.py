@@ -207,6 +207,22 @@ MIGRATIONS: tuple[Migration, ...] = (
             "CREATE UNIQUE INDEX ix_user_account_user ON user_account (user)",
         ),
     ),
+    Migration(
+        6,
+        "audit trail forwarded to an audit repository (IHE ATNA): each event's structured data, "
+        "when it was forwarded, and the one sender's lease",
+        (
+            "ALTER TABLE audit_event ADD COLUMN data VARCHAR NOT NULL DEFAULT ''",
+            "ALTER TABLE audit_event ADD COLUMN forwarded_at DATETIME",
+            "CREATE INDEX ix_audit_event_forwarded_at ON audit_event (forwarded_at)",
+            """CREATE TABLE audit_sender (
+                id INTEGER PRIMARY KEY,
+                claimed_by VARCHAR NOT NULL DEFAULT '',
+                lease_expires_at DATETIME,
+                last_error VARCHAR NOT NULL DEFAULT '',
+                updated_at DATETIME)""",
+        ),
+    ),
 )
 
 LATEST = MIGRATIONS[-1].version

@@ -628,6 +628,25 @@ def print_settings() -> str:
     return _config_table(configuration.PrintOptions, "node.print")
 
 
+def audit_settings() -> str:
+    return _config_table(configuration.AuditConfig, "audit")
+
+
+def audit_events() -> str:
+    """Each action the console audits and the DICOM audit message (PS3.15 A.5.3) it becomes."""
+    from vxacq.security.audit_message import EVENTS, SECURITY_PREFIX, kind_of
+
+    def row(action: str, kind) -> tuple[str, str, str, str]:
+        type_code = f"({kind.type_code[0]}, DCM, \"{kind.type_code[1]}\")" if kind.type_code else ""
+        return (action, f"({kind.event[0]}, DCM, \"{kind.event[1]}\")", type_code,
+                kind.action_code)
+
+    rows = [row(action, kind) for action, kind in EVENTS.items()]
+    rows.append(row(f"{SECURITY_PREFIX}… (listener refusals, TLS refused, report refused)",
+                    kind_of(SECURITY_PREFIX)))
+    return table(("Event in the console", "EventID", "EventTypeCode", "EventActionCode"), rows)
+
+
 def services() -> str:
     return table(("`services` value", "What the console does with the node"),
                  [(f"`{s}`", SERVICE_NAMES[s]) for s in configuration.SERVICES])
@@ -656,7 +675,8 @@ SECTIONS: dict[str, Callable[[], str]] = {
     "worklist_keys": worklist_keys, "study_keys": study_keys, "series_keys": series_keys,
     "character_sets": character_sets, "station_settings": station_settings,
     "node_settings": node_settings, "print_settings": print_settings, "services": services,
-    "source_legend": source_legend,
+    "source_legend": source_legend, "audit_events": audit_events,
+    "audit_settings": audit_settings,
 }
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from vxacq.config import DirectorySettings, NodeConfig, StationConfig
+    from vxacq.config import AuditConfig, DirectorySettings, NodeConfig, StationConfig
 
 MINIMUM_VERSION = ssl.TLSVersion.TLSv1_2
 
@@ -26,10 +26,10 @@ _UNKNOWN_CA = {18, 19, 20, 21, 2}
 _HOST_MISMATCH = {62, 64}
 
 
-def client_context(node: NodeConfig) -> ssl.SSLContext:
-    """The context our associations to ``node`` use: its CA bundle (the system's when
-    ``tls_ca`` is empty), our certificate and key when given, host name checked unless
-    ``tls_verify_host`` is false. OSError/ssl.SSLError when a file cannot be used."""
+def client_context(node: NodeConfig | AuditConfig) -> ssl.SSLContext:
+    """The context our associations to ``node`` (or the audit repository) use: its CA bundle
+    (the system's when ``tls_ca`` is empty), our certificate and key when given, host name
+    checked unless ``tls_verify_host`` is false. OSError/ssl.SSLError when a file cannot be used."""
     context = ssl.create_default_context(ssl.Purpose.SERVER_AUTH,
                                          cafile=_path(node.tls_ca) or None)
     context.minimum_version = MINIMUM_VERSION
@@ -63,7 +63,7 @@ def server_context(station: StationConfig) -> ssl.SSLContext:
     return context
 
 
-def server_hostname(node: NodeConfig) -> str | None:
+def server_hostname(node: NodeConfig | AuditConfig) -> str | None:
     """The name the node's certificate must carry (its configured host)."""
     return node.host if node.tls_verify_host else None
 

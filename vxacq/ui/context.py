@@ -32,7 +32,8 @@ class Console:
     @classmethod
     def start(cls, config: Config, *, room_poll_s: float = 2.0) -> Console:
         """Outbox, listener and the room started (the QApplication must exist)."""
-        services = Services(config, open_database(config.data_dir)).start()
+        services = Services(config, open_database(config.data_dir),
+                            application="console window").start()
         room = RoomSession(config, poll_interval=room_poll_s).start()
         console = cls(config, services.db, services, room, Tasks(), Tasks(threads=1))
         console.accounts = accounts_exist(services.db)

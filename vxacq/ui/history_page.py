@@ -411,7 +411,8 @@ class HistoryPage(QWidget):
         self.priors_button.setEnabled(False)
         self.banner.show_message(self.tr("Asking the PACS for this patient's studies…"), "info")
         self.console.tasks.run(lambda: find_priors(config, exam.PatientID,
-                                                   exclude_study=exam.StudyInstanceUID),
+                                                   exclude_study=exam.StudyInstanceUID,
+                                                   db=self.console.db),
                                show, failed)
 
 

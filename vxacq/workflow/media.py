@@ -190,7 +190,7 @@ def export_media(db: Database, to: Path | str, *, study_uids: Sequence[str] = ()
         fileset.add(ds)
     fileset.write(target)
     studies = tuple(dict.fromkeys(str(ds.StudyInstanceUID) for ds in datasets))
-    audit.record(db, "export", user=operator,
+    audit.record(db, "export", user=operator, destination=target.resolve().as_uri(),
                  detail=f"{len(datasets)} object(s) of {len(studies)} stud(ies) to {target}"
                         + (" de-identified (PS3.15 E.1 Basic Profile)" if deidentify_objects
                            else ""))

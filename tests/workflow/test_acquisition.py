@@ -9,7 +9,9 @@ from pathlib import Path
 import pydicom
 import pytest
 
+from hardware_sim import physics
 from tests.peers import dciodvfy_errors
+from vxacq.dicom.rdsr.dosimetry import glandular_dose_tables
 from vxacq.dicom.orientation import patient_orientation
 from vxacq.imaging.presentation import transform_orientation
 from vxacq.protocols import get
@@ -63,13 +65,36 @@ def test_acquire_writes_dx_image_and_dose_report(tmp_path: Path) -> None:
 
 def test_acquire_writes_mg_image(tmp_path: Path) -> None:
     config = station(tmp_path, "MGTEST")
-    result = vxacq(config, "acquire", "--protocol", "MAMMO_LCC", "--json", "--out", str(tmp_path))
+    result = vxacq(config, "acquire", "--protocol", "MAMMO_LCC", "--dose-report", "--json",
+                   "--out", str(tmp_path))
     assert result.returncode == 0, result.stderr
-    path = next(f for f in json.loads(result.stdout)["files"] if f.endswith(".dcm"))
-    ds = pydicom.dcmread(path)
-    assert ds.Modality == "MG" and ds.ImageLaterality == "L"
-    assert float(ds.CompressionForce) > 0 and float(ds.BodyPartThickness) > 0
-    assert dciodvfy_errors(path) == []
+    doc = json.loads(result.stdout)
+    image, report = sorted((pydicom.dcmread(f) for f in doc["files"] if f.endswith(".dcm")),
+                           key=lambda d: d.Modality)
+    assert image.Modality == "MG" and image.ImageLaterality == "L"
+    assert float(image.CompressionForce) > 0 and float(image.BodyPartThickness) > 0
+    # The beam the simulated generator reported (28 kV: W/Rh) and the dose computed from it.
+    reported, thickness = doc["reported"], float(image.BodyPartThickness)
+    assert (image.AnodeTargetMaterial, image.FilterMaterial, image.FilterType) == ("TUNGSTEN", "RHODIUM", "FLAT")
+    assert float(image.FilterThicknessMinimum) == float(image.FilterThicknessMaximum) == 0.05
+    assert float(image.HalfValueLayer) == pytest.approx(
+        physics.half_value_layer_mm_al("W/Rh", round(reported["kv"], 1)), abs=1e-3)
+    entrance = reported["air_kerma_1m_mGy"] * (1000 / (650.0 - thickness)) ** 2
+    assert float(image.EntranceDoseInmGy) == pytest.approx(entrance, rel=1e-3)
+    agd = entrance * glandular_dose_tables().factor("g", float(image.HalfValueLayer), thickness / 10) \
+        * glandular_dose_tables().factor("c", float(image.HalfValueLayer), thickness / 10) * 1.042
+    assert float(image.OrganDose) * 100 == pytest.approx(agd, rel=1e-3)  # dGy in the image
+    assert image.OrganExposed == "BREAST"
+    # the dose report says the same per event and per breast
+    event = report.ContentSequence
+    items = {i.ConceptNameCodeSequence[0].CodeValue: i for c in event if c.ValueType == "CONTAINER"
+             for i in c.get("ContentSequence", [])}
+    assert float(items["111631"].MeasuredValueSequence[0].NumericValue) == pytest.approx(agd, rel=1e-3)
+    assert float(items["111637"].MeasuredValueSequence[0].NumericValue) == pytest.approx(agd, rel=1e-3)
+    assert float(items["111634"].MeasuredValueSequence[0].NumericValue) == float(image.HalfValueLayer)
+    for path in doc["files"]:
+        if path.endswith(".dcm"):
+            assert dciodvfy_errors(path) == [], path
 
 
 def test_acquire_without_calibration_keeps_raw_and_says_what_to_do(tmp_path: Path) -> None:

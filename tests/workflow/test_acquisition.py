@@ -15,7 +15,7 @@ from vxacq.dicom.rdsr.dosimetry import glandular_dose_tables
 from vxacq.dicom.orientation import patient_orientation
 from vxacq.imaging.presentation import transform_orientation
 from vxacq.protocols import get
-from vxacq.workflow.acquisition import dicom_transform
+from vxacq.workflow.acquisition import acquisition_record, dicom_transform, mammography_dose
 
 
 def vxacq(config: Path, *args: str) -> subprocess.CompletedProcess:
@@ -95,6 +95,36 @@ def test_acquire_writes_mg_image(tmp_path: Path) -> None:
     for path in doc["files"]:
         if path.endswith(".dcm"):
             assert dciodvfy_errors(path) == [], path
+
+
+MG_REPORT = {"kv": 28.0, "ma": 100.0, "ms": 600.0, "mas": 60.0, "dap_Gy_cm2": 0.08,
+             "anode_target": "TUNGSTEN", "filter_material": "RHODIUM", "filter_mm": 0.05,
+             "hvl_mm_al": 0.40, "air_kerma_1m_mGy": 2.4}
+
+
+def test_mammography_dose_from_the_generators_report() -> None:
+    fields, problem = mammography_dose(MG_REPORT, {"BodyPartThickness": 50.0}, 650.0)
+    entrance = 2.4 * (1000 / 600) ** 2  # the breast's upper surface is 600 mm from the focus
+    assert problem == "" and fields["EntranceDoseInmGy"] == pytest.approx(entrance)
+    assert fields["OrganDose"] == pytest.approx(entrance * 0.209 * 1.081 * 1.042 / 100)  # dGy
+    assert fields["FilterMaterial"] == ("RHODIUM",) and fields["HalfValueLayer"] == 0.40
+
+
+@pytest.mark.parametrize("change, positioner, message", [
+    ({"hvl_mm_al": 0.62}, {"BodyPartThickness": 50.0}, "half-value layer 0.62 mm Al is outside"),
+    ({}, {"BodyPartThickness": 125.0}, "compressed breast thickness 12.5 cm is outside"),
+    ({"air_kerma_1m_mGy": None, "anode_target": ""}, {},
+     "no the generator's air kerma at 1 m, no the anode target, no the compressed breast thickness"),
+])
+def test_no_glandular_dose_where_the_tables_end_and_the_report_says_why(change, positioner, message) -> None:
+    """Outside the tables nothing is extrapolated: no Organ Dose, and the dose report's
+    irradiation event says why in its comment."""
+    fields, problem = mammography_dose({**MG_REPORT, **change}, positioner, 650.0)
+    assert "OrganDose" not in fields and message in problem
+    sidecar = {"uid": "1.2.3", "stored": "2026-03-02T09:43:07+01:00", "reported": {**MG_REPORT, **change},
+               "requested": {"sid_mm": 650.0}, "positioner": positioner}
+    record = acquisition_record(get("MAMMO_LCC"), sidecar, None, None)
+    assert record.exposure.OrganDose is None and message in record.comment
 
 
 def test_acquire_without_calibration_keeps_raw_and_says_what_to_do(tmp_path: Path) -> None:

@@ -144,3 +144,26 @@ def test_malformed_event_is_ignored_not_fatal() -> None:
         time.sleep(0.1)
         assert gen.garbled_lines == 2
         assert gen.poll_state() is GeneratorState.STANDBY
+
+
+def test_simulated_mammography_tube_names_its_target_filter_per_kv() -> None:
+    """Over the real line protocol: TF? follows the kV (Rh up to 30 kV, Ag above); a general
+    radiography tube has no selection and says so."""
+    from hardware_sim.simulator import Simulator
+
+    with Simulator("MGTEST", time_scale=0.05) as sim:
+        gen = SerialGenerator(sim.generator_url)
+        try:
+            gen.kv = 28
+            assert gen.ask("TF?") == ("TUNGSTEN", "RHODIUM", "0.050")
+            gen.kv = 32
+            assert gen.ask("TF?") == ("TUNGSTEN", "SILVER", "0.050")
+        finally:
+            gen.close()
+    with Simulator("DRTEST", time_scale=0.05) as sim:
+        gen = SerialGenerator(sim.generator_url)
+        try:
+            with pytest.raises(GeneratorError, match="no target/filter selection"):
+                gen.ask("TF?")
+        finally:
+            gen.close()

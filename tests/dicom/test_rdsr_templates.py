@@ -42,7 +42,11 @@ def _projection_report() -> XRayRadiationDoseSR:
         ("CHEST", "PA", "U", None), ("CHEST", "LL", "U", codes.REJECT_REASONS["Positioning"]),
         ("CHEST", "LL", "U", None), ("HAND", "PA", "L", None),
     )):
-        e = s.exposure(AcquisitionDateTime=s.STARTED + timedelta(minutes=i), PositionerPrimaryAngle=0.0)
+        # TID 10003C as the protocols fill it: the mount, positioner angles, and for the hand
+        # (an unmounted detector) a column angulation, which the event then carries alone
+        e = s.exposure(AcquisitionDateTime=s.STARTED + timedelta(minutes=i), PositionerPrimaryAngle=0.0,
+                       PositionerSecondaryAngle=0.0, ColumnAngulation=10.0 if part == "HAND" else None,
+                       MechanicalConfiguration="UNMOUNTED" if part == "HAND" else "UPRIGHT")
         acquisitions.append(Acquisition(exposure=e, body_part=part, view=view, ImageLaterality=lat,
                                         ExposureIndex=300.0, TargetExposureIndex=350.0, DeviationIndex=-0.7,
                                         rejected_reason=rejected))

@@ -59,6 +59,12 @@ def test_acquire_writes_dx_image_and_dose_report(tmp_path: Path) -> None:
     assert 15 < float(image.DetectorTemperature) < 60  # the panel's, at the exposure
     assert image.SeriesDescription == get("KNEE_LAT").name  # was missing from `vxacq acquire`
     assert report.StudyInstanceUID == image.StudyInstanceUID
+    # TID 10003C from the protocol: a knee lateral without grid, the detector free on the table
+    assert image.PositionerType == "COLUMN"
+    event = next(c for c in report.ContentSequence if c.ValueType == "CONTAINER"
+                 and c.ConceptNameCodeSequence[0].CodeValue == "113706")
+    mount = next(i for i in event.ContentSequence if i.ConceptNameCodeSequence[0].CodeValue == "113956")
+    assert mount.ConceptCodeSequence[0].CodeMeaning == "Unmounted Detector"
     for f in dcm:
         assert dciodvfy_errors(f) == [], f
 
@@ -85,6 +91,7 @@ def test_acquire_writes_mg_image(tmp_path: Path) -> None:
         * glandular_dose_tables().factor("c", float(image.HalfValueLayer), thickness / 10) * 1.042
     assert float(image.OrganDose) * 100 == pytest.approx(agd, rel=1e-3)  # dGy in the image
     assert image.OrganExposed == "BREAST"
+    assert float(image.PositionerPrimaryAngle) == 0.0  # a CC view
     # the dose report says the same per event and per breast
     event = report.ContentSequence
     items = {i.ConceptNameCodeSequence[0].CodeValue: i for c in event if c.ValueType == "CONTAINER"
@@ -100,6 +107,14 @@ def test_acquire_writes_mg_image(tmp_path: Path) -> None:
 MG_REPORT = {"kv": 28.0, "ma": 100.0, "ms": 600.0, "mas": 60.0, "dap_Gy_cm2": 0.08,
              "anode_target": "TUNGSTEN", "filter_material": "RHODIUM", "filter_mm": 0.05,
              "hvl_mm_al": 0.40, "air_kerma_1m_mGy": 2.4}
+
+
+@pytest.mark.parametrize("protocol_id, angle", [("MAMMO_RMLO", 45.0), ("MAMMO_LMLO", -45.0), ("MAMMO_LCC", 0.0)])
+def test_mammography_positioner_angle_from_the_view(protocol_id: str, angle: float) -> None:
+    sidecar = {"uid": "1.2.3", "stored": "2026-03-02T09:43:07+01:00", "reported": MG_REPORT,
+               "requested": {}, "positioner": {"BodyPartThickness": 50.0}}
+    e = acquisition_record(get(protocol_id), sidecar, None, None).exposure
+    assert e.PositionerPrimaryAngle == angle and e.MechanicalConfiguration == ""
 
 
 def test_mammography_dose_from_the_generators_report() -> None:

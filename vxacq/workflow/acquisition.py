@@ -98,6 +98,12 @@ def exposure_info(sidecar: dict[str, Any], protocol: Protocol) -> ExposureInfo:
         ExposureControlMode="AUTOMATIC" if requested.get("aec") else "MANUAL",
         CompressionForce=positioner.get("CompressionForce"),
         BodyPartThickness=positioner.get("BodyPartThickness"),
+        # what the protocol's view implies: the mount and the beam's angles (no device reports them)
+        MechanicalConfiguration=protocol.mount,
+        PositionerType="COLUMN" if protocol.mount else "",
+        PositionerPrimaryAngle=protocol.positioner_primary_angle,
+        PositionerSecondaryAngle=protocol.positioner_secondary_angle,
+        ColumnAngulation=protocol.column_angulation,
         **beam,
     )
 

@@ -59,6 +59,7 @@ SOURCES = {
     "image chain": "the image processing: pixels, window, exposure index, rotation and flip",
     "review": "what the radiographer drew and chose on the review screen: texts, measured "
               "lines, the window",
+    "rejection": "the reject reason chosen for an image already sent (its IOCM title)",
     "stored instances": "the instances stored on the node",
     "job": "the print job: its label and the image's place on the film",
     "printer": "the printer's answer to an earlier request (the Film Session it created)",
@@ -343,6 +344,10 @@ def mg_attributes() -> str:
 
 def presentation_state_attributes() -> str:
     return _attributes(samples.build_presentation_state, samples.PRESENTATION_GROUPS)
+
+
+def rejection_note_attributes() -> str:
+    return _attributes(samples.build_rejection_note, samples.REJECTION_GROUPS)
 
 
 def dose_attributes() -> str:
@@ -644,6 +649,7 @@ SECTIONS: dict[str, Callable[[], str]] = {
     "find_statuses": find_statuses, "dx_attributes": dx_attributes,
     "mg_attributes": mg_attributes, "dose_attributes": dose_attributes,
     "presentation_state_attributes": presentation_state_attributes,
+    "rejection_note_attributes": rejection_note_attributes,
     "dose_content": dose_content, "mpps_create": mpps_create, "mpps_set": mpps_set,
     "commitment_request": commitment_request, "film_session": film_session,
     "film_box": film_box, "image_box": image_box, "printer_attributes": printer_attributes,

@@ -361,6 +361,17 @@ class Exam(Processing, Closing):
             self._audit("frame recovered", f"exposure {result.uid} ({protocol.id})")
             return self._file(protocol, side, result)
 
+    def file_moved(self, result: ExposureResult) -> ImageView:
+        """File an exposure that was filed under the wrong patient or order as an exposure of
+        this exam (:mod:`vxacq.workflow.refile`): the same raw frame and irradiation event,
+        processed again into a new image with this exam's patient, study and series."""
+        with self._lock:
+            self._open()
+            protocol = self._protocol(result.protocol)
+            side = result.requested.get("laterality") or protocol.laterality or self.laterality
+            self._audit("exposure moved here", f"exposure {result.uid} ({protocol.id})")
+            return self._file(protocol, side, result)
+
     def _file(self, protocol: Protocol, side: str, result: ExposureResult) -> ImageView:
         image_id = self._record_exposure(protocol, side, result)
         self._emit("exposed", self.image(image_id))

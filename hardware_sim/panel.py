@@ -23,7 +23,7 @@ import random
 import threading
 import time
 import uuid
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -183,7 +183,8 @@ class SimulatedPanel:
                 self.state = "integrating"
                 self._beam_start = _now()
 
-    def beam_off(self, kv: float, mas: float) -> None:
+    def beam_off(self, kv: float, mas: float, tube: str | None = None) -> None:
+        """The beam ended: ``tube`` is the beam the generator used (None: the model's own)."""
         with self._lock:
             if self.state != "integrating":
                 log.warning("beam of %.2f mAs while the panel was %s: nothing recorded",
@@ -196,16 +197,16 @@ class SimulatedPanel:
                 scene = replace(scene, seed=random.randrange(2**31))
             identity = {"frame_number": self.frame_count, "tag": self.tag}
             self._keep_latent(kv, mas, scene, start, identity)
-        threading.Thread(target=self._readout, args=(kv, mas, scene, start, identity),
+        threading.Thread(target=self._readout, args=(kv, mas, scene, start, identity, tube),
                          daemon=True).start()
 
     def _readout(self, kv: float, mas: float, scene: Scene, start: str | None,
-                 identity: dict[str, Any]) -> None:
+                 identity: dict[str, Any], tube: str | None = None) -> None:
         began = time.monotonic()
         try:
             frame = physics.render_frame(self.model, scene.rendered_phantom, kv, max(mas, 0.01),
                                          scene.sid_mm, grid=scene.grid, field=scene.field,
-                                         seed=scene.seed, mirror=scene.mirror)
+                                         seed=scene.seed, mirror=scene.mirror, tube=tube)
         except ValueError as exc:  # a technique the physics cannot model: say so, don't hang
             with self._lock:
                 self.state, self.error = "error", ("readout-failed", f"readout failed: {exc}")

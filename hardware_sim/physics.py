@@ -89,7 +89,33 @@ MATERIALS = {
     "lead": ("lead", 11.35),  # the marks of a stitching ruler
 }
 # Tube: (reference kV, output at reference kV in µGy/mAs at 1 m, total filtration in mm Al).
-TUBES = {"W/Al": (80.0, 55.0, 2.5), "W/Rh": (28.0, 45.0, 0.8)}
+# A mammography beam's filter (50 µm Rh or Ag) is modelled by its aluminium equivalent: the
+# spectrum has no K-edge, so its HVL is that of a Kramers beam through that much aluminium.
+TUBES = {"W/Al": (80.0, 55.0, 2.5), "W/Rh": (28.0, 45.0, 0.8), "W/Ag": (28.0, 40.0, 1.0)}
+
+
+@dataclass(frozen=True)
+class Beam:
+    """What a beam is made of, as the generator reports it: anode target and filter (DICOM terms)."""
+
+    tube: str  # key of TUBES
+    AnodeTargetMaterial: str
+    FilterMaterial: str
+    filter_mm: float
+
+
+# The mammography tube's target/filter pairs and when its automatic selection uses each: a
+# tungsten anode with 50 µm rhodium up to 30 kV (thin and average breasts), 50 µm silver above
+# (thick or dense breasts, for which the AEC raises the kV), as tungsten-anode units choose.
+MAMMO_BEAMS = (
+    (30.0, Beam("W/Rh", "TUNGSTEN", "RHODIUM", 0.050)),
+    (math.inf, Beam("W/Ag", "TUNGSTEN", "SILVER", 0.050)),
+)
+
+
+def mammo_beam(kv: float) -> Beam:
+    """The target/filter the simulated mammography generator selects at ``kv``."""
+    return next(beam for up_to, beam in MAMMO_BEAMS if kv <= up_to)
 SCATTER_GRID_MM = 4.0
 # Scatter-to-primary ratio of a wide beam behind t g/cm² of tissue: SPR_COEFFICIENT · t^1.3.
 SPR_COEFFICIENT = 0.05
@@ -203,6 +229,31 @@ def tube_output(tube: str, kv: float) -> float:
     """Air kerma per mAs at 1 m (µGy/mAs) of ``tube`` at ``kv``."""
     ref_kv, ref_output, _ = TUBES[tube]
     return ref_output * _spectrum(tube, float(kv))[0] / _spectrum(tube, ref_kv)[0]
+
+
+@lru_cache(maxsize=256)
+def half_value_layer_mm_al(tube: str, kv: float) -> float:
+    """First half-value layer (mm Al) of the very spectrum the frames are made with: the
+    aluminium thickness that halves its air kerma, found by bisection to 0.1 µm."""
+    _, _, filtration = TUBES[tube]
+    energies = np.arange(8.0, kv, 0.5) + 0.25
+    mu_en_air = np.exp(np.interp(np.log(energies), np.log(_E), np.log(_MU_EN_AIR)))
+    mu_al = _mu("aluminium", energies) * 2.699 / 10  # 1/mm
+    kerma = (kv - energies) / energies * energies * mu_en_air * np.exp(-mu_al * filtration)
+    half = kerma.sum() / 2
+    low, high = 0.0, 20.0
+    while high - low > 1e-4:
+        mid = (low + high) / 2
+        low, high = (mid, high) if (kerma * np.exp(-mu_al * mid)).sum() > half else (low, mid)
+    return round((low + high) / 2, 4)
+
+
+def _beam(m: DetectorModel, tube: str | None) -> str:
+    if tube is None:
+        return m.tube
+    if tube not in TUBES:
+        raise ValueError(f"unknown beam {tube!r} (known: {', '.join(TUBES)})")
+    return tube
 
 
 def _check_technique(m: DetectorModel, kv: float, mas: float, sid_mm: float) -> None:
@@ -323,10 +374,11 @@ def prepare(model: str | DetectorModel, phantom: str, mirror: bool = False) -> N
 
 
 @lru_cache(maxsize=2)
-def _transmission(m: DetectorModel, phantom: str, mirror: bool, kv: float, coarse: bool):
+def _transmission(m: DetectorModel, phantom: str, mirror: bool, kv: float, coarse: bool,
+                  tube: str):
     """(primary transmission, mass thickness in g/cm²) of the phantom at ``kv``."""
     maps = _thickness(m, phantom, mirror, coarse)
-    _, weights, mus = _spectrum(m.tube, kv)
+    _, weights, mus = _spectrum(tube, kv)
     t = np.zeros(next(iter(maps.values())).shape, np.float32)
     for w, mu in zip(weights, mus):
         line = np.zeros_like(t)
@@ -344,13 +396,16 @@ def _transmission(m: DetectorModel, phantom: str, mirror: bool, kv: float, coars
 
 def render_frame(model: str | DetectorModel, phantom: str | None, kv: float, mas: float,
                  sid_mm: float, grid: bool = True, field: Field | None = None,
-                 seed: int | None = None, mirror: bool = False, heel: bool = True) -> Frame:
-    """One raw exposure frame and the ground truth it was made from (see module docstring)."""
+                 seed: int | None = None, mirror: bool = False, heel: bool = True,
+                 tube: str | None = None) -> Frame:
+    """One raw exposure frame and the ground truth it was made from (see module docstring).
+    ``tube``: the beam (a key of TUBES) when the generator switched filters; else the model's."""
     m = get_model(model)
     _check_technique(m, kv, mas, sid_mm)
+    tube = _beam(m, tube)
     if field is None:
         field = Field(m.width_mm, m.height_mm)
-    incident = tube_output(m.tube, kv) * mas * (1000.0 / sid_mm) ** 2
+    incident = tube_output(tube, kv) * mas * (1000.0 / sid_mm) ** 2
     tp, ts = (m.grid_primary_transmission, m.grid_scatter_transmission) if grid else (1.0, 1.0)
 
     x, y = _axes(m)
@@ -359,23 +414,23 @@ def render_frame(model: str | DetectorModel, phantom: str | None, kv: float, mas
     kerma = mask * (py * px) * np.float32(incident * tp)
     scatter_fraction = 0.0
     if phantom is not None:
-        transmission, _ = _transmission(m, phantom, mirror, float(kv), False)
+        transmission, _ = _transmission(m, phantom, mirror, float(kv), False, tube)
         kerma *= transmission
-        scatter = _scatter(m, phantom, mirror, float(kv), sid_mm, heel, field)
+        scatter = _scatter(m, phantom, mirror, float(kv), sid_mm, heel, field, tube)
         kerma += scatter * np.float32(incident * ts)
         cr, cc = m.rows // 2, m.columns // 2
         total = float(kerma[cr, cc])
         scatter_fraction = float(scatter[cr, cc]) * incident * ts / total if total > 0 else 0.0
     pixels = _detect(m, kerma, seed)
     return Frame(pixels, _truth(m, "exposure", kv, mas, sid_mm, grid, phantom, mirror, seed,
-                                m.tube, incident, tp, field, scatter_fraction))
+                                tube, incident, tp, field, scatter_fraction))
 
 
 def _scatter_coarse(m: DetectorModel, phantom: str, mirror: bool, kv: float, sid: float,
-                    heel: bool, field: Field) -> np.ndarray:
+                    heel: bool, field: Field, tube: str) -> np.ndarray:
     """Scatter kerma per unit incident kerma on the coarse (SCATTER_GRID_MM) grid."""
     xs, ys = _axes(m, SCATTER_GRID_MM)
-    transmission, mass = _transmission(m, phantom, mirror, kv, True)
+    transmission, mass = _transmission(m, phantom, mirror, kv, True, tube)
     py, px = _profile(m, xs, ys, sid, heel)
     source = transmission * (py * px) * _field_mask(xs, ys, field, SCATTER_GRID_MM)
     source *= np.float32(SPR_COEFFICIENT) * mass ** np.float32(1.3)
@@ -385,10 +440,10 @@ def _scatter_coarse(m: DetectorModel, phantom: str, mirror: bool, kv: float, sid
 
 
 def _scatter(m: DetectorModel, phantom: str, mirror: bool, kv: float, sid: float, heel: bool,
-             field: Field) -> np.ndarray:
+             field: Field, tube: str) -> np.ndarray:
     """Scatter kerma per unit incident kerma, on the full grid (computed coarse, interpolated)."""
     xs, ys = _axes(m, SCATTER_GRID_MM)
-    spread = _scatter_coarse(m, phantom, mirror, kv, sid, heel, field)
+    spread = _scatter_coarse(m, phantom, mirror, kv, sid, heel, field, tube)
     ry = _upsampler(m.rows, ys.size, m.height_mm)
     rx = _upsampler(m.columns, xs.size, m.width_mm)
     return ry @ spread @ rx.T
@@ -396,21 +451,23 @@ def _scatter(m: DetectorModel, phantom: str, mirror: bool, kv: float, sid: float
 
 def chamber_kerma_per_mas(model: str | DetectorModel, phantom: str | None, kv: float,
                           sid_mm: float, grid: bool, field: Field | None = None,
-                          mirror: bool = False, chamber_mm: float = 60.0) -> float:
+                          mirror: bool = False, chamber_mm: float = 60.0,
+                          tube: str | None = None) -> float:
     """Mean detector kerma per mAs (µGy/mAs) over a central square of ``chamber_mm`` — what an
     AEC chamber in front of the detector centre sees; the simulator's AEC ends the exposure on it."""
     m = get_model(model)
+    tube = _beam(m, tube)
     if field is None:
         field = Field(m.width_mm, m.height_mm)
-    per_mas = tube_output(m.tube, kv) * (1000.0 / sid_mm) ** 2
+    per_mas = tube_output(tube, kv) * (1000.0 / sid_mm) ** 2
     tp, ts = (m.grid_primary_transmission, m.grid_scatter_transmission) if grid else (1.0, 1.0)
     xs, ys = _axes(m, SCATTER_GRID_MM)
     inside = (np.abs(ys)[:, None] <= chamber_mm / 2) & (np.abs(xs)[None, :] <= chamber_mm / 2)
     mask = _field_mask(xs, ys, field, SCATTER_GRID_MM)
     if phantom is None:
         return per_mas * tp * float(mask[inside].mean())
-    transmission, _ = _transmission(m, phantom, mirror, float(kv), True)
-    scatter = _scatter_coarse(m, phantom, mirror, float(kv), sid_mm, True, field)
+    transmission, _ = _transmission(m, phantom, mirror, float(kv), True, tube)
+    scatter = _scatter_coarse(m, phantom, mirror, float(kv), sid_mm, True, field, tube)
     kerma = tp * transmission * mask + ts * scatter
     return per_mas * float(kerma[inside].mean())
 

@@ -44,20 +44,32 @@ class Room:
     def beam_on(self) -> None:
         self.panel.beam_on()
 
+    def beam(self, kv: float) -> physics.Beam | None:
+        """The mammography tube's target/filter at ``kv`` (None for a general radiography tube)."""
+        return physics.mammo_beam(kv) if self.panel.model.modality == "MG" else None
+
+    def _tube(self, kv: float) -> str:
+        beam = self.beam(kv)
+        return beam.tube if beam else self.panel.model.tube
+
     def beam_off(self, kv: float, mas: float) -> None:
-        self.panel.beam_off(kv, mas)
+        self.panel.beam_off(kv, mas, self._tube(kv))
 
     def aec_mas(self, kv: float, chambers: str) -> float:
         s, m = self.panel.scene, self.panel.model
-        per_mas = physics.chamber_kerma_per_mas(m, s.rendered_phantom, kv, s.sid_mm, s.grid, s.field,
-                                                s.mirror)
+        per_mas = physics.chamber_kerma_per_mas(m, s.rendered_phantom, kv, s.sid_mm, s.grid,
+                                                s.field, s.mirror, tube=self._tube(kv))
         return AEC_TARGET_UGY[m.modality] / max(per_mas, 1e-9)
 
     def dap_mGy_cm2(self, kv: float, mas: float) -> float:
         s, m = self.panel.scene, self.panel.model
         field = s.field or physics.Field(m.width_mm, m.height_mm)
-        incident = physics.tube_output(m.tube, kv) * mas * (1000.0 / s.sid_mm) ** 2
+        incident = physics.tube_output(self._tube(kv), kv) * mas * (1000.0 / s.sid_mm) ** 2
         return incident / 1000.0 * field.width_mm * field.height_mm / 100.0
+
+    def air_kerma_1m_mGy(self, kv: float, mas: float) -> float:
+        """Air kerma free in air at 1 m from the focal spot (mGy): the tube's output times mAs."""
+        return physics.tube_output(self._tube(kv), kv) * mas / 1000.0
 
 
 class Simulator:

@@ -75,6 +75,16 @@ class Protocol:
     # field_step_mm between their centres, stitched into one image (1: an ordinary exposure).
     field_count: int = 1
     field_step_mm: float = 0.0
+    # Mechanical data the view implies (dose report TID 10003C, DX/MG positioning), degrees:
+    # the detector's mount (a key of codes.MECHANICAL_CONFIGURATIONS; "" = not said; none for
+    # mammography); Positioner Primary Angle, the beam in the coronal plane, a source on the
+    # patient's right negative (PS3.3 C.8.11.5; MG: RMLO +45, LMLO −45); Positioner Secondary
+    # Angle, the beam in the sagittal plane; Column Angulation, the tube tilt along the image
+    # columns, towards higher rows (caudal in a head-up image) positive.
+    mount: str = ""
+    positioner_primary_angle: float | None = None
+    positioner_secondary_angle: float | None = None
+    column_angulation: float | None = None
 
     @property
     def long_length(self) -> bool:
@@ -140,6 +150,30 @@ class Protocol:
         for key in ("name", "phantom", "processing"):
             if not getattr(self, key).strip():
                 raise ProtocolError(f"{where}: {key} must not be blank")
+        self._validate_mechanics(where)
+
+    def _validate_mechanics(self, where: str) -> None:
+        if self.mount and self.mount not in codes.MECHANICAL_CONFIGURATIONS:
+            raise ProtocolError(f"{where}: mount must be one of "
+                                f"{', '.join(codes.MECHANICAL_CONFIGURATIONS)} (CID 10031)")
+        if self.mount and self.modality == "MG":
+            raise ProtocolError(f"{where}: a mammography unit has no CR/DR mount: leave mount out")
+        for key, limit in (("positioner_primary_angle", 180.0), ("positioner_secondary_angle", 90.0),
+                           ("column_angulation", 90.0)):
+            value = getattr(self, key)
+            if value is not None and not -limit <= value <= limit:
+                raise ProtocolError(f"{where}: {key} {value:g} outside -{limit:g}–{limit:g} degrees")
+        angle = self.positioner_primary_angle
+        # The source comes from the medial side for MLO and ML views (the patient's left, i.e.
+        # positive, for a right breast) and from the lateral side for LM and LMO: an angle
+        # with the sign of the other breast is refused.
+        right_sign = {"MLO": 1, "ML": 1, "LM": -1, "LMO": -1}.get(self.view_position.upper())
+        if self.modality == "MG" and angle is not None and right_sign and self.laterality in ("L", "R"):
+            expected = right_sign if self.laterality == "R" else -right_sign
+            if angle * expected <= 0:
+                raise ProtocolError(f"{where}: positioner_primary_angle {angle:g} has the sign of the "
+                                    f"other breast for a {self.laterality}{self.view_position} "
+                                    f"({'positive' if expected > 0 else 'negative'} expected)")
 
     def _validate_codes(self, where: str) -> None:
         try:
@@ -174,7 +208,8 @@ class Protocol:
             raise ProtocolError(f"{where}: {label} {mas:g} must be in (0, 1000]")
 
 
-_OPTIONAL = {"default_size", "technique_by_size", "field_count", "field_step_mm"}
+_OPTIONAL = {"default_size", "technique_by_size", "field_count", "field_step_mm", "mount",
+             "positioner_primary_angle", "positioner_secondary_angle", "column_angulation"}
 
 
 def _number(value: Any) -> bool:
@@ -182,7 +217,7 @@ def _number(value: Any) -> bool:
 
 
 def _convert(key: str, kind: str, value: Any) -> tuple[bool, Any]:
-    if kind == "float":
+    if kind in ("float", "float | None"):
         return _number(value), float(value) if _number(value) else value
     if kind == "int":
         ok = isinstance(value, int) and not isinstance(value, bool)

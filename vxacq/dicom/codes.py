@@ -303,6 +303,8 @@ class RDSR:
     FocalSpotSize = codes.DCM.FocalSpotSize
     CRDRMechanicalConfiguration = codes.DCM.CRDRMechanicalConfiguration
     PositionerPrimaryAngle = codes.DCM.PositionerPrimaryAngle
+    PositionerSecondaryAngle = codes.DCM.PositionerSecondaryAngle
+    ColumnAngulation = codes.DCM.ColumnAngulation
     CompressionThickness = codes.DCM.CompressionThickness
     DistanceSourceToDetector = codes.DCM.DistanceSourceToDetector
     # pydicom's meaning carries a "(mammo)" suffix that PS3.16 does not have.

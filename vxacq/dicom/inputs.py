@@ -186,6 +186,8 @@ class ExposureInfo:
     ExposureControlMode: str = ""  # MANUAL or AUTOMATIC (AEC)
     ExposureControlModeDescription: str = ""
     PositionerPrimaryAngle: float | None = None  # degrees
+    PositionerSecondaryAngle: float | None = None  # degrees
+    ColumnAngulation: float | None = None  # degrees, (0018,1450)
     MechanicalConfiguration: str = ""  # key of codes.MECHANICAL_CONFIGURATIONS: UPRIGHT, TABLE, CARM, UNMOUNTED
     PositionerType: str = ""  # (0018,1508): COLUMN, CARM, RIGID, NONE, MAMMOGRAPHIC; "" unknown
     # Mammography

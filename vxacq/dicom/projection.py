@@ -130,6 +130,10 @@ def build_projection_image(
     ds.PositionerType = exposure.PositionerType
     if exposure.PositionerPrimaryAngle is not None:
         ds.PositionerPrimaryAngle = modules.ds_number(exposure.PositionerPrimaryAngle)
+    if exposure.PositionerSecondaryAngle is not None:
+        ds.PositionerSecondaryAngle = modules.ds_number(exposure.PositionerSecondaryAngle)
+    if exposure.ColumnAngulation is not None:
+        ds.ColumnAngulation = modules.ds_number(exposure.ColumnAngulation)
     if exposure.DistanceSourceToDetector and exposure.DistanceSourceToPatient:
         ds.EstimatedRadiographicMagnificationFactor = modules.ds_number(
             exposure.DistanceSourceToDetector / exposure.DistanceSourceToPatient

@@ -165,7 +165,10 @@ def _sidecar(vary: Vary, protocol) -> dict:
                       "laterality": protocol.laterality or "L"},
         "reported": {"kv": 81.0 if g else 120.0, "ma": 250.0 if g else 320.0,
                      "ms": 32.0 if g else 10.0, "mas": 8.0 if g else 3.2,
-                     "dap_Gy_cm2": 0.21 if g else 0.135},
+                     "dap_Gy_cm2": 0.21 if g else 0.135}
+        | ({"anode_target": "TUNGSTEN", "filter_material": "SILVER" if g else "RHODIUM",
+            "filter_mm": 0.05, "hvl_mm_al": 0.54 if g else 0.42,
+            "air_kerma_1m_mGy": 3.1 if g else 2.4} if protocol.modality == "MG" else {}),
         "detector": {"pixel_pitch_mm": 0.124 if d else 0.14,
                      "manufacturer": "Acme" if d else "Vieworks",
                      "model_name": "FP-2430" if d else "VIVIX-S 1717N",

@@ -9,6 +9,7 @@ identity and calibration, the chain's window, EI and orientation — and writes 
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -26,10 +27,14 @@ from vxacq.dicom.inputs import (
 from vxacq.dicom.mg import MGImage
 from vxacq.dicom.orientation import quadruped_direction
 from vxacq.dicom.rdsr import XRayRadiationDoseSR
-from vxacq.dicom.rdsr.dosimetry import dose_rp_in_detector_plane
+from vxacq.dicom.rdsr.dosimetry import (
+    GlandularDoseError, average_glandular_dose_mGy, dose_rp_in_detector_plane, entrance_air_kerma_mGy,
+)
 from vxacq.dicom.uids import device_uid
 from vxacq.imaging.chain import ProcessedImage
 from vxacq.protocols import Protocol
+
+log = logging.getLogger(__name__)
 
 MANUFACTURER = "VXacq"
 MODEL_NAME = "VXacq DR Console"
@@ -73,6 +78,8 @@ def exposure_info(sidecar: dict[str, Any], protocol: Protocol) -> ExposureInfo:
     dap_Gy_cm2 = reported.get("dap_Gy_cm2")
     positioner = sidecar.get("positioner") or {}
     field_mm = requested.get("field_mm") or protocol.field_mm
+    sid_mm = float(requested.get("sid_mm", protocol.sid_mm))
+    beam = mammography_dose(reported, positioner, sid_mm)[0] if protocol.modality == "MG" else {}
     return ExposureInfo(
         IrradiationEventUID=sidecar["uid"],
         AcquisitionDateTime=dt.datetime.fromisoformat(started),
@@ -87,11 +94,55 @@ def exposure_info(sidecar: dict[str, Any], protocol: Protocol) -> ExposureInfo:
         else dose_rp_in_detector_plane(float(dap_Gy_cm2), (float(field_mm[0]), float(field_mm[1]))),
         FocalSpots=(FOCAL_SPOT_MM[requested.get("focus", protocol.focus)],),
         Grid=("FIXED", "FOCUSED") if requested.get("grid", protocol.grid) else ("NONE",),
-        DistanceSourceToDetector=float(requested.get("sid_mm", protocol.sid_mm)),
+        DistanceSourceToDetector=sid_mm,
         ExposureControlMode="AUTOMATIC" if requested.get("aec") else "MANUAL",
         CompressionForce=positioner.get("CompressionForce"),
         BodyPartThickness=positioner.get("BodyPartThickness"),
+        # what the protocol's view implies: the mount and the beam's angles (no device reports them)
+        MechanicalConfiguration=protocol.mount,
+        PositionerType="COLUMN" if protocol.mount else "",
+        PositionerPrimaryAngle=protocol.positioner_primary_angle,
+        PositionerSecondaryAngle=protocol.positioner_secondary_angle,
+        ColumnAngulation=protocol.column_angulation,
+        **beam,
     )
+
+
+def mammography_dose(reported: dict[str, Any], positioner: dict[str, Any],
+                     sid_mm: float) -> tuple[dict[str, Any], str]:
+    """The beam and dose fields of a mammography exposure (ExposureInfo keywords) and, when the
+    average glandular dose cannot be computed, why (else ""). Target, filter and HVL come from
+    the generator's report; the entrance air kerma from its air kerma at 1 m and the distance
+    to the compressed breast's upper surface; the AGD by Dance et al. (dosimetry module)."""
+    fields: dict[str, Any] = {}
+    if reported.get("anode_target"):
+        fields["AnodeTargetMaterial"] = reported["anode_target"]
+    if reported.get("filter_material"):
+        fields["FilterType"] = "FLAT"
+        fields["FilterMaterial"] = (reported["filter_material"],)
+        if reported.get("filter_mm") is not None:
+            fields["FilterThicknessMinimum"] = fields["FilterThicknessMaximum"] = float(reported["filter_mm"])
+    hvl = reported.get("hvl_mm_al")
+    if hvl is not None:
+        fields["HalfValueLayer"] = float(hvl)
+    thickness = positioner.get("BodyPartThickness")
+    missing = [what for what, value in (
+        ("the generator's air kerma at 1 m", reported.get("air_kerma_1m_mGy")),
+        ("the half-value layer", hvl), ("the anode target", reported.get("anode_target")),
+        ("the filter", reported.get("filter_material")),
+        ("the compressed breast thickness", thickness)) if value in (None, "")]
+    if missing:
+        return fields, "Average Glandular Dose not computed: no " + ", no ".join(missing)
+    try:
+        entrance = entrance_air_kerma_mGy(float(reported["air_kerma_1m_mGy"]), sid_mm, float(thickness))
+        fields["EntranceDoseInmGy"] = entrance
+        agd = average_glandular_dose_mGy(entrance, float(hvl), float(thickness),
+                                         reported["anode_target"], reported["filter_material"])
+    except GlandularDoseError as exc:
+        log.warning("average glandular dose not computed: %s", exc)
+        return fields, f"Average Glandular Dose not computed: {exc}"
+    fields["OrganDose"] = agd / 100.0  # Organ Dose (0040,0316) is in dGy
+    return fields, ""
 
 
 def partial_exposure(sidecar: dict[str, Any]) -> str:
@@ -242,8 +293,16 @@ def acquisition_record(protocol: Protocol, sidecar: dict[str, Any], processed: P
         TargetExposureIndex=processed.ei_t if processed else None,
         DeviationIndex=processed.di if processed else None,
         rejected_reason=rejected_reason,
-        comment=partial_exposure(sidecar),
+        comment="; ".join(c for c in (partial_exposure(sidecar), _dose_problem(protocol, sidecar)) if c),
     )
+
+
+def _dose_problem(protocol: Protocol, sidecar: dict[str, Any]) -> str:
+    """Why a mammography exposure has no average glandular dose ("" when it has one)."""
+    if protocol.modality != "MG" or not sidecar.get("reported"):
+        return ""
+    sid_mm = float((sidecar.get("requested") or {}).get("sid_mm", protocol.sid_mm))
+    return mammography_dose(sidecar["reported"], sidecar.get("positioner") or {}, sid_mm)[1]
 
 
 def dose_report(ctx: ImageContext, acquisitions: list[Acquisition], mammography: bool) -> Dataset:

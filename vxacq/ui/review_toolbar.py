@@ -24,44 +24,58 @@ from PySide6.QtWidgets import (
 from vxacq.ui.review_view import ReviewView
 
 
-def N(text: str) -> str:  # noqa: N802 (marks a text for lupdate; translated where shown)
-    return QT_TRANSLATE_NOOP("ReviewToolbar", text)
-
-
 def _t(text: str) -> str:
     return QCoreApplication.translate("ReviewToolbar", text)
 
 
 # name, shortcut: (center shift as a fraction of the width, width factor) from the image's own
 WINDOW_PRESETS = (
-    (N("Image"), "1", 0.0, 1.0),
-    (N("More contrast"), "2", 0.0, 0.6),
-    (N("Less contrast"), "3", 0.0, 1.6),
-    (N("Brighter"), "4", 0.15, 1.0),
-    (N("Darker"), "5", -0.15, 1.0),
+    (QT_TRANSLATE_NOOP("ReviewToolbar", "Image"), "1", 0.0, 1.0),
+    (QT_TRANSLATE_NOOP("ReviewToolbar", "More contrast"), "2", 0.0, 0.6),
+    (QT_TRANSLATE_NOOP("ReviewToolbar", "Less contrast"), "3", 0.0, 1.6),
+    (QT_TRANSLATE_NOOP("ReviewToolbar", "Brighter"), "4", 0.15, 1.0),
+    (QT_TRANSLATE_NOOP("ReviewToolbar", "Darker"), "5", -0.15, 1.0),
 )
 
 # tool key → (label, what it does, shortcut); the order is the bar's
 TOOLS = {
-    "fit": (N("Fit"), N("Fit the image to the view"), "F"),
-    "zoom_in": (N("+"), N("Zoom in"), "+"),
-    "zoom_out": (N("−"), N("Zoom out"), "-"),
-    "window": (N("W/L"), N("Drag to set window (left/right) and level (up/down)"), "W"),
-    "rotate_left": (N("⟲"), N("Turn 90° anticlockwise"), "Shift+R"),
-    "rotate_right": (N("⟳"), N("Turn 90° clockwise"), "R"),
-    "flip_h": (N("⇆"), N("Mirror left-right"), "H"),
-    "flip_v": (N("⇅"), N("Mirror top-bottom"), "V"),
-    "move_marker": (N("Move"), N("Drag the L/R marker to its place"), "M"),
-    "crop": (N("Crop"), N("Draw the crop rectangle, then Apply"), "C"),
-    "apply_crop": (N("Apply"), N("Crop the image to the rectangle"), "Shift+C"),
-    "undo_crop": (N("Undo"), N("Undo the last crop"), "Ctrl+Z"),
-    "text": (N("Text"), N("Write a text on the image"), "T"),
-    "measure": (N("Ruler"), N("Measure a distance (drag its ends)"), "D"),
-    "clear_notes": (N("Clear"), N("Remove the texts and distances"), "Shift+Del"),
-    "seam_up": (N("▲"), N("Long-length image: move the fields below the seam up"),
-                "Alt+Up"),
-    "seam_down": (N("▼"), N("Long-length image: move the fields below the seam down"),
-                  "Alt+Down"),
+    "fit": (QT_TRANSLATE_NOOP("ReviewToolbar", "Fit"),
+        QT_TRANSLATE_NOOP("ReviewToolbar", "Fit the image to the view"), "F"),
+    "zoom_in": (QT_TRANSLATE_NOOP("ReviewToolbar", "+"),
+        QT_TRANSLATE_NOOP("ReviewToolbar", "Zoom in"), "+"),
+    "zoom_out": (QT_TRANSLATE_NOOP("ReviewToolbar", "−"),
+        QT_TRANSLATE_NOOP("ReviewToolbar", "Zoom out"), "-"),
+    "window": (QT_TRANSLATE_NOOP("ReviewToolbar", "W/L"),
+        QT_TRANSLATE_NOOP("ReviewToolbar", "Drag to set window (left/right) and level (up/down)"),
+        "W"),
+    "rotate_left": (QT_TRANSLATE_NOOP("ReviewToolbar", "⟲"),
+        QT_TRANSLATE_NOOP("ReviewToolbar", "Turn 90° anticlockwise"), "Shift+R"),
+    "rotate_right": (QT_TRANSLATE_NOOP("ReviewToolbar", "⟳"),
+        QT_TRANSLATE_NOOP("ReviewToolbar", "Turn 90° clockwise"), "R"),
+    "flip_h": (QT_TRANSLATE_NOOP("ReviewToolbar", "⇆"),
+        QT_TRANSLATE_NOOP("ReviewToolbar", "Mirror left-right"), "H"),
+    "flip_v": (QT_TRANSLATE_NOOP("ReviewToolbar", "⇅"),
+        QT_TRANSLATE_NOOP("ReviewToolbar", "Mirror top-bottom"), "V"),
+    "move_marker": (QT_TRANSLATE_NOOP("ReviewToolbar", "Move"),
+        QT_TRANSLATE_NOOP("ReviewToolbar", "Drag the L/R marker to its place"), "M"),
+    "crop": (QT_TRANSLATE_NOOP("ReviewToolbar", "Crop"),
+        QT_TRANSLATE_NOOP("ReviewToolbar", "Draw the crop rectangle, then Apply"), "C"),
+    "apply_crop": (QT_TRANSLATE_NOOP("ReviewToolbar", "Apply"),
+        QT_TRANSLATE_NOOP("ReviewToolbar", "Crop the image to the rectangle"), "Shift+C"),
+    "undo_crop": (QT_TRANSLATE_NOOP("ReviewToolbar", "Undo"),
+        QT_TRANSLATE_NOOP("ReviewToolbar", "Undo the last crop"), "Ctrl+Z"),
+    "text": (QT_TRANSLATE_NOOP("ReviewToolbar", "Text"),
+        QT_TRANSLATE_NOOP("ReviewToolbar", "Write a text on the image"), "T"),
+    "measure": (QT_TRANSLATE_NOOP("ReviewToolbar", "Ruler"),
+        QT_TRANSLATE_NOOP("ReviewToolbar", "Measure a distance (drag its ends)"), "D"),
+    "clear_notes": (QT_TRANSLATE_NOOP("ReviewToolbar", "Clear"),
+        QT_TRANSLATE_NOOP("ReviewToolbar", "Remove the texts and distances"), "Shift+Del"),
+    "seam_up": (QT_TRANSLATE_NOOP("ReviewToolbar", "▲"),
+        QT_TRANSLATE_NOOP("ReviewToolbar", "Long-length: move the fields below the seam up"),
+        "Alt+Up"),
+    "seam_down": (QT_TRANSLATE_NOOP("ReviewToolbar", "▼"),
+        QT_TRANSLATE_NOOP("ReviewToolbar", "Long-length: move the fields below the seam down"),
+        "Alt+Down"),
 }
 # How far one press of Seam ▲/▼ moves a seam: a few pixels of a 139 µm panel.
 SEAM_STEP_MM = 0.5

@@ -2,6 +2,101 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="de_DE" sourcelanguage="en">
 <context>
+    <name>AccountsTab</name>
+    <message>
+        <source>User</source>
+        <translation>Benutzer</translation>
+    </message>
+    <message>
+        <source>Display name</source>
+        <translation>Anzeigename</translation>
+    </message>
+    <message>
+        <source>Roles</source>
+        <translation>Rollen</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>Family^Given</source>
+        <translation>Nachname^Vorname</translation>
+    </message>
+    <message>
+        <source>optional, 4+ digits</source>
+        <translation>optional, ab 4 Ziffern</translation>
+    </message>
+    <message>
+        <source>radiographer</source>
+        <translation>MTR</translation>
+    </message>
+    <message>
+        <source>service</source>
+        <translation>Service</translation>
+    </message>
+    <message>
+        <source>administrator</source>
+        <translation>Administrator</translation>
+    </message>
+    <message>
+        <source>User name</source>
+        <translation>Benutzername</translation>
+    </message>
+    <message>
+        <source>Password</source>
+        <translation>Passwort</translation>
+    </message>
+    <message>
+        <source>PIN</source>
+        <translation>PIN</translation>
+    </message>
+    <message>
+        <source>Add account</source>
+        <translation>Konto anlegen</translation>
+    </message>
+    <message>
+        <source>Set password of selected</source>
+        <translation>Passwort des gewählten setzen</translation>
+    </message>
+    <message>
+        <source>Disable selected</source>
+        <translation>Gewähltes sperren</translation>
+    </message>
+    <message>
+        <source>Enable selected</source>
+        <translation>Gewähltes freigeben</translation>
+    </message>
+    <message>
+        <source>disabled</source>
+        <translation>gesperrt</translation>
+    </message>
+    <message>
+        <source>locked</source>
+        <translation>blockiert</translation>
+    </message>
+    <message>
+        <source>enabled</source>
+        <translation>aktiv</translation>
+    </message>
+    <message>
+        <source>Account {user} added.</source>
+        <translation>Konto {user} angelegt.</translation>
+    </message>
+    <message>
+        <source>Password of {user} changed.</source>
+        <translation>Passwort von {user} geändert.</translation>
+    </message>
+    <message>
+        <source>Account {user} disabled.</source>
+        <translation>Konto {user} gesperrt.</translation>
+    </message>
+    <message>
+        <source>Account {user} enabled.</source>
+        <translation>Konto {user} freigegeben.</translation>
+    </message>
+</context>
+<context>
     <name>BodyPartDialog</name>
     <message>
         <source>Add protocol</source>
@@ -317,6 +412,10 @@ Dieses Bild trotzdem annehmen?</translation>
         <translation>Wird neu verarbeitet…</translation>
     </message>
     <message>
+        <source>Moving seam {n} by {mm:+.1f} mm…</source>
+        <translation>Naht {n} wird um {mm:+.1f} mm verschoben…</translation>
+    </message>
+    <message>
         <source>Marker {marker} on a {side} image: choose Marker {right} (or check the side)</source>
         <translation>Marker {marker} auf einer Aufnahme {side}: Marker {right} wählen (oder die Seite prüfen)</translation>
     </message>
@@ -473,6 +572,30 @@ wurde gemacht, aber sein Bild ist nicht gespeichert. Warum wird es aufgegeben? (
         <translation>Voraufnahmen aus dem PACS</translation>
     </message>
     <message>
+        <source>Export to media…</source>
+        <translation>Auf Datenträger exportieren…</translation>
+    </message>
+    <message>
+        <source>Write the exam to a folder or USB stick as DICOM media with a DICOMDIR</source>
+        <translation>Die Untersuchung als DICOM-Datenträger mit DICOMDIR in einen Ordner oder auf einen USB-Stick schreiben</translation>
+    </message>
+    <message>
+        <source>Move to the right order…</source>
+        <translation>Zum richtigen Auftrag verschieben…</translation>
+    </message>
+    <message>
+        <source>The exam was filed under the wrong patient or order: file its images under the right one and withdraw them from the wrong one</source>
+        <translation>Die Untersuchung wurde beim falschen Patienten oder Auftrag abgelegt: ihre Bilder beim richtigen ablegen und beim falschen zurückziehen</translation>
+    </message>
+    <message>
+        <source>De-identify</source>
+        <translation>Anonymisieren</translation>
+    </message>
+    <message>
+        <source>Remove the patient's identity (DICOM PS3.15 Basic Profile) from the exported copies</source>
+        <translation>Die Identität des Patienten (DICOM PS3.15 Basic Profile) aus den exportierten Kopien entfernen</translation>
+    </message>
+    <message>
         <source>Image</source>
         <translation>Bild</translation>
     </message>
@@ -497,6 +620,14 @@ wurde gemacht, aber sein Bild ist nicht gespeichert. Warum wird es aufgegeben? (
         <translation>Bestätigt</translation>
     </message>
     <message>
+        <source>Reject sent image</source>
+        <translation>Gesendetes Bild verwerfen</translation>
+    </message>
+    <message>
+        <source>Withdraw the selected image from the PACS: a rejection note goes to every node it was sent to</source>
+        <translation>Das gewählte Bild im PACS zurückziehen: ein Rückweisungsvermerk geht an jeden Knoten, an den es gesendet wurde</translation>
+    </message>
+    <message>
         <source>Modalities</source>
         <translation>Modalitäten</translation>
     </message>
@@ -517,7 +648,7 @@ wurde gemacht, aber sein Bild ist nicht gespeichert. Warum wird es aufgegeben? (
         <translation>Bilder der gewählten Untersuchung</translation>
     </message>
     <message>
-        <source>The patient&apos;s studies at the PACS</source>
+        <source>The patient's studies at the PACS</source>
         <translation>Die Studien des Patienten im PACS</translation>
     </message>
     <message>
@@ -553,6 +684,78 @@ wurde gemacht, aber sein Bild ist nicht gespeichert. Warum wird es aufgegeben? (
         <translation>Dosisbericht</translation>
     </message>
     <message>
+        <source>Rejection note</source>
+        <translation>Rückweisungsvermerk</translation>
+    </message>
+    <message>
+        <source>rejected: {reason}</source>
+        <translation>verworfen: {reason}</translation>
+    </message>
+    <message>
+        <source>Reject a sent image?</source>
+        <translation>Ein gesendetes Bild verwerfen?</translation>
+    </message>
+    <message>
+        <source>The image ({protocol}) was sent to {nodes}. It will be withdrawn there with the reason "{reason}"; the dose report keeps the exposure. This cannot be undone.</source>
+        <translation>Das Bild ({protocol}) wurde an {nodes} gesendet. Es wird dort mit dem Grund „{reason}“ zurückgezogen; der Dosisbericht behält die Aufnahme. Das lässt sich nicht rückgängig machen.</translation>
+    </message>
+    <message>
+        <source>Reject and withdraw</source>
+        <translation>Verwerfen und zurückziehen</translation>
+    </message>
+    <message>
+        <source>Keep it</source>
+        <translation>Behalten</translation>
+    </message>
+    <message>
+        <source>Image rejected; a rejection note is queued to {nodes}.</source>
+        <translation>Bild verworfen; ein Rückweisungsvermerk an {nodes} ist eingereiht.</translation>
+    </message>
+    <message>
+        <source>The image was not rejected: {reason}</source>
+        <translation>Das Bild wurde nicht verworfen: {reason}</translation>
+    </message>
+    <message>
+        <source>Export to: an empty folder or a USB stick</source>
+        <translation>Exportieren nach: ein leerer Ordner oder ein USB-Stick</translation>
+    </message>
+    <message>
+        <source>{n} object(s) written to {folder}, de-identified.</source>
+        <translation>{n} Objekt(e) nach {folder} geschrieben, anonymisiert.</translation>
+    </message>
+    <message>
+        <source>{n} object(s) written to {folder}.</source>
+        <translation>{n} Objekt(e) nach {folder} geschrieben.</translation>
+    </message>
+    <message>
+        <source>Export failed: {reason}</source>
+        <translation>Export fehlgeschlagen: {reason}</translation>
+    </message>
+    <message>
+        <source>Writing the exam to {folder}…</source>
+        <translation>Die Untersuchung wird nach {folder} geschrieben…</translation>
+    </message>
+    <message>
+        <source>No scheduled order to move the images to: refresh the worklist or register the patient first.</source>
+        <translation>Kein geplanter Auftrag, zu dem die Bilder verschoben werden können: zuerst die Arbeitsliste aktualisieren oder den Patienten aufnehmen.</translation>
+    </message>
+    <message>
+        <source>Move to the right order</source>
+        <translation>Zum richtigen Auftrag verschieben</translation>
+    </message>
+    <message>
+        <source>The images of {name} ({pid}) belong to:</source>
+        <translation>Die Bilder von {name} ({pid}) gehören zu:</translation>
+    </message>
+    <message>
+        <source>{n} image(s) moved to {name}; the wrong ones are withdrawn.</source>
+        <translation>{n} Bild(er) zu {name} verschoben; die falschen sind zurückgezogen.</translation>
+    </message>
+    <message>
+        <source>The images were not moved: {reason}</source>
+        <translation>Die Bilder wurden nicht verschoben: {reason}</translation>
+    </message>
+    <message>
         <source>Re-send failed: {reason}</source>
         <translation>Erneutes Senden fehlgeschlagen: {reason}</translation>
     </message>
@@ -573,7 +776,7 @@ wurde gemacht, aber sein Bild ist nicht gespeichert. Warum wird es aufgegeben? (
         <translation>Voraufnahmen konnten nicht abgefragt werden: {reason}</translation>
     </message>
     <message>
-        <source>Asking the PACS for this patient&apos;s studies…</source>
+        <source>Asking the PACS for this patient's studies…</source>
         <translation>Das PACS wird nach den Studien dieses Patienten gefragt…</translation>
     </message>
 </context>
@@ -669,6 +872,45 @@ wurde gemacht, aber sein Bild ist nicht gespeichert. Warum wird es aufgegeben? (
     </message>
 </context>
 <context>
+    <name>LockScreen</name>
+    <message>
+        <source>user name</source>
+        <translation>Benutzername</translation>
+    </message>
+    <message>
+        <source>password or PIN</source>
+        <translation>Passwort oder PIN</translation>
+    </message>
+    <message>
+        <source>Log in</source>
+        <translation>Anmelden</translation>
+    </message>
+    <message>
+        <source>Emergency exam without login</source>
+        <translation>Notfalluntersuchung ohne Anmeldung</translation>
+    </message>
+    <message>
+        <source>Break glass: start a trauma exam at once; it is recorded as such, under the name typed above or as EMERGENCY^BREAK GLASS, and a login is asked for afterwards</source>
+        <translation>Notfallzugang: sofort eine Traumauntersuchung beginnen; sie wird als solche protokolliert, unter dem oben eingegebenen Namen oder als EMERGENCY^BREAK GLASS, und danach wird eine Anmeldung verlangt</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <source>Password or PIN</source>
+        <translation>Passwort oder PIN</translation>
+    </message>
+    <message>
+        <source>VXacq: who is working?</source>
+        <translation>VXacq: Wer arbeitet?</translation>
+    </message>
+    <message>
+        <source>Login not possible: {reason}</source>
+        <translation>Anmeldung nicht möglich: {reason}</translation>
+    </message>
+</context>
+<context>
     <name>LogsTab</name>
     <message>
         <source>Application log</source>
@@ -714,11 +956,23 @@ wurde gemacht, aber sein Bild ist nicht gespeichert. Warum wird es aufgegeben? (
         <translation>Nachname^Vorname</translation>
     </message>
     <message>
+        <source>Lock</source>
+        <translation>Sperren</translation>
+    </message>
+    <message>
+        <source>Hide the screen until a login; exams and sending go on</source>
+        <translation>Den Bildschirm bis zur Anmeldung verbergen; Untersuchungen und Senden laufen weiter</translation>
+    </message>
+    <message>
+        <source>Log out</source>
+        <translation>Abmelden</translation>
+    </message>
+    <message>
         <source>Radiographer:</source>
         <translation>MTR:</translation>
     </message>
     <message>
-        <source>Radiographer &apos;{name}&apos; cannot be written as a DICOM name in {charset} (Family^Given, at most 64 characters): not used</source>
+        <source>Radiographer '{name}' cannot be written as a DICOM name in {charset} (Family^Given, at most 64 characters): not used</source>
         <translation>MTR „{name}“ kann nicht als DICOM-Name in {charset} geschrieben werden (Nachname^Vorname, höchstens 64 Zeichen): nicht verwendet</translation>
     </message>
     <message>
@@ -728,6 +982,42 @@ wurde gemacht, aber sein Bild ist nicht gespeichert. Warum wird es aufgegeben? (
     <message>
         <source>no one</source>
         <translation>niemanden</translation>
+    </message>
+    <message>
+        <source>Locked: {name} or another user logs in to go on.</source>
+        <translation>Gesperrt: {name} oder ein anderer Benutzer meldet sich an, um fortzufahren.</translation>
+    </message>
+    <message>
+        <source>Logged out.</source>
+        <translation>Abgemeldet.</translation>
+    </message>
+    <message>
+        <source>The emergency exam is closed: log in to go on.</source>
+        <translation>Die Notfalluntersuchung ist abgeschlossen: zum Fortfahren anmelden.</translation>
+    </message>
+    <message>
+        <source>Accounts are set up: log in.</source>
+        <translation>Konten sind eingerichtet: bitte anmelden.</translation>
+    </message>
+    <message>
+        <source>User:</source>
+        <translation>Benutzer:</translation>
+    </message>
+    <message>
+        <source>(no accounts configured)</source>
+        <translation>(keine Konten eingerichtet)</translation>
+    </message>
+    <message>
+        <source>EMERGENCY (no login): {name}</source>
+        <translation>NOTFALL (ohne Anmeldung): {name}</translation>
+    </message>
+    <message>
+        <source>Log in</source>
+        <translation>Anmelden</translation>
+    </message>
+    <message>
+        <source>Opening an exam</source>
+        <translation>Eine Untersuchung öffnen</translation>
     </message>
     <message>
         <source>An exposure or an exam step is still running: wait for it to end before opening another exam.</source>
@@ -758,6 +1048,10 @@ Sie unterbrechen und die andere Untersuchung öffnen, oder bleiben?</translation
     <message>
         <source>Stay</source>
         <translation>Bleiben</translation>
+    </message>
+    <message>
+        <source>Break glass not recorded: {exc}</source>
+        <translation>Notfallzugang nicht protokolliert: {exc}</translation>
     </message>
     <message>
         <source>Room ready</source>
@@ -819,7 +1113,7 @@ Sie unterbrechen und die andere Untersuchung öffnen, oder bleiben?</translation
         <translation>Zeichensatz, wenn keiner angegeben ist</translation>
     </message>
     <message>
-        <source>port &apos;{text}&apos; is not a whole number</source>
+        <source>port '{text}' is not a whole number</source>
         <translation>Port „{text}“ ist keine ganze Zahl</translation>
     </message>
     <message>
@@ -915,6 +1209,10 @@ Sie unterbrechen und die andere Untersuchung öffnen, oder bleiben?</translation
     <message>
         <source>Remove</source>
         <translation>Entfernen</translation>
+    </message>
+    <message>
+        <source> — field {next} of {planned} next</source>
+        <translation> — als Nächstes Feld {next} von {planned}</translation>
     </message>
 </context>
 <context>
@@ -1122,7 +1420,7 @@ Sie unterbrechen und die andere Untersuchung öffnen, oder bleiben?</translation
         <translation>Notfall-ID</translation>
     </message>
     <message>
-        <source>For an unidentified patient: the station&apos;s next temporary ID</source>
+        <source>For an unidentified patient: the station's next temporary ID</source>
         <translation>Für einen unbekannten Patienten: die nächste vorläufige ID dieser Station</translation>
     </message>
     <message>
@@ -1169,6 +1467,162 @@ Sie unterbrechen und die andere Untersuchung öffnen, oder bleiben?</translation
         <translation>{what} ({key})</translation>
     </message>
     <message>
+        <source>Image</source>
+        <translation>Bild</translation>
+    </message>
+    <message>
+        <source>More contrast</source>
+        <translation>Mehr Kontrast</translation>
+    </message>
+    <message>
+        <source>Less contrast</source>
+        <translation>Weniger Kontrast</translation>
+    </message>
+    <message>
+        <source>Brighter</source>
+        <translation>Heller</translation>
+    </message>
+    <message>
+        <source>Darker</source>
+        <translation>Dunkler</translation>
+    </message>
+    <message>
+        <source>Fit</source>
+        <translation>Alles</translation>
+    </message>
+    <message>
+        <source>Fit the image to the view</source>
+        <translation>Das Bild in die Ansicht einpassen</translation>
+    </message>
+    <message>
+        <source>+</source>
+        <translation>+</translation>
+    </message>
+    <message>
+        <source>Zoom in</source>
+        <translation>Vergrößern</translation>
+    </message>
+    <message>
+        <source>−</source>
+        <translation>−</translation>
+    </message>
+    <message>
+        <source>Zoom out</source>
+        <translation>Verkleinern</translation>
+    </message>
+    <message>
+        <source>W/L</source>
+        <translation>F/P</translation>
+    </message>
+    <message>
+        <source>Drag to set window (left/right) and level (up/down)</source>
+        <translation>Ziehen, um Fensterbreite (links/rechts) und Fensterlage (auf/ab) einzustellen</translation>
+    </message>
+    <message>
+        <source>⟲</source>
+        <translation>⟲</translation>
+    </message>
+    <message>
+        <source>Turn 90° anticlockwise</source>
+        <translation>90° gegen den Uhrzeigersinn drehen</translation>
+    </message>
+    <message>
+        <source>⟳</source>
+        <translation>⟳</translation>
+    </message>
+    <message>
+        <source>Turn 90° clockwise</source>
+        <translation>90° im Uhrzeigersinn drehen</translation>
+    </message>
+    <message>
+        <source>⇆</source>
+        <translation>⇆</translation>
+    </message>
+    <message>
+        <source>Mirror left-right</source>
+        <translation>Links-rechts spiegeln</translation>
+    </message>
+    <message>
+        <source>⇅</source>
+        <translation>⇅</translation>
+    </message>
+    <message>
+        <source>Mirror top-bottom</source>
+        <translation>Oben-unten spiegeln</translation>
+    </message>
+    <message>
+        <source>Move</source>
+        <translation>Ziehen</translation>
+    </message>
+    <message>
+        <source>Drag the L/R marker to its place</source>
+        <translation>Die L/R-Marke an ihren Platz ziehen</translation>
+    </message>
+    <message>
+        <source>Crop</source>
+        <translation>Schnitt</translation>
+    </message>
+    <message>
+        <source>Draw the crop rectangle, then Apply</source>
+        <translation>Das Schnittrechteck ziehen, dann Anwenden</translation>
+    </message>
+    <message>
+        <source>Apply</source>
+        <translation>Anwenden</translation>
+    </message>
+    <message>
+        <source>Crop the image to the rectangle</source>
+        <translation>Das Bild auf das Rechteck beschneiden</translation>
+    </message>
+    <message>
+        <source>Undo</source>
+        <translation>Zurück</translation>
+    </message>
+    <message>
+        <source>Undo the last crop</source>
+        <translation>Den letzten Schnitt zurücknehmen</translation>
+    </message>
+    <message>
+        <source>Text</source>
+        <translation>Text</translation>
+    </message>
+    <message>
+        <source>Write a text on the image</source>
+        <translation>Einen Text auf das Bild schreiben</translation>
+    </message>
+    <message>
+        <source>Ruler</source>
+        <translation>Lineal</translation>
+    </message>
+    <message>
+        <source>Measure a distance (drag its ends)</source>
+        <translation>Eine Strecke messen (Enden ziehen)</translation>
+    </message>
+    <message>
+        <source>Clear</source>
+        <translation>Löschen</translation>
+    </message>
+    <message>
+        <source>Remove the texts and distances</source>
+        <translation>Die Texte und Strecken entfernen</translation>
+    </message>
+    <message>
+        <source>▲</source>
+        <translation>▲</translation>
+    </message>
+    <message>
+        <source>Long-length: move the fields below the seam up</source>
+        <translation>Langformat: die Felder unter der Naht nach oben schieben</translation>
+    </message>
+    <message>
+        <source>▼</source>
+        <translation>▼</translation>
+    </message>
+    <message>
+        <source>Long-length: move the fields below the seam down</source>
+        <translation>Langformat: die Felder unter der Naht nach unten schieben</translation>
+    </message>
+    <message>
         <source>Zoom: screen pixels per image pixel</source>
         <translation>Zoom: Bildschirmpixel je Bildpixel</translation>
     </message>
@@ -1213,8 +1667,20 @@ Sie unterbrechen und die andere Untersuchung öffnen, oder bleiben?</translation
         <translation>Kein Marker</translation>
     </message>
     <message>
+        <source>The seam of a long-length image to move</source>
+        <translation>Die zu verschiebende Naht eines Langformatbilds</translation>
+    </message>
+    <message>
         <source>{p} %</source>
         <translation>{p} %</translation>
+    </message>
+    <message>
+        <source>Seam {n}</source>
+        <translation>Naht {n}</translation>
+    </message>
+    <message>
+        <source>No seam (one exposure)</source>
+        <translation>Keine Naht (eine Aufnahme)</translation>
     </message>
 </context>
 <context>
@@ -1363,11 +1829,19 @@ Sie unterbrechen und die andere Untersuchung öffnen, oder bleiben?</translation
         <translation>Detektor und Simulator</translation>
     </message>
     <message>
+        <source>Accounts</source>
+        <translation>Konten</translation>
+    </message>
+    <message>
+        <source>The {tab} tab</source>
+        <translation>Der Reiter {tab}</translation>
+    </message>
+    <message>
         <source>Service pages</source>
         <translation>Service-Seiten</translation>
     </message>
     <message>
-        <source>The service pages change how this station works: its settings, the DICOM nodes, the detector calibration and the simulator&apos;s faults. Continue only if you are service staff or were asked to by them.</source>
+        <source>The service pages change how this station works: its settings, the DICOM nodes, the detector calibration and the simulator's faults. Continue only if you are service staff or were asked to by them.</source>
         <translation>Die Service-Seiten ändern, wie diese Station arbeitet: ihre Einstellungen, die DICOM-Knoten, die Detektorkalibrierung und die Fehler des Simulators. Nur fortfahren, wenn Sie zum Service gehören oder von ihm darum gebeten wurden.</translation>
     </message>
     <message>
@@ -1390,7 +1864,7 @@ Sie unterbrechen und die andere Untersuchung öffnen, oder bleiben?</translation
         <translation>Angenommene Bilder beim Abschließen der Untersuchung an die Speicherknoten senden</translation>
     </message>
     <message>
-        <source>The station&apos;s locale</source>
+        <source>The station's locale</source>
         <translation>Gebietsschema der Station</translation>
     </message>
     <message>
@@ -1452,7 +1926,7 @@ Daten: {data}</translation>
         <translation> — {n} C-ECHO beantwortet</translation>
     </message>
     <message>
-        <source>Not saved: listen port &apos;{text}&apos; is not a whole number</source>
+        <source>Not saved: listen port '{text}' is not a whole number</source>
         <translation>Nicht gespeichert: Empfangsport „{text}“ ist keine ganze Zahl</translation>
     </message>
     <message>
@@ -1460,7 +1934,7 @@ Daten: {data}</translation>
         <translation>Gespeichert und wirksam.</translation>
     </message>
     <message>
-        <source> The window&apos;s language changes when the console starts again.</source>
+        <source> The window's language changes when the console starts again.</source>
         <translation> Die Sprache des Fensters wechselt beim nächsten Start der Konsole.</translation>
     </message>
 </context>
@@ -1781,11 +2255,11 @@ Daten: {data}</translation>
         <translation>Der Notfallpatient konnte nicht registriert werden: {error}. Erneut Notfall drücken oder den Patienten von Hand registrieren.</translation>
     </message>
     <message>
-        <source>&apos;{value}&apos; is not in the list: asking the worklist…</source>
+        <source>'{value}' is not in the list: asking the worklist…</source>
         <translation>„{value}“ steht nicht in der Liste: Arbeitsliste wird abgefragt…</translation>
     </message>
     <message>
-        <source>No scheduled order has the accession, patient ID or requested procedure ID &apos;{value}&apos;. Refresh the worklist, or check the label.</source>
+        <source>No scheduled order has the accession, patient ID or requested procedure ID '{value}'. Refresh the worklist, or check the label.</source>
         <translation>Kein geplanter Auftrag hat die Auftragsnummer, Patienten-ID oder Requested Procedure ID „{value}“. Arbeitsliste aktualisieren oder das Etikett prüfen.</translation>
     </message>
     <message>
@@ -1793,7 +2267,7 @@ Daten: {data}</translation>
         <translation>Die Arbeitsliste konnte nicht abgefragt werden: {error}</translation>
     </message>
     <message>
-        <source>{count} orders match &apos;{value}&apos;: choose one in the list and press Start exam.</source>
+        <source>{count} orders match '{value}': choose one in the list and press Start exam.</source>
         <translation>{count} Aufträge passen zu „{value}“: einen in der Liste wählen und Untersuchung beginnen drücken.</translation>
     </message>
     <message>
@@ -1815,6 +2289,10 @@ Daten: {data}</translation>
 </context>
 <context>
     <name>widget</name>
+    <message>
+        <source>Changing the configuration</source>
+        <translation>Die Konfiguration ändern</translation>
+    </message>
     <message>
         <source>Not saved: {reason}</source>
         <translation>Nicht gespeichert: {reason}</translation>

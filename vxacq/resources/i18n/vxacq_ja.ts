@@ -2,6 +2,101 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="ja_JP" sourcelanguage="en">
 <context>
+    <name>AccountsTab</name>
+    <message>
+        <source>User</source>
+        <translation>ユーザー</translation>
+    </message>
+    <message>
+        <source>Display name</source>
+        <translation>表示名</translation>
+    </message>
+    <message>
+        <source>Roles</source>
+        <translation>ロール</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>状態</translation>
+    </message>
+    <message>
+        <source>Family^Given</source>
+        <translation>姓^名</translation>
+    </message>
+    <message>
+        <source>optional, 4+ digits</source>
+        <translation>任意、4桁以上</translation>
+    </message>
+    <message>
+        <source>radiographer</source>
+        <translation>診療放射線技師</translation>
+    </message>
+    <message>
+        <source>service</source>
+        <translation>サービス</translation>
+    </message>
+    <message>
+        <source>administrator</source>
+        <translation>管理者</translation>
+    </message>
+    <message>
+        <source>User name</source>
+        <translation>ユーザー名</translation>
+    </message>
+    <message>
+        <source>Password</source>
+        <translation>パスワード</translation>
+    </message>
+    <message>
+        <source>PIN</source>
+        <translation>PIN</translation>
+    </message>
+    <message>
+        <source>Add account</source>
+        <translation>アカウント追加</translation>
+    </message>
+    <message>
+        <source>Set password of selected</source>
+        <translation>選択したアカウントのパスワード設定</translation>
+    </message>
+    <message>
+        <source>Disable selected</source>
+        <translation>選択を無効化</translation>
+    </message>
+    <message>
+        <source>Enable selected</source>
+        <translation>選択を有効化</translation>
+    </message>
+    <message>
+        <source>disabled</source>
+        <translation>無効</translation>
+    </message>
+    <message>
+        <source>locked</source>
+        <translation>ロック中</translation>
+    </message>
+    <message>
+        <source>enabled</source>
+        <translation>有効</translation>
+    </message>
+    <message>
+        <source>Account {user} added.</source>
+        <translation>アカウント {user} を追加しました。</translation>
+    </message>
+    <message>
+        <source>Password of {user} changed.</source>
+        <translation>{user} のパスワードを変更しました。</translation>
+    </message>
+    <message>
+        <source>Account {user} disabled.</source>
+        <translation>アカウント {user} を無効にしました。</translation>
+    </message>
+    <message>
+        <source>Account {user} enabled.</source>
+        <translation>アカウント {user} を有効にしました。</translation>
+    </message>
+</context>
+<context>
     <name>BodyPartDialog</name>
     <message>
         <source>Add protocol</source>
@@ -317,6 +412,10 @@ Accept this image anyway?</source>
         <translation>再処理中…</translation>
     </message>
     <message>
+        <source>Moving seam {n} by {mm:+.1f} mm…</source>
+        <translation>つなぎ目 {n} を {mm:+.1f} mm 移動中…</translation>
+    </message>
+    <message>
         <source>Marker {marker} on a {side} image: choose Marker {right} (or check the side)</source>
         <translation>{side}の画像にマーカー{marker}：マーカー{right}を選択（または左右を確認）</translation>
     </message>
@@ -473,6 +572,30 @@ was made but its image is not stored. Why is it given up? (recorded in the audit
         <translation>PACSの過去検査</translation>
     </message>
     <message>
+        <source>Export to media…</source>
+        <translation>メディアへエクスポート…</translation>
+    </message>
+    <message>
+        <source>Write the exam to a folder or USB stick as DICOM media with a DICOMDIR</source>
+        <translation>検査を DICOMDIR 付きの DICOM メディアとしてフォルダまたは USB メモリに書き出す</translation>
+    </message>
+    <message>
+        <source>Move to the right order…</source>
+        <translation>正しいオーダーへ移動…</translation>
+    </message>
+    <message>
+        <source>The exam was filed under the wrong patient or order: file its images under the right one and withdraw them from the wrong one</source>
+        <translation>検査が誤った患者またはオーダーに登録されました: 画像を正しい方に登録し、誤った方から取り下げます</translation>
+    </message>
+    <message>
+        <source>De-identify</source>
+        <translation>匿名化</translation>
+    </message>
+    <message>
+        <source>Remove the patient's identity (DICOM PS3.15 Basic Profile) from the exported copies</source>
+        <translation>エクスポートしたコピーから患者の識別情報を削除する (DICOM PS3.15 Basic Profile)</translation>
+    </message>
+    <message>
         <source>Image</source>
         <translation>画像</translation>
     </message>
@@ -497,6 +620,14 @@ was made but its image is not stored. Why is it given up? (recorded in the audit
         <translation>保管確認</translation>
     </message>
     <message>
+        <source>Reject sent image</source>
+        <translation>送信済み画像を却下</translation>
+    </message>
+    <message>
+        <source>Withdraw the selected image from the PACS: a rejection note goes to every node it was sent to</source>
+        <translation>選択した画像を PACS から取り下げます: 送信先のすべてのノードに却下通知を送ります</translation>
+    </message>
+    <message>
         <source>Modalities</source>
         <translation>モダリティ</translation>
     </message>
@@ -517,7 +648,7 @@ was made but its image is not stored. Why is it given up? (recorded in the audit
         <translation>選択した検査の画像</translation>
     </message>
     <message>
-        <source>The patient&apos;s studies at the PACS</source>
+        <source>The patient's studies at the PACS</source>
         <translation>PACSにあるこの患者の検査</translation>
     </message>
     <message>
@@ -553,6 +684,78 @@ was made but its image is not stored. Why is it given up? (recorded in the audit
         <translation>線量レポート</translation>
     </message>
     <message>
+        <source>Rejection note</source>
+        <translation>却下通知</translation>
+    </message>
+    <message>
+        <source>rejected: {reason}</source>
+        <translation>却下: {reason}</translation>
+    </message>
+    <message>
+        <source>Reject a sent image?</source>
+        <translation>送信済みの画像を却下しますか?</translation>
+    </message>
+    <message>
+        <source>The image ({protocol}) was sent to {nodes}. It will be withdrawn there with the reason "{reason}"; the dose report keeps the exposure. This cannot be undone.</source>
+        <translation>画像 ({protocol}) は {nodes} に送信済みです。理由「{reason}」で取り下げます。線量レポートには照射が残ります。元に戻せません。</translation>
+    </message>
+    <message>
+        <source>Reject and withdraw</source>
+        <translation>却下して取り下げ</translation>
+    </message>
+    <message>
+        <source>Keep it</source>
+        <translation>保持する</translation>
+    </message>
+    <message>
+        <source>Image rejected; a rejection note is queued to {nodes}.</source>
+        <translation>画像を却下しました。却下通知を {nodes} へ送信待ちにしました。</translation>
+    </message>
+    <message>
+        <source>The image was not rejected: {reason}</source>
+        <translation>画像は却下されませんでした: {reason}</translation>
+    </message>
+    <message>
+        <source>Export to: an empty folder or a USB stick</source>
+        <translation>エクスポート先: 空のフォルダまたは USB メモリ</translation>
+    </message>
+    <message>
+        <source>{n} object(s) written to {folder}, de-identified.</source>
+        <translation>{n} 個のオブジェクトを匿名化して {folder} に書き出しました。</translation>
+    </message>
+    <message>
+        <source>{n} object(s) written to {folder}.</source>
+        <translation>{n} 個のオブジェクトを {folder} に書き出しました。</translation>
+    </message>
+    <message>
+        <source>Export failed: {reason}</source>
+        <translation>エクスポート失敗: {reason}</translation>
+    </message>
+    <message>
+        <source>Writing the exam to {folder}…</source>
+        <translation>検査を {folder} に書き出し中…</translation>
+    </message>
+    <message>
+        <source>No scheduled order to move the images to: refresh the worklist or register the patient first.</source>
+        <translation>画像の移動先となる予定オーダーがありません: 先にワークリストを更新するか患者を登録してください。</translation>
+    </message>
+    <message>
+        <source>Move to the right order</source>
+        <translation>正しいオーダーへ移動</translation>
+    </message>
+    <message>
+        <source>The images of {name} ({pid}) belong to:</source>
+        <translation>{name} ({pid}) の画像の正しい所属:</translation>
+    </message>
+    <message>
+        <source>{n} image(s) moved to {name}; the wrong ones are withdrawn.</source>
+        <translation>{n} 枚の画像を {name} に移動し、誤った画像は取り下げました。</translation>
+    </message>
+    <message>
+        <source>The images were not moved: {reason}</source>
+        <translation>画像は移動されませんでした: {reason}</translation>
+    </message>
+    <message>
         <source>Re-send failed: {reason}</source>
         <translation>再送信に失敗しました: {reason}</translation>
     </message>
@@ -573,7 +776,7 @@ was made but its image is not stored. Why is it given up? (recorded in the audit
         <translation>過去検査を問い合わせできませんでした: {reason}</translation>
     </message>
     <message>
-        <source>Asking the PACS for this patient&apos;s studies…</source>
+        <source>Asking the PACS for this patient's studies…</source>
         <translation>この患者の検査をPACSに問い合わせています…</translation>
     </message>
 </context>
@@ -669,6 +872,45 @@ was made but its image is not stored. Why is it given up? (recorded in the audit
     </message>
 </context>
 <context>
+    <name>LockScreen</name>
+    <message>
+        <source>user name</source>
+        <translation>ユーザー名</translation>
+    </message>
+    <message>
+        <source>password or PIN</source>
+        <translation>パスワードまたは PIN</translation>
+    </message>
+    <message>
+        <source>Log in</source>
+        <translation>ログイン</translation>
+    </message>
+    <message>
+        <source>Emergency exam without login</source>
+        <translation>ログインなしで緊急検査</translation>
+    </message>
+    <message>
+        <source>Break glass: start a trauma exam at once; it is recorded as such, under the name typed above or as EMERGENCY^BREAK GLASS, and a login is asked for afterwards</source>
+        <translation>緊急アクセス: すぐに外傷検査を開始します。上に入力した名前または EMERGENCY^BREAK GLASS として記録され、後でログインを求めます</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>名前</translation>
+    </message>
+    <message>
+        <source>Password or PIN</source>
+        <translation>パスワードまたは PIN</translation>
+    </message>
+    <message>
+        <source>VXacq: who is working?</source>
+        <translation>VXacq: 作業者は?</translation>
+    </message>
+    <message>
+        <source>Login not possible: {reason}</source>
+        <translation>ログインできません: {reason}</translation>
+    </message>
+</context>
+<context>
     <name>LogsTab</name>
     <message>
         <source>Application log</source>
@@ -714,11 +956,23 @@ was made but its image is not stored. Why is it given up? (recorded in the audit
         <translation>姓^名</translation>
     </message>
     <message>
+        <source>Lock</source>
+        <translation>ロック</translation>
+    </message>
+    <message>
+        <source>Hide the screen until a login; exams and sending go on</source>
+        <translation>ログインまで画面を隠します。検査と送信は続行します</translation>
+    </message>
+    <message>
+        <source>Log out</source>
+        <translation>ログアウト</translation>
+    </message>
+    <message>
         <source>Radiographer:</source>
         <translation>撮影技師：</translation>
     </message>
     <message>
-        <source>Radiographer &apos;{name}&apos; cannot be written as a DICOM name in {charset} (Family^Given, at most 64 characters): not used</source>
+        <source>Radiographer '{name}' cannot be written as a DICOM name in {charset} (Family^Given, at most 64 characters): not used</source>
         <translation>撮影技師「{name}」は {charset} のDICOM名として書けません（姓^名、64文字以内）。使用しません</translation>
     </message>
     <message>
@@ -728,6 +982,42 @@ was made but its image is not stored. Why is it given up? (recorded in the audit
     <message>
         <source>no one</source>
         <translation>なし</translation>
+    </message>
+    <message>
+        <source>Locked: {name} or another user logs in to go on.</source>
+        <translation>ロック中: 続けるには {name} または別のユーザーがログインしてください。</translation>
+    </message>
+    <message>
+        <source>Logged out.</source>
+        <translation>ログアウトしました。</translation>
+    </message>
+    <message>
+        <source>The emergency exam is closed: log in to go on.</source>
+        <translation>緊急検査を終了しました: 続けるにはログインしてください。</translation>
+    </message>
+    <message>
+        <source>Accounts are set up: log in.</source>
+        <translation>アカウントが設定されました: ログインしてください。</translation>
+    </message>
+    <message>
+        <source>User:</source>
+        <translation>ユーザー:</translation>
+    </message>
+    <message>
+        <source>(no accounts configured)</source>
+        <translation>(アカウント未設定)</translation>
+    </message>
+    <message>
+        <source>EMERGENCY (no login): {name}</source>
+        <translation>緊急 (ログインなし): {name}</translation>
+    </message>
+    <message>
+        <source>Log in</source>
+        <translation>ログイン</translation>
+    </message>
+    <message>
+        <source>Opening an exam</source>
+        <translation>検査を開く</translation>
     </message>
     <message>
         <source>An exposure or an exam step is still running: wait for it to end before opening another exam.</source>
@@ -758,6 +1048,10 @@ Suspend it and open the other exam, or stay?</source>
     <message>
         <source>Stay</source>
         <translation>とどまる</translation>
+    </message>
+    <message>
+        <source>Break glass not recorded: {exc}</source>
+        <translation>緊急アクセスを記録できませんでした: {exc}</translation>
     </message>
     <message>
         <source>Room ready</source>
@@ -819,7 +1113,7 @@ Suspend it and open the other exam, or stay?</source>
         <translation>文字セットの指定がない場合の文字セット</translation>
     </message>
     <message>
-        <source>port &apos;{text}&apos; is not a whole number</source>
+        <source>port '{text}' is not a whole number</source>
         <translation>ポート「{text}」は整数ではありません</translation>
     </message>
     <message>
@@ -915,6 +1209,10 @@ Suspend it and open the other exam, or stay?</source>
     <message>
         <source>Remove</source>
         <translation>削除</translation>
+    </message>
+    <message>
+        <source> — field {next} of {planned} next</source>
+        <translation> — 次はフィールド {next}/{planned}</translation>
     </message>
 </context>
 <context>
@@ -1122,7 +1420,7 @@ Suspend it and open the other exam, or stay?</source>
         <translation>救急ID</translation>
     </message>
     <message>
-        <source>For an unidentified patient: the station&apos;s next temporary ID</source>
+        <source>For an unidentified patient: the station's next temporary ID</source>
         <translation>身元不明の患者用: このステーションの次の仮ID</translation>
     </message>
     <message>
@@ -1169,6 +1467,162 @@ Suspend it and open the other exam, or stay?</source>
         <translation>{what}（{key}）</translation>
     </message>
     <message>
+        <source>Image</source>
+        <translation>画像</translation>
+    </message>
+    <message>
+        <source>More contrast</source>
+        <translation>コントラスト強</translation>
+    </message>
+    <message>
+        <source>Less contrast</source>
+        <translation>コントラスト弱</translation>
+    </message>
+    <message>
+        <source>Brighter</source>
+        <translation>明るく</translation>
+    </message>
+    <message>
+        <source>Darker</source>
+        <translation>暗く</translation>
+    </message>
+    <message>
+        <source>Fit</source>
+        <translation>フィット</translation>
+    </message>
+    <message>
+        <source>Fit the image to the view</source>
+        <translation>画像を表示領域に合わせる</translation>
+    </message>
+    <message>
+        <source>+</source>
+        <translation>+</translation>
+    </message>
+    <message>
+        <source>Zoom in</source>
+        <translation>拡大</translation>
+    </message>
+    <message>
+        <source>−</source>
+        <translation>−</translation>
+    </message>
+    <message>
+        <source>Zoom out</source>
+        <translation>縮小</translation>
+    </message>
+    <message>
+        <source>W/L</source>
+        <translation>W/L</translation>
+    </message>
+    <message>
+        <source>Drag to set window (left/right) and level (up/down)</source>
+        <translation>ドラッグでウィンドウ幅 (左右) とレベル (上下) を設定</translation>
+    </message>
+    <message>
+        <source>⟲</source>
+        <translation>⟲</translation>
+    </message>
+    <message>
+        <source>Turn 90° anticlockwise</source>
+        <translation>反時計回りに 90° 回転</translation>
+    </message>
+    <message>
+        <source>⟳</source>
+        <translation>⟳</translation>
+    </message>
+    <message>
+        <source>Turn 90° clockwise</source>
+        <translation>時計回りに 90° 回転</translation>
+    </message>
+    <message>
+        <source>⇆</source>
+        <translation>⇆</translation>
+    </message>
+    <message>
+        <source>Mirror left-right</source>
+        <translation>左右反転</translation>
+    </message>
+    <message>
+        <source>⇅</source>
+        <translation>⇅</translation>
+    </message>
+    <message>
+        <source>Mirror top-bottom</source>
+        <translation>上下反転</translation>
+    </message>
+    <message>
+        <source>Move</source>
+        <translation>移動</translation>
+    </message>
+    <message>
+        <source>Drag the L/R marker to its place</source>
+        <translation>L/R マーカーを位置までドラッグ</translation>
+    </message>
+    <message>
+        <source>Crop</source>
+        <translation>トリミング</translation>
+    </message>
+    <message>
+        <source>Draw the crop rectangle, then Apply</source>
+        <translation>トリミング枠を描いてから適用</translation>
+    </message>
+    <message>
+        <source>Apply</source>
+        <translation>適用</translation>
+    </message>
+    <message>
+        <source>Crop the image to the rectangle</source>
+        <translation>画像を枠でトリミング</translation>
+    </message>
+    <message>
+        <source>Undo</source>
+        <translation>元に戻す</translation>
+    </message>
+    <message>
+        <source>Undo the last crop</source>
+        <translation>最後のトリミングを取り消す</translation>
+    </message>
+    <message>
+        <source>Text</source>
+        <translation>テキスト</translation>
+    </message>
+    <message>
+        <source>Write a text on the image</source>
+        <translation>画像にテキストを書く</translation>
+    </message>
+    <message>
+        <source>Ruler</source>
+        <translation>計測</translation>
+    </message>
+    <message>
+        <source>Measure a distance (drag its ends)</source>
+        <translation>距離を計測 (端点をドラッグ)</translation>
+    </message>
+    <message>
+        <source>Clear</source>
+        <translation>消去</translation>
+    </message>
+    <message>
+        <source>Remove the texts and distances</source>
+        <translation>テキストと距離を消去</translation>
+    </message>
+    <message>
+        <source>▲</source>
+        <translation>▲</translation>
+    </message>
+    <message>
+        <source>Long-length: move the fields below the seam up</source>
+        <translation>長尺: つなぎ目より下のフィールドを上へ移動</translation>
+    </message>
+    <message>
+        <source>▼</source>
+        <translation>▼</translation>
+    </message>
+    <message>
+        <source>Long-length: move the fields below the seam down</source>
+        <translation>長尺: つなぎ目より下のフィールドを下へ移動</translation>
+    </message>
+    <message>
         <source>Zoom: screen pixels per image pixel</source>
         <translation>ズーム：画像1画素あたりの画面画素数</translation>
     </message>
@@ -1213,8 +1667,20 @@ Suspend it and open the other exam, or stay?</source>
         <translation>マーカーなし</translation>
     </message>
     <message>
+        <source>The seam of a long-length image to move</source>
+        <translation>移動する長尺画像のつなぎ目</translation>
+    </message>
+    <message>
         <source>{p} %</source>
         <translation>{p} %</translation>
+    </message>
+    <message>
+        <source>Seam {n}</source>
+        <translation>つなぎ目 {n}</translation>
+    </message>
+    <message>
+        <source>No seam (one exposure)</source>
+        <translation>つなぎ目なし (1回照射)</translation>
     </message>
 </context>
 <context>
@@ -1363,11 +1829,19 @@ Suspend it and open the other exam, or stay?</source>
         <translation>検出器とシミュレータ</translation>
     </message>
     <message>
+        <source>Accounts</source>
+        <translation>アカウント</translation>
+    </message>
+    <message>
+        <source>The {tab} tab</source>
+        <translation>{tab} タブ</translation>
+    </message>
+    <message>
         <source>Service pages</source>
         <translation>サービス画面</translation>
     </message>
     <message>
-        <source>The service pages change how this station works: its settings, the DICOM nodes, the detector calibration and the simulator&apos;s faults. Continue only if you are service staff or were asked to by them.</source>
+        <source>The service pages change how this station works: its settings, the DICOM nodes, the detector calibration and the simulator's faults. Continue only if you are service staff or were asked to by them.</source>
         <translation>サービス画面では、このステーションの設定、DICOMノード、検出器キャリブレーション、シミュレータの故障を変更します。サービス担当者、または担当者に依頼された場合のみ続行してください。</translation>
     </message>
     <message>
@@ -1390,7 +1864,7 @@ Suspend it and open the other exam, or stay?</source>
         <translation>検査終了時に承認画像を保存先ノードへ送信</translation>
     </message>
     <message>
-        <source>The station&apos;s locale</source>
+        <source>The station's locale</source>
         <translation>ステーションのロケール</translation>
     </message>
     <message>
@@ -1452,7 +1926,7 @@ Data: {data}</source>
         <translation> — C-ECHO応答 {n} 件</translation>
     </message>
     <message>
-        <source>Not saved: listen port &apos;{text}&apos; is not a whole number</source>
+        <source>Not saved: listen port '{text}' is not a whole number</source>
         <translation>保存されていません: 待ち受けポート「{text}」は整数ではありません</translation>
     </message>
     <message>
@@ -1460,7 +1934,7 @@ Data: {data}</source>
         <translation>保存し、反映しました。</translation>
     </message>
     <message>
-        <source> The window&apos;s language changes when the console starts again.</source>
+        <source> The window's language changes when the console starts again.</source>
         <translation> 画面の言語はコンソールの次回起動時に切り替わります。</translation>
     </message>
 </context>
@@ -1781,11 +2255,11 @@ Data: {data}</source>
         <translation>救急患者を登録できませんでした: {error}。もう一度「救急」を押すか、手動で登録してください。</translation>
     </message>
     <message>
-        <source>&apos;{value}&apos; is not in the list: asking the worklist…</source>
+        <source>'{value}' is not in the list: asking the worklist…</source>
         <translation>「{value}」は一覧にありません: ワークリストを問い合わせています…</translation>
     </message>
     <message>
-        <source>No scheduled order has the accession, patient ID or requested procedure ID &apos;{value}&apos;. Refresh the worklist, or check the label.</source>
+        <source>No scheduled order has the accession, patient ID or requested procedure ID '{value}'. Refresh the worklist, or check the label.</source>
         <translation>受付番号、患者ID、依頼手技IDが「{value}」の予定オーダはありません。ワークリストを更新するか、ラベルを確認してください。</translation>
     </message>
     <message>
@@ -1793,7 +2267,7 @@ Data: {data}</source>
         <translation>ワークリストを問い合わせできませんでした: {error}</translation>
     </message>
     <message>
-        <source>{count} orders match &apos;{value}&apos;: choose one in the list and press Start exam.</source>
+        <source>{count} orders match '{value}': choose one in the list and press Start exam.</source>
         <translation>「{value}」に一致するオーダが {count} 件あります。一覧から選んで「検査開始」を押してください。</translation>
     </message>
     <message>
@@ -1815,6 +2289,10 @@ Data: {data}</source>
 </context>
 <context>
     <name>widget</name>
+    <message>
+        <source>Changing the configuration</source>
+        <translation>設定の変更</translation>
+    </message>
     <message>
         <source>Not saved: {reason}</source>
         <translation>保存されていません: {reason}</translation>

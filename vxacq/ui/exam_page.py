@@ -98,6 +98,7 @@ class ExamPage(QWidget):
         self._plan_ticks: list[str] = []  # the exposed protocols the plan was filled with
         self.shown_id: int | None = None
         self._is_preview = False  # the image on screen is the binned quick look
+        self._full_coming: int | None = None  # an image whose processed pixels are on the way
         self.switch: HandSwitch | None = None
         self.exposing = False
         self.busy = 0
@@ -228,7 +229,7 @@ class ExamPage(QWidget):
         self.views = {}
         self._views_changed += 1
         self.strip.clear()
-        self.shown_id, self._is_preview = None, False
+        self.shown_id, self._is_preview, self._full_coming = None, False, None
         self.dose = None
         self.review.clear()
         # nothing chosen for the last patient carries over: reject reason, re-process choice
@@ -382,7 +383,9 @@ class ExamPage(QWidget):
         elif event.kind == "rendered" and event.image is not None:
             self._image_ready(event.image)
         elif event.kind in ("processed", "reprocessed") and event.image is not None:
-            if event.image.id != self.shown_id or self._is_preview:
+            if event.image.id == self._full_coming:
+                pass  # its pixels are being readied: shown with this newest view
+            elif event.image.id != self.shown_id or self._is_preview:
                 self._image_ready(event.image)
             else:  # already on screen: now it has its file, so it can be accepted
                 self._show_indices(event.image)
@@ -445,11 +448,19 @@ class ExamPage(QWidget):
                            TargetExposureIndex=processed.ei_t, DeviationIndex=processed.di)
 
         def show(shown: Displayable) -> None:
-            self._display(view, shown)
+            self._full_coming = None
+            newest = self.views.get(view.id)  # "processed" may have come meanwhile: its file
+            self._display(newest if newest is not None and newest.file_path else view, shown)
             if after is not None:
                 after()
 
-        self.console.tasks.run(lambda: from_processed(processed).with_overview(), show)
+        def failed(exc: Exception) -> None:
+            self._full_coming = None
+            self.messages.show(self.tr("The image cannot be shown: {exc}").format(exc=exc),
+                               "alarm")
+
+        self._full_coming = view.id
+        self.console.tasks.run(lambda: from_processed(processed).with_overview(), show, failed)
         return True
 
     def _display(self, view: ImageView, shown: Displayable) -> None:

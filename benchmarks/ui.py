@@ -9,9 +9,9 @@ accepted, then the exam closed, which sends the images and the dose report.
 Prints, per exposure and as medians:
   - ``preview_s``: the raw frame stored (the exam's "exposed" event) → the binned preview
     painted in the review view;
-  - ``image_s``: the raw frame stored → the full processed image painted (target ≤ 0.5 s);
+  - ``image_s``: the raw frame stored → the full processed image painted (target ≤ 0.3 s);
 and the longest gap between ticks of a 2 ms timer on the GUI thread:
-  - ``stall_exposing_ms`` over the exposures (processing and writing on the workers);
+  - ``stall_exposing_ms`` over the exposures (processing and writing on the workers; ≤ 50 ms);
   - ``stall_sending_ms`` from the close until the archive has every file (target ≤ 50 ms).
 
     PYTHONPATH=.:tests python benchmarks/ui.py [--exposures 5]
@@ -108,7 +108,9 @@ def run(folder: Path, storescp: peers.Peer, exposures: int) -> None:
             image_id = expose(window, "CHEST_PA", timeout=120)
             wait_until(lambda: page.busy == 0, 30)
             page.accept_image()
-            wait_until(lambda: page.exam.image(image_id).state == "accepted", 30)
+            # the screen's own knowledge: a database read here would run on the GUI thread
+            # and be counted as the window's stall
+            wait_until(lambda: (v := page.views.get(image_id)) and v.state == "accepted", 30)
             wait_until(lambda: page.busy == 0, 30)
         stall_exposing = meter.stop()
         timings = page.timing.history

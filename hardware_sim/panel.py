@@ -81,6 +81,7 @@ class HeldFrame:
 class PanelFaults:
     link_drops: int = 0
     readout_timeout: bool = False
+    arming_timeout: bool = False
     battery_percent: float | None = None
     temperature_C: float | None = None
     aed_false_trigger: bool = False
@@ -157,6 +158,8 @@ class SimulatedPanel:
         with self._lock:
             if self.state != "arming" or generation != self._generation:
                 return
+            if self.faults.arming_timeout:
+                return  # stuck arming: the panel never says ready
             self.state = "ready"
             false_trigger = self.mode == "aed" and self.faults.aed_false_trigger
         if false_trigger:

@@ -124,6 +124,8 @@ class Simulator:
             pf.link_drops = int(fault.value)
         elif fault.name == "readout-timeout":
             pf.readout_timeout = True
+        elif fault.name == "arming-timeout":
+            pf.arming_timeout = True
         elif fault.name == "low-battery":
             pf.battery_percent = fault.value
         elif fault.name == "over-temperature":
@@ -144,6 +146,7 @@ class Simulator:
         return {"generator_fault_on_exposure": self.firmware.fault_on_exposure,
                 "serial_garble": self.firmware.garble, "serial_drop": self.firmware.drop,
                 "link_drops": pf.link_drops, "readout_timeout": pf.readout_timeout,
+                "arming_timeout": pf.arming_timeout,
                 "battery_percent": pf.battery_percent, "temperature_C": pf.temperature_C,
                 "aed_false_trigger": pf.aed_false_trigger}
 

@@ -13,6 +13,7 @@ simulator's standard phantom: ``medium`` adult, ``child`` for paediatric protoco
 
 from __future__ import annotations
 
+import threading
 import tomllib
 from dataclasses import dataclass, field, fields
 from pathlib import Path
@@ -257,9 +258,38 @@ def _build(raw: Any, index: int) -> Protocol:
     return protocol
 
 
+# Parsed libraries by (file, mtime, size): parsing and checking 86 protocols takes ~50 ms of
+# pure Python, which every exposure's processing (its preset) and every exam would pay again,
+# holding the interpreter the GUI thread waits for. An edited file is read again.
+_parsed: dict[tuple[str, int, int], dict[str, Protocol]] = {}
+_parsed_lock = threading.Lock()
+
+
+def file_key(path: Path) -> tuple[str, int, int]:
+    """What identifies one version of a file: its path, modification time and size."""
+    stat = path.stat()
+    return str(path.resolve()), stat.st_mtime_ns, stat.st_size
+
+
 def load(path: Path | str | None = None) -> dict[str, Protocol]:
     """All protocols in the file, by id; ProtocolError names the file, protocol and field."""
     path = Path(path or DEFAULT_PATH)
+    try:
+        key = file_key(path)
+    except OSError as exc:
+        raise ProtocolError(f"{path}: cannot be read: {exc}") from None
+    with _parsed_lock:
+        known = _parsed.get(key)
+    if known is None:
+        known = _read(path)
+        with _parsed_lock:
+            for old in [k for k in _parsed if k[0] == key[0]]:  # an older version
+                del _parsed[old]
+            _parsed[key] = known
+    return dict(known)  # the Protocols are frozen; the caller's dict is its own
+
+
+def _read(path: Path) -> dict[str, Protocol]:
     try:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, tomllib.TOMLDecodeError) as exc:

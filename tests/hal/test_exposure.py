@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import socket
+import time
 from pathlib import Path
 
 import numpy as np
@@ -234,3 +235,23 @@ def test_unwritable_raw_folder_keeps_the_frame_in_the_panel(sim: Simulator,
     assert sim.panel.held  # not confirmed, so not dropped
     [recovered] = recover_frames(room_config, out_dir=tmp_path / "good")
     assert recovered.ok and assert_whole(recovered.files)["truth"]["phantom"] == "hand"
+
+
+def test_panel_stuck_arming_ends_the_sequence_with_a_remedy(sim: Simulator,
+                                                            room_config: Config) -> None:
+    sim.inject("arming-timeout")
+    started = time.monotonic()
+    result = run_exposure(room_config, "HAND_PA")
+    took = time.monotonic() - started
+    assert not result.ok
+    assert result.error["device"] == "detector" and result.error["code"] == "timeout"
+    message = result.error["message"]
+    assert "detector arming did not finish within 5 s" in message
+    assert "check its link, battery and temperature" in message and "Prep again" in message
+    assert took < 8.0  # said at its time limit, not left waiting
+    # nothing stays armed or prepared, no beam was given, nothing is pending
+    assert sim.panel.state == "idle" and sim.firmware.state == "STANDBY"
+    assert sim.firmware.exposures == 0
+    assert raw_files(room_config) == [] and sim.panel.held == []
+    sim.clear_faults()
+    assert run_exposure(room_config, "HAND_PA").ok  # the next Prep works

@@ -1,6 +1,6 @@
 """Patient safety on the exam screen (issue 21), driven as a radiographer would: a frame left in
 the panel blocks Prep until it is recovered (by itself, or with Recover), a battery too low to
-arm says so, a partial image says so and Accept asks, a rejected image says so, and leaving an
+arm says so, a panel stuck arming ends the sequence with the remedy, a partial image says so and Accept asks, a rejected image says so, and leaving an
 exam with unreviewed images asks first."""
 
 from __future__ import annotations
@@ -89,6 +89,22 @@ def test_battery_too_low_to_arm_blocks_prep_and_a_cleared_fault_clears_it(
     room.clear_faults()
     wait_until(panel.prep_button.isEnabled, 10, "Prep again")
     assert panel.prep_reason.text() == "" and panel.problem.text() == ""
+
+
+def test_a_panel_stuck_arming_ends_prep_with_a_message_and_remedy(window) -> None:  # noqa: F811
+    page, room = window.exam, window.console.room
+    panel = page.room_panel
+    wait_until(panel.prep_button.isEnabled, 30, "Prep")
+    room.inject_fault("arming-timeout")  # the panel never says ready
+    panel.prep_button.setChecked(True)
+    wait_until(lambda: not page.exposing, 15, "the sequence to end at the arming limit")
+    assert not panel.expose_button.isEnabled()  # never READY: the beam was never offered
+    said = page.messages.text()
+    assert "detector arming did not finish within 5 s" in said
+    assert "check its link, battery and temperature" in said and "Prep again" in said
+    assert page.messages.level() == "alarm" and page.exam.images() == []
+    room.clear_faults()
+    wait_until(panel.prep_button.isEnabled, 10, "Prep again")
 
 
 def test_partial_image_is_marked_and_accept_asks(window) -> None:  # noqa: F811

@@ -14,6 +14,7 @@ FAULTS: dict[str, tuple[float, str, str]] = {
     "generator-fault": (1, "count", "the generator faults (tube arc) during the Nth exposure"),
     "link-drop": (1, "count", "the detector link drops during readout transfer, N times"),
     "readout-timeout": (1, "flag", "the detector never finishes reading out"),
+    "arming-timeout": (1, "flag", "the detector stays arming: it never becomes ready"),
     "low-battery": (4, "percent", "the wireless detector's battery is at this charge"),
     "over-temperature": (55, "celsius", "the detector is at this temperature"),
     "aed-false-trigger": (1, "flag", "the detector in AED mode triggers without X-rays"),

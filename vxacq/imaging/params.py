@@ -9,6 +9,7 @@ Scales are in millimetres at the detector, so a preset means the same on any pix
 
 from __future__ import annotations
 
+import threading
 import tomllib
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
@@ -75,7 +76,7 @@ class ProcessingParams:
             raise ParamsError(f"{where}: patient_orientation must be two values of A P R L H F")
 
 
-@dataclass
+@dataclass(frozen=True)
 class Presets:
     default: ProcessingParams = field(default_factory=ProcessingParams)
     by_protocol: dict[str, ProcessingParams] = field(default_factory=dict)  # presets by name
@@ -89,8 +90,34 @@ class Presets:
         return self.by_protocol.get(self.preset_of.get(key, ""), self.default)
 
 
+# Parsed presets by the versions of their file and of the protocol library (which names the
+# preset of each protocol): every processing asks for them, and parsing is pure Python.
+_parsed: dict[tuple, Presets] = {}
+_parsed_lock = threading.Lock()
+
+
 def load_presets(path: Path | str | None = None) -> Presets:
+    """The processing presets of ``path`` (default: the shipped ``processing.toml``); the
+    result is shared between callers and must not be changed."""
+    from vxacq.protocols import DEFAULT_PATH, file_key
+
     path = Path(path or PRESETS_PATH)
+    try:
+        key = (file_key(path), file_key(DEFAULT_PATH))
+    except OSError as exc:
+        raise ParamsError(f"{path}: cannot be read: {exc.strerror}") from None
+    with _parsed_lock:
+        presets = _parsed.get(key)
+    if presets is None:
+        presets = _read_presets(path)
+        with _parsed_lock:
+            for old in [k for k in _parsed if k[0][0] == key[0][0]]:  # an older version
+                del _parsed[old]
+            _parsed[key] = presets
+    return presets
+
+
+def _read_presets(path: Path) -> Presets:
     try:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
     except OSError as exc:

@@ -91,8 +91,14 @@ class ExamPage(QWidget):
         self.exam: Exam | None = None
         self.known: dict[str, Protocol] = load_protocols()
         self.options: dict[int, DisplayOptions] = {}
+        # the exam's images as last read on a worker, or as the exam's events brought them:
+        # the screen never reads the database on the GUI thread (rule 3)
+        self.views: dict[int, ImageView] = {}
+        self._views_changed = 0  # counts events: a read that started before one is stale
+        self._plan_ticks: list[str] = []  # the exposed protocols the plan was filled with
         self.shown_id: int | None = None
         self._is_preview = False  # the image on screen is the binned quick look
+        self._full_coming: int | None = None  # an image whose processed pixels are on the way
         self.switch: HandSwitch | None = None
         self.exposing = False
         self.busy = 0
@@ -208,6 +214,8 @@ class ExamPage(QWidget):
         self.room_panel.discard_requested.connect(self.frames.discard)
         console.room.subscribe(on_gui_thread(self._room_changed))
         self._unsaved: tuple = ()
+        self._views_reader = Refresher(console.tasks, self._read_views, self._views_read,
+                                       interval_ms=50, parent=self)
         self._saver = Refresher(console.tasks, self._save_latest,
                                 lambda error: error and self.messages.show(error, "alarm"),
                                 interval_ms=100, parent=self)
@@ -220,8 +228,10 @@ class ExamPage(QWidget):
             self._unsubscribe()
         self.exam = exam
         self.options.clear()
+        self.views = {}
+        self._views_changed += 1
         self.strip.clear()
-        self.shown_id, self._is_preview = None, False
+        self.shown_id, self._is_preview, self._full_coming = None, False, None
         self.dose = None
         self.review.clear()
         # nothing chosen for the last patient carries over: reject reason, re-process choice
@@ -259,12 +269,20 @@ class ExamPage(QWidget):
     def _fill_plan(self, select: int | None = None) -> None:
         exam = self.exam
         protocols = exam.protocols if exam else []
-        # a long-length protocol is done by its stitched image, not by a field kept alone
-        long = {p.id for p in protocols if p.long_length}
-        exposed = [i.protocol_id for i in exam.images() if i.state != "rejected"
-                   and (i.protocol_id not in long or i.fields > 1)] if exam else []
-        progress = {pid: exam.sequence_progress(pid) for pid in long} if exam else {}
-        self.plan_panel.fill(protocols, exposed, select, progress)
+        self._plan_ticks = self._exposed_protocols()
+        # a long-length sequence under way: which field is next (a few small files, only then)
+        progress = {p.id: exam.sequence_progress(p.id) for p in protocols if p.long_length} \
+            if exam else {}
+        self.plan_panel.fill(protocols, self._plan_ticks, select, progress)
+
+    def _exposed_protocols(self) -> list[str]:
+        """Protocols with an image not rejected; a long-length protocol needs its stitched
+        image, not a field kept alone."""
+        if not self.exam:
+            return []
+        long = {p.id for p in self.exam.protocols if p.long_length}
+        return [i.protocol_id for i in self.views.values() if i.state != "rejected"
+                and (i.protocol_id not in long or i.fields > 1)]
 
     def _next_planned(self) -> int:
         return self.plan_panel.next_planned()
@@ -368,13 +386,18 @@ class ExamPage(QWidget):
     def _exam_event(self, event: ExamEvent) -> None:
         if self.exam is None or event.study_id != self.exam.study_id:
             return
+        if event.image is not None:  # the newest word on this image, before any re-read
+            self._views_changed += 1
+            self.views[event.image.id] = event.image
         if event.kind == "exposed" and event.image is not None:
             self.messages.show(self.tr("Image received — processing"), "info")
             self._show_preview(event.image)
         elif event.kind == "rendered" and event.image is not None:
             self._image_ready(event.image)
         elif event.kind in ("processed", "reprocessed") and event.image is not None:
-            if event.image.id != self.shown_id or self._is_preview:
+            if event.image.id == self._full_coming:
+                pass  # its pixels are being readied: shown with this newest view
+            elif event.image.id != self.shown_id or self._is_preview:
                 self._image_ready(event.image)
             else:  # already on screen: now it has its file, so it can be accepted
                 self._show_indices(event.image)
@@ -437,11 +460,19 @@ class ExamPage(QWidget):
                            TargetExposureIndex=processed.ei_t, DeviationIndex=processed.di)
 
         def show(shown: Displayable) -> None:
-            self._display(view, shown)
+            self._full_coming = None
+            newest = self.views.get(view.id)  # "processed" may have come meanwhile: its file
+            self._display(newest if newest is not None and newest.file_path else view, shown)
             if after is not None:
                 after()
 
-        self.console.tasks.run(lambda: from_processed(processed).with_overview(), show)
+        def failed(exc: Exception) -> None:
+            self._full_coming = None
+            self.messages.show(self.tr("The image cannot be shown: {exc}").format(exc=exc),
+                               "alarm")
+
+        self._full_coming = view.id
+        self.console.tasks.run(lambda: from_processed(processed).with_overview(), show, failed)
         return True
 
     def _display(self, view: ImageView, shown: Displayable) -> None:
@@ -457,7 +488,7 @@ class ExamPage(QWidget):
         if not shown.preview:
             self.strip.set_thumbnail(view.id, thumbnail(shown))
             self._load_annotations(view)
-            self._check_marker(view)
+            self._check_marker_later(view)
         self._show_indices(view)
         self.strip.select(view.id)
         self._update_controls()
@@ -506,16 +537,39 @@ class ExamPage(QWidget):
     # --- images list --------------------------------------------------------------------------
 
     def refresh_images(self) -> None:
+        """Show the images as known now, and read them again on a worker."""
         if self.exam is None:
             self.strip.clear()
             return
-        self.strip.show_views(self.exam.images(), self.shown_id)
+        self._show_views()
+        self._views_reader.now()
+
+    def _read_views(self) -> tuple[Exam | None, int, list[ImageView]]:
+        exam, changed = self.exam, self._views_changed
+        return exam, changed, exam.images() if exam is not None else []
+
+    def _views_read(self, result: tuple[Exam | None, int, list[ImageView]]) -> None:
+        exam, changed, views = result
+        if exam is not self.exam:
+            return
+        if changed != self._views_changed:  # an event came meanwhile: read again
+            self._views_reader.request()
+            return
+        self.views = {v.id: v for v in views}
+        self._show_views()
+        if self._exposed_protocols() != self._plan_ticks:  # else the selection stays as it is
+            self._fill_plan()
+
+    def _show_views(self) -> None:
+        self.strip.show_views(list(self.views.values()), self.shown_id)
         self._update_controls()
 
     def _thumb_selected(self, image_id: int) -> None:
         if self.exam is None:
             return
-        view = self.exam.image(image_id)
+        view = self.views.get(image_id)
+        if view is None:
+            return
         if not self._show_image(view):
             self.shown_id = view.id
             self.review.clear(view.error or self.tr("no processed image"))
@@ -524,10 +578,7 @@ class ExamPage(QWidget):
     def current_image(self) -> ImageView | None:
         if self.exam is None or self.shown_id is None:
             return None
-        try:
-            return self.exam.image(self.shown_id)
-        except Exception:
-            return None
+        return self.views.get(self.shown_id)
 
     # --- review decisions ---------------------------------------------------------------------
 
@@ -558,7 +609,7 @@ class ExamPage(QWidget):
             return ""
         if self.exposing or self.frames.running:
             return self.tr("An exposure is in progress in this exam.")
-        waiting = [v for v in self.exam.images() if v.state == "acquired"]
+        waiting = [v for v in self.views.values() if v.state == "acquired"]
         if waiting:
             return self.tr("{n} image(s) of this exam are not reviewed yet.").format(
                 n=len(waiting))
@@ -654,14 +705,17 @@ class ExamPage(QWidget):
         """This session's choices for the image, else those its last re-processing kept."""
         if view.id not in self.options:
             kept = self.exam.display_options(view.id) if self.exam else {}
-            crop = kept.get("crop")
-            at = kept.get("marker_at")
-            self.options[view.id] = DisplayOptions(
-                rotation=int(kept.get("rotation", 0)), flip=kept.get("flip", "none"),
-                marker=kept.get("marker", self._side_marker(view)),
-                crop=tuple(crop) if crop else None, protocol_id=kept.get("protocol_id"),
-                marker_at=tuple(at) if at else None)
+            self.options[view.id] = self._kept_options(view, kept)
         return self.options[view.id]
+
+    def _kept_options(self, view: ImageView, kept: dict[str, Any]) -> DisplayOptions:
+        crop = kept.get("crop")
+        at = kept.get("marker_at")
+        return DisplayOptions(
+            rotation=int(kept.get("rotation", 0)), flip=kept.get("flip", "none"),
+            marker=kept.get("marker", self._side_marker(view)),
+            crop=tuple(crop) if crop else None, protocol_id=kept.get("protocol_id"),
+            marker_at=tuple(at) if at else None)
 
     @staticmethod
     def _side_marker(view: ImageView) -> str | None:
@@ -693,6 +747,23 @@ class ExamPage(QWidget):
             self._check_marker(view)
 
     # --- the marker and the notes ---------------------------------------------------------------
+
+    def _check_marker_later(self, view: ImageView) -> None:
+        """:meth:`_check_marker` once the image's kept choices are read (on a worker)."""
+        exam = self.exam
+        if exam is None or view.id in self.options:
+            self._check_marker(view)
+            return
+
+        def known(kept: dict[str, Any]) -> None:
+            if self.exam is not exam:
+                return
+            self.options.setdefault(view.id, self._kept_options(view, kept))
+            if self.shown_id == view.id:
+                self._check_marker(view)
+
+        self.console.tasks.run(lambda: exam.display_options(view.id), known,
+                               lambda exc: log.warning("display choices not read: %s", exc))
 
     def _check_marker(self, view: ImageView) -> None:
         """Warn when the L/R marker contradicts the side the image was taken for."""
@@ -785,7 +856,7 @@ class ExamPage(QWidget):
     def close_exam(self) -> None:
         if self.exam is None or self.exam.state != ExamState.OPEN:
             return
-        views = self.exam.images()
+        views = list(self.views.values())
         accepted = [v for v in views if v.state == "accepted"]
         dialog = CloseDialog(self.console.config, len(accepted),
                              sum(v.state == "rejected" for v in views),

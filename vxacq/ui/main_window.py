@@ -33,6 +33,7 @@ from vxacq.ui.history_page import HistoryPage
 from vxacq.ui import theme
 from vxacq.ui.service_page import ServicePage
 from vxacq.ui.tasks import Refresher, on_gui_thread
+from vxacq.ui.widgets import set_style
 from vxacq.ui.worklist_page import WorklistPage
 from vxacq.workflow.exam import Exam
 from vxacq.workflow.console import QueueSummary, RoomStatus, operator_name_problem, queue_summary
@@ -327,7 +328,7 @@ class MainWindow(QMainWindow):
             self.tr("Room: {problem}").format(
                 problem=status.problem or f"{status.generator} / {status.detector}")
         self.room_label.setText(text)
-        self.room_label.setStyleSheet("" if status.ready else "color: #c62828;")
+        set_style(self.room_label, "" if status.ready else "color: #c62828;")
 
     def refresh_status(self) -> None:
         # the listener's state is in memory; the queue is read from the database on the pool
@@ -348,4 +349,4 @@ class MainWindow(QMainWindow):
         text = (self.tr("Queue: {waiting} to send, {failed} failed (Service → Queue)") if failed
                 else self.tr("Queue: {waiting} to send"))
         self.queue_label.setText(text.format(waiting=waiting, failed=failed))
-        self.queue_label.setStyleSheet("color: #c62828;" if failed else "")
+        set_style(self.queue_label, "color: #c62828;" if failed else "")

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import (
 )
 
 from vxacq.workflow.console import RoomStatus
-from vxacq.ui.widgets import COLOURS
+from vxacq.ui.widgets import COLOURS, set_style
 
 _STATE_COLOURS = {"ready": "ok", "standby": "ok", "idle": "ok", "prep": "warning",
                   "arming": "warning", "exposing": "alarm", "integrating": "alarm",
@@ -147,8 +147,8 @@ class RoomPanel(QGroupBox):
         status = self.status
         self.problem.setText(status.problem or status.warning)
         colour = COLOURS["alarm"] if status.problem else COLOURS["warning"]
-        self.problem.setStyleSheet(f"color: {colour}; font-weight: bold;"
-                                   if status.problem or status.warning else "")
+        set_style(self.problem, f"color: {colour}; font-weight: bold;"
+                  if status.problem or status.warning else "")
         if not self._why:
             self.prep_reason.setText("")
         elif self._why == status.problem:

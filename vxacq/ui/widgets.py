@@ -8,13 +8,21 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QFontMetrics, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView, QDialog, QDialogButtonBox, QFrame, QHBoxLayout, QHeaderView, QLabel,
-    QTableWidget, QTableWidgetItem,
+    QTableWidget, QTableWidgetItem, QWidget,
 )
 
 TOUCH_ROW = 44  # px: a table row is chosen with a finger (vxacq.ui.theme.TOUCH_MIN)
 
 COLOURS = {"ok": "#2e7d32", "warning": "#f9a825", "alarm": "#c62828", "info": "#1565c0",
            "muted": "#616161"}
+
+
+def set_style(widget: QWidget, sheet: str) -> None:
+    """Give ``widget`` its own style sheet, unless it has it already: every setStyleSheet,
+    even with the same text, re-polishes the widget against the application's style sheet —
+    a cost paid on every room status otherwise."""
+    if widget.styleSheet() != sheet:
+        widget.setStyleSheet(sheet)
 
 
 class Banner(QLabel):

@@ -23,7 +23,7 @@ from vxacq.dicom.uids import ImplementationClassUID, ImplementationVersionName
 
 # Sub-command modules under vxacq.commands, in the order `vxacq --help` lists them.
 COMMANDS = ("config", "demo", "echo", "worklist", "find", "store", "queue", "acquire", "calibrate",
-            "commit", "print", "exam", "reconcile", "serve", "db")
+            "commit", "print", "exam", "reconcile", "serve", "db", "retrieve")
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 

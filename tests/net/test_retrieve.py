@@ -4,6 +4,7 @@ say so and keep nothing; our listener takes a C-STORE only for a retrieve we sta
 
 from __future__ import annotations
 
+import json
 import subprocess
 import threading
 import time
@@ -22,6 +23,7 @@ from pynetdicom.sop_class import (
 )
 from sqlmodel import select
 
+from vxacq import cli
 from vxacq import config as configuration
 from vxacq.db import open_database
 from vxacq.db.models import AuditEvent
@@ -241,3 +243,35 @@ def test_a_retrieve_that_takes_too_long_is_cancelled_in_bounded_time(tmp_path, f
     with pytest.raises(RetrieveError, match=r"did not finish the C-MOVE within 1 s") as caught:
         priors.retrieve_prior(config, "archive", generate_uid(), inbox=RetrieveInbox())
     assert caught.value.kind == "timeout" and time.monotonic() - started < 5
+
+
+def test_vxacq_retrieve_moves_a_study_into_the_cache(tmp_path, dcmqrscp, studies, listen_port,
+                                                     capsys):
+    config = station(tmp_path, dcmqrscp, listen_port, "move")
+    path = configuration.save(config, tmp_path / "vxacq.toml")
+    assert cli.main(["retrieve", "archive", "--study", studies.whole, "--patient-id", PATIENT,
+                     "--json", "--config", str(path)]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert len(result["files"]) == 2 and result["partial"] == ""
+    assert cli.main(["retrieve", "archive", "--study", "not-a-uid", "--config", str(path)]) == 2
+    assert "'not-a-uid' is not a Study Instance UID" in capsys.readouterr().err
+
+
+def test_the_cache_drops_old_studies_then_the_oldest_beyond_its_size(tmp_path):
+    config = configuration.from_dict({"station": {"data_dir": str(tmp_path / "data")},
+                                      "priors": {"cache_mb": 1, "keep_days": 10,
+                                                 "max_object_mb": 1}})
+    folder = priors.cache_dir(config)
+    now = time.time()
+    index = {}
+    for n, (age_days, size) in enumerate([(20, 10), (5, 600_000), (3, 600_000), (1, 10)]):
+        uid = f"1.2.3.{n}"
+        (folder / uid).mkdir(parents=True)
+        (folder / uid / "x.dcm").write_bytes(b"\0" * size)
+        index[uid] = {"StudyInstanceUID": uid, "node": "archive", "files": 1, "bytes": size,
+                      "retrieved_at": now - age_days * 86400}
+    (folder / "index.json").write_text(json.dumps(index))
+    # too old first, then the oldest until what is left fits in 1 MB
+    assert priors.prune_cache(config, now=now) == ["1.2.3.0", "1.2.3.1"]
+    assert sorted(p.name for p in folder.iterdir() if p.is_dir()) == ["1.2.3.2", "1.2.3.3"]
+    assert [c.StudyInstanceUID for c in priors.cached_studies(config)] == ["1.2.3.3", "1.2.3.2"]

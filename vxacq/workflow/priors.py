@@ -131,6 +131,7 @@ def prune_cache(config: Config, *, now: float | None = None) -> list[str]:
             if entry.retrieved_at < too_old or total > config.priors.cache_mb << 20:
                 del index[uid]
                 removed.append(uid)
+                shutil.rmtree(folder / uid, ignore_errors=True)
         for child in folder.iterdir() if folder.is_dir() else ():
             # a folder written to in the last hour may be a retrieve still under way
             if child.is_dir() and child.name not in index and \

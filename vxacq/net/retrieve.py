@@ -252,16 +252,28 @@ def move(config: Config, node: NodeConfig, request: RetrieveRequest,
                                                          msg_id=MESSAGE_ID))
 
 
+def presentation_contexts(sop_classes: tuple[str, ...] = PRIOR_STORAGE_CLASSES
+                          ) -> list[PresentationContext]:
+    """What a query node's retrieve proposes: C-MOVE, C-GET and, for C-GET, each storage
+    class we take (in the SCP role, :func:`roles`)."""
+    return ([build_context(MOVE, TRANSFER_SYNTAXES), build_context(GET, TRANSFER_SYNTAXES)]
+            + [build_context(sop, TRANSFER_SYNTAXES) for sop in sop_classes])
+
+
+def roles(sop_classes: tuple[str, ...] = PRIOR_STORAGE_CLASSES) -> list[Any]:
+    return [build_role(sop, scp_role=True) for sop in sop_classes]
+
+
 def get(config: Config, node: NodeConfig, request: RetrieveRequest) -> RetrieveOutcome:
     """C-GET the study: the node stores each object on this association, in the SCP role
     negotiated for each storage class we take."""
-    contexts = [build_context(GET, TRANSFER_SYNTAXES)]
-    contexts += [build_context(sop, TRANSFER_SYNTAXES) for sop in request.sop_classes]
-    roles = [build_role(sop, scp_role=True) for sop in request.sop_classes]
+    contexts = [cx for cx in presentation_contexts(request.sop_classes)
+                if cx.abstract_syntax != MOVE]
     return _retrieve(config, node, request, GET, contexts,
                      lambda assoc: assoc.send_c_get(study_identifier(request.StudyInstanceUID),
                                                     GET, msg_id=MESSAGE_ID),
-                     ext_neg=roles, handlers=[(evt.EVT_C_STORE, request.take)])
+                     ext_neg=roles(request.sop_classes),
+                     handlers=[(evt.EVT_C_STORE, request.take)])
 
 
 def _retrieve(config: Config, node: NodeConfig, request: RetrieveRequest, sop_class: str,

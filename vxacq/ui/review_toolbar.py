@@ -57,6 +57,7 @@ TOOLS = {
     "text": (N("Text"), N("Write a text on the image"), "T"),
     "measure": (N("Ruler"), N("Measure a distance (drag its ends)"), "D"),
     "clear_notes": (N("Clear"), N("Remove the texts and distances"), "Shift+Del"),
+    "prior": (N("Prior"), N("Show an earlier image of the patient beside this one"), "P"),
 }
 
 
@@ -81,6 +82,7 @@ class ReviewToolbar(QWidget):
     apply_crop_requested = Signal()
     undo_crop_requested = Signal()
     text_requested = Signal()
+    prior_toggled = Signal(bool)
 
     def __init__(self, review: ReviewView) -> None:
         super().__init__()
@@ -167,6 +169,8 @@ class ReviewToolbar(QWidget):
             tool("measure", view_row, lambda: review.add_distance()),
             tool("clear_notes", view_row, self._clear_notes),
         ]
+        gap(view_row)
+        self.prior_action = tool("prior", view_row, self.prior_toggled.emit, checkable=True)
         view_row.addStretch(1)
         image_row.addStretch(1)
         # the names the page and the tests use

@@ -18,7 +18,9 @@ import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+import numpy as np
 from pydicom import dcmread
+from pydicom.multival import MultiValue
 
 from vxacq.config import Config, NodeConfig
 from vxacq.dicom.query import StudyQuery, StudyRecord
@@ -198,6 +200,7 @@ def _move_with_own_listener(config: Config, node: NodeConfig,
 @dataclass(frozen=True)
 class PriorImage:
     path: Path
+    PatientID: str
     StudyInstanceUID: str
     StudyDate: str
     BodyPartExamined: str
@@ -216,7 +219,8 @@ def prior_images(config: Config, StudyInstanceUID: str) -> list[PriorImage]:
         except Exception as exc:  # noqa: BLE001 - a damaged cache file is skipped, said why
             log.warning("priors cache: %s cannot be read (%s); skipped", path.name, exc)
             continue
-        images.append(PriorImage(path, str(ds.get("StudyInstanceUID", "")),
+        images.append(PriorImage(path, str(ds.get("PatientID", "")),
+                                 str(ds.get("StudyInstanceUID", "")),
                                  str(ds.get("StudyDate", "")),
                                  str(ds.get("BodyPartExamined", "")),
                                  str(ds.get("ViewPosition", "")),
@@ -240,3 +244,49 @@ def best_match(images: list[PriorImage], BodyPartExamined: str,
 def _negated(date: str) -> str:
     """A text that sorts the newer YYYYMMDD date first."""
     return "".join(chr(ord("9") - ord(c) + ord("0")) if c.isdigit() else c for c in date)
+
+
+def priors_for_patient(config: Config, PatientID: str, BodyPartExamined: str = "",
+                       ViewPosition: str = "") -> list[PriorImage]:
+    """Every cached image of ``PatientID`` (never another patient's), the best match for a
+    new image of ``BodyPartExamined`` and ``ViewPosition`` first (:func:`best_match`)."""
+    if not PatientID:
+        return []
+    images = [image for study in cached_studies(config)
+              for image in prior_images(config, study.StudyInstanceUID)
+              if image.PatientID == PatientID]
+    return best_match(images, BodyPartExamined, ViewPosition)
+
+
+@dataclass(frozen=True)
+class PriorPixels:
+    pixels: np.ndarray  # as stored, MONOCHROME1 inverted so that bright is dense everywhere
+    bits_stored: int
+    window: tuple[float, float]  # center, width: the object's own, else its pixel range
+
+
+def prior_pixels(image: PriorImage) -> PriorPixels:
+    """The pixels of one cached prior, for display beside the new image. ValueError when the
+    file has no pixels we can show."""
+    try:
+        ds = dcmread(image.path)
+        pixels = ds.pixel_array
+    except Exception as exc:  # noqa: BLE001 - any decoding failure is said the same way
+        raise ValueError(f"the prior image cannot be shown ({exc})") from None
+    if pixels.ndim != 2:
+        raise ValueError("the prior image is not a single grey-scale frame")
+    bits = int(ds.get("BitsStored", 8) or 8)
+    if ds.get("PhotometricInterpretation", "") == "MONOCHROME1":
+        pixels = (1 << bits) - 1 - pixels.astype(np.int32)
+    try:
+        center, width = _first(ds.WindowCenter), _first(ds.WindowWidth)
+        if ds.get("PhotometricInterpretation", "") == "MONOCHROME1":
+            center = (1 << bits) - 1 - center
+    except (AttributeError, TypeError, ValueError):
+        low, high = float(pixels.min()), float(pixels.max())
+        center, width = (low + high) / 2, max(1.0, high - low)
+    return PriorPixels(np.ascontiguousarray(pixels), bits, (center, max(1.0, width)))
+
+
+def _first(value: object) -> float:
+    return float(value[0] if isinstance(value, (list, tuple, MultiValue)) else value)

@@ -5,14 +5,23 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
 
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from pydicom.uid import generate_uid
 
-from tests.net.test_retrieve import image
+import peers
+from tests.net.test_retrieve import PATIENT, Studies, image
 from tests.ui.driver import wait_until
+from tests.workflow.conftest import STATION_AE, calibrated_data, node, write_station  # noqa: F401
+from vxacq.ui.context import Console
+from vxacq.ui.main_window import MainWindow
 from vxacq.workflow import priors
+from vxacq.workflow.orders import ManualPatient, register_manual
 
 
 def cache_prior(config, patient_id: str, body_part: str, view: str, date: str) -> str:
@@ -61,3 +70,53 @@ def test_a_prior_is_shown_beside_the_image_with_its_own_window(knee_exam_window)
                "the second prior")
     page.toolbar.buttons["prior"].click()
     assert not page.prior_panel.isVisible()
+
+
+@pytest.fixture
+def station_with_archive(qtbot, tmp_path: Path, calibrated_data: Path  # noqa: F811
+                         ) -> Iterator[tuple[MainWindow, Studies]]:
+    """A station whose query node is dcmqrscp, which knows the station as a move
+    destination; the archive holds the priors of tests/net/test_retrieve.py."""
+    listen_port = peers.free_port()
+    studies = Studies(tmp_path / "files")
+    with peers.start_dcmqrscp(tmp_path / "peers", move_destinations={
+            STATION_AE: ("127.0.0.1", listen_port)}) as archive:
+        peers.load_dcmqrscp(archive, studies.files)
+        config = write_station(tmp_path / "station", calibrated_data,
+                               node("pacs", archive.ae_title, archive.port, ["query"],
+                                    retrieve='"move"'), listen_port)
+        console = Console.start(config, room_poll_s=0.2)
+        window = MainWindow(console)
+        qtbot.addWidget(window)
+        window.show()
+        try:
+            yield window, studies
+        finally:
+            window.close()
+            console.stop()
+
+
+def test_history_retrieves_a_prior_by_c_move_and_the_review_shows_it(station_with_archive):
+    window, studies = station_with_archive
+    order = register_manual(window.console.db, ManualPatient(
+        PatientName="Prior^Paula", PatientID=PATIENT, RequestedProcedureDescription="XR CHEST"))
+    window.start_exam(order.id)
+    wait_until(lambda: window.exam.exam is not None, 30, "the exam")
+    history = window.history
+    window.pages.setCurrentWidget(history)
+    history.text.setText(PATIENT)
+    history.search()
+    wait_until(lambda: history.table.rowCount() == 1, 10, "the exam in the history")
+    history.table.selectRow(0)
+    history.priors_button.click()
+    wait_until(lambda: history.priors_table.rowCount() == 2, 20, "the patient's studies")
+    row = next(i for i, p in enumerate(history.priors)
+               if p.study.StudyInstanceUID == studies.whole)
+    history.priors_table.selectRow(row)
+    history.retrieve_button.click()
+    wait_until(lambda: "retrieved" in history.banner.text(), 30, "the retrieve")
+    assert "2 image(s) of the prior retrieved" in history.banner.text()
+    window.pages.setCurrentWidget(window.exam)
+    window.exam.toolbar.buttons["prior"].click()
+    wait_until(lambda: window.exam.prior_panel.view.has_image(), 10, "the prior on screen")
+    assert window.exam.prior_panel.choice.count() == 2

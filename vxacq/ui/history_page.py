@@ -17,7 +17,7 @@ from vxacq.ui.widgets import Banner, fill, person_name, table
 from vxacq.workflow.history import (
     ExamSummary, ImageStatus, image_status, resend, search_exams, thumbnail_pixels,
 )
-from vxacq.workflow.priors import find_priors
+from vxacq.workflow.priors import find_priors, retrieve_prior
 
 THUMBNAIL = 72  # pixels a side in the image list
 POLL_MS = 3000  # a commitment answer arrives on the listener without a job changing
@@ -56,6 +56,12 @@ class HistoryPage(QWidget):
         self.resend_button.clicked.connect(self._resend)
         self.priors_button = QPushButton(self.tr("Priors from PACS"))
         self.priors_button.clicked.connect(self._priors)
+        self.retrieve_button = QPushButton(self.tr("Retrieve prior"))
+        self.retrieve_button.setToolTip(self.tr("Fetch the chosen study into the priors cache, "
+                                                "to be shown beside new images (Prior, P)"))
+        self.retrieve_button.setEnabled(False)
+        self.retrieve_button.clicked.connect(self._retrieve)
+        self.priors: list = []
         self.status_table = table([self.tr("Image"), self.tr("Protocol"), self.tr("Side"),
                                    self.tr("Acquired"), self.tr("State"), self.tr("Sent"),
                                    self.tr("Committed")])
@@ -64,6 +70,8 @@ class HistoryPage(QWidget):
         self.priors_table = table([self.tr("Date"), self.tr("Modalities"),
                                    self.tr("Description"), self.tr("Accession"),
                                    self.tr("Series"), self.tr("Images"), self.tr("From")])
+        self.priors_table.itemSelectionChanged.connect(
+            lambda: self.retrieve_button.setEnabled(self._chosen_prior() is not None))
 
         tools = QHBoxLayout()
         tools.addWidget(self.text, stretch=1)
@@ -74,6 +82,7 @@ class HistoryPage(QWidget):
         actions.addWidget(self.open_button)
         actions.addWidget(self.resend_button)
         actions.addWidget(self.priors_button)
+        actions.addWidget(self.retrieve_button)
         actions.addStretch(1)
         lower = QWidget()
         lower_layout = QVBoxLayout(lower)
@@ -227,6 +236,7 @@ class HistoryPage(QWidget):
 
         def show(answer) -> None:
             self._selected()
+            self.priors = answer.priors
             fill(self.priors_table, [
                 (_date(p.study.StudyDate), "/".join(p.study.ModalitiesInStudy), p.study.StudyDescription,
                  p.study.AccessionNumber, p.study.NumberOfStudyRelatedSeries,
@@ -248,6 +258,39 @@ class HistoryPage(QWidget):
         self.console.tasks.run(lambda: find_priors(config, exam.PatientID,
                                                    exclude_study=exam.StudyInstanceUID),
                                show, failed)
+
+
+    def _chosen_prior(self):
+        rows = self.priors_table.selectionModel().selectedRows()
+        return self.priors[rows[0].row()] if rows and rows[0].row() < len(self.priors) else None
+
+    def _retrieve(self) -> None:
+        exam, prior = self.selected(), self._chosen_prior()
+        if exam is None or prior is None:
+            return
+        config, inbox = self.console.config, self.console.services.retrieves
+
+        def done(outcome) -> None:
+            self.retrieve_button.setEnabled(True)
+            if outcome.partial:
+                self.banner.show_message(self.tr("Prior retrieved in part: {what}").format(
+                    what=outcome.partial), "warning")
+            else:
+                self.banner.show_message(self.tr("{n} image(s) of the prior retrieved; Prior (P) "
+                                                 "shows them beside the image.").format(
+                    n=len(outcome.files)), "ok")
+
+        def failed(exc: Exception) -> None:
+            self.retrieve_button.setEnabled(True)
+            self.banner.show_message(self.tr("The prior could not be retrieved: {reason}")
+                                     .format(reason=exc), "alarm")
+
+        self.retrieve_button.setEnabled(False)
+        self.banner.show_message(self.tr("Retrieving the prior from {node}…").format(
+            node=prior.node), "info")
+        self.console.tasks.run(lambda: retrieve_prior(
+            config, prior.node, prior.study.StudyInstanceUID, PatientID=exam.PatientID,
+            inbox=inbox), done, failed)
 
 
 def _date(value: str) -> str:

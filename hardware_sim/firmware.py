@@ -15,7 +15,9 @@ import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from hardware_sim import physics
 from vxacq.hal import protocol
+from vxacq.hal.generator import ELEMENTS
 from vxacq.hal.protocol import Message
 
 if TYPE_CHECKING:
@@ -257,7 +259,7 @@ class GeneratorFirmware:
             partial = faulting or aborted
             self.last = (f"{number} KV {kv:.1f} MA {ma:.1f} MS {ms:.2f} MAS {mas:.3f} "
                          f"DAP {dap:.4f} HEAT {self._heat_percent():.1f}"
-                         + (" PARTIAL" if partial else ""))
+                         + (" PARTIAL" if partial else "") + self._beam_report(kv, mas))
             self.event("DONE", *self.last.split())
             if faulting:
                 self.fault = (401, f"Tube arc: exposure stopped at {mas:.2f} mAs")
@@ -265,6 +267,24 @@ class GeneratorFirmware:
                 self._set_state("FAULT")
             else:
                 self._set_state("STANDBY")
+
+    def _beam_report(self, kv: float, mas: float) -> str:
+        """A mammography tube's beam: target/filter/filter mm, HVL (mm Al) of the actual kV and
+        the air kerma at 1 m (mGy) from its output calibration; nothing for other tubes."""
+        beam = self.room.beam(kv)
+        if beam is None:
+            return ""
+        hvl = physics.half_value_layer_mm_al(beam.tube, round(kv, 1))
+        symbol = {term: sym for sym, term in ELEMENTS.items()}
+        return (f" TF {symbol[beam.AnodeTargetMaterial]}/{symbol[beam.FilterMaterial]}"
+                f"/{beam.filter_mm:.3f}"
+                f" HVL {hvl:.3f} K1M {self.room.air_kerma_1m_mGy(kv, mas):.3f}")
+
+    def _cmd_tf(self, query, args):
+        beam = self.room.beam(self.kv)
+        if beam is None:
+            raise _Nak(100, "no target/filter selection on this tube")
+        return [beam.AnodeTargetMaterial, beam.FilterMaterial, f"{beam.filter_mm:.3f}"]
 
     def _cmd_release(self, query, args):
         if self.state in ("PREP", "READY", "EXPOSING"):

@@ -23,7 +23,7 @@ import random
 import threading
 import time
 import uuid
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -48,6 +48,20 @@ class Scene:
     grid: bool = True
     field: physics.Field | None = None
     seed: int | None = None
+    # A long-length stand: where the detector centre is along the long phantom (mm); the
+    # stand's positioner reports it a little off, as a real one does (POSITIONER_ERROR_MM).
+    stand_mm: float | None = None
+
+    @property
+    def rendered_phantom(self) -> str | None:
+        """The phantom name physics draws: a long phantom's field at the stand, with the ruler."""
+        if self.stand_mm is None or self.phantom is None:
+            return self.phantom
+        return phantoms.long_field(self.phantom, self.stand_mm, with_ruler=True)
+
+
+# How far off the simulated stand's positioner may report the detector position (uniform).
+POSITIONER_ERROR_MM = 4.0
 
 
 @dataclass
@@ -169,7 +183,8 @@ class SimulatedPanel:
                 self.state = "integrating"
                 self._beam_start = _now()
 
-    def beam_off(self, kv: float, mas: float) -> None:
+    def beam_off(self, kv: float, mas: float, tube: str | None = None) -> None:
+        """The beam ended: ``tube`` is the beam the generator used (None: the model's own)."""
         with self._lock:
             if self.state != "integrating":
                 log.warning("beam of %.2f mAs while the panel was %s: nothing recorded",
@@ -182,16 +197,16 @@ class SimulatedPanel:
                 scene = replace(scene, seed=random.randrange(2**31))
             identity = {"frame_number": self.frame_count, "tag": self.tag}
             self._keep_latent(kv, mas, scene, start, identity)
-        threading.Thread(target=self._readout, args=(kv, mas, scene, start, identity),
+        threading.Thread(target=self._readout, args=(kv, mas, scene, start, identity, tube),
                          daemon=True).start()
 
     def _readout(self, kv: float, mas: float, scene: Scene, start: str | None,
-                 identity: dict[str, Any]) -> None:
+                 identity: dict[str, Any], tube: str | None = None) -> None:
         began = time.monotonic()
         try:
-            frame = physics.render_frame(self.model, scene.phantom, kv, max(mas, 0.01),
+            frame = physics.render_frame(self.model, scene.rendered_phantom, kv, max(mas, 0.01),
                                          scene.sid_mm, grid=scene.grid, field=scene.field,
-                                         seed=scene.seed, mirror=scene.mirror)
+                                         seed=scene.seed, mirror=scene.mirror, tube=tube)
         except ValueError as exc:  # a technique the physics cannot model: say so, don't hang
             with self._lock:
                 self.state, self.error = "error", ("readout-failed", f"readout failed: {exc}")
@@ -205,6 +220,9 @@ class SimulatedPanel:
         if scene.phantom == "breast":  # the mammography positioner's readings
             metadata["positioner"] = {"CompressionForce": phantoms.COMPRESSION_FORCE_N,
                                       "BodyPartThickness": phantoms.COMPRESSED_BREAST_MM}
+        if scene.stand_mm is not None:  # the long-length stand's reading, a few mm off
+            error = random.Random(scene.seed).uniform(-POSITIONER_ERROR_MM, POSITIONER_ERROR_MM)
+            metadata["positioner"] = {"DetectorPosition": round(scene.stand_mm + error, 1)}
         with self._lock:
             self.held.append(HeldFrame(uuid.uuid4().hex, frame.pixels, metadata))
             if self.faults.readout_timeout:

@@ -15,7 +15,9 @@ Names (one per anatomical region and projection the protocol library needs, see
 ``shoulder``, ``clavicle``, ``upper_arm``, ``elbow``, ``forearm``, ``wrist``, ``hand``,
 ``finger``, ``thumb``; lower limb — ``thigh``, ``knee``, ``knee_skyline``, ``lower_leg``,
 ``ankle``, ``ankle_lateral``, ``foot``, ``foot_lateral``, ``heel``, ``toes``; and
-``breast`` (chest wall on the left edge, nipple pointing right; mirror it for the other side).
+``breast`` (chest wall on the left edge, nipple pointing right; mirror it for the other side);
+long-length fields of ``spine_full`` and ``legs_long`` (with an optional lead ruler), named by
+:func:`long_field`.
 Sizes are those of a medium adult (chest 23 cm front to back, abdomen 22 cm, neck 12 cm, knee
 12 cm, wrist 6 cm, breast compressed to 5 cm); the paediatric ones of a child of about five.
 Some views reuse a region's phantom moved on the detector (``shifted``: the part under the
@@ -91,6 +93,21 @@ class Canvas:
         self.capsule("bone", p0, p1, radius, replace="soft")
         self.capsule("bone", p0, p1, radius - wall, scale=-(1 - marrow))
         self.capsule("soft", p0, p1, radius - wall, scale=1 - marrow)
+
+    def slab(self, material: str, x0: float, x1: float, y0: float, y1: float,
+             thickness: float) -> None:
+        """A rectangular plate of ``thickness`` mm over [x0, x1) × [y0, y1), the edges weighted by
+        the part of each pixel they cover (so a 1 mm mark keeps its place on a 1.1 mm grid)."""
+        def cover(centres: np.ndarray, lo: float, hi: float) -> np.ndarray:
+            pitch = float(centres[1] - centres[0]) if centres.size > 1 else 1.0
+            left, right = centres - pitch / 2, centres + pitch / 2
+            return np.clip((np.minimum(right, hi) - np.maximum(left, lo)) / pitch, 0, 1)
+        wx, wy = cover(self.x, x0, x1), cover(self.y, y0, y1)
+        cols, rows = np.flatnonzero(wx), np.flatnonzero(wy)
+        if cols.size and rows.size:
+            box = slice(rows[0], rows[-1] + 1), slice(cols[0], cols[-1] + 1)
+            t = np.float32(thickness) * np.outer(wy[box[0]], wx[box[1]]).astype(np.float32)
+            self.add(material, box[0], box[1], t)
 
     def polyline(self, material: str, points: list[tuple[float, float]], radius: float,
                  replace: str | None = None) -> None:
@@ -412,6 +429,120 @@ def knee_skyline(c: Canvas) -> None:
     c.texture("bone", 0.1, 3.0, seed=67)
 
 
+# --- long-length phantoms ----------------------------------------------------------------
+# Drawn in their own frame: y along the body (head up, negative), 0 at the middle of the
+# length; a field of a long-length exam is the phantom moved so the detector centre lies at the
+# stand's position (:func:`long_field`). The beam moves with the detector (tube translation), so
+# the fields show the same anatomy at the same scale: no parallax between them.
+
+SPINE_FULL_LENGTH_MM = 940.0  # skull base to the ischial tuberosities
+LEGS_LONG_LENGTH_MM = 1240.0  # iliac crests to the soles
+
+
+def spine_full(c: Canvas) -> None:
+    """The whole spine AP of a medium adult, with a mild scoliotic curve (apex right at T8)."""
+    def curve(y: float) -> float:
+        return 14.0 * float(np.sin(np.pi * (y + 330) / 560)) if -330 < y < 230 else 0.0
+    c.capsule("soft", (0, -470), (0, -380), 60)  # neck
+    c.capsule("soft", (0, -180), (0, 330), 170, scale=0.68)  # trunk: 34 cm wide, 23 cm deep
+    for side in (-1, 1):
+        c.ellipsoid("lung", side * 80, -160, 68, 150, 190, replace="soft")
+    y = -462.0
+    for _ in range(7):  # cervical vertebrae
+        c.ellipsoid("bone", 0, y, 14, 7, 18, replace="soft", scale=0.45)
+        y += 18
+    for k in range(12):  # thoracic vertebrae and their ribs
+        x = curve(y)
+        c.ellipsoid("bone", x, y, 17, 10, 28, replace="soft", scale=0.4)
+        for side in (-1, 1):
+            pts = [(x + side * 14, y), (x + side * 70, y - 16), (side * 140, y + 14),
+                   (side * 155, y + 50)]
+            c.polyline("bone", pts, 4.5, replace="soft")
+        y += 27
+    for _ in range(5):  # lumbar vertebrae with transverse processes
+        x = curve(y)
+        c.ellipsoid("bone", x, y, 25, 15, 40, replace="soft", scale=0.35)
+        for side in (-1, 1):
+            c.capsule("bone", (x + side * 12, y - 5), (x + side * 45, y - 2), 4, replace="soft")
+        y += 40
+    c.ellipsoid("bone", 0, y + 40, 45, 55, 40, replace="soft", scale=0.6)  # sacrum
+    for side in (-1, 1):
+        c.ellipsoid("bone", side * 95, y + 20, 75, 60, 12, angle_deg=side * 25, replace="soft")
+        c.ellipsoid("bone", side * 100, y + 135, 24, 24, 48, replace="soft", scale=0.45)
+    c.texture("bone", 0.1, 4.0, seed=71)
+
+
+def legs_long(c: Canvas) -> None:
+    """Both legs AP, standing: pelvis at the top, femurs, knees, tibiae and fibulae, ankles."""
+    c.ellipsoid("soft", 0, -560, 190, 110, 220)  # lower pelvis
+    for side in (-1, 1):
+        hip, knee, ankle = (side * 95, -520.0), (side * 75, 0.0), (side * 80, 560.0)
+        c.capsule("soft", (side * 100, -540), knee, 80)  # thigh
+        c.capsule("soft", knee, (side * 80, 520), 55)  # calf
+        c.ellipsoid("soft", side * 80, 585, 45, 40, 90)  # ankle
+        c.ellipsoid("bone", side * 90, -540, 24, 24, 48, replace="soft", scale=0.45)
+        c.tube(hip, (side * 74, -25), 14, 5)  # femur
+        c.ellipsoid("bone", side * 75, -8, 38, 26, 70, replace="soft", scale=0.55)  # condyles
+        c.ellipsoid("bone", side * 75, 32, 36, 14, 70, replace="soft", scale=0.5)  # plateau
+        c.tube((side * 75, 45), (side * 79, ankle[1] - 10), 14, 4)  # tibia
+        c.tube((side * 110, 55), (side * 112, ankle[1]), 7, 2.5)  # fibula
+        c.ellipsoid("bone", side * 80, ankle[1] + 20, 24, 16, 40, replace="soft", scale=0.6)
+    c.ellipsoid("bone", 0, -600, 55, 22, 10, replace="soft")  # pubic rami
+    c.texture("bone", 0.1, 3.0, seed=73)
+
+
+# The stitching ruler: a lead mark every RULER_STEP_MM along the body at RULER_X_MM (beside
+# the patient), a longer one every fifth; the marks' true positions are RULER_STEP_MM · k.
+RULER_STEP_MM = 10.0
+RULER_X_MM = 185.0
+RULER_MARK_MM = 2.0  # along the body
+RULER_LEAD_MM = 0.3
+
+
+def ruler(length_mm: float) -> Callable[[Canvas], None]:
+    def paint(c: Canvas) -> None:
+        half = int(length_mm / 2 / RULER_STEP_MM)
+        for k in range(-half, half + 1):
+            y = k * RULER_STEP_MM
+            width = 20.0 if k % 5 == 0 else 10.0
+            c.slab("lead", RULER_X_MM - width / 2, RULER_X_MM + width / 2,
+                   y - RULER_MARK_MM / 2, y + RULER_MARK_MM / 2, RULER_LEAD_MM)
+    return paint
+
+
+LONG_PHANTOMS: dict[str, tuple[Callable[[Canvas], None], float]] = {
+    "spine_full": (spine_full, SPINE_FULL_LENGTH_MM),
+    "legs_long": (legs_long, LEGS_LONG_LENGTH_MM),
+}
+
+
+def long_field(name: str, stand_mm: float, with_ruler: bool = False) -> str:
+    """The phantom name of one field of a long-length exam: long phantom ``name`` with the
+    detector centre at ``stand_mm`` along it (and the ruler in the field)."""
+    if name not in LONG_PHANTOMS:
+        raise ValueError(f"unknown long phantom '{name}' (known: {', '.join(LONG_PHANTOMS)})")
+    return f"{name}{'+ruler' if with_ruler else ''}@{stand_mm:g}"
+
+
+def _long_painter(name: str) -> Callable[[Canvas], None] | None:
+    """The painter of a long-length field name made by :func:`long_field`, else None."""
+    base, at, stand = name.partition("@")
+    base, _, extra = base.partition("+")
+    if not at or base not in LONG_PHANTOMS or extra not in ("", "ruler"):
+        return None
+    try:
+        offset = float(stand)
+    except ValueError:
+        return None
+    body, length = LONG_PHANTOMS[base]
+
+    def paint(c: Canvas) -> None:
+        body(c)
+        if extra:
+            ruler(length)(c)
+    return shifted(paint, 0.0, offset)
+
+
 PHANTOMS: dict[str, Callable[[Canvas], None]] = {
     "chest": chest, "chest_lateral": chest_lateral, "chest_child": scaled(chest, 0.58),
     "chest_lateral_child": scaled(chest_lateral, 0.58),
@@ -435,10 +566,10 @@ PHANTOMS: dict[str, Callable[[Canvas], None]] = {
 
 def draw(name: str, x_mm: np.ndarray, y_mm: np.ndarray, mirror: bool = False) -> Maps:
     """Material thickness maps (mm) of phantom ``name`` on the grid ``x_mm`` × ``y_mm``."""
-    try:
-        painter = PHANTOMS[name]
-    except KeyError:
-        raise ValueError(f"unknown phantom '{name}' (known: {', '.join(PHANTOMS)})") from None
+    painter = PHANTOMS.get(name) or _long_painter(name)
+    if painter is None:
+        raise ValueError(f"unknown phantom '{name}' (known: {', '.join(PHANTOMS)}, and fields "
+                         f"of {', '.join(LONG_PHANTOMS)} made by long_field)")
     canvas = Canvas(-x_mm[::-1] if mirror else x_mm, y_mm)
     painter(canvas)
     maps = {k: np.clip(v, 0, None) for k, v in canvas.maps.items()}

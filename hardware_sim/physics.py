@@ -77,6 +77,8 @@ _MU = {
     "adipose": [3.268, 1.120, 0.5881, 0.3112, 0.2421, 0.2124, 0.1966, 0.1771, 0.1651, 0.1461],
     "glandular": [5.0, 1.55, 0.76, 0.36, 0.262, 0.223, 0.203, 0.182, 0.169, 0.149],
     "aluminium": [26.23, 7.955, 3.441, 1.128, 0.5685, 0.3681, 0.2778, 0.2018, 0.1704, 0.1378],
+    # K edge at 88 keV: the 100 keV value is above it.
+    "lead": [130.6, 111.6, 86.36, 30.32, 14.36, 8.041, 5.021, 2.419, 5.549, 2.014],
 }
 _MU_EN_AIR = [4.742, 1.334, 0.5389, 0.1537, 0.06833, 0.04098, 0.03041, 0.02407, 0.02325, 0.02496]
 # Phantom material → (table, density g/cm³).
@@ -84,9 +86,36 @@ MATERIALS = {
     "soft": ("water", 1.03), "lung": ("water", 0.26), "gas": ("water", 0.0012),
     "bone": ("bone", 1.92),
     "adipose": ("adipose", 0.95), "glandular": ("glandular", 1.02),
+    "lead": ("lead", 11.35),  # the marks of a stitching ruler
 }
 # Tube: (reference kV, output at reference kV in µGy/mAs at 1 m, total filtration in mm Al).
-TUBES = {"W/Al": (80.0, 55.0, 2.5), "W/Rh": (28.0, 45.0, 0.8)}
+# A mammography beam's filter (50 µm Rh or Ag) is modelled by its aluminium equivalent: the
+# spectrum has no K-edge, so its HVL is that of a Kramers beam through that much aluminium.
+TUBES = {"W/Al": (80.0, 55.0, 2.5), "W/Rh": (28.0, 45.0, 0.8), "W/Ag": (28.0, 40.0, 1.0)}
+
+
+@dataclass(frozen=True)
+class Beam:
+    """What a beam is made of, as the generator reports it: anode target and filter (DICOM terms)."""
+
+    tube: str  # key of TUBES
+    AnodeTargetMaterial: str
+    FilterMaterial: str
+    filter_mm: float
+
+
+# The mammography tube's target/filter pairs and when its automatic selection uses each: a
+# tungsten anode with 50 µm rhodium up to 30 kV (thin and average breasts), 50 µm silver above
+# (thick or dense breasts, for which the AEC raises the kV), as tungsten-anode units choose.
+MAMMO_BEAMS = (
+    (30.0, Beam("W/Rh", "TUNGSTEN", "RHODIUM", 0.050)),
+    (math.inf, Beam("W/Ag", "TUNGSTEN", "SILVER", 0.050)),
+)
+
+
+def mammo_beam(kv: float) -> Beam:
+    """The target/filter the simulated mammography generator selects at ``kv``."""
+    return next(beam for up_to, beam in MAMMO_BEAMS if kv <= up_to)
 SCATTER_GRID_MM = 4.0
 # Scatter-to-primary ratio of a wide beam behind t g/cm² of tissue: SPR_COEFFICIENT · t^1.3.
 SPR_COEFFICIENT = 0.05
@@ -202,6 +231,31 @@ def tube_output(tube: str, kv: float) -> float:
     return ref_output * _spectrum(tube, float(kv))[0] / _spectrum(tube, ref_kv)[0]
 
 
+@lru_cache(maxsize=256)
+def half_value_layer_mm_al(tube: str, kv: float) -> float:
+    """First half-value layer (mm Al) of the very spectrum the frames are made with: the
+    aluminium thickness that halves its air kerma, found by bisection to 0.1 µm."""
+    _, _, filtration = TUBES[tube]
+    energies = np.arange(8.0, kv, 0.5) + 0.25
+    mu_en_air = np.exp(np.interp(np.log(energies), np.log(_E), np.log(_MU_EN_AIR)))
+    mu_al = _mu("aluminium", energies) * 2.699 / 10  # 1/mm
+    kerma = (kv - energies) / energies * energies * mu_en_air * np.exp(-mu_al * filtration)
+    half = kerma.sum() / 2
+    low, high = 0.0, 20.0
+    while high - low > 1e-4:
+        mid = (low + high) / 2
+        low, high = (mid, high) if (kerma * np.exp(-mu_al * mid)).sum() > half else (low, mid)
+    return round((low + high) / 2, 4)
+
+
+def _beam(m: DetectorModel, tube: str | None) -> str:
+    if tube is None:
+        return m.tube
+    if tube not in TUBES:
+        raise ValueError(f"unknown beam {tube!r} (known: {', '.join(TUBES)})")
+    return tube
+
+
 def _check_technique(m: DetectorModel, kv: float, mas: float, sid_mm: float) -> None:
     low, high = (18.0, 50.0) if m.tube == "W/Rh" else (35.0, 155.0)  # set ranges plus ripple
     if not low <= kv <= high:
@@ -311,11 +365,20 @@ def _thickness(m: DetectorModel, phantom: str, mirror: bool, coarse: bool) -> di
     return maps
 
 
+def prepare(model: str | DetectorModel, phantom: str, mirror: bool = False) -> None:
+    """Draw ``phantom`` on the panel's grids ahead of its exposure: a long-length field is a
+    new drawing each time (1–2 s on a 3072² panel) that would otherwise lengthen the readout."""
+    m = get_model(model)
+    _thickness(m, phantom, mirror, True)
+    _thickness(m, phantom, mirror, False)
+
+
 @lru_cache(maxsize=2)
-def _transmission(m: DetectorModel, phantom: str, mirror: bool, kv: float, coarse: bool):
+def _transmission(m: DetectorModel, phantom: str, mirror: bool, kv: float, coarse: bool,
+                  tube: str):
     """(primary transmission, mass thickness in g/cm²) of the phantom at ``kv``."""
     maps = _thickness(m, phantom, mirror, coarse)
-    _, weights, mus = _spectrum(m.tube, kv)
+    _, weights, mus = _spectrum(tube, kv)
     t = np.zeros(next(iter(maps.values())).shape, np.float32)
     for w, mu in zip(weights, mus):
         line = np.zeros_like(t)
@@ -333,13 +396,16 @@ def _transmission(m: DetectorModel, phantom: str, mirror: bool, kv: float, coars
 
 def render_frame(model: str | DetectorModel, phantom: str | None, kv: float, mas: float,
                  sid_mm: float, grid: bool = True, field: Field | None = None,
-                 seed: int | None = None, mirror: bool = False, heel: bool = True) -> Frame:
-    """One raw exposure frame and the ground truth it was made from (see module docstring)."""
+                 seed: int | None = None, mirror: bool = False, heel: bool = True,
+                 tube: str | None = None) -> Frame:
+    """One raw exposure frame and the ground truth it was made from (see module docstring).
+    ``tube``: the beam (a key of TUBES) when the generator switched filters; else the model's."""
     m = get_model(model)
     _check_technique(m, kv, mas, sid_mm)
+    tube = _beam(m, tube)
     if field is None:
         field = Field(m.width_mm, m.height_mm)
-    incident = tube_output(m.tube, kv) * mas * (1000.0 / sid_mm) ** 2
+    incident = tube_output(tube, kv) * mas * (1000.0 / sid_mm) ** 2
     tp, ts = (m.grid_primary_transmission, m.grid_scatter_transmission) if grid else (1.0, 1.0)
 
     x, y = _axes(m)
@@ -348,23 +414,23 @@ def render_frame(model: str | DetectorModel, phantom: str | None, kv: float, mas
     kerma = mask * (py * px) * np.float32(incident * tp)
     scatter_fraction = 0.0
     if phantom is not None:
-        transmission, _ = _transmission(m, phantom, mirror, float(kv), False)
+        transmission, _ = _transmission(m, phantom, mirror, float(kv), False, tube)
         kerma *= transmission
-        scatter = _scatter(m, phantom, mirror, float(kv), sid_mm, heel, field)
+        scatter = _scatter(m, phantom, mirror, float(kv), sid_mm, heel, field, tube)
         kerma += scatter * np.float32(incident * ts)
         cr, cc = m.rows // 2, m.columns // 2
         total = float(kerma[cr, cc])
         scatter_fraction = float(scatter[cr, cc]) * incident * ts / total if total > 0 else 0.0
     pixels = _detect(m, kerma, seed)
     return Frame(pixels, _truth(m, "exposure", kv, mas, sid_mm, grid, phantom, mirror, seed,
-                                m.tube, incident, tp, field, scatter_fraction))
+                                tube, incident, tp, field, scatter_fraction))
 
 
 def _scatter_coarse(m: DetectorModel, phantom: str, mirror: bool, kv: float, sid: float,
-                    heel: bool, field: Field) -> np.ndarray:
+                    heel: bool, field: Field, tube: str) -> np.ndarray:
     """Scatter kerma per unit incident kerma on the coarse (SCATTER_GRID_MM) grid."""
     xs, ys = _axes(m, SCATTER_GRID_MM)
-    transmission, mass = _transmission(m, phantom, mirror, kv, True)
+    transmission, mass = _transmission(m, phantom, mirror, kv, True, tube)
     py, px = _profile(m, xs, ys, sid, heel)
     source = transmission * (py * px) * _field_mask(xs, ys, field, SCATTER_GRID_MM)
     source *= np.float32(SPR_COEFFICIENT) * mass ** np.float32(1.3)
@@ -374,10 +440,10 @@ def _scatter_coarse(m: DetectorModel, phantom: str, mirror: bool, kv: float, sid
 
 
 def _scatter(m: DetectorModel, phantom: str, mirror: bool, kv: float, sid: float, heel: bool,
-             field: Field) -> np.ndarray:
+             field: Field, tube: str) -> np.ndarray:
     """Scatter kerma per unit incident kerma, on the full grid (computed coarse, interpolated)."""
     xs, ys = _axes(m, SCATTER_GRID_MM)
-    spread = _scatter_coarse(m, phantom, mirror, kv, sid, heel, field)
+    spread = _scatter_coarse(m, phantom, mirror, kv, sid, heel, field, tube)
     ry = _upsampler(m.rows, ys.size, m.height_mm)
     rx = _upsampler(m.columns, xs.size, m.width_mm)
     return ry @ spread @ rx.T
@@ -385,21 +451,23 @@ def _scatter(m: DetectorModel, phantom: str, mirror: bool, kv: float, sid: float
 
 def chamber_kerma_per_mas(model: str | DetectorModel, phantom: str | None, kv: float,
                           sid_mm: float, grid: bool, field: Field | None = None,
-                          mirror: bool = False, chamber_mm: float = 60.0) -> float:
+                          mirror: bool = False, chamber_mm: float = 60.0,
+                          tube: str | None = None) -> float:
     """Mean detector kerma per mAs (µGy/mAs) over a central square of ``chamber_mm`` — what an
     AEC chamber in front of the detector centre sees; the simulator's AEC ends the exposure on it."""
     m = get_model(model)
+    tube = _beam(m, tube)
     if field is None:
         field = Field(m.width_mm, m.height_mm)
-    per_mas = tube_output(m.tube, kv) * (1000.0 / sid_mm) ** 2
+    per_mas = tube_output(tube, kv) * (1000.0 / sid_mm) ** 2
     tp, ts = (m.grid_primary_transmission, m.grid_scatter_transmission) if grid else (1.0, 1.0)
     xs, ys = _axes(m, SCATTER_GRID_MM)
     inside = (np.abs(ys)[:, None] <= chamber_mm / 2) & (np.abs(xs)[None, :] <= chamber_mm / 2)
     mask = _field_mask(xs, ys, field, SCATTER_GRID_MM)
     if phantom is None:
         return per_mas * tp * float(mask[inside].mean())
-    transmission, _ = _transmission(m, phantom, mirror, float(kv), True)
-    scatter = _scatter_coarse(m, phantom, mirror, float(kv), sid_mm, True, field)
+    transmission, _ = _transmission(m, phantom, mirror, float(kv), True, tube)
+    scatter = _scatter_coarse(m, phantom, mirror, float(kv), sid_mm, True, field, tube)
     kerma = tp * transmission * mask + ts * scatter
     return per_mas * float(kerma[inside].mean())
 

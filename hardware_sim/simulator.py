@@ -44,20 +44,32 @@ class Room:
     def beam_on(self) -> None:
         self.panel.beam_on()
 
+    def beam(self, kv: float) -> physics.Beam | None:
+        """The mammography tube's target/filter at ``kv`` (None for a general radiography tube)."""
+        return physics.mammo_beam(kv) if self.panel.model.modality == "MG" else None
+
+    def _tube(self, kv: float) -> str:
+        beam = self.beam(kv)
+        return beam.tube if beam else self.panel.model.tube
+
     def beam_off(self, kv: float, mas: float) -> None:
-        self.panel.beam_off(kv, mas)
+        self.panel.beam_off(kv, mas, self._tube(kv))
 
     def aec_mas(self, kv: float, chambers: str) -> float:
         s, m = self.panel.scene, self.panel.model
-        per_mas = physics.chamber_kerma_per_mas(m, s.phantom, kv, s.sid_mm, s.grid, s.field,
-                                                s.mirror)
+        per_mas = physics.chamber_kerma_per_mas(m, s.rendered_phantom, kv, s.sid_mm, s.grid,
+                                                s.field, s.mirror, tube=self._tube(kv))
         return AEC_TARGET_UGY[m.modality] / max(per_mas, 1e-9)
 
     def dap_mGy_cm2(self, kv: float, mas: float) -> float:
         s, m = self.panel.scene, self.panel.model
         field = s.field or physics.Field(m.width_mm, m.height_mm)
-        incident = physics.tube_output(m.tube, kv) * mas * (1000.0 / s.sid_mm) ** 2
+        incident = physics.tube_output(self._tube(kv), kv) * mas * (1000.0 / s.sid_mm) ** 2
         return incident / 1000.0 * field.width_mm * field.height_mm / 100.0
+
+    def air_kerma_1m_mGy(self, kv: float, mas: float) -> float:
+        """Air kerma free in air at 1 m from the focal spot (mGy): the tube's output times mAs."""
+        return physics.tube_output(self._tube(kv), kv) * mas / 1000.0
 
 
 class Simulator:
@@ -83,11 +95,21 @@ class Simulator:
 
     def position(self, phantom: str | None = None, sid_mm: float = 1800.0, grid: bool = True,
                  field: physics.Field | None = None, mirror: bool = False,
-                 seed: int | None = None) -> None:
-        """Place the patient (a phantom) and set SID, grid and collimation for the next frames."""
-        if phantom is not None and phantom not in physics.phantoms.PHANTOMS:
+                 seed: int | None = None, stand_mm: float | None = None) -> None:
+        """Place the patient (a phantom) and set SID, grid and collimation for the next frames;
+        for a long phantom, ``stand_mm`` is where the detector stands along it."""
+        long = physics.phantoms.LONG_PHANTOMS
+        if phantom is not None and phantom not in physics.phantoms.PHANTOMS and phantom not in long:
             raise ValueError(f"unknown phantom '{phantom}'")
-        self.panel.scene = Scene(phantom, mirror, float(sid_mm), bool(grid), field, seed)
+        if (phantom in long) != (stand_mm is not None):
+            raise ValueError(f"phantom '{phantom}' needs a stand position" if phantom in long
+                             else "a stand position is only for a long phantom "
+                             f"({', '.join(long)})")
+        self.panel.scene = Scene(phantom, mirror, float(sid_mm), bool(grid), field, seed,
+                                 None if stand_mm is None else float(stand_mm))
+        if stand_mm is not None:  # drawn while the room gets ready, not during the readout
+            threading.Thread(target=physics.prepare, daemon=True, name="sim-prepare", args=(
+                self.model, self.panel.scene.rendered_phantom, mirror)).start()
 
     def inject(self, spec: str | FaultSpec) -> FaultSpec:
         fault = parse_fault(spec) if isinstance(spec, str) else spec
@@ -295,7 +317,7 @@ class _ControlHandler(socketserver.StreamRequestHandler):
             field = physics.Field(f["width_mm"], f["height_mm"], tuple(f.get("centre_mm", (0, 0))),
                                   f.get("rotation_deg", 0.0)) if f else None
             sim.position(req.get("phantom"), req.get("sid_mm", 1800.0), req.get("grid", True),
-                         field, req.get("mirror", False), req.get("seed"))
+                         field, req.get("mirror", False), req.get("seed"), req.get("stand_mm"))
             return {"ok": True}, None
         if cmd == "fault":
             return {"ok": True, "fault": str(sim.inject(req["spec"]))}, None

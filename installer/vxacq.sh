@@ -6,5 +6,7 @@ if [ -z "${VXACQ_CONFIG:-}" ] && [ ! -e "${XDG_CONFIG_HOME:-$HOME/.config}/vxacq
     VXACQ_CONFIG=/etc/vxacq/vxacq.toml
     export VXACQ_CONFIG
 fi
-umask 002  # what the console writes in the shared data dir stays writable for the service
+# What the console writes in the shared data dir: the service's group can write it, other
+# accounts cannot read it (patient data).
+umask 007
 exec /opt/vxacq/vxacq "$@"

@@ -6,6 +6,8 @@ on a real X server or under Xvfb so the xcb platform plugin (what users get) dra
 window:
 
     xvfb-run -a -s "-screen 0 1600x1200x24" .venv/bin/python scripts/screenshots.py
+
+``--long-length`` makes only the long-length exam's screens.
 """
 
 from __future__ import annotations
@@ -54,7 +56,9 @@ def main() -> None:
         window.resize(1280, 800)
         window.show()
         try:
-            shoot(window)
+            if "--long-length" not in sys.argv:
+                shoot(window)
+            shoot_long_length(window)
         finally:
             window.close()
             console.stop()
@@ -148,5 +152,19 @@ def shoot(window: MainWindow) -> None:
     save(window, "service-detector")
 
 
+def shoot_long_length(window: MainWindow) -> None:
+    """The whole-spine order of the demo: three fields, one stitched image, its seams."""
+    window.show_page(window.worklist)
+    refresh_worklist(window)
+    spine = next(o for o in window.worklist.orders
+                 if "WHOLE SPINE" in o.RequestedProcedureDescription)
+    start_exam(window, spine.AccessionNumber)
+    page = window.exam
+    expose(window, "SPINE_FULL_AP", timeout=180)
+    page.toolbar.seam_combo.setCurrentIndex(0)
+    save(window, "long-length")
+
+
 if __name__ == "__main__":
     main()
+

@@ -624,6 +624,8 @@ def start_dcmprscp(
     extra_config: Mapping[str, str] | None = None,
     extra_args: Sequence[str] = (),
     timeout: float = START_TIMEOUT,
+    tls: tuple[Path, Path, Path] | None = None,
+    ready: Callable[[Peer], bool] = echo,
 ) -> Iterator[Peer]:
     """DCMTK dcmprscp, a Basic Grayscale Print SCP modelled on the IHEFULL printer of DCMTK's
     /etc/dcmtk/dcmpstat.cfg: 12-bit images, presentation LUTs, the given film sizes and
@@ -632,8 +634,29 @@ def start_dcmprscp(
     Each printed film box becomes a Stored Print object (SP_*.dcm) plus one Hardcopy Grayscale
     Image (HG_*.dcm) per image box in ``peer.database_dir``; see :func:`printed_objects`.
     ``extra_config`` overrides printer keys (e.g. {"Supports12Bit": "false"}).
+
+    ``tls`` = (CA, certificate, key), PEM: the printer takes only DICOM over TLS (dcmpstat.cfg's
+    UseTLS; dcmprscp has no command-line TLS options) and requires a client certificate signed
+    by the CA; ``ready`` must then answer over TLS.
     """
     workdir = _workdir(tmpdir, "dcmprscp")
+    general_tls: list[str] = []
+    if tls is not None:
+        tls_dir, ca_dir = workdir / "tls", workdir / "tls" / "cacerts"
+        ca_dir.mkdir(parents=True)
+        ca, cert, key = tls
+        # DCMTK looks CAs up by the hash of their subject (openssl x509 -hash): <hash>.0
+        subject_hash = _run(["openssl", "x509", "-hash", "-noout", "-in", str(ca)], 10,
+                            "hash of the CA").stdout.decode().strip()
+        shutil.copy(ca, ca_dir / f"{subject_hash}.0")
+        shutil.copy(cert, tls_dir / "sitecert.pem")
+        shutil.copy(key, tls_dir / "sitekey.pem")
+        general_tls = ["[TLS]", f"TLSDirectory = {tls_dir}", f"CACertificateDirectory = {ca_dir}",
+                       "UsePEMFormat = true"]
+        extra_config = {"UseTLS": "true", "Certificate": "sitecert.pem",
+                        "PrivateKey": "sitekey.pem", "PeerAuthentication": "REQUIRE",
+                        "TLSProfile": "BCP195",
+                        **dict(extra_config or {})}
     database = workdir / "database"
     database.mkdir()
     config = workdir / "dcmpstat.cfg"
@@ -683,6 +706,7 @@ def start_dcmprscp(
             f"Directory = {workdir / 'spool'}",
             "DetailedLog = true",
             "BinaryLog = false",
+            *general_tls,
             "[[COMMUNICATION]]",
             f"[{ae_title}]",
             f"Port = {port}",
@@ -692,7 +716,7 @@ def start_dcmprscp(
         command = [tool("dcmprscp"), "-v", "-c", str(config), "-p", ae_title, *extra_args]
         return command, {"ae_title": ae_title, "port": port, "database_dir": database, "config_path": config}
 
-    with _serve("dcmprscp", workdir, build, echo, timeout) as peer:
+    with _serve("dcmprscp", workdir, build, ready, timeout) as peer:
         yield peer
 
 

@@ -68,7 +68,7 @@ def test_every_tag_has_pydicom_keyword_and_name(statement: str) -> None:
 def test_lists_every_storage_sop_class_the_builders_make(statement: str) -> None:
     built = {str(b(frozenset()).SOPClassUID)
              for b in (samples.build_dx, samples.build_mg, samples.build_dose_report,
-                       samples.build_presentation_state)}
+                       samples.build_presentation_state, samples.build_rejection_note)}
     assert built == set(STORAGE_SOP_CLASSES)
     sop_table = statement.split("## 2. Networking")[0]
     for uid in STORAGE_SOP_CLASSES:

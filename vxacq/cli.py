@@ -20,10 +20,12 @@ from vxacq import __version__, config as configuration
 from vxacq.db import DatabaseError
 from vxacq.logs import LogError
 from vxacq.dicom.uids import ImplementationClassUID, ImplementationVersionName
+from vxacq.security.permissions import restrict_process
 
 # Sub-command modules under vxacq.commands, in the order `vxacq --help` lists them.
 COMMANDS = ("config", "demo", "echo", "worklist", "find", "store", "queue", "acquire", "calibrate",
-            "commit", "print", "exam", "reconcile", "serve", "db", "retrieve")
+            "commit", "print", "exam", "reconcile", "reject", "refile", "export", "media_import",
+            "serve", "db", "user", "audit", "retrieve")
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -45,7 +47,11 @@ def common_parents() -> dict[str, argparse.ArgumentParser]:
     config.add_argument("-v", "--verbose", action="store_true", help="debug logging")
     output = argparse.ArgumentParser(add_help=False)
     output.add_argument("--json", action="store_true", help="print one JSON document on stdout")
-    return {"config": config, "json": output}
+    login = argparse.ArgumentParser(add_help=False)
+    login.add_argument("--user", metavar="NAME", default=argparse.SUPPRESS,
+                       help="the account this runs as when the station has accounts (default: "
+                       "$VXACQ_USER); its password from $VXACQ_PASSWORD, else asked")
+    return {"config": config, "json": output, "login": login}
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -99,6 +105,41 @@ def node_for(config: configuration.Config, name: str, service: str | None = None
     return node
 
 
+def login(args: argparse.Namespace, config: configuration.Config, db, role, what: str):
+    """Who runs this command (rule 11): with no account on the station, everyone (the
+    "no accounts configured" mode); else the account named by ``--user`` or $VXACQ_USER,
+    its password from $VXACQ_PASSWORD or asked on the terminal, holding ``role`` (None: any
+    account). CommandError when it cannot be had."""
+    import getpass
+    import os
+
+    from vxacq.security.accounts import AuthenticationError, accounts_exist, authenticate
+    from vxacq.security.roles import NO_ACCOUNTS, RoleError, require_role
+
+    if not accounts_exist(db):
+        return NO_ACCOUNTS
+    user = getattr(args, "user", None) or os.environ.get("VXACQ_USER", "")
+    if not user:
+        needs = f"the {role.value} role" if role else "a login"
+        raise CommandError(f"{what} needs {needs} on this station: give --user NAME (or "
+                           "VXACQ_USER and VXACQ_PASSWORD for scripts)", EXIT_USAGE)
+    password = os.environ.get("VXACQ_PASSWORD")
+    if password is None:
+        try:
+            password = getpass.getpass(f"password for {user}: ")
+        except EOFError:
+            raise CommandError(f"no password for {user}: type it when asked, or set "
+                               "VXACQ_PASSWORD", EXIT_USAGE) from None
+    try:
+        identity = authenticate(db, config, user, password)
+    except AuthenticationError as exc:
+        raise CommandError(f"{what}: {exc}") from None
+    try:
+        return require_role(identity, role, what) if role else identity
+    except RoleError as exc:
+        raise CommandError(str(exc)) from None
+
+
 def emit(args: argparse.Namespace, result: Any, text: str) -> None:
     """Print a result: the JSON document with --json, else the human-readable text."""
     if getattr(args, "json", False):
@@ -109,6 +150,7 @@ def emit(args: argparse.Namespace, result: Any, text: str) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    restrict_process()  # the window, every command and the service: data not world-readable
     parser = build_parser()
     args = parser.parse_args(argv)
     try:

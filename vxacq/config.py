@@ -57,6 +57,10 @@ SYSTEM_DIRS = ("/proc", "/sys", "/dev", "/run", "/boot", "/etc", "/usr", "/bin",
                "/lib")
 # A configuration file is a few kilobytes; anything far larger is not one.
 MAX_CONFIG_BYTES = 1 << 20
+# The roles a login may hold ([directory.roles] maps directory groups to them).
+ROLES = ("radiographer", "service", "administrator")
+# Longest wait for a directory server: a login screen must not hang for minutes.
+MAX_DIRECTORY_SECONDS = 60.0
 
 
 @dataclass
@@ -133,6 +137,16 @@ class PriorsConfig:
     keep_days: int = 30
     # One received object larger than this is refused (a retrieve brings images, not films).
     max_object_mb: int = 256
+
+
+@dataclass
+class SecurityConfig:
+    # The window locks after this many minutes without a key or mouse press (0 = never);
+    # only the screen is covered: an exposure or a send under way goes on.
+    lock_minutes: float = 10.0
+    # A local account is refused for lockout_minutes after this many failed logins in a row.
+    max_failed_logins: int = 5
+    lockout_minutes: float = 15.0
 
 
 @dataclass
@@ -239,13 +253,69 @@ PROTECTED_IMAGE_ATTRIBUTES = frozenset({
 
 
 @dataclass
+class AuditConfig:
+    """Where the audit trail is forwarded (IHE ATNA): the audit record repository as
+    ``tls://host:6514`` (syslog over TLS, RFC 5425) or ``udp://host:514`` (RFC 5426); "" keeps
+    the trail local. Over TLS the repository's certificate is checked against tls_ca (the
+    system's CAs when empty) and, with tls_verify_host, its name against host; tls_cert and
+    tls_key are our client certificate when the repository asks for one (ATNA: it should)."""
+
+    repository: str = ""
+    tls_ca: str = ""
+    tls_cert: str = ""
+    tls_key: str = ""
+    tls_verify_host: bool = True
+    # AuditEnterpriseSiteID in every message; the station's institution_name when empty
+    site_id: str = ""
+
+    @property
+    def host(self) -> str:  # the name tls.server_hostname checks the certificate against
+        from vxacq.security.syslog import parse_repository
+
+        return parse_repository(self.repository).host
+
+
+@dataclass
+class DirectorySettings:
+    """[directory]: login against an LDAP directory or Active Directory (vxacq.security.directory).
+
+    The user is bound either by ``bind_template`` (``uid={user},ou=people,dc=example,dc=org``,
+    AD's ``{user}@corp.example`` or ``CORP\\{user}``) or, with ``bind_dn``, found by a service
+    account (password in ``bind_password_file``) with ``user_filter`` under ``user_base`` and
+    then bound as. Groups come from the user's ``member_of_attribute`` or, with ``group_base``,
+    from a search with ``group_filter``; ``roles`` maps a group's DN or CN to a role."""
+
+    url: str  # ldaps://host:636, or ldap://host:389 with start_tls
+    start_tls: bool = False
+    tls_ca: str = ""  # CA certificates (PEM) that sign the server's certificate; "" the system's
+    tls_verify_host: bool = True
+    bind_template: str = ""
+    bind_dn: str = ""
+    bind_password_file: str = ""
+    user_base: str = ""
+    user_filter: str = "(uid={user})"
+    group_base: str = ""
+    group_filter: str = "(|(member={dn})(uniqueMember={dn}))"
+    member_of_attribute: str = "memberOf"
+    display_name_attribute: str = "displayName"
+    connect_timeout: float = 5.0
+    receive_timeout: float = 10.0
+    roles: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
 class Config:
     station: StationConfig = field(default_factory=StationConfig)
     hardware: HardwareConfig = field(default_factory=HardwareConfig)
     imaging: ImagingConfig = field(default_factory=ImagingConfig)
+    security: SecurityConfig = field(default_factory=SecurityConfig)
+
+    audit: AuditConfig = field(default_factory=AuditConfig)
     nodes: list[NodeConfig] = field(default_factory=list)
     worklist_mapping: tuple[WorklistMapping, ...] = DEFAULT_WORKLIST_MAPPING
     priors: PriorsConfig = field(default_factory=PriorsConfig)
+    # Directory login; None: local accounts only.
+    directory: DirectorySettings | None = None
     path: Path | None = None
 
     @property
@@ -332,13 +402,16 @@ def _parse(path: Path) -> dict[str, Any]:
 
 def from_dict(raw: dict[str, Any]) -> Config:
     """Build a validated Config from parsed TOML (messages name the field, not the file)."""
-    _reject_unknown("", raw, {"station", "hardware", "imaging", "node", "worklist_mapping",
-                              "priors"})
+    _reject_unknown("", raw, {"station", "hardware", "imaging", "security", "audit", "node",
+                              "worklist_mapping", "directory", "priors"})
     config = Config(
         station=_section(StationConfig, raw.get("station", {}), "station"),
         hardware=_section(HardwareConfig, raw.get("hardware", {}), "hardware"),
         imaging=_section(ImagingConfig, raw.get("imaging", {}), "imaging"),
         priors=_section(PriorsConfig, raw.get("priors", {}), "priors"),
+        security=_section(SecurityConfig, raw.get("security", {}), "security"),
+
+        audit=_section(AuditConfig, raw.get("audit", {}), "audit"),
     )
     nodes_raw = raw.get("node", [])
     if not isinstance(nodes_raw, list):
@@ -347,8 +420,23 @@ def from_dict(raw: dict[str, Any]) -> Config:
         config.nodes.append(_node(item, index))
     if "worklist_mapping" in raw:
         config.worklist_mapping = _mappings(raw["worklist_mapping"])
+    if "directory" in raw:
+        config.directory = _directory(raw["directory"])
     validate(config)
     return config
+
+
+def _directory(raw: Any) -> DirectorySettings:
+    if not isinstance(raw, dict):
+        raise ConfigError("directory: must be a table ([directory])")
+    raw = dict(raw)
+    roles = raw.pop("roles", {})
+    if not isinstance(roles, dict) or not all(isinstance(v, str) for v in roles.values()):
+        raise ConfigError("directory: roles must be a table of group = \"role\" "
+                          "([directory.roles])")
+    settings = _section(DirectorySettings, raw, "directory")
+    settings.roles = dict(roles)
+    return settings
 
 
 def _mappings(raw: Any) -> tuple[WorklistMapping, ...]:
@@ -427,6 +515,15 @@ def validate(config: Config) -> None:
     if not 1 <= pr.max_object_mb <= min(pr.cache_mb, 4096):
         raise ConfigError(f"priors: max_object_mb {pr.max_object_mb} must be 1..4096 and not "
                           "above cache_mb")
+    sec = config.security
+    if sec.lock_minutes < 0 or sec.lockout_minutes < 0:
+        raise ConfigError("security: lock_minutes and lockout_minutes must not be negative")
+    if sec.max_failed_logins < 1:
+        raise ConfigError(f"security: max_failed_logins must be at least 1, got "
+                          f"{sec.max_failed_logins}")
+
+    if problems := audit_problems(config.audit):
+        raise ConfigError("audit: " + "; ".join(problems))
     for n, mapping in enumerate(config.worklist_mapping, start=1):
         if problem := mapping_problem(mapping):
             raise ConfigError(f"worklist_mapping #{n}: {problem}")
@@ -437,6 +534,74 @@ def validate(config: Config) -> None:
             raise ConfigError(f"{where}: the name is used by another node; node names must be unique")
         seen.add(node.name)
         _check_node(node, where)
+    if config.directory is not None:
+        if problems := directory_problems(config.directory):
+            raise ConfigError("directory: " + "; ".join(problems))
+
+
+def directory_problems(d: DirectorySettings) -> list[str]:
+    """Every problem of the [directory] settings, each naming its field."""
+    from urllib.parse import urlsplit
+
+    problems = []
+    try:
+        url = urlsplit(d.url)
+        url.port  # noqa: B018 - raises ValueError for a bad port
+    except ValueError as exc:
+        return [f"url '{d.url}' cannot be parsed ({exc})"]
+    if url.scheme not in ("ldap", "ldaps") or not url.hostname or url.path not in ("", "/") \
+            or url.query or url.username:
+        problems.append(f"url '{d.url}' must be ldaps://host[:port] or ldap://host[:port]")
+    elif url.scheme == "ldaps" and d.start_tls:
+        problems.append("start_tls is for ldap:// URLs; ldaps:// is TLS from the start")
+    elif url.scheme == "ldap" and not d.start_tls:
+        problems.append(f"url '{d.url}' with start_tls = false would send passwords in clear "
+                        "text; use ldaps:// or set start_tls = true")
+    if bool(d.bind_template) == bool(d.bind_dn):
+        problems.append("set either bind_template (bind as the user directly) or bind_dn and "
+                        "bind_password_file (search for the user, then bind)")
+    if d.bind_template and (d.bind_template.count("{user}") != 1
+                            or d.bind_template.replace("{user}", "").count("{")
+                            or d.bind_template.count("}") != 1):
+        problems.append(f"bind_template '{d.bind_template}' must hold {{user}} once and no other "
+                        "braces")
+    if d.bind_template and "=" not in d.bind_template and not d.user_base:
+        problems.append("user_base is needed with a bind_template that is not a DN (to find the "
+                        "user's entry for name and groups)")
+    if d.bind_dn:
+        if not d.user_base:
+            problems.append("user_base is needed with bind_dn (where users are searched)")
+        if not d.bind_password_file:
+            problems.append("bind_password_file is needed with bind_dn (the service account's "
+                            "password; never in this file)")
+        elif not Path(d.bind_password_file).expanduser().is_file():
+            problems.append(f"bind_password_file '{d.bind_password_file}' is not a file")
+    for key, placeholders in (("user_filter", ("{user}",)), ("group_filter", ("{dn}", "{user}"))):
+        value = getattr(d, key)
+        if not (value.startswith("(") and value.endswith(")")) or \
+                not any(p in value for p in placeholders):
+            problems.append(f"{key} '{value}' must be an LDAP filter in parentheses holding "
+                            + " or ".join(placeholders))
+    for key in ("member_of_attribute", "display_name_attribute"):
+        if not re.fullmatch(r"[A-Za-z][A-Za-z0-9-]*", getattr(d, key)):
+            problems.append(f"{key} '{getattr(d, key)}' is not an attribute name")
+    for key in ("connect_timeout", "receive_timeout"):
+        if not 0 < getattr(d, key) <= MAX_DIRECTORY_SECONDS:
+            problems.append(f"{key} {getattr(d, key):g} must be greater than 0 and at most "
+                            f"{MAX_DIRECTORY_SECONDS:g} seconds")
+    if not d.roles:
+        problems.append("roles is empty: map at least one group to a role in [directory.roles] "
+                        "(e.g. \"cn=radiographers,ou=groups,dc=example,dc=org\" = \"radiographer\")")
+    for group, role in d.roles.items():
+        if not group.strip():
+            problems.append("roles: a group name is blank")
+        if role not in ROLES:
+            problems.append(f"roles: '{group}' maps to '{role}', which is not one of "
+                            f"{', '.join(ROLES)}")
+    from vxacq.security.tls import file_problems
+
+    problems += file_problems(d.tls_ca, "", "", cert_required=False)
+    return problems
 
 
 def to_dict(config: Config) -> dict[str, Any]:
@@ -445,11 +610,16 @@ def to_dict(config: Config) -> dict[str, Any]:
         "hardware": asdict(config.hardware),
         "imaging": asdict(config.imaging),
         "priors": asdict(config.priors),
+        "security": asdict(config.security),
     }
+    if config.audit != AuditConfig():
+        out["audit"] = asdict(config.audit)
     if config.nodes:
         out["node"] = [asdict(n) for n in config.nodes]
     if config.worklist_mapping != DEFAULT_WORKLIST_MAPPING:
         out["worklist_mapping"] = [asdict(m) for m in config.worklist_mapping]
+    if config.directory is not None:
+        out["directory"] = asdict(config.directory)
     return out
 
 
@@ -541,6 +711,22 @@ def _node(item: Any, index: int) -> NodeConfig:
     node = _section(NodeConfig, raw, where)
     node.print = _section(PrintOptions, print_raw, f"{where}: print")
     return node
+
+
+def audit_problems(audit: AuditConfig) -> list[str]:
+    """What is wrong with the [audit] section, each naming its field."""
+    if not audit.repository:
+        return []
+    from vxacq.security.syslog import parse_repository
+    from vxacq.security.tls import file_problems
+
+    try:
+        repository = parse_repository(audit.repository)
+    except ValueError as exc:
+        return [str(exc)]
+    if repository.scheme == "tls":
+        return file_problems(audit.tls_ca, audit.tls_cert, audit.tls_key, cert_required=False)
+    return []
 
 
 def _check_node(node: NodeConfig, where: str) -> None:

@@ -13,8 +13,11 @@ from __future__ import annotations
 
 import logging
 import logging.handlers
+import os
 import re
 from pathlib import Path
+
+from vxacq.security.permissions import file_mode, make_private_dirs
 
 APP_LOG = "vxacq.log"
 DICOM_LOG = "dicom.log"
@@ -82,10 +85,10 @@ def setup_logging(data_dir: Path, log_patient_data: bool = False, verbose: bool 
     _show_patient_data = log_patient_data
     log_dir = Path(data_dir) / "logs"
     try:
-        log_dir.mkdir(parents=True, exist_ok=True)
-        for name in (APP_LOG, DICOM_LOG):
-            with open(log_dir / name, "a", encoding="utf-8"):
-                pass
+        make_private_dirs(log_dir)
+        for name in (APP_LOG, DICOM_LOG):  # not for others, whatever the caller's umask
+            os.close(os.open(log_dir / name, os.O_CREAT | os.O_APPEND | os.O_WRONLY,
+                             file_mode()))
     except OSError as exc:
         raise LogError(f"the logs cannot be written in {log_dir} ({exc.strerror}): the data "
                        "dir must be writable by the user running VXacq (the service runs as "

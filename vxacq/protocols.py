@@ -24,6 +24,10 @@ DEFAULT_PATH = Path(__file__).resolve().parent / "resources" / "protocols.toml"
 MODALITIES = ("DX", "MG")
 LATERALITIES = ("", "U", "L", "R", "B")
 KV_LIMITS = {"DX": (40.0, 150.0), "MG": (20.0, 49.0)}
+# A long-length exposure: up to this many fields, each within this of the previous (a 43 cm
+# panel must overlap its neighbour).
+MAX_FIELDS = 5
+MAX_FIELD_STEP_MM = 400.0
 # Patient sizes, smallest first: the technique of a protocol is given per size.
 SIZES = ("infant", "child", "small", "medium", "large")
 # Regions of the body-part picker, head to foot; every protocol is listed under one.
@@ -67,6 +71,29 @@ class Protocol:
     default_size: str = "medium"
     # the other sizes: size → (kV, mAs)
     technique_by_size: dict[str, tuple[float, float]] = field(default_factory=dict)
+    # Long-length imaging: overlapping fields taken as one sequence, the stand moving
+    # field_step_mm between their centres, stitched into one image (1: an ordinary exposure).
+    field_count: int = 1
+    field_step_mm: float = 0.0
+    # Mechanical data the view implies (dose report TID 10003C, DX/MG positioning), degrees:
+    # the detector's mount (a key of codes.MECHANICAL_CONFIGURATIONS; "" = not said; none for
+    # mammography); Positioner Primary Angle, the beam in the coronal plane, a source on the
+    # patient's right negative (PS3.3 C.8.11.5; MG: RMLO +45, LMLO −45); Positioner Secondary
+    # Angle, the beam in the sagittal plane; Column Angulation, the tube tilt along the image
+    # columns, towards higher rows (caudal in a head-up image) positive.
+    mount: str = ""
+    positioner_primary_angle: float | None = None
+    positioner_secondary_angle: float | None = None
+    column_angulation: float | None = None
+
+    @property
+    def long_length(self) -> bool:
+        return self.field_count > 1
+
+    def stand_positions_mm(self) -> tuple[float, ...]:
+        """Where the detector centre is for each field, head first, centred on the length."""
+        middle = (self.field_count - 1) / 2
+        return tuple((k - middle) * self.field_step_mm for k in range(self.field_count))
 
     @property
     def image_laterality(self) -> str:
@@ -115,9 +142,38 @@ class Protocol:
             raise ProtocolError(f"{where}: field_mm must be [width, height] in mm, both > 0")
         if self.target_ei <= 0:
             raise ProtocolError(f"{where}: target_ei must be greater than 0")
+        if not 1 <= self.field_count <= MAX_FIELDS:
+            raise ProtocolError(f"{where}: field_count must be 1–{MAX_FIELDS}")
+        if self.field_count > 1 and not 0 < self.field_step_mm < MAX_FIELD_STEP_MM:
+            raise ProtocolError(f"{where}: field_step_mm must be in (0, {MAX_FIELD_STEP_MM:g}) "
+                                "mm: the fields of a long-length exposure overlap")
         for key in ("name", "phantom", "processing"):
             if not getattr(self, key).strip():
                 raise ProtocolError(f"{where}: {key} must not be blank")
+        self._validate_mechanics(where)
+
+    def _validate_mechanics(self, where: str) -> None:
+        if self.mount and self.mount not in codes.MECHANICAL_CONFIGURATIONS:
+            raise ProtocolError(f"{where}: mount must be one of "
+                                f"{', '.join(codes.MECHANICAL_CONFIGURATIONS)} (CID 10031)")
+        if self.mount and self.modality == "MG":
+            raise ProtocolError(f"{where}: a mammography unit has no CR/DR mount: leave mount out")
+        for key, limit in (("positioner_primary_angle", 180.0), ("positioner_secondary_angle", 90.0),
+                           ("column_angulation", 90.0)):
+            value = getattr(self, key)
+            if value is not None and not -limit <= value <= limit:
+                raise ProtocolError(f"{where}: {key} {value:g} outside -{limit:g}–{limit:g} degrees")
+        angle = self.positioner_primary_angle
+        # The source comes from the medial side for MLO and ML views (the patient's left, i.e.
+        # positive, for a right breast) and from the lateral side for LM and LMO: an angle
+        # with the sign of the other breast is refused.
+        right_sign = {"MLO": 1, "ML": 1, "LM": -1, "LMO": -1}.get(self.view_position.upper())
+        if self.modality == "MG" and angle is not None and right_sign and self.laterality in ("L", "R"):
+            expected = right_sign if self.laterality == "R" else -right_sign
+            if angle * expected <= 0:
+                raise ProtocolError(f"{where}: positioner_primary_angle {angle:g} has the sign of the "
+                                    f"other breast for a {self.laterality}{self.view_position} "
+                                    f"({'positive' if expected > 0 else 'negative'} expected)")
 
     def _validate_codes(self, where: str) -> None:
         try:
@@ -152,7 +208,8 @@ class Protocol:
             raise ProtocolError(f"{where}: {label} {mas:g} must be in (0, 1000]")
 
 
-_OPTIONAL = {"default_size", "technique_by_size"}
+_OPTIONAL = {"default_size", "technique_by_size", "field_count", "field_step_mm", "mount",
+             "positioner_primary_angle", "positioner_secondary_angle", "column_angulation"}
 
 
 def _number(value: Any) -> bool:
@@ -160,8 +217,11 @@ def _number(value: Any) -> bool:
 
 
 def _convert(key: str, kind: str, value: Any) -> tuple[bool, Any]:
-    if kind == "float":
+    if kind in ("float", "float | None"):
         return _number(value), float(value) if _number(value) else value
+    if kind == "int":
+        ok = isinstance(value, int) and not isinstance(value, bool)
+        return ok, value
     if kind == "bool":
         return isinstance(value, bool), value
     if kind == "str":

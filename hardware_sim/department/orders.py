@@ -34,6 +34,8 @@ PATIENTS = [
     ("Dvořák^Jiří", "ISO_IR 101", "M", "19770503", "RPID-HAND", "XR HAND RIGHT", "ROUTINE", "DX"),
     ("Yılmaz^Ayşe", "ISO_IR 148", "F", "19830929", "RPID-MAMMO", "MAMMOGRAPHY SCREENING", "ROUTINE", "MG"),
     ("Smith^John", "", "M", "19600101", "RPID-PELVIS", "XR PELVIS AP", "ROUTINE", "DX"),
+    ("Lindqvist^Maja", "ISO_IR 100", "F", "20090611", "RPID-SPINE-LL", "XR WHOLE SPINE SCOLIOSIS", "ROUTINE", "DX"),
+    ("Moreau^Luc", "ISO_IR 100", "M", "19750320", "RPID-LEG-LL", "XR LEG LENGTH STANDING", "ROUTINE", "DX"),
 ]
 
 

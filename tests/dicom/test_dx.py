@@ -192,3 +192,16 @@ def test_markers_not_burned_in_go_to_an_overlay(tmp_path, validate):
     assert np.array_equal(bits.astype(bool), marks)
     with pytest.raises(ValueError, match="must match"):
         build(image=replace(img, marker_overlay=marks[:10]))
+
+
+def test_angled_view_carries_its_positioner_angles(tmp_path, validate):
+    """An angled view (a coccyx AP 10° caudal) writes Column Angulation and the positioner
+    angles in the DX Positioning module; dciodvfy accepts them."""
+    ds = build("COCCYX", "AP", exposure=s.exposure(
+        MechanicalConfiguration="TABLE", PositionerPrimaryAngle=0.0, PositionerSecondaryAngle=0.0,
+        ColumnAngulation=10.0))
+    path = part10.write(tmp_path / "dx.dcm", ds)
+    assert validate(path) == []
+    back = part10.read(path)
+    assert (float(back.ColumnAngulation), float(back.PositionerPrimaryAngle),
+            float(back.PositionerSecondaryAngle), back.PositionerType) == (10.0, 0.0, 0.0, "COLUMN")

@@ -274,3 +274,26 @@ def test_dose_rp_is_dap_over_the_field_in_the_detector_plane():
     assert e.DoseRP == pytest.approx(0.121 / 1505.0)
     assert e.ImageAndFluoroscopyAreaDoseProduct == pytest.approx(1.21)
     assert exposure_info(sidecar, protocols.get("MAMMO_LCC")).DoseRP is None
+
+
+def test_mechanical_data_of_an_angled_and_a_straight_view(tmp_path):
+    """TID 10003C: the mount, and either the tube column's angulation or the positioner angles
+    (the template's rows exclude each other), in degrees."""
+    acquisitions = [
+        Acquisition(exposure=s.exposure(AcquisitionDateTime=s.STARTED, MechanicalConfiguration="TABLE",
+                                        PositionerPrimaryAngle=0.0, ColumnAngulation=10.0),
+                    body_part="COCCYX", view="AP", ImageLaterality="U"),
+        Acquisition(exposure=s.exposure(AcquisitionDateTime=s.STARTED + timedelta(minutes=1),
+                                        PositionerPrimaryAngle=0.0, PositionerSecondaryAngle=0.0),
+                    body_part="CHEST", view="PA", ImageLaterality="U"),
+    ]
+    sr = XRayRadiationDoseSR(patient=s.patient(), study=s.study(), equipment=s.equipment(),
+                             acquisitions=acquisitions)
+    angled, straight = _tree(part10.write(tmp_path / "rdsr.dcm", sr)).split(
+        'CONTAINER:(113706,DCM,"Irradiation Event X-Ray Data")')[1:]
+    assert '(113956,DCM,"CR/DR Mechanical Configuration")=(113952,DCM,"Table Mount")' in angled
+    assert '(113770,DCM,"Column Angulation")="10" (deg,UCUM,"deg")' in angled
+    assert "112011" not in angled and "112012" not in angled
+    assert '(112011,DCM,"Positioner Primary Angle")="0" (deg,UCUM,"deg")' in straight
+    assert '(112012,DCM,"Positioner Secondary Angle")="0" (deg,UCUM,"deg")' in straight
+    assert "113770" not in straight

@@ -17,9 +17,11 @@ from vxacq.dicom.rdsr import XRayRadiationDoseSR
 
 # Codes of the current PS3.16 that PixelMed 20220618's context groups predate: its CID 4031 lacks
 # the 2020 "Chest" (816094009, replacing 43799004), and its CID 10016 and 10006 (version 20070827)
-# list only the "... or ... compound" codes (105874009, 105877002) that PS3.16 replaced with
-# Tungsten (26194003) and Rhodium (59801003). Only these count as the validator's own age.
-OUTDATED_IN_VALIDATOR = {("816094009", "4031"), ("26194003", "10016"), ("59801003", "10006")}
+# list only the "... or ... compound" codes (105874009, 105877002, 105847008) that PS3.16 replaced
+# with Tungsten (26194003), Rhodium (59801003) and Silver (41967008). Only these count as the
+# validator's own age.
+OUTDATED_IN_VALIDATOR = {("816094009", "4031"), ("26194003", "10016"), ("59801003", "10006"),
+                         ("41967008", "10006")}
 _NOT_IN_GROUP = re.compile(r'Code \((\w+),SCT,"[^"]*"\) not found in context group (\d+)$')
 
 
@@ -40,7 +42,11 @@ def _projection_report() -> XRayRadiationDoseSR:
         ("CHEST", "PA", "U", None), ("CHEST", "LL", "U", codes.REJECT_REASONS["Positioning"]),
         ("CHEST", "LL", "U", None), ("HAND", "PA", "L", None),
     )):
-        e = s.exposure(AcquisitionDateTime=s.STARTED + timedelta(minutes=i), PositionerPrimaryAngle=0.0)
+        # TID 10003C as the protocols fill it: the mount, positioner angles, and for the hand
+        # (an unmounted detector) a column angulation, which the event then carries alone
+        e = s.exposure(AcquisitionDateTime=s.STARTED + timedelta(minutes=i), PositionerPrimaryAngle=0.0,
+                       PositionerSecondaryAngle=0.0, ColumnAngulation=10.0 if part == "HAND" else None,
+                       MechanicalConfiguration="UNMOUNTED" if part == "HAND" else "UPRIGHT")
         acquisitions.append(Acquisition(exposure=e, body_part=part, view=view, ImageLaterality=lat,
                                         ExposureIndex=300.0, TargetExposureIndex=350.0, DeviationIndex=-0.7,
                                         rejected_reason=rejected))
@@ -54,8 +60,10 @@ def _mammography_report() -> XRayRadiationDoseSR:
 
     acquisitions = []
     for i, (lat, view) in enumerate((("R", "CC"), ("L", "CC"), ("R", "MLO"), ("L", "MLO"))):
+        # the thicker MLO views with the silver filter, as the simulated AEC chooses above 30 kV
         e = mammo_exposure(OrganDose=0.012, FilterType="FLAT", ImageAndFluoroscopyAreaDoseProduct=0.4,
                            PositionerPrimaryAngle=45.0 if view == "MLO" else 0.0,
+                           FilterMaterial=("SILVER",) if view == "MLO" else ("RHODIUM",),
                            AcquisitionDateTime=s.STARTED + timedelta(minutes=i))
         acquisitions.append(Acquisition(exposure=e, body_part="BREAST", view=view, ImageLaterality=lat,
                                         image=ImageRef.of(build_mg(view, lat, exposure=e))))

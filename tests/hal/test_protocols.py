@@ -1,5 +1,6 @@
 """Anatomical protocols: the shipped set loads and every rule is enforced."""
 
+import re
 from pathlib import Path
 
 import pytest
@@ -76,12 +77,52 @@ def write(tmp_path: Path, **changes) -> Path:
     ({"technique_by_size": '{ infant = [20, 2] }'}, "infant kv 20 outside 40–150 for DX"),
     ({"technique_by_size": '{ medium = [120, 2] }'}, "repeats the default size medium"),
     ({"technique_by_size": '{ large = ["x", 2] }'}, "technique_by_size has the wrong type"),
+    ({"mount": '"WALL"'}, "mount must be one of UPRIGHT, TABLE, CARM, UNMOUNTED (CID 10031)"),
+    ({"column_angulation": "95.0"}, "column_angulation 95 outside -90–90 degrees"),
+    ({"positioner_primary_angle": "181.0"}, "positioner_primary_angle 181 outside -180–180 degrees"),
+    ({"positioner_secondary_angle": '"cranial"'}, "positioner_secondary_angle has the wrong type"),
 ])
 def test_invalid_protocol_is_refused_naming_the_field(tmp_path: Path, changes: dict,
                                                       words: str) -> None:
     with pytest.raises(ProtocolError) as err:
         protocols.load(write(tmp_path, **changes))
     assert words in str(err.value) and "protocol CHEST_PA" in str(err.value)
+
+
+def _mammo(tmp_path: Path, protocol_id: str, **changes) -> Path:
+    text = protocols.DEFAULT_PATH.read_text()
+    start = text.rindex("[[protocol]]", 0, text.index(f'id = "{protocol_id}"'))
+    end = text.find("[[protocol]]", start + 1)
+    lines = text[start:end if end > 0 else None].splitlines()
+    for key, value in changes.items():
+        lines = [ln for ln in lines if not ln.startswith(f"{key} =")] + [f"{key} = {value}"]
+    path = tmp_path / "mg.toml"
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+def test_mechanical_data_the_views_imply() -> None:
+    loaded = protocols.load()
+    assert loaded["MAMMO_RMLO"].positioner_primary_angle == 45.0
+    assert loaded["MAMMO_LMLO"].positioner_primary_angle == -45.0
+    assert loaded["MAMMO_LCC"].positioner_primary_angle == 0.0 and loaded["MAMMO_LCC"].mount == ""
+    assert loaded["CHEST_PA"].mount == "UPRIGHT" and loaded["PELVIS_AP"].mount == "TABLE"
+    assert loaded["HAND_PA"].mount == "UNMOUNTED"  # no grid: the detector lies free on the table
+    assert loaded["COCCYX_AP"].column_angulation == 10.0  # 10° caudal
+    assert loaded["SACRUM_AP"].column_angulation == -15.0  # 15° cranial
+
+
+@pytest.mark.parametrize("protocol_id, changes, words", [
+    ("MAMMO_LMLO", {"positioner_primary_angle": "45.0"}, "has the sign of the other breast for a LMLO (negative expected)"),
+    ("MAMMO_RML", {"positioner_primary_angle": "-90.0"}, "for a RML (positive expected)"),
+    ("MAMMO_RCC", {"mount": '"UPRIGHT"'}, "a mammography unit has no CR/DR mount"),
+])
+def test_mammography_angles_follow_the_breast(tmp_path: Path, protocol_id, changes, words) -> None:
+    """A mediolateral oblique angle for the wrong breast would put the other side's geometry
+    into the image and the dose report: refused when the protocol is loaded."""
+    with pytest.raises(ProtocolError, match=re.escape(words)):
+        protocols.load(_mammo(tmp_path, protocol_id, **changes))
+    protocols.load(_mammo(tmp_path, protocol_id))  # unchanged, it loads
 
 
 def test_duplicate_ids_and_unknown_id(tmp_path: Path) -> None:

@@ -89,6 +89,22 @@ def test_events_update_state_and_report_and_fault() -> None:
         assert gen.fault == ("401", "Tube arc")
 
 
+def test_mammography_report_carries_target_filter_hvl_and_air_kerma() -> None:
+    with expected_protocol([]) as gen:
+        gen._transport.push(line("EV DONE 5 KV 28.1 MA 100 MS 600 MAS 60 DAP 80.5 HEAT 1 "
+                                 "TF W/AG/0.050 HVL 0.541 K1M 3.375"))
+        deadline = time.monotonic() + 1
+        while gen.last_report is None and time.monotonic() < deadline:
+            time.sleep(0.01)
+        r = gen.last_report
+        assert (r.anode_target, r.filter_material, r.filter_mm) == ("TUNGSTEN", "SILVER", 0.05)
+        assert r.hvl_mm_al == 0.541 and r.air_kerma_1m_mGy == 3.375 and r.complete
+        gen._transport.push(line("EV DONE 6 KV 28 MA 100 MS 600 MAS 60 DAP 80 HEAT 1 TF W/XX/0.05 "
+                                 "HVL 0.5 K1M 3"))  # an unknown filter symbol: not a report
+        time.sleep(0.1)
+        assert gen.last_report.number == 5 and gen.garbled_lines == 1
+
+
 @pytest.mark.timeout(30)
 def test_pure_garbage_never_crashes_or_hangs_the_driver() -> None:
     transport = FakeTransport([])
@@ -128,3 +144,26 @@ def test_malformed_event_is_ignored_not_fatal() -> None:
         time.sleep(0.1)
         assert gen.garbled_lines == 2
         assert gen.poll_state() is GeneratorState.STANDBY
+
+
+def test_simulated_mammography_tube_names_its_target_filter_per_kv() -> None:
+    """Over the real line protocol: TF? follows the kV (Rh up to 30 kV, Ag above); a general
+    radiography tube has no selection and says so."""
+    from hardware_sim.simulator import Simulator
+
+    with Simulator("MGTEST", time_scale=0.05) as sim:
+        gen = SerialGenerator(sim.generator_url)
+        try:
+            gen.kv = 28
+            assert gen.ask("TF?") == ("TUNGSTEN", "RHODIUM", "0.050")
+            gen.kv = 32
+            assert gen.ask("TF?") == ("TUNGSTEN", "SILVER", "0.050")
+        finally:
+            gen.close()
+    with Simulator("DRTEST", time_scale=0.05) as sim:
+        gen = SerialGenerator(sim.generator_url)
+        try:
+            with pytest.raises(GeneratorError, match="no target/filter selection"):
+                gen.ask("TF?")
+        finally:
+            gen.close()

@@ -32,6 +32,8 @@ from vxacq.db import (
 from vxacq.net import routing
 from vxacq.net.outbox import Outbox, get_job, list_jobs
 from vxacq.net.store import StoreFileError, classify, enqueue_store
+from vxacq.security import audit
+from vxacq.security.audit_message import AuditSource
 
 
 # --- test material -----------------------------------------------------------------------
@@ -181,6 +183,25 @@ def test_files_arrive_with_equal_data_sets(tmp_path, db, study_files, storescp) 
         arrived = dcmread(copy)
         del arrived.file_meta
         assert arrived == original
+    begin, sent = transfers(db)
+    assert (begin.action, sent.action) == ("begin transferring", "images sent")
+    assert sent.data["sop_classes"] == {DigitalXRayImageStorageForPresentation: 3}
+    assert (sent.data["peer_ae"], sent.data["peer_address"]) == (config.node("pacs").ae_title,
+                                                                 "127.0.0.1")
+
+
+def transfers(db) -> list[audit.EventView]:
+    """The transfer events of the audit trail; each one's DICOM audit message is valid."""
+    from lxml import etree
+
+    from tests.security.test_audit_message import SCHEMA
+
+    events = [e for e in audit.list_events(db)
+              if e.action in ("begin transferring", "images sent")]
+    for event in events:
+        assert SCHEMA.validate(etree.fromstring(event.message(AuditSource("VXACQ")))), \
+            SCHEMA.error_log
+    return events
 
 
 def test_implicit_when_the_peer_refuses_explicit(tmp_path, db, study_files, more_storescp) -> None:
@@ -317,6 +338,10 @@ def test_abort_in_the_middle_resends_only_what_was_not_stored(tmp_path, db, stud
     uids = [str(dcmread(p).SOPInstanceUID) for p in study_files]
     # The first was acknowledged before the abort, so it is not sent again.
     assert scp.calls == [uids[0], uids[1], uids[1], uids[2]]
+    # each association's transfer is audited: 1 of 3 (a partial failure), then the other 2
+    sent = [e for e in transfers(db) if e.action == "images sent"]
+    assert [(sum(e.data["sop_classes"].values()), e.data.get("outcome")) for e in sent] == \
+        [(1, 4), (2, None)]
 
 
 def test_out_of_resources_is_retried(tmp_path, db, study_files, faulty) -> None:

@@ -177,6 +177,12 @@ def test_tls_failures_in_distinct_words(tmp_path, pki, db, study_files, tls_list
     job = send(config, db, "pacs", study_files)
     assert job.state == JobState.FAILED and job.attempts == 1
     assert "TLS certificate has expired" in job.last_error
+    # and a security alert in the audit trail, naming the node
+    from vxacq.security import audit
+
+    [alert] = [e for e in audit.list_events(db) if e.action == "TLS failure"]
+    assert "TLS certificate has expired" in alert.detail
+    assert alert.data["peer_address"] == config.node("pacs").host
 
 
 # --- our listener against DCMTK ------------------------------------------------------------

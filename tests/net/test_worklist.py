@@ -112,6 +112,15 @@ def test_sync_updates_changed_marks_gone_and_brings_back(wlmscpfs, tmp_path):
     rows = orders_in(db)
     assert rows["ACC-utf8"].ScheduledProcedureStepStartTime == "143000"
     assert rows["ACC-japanese"].state == OrderState.GONE
+    # Order Record events: the first answer and the change, not an unchanged refresh
+    worklist.query_and_sync(config, db, node, criteria)
+    from vxacq.security import audit
+
+    received = [e for e in audit.list_events(db) if e.action == "worklist received"]
+    assert [e.detail for e in received] == [
+        "from ris: 3 new, 0 changed, 0 unchanged, 0 no longer scheduled",
+        "from ris: 0 new, 1 changed, 1 unchanged, 1 no longer scheduled"]
+    assert received[0].data == {"peer_ae": wlmscpfs.ae_title, "peer_address": "127.0.0.1"}
     # A narrowed query (one patient) never marks the others gone.
     _, saved = worklist.query_and_sync(config, db, node, worklist.criteria_for(
         config, DAY, PatientID="PID-ACC-latin1"))

@@ -152,3 +152,39 @@ def test_full_size_panels_and_bad_technique() -> None:
         get_model("NOPE")
     with pytest.raises(ValueError, match="unknown phantom"):
         physics.render_frame("DRTEST", "tail", 60, 1, 1000)
+
+
+def _kerma_through_al(tube: str, kv: float, al_mm: float, step: float = 0.05) -> float:
+    """The beam's air kerma behind ``al_mm`` of aluminium, on a finer energy grid than the
+    simulator's own (an independent integration of the same Kramers spectrum)."""
+    _, _, filtration = physics.TUBES[tube]
+    e = np.arange(8.0, kv, step) + step / 2
+    mu_al = physics._mu("aluminium", e) * 2.699 / 10
+    mu_air = np.exp(np.interp(np.log(e), np.log(physics._E), np.log(physics._MU_EN_AIR)))
+    return float(((kv - e) * mu_air * np.exp(-mu_al * (filtration + al_mm))).sum())
+
+
+@pytest.mark.parametrize("tube, kv", [("W/Rh", 26.0), ("W/Rh", 30.0), ("W/Ag", 32.0), ("W/Al", 70.0)])
+def test_half_value_layer_halves_the_beams_air_kerma(tube: str, kv: float) -> None:
+    hvl = physics.half_value_layer_mm_al(tube, kv)
+    ratio = _kerma_through_al(tube, kv, hvl) / _kerma_through_al(tube, kv, 0.0)
+    assert ratio == pytest.approx(0.5, abs=0.01)
+
+
+def test_mammography_beam_selection_and_hardness() -> None:
+    """Rh up to 30 kV, Ag above; the beam hardens with kV and with the silver filter; at the
+    protocol library's mammography kVs the HVL lies inside the glandular-dose tables."""
+    assert physics.mammo_beam(30.0).FilterMaterial == "RHODIUM"
+    assert physics.mammo_beam(30.1).FilterMaterial == "SILVER"
+    hvls = [physics.half_value_layer_mm_al(physics.mammo_beam(kv).tube, kv) for kv in (24, 28, 30, 31, 34)]
+    assert hvls == sorted(hvls) and 0.30 <= hvls[0] and hvls[-1] <= 0.60
+    assert physics.half_value_layer_mm_al("W/Ag", 28) > physics.half_value_layer_mm_al("W/Rh", 28)
+
+
+def test_frame_is_made_with_the_beam_the_generator_used() -> None:
+    rh = physics.render_frame("MGTEST", "breast", 30.0, 50.0, 650.0, seed=1)
+    ag = physics.render_frame("MGTEST", "breast", 30.0, 50.0, 650.0, seed=1, tube="W/Ag")
+    assert (rh.truth.beam_quality, ag.truth.beam_quality) == ("W/Rh", "W/Ag")
+    assert ag.truth.incident_kerma_uGy < rh.truth.incident_kerma_uGy  # more filtration, less output
+    with pytest.raises(ValueError, match="unknown beam 'Mo/Mo'"):
+        physics.render_frame("MGTEST", None, 30.0, 50.0, 650.0, tube="Mo/Mo")

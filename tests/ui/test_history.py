@@ -58,3 +58,116 @@ def test_search_every_script_thumbnails_and_statuses_that_refresh(window) -> Non
     window.exam.exam.accept(image_id)
     wait_until(lambda: history.status_table.item(0, 4).text() == "accepted", 10,
                "the status to refresh")
+
+
+def test_a_sent_image_is_rejected_from_the_history(room) -> None:
+    """Accepted, sent to Orthanc and storescp, then withdrawn from the history: the rejection
+    note reaches both and the list says what happened."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    from tests import peers
+    from vxacq.workflow.orders import ManualPatient, register_manual
+
+    window, console = room.window, room.console
+    order = register_manual(console.db, ManualPatient(
+        PatientName="Doe^Jane", PatientID="P-IOCM", RequestedProcedureDescription="XR CHEST"))
+    exam = Exam.start(console.config, console.db, order.id, protocols=["CHEST_PA"])
+    shot = exam.expose("CHEST_PA")
+    exam.accept(shot.id)
+    exam.close()
+    history = window.history
+    window.pages.setCurrentWidget(history)
+    history.text.setText("P-IOCM")
+    history.search()
+    wait_until(lambda: len(history.exams) == 1, 10, "the exam")
+    history.table.selectRow(0)
+    wait_until(lambda: history.statuses and all(
+        w == "sent" for w in history.statuses[0].sent.values())
+        and len(history.statuses[0].sent) == 2, 60, "the image sent to both nodes")
+    assert not history.reject_button.isEnabled()  # nothing chosen yet
+    history.status_table.selectRow(0)
+    assert history.reject_button.isEnabled()
+    history.reject_reason.setCurrentIndex(history.reject_reason.findData("WrongMarker"))
+
+    def confirm() -> None:
+        box = QApplication.activeModalWidget()
+        if not isinstance(box, QMessageBox):
+            QTimer.singleShot(50, confirm)
+            return
+        [button] = [b for b in box.buttons()
+                    if box.buttonRole(b) == QMessageBox.ButtonRole.AcceptRole]
+        button.click()
+
+    QTimer.singleShot(50, confirm)
+    history.reject_button.click()
+    wait_until(lambda: any(s.is_rejection_note and s.sent.get("pacs") == "sent"
+                           and s.sent.get("backup") == "sent" for s in history.statuses),
+               60, "the rejection note sent to both nodes")
+    rows = {history.status_table.item(r, 4).text() for r in range(history.status_table.rowCount())}
+    assert "rejected: Wrong side marker" in rows
+    notes = [history.status_table.item(r, 0).text() for r in range(history.status_table.rowCount())]
+    assert "Rejection note" in notes
+    note = next(s for s in history.statuses if s.is_rejection_note)
+    assert peers.received_file(room.storescp, note.SOPInstanceUID).is_file()
+
+
+def test_an_exam_is_exported_to_media_from_the_history(window, tmp_path, monkeypatch) -> None:
+    from PySide6.QtWidgets import QFileDialog
+
+    from tests import peers
+
+    console = window.console
+    order = register_manual(console.db, ManualPatient(
+        PatientName="Roe^Rita", PatientID="P-USB", RequestedProcedureDescription="XR CHEST"))
+    exam = Exam.start(console.config, console.db, order.id, protocols=["CHEST_PA"])
+    exam.accept(exam.expose("CHEST_PA").id)
+    exam.close()
+    history = window.history
+    window.pages.setCurrentWidget(history)
+    history.text.setText("P-USB")
+    history.search()
+    wait_until(lambda: len(history.exams) == 1, 10, "the exam")
+    history.table.selectRow(0)
+    stick = tmp_path / "stick"
+    stick.mkdir()
+    # the folder chooser is the platform's: answer it as the user would
+    monkeypatch.setattr(QFileDialog, "getExistingDirectory", lambda *a, **k: str(stick))
+    history.deidentify.setChecked(True)
+    history.export_button.click()
+    wait_until(lambda: "written to" in history.banner.text(), 30, "the export")
+    assert "de-identified" in history.banner.text()
+    assert peers.dciodvfy_errors(stick / "DICOMDIR") == []
+    assert b"P-USB" not in b"".join(p.read_bytes() for p in stick.rglob("*") if p.is_file())
+
+
+def test_images_of_the_wrong_patient_are_moved_from_the_history(window, monkeypatch) -> None:
+    from PySide6.QtWidgets import QInputDialog
+
+    console = window.console
+    wrong = register_manual(console.db, ManualPatient(
+        PatientName="Wrong^Walter", PatientID="P-W", RequestedProcedureDescription="XR CHEST"))
+    register_manual(console.db, ManualPatient(
+        PatientName="Right^Rita", PatientID="P-R", RequestedProcedureDescription="XR CHEST"))
+    exam = Exam.start(console.config, console.db, wrong.id, protocols=["CHEST_PA"])
+    exam.accept(exam.expose("CHEST_PA").id)
+    exam.close()
+    history = window.history
+    window.pages.setCurrentWidget(history)
+    history.text.setText("P-W")
+    history.search()
+    wait_until(lambda: len(history.exams) == 1, 10, "the wrong exam")
+    history.table.selectRow(0)
+    assert history.move_button.isEnabled()
+
+    def answer(_parent, _title, label, items, *args, **kwargs):
+        assert "(P-W)" in label
+        return next(i for i in items if "(P-R)" in i), True
+
+    monkeypatch.setattr(QInputDialog, "getItem", answer)  # the user picks Rita's order
+    history.move_button.click()
+    wait_until(lambda: "moved to" in history.banner.text(), 60, "the move")
+    history.text.setText("P-R")
+    history.search()
+    wait_until(lambda: len(history.exams) == 1 and history.exams[0].images == 1, 10,
+               "Rita's exam with the image")

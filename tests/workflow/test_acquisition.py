@@ -9,11 +9,13 @@ from pathlib import Path
 import pydicom
 import pytest
 
+from hardware_sim import physics
 from tests.peers import dciodvfy_errors
+from vxacq.dicom.rdsr.dosimetry import glandular_dose_tables
 from vxacq.dicom.orientation import patient_orientation
 from vxacq.imaging.presentation import transform_orientation
 from vxacq.protocols import get
-from vxacq.workflow.acquisition import dicom_transform
+from vxacq.workflow.acquisition import acquisition_record, dicom_transform, mammography_dose
 
 
 def vxacq(config: Path, *args: str) -> subprocess.CompletedProcess:
@@ -57,19 +59,87 @@ def test_acquire_writes_dx_image_and_dose_report(tmp_path: Path) -> None:
     assert 15 < float(image.DetectorTemperature) < 60  # the panel's, at the exposure
     assert image.SeriesDescription == get("KNEE_LAT").name  # was missing from `vxacq acquire`
     assert report.StudyInstanceUID == image.StudyInstanceUID
+    # TID 10003C from the protocol: a knee lateral without grid, the detector free on the table
+    assert image.PositionerType == "COLUMN"
+    event = next(c for c in report.ContentSequence if c.ValueType == "CONTAINER"
+                 and c.ConceptNameCodeSequence[0].CodeValue == "113706")
+    mount = next(i for i in event.ContentSequence if i.ConceptNameCodeSequence[0].CodeValue == "113956")
+    assert mount.ConceptCodeSequence[0].CodeMeaning == "Unmounted Detector"
     for f in dcm:
         assert dciodvfy_errors(f) == [], f
 
 
 def test_acquire_writes_mg_image(tmp_path: Path) -> None:
     config = station(tmp_path, "MGTEST")
-    result = vxacq(config, "acquire", "--protocol", "MAMMO_LCC", "--json", "--out", str(tmp_path))
+    result = vxacq(config, "acquire", "--protocol", "MAMMO_LCC", "--dose-report", "--json",
+                   "--out", str(tmp_path))
     assert result.returncode == 0, result.stderr
-    path = next(f for f in json.loads(result.stdout)["files"] if f.endswith(".dcm"))
-    ds = pydicom.dcmread(path)
-    assert ds.Modality == "MG" and ds.ImageLaterality == "L"
-    assert float(ds.CompressionForce) > 0 and float(ds.BodyPartThickness) > 0
-    assert dciodvfy_errors(path) == []
+    doc = json.loads(result.stdout)
+    image, report = sorted((pydicom.dcmread(f) for f in doc["files"] if f.endswith(".dcm")),
+                           key=lambda d: d.Modality)
+    assert image.Modality == "MG" and image.ImageLaterality == "L"
+    assert float(image.CompressionForce) > 0 and float(image.BodyPartThickness) > 0
+    # The beam the simulated generator reported (28 kV: W/Rh) and the dose computed from it.
+    reported, thickness = doc["reported"], float(image.BodyPartThickness)
+    assert (image.AnodeTargetMaterial, image.FilterMaterial, image.FilterType) == ("TUNGSTEN", "RHODIUM", "FLAT")
+    assert float(image.FilterThicknessMinimum) == float(image.FilterThicknessMaximum) == 0.05
+    assert float(image.HalfValueLayer) == pytest.approx(
+        physics.half_value_layer_mm_al("W/Rh", round(reported["kv"], 1)), abs=1e-3)
+    entrance = reported["air_kerma_1m_mGy"] * (1000 / (650.0 - thickness)) ** 2
+    assert float(image.EntranceDoseInmGy) == pytest.approx(entrance, rel=1e-3)
+    agd = entrance * glandular_dose_tables().factor("g", float(image.HalfValueLayer), thickness / 10) \
+        * glandular_dose_tables().factor("c", float(image.HalfValueLayer), thickness / 10) * 1.042
+    assert float(image.OrganDose) * 100 == pytest.approx(agd, rel=1e-3)  # dGy in the image
+    assert image.OrganExposed == "BREAST"
+    assert float(image.PositionerPrimaryAngle) == 0.0  # a CC view
+    # the dose report says the same per event and per breast
+    event = report.ContentSequence
+    items = {i.ConceptNameCodeSequence[0].CodeValue: i for c in event if c.ValueType == "CONTAINER"
+             for i in c.get("ContentSequence", [])}
+    assert float(items["111631"].MeasuredValueSequence[0].NumericValue) == pytest.approx(agd, rel=1e-3)
+    assert float(items["111637"].MeasuredValueSequence[0].NumericValue) == pytest.approx(agd, rel=1e-3)
+    assert float(items["111634"].MeasuredValueSequence[0].NumericValue) == float(image.HalfValueLayer)
+    for path in doc["files"]:
+        if path.endswith(".dcm"):
+            assert dciodvfy_errors(path) == [], path
+
+
+MG_REPORT = {"kv": 28.0, "ma": 100.0, "ms": 600.0, "mas": 60.0, "dap_Gy_cm2": 0.08,
+             "anode_target": "TUNGSTEN", "filter_material": "RHODIUM", "filter_mm": 0.05,
+             "hvl_mm_al": 0.40, "air_kerma_1m_mGy": 2.4}
+
+
+@pytest.mark.parametrize("protocol_id, angle", [("MAMMO_RMLO", 45.0), ("MAMMO_LMLO", -45.0), ("MAMMO_LCC", 0.0)])
+def test_mammography_positioner_angle_from_the_view(protocol_id: str, angle: float) -> None:
+    sidecar = {"uid": "1.2.3", "stored": "2026-03-02T09:43:07+01:00", "reported": MG_REPORT,
+               "requested": {}, "positioner": {"BodyPartThickness": 50.0}}
+    e = acquisition_record(get(protocol_id), sidecar, None, None).exposure
+    assert e.PositionerPrimaryAngle == angle and e.MechanicalConfiguration == ""
+
+
+def test_mammography_dose_from_the_generators_report() -> None:
+    fields, problem = mammography_dose(MG_REPORT, {"BodyPartThickness": 50.0}, 650.0)
+    entrance = 2.4 * (1000 / 600) ** 2  # the breast's upper surface is 600 mm from the focus
+    assert problem == "" and fields["EntranceDoseInmGy"] == pytest.approx(entrance)
+    assert fields["OrganDose"] == pytest.approx(entrance * 0.209 * 1.081 * 1.042 / 100)  # dGy
+    assert fields["FilterMaterial"] == ("RHODIUM",) and fields["HalfValueLayer"] == 0.40
+
+
+@pytest.mark.parametrize("change, positioner, message", [
+    ({"hvl_mm_al": 0.62}, {"BodyPartThickness": 50.0}, "half-value layer 0.62 mm Al is outside"),
+    ({}, {"BodyPartThickness": 125.0}, "compressed breast thickness 12.5 cm is outside"),
+    ({"air_kerma_1m_mGy": None, "anode_target": ""}, {},
+     "no the generator's air kerma at 1 m, no the anode target, no the compressed breast thickness"),
+])
+def test_no_glandular_dose_where_the_tables_end_and_the_report_says_why(change, positioner, message) -> None:
+    """Outside the tables nothing is extrapolated: no Organ Dose, and the dose report's
+    irradiation event says why in its comment."""
+    fields, problem = mammography_dose({**MG_REPORT, **change}, positioner, 650.0)
+    assert "OrganDose" not in fields and message in problem
+    sidecar = {"uid": "1.2.3", "stored": "2026-03-02T09:43:07+01:00", "reported": {**MG_REPORT, **change},
+               "requested": {"sid_mm": 650.0}, "positioner": positioner}
+    record = acquisition_record(get("MAMMO_LCC"), sidecar, None, None)
+    assert record.exposure.OrganDose is None and message in record.comment
 
 
 def test_acquire_without_calibration_keeps_raw_and_says_what_to_do(tmp_path: Path) -> None:

@@ -125,3 +125,23 @@ def test_reject_reasons_are_cid7011_then_local(tmp_path: Path) -> None:
         reject_reasons(local)
     with pytest.raises(ValueError, match="not a reject reason"):
         reject_code("Nope")
+
+
+def test_procedures_map_the_common_examinations_to_their_views() -> None:
+    rules = procedures.load()
+    expected = {
+        "XR C-SPINE TRAUMA": ["CSPINE_AP", "CSPINE_LAT", "CSPINE_ODONTOID"],
+        "XR T-SPINE": ["TSPINE_AP", "TSPINE_LAT"],
+        "XR LUMBAR SPINE 2 VIEWS": ["LSPINE_AP", "LSPINE_LAT"],
+        "XR CHEST PORTABLE": ["CHEST_AP_MOBILE"],  # the specific chest before "chest"
+        "XR CHEST PAEDIATRIC": ["CHEST_PAED_AP"],
+        "XR ANKLE LEFT": ["ANKLE_AP", "ANKLE_MORTISE", "ANKLE_LAT"],
+        "XR SCAPHOID RIGHT": ["WRIST_PA", "WRIST_LAT", "WRIST_OBL", "WRIST_SCAPHOID"],
+        "XR ABDOMEN ERECT": ["ABDOMEN_AP", "ABDOMEN_ERECT"],
+        "XR SPINE COMPLETE": [],  # "complete" is not the c of C-SPINE
+        "XR WHOLE SPINE SCOLIOSIS": ["SPINE_FULL_AP"],
+        "XR LEG LENGTH STANDING": ["LEG_LONG_AP"],
+    }
+    for description, protocols in expected.items():
+        assert procedures.protocols_for("", description, rules=rules) == protocols, description
+

@@ -136,6 +136,11 @@ def test_a_node_added_or_removed_takes_effect_without_a_restart(tmp_path, stores
         [job] = services.outbox.wait_for([job_id], timeout=30)
         assert job.state == JobState.DONE, job.describe()
         assert "pacs" in configuration.load(config.path).nodes[0].name
+        from vxacq.security import audit
+
+        [changed_event] = [e for e in audit.list_events(db)
+                           if e.action == "configuration changed"]
+        assert changed_event.detail == f"{config.path}: nodes"
     finally:
         services.stop()
         services.db.close()
@@ -170,8 +175,17 @@ def test_priors_from_every_query_node_one_down_does_not_hide_the_others(tmp_path
     config = make_config(tmp_path, {"name": "qr", "ae_title": dcmqrscp.ae_title,
                                     "port": dcmqrscp.port, "services": ["query"]},
                          {"name": "down", "port": peers.free_port(), "services": ["query"]})
-    answer = find_priors(config, "P-9", exclude_study=current)
+    from vxacq.db import open_database
+    from vxacq.security import audit
+
+    db = open_database(tmp_path / "audit.sqlite", create=True)
+    answer = find_priors(config, "P-9", exclude_study=current, db=db)
     assert [p.study.StudyInstanceUID for p in answer.priors] == [earlier]
+    # the answered query is a Query event; the node that was down asked nothing
+    [query] = audit.list_events(db)
+    assert (query.action, query.detail) == ("query", "Study Root C-FIND at qr: 2 study(ies)")
+    assert (query.data["query"], query.data["peer_ae"]) == ("PatientID=P-9", dcmqrscp.ae_title)
+    db.close()
     assert answer.priors[0].node == "qr" and answer.asked == ["qr", "down"]
     assert len(answer.errors) == 1 and answer.errors[0].startswith("down: ")
     assert "connection refused" in answer.errors[0]

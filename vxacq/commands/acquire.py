@@ -32,6 +32,13 @@ def register(subparsers: argparse._SubParsersAction, parents: dict) -> None:
                         "(default: <data_dir>/raw and <data_dir>/images)")
     parser.add_argument("--dose-report", action="store_true",
                         help="also write the X-Ray Radiation Dose SR of this exposure")
+    parser.add_argument("--fields", action="store_true",
+                        help="long-length protocols: also write each field's own image")
+    parser.add_argument("--from-field", type=int, default=1, metavar="N",
+                        help="long-length protocols: go on from field N (after a failed field; "
+                        "the fields before it are not taken again). Needs --sequence")
+    parser.add_argument("--sequence", metavar="UID",
+                        help="long-length protocols: the sequence a repeat belongs to")
     parser.add_argument("--patient-id", default="QA", help="Patient ID (default QA)")
     parser.add_argument("--patient-name", default="QA^Phantom",
                         help="Patient's Name, DICOM PN form (default QA^Phantom)")
@@ -106,6 +113,8 @@ def run(args: argparse.Namespace) -> int:
         protocol = get(args.protocol)
         if not (args.laterality or protocol.laterality):
             raise ValueError(f"{protocol.id} images a paired body part: give --laterality L or R")
+        if protocol.long_length:
+            return _long_length(config, protocol, args)
         result = run_exposure(config, protocol, kv=args.kv, mas=args.mas, sid_mm=args.sid,
                               out_dir=args.out, faults=tuple(args.fault),
                               sync_mode=args.sync, laterality=args.laterality,
@@ -153,6 +162,89 @@ def _text(result, doc: dict) -> str:
     text += "".join(f"\n  wrote {f}" for f in result.files)
     text += "".join(f"\n  warning: {w}" for w in result.warnings)
     return text
+
+
+def _qa_context(config, protocol, args: argparse.Namespace):
+    """The QA patient, study and series of a scripted exposure."""
+    import datetime as dt
+
+    from vxacq.dicom.inputs import PatientInfo, SeriesInfo, StudyInfo
+    from vxacq.dicom.uids import new_uid
+    from vxacq.workflow import acquisition
+
+    now = dt.datetime.now().astimezone()
+    return acquisition.ImageContext(
+        patient=PatientInfo(PatientName=args.patient_name, PatientID=args.patient_id),
+        study=StudyInfo(StudyInstanceUID=new_uid(), StudyDate=now.date(), StudyTime=now.time(),
+                        StudyID=now.strftime("QA%y%m%d%H%M%S"),
+                        StudyDescription=f"QA {protocol.name}"),
+        series=SeriesInfo(SeriesInstanceUID=new_uid(), SeriesNumber=1, SeriesDate=now.date(),
+                          SeriesTime=now.time(), SeriesDescription=protocol.name,
+                          ProtocolName=protocol.name),
+        equipment=acquisition.equipment(config),
+    )
+
+
+def _long_length(config, protocol, args: argparse.Namespace) -> int:
+    """The fields of a long-length protocol as one sequence, then the stitched image. A field
+    that fails ends the sequence: the message says how to go on from it alone."""
+    from pathlib import Path
+
+    from vxacq.cli import EXIT_FAILED, EXIT_OK, EXIT_USAGE, CommandError, emit
+    from vxacq.hal.long_length import run_long_length
+    from vxacq.imaging.calibration import CalibrationError
+    from vxacq.imaging.stitching import StitchError
+    from vxacq.hal import rawstore
+    from vxacq.workflow.long_length import sequence_fields, write_long_length
+
+    if args.from_field != 1 and not args.sequence:
+        raise CommandError("--from-field needs --sequence UID (the sequence it goes on)",
+                           EXIT_USAGE)
+    try:
+        result = run_long_length(
+            config, protocol, first_field=args.from_field - 1, sequence_uid=args.sequence,
+            faults=tuple(args.fault), kv=args.kv, mas=args.mas, sid_mm=args.sid,
+            out_dir=args.out, sync_mode=args.sync, laterality=args.laterality,
+            context={"PatientID": args.patient_id, "PatientName": args.patient_name})
+    except ValueError as exc:
+        raise CommandError(str(exc), EXIT_USAGE) from None
+    doc = {"protocol": protocol.id, "sequence": result.sequence_uid, "planned": result.planned,
+           "fields": [f.as_dict() for f in result.fields], "warnings": list(result.warnings),
+           "files": [name for f in result.fields for name in f.files]}
+    lines = [f"{protocol.id}: fields {result.first_field + 1}–{result.next_field} of "
+             f"{result.planned} taken (sequence {result.sequence_uid})"]
+    if result.failed is not None:
+        doc["failed"] = result.failed.as_dict()
+        message = (f"field {result.next_field + 1} of {result.planned} failed: "
+                   f"{result.failed.error['message']}. The fields before it are kept; go on "
+                   f"from this field alone with --from-field {result.next_field + 1} "
+                   f"--sequence {result.sequence_uid}")
+        emit(args, doc, "\n".join(lines))
+        raise CommandError(message, EXIT_FAILED)
+    raw_folder = Path(args.out) if args.out else rawstore.raw_dir(config.data_dir)
+    folder = Path(args.out) if args.out else Path(config.data_dir) / "images"
+    try:
+        fields = sequence_fields(raw_folder, result.sequence_uid)  # a repeat's earlier ones too
+        output = write_long_length(config, protocol, fields, _qa_context(config, protocol, args),
+                                   folder, keep_fields=args.fields, dose_report=args.dose_report)
+    except (CalibrationError, StitchError, ValueError, OSError) as exc:
+        raise CommandError(f"the raw fields are kept ({', '.join(doc['files'])}) but no image "
+                           f"was made: {exc}", EXIT_FAILED) from None
+    processed = output.image.processed
+    doc.update(processed.exposure.to_dict())
+    doc["files"] += output.files
+    doc["warnings"] += output.warnings
+    doc["seams"] = [{"shift_px": list(seam.shift), "correction_mm": seam.correction_mm,
+                     "registered": seam.registered} for seam in output.image.geometry.seams]
+    lines.append(f"  stitched {processed.pixels.shape[1]}×{processed.pixels.shape[0]}, EI "
+                 f"{processed.ei:.0f}, target {processed.ei_t:g}, DI {processed.di:+.1f}")
+    lines += [f"  seam {i + 1}: positioner corrected by {seam.correction_mm:+.1f} mm"
+              + ("" if seam.registered else " (not registered: nothing to match in the overlap)")
+              for i, seam in enumerate(output.image.geometry.seams)]
+    lines += [f"  wrote {name}" for name in doc["files"]]
+    lines += [f"  warning: {w}" for w in doc["warnings"]]
+    emit(args, doc, "\n".join(lines))
+    return EXIT_OK
 
 
 def _recover(config, args: argparse.Namespace) -> int:

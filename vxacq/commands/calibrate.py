@@ -15,7 +15,7 @@ from vxacq.workflow.calibration import (
 
 def register(subparsers: argparse._SubParsersAction, parents: dict) -> None:
     parser = subparsers.add_parser(
-        "calibrate", parents=[parents["config"], parents["json"]],
+        "calibrate", parents=[parents["config"], parents["json"], parents["login"]],
         help="take dark and flat-field frames and store a detector calibration",
         description="Take dark frames (no exposure) and flat-field frames (uniform RQA5 beam, "
         "no object, no grid) on the configured detector, build offset, gain and defect maps "
@@ -33,7 +33,7 @@ def register(subparsers: argparse._SubParsersAction, parents: dict) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from vxacq.cli import EXIT_FAILED, EXIT_USAGE, CommandError, emit, load_config
+    from vxacq.cli import EXIT_FAILED, EXIT_USAGE, CommandError, emit, load_config, login
 
     config = load_config(args)
     model = args.detector or config.hardware.detector_model
@@ -50,6 +50,11 @@ def run(args: argparse.Namespace) -> int:
 
     if args.darks < 1 or args.flats < 1:
         raise CommandError("--darks and --flats must be at least 1", EXIT_USAGE)
+    from vxacq.security.roles import Role
+    from vxacq.workflow.console import open_database
+
+    db = open_database(config.data_dir)
+    who = login(args, config, db, Role.SERVICE, "calibrating the detector")
     if why := can_calibrate(config):
         raise CommandError(f"{why}, or set [hardware] detector = \"simulator\"")
     try:
@@ -61,6 +66,10 @@ def run(args: argparse.Namespace) -> int:
     except OSError as exc:
         raise CommandError(f"calibration not saved: {exc.strerror} ({exc.filename}); "
                            "the previous calibration stays in use") from None
+    from vxacq.security import audit
+
+    audit.record(db, "configuration changed", user=who.audit_user,
+                 detail=f"detector {detector} mode '{args.mode}' calibrated")
     summary = {**calibration.summary(), "model": model, "path": str(path)}
     emit(args, summary,
          f"detector {detector} ({model}) mode '{args.mode}' calibrated at "

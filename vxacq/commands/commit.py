@@ -11,6 +11,7 @@ records the report in the same database, which is watched here).
 from __future__ import annotations
 
 import argparse
+import getpass
 import os
 
 from vxacq import cli
@@ -20,6 +21,7 @@ from vxacq.net import commitment
 from vxacq.net.listener import Listener
 from vxacq.net.outbox import Outbox, enqueue, get_job
 from vxacq.net.store import StoreFileError
+from vxacq.security import audit
 
 
 def register(subparsers: argparse._SubParsersAction, parents: dict) -> None:
@@ -52,6 +54,7 @@ def run(args: argparse.Namespace) -> int:
     commitment.expire_overdue(config, db)
     listener = None
     note = ""
+    audit.record(db, "application start", user=getpass.getuser(), detail="vxacq commit")
     try:
         # A node may report on a new association at once (Orthanc does): listen from the start.
         listener = Listener(config, **commitment.listener_options(config, db))
@@ -70,6 +73,7 @@ def run(args: argparse.Namespace) -> int:
     finally:
         if listener is not None:
             listener.stop()
+        audit.record(db, "application stop", user=getpass.getuser(), detail="vxacq commit")
         db.close()
     result = {"job": job.to_dict(), "commitment": view.to_dict() if view else None}
     if view is None:

@@ -22,7 +22,8 @@ def register(subparsers: argparse._SubParsersAction, parents: dict) -> None:
     check = actions.add_parser("check", parents=[parents["config"], parents["json"]],
                                help="open the database and say what it holds, or what is wrong")
     check.set_defaults(run=run_check)
-    init = actions.add_parser("init", parents=[parents["config"], parents["json"]],
+    init = actions.add_parser("init", parents=[parents["config"], parents["json"],
+                                               parents["login"]],
                               help="start an empty database (an existing file is moved aside)")
     init.add_argument("--yes", action="store_true",
                       help="confirm: the queue and the audit trail of the old file stay behind")
@@ -56,6 +57,26 @@ def run_check(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _may_replace(args: argparse.Namespace, config, path: Path) -> None:
+    """A database with accounts is replaced only by a service user (an empty one would turn
+    the logins off). One that cannot be read any more is what ``db init`` is for: no check."""
+    from vxacq.db import DatabaseError, database_for
+    from vxacq.security.roles import Role
+
+    if not path.exists():
+        return
+    try:
+        db = database_for(config.data_dir, create=False)
+    except DatabaseError:
+        return
+    try:
+        cli.login(args, config, db, Role.SERVICE, "replacing the exam database")
+    except DatabaseError:
+        return
+    finally:
+        db.close()
+
+
 def run_init(args: argparse.Namespace) -> int:
     from vxacq.db import DB_FILENAME, init_database, made_before
 
@@ -67,6 +88,7 @@ def run_init(args: argparse.Namespace) -> int:
         raise CommandError(f"{there}: an empty database starts without the old queue and audit "
                            "trail (restore the backup instead if you can); run again with --yes "
                            "to go ahead", cli.EXIT_USAGE)
+    _may_replace(args, config, path)
     db, moved = init_database(path)
     db.close()
     result = {"path": str(path), "moved_aside": str(moved) if moved else None}

@@ -65,7 +65,7 @@ def run(args: argparse.Namespace) -> int:
         raise CommandError("--accession and at least one --protocol are required", EXIT_USAGE)
     config = load_config(args)
     db = database_for(config.data_dir)
-    services = Services(config, db).start()
+    services = Services(config, db, application="vxacq exam").start()
     try:
         result = run_exam(config, db, services, args.accession, args.protocol,
                           laterality=args.laterality, operator=args.operator,

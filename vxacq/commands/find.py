@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import getpass
 from dataclasses import asdict
 
 from vxacq import cli
@@ -12,7 +13,9 @@ from vxacq.dicom.query import StudyQuery
 from vxacq.dicom.worklist import parse_dates
 from vxacq.logs import escape
 from vxacq.net import query
+from vxacq.db import database_for
 from vxacq.net.association import DicomNetworkError
+from vxacq.workflow.priors import record_query
 
 
 def register(subparsers: argparse._SubParsersAction, parents: dict) -> None:
@@ -47,11 +50,17 @@ def run(args: argparse.Namespace) -> int:
                            f"({s.NumberOfSeriesRelatedInstances or '?'} images) "
                            f"{escape(s.SeriesInstanceUID)}" for s in series) or "no series")
             return EXIT_OK
-        studies = query.find_studies(config, node, StudyQuery(
-            PatientID=args.patient_id, PatientName=args.patient_name, StudyDate=dates,
-            AccessionNumber=args.accession, ModalitiesInStudy=args.modality))
+        keys = StudyQuery(PatientID=args.patient_id, PatientName=args.patient_name,
+                          StudyDate=dates, AccessionNumber=args.accession,
+                          ModalitiesInStudy=args.modality)
+        studies = query.find_studies(config, node, keys)
     except DicomNetworkError as exc:
         raise CommandError(str(exc), EXIT_FAILED) from None
+    db = database_for(config.data_dir)
+    try:
+        record_query(db, node, keys, len(studies), user=getpass.getuser())
+    finally:
+        db.close()
     emit(args, {"node": node.name, "studies": [asdict(s) for s in studies]},
          "\n".join(f"{escape(s.StudyDate)} {escape(s.AccessionNumber):16} "
                    f"{escape(s.PatientID):16} {escape(s.PatientName)} — "

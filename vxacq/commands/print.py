@@ -9,6 +9,7 @@ unreachable leaves the job queued for the console or ``vxacq serve``.
 from __future__ import annotations
 
 import argparse
+import getpass
 import os
 
 from vxacq import cli
@@ -17,6 +18,7 @@ from vxacq.config import FILM_SIZES
 from vxacq.db import JobKind, JobState, database_for
 from vxacq.net.outbox import enqueue, send_now
 from vxacq.net.printing import PrintError, print_options, read_images
+from vxacq.security import audit
 
 
 def register(subparsers: argparse._SubParsersAction, parents: dict) -> None:
@@ -55,8 +57,9 @@ def run(args: argparse.Namespace) -> int:
         payload["layout"] = args.layout
     db = database_for(config.data_dir)
     try:
-        job_id = enqueue(db, JobKind.PRINT, node.name, payload)
-        job = send_now(config, db, job_id, node.name, wait=args.wait, owner="cli-print")
+        with audit.application_activity(db, "vxacq print", user=getpass.getuser()):
+            job_id = enqueue(db, JobKind.PRINT, node.name, payload)
+            job = send_now(config, db, job_id, node.name, wait=args.wait, owner="cli-print")
     finally:
         db.close()
     text = job.describe()

@@ -8,6 +8,7 @@ import getpass
 from vxacq import cli
 from vxacq.cli import EXIT_FAILED, EXIT_OK, CommandError, emit
 from vxacq.db import JobState, database_for
+from vxacq.security import audit
 from vxacq.workflow import station
 
 
@@ -57,7 +58,9 @@ def _change(args: argparse.Namespace, action) -> int:
     config = cli.load_config(args)
     db = database_for(config.data_dir)
     try:
-        outcome = action(config, db, args.job_id, getpass.getuser())
+        with audit.application_activity(db, f"vxacq queue {args.action}",
+                                        user=getpass.getuser()):
+            outcome = action(config, db, args.job_id, getpass.getuser())
     except station.JobError as exc:
         raise CommandError(str(exc), EXIT_FAILED) from None
     finally:

@@ -58,7 +58,7 @@ def run(args: argparse.Namespace) -> int:
             raise CommandError(str(exc), EXIT_FAILED) from None
         unfinished: list[str] = []
         if args.wait > 0:
-            with Services(config, db) as services:
+            with Services(config, db, application="vxacq reconcile") as services:
                 unfinished = wait_for_jobs(db, services.outbox, result.study_id, args.wait)
         doc = {"study_id": result.study_id, "order_id": result.order_id,
                "temporary_id": result.temporary_id, "PatientID": result.PatientID,

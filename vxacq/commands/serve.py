@@ -35,12 +35,14 @@ def run(args: argparse.Namespace) -> int:
     stop = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: stop.set())
-    services = Services(config, db).start()
+    services = Services(config, db, application="vxacq serve").start()
     for notice in services.notices:
         print(f"vxacq serve: raw frames: {notice}", file=sys.stderr, flush=True)
     status = services.listener.status
+    trail = (f"audit trail forwarded to {config.audit.repository}" if config.audit.repository
+             else "audit trail kept locally")
     print(f"vxacq serve: outbox running for {len(config.nodes)} node(s); listener "
-          f"{status.describe()}; logs in {log_dir}", file=sys.stderr, flush=True)
+          f"{status.describe()}; {trail}; logs in {log_dir}", file=sys.stderr, flush=True)
     try:
         stop.wait()
     finally:

@@ -9,12 +9,14 @@ or ``vxacq serve`` to send, and ``vxacq queue`` shows it.
 from __future__ import annotations
 
 import argparse
+import getpass
 
 from vxacq import cli
 from vxacq.cli import EXIT_FAILED, EXIT_OK, EXIT_USAGE, CommandError, emit
 from vxacq.db import JobState, database_for
 from vxacq.net.outbox import send_now
 from vxacq.net.store import StoreFileError, enqueue_store
+from vxacq.security import audit
 
 
 def register(subparsers: argparse._SubParsersAction, parents: dict) -> None:
@@ -34,11 +36,12 @@ def run(args: argparse.Namespace) -> int:
     node = cli.node_for(config, args.node, "store")
     db = database_for(config.data_dir)
     try:
-        try:
-            job_id = enqueue_store(db, node.name, args.files)
-        except StoreFileError as exc:
-            raise CommandError(f"nothing queued: {exc}", EXIT_USAGE) from None
-        job = send_now(config, db, job_id, node.name, wait=args.wait, owner="cli-store")
+        with audit.application_activity(db, "vxacq store", user=getpass.getuser()):
+            try:
+                job_id = enqueue_store(db, node.name, args.files)
+            except StoreFileError as exc:
+                raise CommandError(f"nothing queued: {exc}", EXIT_USAGE) from None
+            job = send_now(config, db, job_id, node.name, wait=args.wait, owner="cli-store")
     finally:
         db.close()
     text = job.describe()

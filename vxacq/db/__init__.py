@@ -29,10 +29,11 @@ from sqlmodel import Session, create_engine
 
 from vxacq.db import schema
 from vxacq.db.models import *  # noqa: F403  (the tables are this package's API)
+# The database holds patient data: not for other users on the station.
+from vxacq.security.permissions import file_mode, make_private_dirs, without_others
 
 DB_FILENAME = "vxacq.sqlite"
 BUSY_TIMEOUT_MS = 30_000
-FILE_MODE = 0o640
 # "A database was made here": written when it is created (or first opened by this version).
 MARKER = ".exam-database"
 
@@ -172,9 +173,9 @@ def explain(path: Path, exc: sqlite3.DatabaseError) -> str:
 
 
 def _create_file(path: Path) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
     try:
-        os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, FILE_MODE))
+        make_private_dirs(path.parent)
+        os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, file_mode()))
     except FileExistsError:  # another process made it in the meantime
         pass
     except OSError as exc:
@@ -183,12 +184,13 @@ def _create_file(path: Path) -> None:
 
 
 def _tighten(path: Path) -> None:
-    """Patient data is for the station's user and group only."""
+    """Patient data is for the station's user and group only (the group may write where it
+    shares the database with the service: the package's setup)."""
     for file in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
         try:
             mode = stat.S_IMODE(file.stat().st_mode)
-            if mode & ~FILE_MODE:
-                os.chmod(file, mode & FILE_MODE)
+            if mode != without_others(mode):
+                os.chmod(file, without_others(mode))
         except FileNotFoundError:
             continue
         except PermissionError:  # not ours: the open below says whether we can use it

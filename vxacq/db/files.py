@@ -12,17 +12,22 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import BinaryIO
 
+from vxacq.security.permissions import file_mode, make_private_dirs
+
 
 def write_atomic(path: Path | str, data: bytes | Callable[[BinaryIO], None]) -> Path:
     """Write ``data`` (bytes, or a function that writes to a binary file) to ``path`` atomically.
 
     Temp file in the same directory, fsync, rename, fsync the directory. On any error the temp
-    file is removed and the error propagates (e.g. ``OSError(ENOSPC)`` on a full disk).
+    file is removed and the error propagates (e.g. ``OSError(ENOSPC)`` on a full disk). The
+    file gets security.permissions.file_mode() (mkstemp's 0600 would keep it from the
+    service's group), new folders dir_mode().
     """
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    make_private_dirs(path.parent)
     fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
+        os.fchmod(fd, file_mode())
         with os.fdopen(fd, "wb") as fh:
             if callable(data):
                 data(fh)

@@ -245,3 +245,40 @@ class AuditEvent(SQLModel, table=True):
     action: str
     detail: str = ""
     study_id: int | None = Field(default=None, foreign_key="study.id")
+    # JSON: what the DICOM audit message needs beyond the above (patient, study, peer, outcome),
+    # taken when the event happened; see vxacq.security.audit.
+    data: str = ""
+    # When the audit repository took the message; None while it waits (or none is configured).
+    forwarded_at: datetime | None = Field(default=None, index=True)
+
+
+class UserAccount(SQLModel, table=True):
+    """A local account of the console (vxacq.security.accounts): who may work here and as
+    what. Secrets are kept only as argon2id hashes; the plain password never reaches a row."""
+
+    __tablename__ = "user_account"
+    id: int | None = Field(default=None, primary_key=True)
+    user: str = Field(unique=True, index=True)  # the login name
+    display_name: str = ""  # a DICOM PN (Family^Given): the Operators' Name in images and MPPS
+    roles: str = ""  # role names separated by spaces (vxacq.security.roles.Role)
+    password_hash: str = ""
+    pin_hash: str = ""  # "" when the account has no PIN
+    disabled: bool = False
+    failed_logins: int = 0  # failures in a row since the last good login
+    locked_until: datetime | None = None  # refused until then after too many failures
+    created: datetime = Field(default_factory=utcnow)
+    changed: datetime = Field(default_factory=utcnow)
+    last_login: datetime | None = None
+
+
+class AuditSender(SQLModel, table=True):
+    """The one row whose lease says which process forwards the audit trail: one sender at a
+    time keeps the messages in order and sends none twice, however many processes share the
+    data dir."""
+
+    __tablename__ = "audit_sender"
+    id: int | None = Field(default=None, primary_key=True)
+    claimed_by: str = ""
+    lease_expires_at: datetime | None = None
+    last_error: str = ""  # why the repository did not take the backlog, for `vxacq audit`
+    updated_at: datetime | None = None

@@ -187,6 +187,42 @@ MIGRATIONS: tuple[Migration, ...] = (
         "what a running job is doing, for the send queue display",
         ("ALTER TABLE job ADD COLUMN progress VARCHAR NOT NULL DEFAULT ''",),
     ),
+    Migration(
+        5,
+        "local user accounts with roles (issue 16)",
+        (
+            """CREATE TABLE user_account (
+                id INTEGER PRIMARY KEY,
+                user VARCHAR NOT NULL,
+                display_name VARCHAR NOT NULL DEFAULT '',
+                roles VARCHAR NOT NULL DEFAULT '',
+                password_hash VARCHAR NOT NULL DEFAULT '',
+                pin_hash VARCHAR NOT NULL DEFAULT '',
+                disabled BOOLEAN NOT NULL DEFAULT 0,
+                failed_logins INTEGER NOT NULL DEFAULT 0,
+                locked_until DATETIME,
+                created DATETIME NOT NULL,
+                changed DATETIME NOT NULL,
+                last_login DATETIME)""",
+            "CREATE UNIQUE INDEX ix_user_account_user ON user_account (user)",
+        ),
+    ),
+    Migration(
+        6,
+        "audit trail forwarded to an audit repository (IHE ATNA): each event's structured data, "
+        "when it was forwarded, and the one sender's lease",
+        (
+            "ALTER TABLE audit_event ADD COLUMN data VARCHAR NOT NULL DEFAULT ''",
+            "ALTER TABLE audit_event ADD COLUMN forwarded_at DATETIME",
+            "CREATE INDEX ix_audit_event_forwarded_at ON audit_event (forwarded_at)",
+            """CREATE TABLE audit_sender (
+                id INTEGER PRIMARY KEY,
+                claimed_by VARCHAR NOT NULL DEFAULT '',
+                lease_expires_at DATETIME,
+                last_error VARCHAR NOT NULL DEFAULT '',
+                updated_at DATETIME)""",
+        ),
+    ),
 )
 
 LATEST = MIGRATIONS[-1].version

@@ -230,3 +230,20 @@ def apply_character_set(
     else:
         ds.SpecificCharacterSet = charset if len(charset) > 1 else charset[0]
     return charset
+
+
+PERSON_NAME_MAX = 64  # PN: 64 characters a component group
+
+
+def person_name_problem(name: str, character_set: str) -> str:
+    """Why ``name`` cannot be a person's name we write (``Family^Given``: the Operators' Name,
+    an account's display name), or "" when it can."""
+    if any(c in name for c in "\\="):
+        return "a name holds no '\\' or '='"
+    if any(ord(c) < 32 for c in name):
+        return "a name holds no control characters"
+    if len(name) > PERSON_NAME_MAX:
+        return f"at most {PERSON_NAME_MAX} characters"
+    if not can_encode_person_name(name, character_set):
+        return f"not writable in the station's character set {character_set}"
+    return ""

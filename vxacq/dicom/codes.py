@@ -15,7 +15,8 @@ __all__ = [
     "BodyPart", "BODY_PARTS", "body_part", "DXView", "DX_VIEWS", "dx_view", "MGView", "MG_VIEWS",
     "mg_view", "MG_VIEW_MODIFIERS", "PARTIAL_VIEW_OPTIONS", "ANATOMIC_REGION_MODIFIERS", "LATERALITY", "REJECT_REASONS", "MAMMOGRAPHY", "UNITS",
     "DISCONTINUATION_REASONS", "GRIDS", "MECHANICAL_CONFIGURATIONS", "ANODE_TARGETS", "FILTER_MATERIALS",
-    "FILTER_TYPES", "BREAST_SIDES", "RDSR", "BREAST", "Code",
+    "FILTER_TYPES", "BREAST_SIDES", "RDSR", "BREAST", "Code", "IMAGE_STITCHING",
+    "SOURCE_IMAGE_FOR_MONTAGE",
 ]
 
 
@@ -54,6 +55,10 @@ BODY_PARTS: dict[str, BodyPart] = {
         "HUMERUS": (_R.Humerus, "HUMERUS", True),
         "KNEE": (_R.Knee, "KNEE", True),
         "LEG": (_R.LowerLeg, "LEG", True),
+        # The whole leg (long-length exams). LEG is the lower leg's term, so the whole limb
+        # gets its own (Body Part Examined's terms are defined, not enumerated: dciodvfy warns
+        # that it does not know this one).
+        "LOWERLIMB": (_R.LowerLimb, "LOWERLIMB", True),
         "LSPINE": (_R.LumbarSpine, "LSPINE", False),
         "PATELLA": (_R.Patella, "PATELLA", True),
         "PELVIS": (_R.Pelvis, "PELVIS", False),
@@ -75,6 +80,9 @@ BODY_PARTS: dict[str, BodyPart] = {
 BREAST = BODY_PARTS["BREAST"]
 # Procedure reported (TID 10001) for a mammography study.
 MAMMOGRAPHY = codes.SCT.Mammography
+# A long-length image: how it was derived (CID 7203) and what its fields are to it (CID 7202).
+IMAGE_STITCHING = Code("113090", "DCM", "Image stitching")
+SOURCE_IMAGE_FOR_MONTAGE = Code("121329", "DCM", "Source image for montage")
 
 
 def body_part(key: str) -> BodyPart:
@@ -295,6 +303,8 @@ class RDSR:
     FocalSpotSize = codes.DCM.FocalSpotSize
     CRDRMechanicalConfiguration = codes.DCM.CRDRMechanicalConfiguration
     PositionerPrimaryAngle = codes.DCM.PositionerPrimaryAngle
+    PositionerSecondaryAngle = codes.DCM.PositionerSecondaryAngle
+    ColumnAngulation = codes.DCM.ColumnAngulation
     CompressionThickness = codes.DCM.CompressionThickness
     DistanceSourceToDetector = codes.DCM.DistanceSourceToDetector
     # pydicom's meaning carries a "(mammo)" suffix that PS3.16 does not have.

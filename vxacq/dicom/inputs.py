@@ -186,6 +186,8 @@ class ExposureInfo:
     ExposureControlMode: str = ""  # MANUAL or AUTOMATIC (AEC)
     ExposureControlModeDescription: str = ""
     PositionerPrimaryAngle: float | None = None  # degrees
+    PositionerSecondaryAngle: float | None = None  # degrees
+    ColumnAngulation: float | None = None  # degrees, (0018,1450)
     MechanicalConfiguration: str = ""  # key of codes.MECHANICAL_CONFIGURATIONS: UPRIGHT, TABLE, CARM, UNMOUNTED
     PositionerType: str = ""  # (0018,1508): COLUMN, CARM, RIGID, NONE, MAMMOGRAPHIC; "" unknown
     # Mammography
@@ -194,6 +196,8 @@ class ExposureInfo:
     BodyPartThickness: float | None = None  # mm (compressed breast thickness)
     OrganDose: float | None = None  # dGy (average glandular dose)
     HalfValueLayer: float | None = None  # mm Al
+    # A long-length image is made of several exposures: the others' events, after this one's
+    OtherIrradiationEventUIDs: tuple[str, ...] = ()
 
     @property
     def mAs(self) -> float:
@@ -272,6 +276,10 @@ class ImageInfo:
     marker_overlay: np.ndarray | None = None
     # (SOP Class UID, SOP Instance UID) of the For Processing image this one was derived from
     source_image: tuple[str, str] | None = None
+    # A long-length image: stitched from this many fields (DerivationCodeSequence says so),
+    # and the (SOP Class UID, SOP Instance UID) of the field images kept as objects, if any
+    stitched_fields: int = 0
+    montage_sources: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)

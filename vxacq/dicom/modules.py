@@ -353,7 +353,9 @@ def acquisition_dose(ds: Dataset, exposure: ExposureInfo) -> None:
     if exposure.FilterThicknessMaximum is not None:
         ds.FilterThicknessMaximum = ds_number(exposure.FilterThicknessMaximum)
     set_if(ds, "Grid", list(exposure.Grid))
-    ds.IrradiationEventUID = exposure.IrradiationEventUID
+    ds.IrradiationEventUID = ([exposure.IrradiationEventUID, *exposure.OtherIrradiationEventUIDs]
+                              if exposure.OtherIrradiationEventUIDs
+                              else exposure.IrradiationEventUID)
 
 
 def dx_detector(ds: Dataset, detector: DetectorInfo, rotation: int) -> None:

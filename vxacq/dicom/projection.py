@@ -18,7 +18,7 @@ from pydicom.sr.coding import Code
 
 from pydicom.uid import ExplicitVRLittleEndian
 
-from vxacq.dicom import charset, enums, modules, part10
+from vxacq.dicom import charset, codes, enums, modules, part10
 from vxacq.dicom.codes import BodyPart
 from vxacq.dicom.inputs import (
     DetectorInfo,
@@ -101,6 +101,10 @@ def build_projection_image(
     ds.ImageType = list(image.ImageType)
     if image.ImageType[0] == "DERIVED" and image.DerivationDescription:
         ds.DerivationDescription = image.DerivationDescription
+    if image.stitched_fields:
+        if image.ImageType[0] != "DERIVED":
+            raise ValueError("a stitched image is DERIVED (Image Type (0008,0008), PS3.3 C.7.6.1)")
+        ds.DerivationCodeSequence = modules.code_sequence([codes.IMAGE_STITCHING])
     modules.set_if(ds, "ImageComments", image.ImageComments)
     ds.BurnedInAnnotation = "YES" if image.BurnedInAnnotation else "NO"
     ds.LossyImageCompression = "00"
@@ -126,6 +130,10 @@ def build_projection_image(
     ds.PositionerType = exposure.PositionerType
     if exposure.PositionerPrimaryAngle is not None:
         ds.PositionerPrimaryAngle = modules.ds_number(exposure.PositionerPrimaryAngle)
+    if exposure.PositionerSecondaryAngle is not None:
+        ds.PositionerSecondaryAngle = modules.ds_number(exposure.PositionerSecondaryAngle)
+    if exposure.ColumnAngulation is not None:
+        ds.ColumnAngulation = modules.ds_number(exposure.ColumnAngulation)
     if exposure.DistanceSourceToDetector and exposure.DistanceSourceToPatient:
         ds.EstimatedRadiographicMagnificationFactor = modules.ds_number(
             exposure.DistanceSourceToDetector / exposure.DistanceSourceToPatient
@@ -237,7 +245,18 @@ def _pixels(ds: Dataset, image: ImageInfo) -> None:
         if not 0 <= image.PixelPaddingValue < 1 << 16:
             raise ValueError("Pixel Padding Value (0028,0120) must fit the unsigned 16-bit pixels")
         ds.add_new(0x00280120, "US", image.PixelPaddingValue)
-    if image.source_image is not None:
+    if image.montage_sources:
+        # The fields: each a source of the montage; stitching moves their pixels (PS3.3 C.7.6.1.1.4).
+        sources = []
+        for sop_class, sop_instance in image.montage_sources:
+            source = Dataset()
+            source.ReferencedSOPClassUID, source.ReferencedSOPInstanceUID = sop_class, sop_instance
+            source.PurposeOfReferenceCodeSequence = modules.code_sequence(
+                [codes.SOURCE_IMAGE_FOR_MONTAGE])
+            source.SpatialLocationsPreserved = "NO"
+            sources.append(source)
+        ds.SourceImageSequence = sources
+    elif image.source_image is not None:
         source = Dataset()
         source.ReferencedSOPClassUID, source.ReferencedSOPInstanceUID = image.source_image
         # Processing keeps the geometry; only a rotation or flip moves pixels (PS3.3 C.7.6.1).

@@ -6,7 +6,8 @@ one fixed UUID, chosen once, names the implementation; every instance UID is a f
 
 from pydicom.uid import (
     UID, DigitalMammographyXRayImageStorageForPresentation, DigitalXRayImageStorageForPresentation,
-    GrayscaleSoftcopyPresentationStateStorage, XRayRadiationDoseSRStorage, generate_uid,
+    GrayscaleSoftcopyPresentationStateStorage, KeyObjectSelectionDocumentStorage,
+    XRayRadiationDoseSRStorage, generate_uid,
 )
 
 from vxacq import __version__
@@ -18,14 +19,15 @@ ImplementationClassUID = UID(f"{VXACQ_ROOT}.1")
 # (0002,0013) is at most 16 characters.
 ImplementationVersionName = f"VXACQ_{__version__}"[:16]
 
-# The storage SOP classes of the objects the console creates (dx, mg, rdsr and presentation
-# state builders): what
+# The storage SOP classes of the objects the console creates (dx, mg, rdsr, presentation
+# state and kos builders): what
 # the conformance statement lists for the Storage SCU. A test keeps the builders to this list.
 STORAGE_SOP_CLASSES = (
     DigitalXRayImageStorageForPresentation,
     DigitalMammographyXRayImageStorageForPresentation,
     XRayRadiationDoseSRStorage,
     GrayscaleSoftcopyPresentationStateStorage,
+    KeyObjectSelectionDocumentStorage,
 )
 
 

@@ -61,6 +61,7 @@ SOURCES = {
     "image chain": "the image processing: pixels, window, exposure index, rotation and flip",
     "review": "what the radiographer drew and chose on the review screen: texts, measured "
               "lines, the window",
+    "rejection": "the reject reason chosen for an image already sent (its IOCM title)",
     "stored instances": "the instances stored on the node",
     "job": "the print job: its label and the image's place on the film",
     "printer": "the printer's answer to an earlier request (the Film Session it created)",
@@ -361,6 +362,10 @@ def presentation_state_attributes() -> str:
     return _attributes(samples.build_presentation_state, samples.PRESENTATION_GROUPS)
 
 
+def rejection_note_attributes() -> str:
+    return _attributes(samples.build_rejection_note, samples.REJECTION_GROUPS)
+
+
 def dose_attributes() -> str:
     return _attributes(samples.build_dose_report, samples.DOSE_GROUPS,
                        flatten=provenance.dataset_flattener(stop_at=("ContentSequence",)))
@@ -639,6 +644,25 @@ def print_settings() -> str:
     return _config_table(configuration.PrintOptions, "node.print")
 
 
+def audit_settings() -> str:
+    return _config_table(configuration.AuditConfig, "audit")
+
+
+def audit_events() -> str:
+    """Each action the console audits and the DICOM audit message (PS3.15 A.5.3) it becomes."""
+    from vxacq.security.audit_message import EVENTS, SECURITY_PREFIX, kind_of
+
+    def row(action: str, kind) -> tuple[str, str, str, str]:
+        type_code = f"({kind.type_code[0]}, DCM, \"{kind.type_code[1]}\")" if kind.type_code else ""
+        return (action, f"({kind.event[0]}, DCM, \"{kind.event[1]}\")", type_code,
+                kind.action_code)
+
+    rows = [row(action, kind) for action, kind in EVENTS.items()]
+    rows.append(row(f"{SECURITY_PREFIX}… (listener refusals, TLS refused, report refused)",
+                    kind_of(SECURITY_PREFIX)))
+    return table(("Event in the console", "EventID", "EventTypeCode", "EventActionCode"), rows)
+
+
 def services() -> str:
     return table(("`services` value", "What the console does with the node"),
                  [(f"`{s}`", SERVICE_NAMES[s]) for s in configuration.SERVICES])
@@ -660,13 +684,15 @@ SECTIONS: dict[str, Callable[[], str]] = {
     "find_statuses": find_statuses, "dx_attributes": dx_attributes,
     "mg_attributes": mg_attributes, "dose_attributes": dose_attributes,
     "presentation_state_attributes": presentation_state_attributes,
+    "rejection_note_attributes": rejection_note_attributes,
     "dose_content": dose_content, "mpps_create": mpps_create, "mpps_set": mpps_set,
     "commitment_request": commitment_request, "film_session": film_session,
     "film_box": film_box, "image_box": image_box, "printer_attributes": printer_attributes,
     "worklist_keys": worklist_keys, "study_keys": study_keys, "series_keys": series_keys,
     "character_sets": character_sets, "station_settings": station_settings,
     "node_settings": node_settings, "print_settings": print_settings, "services": services,
-    "source_legend": source_legend,
+    "source_legend": source_legend, "audit_events": audit_events,
+    "audit_settings": audit_settings,
 }
 
 

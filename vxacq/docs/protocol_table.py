@@ -20,6 +20,11 @@ def _technique(p: Protocol) -> str:
                      for t in [p.technique_for(s)])
 
 
+def _field(p: Protocol) -> str:
+    size = f"{p.field_mm[0]:g}×{p.field_mm[1]:g}"
+    return f"{size}, {p.field_count} fields {p.field_step_mm:g} mm apart" if p.long_length else size
+
+
 def table() -> str:
     """One row per protocol, grouped by picker region."""
     rows = ["| Region | Protocol | Id | Body part | View | Side | SID mm | Grid | Field mm | "
@@ -31,7 +36,7 @@ def table() -> str:
             side = {"": "asked", "U": "—"}.get(p.laterality, p.laterality)
             rows.append(f"| {region} | {p.name} | `{p.id}` | {p.body_part} | {p.view_position} | "
                         f"{side} | {p.sid_mm:g} | {'yes' if p.grid else 'no'} | "
-                        f"{p.field_mm[0]:g}×{p.field_mm[1]:g} | {_technique(p)} | "
+                        f"{_field(p)} | {_technique(p)} | "
                         f"{p.target_ei:g} |")
     return "\n".join(rows)
 

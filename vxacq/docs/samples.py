@@ -38,6 +38,7 @@ DOSE_GROUPS = ("worklist", "exam", "protocol", "configuration", "generator", "de
                "image chain")
 MPPS_GROUPS = ("worklist", "exam", "configuration")
 PRESENTATION_GROUPS = ("worklist", "exam", "configuration", "review")
+REJECTION_GROUPS = ("worklist", "exam", "configuration", "rejection")
 TZ = dt.timezone(dt.timedelta(hours=1))
 
 
@@ -164,7 +165,10 @@ def _sidecar(vary: Vary, protocol) -> dict:
                       "laterality": protocol.laterality or "L"},
         "reported": {"kv": 81.0 if g else 120.0, "ma": 250.0 if g else 320.0,
                      "ms": 32.0 if g else 10.0, "mas": 8.0 if g else 3.2,
-                     "dap_Gy_cm2": 0.21 if g else 0.135},
+                     "dap_Gy_cm2": 0.21 if g else 0.135}
+        | ({"anode_target": "TUNGSTEN", "filter_material": "SILVER" if g else "RHODIUM",
+            "filter_mm": 0.05, "hvl_mm_al": 0.54 if g else 0.42,
+            "air_kerma_1m_mGy": 3.1 if g else 2.4} if protocol.modality == "MG" else {}),
         "detector": {"pixel_pitch_mm": 0.124 if d else 0.14,
                      "manufacturer": "Acme" if d else "Vieworks",
                      "model_name": "FP-2430" if d else "VIVIX-S 1717N",
@@ -266,6 +270,18 @@ def build_presentation_state(vary: Vary) -> Dataset:
     return annotations.presentation_state(
         image, notes, window=_pick(vary, "review", (2048.0, 4096.0), (1800.0, 3000.0)),
         created=_started(vary), operator=_pick(vary, "exam", "Smith^Anna", "Jones^Bo"))
+
+
+def build_rejection_note(vary: Vary) -> Dataset:
+    """The IOCM rejection note for a DX image that was sent and then rejected (as
+    :func:`vxacq.workflow.rejection.reject_sent` writes it)."""
+    from vxacq.dicom.kos import REJECTION_TITLES, rejection_note
+
+    image = build_image(vary)
+    title = REJECTION_TITLES[_pick(vary, "rejection", "113001", "113037")]
+    return rejection_note([image], title, SeriesInstanceUID=new_uid(), SOPInstanceUID=new_uid(),
+                          created=_started(vary) + dt.timedelta(minutes=10),
+                          SeriesNumber=_pick(vary, "exam", 3, 4))
 
 
 def _acquisitions(vary: Vary) -> list[Acquisition]:

@@ -77,7 +77,8 @@ def run_exposure(config: Config, protocol: Protocol | str, kv: float | None = No
                  laterality: str | None = None, seed: int | None = None,
                  room: drivers.RoomDevices | None = None,
                  hand_switch: HandSwitch | None = None,
-                 context: dict[str, Any] | None = None) -> ExposureResult:
+                 context: dict[str, Any] | None = None,
+                 stand_mm: float | None = None) -> ExposureResult:
     """Make one exposure on the configured hardware and store the raw frame; never raises for
     device failures (see ``result.error``), only for bad arguments (ValueError).
 
@@ -87,8 +88,13 @@ def run_exposure(config: Config, protocol: Protocol | str, kv: float | None = No
     ``hand_switch``: the beam waits for its stage 2 once both devices are ready (else it goes
     at once, as a scripted exposure). ``context``: what the exposure is for (the exam's
     study, step and patient, or the QA patient), kept with its pending record and sidecar so
-    a recovered frame is filed where it belongs."""
+    a recovered frame is filed where it belongs. ``stand_mm``: one field of a long-length
+    protocol, the detector stand's position along the body (see
+    :mod:`vxacq.hal.long_length`, which takes the whole sequence)."""
     proto = get_protocol(protocol) if isinstance(protocol, str) else protocol
+    if proto.long_length and stand_mm is None:
+        raise ValueError(f"{proto.id} is a long-length protocol of {proto.field_count} fields: "
+                         "take it as a sequence (vxacq.hal.long_length.run_long_length)")
     technique = Technique(kv=kv or proto.kv, mas=mas or proto.mas, focus=proto.focus,
                           aec=proto.aec, aec_chambers=proto.aec_chambers)
     sid = float(sid_mm or proto.sid_mm)
@@ -98,28 +104,20 @@ def run_exposure(config: Config, protocol: Protocol | str, kv: float | None = No
     result = ExposureResult(ok=False, protocol=proto.id, uid=new_uid(), requested={
         "kv": technique.kv, "mas": technique.mas, "focus": technique.focus, "aec": technique.aec,
         "sid_mm": sid, "grid": proto.grid, "field_mm": list(proto.field_mm),
-        "sync_mode": mode.value, "laterality": side}, context=dict(context or {}))
+        "sync_mode": mode.value, "laterality": side,
+        **({"stand_mm": stand_mm} if stand_mm is not None else {})}, context=dict(context or {}))
     waiting = pending.open_records(config.data_dir)
     if waiting:  # before any device is touched: a repeat must never be the easy next step
         _fail(result, pending.FramePendingError(waiting))
         log.warning("exposure %s refused: %s", proto.id, result.error["message"])
         return result
-    model = config.hardware.detector_model
-    if room is None and drivers.needs_builtin_simulator(config.hardware):
-        from hardware_sim.detector_models import get_model
-
-        if get_model(model).modality != proto.modality:
-            model = DEFAULT_SIM_MODEL[proto.modality]
-            result.warnings.append(f"simulated panel {model} used: protocol {proto.id} is "
-                                   f"{proto.modality}")
     # an open room (the console's) stays open; else it is opened for this exposure only
-    devices = contextlib.nullcontext(room) if room is not None else drivers.open_room(
-        config.hardware, faults, model=model, time_scale=time_scale,
-        memory_dir=drivers.sim_panel_memory(config.data_dir))
+    devices = contextlib.nullcontext(room) if room is not None else open_room_for(
+        config, proto, faults, time_scale, result.warnings)
     try:
         with devices as opened:
             _sequence(opened, proto, technique, sid, mode, side, seed, folder, result,
-                      hand_switch, Path(config.data_dir))
+                      hand_switch, Path(config.data_dir), stand_mm)
     except HardwareError as exc:
         _fail(result, exc)
     if result.error:
@@ -127,9 +125,27 @@ def run_exposure(config: Config, protocol: Protocol | str, kv: float | None = No
     return result
 
 
+def open_room_for(config: Config, proto: Protocol, faults: tuple[str, ...] = (),
+                  time_scale: float | None = None, warnings: list[str] | None = None):
+    """The room's devices for exposures with ``proto`` (a context manager); the built-in
+    simulator gets a panel of the protocol's modality (said in ``warnings``)."""
+    model = config.hardware.detector_model
+    if drivers.needs_builtin_simulator(config.hardware):
+        from hardware_sim.detector_models import get_model
+
+        if get_model(model).modality != proto.modality:
+            model = DEFAULT_SIM_MODEL[proto.modality]
+            if warnings is not None:
+                warnings.append(f"simulated panel {model} used: protocol {proto.id} is "
+                                f"{proto.modality}")
+    return drivers.open_room(config.hardware, faults, model=model, time_scale=time_scale,
+                             memory_dir=drivers.sim_panel_memory(config.data_dir))
+
+
 def _sequence(room: drivers.RoomDevices, proto: Protocol, technique: Technique, sid: float,
               mode: SyncMode, side: str, seed: int | None, folder: Path,
-              result: ExposureResult, hand_switch: HandSwitch | None, data_dir: Path) -> None:
+              result: ExposureResult, hand_switch: HandSwitch | None, data_dir: Path,
+              stand_mm: float | None = None) -> None:
     gen, det = room.generator, room.detector
     try:
         info = det.connect()
@@ -149,9 +165,10 @@ def _sequence(room: drivers.RoomDevices, proto: Protocol, technique: Technique, 
         if health.battery_percent is not None and health.battery_percent < 20:
             result.warnings.append(f"detector battery at {health.battery_percent:g} %")
         # the simulated room's patient and geometry (a real room is positioned by hand)
+        stand = {"stand_mm": stand_mm} if stand_mm is not None else {}
         det.position(phantom=proto.phantom, sid_mm=sid, grid=proto.grid, mirror=side == "R",
                      seed=seed, field={"width_mm": proto.field_mm[0],
-                                       "height_mm": proto.field_mm[1]})
+                                       "height_mm": proto.field_mm[1]}, **stand)
         gen.set_technique(technique)
         expectation = FrameExpectation(result.uid, memory.frame_count, frames.now())
         try:

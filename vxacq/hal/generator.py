@@ -41,9 +41,19 @@ class Technique:
                              f"got {self.aec_chambers!r}")
 
 
+# Chemical symbols of anode and filter materials on the line, and their DICOM terms
+# (Anode Target Material (0018,1191), Filter Material (0018,7050)).
+ELEMENTS = {"W": "TUNGSTEN", "MO": "MOLYBDENUM", "RH": "RHODIUM", "AG": "SILVER",
+            "AL": "ALUMINUM", "CU": "COPPER"}
+
+
 @dataclass(frozen=True)
 class ExposureReport:
-    """What the generator says it delivered (readings for the dose record)."""
+    """What the generator says it delivered (readings for the dose record).
+
+    A mammography generator also says which beam it used: anode target and filter (DICOM terms),
+    the filter's thickness, the beam's half-value layer at the actual kV, and the air kerma
+    free in air at 1 m from the focal spot that its output calibration gives for the mAs."""
 
     number: int  # the generator's exposure counter
     kv: float
@@ -53,6 +63,11 @@ class ExposureReport:
     dap_Gy_cm2: float
     heat_percent: float | None = None
     complete: bool = True  # False when a fault ended the exposure early
+    anode_target: str = ""  # e.g. TUNGSTEN
+    filter_material: str = ""  # e.g. RHODIUM
+    filter_mm: float | None = None
+    hvl_mm_al: float | None = None
+    air_kerma_1m_mGy: float | None = None
 
     def as_dict(self) -> dict:
         return asdict(self)

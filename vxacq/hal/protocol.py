@@ -15,7 +15,7 @@ from __future__ import annotations
 import binascii
 from dataclasses import dataclass
 
-MAX_LINE = 128
+MAX_LINE = 160
 EVENT_TAG = "EV"
 
 

@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 
 from vxacq.db.files import write_atomic
+from vxacq.security.permissions import make_private_dirs
 
 
 def raw_dir(data_dir: Path | str) -> Path:
@@ -74,7 +75,7 @@ def tidy(folder: Path | str) -> list[str]:
                     "during it); removed — the frame is recovered from the panel")
     for npy in orphans(folder):
         aside = folder / ORPHANS / npy.name
-        aside.parent.mkdir(exist_ok=True)
+        make_private_dirs(aside.parent)
         npy.replace(aside)
         done.append(f"{npy.name}: raw pixels without their sidecar (the process stopped "
                     f"between the two writes); moved to {aside.parent} — recover the exposure "

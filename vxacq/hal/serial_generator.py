@@ -19,7 +19,7 @@ from typing import Any
 
 from vxacq.hal import protocol
 from vxacq.hal.errors import GeneratorError
-from vxacq.hal.generator import ExposureReport, Generator, GeneratorState, Technique
+from vxacq.hal.generator import ELEMENTS, ExposureReport, Generator, GeneratorState, Technique
 from vxacq.hal.observable import observable_with_setter
 from vxacq.hal.protocol import Message
 from vxacq.hal.status import Status
@@ -62,14 +62,25 @@ class Control:
 
 
 def _report(args: Sequence[str]) -> ExposureReport:
-    """Parse ``<n> KV v MA v MS v MAS v DAP v HEAT v [PARTIAL]`` (DAP in mGy·cm²)."""
+    """Parse ``<n> KV v MA v MS v MAS v DAP v HEAT v [PARTIAL] [TF t/f/mm HVL v K1M v]`` (DAP
+    in mGy·cm², HVL in mm Al, K1M the air kerma at 1 m in mGy; TF target/filter by symbol)."""
     number, rest = int(args[0]), list(args[1:])
     complete = "PARTIAL" not in rest
     rest = [a for a in rest if a != "PARTIAL"]
-    values = {rest[i].upper(): float(rest[i + 1]) for i in range(0, len(rest) - 1, 2)}
+    pairs = {rest[i].upper(): rest[i + 1] for i in range(0, len(rest) - 1, 2)}
+    beam = {}
+    if "TF" in pairs:
+        target, material, thickness = pairs.pop("TF").upper().split("/")
+        if target not in ELEMENTS or material not in ELEMENTS:
+            raise ValueError(f"unknown target/filter {target}/{material}")
+        beam = dict(anode_target=ELEMENTS[target], filter_material=ELEMENTS[material],
+                    filter_mm=float(thickness))
+    values = {key: float(value) for key, value in pairs.items()}
     return ExposureReport(number=number, kv=values["KV"], ma=values["MA"], ms=values["MS"],
                           mas=values["MAS"], dap_Gy_cm2=values["DAP"] / 1000.0,
-                          heat_percent=values.get("HEAT"), complete=complete)
+                          heat_percent=values.get("HEAT"), complete=complete,
+                          hvl_mm_al=values.get("HVL"), air_kerma_1m_mGy=values.get("K1M"),
+                          **beam)
 
 
 class SerialGenerator(Generator):

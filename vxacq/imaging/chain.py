@@ -137,6 +137,27 @@ def process_frame(raw: np.ndarray, calibration: Calibration, params: ProcessingP
     1024 px a side first, for the quick look shown while the full image is processed.
     Raises CalibrationError when the calibration does not fit the frame.
     """
+    started = time.perf_counter()
+    kerma = correct(raw, calibration)
+    timings = {"correction": round((time.perf_counter() - started) * 1000, 1)}
+    return process_kerma(kerma, calibration.created, params, pixel_spacing_mm=pixel_spacing_mm,
+                         ei_target=ei_target, imaging=imaging, marker=marker, rotation=rotation,
+                         flip=flip, crop=crop, marker_at=marker_at, preview=preview,
+                         timings=timings)
+
+
+def process_kerma(kerma: np.ndarray, calibration_created: Any, params: ProcessingParams, *,
+                  pixel_spacing_mm: float, ei_target: float | None = None,
+                  imaging: ImagingConfig | None = None, marker: str | None = None,
+                  rotation: int = 0, flip: str = "none",
+                  crop: tuple[int, int, int, int] | None = None,
+                  marker_at: tuple[float, float] | None = None,
+                  preview: bool = False,
+                  timings: dict[str, float] | None = None) -> ProcessedImage:
+    """:func:`process_frame` after the correction: ``kerma`` (float32 µGy, corrected with the
+    calibration made at ``calibration_created``) to the For Presentation image. A stitched
+    long-length image comes in here, its fields corrected one by one. ``kerma`` is used as
+    scratch space."""
     imaging = imaging or ImagingConfig()
     keep_frame_memory()
     if rotation not in pres.ROTATIONS:
@@ -145,11 +166,8 @@ def process_frame(raw: np.ndarray, calibration: Calibration, params: ProcessingP
         raise ValueError(f"flip must be one of {pres.FLIPS}, got {flip!r}")
     if marker is not None and marker.upper() not in ("L", "R"):
         raise ValueError(f"marker must be 'L', 'R' or None, got {marker!r}")
-    timings: dict[str, float] = {}
+    timings = dict(timings or {})  # stages timed before this one (the correction)
     clock = _Clock(timings)
-
-    kerma = correct(raw, calibration)
-    clock.lap("correction")
     spacing = pixel_spacing_mm
     if preview:
         binning = factor_for(kerma.shape, PREVIEW_SIZE)
@@ -201,7 +219,7 @@ def process_frame(raw: np.ndarray, calibration: Calibration, params: ProcessingP
         burned_in_marker=burned, overlay=overlay,
         shutter_vertices=pres.shutter_vertices(out_field, pixels.shape)
         if params.shutter == "none" else [],
-        pixel_spacing_mm=spacing, calibration_created=calibration.created, params=params,
+        pixel_spacing_mm=spacing, calibration_created=calibration_created, params=params,
         regions=regions, timings_ms=timings)
 
 
@@ -260,16 +278,22 @@ def process_exposure(pixels: np.ndarray, sidecar: dict[str, Any], config: Config
     when the calibration is past ``calibration_max_age_days`` (the image is still made; show
     the message). Raises CalibrationError when the detector mode has no calibration.
     """
-    store = CalibrationStore.for_data_dir(config.data_dir)
-    key = calibration_key(sidecar)
-    status = store.status(key, mode, config.imaging.calibration_max_age_days)
-    calibration = _cached(store, key, mode)
+    calibration, status = station_calibration(sidecar, config, mode)
     if params is None:
         params = load_presets().for_protocol(sidecar.get("protocol"))
     merged = {**sidecar_options(sidecar), **options}
     image = process_frame(pixels, calibration, params, ei_target=ei_target,
                           imaging=config.imaging, **merged)
     return image, status
+
+
+def station_calibration(sidecar: dict[str, Any], config: Config,
+                        mode: str = "default") -> tuple[Calibration, CalibrationStatus]:
+    """The newest calibration of the stored frame's detector and ``mode``, and its status."""
+    store = CalibrationStore.for_data_dir(config.data_dir)
+    key = calibration_key(sidecar)
+    status = store.status(key, mode, config.imaging.calibration_max_age_days)
+    return _cached(store, key, mode), status
 
 
 _calibrations: dict[tuple[str, str, str], Calibration] = {}

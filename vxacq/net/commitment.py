@@ -39,7 +39,7 @@ from sqlmodel import select
 
 from vxacq.config import Config, ConfigError, NodeConfig
 from vxacq.db import (
-    AuditEvent, Commitment, CommitmentItem, CommitmentState, Database, Job, JobKind, JobState,
+    Commitment, CommitmentItem, CommitmentState, Database, Job, JobKind, JobState,
 )
 from vxacq.db.models import aware, utcnow
 from vxacq.dicom.uids import new_uid
@@ -48,6 +48,7 @@ from vxacq.net.association import DicomNetworkError, associate, check_alive, mak
 from vxacq.net.outbox import JobContext, enqueue
 from vxacq.net.guard import resolve_addresses
 from vxacq.net.store import StoreFileError, read_item
+from vxacq.security import audit
 
 log = logging.getLogger(__name__)
 
@@ -206,8 +207,8 @@ def record_report(config: Config, db: Database, event_type: int, info: Dataset, 
                       f"(sent to {row.node}) from AE {caller or '?'} at "
                       f"{caller_address or '?'}: {refusal}; answered 0x{STATUS_NOT_AUTHORIZED:04X}")
             log.warning("security: %s", detail)
-            session.add(AuditEvent(user=caller, action="security: commitment report refused",
-                                   detail=detail))
+            audit.record(session, "security: commitment report refused", user=caller,
+                         detail=detail, peer_ae=caller, peer_address=caller_address or "")
             return STATUS_NOT_AUTHORIZED
         items = session.exec(select(CommitmentItem)
                              .where(CommitmentItem.commitment_id == row.id)).all()
@@ -333,8 +334,8 @@ def expire_overdue(config: Config, db: Database, now: datetime | None = None) ->
             if aware(row.requested_at) + timedelta(minutes=minutes) <= now:
                 row.state = CommitmentState.TIMED_OUT
                 session.add(row)
-                session.add(AuditEvent(action="storage commitment timed out",
-                                       detail=f"transaction {row.TransactionUID} on {row.node}"))
+                audit.record(session, "storage commitment timed out",
+                             detail=f"transaction {row.TransactionUID} on {row.node}")
                 overdue.append((row.TransactionUID, row.node, row.job_id, minutes))
     for transaction_uid, node_name, job_id, minutes in overdue:
         message = (f"{TIMEOUT_PREFIX} from {node_name} within {minutes:g} min (transaction "
@@ -456,8 +457,7 @@ def listener_options(config: Config, db: Database) -> dict[str, Any]:
     listener's front door refuses goes to the audit trail."""
 
     def security_event(action: str, detail: str) -> None:
-        with db.session() as session:
-            session.add(AuditEvent(action=f"security: {action}", detail=escape(detail)))
+        audit.record(db, f"security: {action}", detail=escape(detail))
 
     return {
         "handlers": [(evt.EVT_N_EVENT_REPORT, event_report_handler(config, db))],

@@ -622,6 +622,9 @@ class Outbox:
     def _after_error(self, job: JobView, ctx: JobContext, node: NodeConfig,
                      exc: DicomNetworkError) -> None:
         message = str(exc)
+        if exc.kind == "tls":  # a node we could not authenticate, or that refused us
+            audit.record(self.db, "TLS failure", detail=message, study_id=job.study_id,
+                         peer_ae=node.ae_title, peer_address=node.host)
         if job.node not in {n.name for n in self.config.nodes}:  # removed while it ran
             self._finish(job, JobState.FAILED, f"{removed_node(job.node)} (last attempt: "
                          f"{message.removesuffix('; will retry')})", ctx.payload)

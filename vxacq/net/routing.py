@@ -35,13 +35,15 @@ def store_destinations(config: Config) -> list[NodeConfig]:
 
 
 def study_files(db: Database, study_id: int) -> list[str]:
-    """The files to send for a study: accepted images and dose reports, in acquisition order."""
+    """The files to send for a study: accepted images and dose reports (but not one withdrawn
+    because its exposures belonged to another patient), in acquisition order."""
     with db.session() as session:
         rows = session.exec(
             select(Image).join(Series, Image.series_id == Series.id)
             .where(Series.study_id == study_id)
             .where((Image.state == ImageState.ACCEPTED)
-                   | Image.SOPClassUID.in_(DOSE_REPORT_CLASSES))
+                   | (Image.SOPClassUID.in_(DOSE_REPORT_CLASSES)
+                      & (Image.state != ImageState.REJECTED)))
             .order_by(Series.SeriesNumber, Image.InstanceNumber, Image.id)
         ).all()
     files = []

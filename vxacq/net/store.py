@@ -33,6 +33,7 @@ import stat
 import struct
 import time
 import warnings
+from collections import Counter
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -59,6 +60,8 @@ from vxacq.net.association import (
     DicomNetworkError, associate, check_alive, context_refusals, make_ae,
 )
 from vxacq.net.outbox import JobContext, JobInterrupted, enqueue
+from vxacq.security import audit
+from vxacq.security.audit_message import MINOR_FAILURE
 
 log = logging.getLogger(__name__)
 
@@ -536,37 +539,60 @@ def store_items(ctx: JobContext, todo: list[StoreItem], sent: list[str], warning
     contexts = proposed_contexts(node, todo)
     with associate(ctx.config, node, contexts, ae=make_ae(ctx.config, node)) as assoc:
         ctx.progress(f"sending {len(todo)} file(s)")
-        for number, item in enumerate(todo, start=1):
-            if ctx.should_stop():
-                raise JobInterrupted(f"stopped after {number - 1} of {len(todo)} file(s)")
-            try:
-                status = c_store(assoc, node, item, message_id=number)
-            except StoreFileError as exc:
-                failed.append(str(exc))
-                continue
-            outcome, words = classify(status)
-            result = StoreStatus(item, status, outcome, words)
-            if outcome in ("success", "warning"):
-                sent.append(str(item.SOPInstanceUID))
-                # One write per file: a crash from here on does not send it again.
-                ctx.checkpoint(sent=sent, progress=f"{number} of {len(todo)} file(s) stored")
-                if outcome == "warning":
-                    log.warning("job %s: %s", ctx.job_id, result.describe())
-                    warnings.append(result.describe())
-            elif outcome == "retry" and status & 0xF000 == 0xC000 and \
-                    (local := _local_problem(item)):
-                # the archive cannot understand it, and neither can we: sending it again
-                # would only store the same broken file again
-                log.error("job %s: %s; %s", ctx.job_id, result.describe(), local)
-                failed.append(f"{result.describe().removesuffix('; will retry')}, and it fails "
-                              f"a local check too ({local}): not sent again")
-            elif outcome == "retry":
+        _audit_transfer(ctx, "begin transferring", todo)
+        stored_now: list[StoreItem] = []
+        try:
+            _store_each(ctx, assoc, todo, sent, warnings, retry, failed, stored_now)
+        finally:  # what reached the node is audited even when the association broke
+            if stored_now:
+                _audit_transfer(ctx, "images sent", stored_now,
+                                outcome=None if len(stored_now) == len(todo) else MINOR_FAILURE)
+
+
+def _audit_transfer(ctx: JobContext, action: str, items: list[StoreItem], *,
+                    outcome: int | None = None) -> None:
+    audit.record(ctx.db, action, study_id=ctx.study_id,
+                 detail=f"{len(items)} instance(s) to {ctx.node.name}",
+                 peer_ae=ctx.node.ae_title, peer_address=ctx.node.host, outcome=outcome,
+                 sop_classes=Counter(str(item.SOPClassUID) for item in items))
+
+
+def _store_each(ctx: JobContext, assoc: Association, todo: list[StoreItem], sent: list[str],
+                warnings: list[str], retry: list[StoreStatus], failed: list[str],
+                stored_now: list[StoreItem]) -> None:
+    node = ctx.node
+    for number, item in enumerate(todo, start=1):
+        if ctx.should_stop():
+            raise JobInterrupted(f"stopped after {number - 1} of {len(todo)} file(s)")
+        try:
+            status = c_store(assoc, node, item, message_id=number)
+        except StoreFileError as exc:
+            failed.append(str(exc))
+            continue
+        outcome, words = classify(status)
+        result = StoreStatus(item, status, outcome, words)
+        if outcome in ("success", "warning"):
+            sent.append(str(item.SOPInstanceUID))
+            stored_now.append(item)
+            # One write per file: a crash from here on does not send it again.
+            ctx.checkpoint(sent=sent, progress=f"{number} of {len(todo)} file(s) stored")
+            if outcome == "warning":
                 log.warning("job %s: %s", ctx.job_id, result.describe())
-                retry.append(result)
-            else:
-                log.error("job %s: %s", ctx.job_id, result.describe())
-                failed.append(result.describe())
-            check_alive(assoc, node, f"sending {item.name}")
+                warnings.append(result.describe())
+        elif outcome == "retry" and status & 0xF000 == 0xC000 and \
+                (local := _local_problem(item)):
+            # the archive cannot understand it, and neither can we: sending it again
+            # would only store the same broken file again
+            log.error("job %s: %s; %s", ctx.job_id, result.describe(), local)
+            failed.append(f"{result.describe().removesuffix('; will retry')}, and it fails "
+                          f"a local check too ({local}): not sent again")
+        elif outcome == "retry":
+            log.warning("job %s: %s", ctx.job_id, result.describe())
+            retry.append(result)
+        else:
+            log.error("job %s: %s", ctx.job_id, result.describe())
+            failed.append(result.describe())
+        check_alive(assoc, node, f"sending {item.name}")
 
 
 # --- used by routing and the command line ------------------------------------------------

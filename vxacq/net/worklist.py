@@ -22,6 +22,7 @@ from vxacq.db import Database, Order, OrderState, Patient, utcnow
 from vxacq.dicom.worklist import WorklistCriteria, WorklistOrder, parse_dates, query_identifier, read_answer
 from vxacq.logs import phi
 from vxacq.net.cfind import Cancel, find
+from vxacq.security import audit
 
 log = logging.getLogger(__name__)
 
@@ -140,9 +141,15 @@ def sync(db: Database, result: WorklistResult) -> SyncResult:
 
 def query_and_sync(config: Config, db: Database, node: NodeConfig, criteria: WorklistCriteria, *,
                    cancel: Cancel | None = None) -> tuple[WorklistResult, SyncResult]:
-    """:func:`query` then :func:`sync`; nothing is saved when the query raises."""
+    """:func:`query` then :func:`sync`; nothing is saved when the query raises. Orders that
+    came new or changed are an Order Record event in the audit trail (an unchanged answer of
+    the screen's periodic refresh is not)."""
     result = query(config, node, criteria, cancel=cancel)
-    return result, sync(db, result)
+    saved = sync(db, result)
+    if saved.added or saved.updated:
+        audit.record(db, "worklist received", peer_ae=node.ae_title, peer_address=node.host,
+                     detail=f"from {node.name}: {saved.describe()}")
+    return result, saved
 
 
 # --- matching rows -----------------------------------------------------------------------

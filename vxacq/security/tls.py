@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from vxacq.config import NodeConfig, StationConfig
+    from vxacq.config import AuditConfig, DirectorySettings, NodeConfig, StationConfig
 
 MINIMUM_VERSION = ssl.TLSVersion.TLSv1_2
 
@@ -26,16 +26,27 @@ _UNKNOWN_CA = {18, 19, 20, 21, 2}
 _HOST_MISMATCH = {62, 64}
 
 
-def client_context(node: NodeConfig) -> ssl.SSLContext:
-    """The context our associations to ``node`` use: its CA bundle (the system's when
-    ``tls_ca`` is empty), our certificate and key when given, host name checked unless
-    ``tls_verify_host`` is false. OSError/ssl.SSLError when a file cannot be used."""
+def client_context(node: NodeConfig | AuditConfig) -> ssl.SSLContext:
+    """The context our associations to ``node`` (or the audit repository) use: its CA bundle
+    (the system's when ``tls_ca`` is empty), our certificate and key when given, host name
+    checked unless ``tls_verify_host`` is false. OSError/ssl.SSLError when a file cannot be used."""
     context = ssl.create_default_context(ssl.Purpose.SERVER_AUTH,
                                          cafile=_path(node.tls_ca) or None)
     context.minimum_version = MINIMUM_VERSION
     context.check_hostname = node.tls_verify_host
     if node.tls_cert:
         context.load_cert_chain(_path(node.tls_cert), _path(node.tls_key) or None)
+    return context
+
+
+def directory_context(settings: DirectorySettings) -> ssl.SSLContext:
+    """The context a directory login (LDAP over TLS or StartTLS) is wrapped in: the server's
+    certificate checked against ``tls_ca`` (the system's CAs when empty), its name against the
+    URL's host unless ``tls_verify_host`` is false."""
+    context = ssl.create_default_context(ssl.Purpose.SERVER_AUTH,
+                                         cafile=_path(settings.tls_ca) or None)
+    context.minimum_version = MINIMUM_VERSION
+    context.check_hostname = settings.tls_verify_host
     return context
 
 
@@ -52,7 +63,7 @@ def server_context(station: StationConfig) -> ssl.SSLContext:
     return context
 
 
-def server_hostname(node: NodeConfig) -> str | None:
+def server_hostname(node: NodeConfig | AuditConfig) -> str | None:
     """The name the node's certificate must carry (its configured host)."""
     return node.host if node.tls_verify_host else None
 
@@ -97,8 +108,9 @@ def _reason(exc: BaseException) -> str:
     return getattr(exc, "reason", None) or getattr(exc, "strerror", None) or str(exc)
 
 
-def explain(exc: BaseException, *, have_cert: bool) -> str | None:
-    """Words for a TLS failure seen by a client; None when ``exc`` says nothing about TLS."""
+def explain(exc: BaseException, *, have_cert: bool, owner: str = "the node's") -> str | None:
+    """Words for a TLS failure seen by a client; None when ``exc`` says nothing about TLS.
+    ``owner`` names whose settings to change ("the node's", "[directory]")."""
     if isinstance(exc, ssl.SSLCertVerificationError):
         code = exc.verify_code
         if code == _EXPIRED:
@@ -108,22 +120,22 @@ def explain(exc: BaseException, *, have_cert: bool) -> str | None:
             return "its TLS certificate is not valid yet; check both machines' clocks"
         if code in _UNKNOWN_CA:
             return ("its TLS certificate is signed by a CA we do not trust ("
-                    + exc.verify_message + "); add that CA to the node's tls_ca")
+                    + exc.verify_message + f"); add that CA to {owner} tls_ca")
         if code in _HOST_MISMATCH:
             return ("its TLS certificate is not issued for this host name ("
-                    + exc.verify_message + "); set the node's host to a name in the "
+                    + exc.verify_message + f"); set {owner} host to a name in the "
                     "certificate, or tls_verify_host = false")
         return f"its TLS certificate was refused ({exc.verify_message})"
     if isinstance(exc, ssl.SSLError):
         reason = (exc.reason or "").upper()
         if "CERTIFICATE_REQUIRED" in reason or ("HANDSHAKE_FAILURE" in reason and not have_cert):
-            return ("it requires a client certificate and we sent none; set the node's "
+            return (f"it requires a client certificate and we sent none; set {owner} "
                     "tls_cert and tls_key")
         if "UNKNOWN_CA" in reason or "BAD_CERTIFICATE" in reason or "CERTIFICATE_UNKNOWN" in reason:
             return ("it refused our TLS client certificate (not signed by a CA it trusts); "
                     "install our CA there")
         if "CERTIFICATE_EXPIRED" in reason:
-            return ("it refused our TLS client certificate as expired; renew the node's "
+            return (f"it refused our TLS client certificate as expired; renew {owner} "
                     "tls_cert")
         if "WRONG_VERSION_NUMBER" in reason or "RECORD_LAYER" in reason or "PACKET_LENGTH" in reason:
             return ("it answered our TLS handshake with something that is not TLS: the port "

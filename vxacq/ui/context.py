@@ -6,6 +6,8 @@ import logging
 from dataclasses import dataclass
 
 from vxacq.config import Config
+from vxacq.security.accounts import accounts_exist
+from vxacq.security.roles import NO_ACCOUNTS, Identity
 from vxacq.ui.tasks import Tasks
 from vxacq.workflow.runtime import Services
 from vxacq.workflow.console import Database, RoomSession, open_database, preload_calibrations
@@ -21,14 +23,21 @@ class Console:
     room: RoomSession
     tasks: Tasks
     exposures: Tasks  # one thread of its own: the beam never waits for the network
-    operator: str = ""
+    operator: str = ""  # the Operators' Name of the exams started from now on
+    # Who is logged in: NO_ACCOUNTS on a station without accounts (it works as before them),
+    # None while the screen is locked or no one has logged in.
+    identity: Identity | None = None
+    accounts: bool = False  # whether the station has accounts (then the console asks who works)
 
     @classmethod
     def start(cls, config: Config, *, room_poll_s: float = 2.0) -> Console:
         """Outbox, listener and the room started (the QApplication must exist)."""
-        services = Services(config, open_database(config.data_dir)).start()
+        services = Services(config, open_database(config.data_dir),
+                            application="console window").start()
         room = RoomSession(config, poll_interval=room_poll_s).start()
         console = cls(config, services.db, services, room, Tasks(), Tasks(threads=1))
+        console.accounts = accounts_exist(services.db)
+        console.identity = None if console.accounts else NO_ACCOUNTS
         # the first image must not wait for the calibration maps to be read
         console.tasks.run(lambda: preload_calibrations(config), None,
                           lambda exc: log.warning("calibrations not preloaded: %s", exc))

@@ -155,6 +155,7 @@ class ExamPage(QWidget):
         right.setContentsMargins(0, 0, 0, 0)
         right.setSpacing(4)
         right.addWidget(self.strip, stretch=1)
+        self.decision.layout().addWidget(self.toolbar.seam_entry)
         right.addWidget(self.decision)
         right.addWidget(self.image_status, stretch=1)
         right.addWidget(self.close_button)
@@ -202,6 +203,7 @@ class ExamPage(QWidget):
         self.toolbar.text_requested.connect(self._ask_text)
         self.toolbar.prior_toggled.connect(self._prior_toggled)
         self.prior_panel.choice.currentIndexChanged.connect(self._show_prior)
+        self.toolbar.seam_moved.connect(self._move_seam)
         self.review.marker_moved.connect(self._marker_moved)
         self.review.annotations_changed.connect(self._save_annotations)
         self.strip.image_chosen.connect(self._thumb_selected)
@@ -309,9 +311,14 @@ class ExamPage(QWidget):
     # --- protocols ----------------------------------------------------------------------------
 
     def _fill_plan(self, select: int | None = None) -> None:
-        exposed = [i.protocol_id for i in self.exam.images() if i.state != "rejected"] \
-            if self.exam else []
-        self.plan_panel.fill(self.exam.protocols if self.exam else [], exposed, select)
+        exam = self.exam
+        protocols = exam.protocols if exam else []
+        # a long-length protocol is done by its stitched image, not by a field kept alone
+        long = {p.id for p in protocols if p.long_length}
+        exposed = [i.protocol_id for i in exam.images() if i.state != "rejected"
+                   and (i.protocol_id not in long or i.fields > 1)] if exam else []
+        progress = {pid: exam.sequence_progress(pid) for pid in long} if exam else {}
+        self.plan_panel.fill(protocols, exposed, select, progress)
 
     def _next_planned(self) -> int:
         return self.plan_panel.next_planned()
@@ -722,6 +729,16 @@ class ExamPage(QWidget):
         self.messages.show(self.tr("Re-processing…"), "info")
         self._call(lambda: exam.reprocess(view.id, protocol_id, **kwargs), self._reprocessed)
 
+    def _move_seam(self, seam: int, mm: float) -> None:
+        """Move a long-length image's seam (registration matched the wrong structure)."""
+        view = self.current_image()
+        if view is None or view.fields < 2:
+            return
+        exam = self.exam
+        self.messages.show(self.tr("Moving seam {n} by {mm:+.1f} mm…").format(n=seam + 1, mm=mm),
+                           "info")
+        self._call(lambda: exam.move_seam(view.id, seam, mm), self._reprocessed)
+
     def _reprocessed(self, view: ImageView) -> None:
         if view.error:
             self.messages.show(view.error, "alarm")
@@ -916,6 +933,7 @@ class ExamPage(QWidget):
             reject=idle and view is not None and view.state != "rejected",
             reprocess=idle and view is not None and bool(view.raw_path) and not self._is_preview)
         options = self.options.get(view.id) if view is not None else None
+        self.toolbar.set_seams(view.fields - 1 if view is not None else 0)
         self.toolbar.set_enabled(reviewable and not self._is_preview, self.review.has_image(),
                                  bool(options and options.crops))
         self.remove_button.setEnabled(idle and protocol is not None)

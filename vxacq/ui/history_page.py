@@ -1,6 +1,8 @@
 """Exam history: local exams searched (any script, accents and case ignored), each image with
 its thumbnail, protocol, time and where it was sent and committed, kept current by itself;
-reopen, re-send, and the patient's priors at the archive."""
+reopen, re-send, reject an image already sent (IOCM rejection note), export to media (a
+DICOMDIR on a folder or USB stick, optionally de-identified), and the patient's priors at the
+archive."""
 
 from __future__ import annotations
 
@@ -8,7 +10,8 @@ import numpy as np
 from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QIcon, QImage, QPixmap
 from PySide6.QtWidgets import (
-    QHBoxLayout, QLabel, QLineEdit, QPushButton, QSplitter, QVBoxLayout, QWidget,
+    QCheckBox, QComboBox, QFileDialog, QHBoxLayout, QInputDialog, QLabel, QLineEdit, QMessageBox,
+    QPushButton, QSplitter, QVBoxLayout, QWidget,
 )
 
 from vxacq.ui.context import Console
@@ -17,7 +20,12 @@ from vxacq.ui.widgets import Banner, fill, person_name, table
 from vxacq.workflow.history import (
     ExamSummary, ImageStatus, image_status, resend, search_exams, thumbnail_pixels,
 )
+from vxacq.workflow.media import export_media
+from vxacq.workflow.orders import list_orders
 from vxacq.workflow.priors import find_priors, retrieve_prior
+from vxacq.workflow.reasons import reject_reasons
+from vxacq.workflow.refile import move_to_order
+from vxacq.workflow.rejection import image_id_for, reject_sent
 
 THUMBNAIL = 72  # pixels a side in the image list
 POLL_MS = 3000  # a commitment answer arrives on the listener without a job changing
@@ -62,9 +70,30 @@ class HistoryPage(QWidget):
         self.retrieve_button.setEnabled(False)
         self.retrieve_button.clicked.connect(self._retrieve)
         self.priors: list = []
+        self.export_button = QPushButton(self.tr("Export to media…"))
+        self.export_button.setToolTip(self.tr("Write the exam to a folder or USB stick as DICOM "
+                                              "media with a DICOMDIR"))
+        self.export_button.clicked.connect(self._export)
+        self.move_button = QPushButton(self.tr("Move to the right order…"))
+        self.move_button.setToolTip(self.tr("The exam was filed under the wrong patient or "
+                                            "order: file its images under the right one and "
+                                            "withdraw them from the wrong one"))
+        self.move_button.clicked.connect(self._move)
+        self.deidentify = QCheckBox(self.tr("De-identify"))
+        self.deidentify.setToolTip(self.tr("Remove the patient's identity (DICOM PS3.15 Basic "
+                                           "Profile) from the exported copies"))
         self.status_table = table([self.tr("Image"), self.tr("Protocol"), self.tr("Side"),
                                    self.tr("Acquired"), self.tr("State"), self.tr("Sent"),
                                    self.tr("Committed")])
+        self.status_table.itemSelectionChanged.connect(self._image_selected)
+        self.reject_reason = QComboBox()
+        for reason in reject_reasons():
+            self.reject_reason.addItem(reason.code.meaning, reason.key)
+        self.reject_button = QPushButton(self.tr("Reject sent image"))
+        self.reject_button.setToolTip(self.tr("Withdraw the selected image from the PACS: a "
+                                              "rejection note goes to every node it was sent "
+                                              "to"))
+        self.reject_button.clicked.connect(self._reject)
         self.status_table.setIconSize(QSize(THUMBNAIL, THUMBNAIL))
         self.status_table.verticalHeader().setDefaultSectionSize(THUMBNAIL + 6)
         self.priors_table = table([self.tr("Date"), self.tr("Modalities"),
@@ -83,11 +112,19 @@ class HistoryPage(QWidget):
         actions.addWidget(self.resend_button)
         actions.addWidget(self.priors_button)
         actions.addWidget(self.retrieve_button)
+        actions.addWidget(self.export_button)
+        actions.addWidget(self.move_button)
+        actions.addWidget(self.deidentify)
         actions.addStretch(1)
         lower = QWidget()
         lower_layout = QVBoxLayout(lower)
         lower_layout.addWidget(QLabel(self.tr("Images of the selected exam")))
         lower_layout.addWidget(self.status_table)
+        image_actions = QHBoxLayout()
+        image_actions.addWidget(self.reject_reason)
+        image_actions.addWidget(self.reject_button)
+        image_actions.addStretch(1)
+        lower_layout.addLayout(image_actions)
         lower_layout.addWidget(QLabel(self.tr("The patient's studies at the PACS")))
         lower_layout.addWidget(self.priors_table)
         splitter = QSplitter(Qt.Orientation.Vertical)
@@ -140,8 +177,10 @@ class HistoryPage(QWidget):
 
     def _selected(self) -> None:
         exam = self.selected()
-        for button in (self.open_button, self.resend_button, self.priors_button):
+        for button in (self.open_button, self.resend_button, self.priors_button,
+                       self.export_button):
             button.setEnabled(exam is not None)
+        self.move_button.setEnabled(exam is not None and exam.state == "closed")
         self._study_id = exam.study_id if exam is not None else None
         if exam is None:
             self.statuses = []
@@ -197,12 +236,138 @@ class HistoryPage(QWidget):
              ", ".join(f"{n}: {w}" for n, w in s.committed.items()) or "—")
             for s in statuses])
         for row, s in enumerate(statuses):
+            if s.is_rejection_note:
+                self.status_table.item(row, 0).setText(self.tr("Rejection note"))
+                self.status_table.item(row, 1).setText(self.tr("Rejection note"))
+            elif s.state == "rejected" and s.reject_reason:
+                self.status_table.item(row, 4).setText(self.tr("rejected: {reason}").format(
+                    reason=s.reject_reason))
             item = self.status_table.item(row, 0)
             item.setToolTip(s.SOPInstanceUID)  # the UID is there for the service engineer
             if s.SOPInstanceUID in self.thumbnails:
                 item.setIcon(QIcon(self.thumbnails[s.SOPInstanceUID]))
 
+        self._image_selected()
+
+    def selected_image(self) -> ImageStatus | None:
+        rows = self.status_table.selectionModel().selectedRows()
+        if not rows or rows[0].row() >= len(self.statuses):
+            return None
+        return self.statuses[rows[0].row()]
+
+    def _image_selected(self) -> None:
+        """Only an accepted image that went to a node can be withdrawn from it."""
+        status = self.selected_image()
+        self.reject_button.setEnabled(
+            status is not None and status.state == "accepted" and bool(status.sent)
+            and not status.is_dose_report and not status.is_rejection_note)
+
     # actions
+
+    def _reject(self) -> None:
+        status = self.selected_image()
+        if status is None:
+            return
+        reason_key = self.reject_reason.currentData()
+        nodes = ", ".join(status.sent)
+        box = QMessageBox(QMessageBox.Icon.Warning, self.tr("Reject a sent image?"),
+                          self.tr("The image ({protocol}) was sent to {nodes}. It will be "
+                                  "withdrawn there with the reason \"{reason}\"; the dose report "
+                                  "keeps the exposure. This cannot be undone.").format(
+                              protocol=status.ProtocolName, nodes=nodes,
+                              reason=self.reject_reason.currentText()), parent=self)
+        withdraw = box.addButton(self.tr("Reject and withdraw"),
+                                 QMessageBox.ButtonRole.AcceptRole)
+        box.addButton(self.tr("Keep it"), QMessageBox.ButtonRole.RejectRole)
+        box.exec()
+        if box.clickedButton() is not withdraw:
+            return
+        config, db = self.console.config, self.console.db
+        operator = self.console.operator
+        self.reject_button.setEnabled(False)
+
+        def work():
+            return reject_sent(config, db, image_id_for(db, status.SOPInstanceUID), reason_key,
+                               operator=operator)
+
+        def done(result) -> None:
+            self.banner.show_message(self.tr("Image rejected; a rejection note is queued to "
+                                             "{nodes}.").format(nodes=", ".join(result.store_jobs)),
+                                     "ok")
+            self._selected()
+
+        def failed(exc: Exception) -> None:
+            self.banner.show_message(self.tr("The image was not rejected: {reason}").format(
+                reason=exc), "alarm")
+            self._selected()
+
+        self.console.tasks.run(work, done, failed)
+
+    def _export(self) -> None:
+        exam = self.selected()
+        if exam is None:
+            return
+        folder = QFileDialog.getExistingDirectory(
+            self, self.tr("Export to: an empty folder or a USB stick"))
+        if not folder:
+            return
+        db, operator = self.console.db, self.console.operator
+        anonymous = self.deidentify.isChecked()
+        self.export_button.setEnabled(False)
+
+        def done(result) -> None:
+            text = (self.tr("{n} object(s) written to {folder}, de-identified.") if anonymous
+                    else self.tr("{n} object(s) written to {folder}."))
+            self.banner.show_message(text.format(n=result.files, folder=result.folder), "ok")
+            self._selected()
+
+        def failed(exc: Exception) -> None:
+            self.banner.show_message(self.tr("Export failed: {reason}").format(reason=exc),
+                                     "alarm")
+            self._selected()
+
+        self.banner.show_message(self.tr("Writing the exam to {folder}…").format(folder=folder),
+                                 "info")
+        self.console.tasks.run(lambda: export_media(db, folder, study_uids=[exam.StudyInstanceUID],
+                                                    deidentify_objects=anonymous,
+                                                    operator=operator), done, failed)
+
+    def _move(self) -> None:
+        exam = self.selected()
+        if exam is None:
+            return
+        orders = list_orders(self.console.db, states=("scheduled",))
+        if not orders:
+            self.banner.show_message(self.tr("No scheduled order to move the images to: "
+                                             "refresh the worklist or register the patient "
+                                             "first."), "warning")
+            return
+        labels = [f"{person_name(o.PatientName)} ({o.PatientID}) {o.AccessionNumber} "
+                  f"{o.RequestedProcedureDescription}".strip() for o in orders]
+        chosen, ok = QInputDialog.getItem(
+            self, self.tr("Move to the right order"),
+            self.tr("The images of {name} ({pid}) belong to:").format(
+                name=person_name(exam.PatientName), pid=exam.PatientID), labels, 0, False)
+        if not ok or chosen not in labels:
+            return
+        order = orders[labels.index(chosen)]
+        config, db, operator = self.console.config, self.console.db, self.console.operator
+        self.move_button.setEnabled(False)
+
+        def done(result) -> None:
+            self.banner.show_message(self.tr("{n} image(s) moved to {name}; the wrong ones are "
+                                             "withdrawn.").format(n=len(result.moved),
+                                                                  name=person_name(
+                                                                      order.PatientName)), "ok")
+            self.search()
+
+        def failed(exc: Exception) -> None:
+            self.banner.show_message(self.tr("The images were not moved: {reason}").format(
+                reason=exc), "alarm")
+            self._selected()
+
+        self.console.tasks.run(lambda: move_to_order(config, db, exam.study_id, order.id,
+                                                     operator=operator), done, failed)
 
     def _open(self) -> None:
         exam = self.selected()
@@ -256,7 +421,8 @@ class HistoryPage(QWidget):
         self.priors_button.setEnabled(False)
         self.banner.show_message(self.tr("Asking the PACS for this patient's studies…"), "info")
         self.console.tasks.run(lambda: find_priors(config, exam.PatientID,
-                                                   exclude_study=exam.StudyInstanceUID),
+                                                   exclude_study=exam.StudyInstanceUID,
+                                                   db=self.console.db),
                                show, failed)
 
 

@@ -2,6 +2,13 @@
 
 The status bar shows what the radiographer must not miss: the room (ready or why not), the
 send queue (queued and failed jobs) and the listener.
+
+On a station with accounts the lock screen (vxacq.ui.login) asks who is working at start,
+after ``[security] lock_minutes`` without input and after a logout; the logged-in user's
+display name is the Operators' Name of the exams started. Its Emergency button starts a trauma
+exam without a login (break glass): only the Exam page is open then, and when that exam is
+closed the console asks for a login before anything else. Without accounts the window works as
+before them: the operator's name is typed in the corner.
 """
 
 from __future__ import annotations
@@ -12,11 +19,15 @@ from PySide6.QtCore import QSize, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication, QFrame, QHBoxLayout, QLabel, QLineEdit, QMainWindow, QMessageBox, QPushButton,
-    QScrollArea, QTabWidget, QWidget,
+    QScrollArea, QStackedWidget, QTabWidget, QWidget,
 )
 
 from vxacq import __version__
+from vxacq.security.accounts import logout, record_break_glass
+from vxacq.security.roles import How, Identity, Role, RoleError, break_glass, require_role
 from vxacq.ui.context import Console
+from vxacq.ui.login import InactivityLock, LockScreen
+from vxacq.ui.widgets import person_name
 from vxacq.ui.exam_page import ExamPage
 from vxacq.ui.history_page import HistoryPage
 from vxacq.ui import theme
@@ -55,8 +66,15 @@ class MainWindow(QMainWindow):
             self.pages.addTab(page, name)
             self.pages.setTabToolTip(number - 1,
                                      key.toString(QKeySequence.SequenceFormat.NativeText))
-            QShortcut(key, self, activated=lambda p=page: self.pages.setCurrentWidget(p))
-        self.setCentralWidget(self.pages)
+            QShortcut(key, self, activated=lambda p=page: self._go_to(p))
+        self.lock_screen = LockScreen(console)
+        self.lock_screen.logged_in.connect(self._logged_in)
+        self.lock_screen.break_glass.connect(self._break_glass)
+        self.screens = QStackedWidget()
+        self.screens.addWidget(self.pages)
+        self.screens.addWidget(self.lock_screen)
+        self.setCentralWidget(self.screens)
+        self._break_glass_pending: Identity | None = None
 
         self.worklist.start_exam.connect(self.start_exam)
         self.worklist.start_emergency.connect(
@@ -64,19 +82,30 @@ class MainWindow(QMainWindow):
                                                    order_id))
         self.history.reopen.connect(lambda study: self._open(Exam.reopen, study))
         self.history.resume.connect(lambda study: self._open(Exam.resume, study))
-        self.exam.exam_closed.connect(lambda _: self.worklist.reload())
+        self.exam.exam_closed.connect(self._exam_closed)
+        self.service.accounts_changed.connect(self._accounts_changed)
         self.pages.currentChanged.connect(self._page_changed)
 
-        # Operators' Name of the images and MPPS: who is at the console (it has no login)
+        # Operators' Name of the images and MPPS: who is logged in, or (no accounts) typed here
         self.operator_edit = QLineEdit(placeholderText=self.tr("Family^Given"))
         self.operator_edit.setMaximumWidth(220)
         self.operator_edit.editingFinished.connect(self._operator_changed)
+        self.user_label = QLabel()
+        self.lock_button = QPushButton(self.tr("Lock"))
+        self.lock_button.setToolTip(self.tr("Hide the screen until a login; exams and sending go on"))
+        self.lock_button.clicked.connect(lambda: self.lock())
+        self.logout_button = QPushButton(self.tr("Log out"))
+        self.logout_button.clicked.connect(self.log_out)
         corner = QWidget()
         corner_layout = QHBoxLayout(corner)
         corner_layout.setContentsMargins(0, 0, 4, 0)
-        corner_layout.addWidget(QLabel(self.tr("Radiographer:")))
-        corner_layout.addWidget(self.operator_edit)
+        self.operator_caption = QLabel(self.tr("Radiographer:"))
+        for widget in (self.operator_caption, self.operator_edit, self.user_label,
+                       self.lock_button, self.logout_button):
+            corner_layout.addWidget(widget)
         self.pages.setCornerWidget(corner)
+        self.inactivity = InactivityLock(QApplication.instance(),
+                                         config.security.lock_minutes, self._inactive, self)
 
         self.room_label = QLabel()
         # the queue's state is a button: it opens the queue, on the failed jobs if any
@@ -98,10 +127,18 @@ class MainWindow(QMainWindow):
         self.resize(MINIMUM_SIZE.expandedTo(self.minimumSize()))
         # the worklist is asked once the window is up, not before it shows
         QTimer.singleShot(0, self.worklist.refresh)
+        self._show_identity()
+        if console.identity is None:
+            self.lock()
 
     def show_page(self, page: QWidget) -> None:
         """Bring ``page`` (worklist, exam, history or service) to the front."""
-        self.pages.setCurrentWidget(self.service_scroll if page is self.service else page)
+        self._go_to(self.service_scroll if page is self.service else page)
+
+    def _go_to(self, page: QWidget) -> None:
+        # a greyed-out page (break glass: all but the Exam) is not reached by a shortcut either
+        if self.pages.isTabEnabled(self.pages.indexOf(page)):
+            self.pages.setCurrentWidget(page)
 
     def _operator_changed(self) -> None:
         name = self.operator_edit.text().strip()
@@ -118,6 +155,113 @@ class MainWindow(QMainWindow):
                                              "operator")
                                      .format(name=name or self.tr("no one")), 5000)
 
+    # --- who is working ----------------------------------------------------------------------
+
+    @property
+    def locked(self) -> bool:
+        return self.screens.currentWidget() is self.lock_screen
+
+    def lock(self, message: str = "", *, keep_user: bool = True) -> None:
+        """Cover the screen until a login (nothing running stops). No-op without accounts."""
+        if not self.console.accounts:
+            return
+        identity = self.console.identity
+        user = identity.user if identity and keep_user else ""
+        if not message and identity and identity.how != How.BREAK_GLASS:
+            message = self.tr("Locked: {name} or another user logs in to go on.").format(
+                name=person_name(identity.display_name) or identity.user)
+        self.lock_screen.prepare(message, user)
+        self.screens.setCurrentWidget(self.lock_screen)
+        self.inactivity.stop()
+
+    def log_out(self) -> None:
+        identity = self.console.identity
+        if identity is None or not self.console.accounts:
+            return
+        self.console.identity, self.console.operator = None, ""
+        self.console.tasks.run(lambda: logout(self.console.db, identity), None,
+                               lambda exc: self.statusBar().showMessage(str(exc), 10000))
+        self._show_identity()
+        self.lock(self.tr("Logged out."), keep_user=False)
+
+    def _inactive(self) -> None:
+        if self.exam.exposing:  # an exposure in progress: wait for its end, then lock
+            self.inactivity.restart()
+            return
+        self.lock()
+
+    def _logged_in(self, identity: Identity) -> None:
+        previous = self.console.identity
+        if previous and previous.how != How.NO_ACCOUNTS and previous.user != identity.user:
+            self.console.tasks.run(lambda: logout(self.console.db, previous), None, None)
+        self.console.identity = identity
+        self.console.operator = identity.display_name
+        self._show_identity()
+        self.screens.setCurrentWidget(self.pages)
+        self.inactivity.restart()
+        if identity.has(Role.RADIOGRAPHER) or self.exam.exam is not None:
+            return
+        self.pages.setCurrentWidget(self.service_scroll)  # service work is on that page
+
+    def _break_glass(self, typed: str) -> None:
+        """A trauma exam now, without a login; only the Exam page is open until one."""
+        typed = typed.strip()
+        name = typed if typed and not operator_name_problem(
+            typed, self.console.config.station.character_set) else ""
+        identity = break_glass(name)
+        self.console.identity = identity
+        self.console.operator = identity.display_name
+        self._break_glass_pending = identity
+        self._show_identity()
+        self.screens.setCurrentWidget(self.pages)
+        self.worklist.start_trauma()
+
+    def _exam_closed(self, _study_id: int) -> None:
+        self.worklist.reload()
+        identity = self.console.identity
+        if identity is not None and identity.how == How.BREAK_GLASS:
+            self.console.identity, self.console.operator = None, ""
+            self._show_identity()
+            self.lock(self.tr("The emergency exam is closed: log in to go on."),
+                      keep_user=False)
+
+    def _accounts_changed(self) -> None:
+        """The first account was made in the window: from now on the console asks who works."""
+        if self.console.accounts:
+            return
+        self.console.accounts = True
+        self.console.identity, self.console.operator = None, ""
+        self._show_identity()
+        self.lock(self.tr("Accounts are set up: log in."), keep_user=False)
+
+    def _show_identity(self) -> None:
+        console = self.console
+        identity = console.identity
+        open_mode = not console.accounts
+        self.operator_edit.setVisible(open_mode)
+        self.operator_caption.setText(self.tr("Radiographer:") if open_mode else self.tr("User:"))
+        self.lock_button.setVisible(not open_mode)
+        self.logout_button.setVisible(not open_mode and identity is not None
+                                      and identity.how != How.BREAK_GLASS)
+        if open_mode:
+            self.user_label.setText(self.tr("(no accounts configured)"))
+        elif identity is None:
+            self.user_label.setText("")
+        elif identity.how == How.BREAK_GLASS:
+            self.user_label.setText(self.tr("EMERGENCY (no login): {name}").format(
+                name=person_name(identity.display_name)))
+            self.lock_button.setText(self.tr("Log in"))
+        else:
+            self.user_label.setText(person_name(identity.display_name) or identity.user)
+        if identity is None or identity.how != How.BREAK_GLASS:
+            self.lock_button.setText(self.tr("Lock"))
+        # break glass: the emergency exam only, until someone logs in
+        emergency = identity is not None and identity.how == How.BREAK_GLASS
+        for index in range(self.pages.count()):
+            self.pages.setTabEnabled(index, not emergency
+                                     or self.pages.widget(index) is self.exam)
+        self.service.identity_changed()
+
     def closeEvent(self, event) -> None:  # noqa: N802 (Qt naming)
         # a sequence waiting in prep is let go: closing must never expose anyone
         self.exam.release()
@@ -127,6 +271,11 @@ class MainWindow(QMainWindow):
         self._open(Exam.start, order_id)
 
     def _open(self, how, key: int) -> None:
+        try:
+            require_role(self.console.identity, Role.RADIOGRAPHER, self.tr("Opening an exam"))
+        except RoleError as exc:
+            self.statusBar().showMessage(str(exc), 10000)
+            return
         if self.exam.exposing or self.exam.busy:
             # the hand switch and the images belong to the exam on screen until it is done
             self.pages.setCurrentWidget(self.exam)
@@ -157,6 +306,14 @@ class MainWindow(QMainWindow):
         return box.clickedButton() is suspend
 
     def _opened(self, exam: Exam) -> None:
+        if (identity := self._break_glass_pending) is not None:
+            # the break-glass event names the exam: that is its flag in the audit trail
+            self._break_glass_pending = None
+            study_id, db = exam.study_id, self.console.db
+            self.console.tasks.run(lambda: record_break_glass(db, identity, study_id=study_id),
+                                   None, lambda exc: self.statusBar().showMessage(
+                                       self.tr("Break glass not recorded: {exc}")
+                                       .format(exc=exc), 10000))
         self.exam.open_exam(exam)
         self.pages.setCurrentWidget(self.exam)
         self.worklist.reload()

@@ -54,9 +54,11 @@ class PlanPanel(QGroupBox):
         layout.addLayout(row)
 
     def fill(self, protocols: Iterable[Protocol], exposed: list[str],
-             select: int | None = None) -> None:
+             select: int | None = None,
+             progress: dict[str, tuple[int, int]] | None = None) -> None:
         """List ``protocols``, ticking one for each id in ``exposed`` (images not rejected);
-        keep the current row, or ``select``, or the next one not yet exposed."""
+        keep the current row, or ``select``, or the next one not yet exposed. ``progress``:
+        (fields taken, fields planned) of each long-length protocol under way."""
         current = self.plan.currentRow() if select is None else select
         exposed = list(exposed)
         self.plan.blockSignals(True)
@@ -65,7 +67,12 @@ class PlanPanel(QGroupBox):
             done = protocol.id in exposed
             if done:
                 exposed.remove(protocol.id)
-            item = QListWidgetItem(("✓ " if done else "• ") + protocol.name)
+            text = ("✓ " if done else "• ") + protocol.name
+            taken, planned = (progress or {}).get(protocol.id, (0, 0))
+            if taken and not done:  # a long-length sequence under way: the next field
+                text += self.tr(" — field {next} of {planned} next").format(
+                    next=taken + 1, planned=planned)
+            item = QListWidgetItem(text)
             item.setData(Qt.ItemDataRole.UserRole, protocol.id)
             item.setData(DONE_ROLE, done)
             self.plan.addItem(item)

@@ -2,7 +2,8 @@
 
 View: fit, zoom in/out and the zoom in per cent, window/level presets, numeric window
 center and width, window by dragging. Image: rotate either way, flip, the L/R marker (which
-letter, and moving it), crop, apply and undo the crop, a text, a distance, clear the notes.
+letter, and moving it), crop, apply and undo the crop, a long-length image's seams moved by
+hand, a text, a distance, clear the notes.
 
 The view-only tools act on the :class:`ReviewView` directly; those that change the image
 (rotation, flip, marker, crop) are re-processed from the raw frame by the exam page, which
@@ -58,7 +59,13 @@ TOOLS = {
     "measure": (N("Ruler"), N("Measure a distance (drag its ends)"), "D"),
     "clear_notes": (N("Clear"), N("Remove the texts and distances"), "Shift+Del"),
     "prior": (N("Prior"), N("Show an earlier image of the patient beside this one"), "P"),
+    "seam_up": (N("▲"), N("Long-length image: move the fields below the seam up"),
+                "Alt+Up"),
+    "seam_down": (N("▼"), N("Long-length image: move the fields below the seam down"),
+                  "Alt+Down"),
 }
+# How far one press of Seam ▲/▼ moves a seam: a few pixels of a 139 µm panel.
+SEAM_STEP_MM = 0.5
 
 
 def shortcuts() -> list[tuple[str, str]]:
@@ -83,6 +90,7 @@ class ReviewToolbar(QWidget):
     undo_crop_requested = Signal()
     text_requested = Signal()
     prior_toggled = Signal(bool)
+    seam_moved = Signal(int, float)  # seam (0 is the first), mm along the body
 
     def __init__(self, review: ReviewView) -> None:
         super().__init__()
@@ -171,6 +179,19 @@ class ReviewToolbar(QWidget):
         ]
         gap(view_row)
         self.prior_action = tool("prior", view_row, self.prior_toggled.emit, checkable=True)
+        # a long-length image's seams, which one and up or down: placed by the page with the
+        # review decisions (``seam_entry``), the bar's two rows being full
+        seam_row = QHBoxLayout()
+        seam_row.setContentsMargins(0, 0, 0, 0)
+        self.seam_entry = QWidget()
+        self.seam_entry.setLayout(seam_row)
+        self.seam_combo = QComboBox(toolTip=self.tr("The seam of a long-length image to move"))
+        seam_row.addWidget(self.seam_combo, stretch=1)
+        self.seam_actions = [
+            tool("seam_up", seam_row, lambda: self._move_seam(-SEAM_STEP_MM)),
+            tool("seam_down", seam_row, lambda: self._move_seam(SEAM_STEP_MM)),
+        ]
+        self.set_seams(0)
         view_row.addStretch(1)
         image_row.addStretch(1)
         # the names the page and the tests use
@@ -209,6 +230,21 @@ class ReviewToolbar(QWidget):
         self.review.clear_annotations()
         self.review.annotations_changed.emit()
 
+    def set_seams(self, count: int) -> None:
+        """The seams of the image on screen (0: not a long-length image, the tools greyed)."""
+        if count == self.seam_combo.count():
+            return
+        self.seam_combo.clear()
+        for number in range(1, count + 1):
+            self.seam_combo.addItem(self.tr("Seam {n}").format(n=number), number - 1)
+        if not count:
+            self.seam_combo.addItem(self.tr("No seam (one exposure)"), -1)
+
+    def _move_seam(self, mm: float) -> None:
+        seam = self.seam_combo.currentData()
+        if seam is not None and seam >= 0:
+            self.seam_moved.emit(int(seam), mm)
+
     def marker_choice(self) -> str:
         """``auto`` (the image's side), ``L``, ``R`` or ``none``."""
         return self.marker_combo.currentData()
@@ -223,6 +259,10 @@ class ReviewToolbar(QWidget):
         self.undo_crop.setEnabled(can_transform and can_undo_crop)
         for action in self.note_actions:
             action.setEnabled(can_transform)
+        seams = can_transform and self.seam_combo.currentData() not in (None, -1)
+        for action in self.seam_actions:
+            action.setEnabled(seams)
+        self.seam_combo.setEnabled(seams)
         for widget in (self.preset_combo, self.center_spin, self.width_spin):
             widget.setEnabled(has_image)
         for key in ("fit", "zoom_in", "zoom_out", "window"):

@@ -8,6 +8,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout, QWidget,
 )
 
+from vxacq.security import audit
 from vxacq.ui.context import Console
 from vxacq.ui.widgets import Banner
 from vxacq.workflow.calibration import (
@@ -93,7 +94,16 @@ class DetectorTab(QWidget):
                                      "alarm")
             self.refresh_calibration()
 
-        self.console.tasks.run(lambda: calibrate(config), done, failed)
+        console = self.console
+        user = console.identity.audit_user if console.identity else ""
+
+        def work():
+            result = calibrate(config)
+            audit.record(console.db, "configuration changed", user=user,
+                         detail="detector calibrated")
+            return result
+
+        console.tasks.run(work, done, failed)
 
     def inject(self) -> None:
         name, value = self.fault.currentData(), self.value.text().strip()

@@ -11,7 +11,9 @@ from PySide6.QtWidgets import (
     QVBoxLayout, QWidget,
 )
 
-from vxacq.config import CHARACTER_SETS, Config, ConfigError
+from vxacq.config import CHARACTER_SETS, Config, ConfigError, to_dict
+from vxacq.security import audit
+from vxacq.security.roles import Role, RoleError, require_role
 from vxacq.ui.context import Console
 from vxacq.ui.widgets import Banner
 from vxacq.workflow.station import apply_config
@@ -21,13 +23,22 @@ LANGUAGE_NAMES = (("English", "en"), ("Deutsch", "de"), ("日本語", "ja"))  # 
 
 
 def save_config(widget: QWidget, console: Console, changed: Config, banner: Banner) -> str | None:
-    """Save ``changed`` and make it the running configuration; what the services did (in
-    words, maybe "") or None when it was not saved (the banner says why)."""
+    """Save ``changed`` and make it the running configuration (service role; audited as
+    "configuration changed"); what the services did (in words, maybe "") or None when it was
+    not saved (the banner says why)."""
+    before = to_dict(console.config)
     try:
-        return apply_config(console.services, changed)
-    except (ConfigError, OSError) as exc:
+        identity = require_role(console.identity, Role.SERVICE,
+                                widget.tr("Changing the configuration"))
+        done = apply_config(console.services, changed)
+    except (ConfigError, OSError, RoleError) as exc:
         banner.show_message(widget.tr("Not saved: {reason}").format(reason=exc), "alarm")
         return None
+    after = to_dict(changed)
+    parts = sorted(k for k in before.keys() | after.keys() if before.get(k) != after.get(k))
+    audit.record(console.db, "configuration changed", user=identity.audit_user,
+                 detail="changed: " + (", ".join(parts) or "nothing"))
+    return done
 
 
 class StationTab(QWidget):

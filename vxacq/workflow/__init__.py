@@ -63,11 +63,27 @@ History — :mod:`vxacq.workflow.history`
     matched as :mod:`vxacq.workflow.search` folds them),
     ``image_status(db, study_id) -> list[ImageStatus(SOPInstanceUID, SOPClassUID, state,
     file_path, sent={node: word}, committed={node: word}, ProtocolName, Modality, Laterality,
-    acquired_at)]``, ``thumbnail_pixels(path, size=96) -> uint8 array | None``,
+    acquired_at, reject_reason)]`` (``is_rejection_note`` for a KO row), ``thumbnail_pixels(path, size=96) -> uint8 array | None``,
     ``resend(config, db, study_id) -> list[job ids]``. A status column stays current by
     calling ``image_status`` when ``Services.outbox.subscribe(callback(JobView))`` reports a
     job of the study, and every few seconds while a commitment is ``pending`` (the answer may
     come later, on the listener, without a job changing).
+
+After sending (IHE IOCM) — :mod:`vxacq.workflow.rejection`, :mod:`vxacq.workflow.refile`
+    ``reject_sent(config, db, image_id, reason, *, operator="") -> RejectionResult(image_id,
+    study_id, SOPInstanceUID, title, note_path, note_uid, store_jobs, mpps_corrected,
+    mpps_unchanged)`` (rejection note to every node the image went to; an MPPS N-SET not yet
+    taken by the RIS corrected), ``image_id_for(db, sop_instance_uid)``;
+    ``move_to_order(config, db, study_id, order_id, *, image_ids=None, operator="") ->
+    MoveResult`` (images filed under the wrong order filed again under the right one, the
+    wrong ones withdrawn with 113038). Errors: ``RejectionError``, ``RefileError``.
+
+Media — :mod:`vxacq.workflow.media`
+    ``export_media(db, to, *, study_uids=(), files=(), deidentify_objects=False, operator="")
+    -> ExportResult`` (STD-GEN-USB/CD file set with a DICOMDIR), ``read_media(folder) ->
+    (list[MediaStudy], list[MediaProblem])``, ``import_studies(config, db, folder, study_uids,
+    *, node=None, operator="") -> ImportResult`` (priors under ``data_dir/priors`` or a STORE
+    job), ``check_media_file(path) -> Dataset``. Errors: ``MediaError``.
 
 Search — :mod:`vxacq.workflow.search`
     ``normalise(text)``, ``matches(query, *values)``, ``search(items, query, fields)``,

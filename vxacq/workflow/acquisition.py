@@ -9,6 +9,7 @@ identity and calibration, the chain's window, EI and orientation — and writes 
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -26,10 +27,14 @@ from vxacq.dicom.inputs import (
 from vxacq.dicom.mg import MGImage
 from vxacq.dicom.orientation import quadruped_direction
 from vxacq.dicom.rdsr import XRayRadiationDoseSR
-from vxacq.dicom.rdsr.dosimetry import dose_rp_in_detector_plane
+from vxacq.dicom.rdsr.dosimetry import (
+    GlandularDoseError, average_glandular_dose_mGy, dose_rp_in_detector_plane, entrance_air_kerma_mGy,
+)
 from vxacq.dicom.uids import device_uid
 from vxacq.imaging.chain import ProcessedImage
 from vxacq.protocols import Protocol
+
+log = logging.getLogger(__name__)
 
 MANUFACTURER = "VXacq"
 MODEL_NAME = "VXacq DR Console"
@@ -73,6 +78,8 @@ def exposure_info(sidecar: dict[str, Any], protocol: Protocol) -> ExposureInfo:
     dap_Gy_cm2 = reported.get("dap_Gy_cm2")
     positioner = sidecar.get("positioner") or {}
     field_mm = requested.get("field_mm") or protocol.field_mm
+    sid_mm = float(requested.get("sid_mm", protocol.sid_mm))
+    beam = mammography_dose(reported, positioner, sid_mm)[0] if protocol.modality == "MG" else {}
     return ExposureInfo(
         IrradiationEventUID=sidecar["uid"],
         AcquisitionDateTime=dt.datetime.fromisoformat(started),
@@ -87,11 +94,55 @@ def exposure_info(sidecar: dict[str, Any], protocol: Protocol) -> ExposureInfo:
         else dose_rp_in_detector_plane(float(dap_Gy_cm2), (float(field_mm[0]), float(field_mm[1]))),
         FocalSpots=(FOCAL_SPOT_MM[requested.get("focus", protocol.focus)],),
         Grid=("FIXED", "FOCUSED") if requested.get("grid", protocol.grid) else ("NONE",),
-        DistanceSourceToDetector=float(requested.get("sid_mm", protocol.sid_mm)),
+        DistanceSourceToDetector=sid_mm,
         ExposureControlMode="AUTOMATIC" if requested.get("aec") else "MANUAL",
         CompressionForce=positioner.get("CompressionForce"),
         BodyPartThickness=positioner.get("BodyPartThickness"),
+        # what the protocol's view implies: the mount and the beam's angles (no device reports them)
+        MechanicalConfiguration=protocol.mount,
+        PositionerType="COLUMN" if protocol.mount else "",
+        PositionerPrimaryAngle=protocol.positioner_primary_angle,
+        PositionerSecondaryAngle=protocol.positioner_secondary_angle,
+        ColumnAngulation=protocol.column_angulation,
+        **beam,
     )
+
+
+def mammography_dose(reported: dict[str, Any], positioner: dict[str, Any],
+                     sid_mm: float) -> tuple[dict[str, Any], str]:
+    """The beam and dose fields of a mammography exposure (ExposureInfo keywords) and, when the
+    average glandular dose cannot be computed, why (else ""). Target, filter and HVL come from
+    the generator's report; the entrance air kerma from its air kerma at 1 m and the distance
+    to the compressed breast's upper surface; the AGD by Dance et al. (dosimetry module)."""
+    fields: dict[str, Any] = {}
+    if reported.get("anode_target"):
+        fields["AnodeTargetMaterial"] = reported["anode_target"]
+    if reported.get("filter_material"):
+        fields["FilterType"] = "FLAT"
+        fields["FilterMaterial"] = (reported["filter_material"],)
+        if reported.get("filter_mm") is not None:
+            fields["FilterThicknessMinimum"] = fields["FilterThicknessMaximum"] = float(reported["filter_mm"])
+    hvl = reported.get("hvl_mm_al")
+    if hvl is not None:
+        fields["HalfValueLayer"] = float(hvl)
+    thickness = positioner.get("BodyPartThickness")
+    missing = [what for what, value in (
+        ("the generator's air kerma at 1 m", reported.get("air_kerma_1m_mGy")),
+        ("the half-value layer", hvl), ("the anode target", reported.get("anode_target")),
+        ("the filter", reported.get("filter_material")),
+        ("the compressed breast thickness", thickness)) if value in (None, "")]
+    if missing:
+        return fields, "Average Glandular Dose not computed: no " + ", no ".join(missing)
+    try:
+        entrance = entrance_air_kerma_mGy(float(reported["air_kerma_1m_mGy"]), sid_mm, float(thickness))
+        fields["EntranceDoseInmGy"] = entrance
+        agd = average_glandular_dose_mGy(entrance, float(hvl), float(thickness),
+                                         reported["anode_target"], reported["filter_material"])
+    except GlandularDoseError as exc:
+        log.warning("average glandular dose not computed: %s", exc)
+        return fields, f"Average Glandular Dose not computed: {exc}"
+    fields["OrganDose"] = agd / 100.0  # Organ Dose (0040,0316) is in dGy
+    return fields, ""
 
 
 def partial_exposure(sidecar: dict[str, Any]) -> str:
@@ -160,9 +211,11 @@ def image_info(processed: ProcessedImage) -> ImageInfo:
 
 
 def build_image(protocol: Protocol, sidecar: dict[str, Any], processed: ProcessedImage,
-                ctx: ImageContext, SOPInstanceUID: str | None = None) -> Dataset:
+                ctx: ImageContext, SOPInstanceUID: str | None = None, *,
+                exposure: ExposureInfo | None = None, image: ImageInfo | None = None) -> Dataset:
     """The DX or MG For Presentation image of one processed exposure (``SOPInstanceUID``: the
-    one the exam database already holds for it; a new one when None)."""
+    one the exam database already holds for it; a new one when None). ``exposure`` and
+    ``image`` replace what the sidecar and the processed image give (a stitched image)."""
     native = tuple(processed.params.patient_orientation)
     animal = ctx.patient.animal
     if animal is not None and animal.AnatomicalOrientationType == "QUADRUPED":
@@ -174,8 +227,9 @@ def build_image(protocol: Protocol, sidecar: dict[str, Any], processed: Processe
         equipment = replace(equipment, DateTimeOfLastCalibration=processed.calibration_created)
     common = dict(
         patient=ctx.patient, study=ctx.study, series=ctx.series, equipment=equipment,
-        detector=detector_info(sidecar, processed), exposure=exposure_info(sidecar, protocol),
-        image=replace(image_info(processed), ImageComments=partial_exposure(sidecar)),
+        detector=detector_info(sidecar, processed),
+        exposure=exposure or exposure_info(sidecar, protocol),
+        image=image or replace(image_info(processed), ImageComments=partial_exposure(sidecar)),
         InstanceNumber=ctx.InstanceNumber, order=ctx.order,
         performed_step=ctx.performed_step, SOPInstanceUID=SOPInstanceUID,
         native_orientation=native,
@@ -185,6 +239,44 @@ def build_image(protocol: Protocol, sidecar: dict[str, Any], processed: Processe
         return MGImage(view=protocol.view_position, ImageLaterality=laterality, **common)
     return DXImage(body_part=protocol.body_part, view=protocol.view_position,
                    ImageLaterality=laterality, **common)
+
+
+def long_length_exposure(sidecars: list[dict[str, Any]], protocol: Protocol) -> ExposureInfo:
+    """The exposures of a long-length image as its one X-Ray Acquisition Dose: the first
+    field's time and kV, current-time product, time and DAP summed over the fields, every
+    field's irradiation event named."""
+    each = [exposure_info(s, protocol) for s in sidecars]
+    first = each[0]
+
+    def total(values: list[float | None]) -> float | None:
+        return None if any(v is None for v in values) else sum(v for v in values if v is not None)
+
+    ms = sum(e.ExposureTimeInms for e in each)
+    mas = sum(e.mAs for e in each)
+    return replace(
+        first, ExposureTimeInms=ms, ExposureInmAs=mas,
+        XRayTubeCurrentInmA=mas / ms * 1000.0 if ms else first.XRayTubeCurrentInmA,
+        ImageAndFluoroscopyAreaDoseProduct=total([e.ImageAndFluoroscopyAreaDoseProduct for e in each]),
+        DoseRP=total([e.DoseRP for e in each]),
+        OtherIrradiationEventUIDs=tuple(e.IrradiationEventUID for e in each[1:]))
+
+
+def build_long_length_image(protocol: Protocol, sidecars: list[dict[str, Any]],
+                            processed: ProcessedImage, ctx: ImageContext,
+                            SOPInstanceUID: str | None = None,
+                            fields: tuple[tuple[str, str], ...] = ()) -> Dataset:
+    """The stitched DX image of a long-length exposure: DERIVED, its derivation coded as image
+    stitching, its fields' exposures as one X-Ray Acquisition Dose, and the fields' own images
+    (``fields``: SOP Class and Instance UIDs) as its montage sources when they are kept."""
+    comments = "; ".join(c for c in (partial_exposure(s) for s in sidecars) if c)
+    image = replace(
+        image_info(processed), stitched_fields=len(sidecars), montage_sources=fields,
+        ImageComments=comments[:10240],
+        DerivationDescription=f"VXacq long-length image stitched from {len(sidecars)} exposures "
+                              f"(registration of the overlaps), multiscale processing, preset "
+                              f"{processed.params.name}"[:1024])
+    return build_image(protocol, sidecars[0], processed, ctx, SOPInstanceUID,
+                       exposure=long_length_exposure(sidecars, protocol), image=image)
 
 
 def acquisition_record(protocol: Protocol, sidecar: dict[str, Any], processed: ProcessedImage | None,
@@ -201,8 +293,16 @@ def acquisition_record(protocol: Protocol, sidecar: dict[str, Any], processed: P
         TargetExposureIndex=processed.ei_t if processed else None,
         DeviationIndex=processed.di if processed else None,
         rejected_reason=rejected_reason,
-        comment=partial_exposure(sidecar),
+        comment="; ".join(c for c in (partial_exposure(sidecar), _dose_problem(protocol, sidecar)) if c),
     )
+
+
+def _dose_problem(protocol: Protocol, sidecar: dict[str, Any]) -> str:
+    """Why a mammography exposure has no average glandular dose ("" when it has one)."""
+    if protocol.modality != "MG" or not sidecar.get("reported"):
+        return ""
+    sid_mm = float((sidecar.get("requested") or {}).get("sid_mm", protocol.sid_mm))
+    return mammography_dose(sidecar["reported"], sidecar.get("positioner") or {}, sid_mm)[1]
 
 
 def dose_report(ctx: ImageContext, acquisitions: list[Acquisition], mammography: bool) -> Dataset:

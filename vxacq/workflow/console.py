@@ -11,15 +11,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from vxacq.db import Database, database_for
-from vxacq.dicom.charset import can_encode_person_name
+from vxacq.dicom.charset import person_name_problem
 from vxacq.hal.room import HandSwitch, RoomSession, RoomStatus
 from vxacq.imaging.chain import preload_calibrations
 from vxacq.workflow.station import queue_counts
 
 __all__ = ["Database", "HandSwitch", "QueueSummary", "RoomSession", "RoomStatus",
            "open_database", "operator_name_problem", "preload_calibrations", "queue_summary"]
-
-OPERATOR_NAME_MAX = 64  # PN: 64 characters a component group
 
 
 def open_database(data_dir: Path | str) -> Database:
@@ -29,15 +27,7 @@ def open_database(data_dir: Path | str) -> Database:
 
 def operator_name_problem(name: str, character_set: str) -> str:
     """Why ``name`` cannot be the Operators' Name (``Family^Given``), or "" when it can."""
-    if any(c in name for c in "\\="):
-        return "a name holds no '\\' or '='"
-    if any(ord(c) < 32 for c in name):
-        return "a name holds no control characters"
-    if len(name) > OPERATOR_NAME_MAX:
-        return f"at most {OPERATOR_NAME_MAX} characters"
-    if not can_encode_person_name(name, character_set):
-        return f"not writable in the station's character set {character_set}"
-    return ""
+    return person_name_problem(name, character_set)
 
 
 @dataclass(frozen=True)

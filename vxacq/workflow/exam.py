@@ -59,12 +59,14 @@ from vxacq.dicom.inputs import OrderInfo, PatientInfo, PerformedStepInfo, StudyI
 from vxacq.dicom.uids import new_uid
 from vxacq.hal import rawstore
 from vxacq.hal.exposure import ExposureResult, run_exposure
+from vxacq.hal.long_length import run_long_length
 from vxacq.logs import phi
 from vxacq.protocols import Protocol, ProtocolError, load as load_protocols
 from vxacq.security import audit
 from vxacq.workflow import acquisition, procedures
 from vxacq.workflow.exam_closing import COMPLETED, DISCONTINUED, Closing
 from vxacq.workflow.exam_processing import Processing
+from vxacq.workflow.long_length import SEQUENCE_KIND, Sequence, open_sequences
 from vxacq.workflow.exam_types import (
     CloseResult, ExamError, ExamEvent, ExamState, ExposureError, ImageView,
 )
@@ -335,6 +337,10 @@ class Exam(Processing, Closing):
             self._emit("exposing", message=protocol.id)
             if kv is None and mas is None:  # the technique for this patient's size
                 kv, mas = self.technique(protocol.id)
+            if protocol.long_length:
+                return self._expose_fields(protocol, side, kv=kv, mas=mas, sid_mm=sid_mm,
+                                           faults=faults, time_scale=time_scale, seed=seed,
+                                           room=room, hand_switch=hand_switch)
             result = run_exposure(self.config, protocol, kv=kv, mas=mas, sid_mm=sid_mm,
                                   faults=faults, time_scale=time_scale, laterality=side, seed=seed,
                                   out_dir=rawstore.raw_dir(self.config.data_dir), room=room,
@@ -345,10 +351,70 @@ class Exam(Processing, Closing):
                 raise ExposureError(message, result)
             return self._file(protocol, side, result)
 
-    def file_recovered(self, result: ExposureResult) -> ImageView:
+    def sequence_progress(self, protocol_id: str, laterality: str = "") -> tuple[int, int]:
+        """(fields taken, fields planned) of the protocol's long-length exposure under way in
+        this exam; (0, planned) when none is."""
+        protocol = self._protocol(protocol_id)
+        side = laterality or protocol.laterality or self.laterality
+        sequence = self._open_sequence(protocol, side)
+        return (sequence.next_field if sequence else 0), protocol.field_count
+
+    def _open_sequence(self, protocol: Protocol, side: str) -> Sequence | None:
+        return next((s for s in open_sequences(self._sequence_folder(), self.study_id)
+                     if s.protocol == protocol.id and s.laterality == side), None)
+
+    def _sequence_folder(self) -> Path:
+        return self._image_folder() / "sequences"
+
+    def _expose_fields(self, protocol: Protocol, side: str, **options: Any) -> ImageView:
+        """The fields of a long-length protocol still to take (all, or from the one that
+        failed), then the stitched image. A field that fails ends the run: the fields before it
+        are kept and the next Expose takes that field alone."""
+        sequence = self._open_sequence(protocol, side) or Sequence(
+            new_uid(), protocol.id, side, protocol.field_count, self.study_id)
+        result = run_long_length(
+            self.config, protocol, first_field=sequence.next_field, sequence_uid=sequence.uid,
+            laterality=side, out_dir=rawstore.raw_dir(self.config.data_dir),
+            context=self._exposure_context(side), **options)
+        sequence.fields += [f.files[0] for f in result.fields]
+        path = sequence.save(self._sequence_folder())
+        if result.failed is not None:
+            failed = result.failed
+            message = (f"{protocol.name}: field {sequence.next_field + 1} of {sequence.planned} "
+                       f"failed: {(failed.error or {}).get('message', 'the exposure failed')}. "
+                       f"The {sequence.next_field} field(s) before it are kept; Expose takes "
+                       f"field {sequence.next_field + 1} alone")
+            self._audit("long-length field failed", f"sequence {sequence.uid}: {message}")
+            if failed.files:  # dose delivered: the partial field is kept as an image of its own
+                return replace(self._file(protocol, side, failed), error=message)
+            self._emit("failed", message=message)
+            raise ExposureError(message, failed)
+        return self._file_sequence(protocol, side, sequence, path, result.warnings)
+
+    def _file_sequence(self, protocol: Protocol, side: str, sequence: Sequence, path: Path,
+                       warnings: list[str]) -> ImageView:
+        sidecars = [rawstore.read_sidecar(Path(raw).parent, Path(raw).stem)
+                    for raw in sequence.fields]
+        reported = [s.get("reported") or {} for s in sidecars]
+        ms = sum(r.get("ms") or 0 for r in reported)
+        mas = sum(r.get("mas") or 0 for r in reported)
+        summed = {"kv": reported[0].get("kv"), "ma": mas / ms * 1000 if ms else None,
+                  "ms": ms, "mas": mas,
+                  "dap_Gy_cm2": sum(r.get("dap_Gy_cm2") or 0 for r in reported)}
+        sid = (sidecars[0].get("requested") or {}).get("sid_mm")
+        image_id = self._record_exposure(protocol, side, str(path), summed, sid)
+        self._audit("long-length image", f"sequence {sequence.uid}: {sequence.planned} fields")
+        self._emit("exposed", self.image(image_id))
+        view = self._process(image_id, protocol, None, {})
+        view = replace(view, warnings=tuple(warnings) + view.warnings)
+        self._emit("processed" if view.file_path else "failed", view, view.error)
+        return view
+
+    def file_recovered(self, result: ExposureResult) -> ImageView | None:
         """File a frame recovered from the panel (:mod:`vxacq.workflow.recovery`) as the exposure
         of this exam it was taken for: its protocol, side, technique and report. A frame filed
-        already is not filed twice."""
+        already is not filed twice. A long-length field joins its sequence (None until the
+        sequence is complete and its stitched image made)."""
         with self._lock:
             self._open()
             with self.db.session() as session:
@@ -359,10 +425,40 @@ class Exam(Processing, Closing):
             protocol = self._protocol(result.protocol)
             side = result.requested.get("laterality") or protocol.laterality or self.laterality
             self._audit("frame recovered", f"exposure {result.uid} ({protocol.id})")
+            sequence = self._recovered_field_of(protocol, side, result)
+            if sequence is not None:  # the field its sequence waits for: no need to repeat it
+                sequence.fields.append(result.files[0])
+                path = sequence.save(self._sequence_folder())
+                if sequence.complete:
+                    return self._file_sequence(protocol, side, sequence, path, result.warnings)
+                self._emit("protocols")  # the sequence's progress changed
+                return None
             return self._file(protocol, side, result)
 
+    def file_moved(self, result: ExposureResult) -> ImageView:
+        """File an exposure that was filed under the wrong patient or order as an exposure of
+        this exam (:mod:`vxacq.workflow.refile`): the same raw frame and irradiation event,
+        processed again into a new image with this exam's patient, study and series."""
+        with self._lock:
+            self._open()
+            protocol = self._protocol(result.protocol)
+            side = result.requested.get("laterality") or protocol.laterality or self.laterality
+            self._audit("exposure moved here", f"exposure {result.uid} ({protocol.id})")
+            return self._file(protocol, side, result)
+
+    def _recovered_field_of(self, protocol: Protocol, side: str,
+                            result: ExposureResult) -> Sequence | None:
+        """The open sequence a recovered frame is the next field of, if it is one."""
+        place = (result.context or {}).get("long_length") or {}
+        sequence = self._open_sequence(protocol, side) if protocol.long_length else None
+        if sequence is None or place.get("sequence") != sequence.uid \
+                or place.get("field") != sequence.next_field + 1:
+            return None
+        return sequence
+
     def _file(self, protocol: Protocol, side: str, result: ExposureResult) -> ImageView:
-        image_id = self._record_exposure(protocol, side, result)
+        image_id = self._record_exposure(protocol, side, result.files[0], result.reported or {},
+                                         result.requested.get("sid_mm"))
         self._emit("exposed", self.image(image_id))
         view = self._process(image_id, protocol, None, {})
         if result.error:  # dose delivered, but not all of it: say so beside the image
@@ -427,9 +523,9 @@ class Exam(Processing, Closing):
         return self.expose(view.protocol_id, **expose_options)
 
 
-    def _record_exposure(self, protocol: Protocol, side: str, result: ExposureResult) -> int:
+    def _record_exposure(self, protocol: Protocol, side: str, raw_path: str,
+                         reported: dict[str, Any], sid_mm: float | None) -> int:
         """Write the exposure's Image row (raw only, no file yet) in its protocol's series."""
-        reported = result.reported or {}
         dap = reported.get("dap_Gy_cm2")
         with self.db.session() as session:
             series = session.exec(select(Series).where(
@@ -449,12 +545,12 @@ class Exam(Processing, Closing):
                 session.flush()
             count = len(session.exec(select(Image.id).where(Image.series_id == series.id)).all())
             row = Image(series_id=int(series.id), SOPInstanceUID=new_uid(),
-                        InstanceNumber=count + 1, raw_path=result.files[0],
+                        InstanceNumber=count + 1, raw_path=raw_path,
                         state=ImageState.ACQUIRED, KVP=reported.get("kv"),
                         XRayTubeCurrent=reported.get("ma"), ExposureTime=reported.get("ms"),
                         Exposure=reported.get("mas"),
                         ImageAndFluoroscopyAreaDoseProduct=None if dap is None else dap * 10.0,
-                        DistanceSourceToDetector=result.requested.get("sid_mm"))
+                        DistanceSourceToDetector=sid_mm)
             session.add(row)
             session.flush()
             return int(row.id)
@@ -472,7 +568,7 @@ class Exam(Processing, Closing):
             ImageAndFluoroscopyAreaDoseProduct=image.ImageAndFluoroscopyAreaDoseProduct,
             ExposureIndex=image.ExposureIndex, TargetExposureIndex=image.TargetExposureIndex,
             DeviationIndex=image.DeviationIndex, reject_reason=image.reject_code_meaning,
-            partial=_partial(image.raw_path))
+            partial=_partial(image.raw_path), fields=_fields(image.raw_path))
 
     def _set_image(self, image_id: int, **values: Any) -> None:
         with self.db.session() as session:
@@ -523,4 +619,16 @@ def _partial(raw_path: str) -> str:
         sidecar = rawstore.read_sidecar(Path(raw_path).parent, Path(raw_path).stem)
     except (OSError, ValueError):
         return ""
+    if sidecar.get("kind") == SEQUENCE_KIND:
+        return ""  # a stitched image is made of whole fields only
     return acquisition.partial_exposure(sidecar)
+
+
+def _fields(raw_path: str) -> int:
+    """How many exposures an image is made of: a long-length sequence's fields, else 1."""
+    if not raw_path.endswith(".json"):
+        return 1
+    try:
+        return len(Sequence.load(raw_path).fields)
+    except (OSError, ValueError, TypeError):
+        return 1

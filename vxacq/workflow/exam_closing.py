@@ -17,6 +17,7 @@ from vxacq.db import (
 )
 from vxacq.dicom.inputs import Acquisition, ImageRef
 from vxacq.hal import rawstore
+from vxacq.workflow.long_length import SEQUENCE_KIND, Sequence
 from vxacq.workflow import acquisition
 from vxacq.workflow.exam_types import CloseResult, ExamError, ExamState, ImageView
 
@@ -142,9 +143,8 @@ class Closing:
         mammography = False
         for view in images:
             try:
-                pixels_folder, uid = Path(view.raw_path).parent, Path(view.raw_path).stem
-                sidecar = rawstore.read_sidecar(pixels_folder, uid)
-            except (OSError, ValueError) as exc:
+                sidecars = _exposure_sidecars(view.raw_path)
+            except (OSError, ValueError, TypeError) as exc:
                 log.error("dose report: exposure %s has no readable sidecar (%s); left out",
                           view.SOPInstanceUID, exc)
                 continue
@@ -155,11 +155,12 @@ class Closing:
                 reason = self._reject_code(view.id)
             ref = (ImageRef(self._series_uid(view.id), view.SOPClassUID, view.SOPInstanceUID)
                    if view.state == ImageState.ACCEPTED and view.file_path else None)
-            record = acquisition.acquisition_record(protocol, sidecar, None, None, reason)
-            records.append(replace(record, image=ref, ExposureIndex=view.ExposureIndex,
-                                   TargetExposureIndex=view.TargetExposureIndex,
-                                   DeviationIndex=view.DeviationIndex,
-                                   ImageLaterality=view.laterality or record.ImageLaterality))
+            for sidecar in sidecars:  # a long-length image: one irradiation event per field
+                record = acquisition.acquisition_record(protocol, sidecar, None, None, reason)
+                records.append(replace(record, image=ref, ExposureIndex=view.ExposureIndex,
+                                       TargetExposureIndex=view.TargetExposureIndex,
+                                       DeviationIndex=view.DeviationIndex,
+                                       ImageLaterality=view.laterality or record.ImageLaterality))
         if not records:
             return "", None
         ctx = self._context(None, 0)
@@ -201,3 +202,14 @@ class Closing:
                                        ProtocolName="Dose report", OperatorsName=operators,
                                        non_images=((report.SOPClassUID, report.SOPInstanceUID),)))
         return tuple(out)
+
+
+def _exposure_sidecars(raw_path: str) -> list[dict]:
+    """The sidecars of the exposures an image is made of: its raw frame's, or each field's of
+    a long-length sequence."""
+    folder, uid = Path(raw_path).parent, Path(raw_path).stem
+    doc = rawstore.read_sidecar(folder, uid)
+    if doc.get("kind") != SEQUENCE_KIND:
+        return [doc]
+    return [rawstore.read_sidecar(Path(raw).parent, Path(raw).stem)
+            for raw in Sequence.load(raw_path).fields]

@@ -19,9 +19,12 @@ from vxacq.hal import rawstore
 from vxacq.protocols import Protocol
 from vxacq.workflow import acquisition
 from vxacq.workflow.exam_closing import DOSE_REPORT_SERIES_NUMBER
-from vxacq.workflow.exam_types import ImageView
+from vxacq.workflow.exam_types import ExamError, ImageView
+from vxacq.workflow.long_length import Sequence
 
 log = logging.getLogger(__name__)
+# A hand correction of a seam is small: registration is off by millimetres, not centimetres.
+MAX_SEAM_MOVE_MM = 20.0
 
 
 class Processing:
@@ -50,6 +53,36 @@ class Processing:
             self._emit("reprocessed", view, view.error)
         return view
 
+    def seams(self, image_id: int) -> list[tuple[float, float]]:
+        """Each seam of a long-length image as last placed: where the next field's first pixel
+        lies in the previous field, (rows, columns); [] for an ordinary image."""
+        view = self.image(image_id)
+        if view.fields < 2:
+            return []
+        return [(float(r), float(c)) for r, c in Sequence.load(view.raw_path).shifts or []]
+
+    def move_seam(self, image_id: int, seam: int, mm: float) -> ImageView:
+        """Move the fields below seam ``seam`` (0 is the first) by ``mm`` along the body (the
+        radiographer's correction where registration found the wrong match) and make the image
+        again; like any re-processing, it is reviewed again before it is sent."""
+        view = self.image(image_id)
+        shifts = [list(s) for s in self.seams(image_id)]
+        if not 0 <= seam < len(shifts):
+            raise ExamError(f"image {view.InstanceNumber} has {len(shifts)} seam(s); there is no "
+                            f"seam {seam + 1}")
+        if abs(mm) > MAX_SEAM_MOVE_MM:
+            raise ExamError(f"a seam moves at most {MAX_SEAM_MOVE_MM:g} mm at a time, "
+                            f"not {mm:g} mm")
+        spacing = self._pixel_spacing(view)
+        shifts[seam][0] += mm / spacing
+        self._audit("seam moved", f"{view.SOPInstanceUID}: seam {seam + 1} by {mm:+g} mm")
+        return self.reprocess(image_id, shifts=shifts)
+
+    def _pixel_spacing(self, view: ImageView) -> float:
+        first = Sequence.load(view.raw_path).fields[0]
+        sidecar = rawstore.read_sidecar(Path(first).parent, Path(first).stem)
+        return float(sidecar["detector"]["pixel_pitch_mm"])
+
     def display_options(self, image_id: int) -> dict[str, Any]:
         """The choices of the image's last re-processing (``protocol_id``, rotation, flip,
         marker, crop), kept with its raw frame so they outlive the console; {} when none."""
@@ -77,26 +110,32 @@ class Processing:
         from vxacq.imaging.calibration import CalibrationError
         from vxacq.imaging.chain import process_exposure
         from vxacq.imaging.params import load_presets
+        from vxacq.imaging.stitching import StitchError
 
         view = self.image(image_id)
         warnings: list[str] = []
         try:
-            pixels, sidecar = rawstore.load(Path(view.raw_path).parent, Path(view.raw_path).stem)
             params = load_presets().for_protocol(preset_protocol) if preset_protocol else None
-            processed, calibration = process_exposure(pixels, sidecar, self.config,
-                                                      ei_target=protocol.target_ei,
-                                                      params=params, **options)
+            own = self._protocol(view.protocol_id)
+            ctx = self._context(image_id, view.InstanceNumber)
+            uid = SOPInstanceUID or view.SOPInstanceUID
+            if view.fields > 1:
+                processed, calibration, ds = self._stitch(view, own, protocol, params, ctx, uid,
+                                                          options)
+            else:
+                pixels, sidecar = rawstore.load(Path(view.raw_path).parent,
+                                                Path(view.raw_path).stem)
+                processed, calibration = process_exposure(pixels, sidecar, self.config,
+                                                          ei_target=protocol.target_ei,
+                                                          params=params, **options)
+                ds = acquisition.build_image(own, sidecar, processed, ctx, SOPInstanceUID=uid)
             if calibration.state != "ok":
                 warnings.append(calibration.message)
             # The review can show the pixels while the file is written.
             self._keep_processed(image_id, processed)
             self._emit("rendered", view)
-            own = self._protocol(view.protocol_id)
-            ds = acquisition.build_image(own, sidecar, processed,
-                                         self._context(image_id, view.InstanceNumber),
-                                         SOPInstanceUID=SOPInstanceUID or view.SOPInstanceUID)
             path = acquisition.write(ds, self._image_folder())
-        except (CalibrationError, ValueError, OSError, KeyError) as exc:
+        except (CalibrationError, StitchError, ValueError, OSError, KeyError) as exc:
             self._processed.pop(image_id, None)  # the review must not show what was not kept
             message = f"no image was made: {exc}; the raw frame is kept, re-process it later"
             log.error("exam %s, image %s: %s", self.study_id, image_id, message)
@@ -107,6 +146,25 @@ class Processing:
                         ExposureIndex=processed.ei, TargetExposureIndex=processed.ei_t,
                         DeviationIndex=processed.di)
         return replace(self.image(image_id), warnings=tuple(warnings))
+
+    def _stitch(self, view: ImageView, own: Protocol, protocol: Protocol, params: Any,
+                ctx: acquisition.ImageContext, uid: str, options: dict[str, Any]) -> tuple:
+        """A long-length image: its sequence's fields stitched (at the seams as last placed,
+        else registered) and processed, the seams kept with the sequence for the review."""
+        from vxacq.imaging.long_length import process_long_exposure
+
+        sequence = Sequence.load(view.raw_path)
+        fields = sequence.stored_fields()
+        options = {k: v for k, v in options.items() if k != "shifts"} | (
+            {"shifts": options["shifts"]} if "shifts" in options else
+            {"shifts": sequence.shifts} if sequence.shifts else {})
+        made = process_long_exposure(fields, self.config, ei_target=protocol.target_ei,
+                                     params=params, **options)
+        sequence.shifts = [list(seam.shift) for seam in made.geometry.seams]
+        sequence.save(Path(view.raw_path).parent)
+        ds = acquisition.build_long_length_image(own, [f.sidecar for f in fields],
+                                                 made.processed, ctx, SOPInstanceUID=uid)
+        return made.processed, made.calibration, ds
 
     def _keep_processed(self, image_id: int, processed: Any) -> None:
         kept = {k: v for k, v in self._processed.items() if k != image_id}

@@ -52,6 +52,7 @@ class ImageView:
     error: str = ""  # why there is no processed image, or what went wrong in the exposure
     warnings: tuple[str, ...] = ()
     partial: str = ""  # "PARTIAL EXPOSURE: ..." when the generator stopped early, else ""
+    fields: int = 1  # exposures stitched into it (a long-length image: more than one)
 
 
 @dataclass(frozen=True)

@@ -59,10 +59,16 @@ class ImageStatus:
     Modality: str = ""
     Laterality: str = ""
     acquired_at: datetime | None = None  # UTC
+    reject_reason: str = ""  # the reason's meaning, for a rejected image
 
     @property
     def is_dose_report(self) -> bool:
         return self.Modality == "SR"
+
+    @property
+    def is_rejection_note(self) -> bool:
+        """An IOCM rejection note (Key Object Selection) sent after an image was rejected."""
+        return self.Modality == "KO"
 
 
 def search_exams(db: Database, text: str = "", date_from: str = "", date_to: str = "",
@@ -85,7 +91,8 @@ def search_exams(db: Database, text: str = "", date_from: str = "", date_to: str
         out = []
         for study, patient in rows:
             accepted = session.exec(select(Image.id).join(Series, Image.series_id == Series.id)
-                                    .where(Series.study_id == study.id, Series.Modality != "SR",
+                                    .where(Series.study_id == study.id,
+                                           Series.Modality.not_in(["SR", "KO"]),
                                            Image.state == "accepted")).all()
             out.append(ExamSummary(int(study.id), study.StudyInstanceUID, study.StudyDate,
                                    study.StudyTime, study.StudyDescription, study.AccessionNumber,
@@ -135,7 +142,8 @@ def image_status(db: Database, study_id: int) -> list[ImageStatus]:
                             sent[i.SOPInstanceUID], committed[i.SOPInstanceUID],
                             ProtocolName=series[i.id].ProtocolName,
                             Modality=series[i.id].Modality, Laterality=series[i.id].Laterality,
-                            acquired_at=aware(i.acquired_at)) for i in images]
+                            acquired_at=aware(i.acquired_at),
+                            reject_reason=i.reject_code_meaning) for i in images]
 
 
 def thumbnail_pixels(path: str, size: int = 96) -> np.ndarray | None:

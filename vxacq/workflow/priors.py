@@ -21,8 +21,10 @@ from pathlib import Path
 import numpy as np
 from pydicom import dcmread
 from pydicom.multival import MultiValue
+from pynetdicom.sop_class import StudyRootQueryRetrieveInformationModelFind
 
 from vxacq.config import Config, NodeConfig
+from vxacq.db import Database
 from vxacq.dicom.query import StudyQuery, StudyRecord
 from vxacq.net import retrieve
 from vxacq.net.association import DicomNetworkError
@@ -31,6 +33,7 @@ from vxacq.net.query import find_studies
 from vxacq.net.retrieve import (
     UID_FORM, RetrieveError, RetrieveInbox, RetrieveOutcome, RetrieveRequest, write_atomically,
 )
+from vxacq.security import audit
 
 log = logging.getLogger(__name__)
 
@@ -48,12 +51,23 @@ class PriorsAnswer:
     asked: list[str] = field(default_factory=list)  # the query nodes asked
 
 
+def record_query(db: Database, node: NodeConfig, query: StudyQuery, found: int, *,
+                 user: str = "") -> None:
+    """A Study Root C-FIND that was answered, as a Query event in the audit trail (the keys
+    asked go into the audit message, not into the event's text)."""
+    keys = ", ".join(f"{k}={v}" for k, v in asdict(query).items() if v)
+    audit.record(db, "query", user=user, detail=f"Study Root C-FIND at {node.name}: {found} "
+                 "study(ies)", peer_ae=node.ae_title, peer_address=node.host, query=keys,
+                 query_model=str(StudyRootQueryRetrieveInformationModelFind),
+                 PatientID=query.PatientID)
+
+
 def find_priors(config: Config, PatientID: str, *, exclude_study: str = "",
-                modality: str = "") -> PriorsAnswer:
+                modality: str = "", db: Database | None = None) -> PriorsAnswer:
     """The studies of ``PatientID`` at every query node, newest first, without the study
     ``exclude_study`` (the exam itself, once sent); with ``modality`` only studies holding a
     series of it (checked here too when the node ignores the key). ValueError when no node
-    offers query."""
+    offers query. With ``db``, each answered query is a Query event in the audit trail."""
     nodes = config.nodes_with("query")
     if not nodes:
         raise ValueError("no node with the query service is configured (Service → Nodes)")
@@ -61,13 +75,16 @@ def find_priors(config: Config, PatientID: str, *, exclude_study: str = "",
         raise ValueError("the exam has no patient ID to ask the archive with")
     answer = PriorsAnswer(asked=[n.name for n in nodes])
     for node in nodes:
+        query = StudyQuery(PatientID=PatientID, ModalitiesInStudy=modality)
         try:
-            for study in find_studies(config, node, StudyQuery(PatientID=PatientID,
-                                                               ModalitiesInStudy=modality)):
-                if study.StudyInstanceUID != exclude_study:
-                    answer.priors.append(Prior(study, node.name))
+            studies = find_studies(config, node, query)
         except DicomNetworkError as exc:
             answer.errors.append(f"{node.name}: {exc}")
+            continue
+        if db is not None:
+            record_query(db, node, query, len(studies))
+        answer.priors += [Prior(study, node.name) for study in studies
+                          if study.StudyInstanceUID != exclude_study]
     answer.priors.sort(key=lambda p: (p.study.StudyDate, p.study.StudyTime), reverse=True)
     return answer
 

@@ -56,7 +56,10 @@ def protocols_for(code_value: str, *descriptions: str,
         for rule in rules:
             if code_value in rule.codes:
                 return list(rule.protocols)
-    words = set(re.findall(r"[a-z0-9]+", " ".join(descriptions).lower()))
+    text = " ".join(descriptions).lower()
+    # "C-SPINE" is the words c and spine, and also cspine: a rule can name it without "c"
+    # matching every word that starts with c.
+    words = set(re.findall(r"[a-z0-9]+", text)) | set(re.findall(r"[a-z0-9]+", text.replace("-", "")))
     for rule in rules:
         if rule.words and all(any(w.startswith(word) for w in words) for word in rule.words):
             return list(rule.protocols)

@@ -1,7 +1,10 @@
 """Why an image is rejected: the standard's reasons (CID 7011) plus the site's own.
 
 Local reasons live in ``vxacq/resources/reject_reasons.toml`` (or a file given by path); each has a
-key, a code value, a coding scheme and the meaning shown to the radiographer.
+key, a code value, a coding scheme and the meaning shown to the radiographer, and may name the IHE
+IOCM rejection title (``kos_title``: 113001, 113037, 113038 or 113039) its rejection note carries
+when the image was already sent. CID 7011's reasons are all image quality: 113001 "Rejected for
+Quality Reasons".
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from pathlib import Path
 from pydicom.sr.coding import Code
 
 from vxacq.dicom.codes import REJECT_REASONS
+from vxacq.dicom.kos import REJECTION_TITLES
 
 DEFAULT_PATH = Path(__file__).resolve().parent.parent / "resources" / "reject_reasons.toml"
 
@@ -22,6 +26,8 @@ class RejectReason:
     key: str
     code: Code
     local: bool  # a site reason rather than one of CID 7011
+    #: The rejection note's document title when an image already sent is rejected (IOCM).
+    title: Code = REJECTION_TITLES["113001"]
 
 
 def reject_reasons(path: Path | str | None = None) -> list[RejectReason]:
@@ -44,8 +50,24 @@ def reject_reasons(path: Path | str | None = None) -> list[RejectReason]:
             raise ValueError(f"{path}: reason key '{entry['key']}' is used twice")
         keys.add(entry["key"])
         code = Code(entry["value"], entry["scheme"], entry["meaning"])
-        out.append(RejectReason(entry["key"], code, True))
+        title = str(entry.get("kos_title", "113001"))
+        if title not in REJECTION_TITLES:
+            raise ValueError(f"{path}: reason '{entry['key']}' has kos_title '{title}'; one of "
+                             + ", ".join(f"{c.value} ({c.meaning})"
+                                         for c in REJECTION_TITLES.values()))
+        out.append(RejectReason(entry["key"], code, True, REJECTION_TITLES[title]))
     return out
+
+
+def rejection_title(reason: str | Code, path: Path | str | None = None) -> Code:
+    """The IOCM rejection note title for a reason key or code (113001 for a code not listed)."""
+    for item in reject_reasons(path):
+        if item.key == reason or (isinstance(reason, Code) and item.code == reason):
+            return item.title
+    if isinstance(reason, Code):
+        return REJECTION_TITLES["113001"]
+    raise ValueError(f"'{reason}' is not a reject reason; see `vxacq exam --list-reasons` "
+                     "or vxacq/resources/reject_reasons.toml")
 
 
 def reject_code(reason: str | Code, path: Path | str | None = None) -> Code:

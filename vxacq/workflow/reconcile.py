@@ -40,7 +40,7 @@ from sqlmodel import select
 
 from vxacq.config import Config
 from vxacq.db import (
-    AuditEvent, Database, Image, ImageState, Job, JobKind, Order, OrderState, Patient,
+    Database, Image, ImageState, Job, JobKind, Order, OrderState, Patient,
     PerformedStep, Series, Study, StudyState,
 )
 from vxacq.dicom import mpps as mpps_dicom, part10
@@ -48,6 +48,7 @@ from vxacq.dicom.inputs import OrderInfo, PatientInfo
 from vxacq.dicom.reconcile import Correction, reconcile_dataset
 from vxacq.dicom.uids import new_uid
 from vxacq.logs import phi
+from vxacq.security import audit
 from vxacq.workflow.orders import OrderView, get_order, order_inputs
 
 log = logging.getLogger(__name__)
@@ -182,12 +183,12 @@ def reconcile(config: Config, db: Database, study_id: int, order_id: int, *,
             session.add(row)
             session.flush()
             new_step_id = int(row.id)
-        session.add(AuditEvent(
-            user=operator, action="exam reconciled", study_id=study_id,
+        audit.record(
+            session, "exam reconciled", user=operator, study_id=study_id,
             detail=f"temporary patient {temporary[0]} ({temporary[1]}) is {patient.PatientID}"
                    f"{' (' + patient.IssuerOfPatientID + ')' if patient.IssuerOfPatientID else ''}"
                    f", order {order_id} accession {order.AccessionNumber}, "
-                   f"{len(files)} object(s) corrected"))
+                   f"{len(files)} object(s) corrected")
     log.info("study %s reconciled: %s is %s", study_id, phi(temporary[0]), phi(patient.PatientID))
     # 3. only now the network work
     jobs = {"store": _queue_store(config, db, study_id), "mpps": []}

@@ -18,10 +18,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from vxacq.config import Config
-from vxacq.db import AuditEvent, Database, Study, StudyState
+from vxacq.db import Database, Study, StudyState
 from vxacq.hal import pending
 from vxacq.hal.exposure import ExposureResult, recover_frames
 from vxacq.hal.pending import PendingExposure
+from vxacq.security import audit
 from vxacq.workflow.exam import Exam
 from vxacq.workflow.exam_types import ExamError, ExamState, ImageView
 
@@ -97,9 +98,9 @@ def discard(config: Config, db: Database, uid: str, reason: str, *, operator: st
     study_id = record.context.get("study_id")
     with db.session() as session:
         known = study_id is not None and session.get(Study, int(study_id)) is not None
-        session.add(AuditEvent(user=operator, action="exposure discarded",
-                               detail=f"{record.describe()}: {reason.strip()}",
-                               study_id=int(study_id) if known else None))
+        audit.record(session, "exposure discarded", user=operator,
+                     detail=f"{record.describe()}: {reason.strip()}",
+                     study_id=int(study_id) if known else None)
     log.warning("exposure %s discarded by %r: %s", uid, operator, reason)
 
 

@@ -27,6 +27,7 @@ from vxacq.net.listener import Listener
 from vxacq.net.outbox import Outbox, list_jobs
 from vxacq.net.retrieve import RetrieveInbox
 from vxacq.security import audit
+from vxacq.security.audit_sender import AuditForwarder
 from vxacq.workflow.exam import Exam, ExamError, ExposureError, ImageView
 from vxacq.workflow.history import ImageStatus, image_status
 from vxacq.workflow.orders import OrderView, find_order
@@ -38,12 +39,18 @@ ACCESSION_WINDOW_DAYS = 365
 
 
 class Services:
-    """The outbox and the listener for one station; ``start()`` then ``stop()`` (or ``with``)."""
+    """The outbox, the listener and the audit forwarder for one station; ``start()`` then
+    ``stop()`` (or ``with``). ``application`` names the program in the audit trail's
+    Application Activity events (start and stop)."""
 
-    def __init__(self, config: Config, db: Database, *, owner: str | None = None) -> None:
+    def __init__(self, config: Config, db: Database, *, owner: str | None = None,
+                 application: str = "vxacq") -> None:
         self.config = config
         self.db = db
+        self.application = application
         self.outbox = Outbox(config, db, owner=owner)
+        # the audit trail leaves for the repository (if one is configured) from here
+        self.audit = AuditForwarder(config, db, owner=owner)
         # Reports on associations the nodes open come to this listener; the watch turns a
         # report that never came into a visible time-out.
         # ... and the priors we retrieve with C-MOVE: only those we asked for are taken.
@@ -58,6 +65,8 @@ class Services:
         self.notices: list[str] = []  # what start-up found and put in order, for the user
 
     def start(self) -> Services:
+        audit.record(self.db, "application start", detail=self.application)
+        self.audit.start()
         # what a crash while a raw frame was written left behind, said before anything runs
         self.notices = rawstore.tidy(rawstore.raw_dir(self.config.data_dir))
         for notice in self.notices:
@@ -76,6 +85,7 @@ class Services:
         title, port or set of callers. Returns what changed, in words."""
         added = self.outbox.follow_config()
         status = self.listener.follow_config()
+        self.audit.follow_config()
         words = [f"sending to {', '.join(added)} started"] if added else []
         if status.error:
             words.append(f"listener not listening: {status.error}")
@@ -85,6 +95,10 @@ class Services:
         self.overdue.stop()
         self.outbox.stop()
         self.listener.stop()
+        audit.record(self.db, "application stop", detail=self.application)
+        if not self.audit.last_error:  # the stop event too, unless the repository is away
+            self.audit.forward()
+        self.audit.stop()
 
     def __enter__(self) -> Services:
         return self.start()

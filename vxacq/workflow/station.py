@@ -23,6 +23,7 @@ from vxacq.hal.faults import FAULTS, FaultSpec, parse_fault
 from vxacq.net import outbox
 from vxacq.net.echo import EchoResult, echo
 from vxacq.net.outbox import JobError, JobView
+from vxacq.security import audit
 from vxacq.workflow.runtime import Services
 
 __all__ = [
@@ -47,8 +48,13 @@ def apply_config(services: Services, changed: Config) -> str:
     services did, in words ("" when nothing but settings changed)."""
     current = services.config
     configuration.save(changed, current.path)
-    for name in ("station", "hardware", "imaging", "nodes", "path"):
+    sections = [name for name in ("station", "hardware", "imaging", "audit", "nodes")
+                if getattr(current, name) != getattr(changed, name)]
+    for name in ("station", "hardware", "imaging", "audit", "nodes", "path"):
         setattr(current, name, getattr(changed, name))
+    if sections:
+        audit.record(services.db, "configuration changed",
+                     detail=f"{current.path}: {', '.join(sections)}")
     return services.follow_config()
 
 

@@ -193,8 +193,15 @@ class IrradiationEventXRayData(list[Dataset]):
                     f"known: {', '.join(codes.MECHANICAL_CONFIGURATIONS)}"
                 )
             items.append(code(CONTAINS, RDSR.CRDRMechanicalConfiguration, config))
-        if e.PositionerPrimaryAngle is not None:
-            items.append(num(CONTAINS, RDSR.PositionerPrimaryAngle, e.PositionerPrimaryAngle, UNITS.deg))
+        # TID 10003C rows 2-3 and 6 exclude each other (a C-arm's positioner angles, or a tube
+        # column's angulation): a column angulation, when the view has one, is written alone.
+        if e.ColumnAngulation is not None:
+            items.append(num(CONTAINS, RDSR.ColumnAngulation, e.ColumnAngulation, UNITS.deg))
+        else:
+            for concept, angle in ((RDSR.PositionerPrimaryAngle, e.PositionerPrimaryAngle),
+                                   (RDSR.PositionerSecondaryAngle, e.PositionerSecondaryAngle)):
+                if angle is not None:
+                    items.append(num(CONTAINS, concept, angle, UNITS.deg))
         if mammography and e.BodyPartThickness is not None:
             items.append(num(CONTAINS, RDSR.CompressionThickness, e.BodyPartThickness, UNITS.mm))
         if e.DistanceSourceToDetector is not None:
@@ -202,6 +209,14 @@ class IrradiationEventXRayData(list[Dataset]):
         if a.image is not None:
             items.append(image(CONTAINS, RDSR.AcquiredImage, a.image.SOPClassUID, a.image.SOPInstanceUID))
         self.append(container(CONTAINS, RDSR.IrradiationEventXRayData, items))
+
+
+def _has_mechanical_data(e: ExposureInfo, mammography: bool) -> bool:
+    """Whether the event carries any TID 10003C item."""
+    return any(v not in (None, "") for v in (
+        e.MechanicalConfiguration, e.PositionerPrimaryAngle, e.PositionerSecondaryAngle,
+        e.ColumnAngulation, e.DistanceSourceToDetector,
+        e.BodyPartThickness if mammography else None))
 
 
 def _filters(e: ExposureInfo) -> list[Dataset]:
@@ -252,7 +267,7 @@ class ProjectionXRayRadiationDose(Dataset):
                  RDSR.Yes if any(a.ExposureIndex is not None for a in acquisitions) else RDSR.No),
             code(CONTAINS, RDSR.XRaySourceDataAvailable, RDSR.Yes),
             code(CONTAINS, RDSR.XRayMechanicalDataAvailable,
-                 RDSR.Yes if any(a.exposure.DistanceSourceToDetector is not None for a in acquisitions) else RDSR.No),
+                 RDSR.Yes if any(_has_mechanical_data(a.exposure, mammography) for a in acquisitions) else RDSR.No),
             *AccumulatedXRayDose(acquisitions, mammography),
         ]
         for a in acquisitions:

@@ -237,3 +237,17 @@ def test_a_fifo_is_not_read_forever(tmp_path: Path) -> None:
     os.mkfifo(fifo)
     with pytest.raises(ConfigError, match="not a regular file"):
         configuration.load(fifo)
+
+
+@pytest.mark.parametrize("raw, message", [
+    ({"node": [{"name": "pacs", "ae_title": "PACS", "host": "127.0.0.1", "port": 104,
+                "services": ["query"], "retrieve": "fetch"}]}, "retrieve 'fetch' is not one of move, get"),
+    ({"node": [{"name": "pacs", "ae_title": "PACS", "host": "127.0.0.1", "port": 104,
+                "services": ["query"], "retrieve_timeout": 0}]}, "retrieve_timeout must be greater than 0"),
+    ({"priors": {"keep_days": 0}}, "priors: keep_days 0 must be 1..3650"),
+    ({"priors": {"cache_mb": 100, "max_object_mb": 200}}, "max_object_mb 200 must be 1..4096 and not above cache_mb"),
+    ({"priors": {"size": 1}}, "size"),
+])
+def test_retrieve_and_priors_settings_are_checked(raw: dict, message: str) -> None:
+    with pytest.raises(ConfigError, match=re.escape(message)):
+        configuration.from_dict(raw)

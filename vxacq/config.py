@@ -51,6 +51,7 @@ class ConfigError(ValueError):
 NODE_SECONDS = {"connect_timeout": 600.0, "acse_timeout": 600.0, "dimse_timeout": 3600.0,
                 "retry_delay": 86_400.0}
 MAX_RETRIES = 100
+RETRIEVE_MODES = ("move", "get")
 # Not places for a station's data (virtual or system file systems).
 SYSTEM_DIRS = ("/proc", "/sys", "/dev", "/run", "/boot", "/etc", "/usr", "/bin", "/sbin",
                "/lib")
@@ -129,6 +130,16 @@ class ImagingConfig:
 
 
 @dataclass
+class PriorsConfig:
+    # The priors cache under the data dir: its size in megabytes (the oldest retrieved study
+    # goes first when a new one does not fit), and the days a retrieved study is kept.
+    cache_mb: int = 2048
+    keep_days: int = 30
+    # One received object larger than this is refused (a retrieve brings images, not films).
+    max_object_mb: int = 256
+
+
+@dataclass
 class SecurityConfig:
     # The window locks after this many minutes without a key or mouse press (0 = never);
     # only the screen is covered: an exposure or a send under way goes on.
@@ -203,6 +214,11 @@ class NodeConfig:
     tls_cert: str = ""
     tls_key: str = ""
     tls_verify_host: bool = True
+    # With the query service: how a prior is fetched, "move" (C-MOVE to our listener, the node
+    # must know our AE title) or "get" (C-GET, the images come back on the same association);
+    # a retrieve taking longer than retrieve_timeout seconds is cancelled.
+    retrieve: str = "move"
+    retrieve_timeout: float = 300.0
     print: PrintOptions = field(default_factory=PrintOptions)
 
     def offers(self, service: str) -> bool:
@@ -297,6 +313,7 @@ class Config:
     audit: AuditConfig = field(default_factory=AuditConfig)
     nodes: list[NodeConfig] = field(default_factory=list)
     worklist_mapping: tuple[WorklistMapping, ...] = DEFAULT_WORKLIST_MAPPING
+    priors: PriorsConfig = field(default_factory=PriorsConfig)
     # Directory login; None: local accounts only.
     directory: DirectorySettings | None = None
     path: Path | None = None
@@ -386,11 +403,12 @@ def _parse(path: Path) -> dict[str, Any]:
 def from_dict(raw: dict[str, Any]) -> Config:
     """Build a validated Config from parsed TOML (messages name the field, not the file)."""
     _reject_unknown("", raw, {"station", "hardware", "imaging", "security", "audit", "node",
-                              "worklist_mapping", "directory"})
+                              "worklist_mapping", "directory", "priors"})
     config = Config(
         station=_section(StationConfig, raw.get("station", {}), "station"),
         hardware=_section(HardwareConfig, raw.get("hardware", {}), "hardware"),
         imaging=_section(ImagingConfig, raw.get("imaging", {}), "imaging"),
+        priors=_section(PriorsConfig, raw.get("priors", {}), "priors"),
         security=_section(SecurityConfig, raw.get("security", {}), "security"),
 
         audit=_section(AuditConfig, raw.get("audit", {}), "audit"),
@@ -489,6 +507,14 @@ def validate(config: Config) -> None:
         raise ConfigError(
             f"imaging: need 0 < di_warning < di_alarm, got {im.di_warning} and {im.di_alarm}"
         )
+    pr = config.priors
+    if not 1 <= pr.cache_mb <= 1_000_000:
+        raise ConfigError(f"priors: cache_mb {pr.cache_mb} must be 1..1000000 (megabytes)")
+    if not 1 <= pr.keep_days <= 3650:
+        raise ConfigError(f"priors: keep_days {pr.keep_days} must be 1..3650")
+    if not 1 <= pr.max_object_mb <= min(pr.cache_mb, 4096):
+        raise ConfigError(f"priors: max_object_mb {pr.max_object_mb} must be 1..4096 and not "
+                          "above cache_mb")
     sec = config.security
     if sec.lock_minutes < 0 or sec.lockout_minutes < 0:
         raise ConfigError("security: lock_minutes and lockout_minutes must not be negative")
@@ -583,6 +609,7 @@ def to_dict(config: Config) -> dict[str, Any]:
         "station": asdict(config.station),
         "hardware": asdict(config.hardware),
         "imaging": asdict(config.imaging),
+        "priors": asdict(config.priors),
         "security": asdict(config.security),
     }
     if config.audit != AuditConfig():
@@ -747,6 +774,11 @@ def node_problems(node: NodeConfig, others: list[NodeConfig] | tuple[()] = ()) -
                         "(a week)")
     if not 0 <= node.commitment_wait_seconds <= 3600:
         problems.append("commitment_wait_seconds must be 0..3600")
+    if node.retrieve not in RETRIEVE_MODES:
+        problems.append(f"retrieve '{node.retrieve}' is not one of {', '.join(RETRIEVE_MODES)} "
+                        "(C-MOVE to our listener, or C-GET on the same association)")
+    if not 0 < node.retrieve_timeout <= 3600:
+        problems.append("retrieve_timeout must be greater than 0 and at most 3600 seconds")
     if node.tls:
         from vxacq.security.tls import file_problems
 

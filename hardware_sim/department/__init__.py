@@ -32,6 +32,7 @@ from hardware_sim.department.mpps import MppsReceiver
 from hardware_sim.department.orders import demo_orders, demo_priors
 from hardware_sim.department.printer import PrintSCP
 from hardware_sim.department.query import StudyFinder
+from hardware_sim.department.retrieve import StudyRetriever
 from hardware_sim.department.worklist import WorklistSCP
 from vxacq.config import Config, NodeConfig
 
@@ -48,6 +49,8 @@ def _serve(ae_title: str, port: int, *services: object):
     for service in services:
         for context in service.contexts:
             ae.add_supported_context(context)
+        for sop_class in getattr(service, "scu_roles", ()):  # C-GET: we store to the caller
+            ae.add_supported_context(sop_class, scu_role=True, scp_role=True)
         handlers += service.handlers
     return ae.start_server((HOST, port), block=False, evt_handlers=handlers)
 
@@ -67,6 +70,8 @@ class DemoDepartment:
         self.archive = Archive(self.folder / "archive", "DEMO_PACS",
                                {console_ae: (HOST, console_port)})
         self.query = StudyFinder(self.folder / "archive", demo_priors())
+        self.retriever = StudyRetriever(self.folder / "archive", self.folder / "priors",
+                                        self.query.earlier, {console_ae: (HOST, console_port)})
         self.printer = PrintSCP(self.folder / "printer")
         self.simulator = None
         self._servers: list = []
@@ -76,7 +81,8 @@ class DemoDepartment:
 
         try:
             for name, ae, services in (("ris", "DEMO_RIS", (self.worklist, self.mpps)),
-                                       ("pacs", "DEMO_PACS", (self.archive, self.query)),
+                                       ("pacs", "DEMO_PACS", (self.archive, self.query,
+                                                                self.retriever)),
                                        ("printer", "DEMO_PRINT", (self.printer,))):
                 server = _serve(ae, self.ports[name], *services)
                 self._servers.append(server)

@@ -110,7 +110,14 @@ def _study_matches(asked: Dataset, study: Dataset) -> bool:
             and _matches_text(asked.get("AccessionNumber"), study.AccessionNumber)
             and _matches_date(asked.get("StudyDate"), study.StudyDate)
             and (not uids or study.StudyInstanceUID in uids.split("\\"))
-            and (not wanted or bool(set(wanted.split("\\")) & set(study.ModalitiesInStudy))))
+            and (not wanted or bool(set(wanted.split("\\")) & _modalities(study))))
+
+
+def _modalities(study: Dataset) -> set[str]:
+    """Modalities in Study as a set of values: pydicom keeps a single value as a plain str,
+    whose set() would be its letters."""
+    value = study.get("ModalitiesInStudy", "")
+    return {value} if isinstance(value, str) else {str(v) for v in value}
 
 
 def _answer(asked: Dataset, record: Dataset) -> Dataset:

@@ -123,3 +123,33 @@ def test_demo_nodes_answer_echo_and_the_pacs_offers_priors(tmp_path: Path) -> No
                                "StudyInstanceUID", "StudyDate"], model="study",
                               workdir=tmp_path / "f")
         assert len(found) == 1 + 2 % 3
+
+
+def test_the_demo_pacs_retrieves_a_demo_patients_prior_by_move_and_get(tmp_path: Path) -> None:
+    """The earlier studies have images (made once from the simulator's phantom, then kept);
+    C-MOVE to the console's listener and C-GET both bring them."""
+    from vxacq.workflow import priors
+
+    port = peers.free_port()
+    dept = DemoDepartment(tmp_path / "dept", "VXACQ_DEMO", port, detector_model="DRTEST")
+    with dept:
+        config = dept.console_config(configuration.Config(
+            station=configuration.StationConfig(ae_title="VXACQ_DEMO", listen_port=port,
+                                                listen_address="127.0.0.1",
+                                                data_dir=str(tmp_path / "data"))))
+        answer = priors.find_priors(config, "DEMO0002", modality="DX")  # Dubois: a left knee
+        assert answer.priors, answer.errors
+        study = answer.priors[0].study
+        assert study.StudyDescription == "XR KNEE LEFT"
+        moved = priors.retrieve_prior(config, "pacs", study.StudyInstanceUID, PatientID="DEMO0002")
+        assert len(moved.files) == study.NumberOfStudyRelatedInstances and not moved.partial
+        kept = sorted(p.name for p in (tmp_path / "dept" / "priors" / study.StudyInstanceUID).iterdir())
+        pacs = next(n for n in config.nodes if n.name == "pacs")
+        got_config = replace(config, nodes=[replace(pacs, retrieve="get")])
+        got = priors.retrieve_prior(got_config, "pacs", study.StudyInstanceUID, PatientID="DEMO0002")
+        assert sorted(p.name for p in got.files) == sorted(p.name for p in moved.files)
+        assert sorted(p.name for p in (tmp_path / "dept" / "priors" / study.StudyInstanceUID).iterdir()) == kept
+        shown = priors.priors_for_patient(config, "DEMO0002", "KNEE", "AP")
+        assert shown and shown[0].BodyPartExamined == "KNEE"
+        pixels = priors.prior_pixels(shown[0])
+        assert pixels.pixels.shape == (256, 256) and pixels.pixels.max() > pixels.pixels.min()

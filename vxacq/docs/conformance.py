@@ -32,7 +32,9 @@ from vxacq.dicom.uids import (
     STORAGE_SOP_CLASSES, ImplementationClassUID, ImplementationVersionName,
 )
 from vxacq.docs import provenance, samples
-from vxacq.net import cfind, commitment, echo, mpps, printing, query, store, worklist
+from vxacq.net import (
+    cfind, commitment, echo, mpps, printing, query, retrieve, store, worklist,
+)
 from vxacq.net.association import contexts_for
 from vxacq.net.listener import Listener
 from vxacq.net.store import StoreItem
@@ -127,13 +129,13 @@ SERVICE_CONTEXTS: dict[str, Callable[[], list[PresentationContext]]] = {
     "store": lambda: store.proposed_contexts(_node(), _storage_items()),
     "commitment": commitment.presentation_contexts,
     "print": printing.presentation_contexts,
-    "query": lambda: cfind.contexts(query.FIND),
+    "query": lambda: cfind.contexts(query.FIND) + retrieve.presentation_contexts(),
 }
 SERVICE_NAMES = {
     "echo": "Verification (C-ECHO)", "worklist": "Modality Worklist query",
     "mpps": "Modality Performed Procedure Step", "store": "Storage",
     "commitment": "Storage Commitment request", "print": "Basic Grayscale Print",
-    "query": "Study Root query",
+    "query": "Study Root query and retrieve",
 }
 
 
@@ -152,16 +154,25 @@ def scu_contexts() -> list[tuple[str, PresentationContext]]:
 def listener_ae():
     """Our listener's AE as ``vxacq serve`` and the console start it (no port opened)."""
     config = samples.config()
-    return Listener(config, **commitment.listener_options(config, None)).make_ae()  # type: ignore[arg-type]
+    options = commitment.listener_options(config, None)  # type: ignore[arg-type]
+    extra = retrieve.RetrieveInbox().listener_options()  # as workflow.runtime.Services does
+    return Listener(config, handlers=options["handlers"] + extra["handlers"],
+                    contexts=options["contexts"] + extra["contexts"]).make_ae()
 
 
 def _role_selection_uids() -> set[str]:
     return {commitment.role_selection().sop_class_uid}
 
 
+def _get_role_uids() -> set[str]:
+    return {role.sop_class_uid for role in retrieve.roles()}
+
+
 def sop_classes() -> str:
     rows: dict[str, list[str]] = {}
-    for _service, cx in scu_contexts():
+    for service, cx in scu_contexts():
+        if service == "query" and cx.abstract_syntax in _get_role_uids():
+            continue  # proposed for C-GET, where we take the SCP role
         rows.setdefault(cx.abstract_syntax, ["", ""])[0] = "Yes"
     for uid in _role_selection_uids():
         # We also take the SCP role's N-EVENT-REPORT on our own association.
@@ -172,6 +183,9 @@ def sop_classes() -> str:
             role[0] = "Yes (also on associations the node opens)"
         else:
             role[1] = "Yes"
+    for uid in _get_role_uids():
+        # C-MOVE to our listener, or C-GET on our own association
+        rows.setdefault(uid, ["", ""])[1] = "Yes (for retrieves we started)"
     for members in [printing.META_SOP_CLASSES]:
         for uid in members:
             rows.setdefault(uid, ["Yes (in the Meta SOP Class)", ""])
@@ -185,9 +199,9 @@ def _syntaxes(cx: PresentationContext) -> str:
 
 def proposed_contexts() -> str:
     body = []
-    seen: set[tuple[str, tuple[str, ...]]] = set()
+    seen: set[tuple[str, str, tuple[str, ...]]] = set()
     for service, cx in scu_contexts():
-        key = (cx.abstract_syntax, tuple(cx.transfer_syntax))
+        key = (service, cx.abstract_syntax, tuple(cx.transfer_syntax))
         if key in seen:
             continue
         seen.add(key)
@@ -195,6 +209,8 @@ def proposed_contexts() -> str:
         negotiation = "None"
         if cx.abstract_syntax in _role_selection_uids():
             role, negotiation = "SCU", "SCP/SCU Role Selection: SCU and SCP proposed"
+        elif service == "query" and cx.abstract_syntax in _get_role_uids():
+            role, negotiation = "SCP", "SCP/SCU Role Selection: SCP proposed (C-GET)"
         body.append((SERVICE_NAMES[service], UID(cx.abstract_syntax).name,
                      f"`{cx.abstract_syntax}`", _syntaxes(cx), role, negotiation))
     return table(("Activity", "Abstract Syntax", "UID", "Transfer Syntaxes", "Role",

@@ -33,6 +33,7 @@ from vxacq.ui.image_strip import ImageStrip
 from vxacq.ui.images import Displayable, from_file, from_processed, thumbnail
 from vxacq.ui.plan_panel import PlanPanel
 from vxacq.ui.review_toolbar import ReviewToolbar
+from vxacq.ui.prior_view import PriorPanel
 from vxacq.ui.review_view import ReviewView
 from vxacq.ui.room_panel import RoomPanel
 from vxacq.ui.tasks import Refresher, on_gui_thread
@@ -40,6 +41,7 @@ from vxacq.ui.technique_panel import TechniquePanel
 from vxacq.ui.widgets import COLOURS, MessageStrip, person_name
 from vxacq.workflow import annotations
 from vxacq.workflow.display import marker_conflict, preview_from_raw
+from vxacq.workflow.priors import prior_pixels, priors_for_patient
 from vxacq.workflow.dose import ExamDose, exam_dose
 from vxacq.workflow.exam import Exam, ExamEvent, ExamState, ImageView
 from vxacq.workflow.procedures import Protocol, load_protocols
@@ -138,7 +140,14 @@ class ExamPage(QWidget):
         centre = QVBoxLayout()
         centre.setContentsMargins(0, 0, 0, 0)
         centre.addWidget(self.toolbar)
-        centre.addWidget(self.review, stretch=1)
+        # the new image, and beside it (Prior, P) an earlier one: the columns stay as they are
+        self.prior_panel = PriorPanel()
+        self.prior_panel.setVisible(False)
+        images = QHBoxLayout()
+        images.setContentsMargins(0, 0, 0, 0)
+        images.addWidget(self.review, stretch=1)
+        images.addWidget(self.prior_panel, stretch=1)
+        centre.addLayout(images, stretch=1)
         centre.addWidget(self.info)
         centre_widget = QWidget()
         centre_widget.setLayout(centre)
@@ -198,6 +207,8 @@ class ExamPage(QWidget):
         self.toolbar.undo_crop_requested.connect(lambda: self._transform(undo_crop=True))
         self.toolbar.marker_move_toggled.connect(self._marker_move_toggled)
         self.toolbar.text_requested.connect(self._ask_text)
+        self.toolbar.prior_toggled.connect(self._prior_toggled)
+        self.prior_panel.choice.currentIndexChanged.connect(self._show_prior)
         self.toolbar.seam_moved.connect(self._move_seam)
         self.review.marker_moved.connect(self._marker_moved)
         self.review.annotations_changed.connect(self._save_annotations)
@@ -234,6 +245,10 @@ class ExamPage(QWidget):
         self.shown_id, self._is_preview, self._full_coming = None, False, None
         self.dose = None
         self.review.clear()
+        # never a prior of the last patient beside this one's image
+        self.prior_panel.set_images([])
+        if self.prior_panel.isVisible():
+            self.load_priors()
         # nothing chosen for the last patient carries over: reject reason, re-process choice
         self.reason.setCurrentIndex(0)
         self.reprocess_combo.setCurrentIndex(0)
@@ -263,6 +278,45 @@ class ExamPage(QWidget):
         self.refresh_images()
         self.image_status.show_exam(exam)
         self._refresh_dose()
+
+    # --- priors beside the image --------------------------------------------------------------
+
+    def _prior_toggled(self, on: bool) -> None:
+        self.prior_panel.setVisible(on)
+        if on:
+            self.load_priors()
+
+    def load_priors(self) -> None:
+        """The patient's cached priors, the best match for the image on screen (else the
+        chosen protocol) first; read on a worker."""
+        if self.exam is None:
+            self.prior_panel.set_images([])
+            return
+        shown = next((v for v in self.exam.images() if v.id == self.shown_id), None)
+        protocol = (self.known.get(shown.protocol_id) if shown is not None else None) \
+            or self.selected_protocol()
+        part = protocol.body_part if protocol is not None else ""
+        view = protocol.view_position if protocol is not None else ""
+        config, patient = self.console.config, self.exam.patient.PatientID
+        self.console.tasks.run(lambda: priors_for_patient(config, patient, part, view),
+                               lambda images: self._priors_found(patient, images),
+                               lambda exc: self.prior_panel.show_error(str(exc)))
+
+    def _priors_found(self, PatientID: str, images: list) -> None:
+        if self.exam is None or self.exam.patient.PatientID != PatientID:
+            return  # found for a patient whose exam is no longer open
+        self.prior_panel.set_images(images)
+        if images:
+            self._show_prior(0)
+
+    def _show_prior(self, index: int) -> None:
+        images = self.prior_panel.images
+        if not 0 <= index < len(images):
+            return
+        image = images[index]
+        self.console.tasks.run(lambda: prior_pixels(image),
+                               lambda shown: self.prior_panel.show_pixels(image, shown),
+                               lambda exc: self.prior_panel.show_error(str(exc)))
 
     # --- protocols ----------------------------------------------------------------------------
 
@@ -557,7 +611,11 @@ class ExamPage(QWidget):
             return
         self.views = {v.id: v for v in views}
         self._show_views()
-        if self._exposed_protocols() != self._plan_ticks:  # else the selection stays as it is
+        # refilled when its ticks change, or a long-length sequence moved on (a field filed
+        # alone); else the selection stays as it is
+        partial_field = any(v.partial and self.known.get(v.protocol_id) is not None
+                            and self.known[v.protocol_id].long_length for v in views)
+        if self._exposed_protocols() != self._plan_ticks or partial_field:
             self._fill_plan()
 
     def _show_views(self) -> None:

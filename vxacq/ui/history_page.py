@@ -22,7 +22,7 @@ from vxacq.workflow.history import (
 )
 from vxacq.workflow.media import export_media
 from vxacq.workflow.orders import list_orders
-from vxacq.workflow.priors import find_priors
+from vxacq.workflow.priors import find_priors, retrieve_prior
 from vxacq.workflow.reasons import reject_reasons
 from vxacq.workflow.refile import move_to_order
 from vxacq.workflow.rejection import image_id_for, reject_sent
@@ -64,6 +64,12 @@ class HistoryPage(QWidget):
         self.resend_button.clicked.connect(self._resend)
         self.priors_button = QPushButton(self.tr("Priors from PACS"))
         self.priors_button.clicked.connect(self._priors)
+        self.retrieve_button = QPushButton(self.tr("Retrieve prior"))
+        self.retrieve_button.setToolTip(self.tr("Fetch the chosen study into the priors cache, "
+                                                "to be shown beside new images (Prior, P)"))
+        self.retrieve_button.setEnabled(False)
+        self.retrieve_button.clicked.connect(self._retrieve)
+        self.priors: list = []
         self.export_button = QPushButton(self.tr("Export to media…"))
         self.export_button.setToolTip(self.tr("Write the exam to a folder or USB stick as DICOM "
                                               "media with a DICOMDIR"))
@@ -93,6 +99,8 @@ class HistoryPage(QWidget):
         self.priors_table = table([self.tr("Date"), self.tr("Modalities"),
                                    self.tr("Description"), self.tr("Accession"),
                                    self.tr("Series"), self.tr("Images"), self.tr("From")])
+        self.priors_table.itemSelectionChanged.connect(
+            lambda: self.retrieve_button.setEnabled(self._chosen_prior() is not None))
 
         tools = QHBoxLayout()
         tools.addWidget(self.text, stretch=1)
@@ -103,6 +111,7 @@ class HistoryPage(QWidget):
         actions.addWidget(self.open_button)
         actions.addWidget(self.resend_button)
         actions.addWidget(self.priors_button)
+        actions.addWidget(self.retrieve_button)
         actions.addWidget(self.export_button)
         actions.addWidget(self.move_button)
         actions.addWidget(self.deidentify)
@@ -392,6 +401,7 @@ class HistoryPage(QWidget):
 
         def show(answer) -> None:
             self._selected()
+            self.priors = answer.priors
             fill(self.priors_table, [
                 (_date(p.study.StudyDate), "/".join(p.study.ModalitiesInStudy), p.study.StudyDescription,
                  p.study.AccessionNumber, p.study.NumberOfStudyRelatedSeries,
@@ -414,6 +424,39 @@ class HistoryPage(QWidget):
                                                    exclude_study=exam.StudyInstanceUID,
                                                    db=self.console.db),
                                show, failed)
+
+
+    def _chosen_prior(self):
+        rows = self.priors_table.selectionModel().selectedRows()
+        return self.priors[rows[0].row()] if rows and rows[0].row() < len(self.priors) else None
+
+    def _retrieve(self) -> None:
+        exam, prior = self.selected(), self._chosen_prior()
+        if exam is None or prior is None:
+            return
+        config, inbox = self.console.config, self.console.services.retrieves
+
+        def done(outcome) -> None:
+            self.retrieve_button.setEnabled(True)
+            if outcome.partial:
+                self.banner.show_message(self.tr("Prior retrieved in part: {what}").format(
+                    what=outcome.partial), "warning")
+            else:
+                self.banner.show_message(self.tr("{n} image(s) of the prior retrieved; Prior (P) "
+                                                 "shows them beside the image.").format(
+                    n=len(outcome.files)), "ok")
+
+        def failed(exc: Exception) -> None:
+            self.retrieve_button.setEnabled(True)
+            self.banner.show_message(self.tr("The prior could not be retrieved: {reason}")
+                                     .format(reason=exc), "alarm")
+
+        self.retrieve_button.setEnabled(False)
+        self.banner.show_message(self.tr("Retrieving the prior from {node}…").format(
+            node=prior.node), "info")
+        self.console.tasks.run(lambda: retrieve_prior(
+            config, prior.node, prior.study.StudyInstanceUID, PatientID=exam.PatientID,
+            inbox=inbox), done, failed)
 
 
 def _date(value: str) -> str:

@@ -70,6 +70,9 @@ TOOLS = {
         QT_TRANSLATE_NOOP("ReviewToolbar", "Measure a distance (drag its ends)"), "D"),
     "clear_notes": (QT_TRANSLATE_NOOP("ReviewToolbar", "Clear"),
         QT_TRANSLATE_NOOP("ReviewToolbar", "Remove the texts and distances"), "Shift+Del"),
+    "prior": (QT_TRANSLATE_NOOP("ReviewToolbar", "Prior"),
+        QT_TRANSLATE_NOOP("ReviewToolbar", "Show an earlier image of the patient beside this one"),
+        "P"),
     "seam_up": (QT_TRANSLATE_NOOP("ReviewToolbar", "▲"),
         QT_TRANSLATE_NOOP("ReviewToolbar", "Long-length: move the fields below the seam up"),
         "Alt+Up"),
@@ -102,6 +105,7 @@ class ReviewToolbar(QWidget):
     apply_crop_requested = Signal()
     undo_crop_requested = Signal()
     text_requested = Signal()
+    prior_toggled = Signal(bool)
     seam_moved = Signal(int, float)  # seam (0 is the first), mm along the body
 
     def __init__(self, review: ReviewView) -> None:
@@ -189,6 +193,8 @@ class ReviewToolbar(QWidget):
             tool("measure", view_row, lambda: review.add_distance()),
             tool("clear_notes", view_row, self._clear_notes),
         ]
+        gap(view_row)
+        self.prior_action = tool("prior", view_row, self.prior_toggled.emit, checkable=True)
         # a long-length image's seams, which one and up or down: placed by the page with the
         # review decisions (``seam_entry``), the bar's two rows being full
         seam_row = QHBoxLayout()

@@ -20,10 +20,12 @@ from vxacq.config import Config
 from vxacq.db import Database, JobState
 from vxacq.hal import rawstore
 from vxacq.hal.pending import FramePendingError, open_records
+from vxacq.logs import escape
 from vxacq.net.association import DicomNetworkError
 from vxacq.net.commitment import OverdueWatch, listener_options
 from vxacq.net.listener import Listener
 from vxacq.net.outbox import Outbox, list_jobs
+from vxacq.net.retrieve import RetrieveInbox
 from vxacq.security import audit
 from vxacq.security.audit_sender import AuditForwarder
 from vxacq.workflow.exam import Exam, ExamError, ExposureError, ImageView
@@ -51,7 +53,14 @@ class Services:
         self.audit = AuditForwarder(config, db, owner=owner)
         # Reports on associations the nodes open come to this listener; the watch turns a
         # report that never came into a visible time-out.
-        self.listener = Listener(config, **listener_options(config, db))
+        # ... and the priors we retrieve with C-MOVE: only those we asked for are taken.
+        self.retrieves = RetrieveInbox(lambda action, detail: audit.record(
+            db, f"security: {action}", detail=escape(detail)))
+        options = listener_options(config, db)
+        extra = self.retrieves.listener_options()
+        self.listener = Listener(config, handlers=options["handlers"] + extra["handlers"],
+                                 contexts=options["contexts"] + extra["contexts"],
+                                 security_event=options["security_event"])
         self.overdue = OverdueWatch(config, db)
         self.notices: list[str] = []  # what start-up found and put in order, for the user
 

@@ -245,3 +245,23 @@ class AuditEvent(SQLModel, table=True):
     action: str
     detail: str = ""
     study_id: int | None = Field(default=None, foreign_key="study.id")
+
+
+class DoseConfirmation(SQLModel, table=True):
+    """A dose notification the radiographer confirmed before an exposure, and why.
+
+    DAP values in dGy·cm² (the DICOM unit); ``level_kind`` is ``exposure`` or ``exam``;
+    ``estimate`` says how the projected DAP was found."""
+
+    __tablename__ = "dose_confirmation"
+    id: int | None = Field(default=None, primary_key=True)
+    study_id: int = Field(foreign_key="study.id", index=True)
+    at: datetime = Field(default_factory=utcnow)
+    user: str = ""
+    protocol_id: str
+    level_kind: str
+    projected_dap: float
+    exam_total_dap: float
+    level_dap: float
+    estimate: str = ""
+    reason: str

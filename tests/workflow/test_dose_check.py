@@ -83,3 +83,34 @@ def test_exposure_level_and_repeated_ei_off_target(tmp_path, calibrated_data) ->
     # half the mAs halves the projection: under the level, no notice
     kv, mas = exam.technique("SKULL_AP")
     assert not exam.dose_notices("SKULL_AP", kv=kv, mas=mas / 4)
+
+
+def test_vxacq_exam_refuses_a_notified_exposure_without_confirm_dose(department) -> None:
+    import subprocess
+    import sys
+
+    from tests.workflow.conftest import worklist_item
+
+    dept = department
+    # any second exposure passes this exam level; the first (no history, total 0) does not
+    reference_levels.save_override(dept.config.data_dir, "[defaults]\nexam_dap_Gy_cm2 = 1e-6\n")
+
+    def vxacq_exam(accession: str, *extra: str) -> subprocess.CompletedProcess:
+        peers.write_worklist_item(dept.worklist, worklist_item(accession), accession)
+        return subprocess.run([sys.executable, "-m", "vxacq", "--config", str(dept.config.path),
+                               "exam", "--accession", accession, "--protocol", "SKULL_AP",
+                               "--protocol", "SKULL_AP", "--timeout", "60", *extra],
+                              capture_output=True, text=True, timeout=180)
+
+    refused = vxacq_exam("ACC1801")
+    assert refused.returncode == 1
+    assert "passing the exam notification level" in refused.stderr
+    assert "Confirm with a reason" in refused.stderr
+    confirmed = vxacq_exam("ACC1802", "--confirm-dose", "second view requested by radiologist")
+    assert confirmed.returncode == 0, confirmed.stderr
+    with dept.db.session() as session:
+        events = session.exec(select(AuditEvent).where(
+            AuditEvent.action == "dose notification confirmed")).all()
+    # both exposures of the second exam: the first exam's exposures now give a projection
+    assert [e.detail.rsplit("reason: ", 1)[1] for e in events] == [
+        "second view requested by radiologist"] * 2

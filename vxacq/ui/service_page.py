@@ -1,5 +1,6 @@
 """Service and QA: the send queue, and behind a confirmation the station settings, the remote
-nodes with C-ECHO, the logs, detector calibration and the simulator's fault injection.
+nodes with C-ECHO, the logs, detector calibration and the simulator's fault injection,
+and the dose reference levels.
 
 The queue is open to everyone (the status bar sends the radiographer there when a job
 failed); the other tabs change how the station works, so entering them asks first, until
@@ -12,6 +13,7 @@ from PySide6.QtWidgets import QMessageBox, QTabWidget, QVBoxLayout, QWidget
 
 from vxacq.ui.context import Console
 from vxacq.ui.service_detector import DetectorTab
+from vxacq.ui.service_dose import ReferenceLevelsTab
 from vxacq.ui.service_logs import LogsTab
 from vxacq.ui.service_nodes import NodesTab
 from vxacq.ui.service_queue import QueueTab
@@ -28,13 +30,15 @@ class ServicePage(QWidget):
         self.nodes = NodesTab(console)
         self.logs = LogsTab(console)
         self.detector = DetectorTab(console)
+        self.levels = ReferenceLevelsTab(console)
         self.tabs = QTabWidget()
         self.tabs.addTab(self.queue, self.tr("Queue"))
         self.tabs.addTab(self.station, self.tr("Station"))
         self.tabs.addTab(self.nodes, self.tr("Nodes"))
         self.tabs.addTab(self.logs, self.tr("Logs"))
         self.tabs.addTab(self.detector, self.tr("Detector and simulator"))
-        self.protected = (self.station, self.nodes, self.logs, self.detector)
+        self.tabs.addTab(self.levels, self.tr("Reference levels"))
+        self.protected = (self.station, self.nodes, self.logs, self.detector, self.levels)
         self.tabs.currentChanged.connect(self._entering)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)

@@ -197,3 +197,9 @@ def save_override(data_dir: Path | str, text: str) -> ReferenceLevels:
         Path(tmp).unlink(missing_ok=True)
         raise
     return levels
+
+
+def override_text(data_dir: Path | str) -> str:
+    """The data dir's override file as it is ("" when there is none), for the editor."""
+    path = Path(data_dir) / OVERRIDE_NAME
+    return path.read_text(encoding="utf-8") if path.exists() else ""

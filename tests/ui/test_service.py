@@ -188,3 +188,25 @@ def test_a_job_for_a_removed_node_says_so(station, tmp_path) -> None:
     queue.retry_button.click()
     wait_until(lambda: "cannot be retried" in queue.banner.text(), 10, "the refusal")
     assert get_job(console.db, job_id).state == "failed"
+
+
+def test_reference_levels_tab_saves_a_valid_override_and_refuses_a_wrong_one(station) -> None:
+    from vxacq.workflow import reference_levels
+
+    window, service = station.window, station.window.service
+    _enter_service_tab(window, service.levels)
+    tab = service.levels
+    shipped = [tab.table.item(r, 0).text() for r in range(tab.table.rowCount())]
+    assert "CHEST_PA" in shipped and "KNEE_AP" not in shipped
+    tab.editor.setPlainText('[[level]]\nprotocol = "KNEE_AP"\nexposure_dap_Gy_cm2 = 0.05\n'
+                            'source = "local DRL"\n')
+    tab.save_button.click()
+    assert "Saved" in tab.status.text()
+    data_dir = window.console.config.data_dir
+    assert reference_levels.load(data_dir).for_protocol("KNEE_AP").exposure_dap_Gy_cm2 == 0.05
+    assert "KNEE_AP" in [tab.table.item(r, 0).text() for r in range(tab.table.rowCount())]
+    tab.editor.setPlainText('[[level]]\nprotocol = "KNEE_AP"\nexposure_dap_Gy_cm2 = "a lot"\n'
+                            'source = "local DRL"\n')
+    tab.save_button.click()
+    assert "Not saved" in tab.status.text() and "exposure_dap_Gy_cm2" in tab.status.text()
+    assert reference_levels.load(data_dir).for_protocol("KNEE_AP").exposure_dap_Gy_cm2 == 0.05

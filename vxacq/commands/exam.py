@@ -25,6 +25,10 @@ def register(subparsers: argparse._SubParsersAction, parents: dict) -> None:
     parser.add_argument("--operator", default="", help="Operators' Name, DICOM PN form")
     parser.add_argument("--timeout", type=float, default=120.0, metavar="S",
                         help="seconds to wait for sending and commitment (default 120)")
+    parser.add_argument("--confirm-dose", default="", metavar="REASON",
+                        help="confirm any dose notification (an exposure past a reference "
+                             "level) with this reason, recorded with the exam and audited; "
+                             "without it such an exposure is refused")
     parser.add_argument("--list-reasons", action="store_true",
                         help="list the reject reasons (CID 7011 and local) and exit")
     parser.set_defaults(run=run)
@@ -69,7 +73,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         result = run_exam(config, db, services, args.accession, args.protocol,
                           laterality=args.laterality, operator=args.operator,
-                          timeout=args.timeout)
+                          timeout=args.timeout, confirm_dose=args.confirm_dose)
     except (ExamError, DicomNetworkError) as exc:
         raise CommandError(str(exc), EXIT_FAILED) from None
     finally:

@@ -282,3 +282,24 @@ class AuditSender(SQLModel, table=True):
     lease_expires_at: datetime | None = None
     last_error: str = ""  # why the repository did not take the backlog, for `vxacq audit`
     updated_at: datetime | None = None
+
+
+
+class DoseConfirmation(SQLModel, table=True):
+    """A dose notification the radiographer confirmed before an exposure, and why.
+
+    DAP values in dGy·cm² (the DICOM unit); ``level_kind`` is ``exposure`` or ``exam``;
+    ``estimate`` says how the projected DAP was found."""
+
+    __tablename__ = "dose_confirmation"
+    id: int | None = Field(default=None, primary_key=True)
+    study_id: int = Field(foreign_key="study.id", index=True)
+    at: datetime = Field(default_factory=utcnow)
+    user: str = ""
+    protocol_id: str
+    level_kind: str
+    projected_dap: float
+    exam_total_dap: float
+    level_dap: float
+    estimate: str = ""
+    reason: str

@@ -223,6 +223,25 @@ MIGRATIONS: tuple[Migration, ...] = (
                 updated_at DATETIME)""",
         ),
     ),
+    Migration(
+        7,
+        "dose notifications confirmed before an exposure, with the radiographer's reason",
+        (
+            """CREATE TABLE dose_confirmation (
+                id INTEGER PRIMARY KEY,
+                study_id INTEGER NOT NULL REFERENCES study (id),
+                at DATETIME NOT NULL,
+                user VARCHAR NOT NULL DEFAULT '',
+                protocol_id VARCHAR NOT NULL,
+                level_kind VARCHAR NOT NULL,
+                projected_dap FLOAT NOT NULL,
+                exam_total_dap FLOAT NOT NULL,
+                level_dap FLOAT NOT NULL,
+                estimate VARCHAR NOT NULL DEFAULT '',
+                reason VARCHAR NOT NULL)""",
+            "CREATE INDEX ix_dose_confirmation_study_id ON dose_confirmation (study_id)",
+        ),
+    ),
 )
 
 LATEST = MIGRATIONS[-1].version

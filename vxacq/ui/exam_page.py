@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 from vxacq.ui.close_dialog import CloseDialog
 from vxacq.ui.context import Console
 from vxacq.ui.decision_box import DecisionBox
+from vxacq.ui.dose_dialog import DoseNotificationDialog
 from vxacq.ui.frame_recovery import FrameRecovery
 from vxacq.ui.image_info import ImageInfo
 from vxacq.ui.image_status import ImageStatusTable
@@ -43,6 +44,7 @@ from vxacq.workflow import annotations
 from vxacq.workflow.display import marker_conflict, preview_from_raw
 from vxacq.workflow.priors import prior_pixels, priors_for_patient
 from vxacq.workflow.dose import ExamDose, exam_dose
+from vxacq.workflow.dose_check import DoseNotificationRequired
 from vxacq.workflow.exam import Exam, ExamEvent, ExamState, ImageView
 from vxacq.workflow.procedures import Protocol, load_protocols
 from vxacq.workflow.console import HandSwitch, RoomStatus
@@ -103,6 +105,8 @@ class ExamPage(QWidget):
         self._full_coming: int | None = None  # an image whose processed pixels are on the way
         self.switch: HandSwitch | None = None
         self.exposing = False
+        #: (protocol id, reason) of a confirmed dose notification, for the next exposure
+        self.dose_reason: tuple[str, str] | None = None
         self.busy = 0
         self.timing = Timing()
         self._unsubscribe = None
@@ -387,13 +391,16 @@ class ExamPage(QWidget):
         self.switch, self.exposing = switch, True
         exam, room = self.exam, self.console.room
         technique = self.technique.technique()
+        # a confirmed dose notification holds for the next exposure of its protocol only
+        confirmed, self.dose_reason = self.dose_reason, None
+        confirm_dose = confirmed[1] if confirmed and confirmed[0] == protocol.id else ""
         self.messages.show(self.tr("Prep: {name} — press Expose when the generator and the "
                                    "detector are READY").format(name=protocol.name), "info")
 
         def expose() -> ImageView:
             with room.devices() as devices:
                 return exam.expose(protocol.id, laterality=side or None, room=devices,
-                                   hand_switch=switch, **technique)
+                                   hand_switch=switch, confirm_dose=confirm_dose, **technique)
 
         self._update_controls()
         # its own thread: a slow network task on the shared pool must never delay the beam
@@ -418,8 +425,23 @@ class ExamPage(QWidget):
         self._fill_plan(select=self._next_planned())
 
     def _exposure_failed(self, exc: Exception) -> None:
+        if isinstance(exc, DoseNotificationRequired):  # refused before the beam: ask why
+            self._exposure_over()
+            self._ask_dose_reason(exc)
+            return
         self.messages.show(self.tr("No image: {exc}").format(exc=exc), "alarm")
         self._exposure_over()  # may start recovering a frame left in the panel: said after
+
+    def _ask_dose_reason(self, exc: DoseNotificationRequired) -> None:
+        protocol = self.selected_protocol()
+        dialog = DoseNotificationDialog(exc.notices, self)
+        if dialog.exec() != DoseNotificationDialog.DialogCode.Accepted or protocol is None:
+            self.messages.show(self.tr("Not exposed: the dose notification was not "
+                                       "confirmed"), "warning")
+            return
+        self.dose_reason = (protocol.id, dialog.text())
+        self.messages.show(self.tr("Dose notification confirmed — press Prep and Expose again "
+                                   "for {name}").format(name=protocol.name), "warning")
 
     def _exposure_over(self) -> None:
         self.switch, self.exposing = None, False

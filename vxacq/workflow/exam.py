@@ -63,7 +63,7 @@ from vxacq.hal.long_length import run_long_length
 from vxacq.logs import phi
 from vxacq.protocols import Protocol, ProtocolError, load as load_protocols
 from vxacq.security import audit
-from vxacq.workflow import acquisition, procedures
+from vxacq.workflow import acquisition, dose_check, procedures, reference_levels
 from vxacq.workflow.exam_closing import COMPLETED, DISCONTINUED, Closing
 from vxacq.workflow.exam_processing import Processing
 from vxacq.workflow.long_length import SEQUENCE_KIND, Sequence, open_sequences
@@ -318,13 +318,18 @@ class Exam(Processing, Closing):
     def expose(self, protocol_id: str, *, laterality: str | None = None, kv: float | None = None,
                mas: float | None = None, sid_mm: float | None = None, faults: tuple[str, ...] = (),
                time_scale: float | None = None, seed: int | None = None, room: Any = None,
-               hand_switch: Any = None) -> ImageView:
+               hand_switch: Any = None, confirm_dose: str = "") -> ImageView:
         """One exposure with the protocol on the configured hardware (waits for the hand
         switch / the simulator); returns the image, processed unless ``error`` says why not.
         Raises ExposureError when no frame was stored (nothing to review; the message says what
         the hardware reported), ExamError for a wrong protocol or side. ``room`` and
         ``hand_switch`` are the console's open devices and hand switch
-        (:mod:`vxacq.hal.room`)."""
+        (:mod:`vxacq.hal.room`).
+
+        An exposure that would pass a dose notification level
+        (:mod:`vxacq.workflow.dose_check`) raises DoseNotificationRequired before anything
+        happens, unless ``confirm_dose`` gives the radiographer's reason (recorded and
+        audited)."""
         with self._lock:
             self._open()
             protocol = self._protocol(protocol_id)
@@ -332,11 +337,12 @@ class Exam(Processing, Closing):
             if not side:
                 raise ExamError(f"{protocol.id} images a paired body part: "
                                 "choose the side (L or R)")
+            if kv is None and mas is None:  # the technique for this patient's size
+                kv, mas = self.technique(protocol.id)
+            self._check_dose(protocol, kv, mas, confirm_dose)
             if protocol_id not in self._protocols:
                 self._protocols.append(protocol_id)
             self._emit("exposing", message=protocol.id)
-            if kv is None and mas is None:  # the technique for this patient's size
-                kv, mas = self.technique(protocol.id)
             if protocol.long_length:
                 return self._expose_fields(protocol, side, kv=kv, mas=mas, sid_mm=sid_mm,
                                            faults=faults, time_scale=time_scale, seed=seed,
@@ -350,6 +356,38 @@ class Exam(Processing, Closing):
                 self._emit("failed", message=message)
                 raise ExposureError(message, result)
             return self._file(protocol, side, result)
+
+    def dose_notices(self, protocol_id: str, kv: float | None = None,
+                     mas: float | None = None) -> list[dose_check.DoseNotice]:
+        """The notification levels an exposure of the protocol would pass now (see expose)."""
+        with self._lock:
+            protocol = self._protocol(protocol_id)
+            planned_kv, planned_mas = self.technique(protocol.id)
+            level = self._levels().for_protocol(protocol.id)
+            return dose_check.notices(self.db, level, self.study_id, protocol,
+                                      planned_kv if kv is None else kv,
+                                      planned_mas if mas is None else mas)
+
+    def _check_dose(self, protocol: Protocol, kv: float | None, mas: float | None,
+                    reason: str) -> None:
+        planned_kv, planned_mas = self.technique(protocol.id)
+        found = dose_check.notices(self.db, self._levels().for_protocol(protocol.id),
+                                   self.study_id, protocol, planned_kv if kv is None else kv,
+                                   planned_mas if mas is None else mas)
+        if not found:
+            return
+        if not reason:  # a reason given blank is refused by confirm, in its own words
+            raise dose_check.DoseNotificationRequired(found)
+        dose_check.confirm(self.db, self.study_id, found, reason, user=self.operator)
+
+    def _levels(self) -> reference_levels.ReferenceLevels:
+        try:
+            return reference_levels.load(self.config.data_dir)
+        except reference_levels.ReferenceLevelError as exc:
+            # a hand-edited override that is wrong must not stop the room: the shipped levels
+            # apply, and the service log says why
+            log.error("reference levels: %s; the shipped levels apply", exc)
+            return reference_levels.load(None)
 
     def sequence_progress(self, protocol_id: str, laterality: str = "") -> tuple[int, int]:
         """(fields taken, fields planned) of the protocol's long-length exposure under way in
@@ -463,9 +501,16 @@ class Exam(Processing, Closing):
         view = self._process(image_id, protocol, None, {})
         if result.error:  # dose delivered, but not all of it: say so beside the image
             view = replace(view, error=result.error["message"])
-        view = replace(view, warnings=tuple(result.warnings) + view.warnings)
+        view = replace(view, warnings=tuple(result.warnings) + view.warnings
+                       + self._ei_warning(protocol))
         self._emit("processed" if view.file_path else "failed", view, view.error)
         return view
+
+    def _ei_warning(self, protocol: Protocol) -> tuple[str, ...]:
+        levels = self._levels()
+        text = dose_check.ei_off_target(self.db, levels.for_protocol(protocol.id), protocol,
+                                        levels.defaults.ei_window, levels.defaults.ei_outside)
+        return (text,) if text else ()
 
     def _exposure_context(self, side: str) -> dict[str, Any]:
         """What a pending exposure record keeps of this exam, to file a recovered frame."""

@@ -171,9 +171,11 @@ class ExamRun:
 
 def run_exam(config: Config, db: Database, services: Services, accession: str,
              protocols: list[str], *, laterality: str | None = None, operator: str = "",
-             timeout: float = 120.0, time_scale: float | None = None) -> ExamRun:
+             timeout: float = 120.0, time_scale: float | None = None,
+             confirm_dose: str = "") -> ExamRun:
     """The scripted exam (see the module docstring). ExamError/ExposureError when a step
-    cannot be done; jobs still queued at ``timeout`` are listed in ``unfinished`` (they stay
+    cannot be done (an exposure past a dose notification level needs ``confirm_dose``, the
+    reason recorded with the exam); jobs still queued at ``timeout`` are listed in ``unfinished`` (they stay
     queued and are sent later: nothing is lost)."""
     order = fetch_order(config, db, accession)
     if order is None:
@@ -185,7 +187,8 @@ def run_exam(config: Config, db: Database, services: Services, accession: str,
     exam = Exam.start(config, db, order.id, operator=operator, protocols=list(protocols))
     for protocol_id in protocols:
         try:
-            view = exam.expose(protocol_id, laterality=laterality, time_scale=time_scale)
+            view = exam.expose(protocol_id, laterality=laterality, time_scale=time_scale,
+                               confirm_dose=confirm_dose)
             problem = view.error if not view.file_path else ""
         except ExposureError as exc:
             problem = str(exc)

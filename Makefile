@@ -14,6 +14,8 @@ $(PY):
 # Reinstall when the dependencies change.
 $(STAMP): pyproject.toml | $(PY)
 	$(PY) -m pip install -q -e '.[test]'
+	@# older venvs carry the GPL-3 decoder the console no longer uses: pydicom would still pick it
+	$(PY) -m pip uninstall -q -y pylibjpeg-libjpeg 2>/dev/null || true
 	touch $(STAMP)
 
 # The packaging tools (PyInstaller, build) only for `make dist`.
@@ -72,8 +74,8 @@ dist: $(DIST_STAMP) dist-tools translations
 	PY=$(PY) ./installer/build-dist.sh
 
 # Slow, so not part of `make test`: the .deb unpacked and its bundled vxacq run, then lintian.
-dist-check: dist-tools
-	./installer/dist-check.sh
+dist-check: dist-tools $(STAMP)
+	PY=$(PY) ./installer/dist-check.sh
 
 clean:
 	rm -rf $(VENV) .demo build dist *.egg-info $(QM)

@@ -51,6 +51,8 @@ install -m 644 installer/vxacq.svg "$root/usr/share/icons/hicolor/scalable/apps/
 gzip -9n <installer/vxacq.1 >"$root/usr/share/man/man1/vxacq.1.gz"
 install -m 644 vxacq/resources/vxacq.example.toml "$root/usr/share/doc/vxacq/examples/"
 install -m 644 docs/installation.md installer/debian/copyright "$root/usr/share/doc/vxacq/"
+# Every bundled distribution with its licence; fails on a GPL one (vxacq.docs.licences).
+"$PY" -m vxacq.docs.licences --report "$root/usr/share/doc/vxacq/licences.md"
 install -m 644 installer/debian/lintian-overrides "$root/usr/share/lintian/overrides/vxacq"
 # A native package (the version has no Debian revision): its changelog is changelog.gz.
 cat >"build/deb/changelog" <<CHANGES

@@ -5,6 +5,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+PY="${PY:-.venv/bin/python}"
+echo "== licences of the runtime dependencies (vxacq.docs.licences; fails on a GPL one)"
+"$PY" -m vxacq.docs.licences --report dist/licences.md
+
 debs=(dist/vxacq_*_amd64.deb)
 [ -f "${debs[0]}" ] || { echo "dist-check: no dist/vxacq_*_amd64.deb: run make dist first" >&2; exit 1; }
 deb="${debs[0]}"
@@ -21,6 +25,15 @@ app="$work/root/opt/vxacq/vxacq"
 mkdir -p "$work/home"
 # The bundle alone: no venv, no PYTHONPATH, a bare PATH.
 vx() { env -i HOME="$work/home" PATH=/usr/bin:/bin LANG=C.UTF-8 "$app" "$@"; }
+
+step "no GPL code in the bundle, and the licence report in the package docs"
+[ -f "$work/root/usr/share/doc/vxacq/licences.md" ] || fail "no /usr/share/doc/vxacq/licences.md"
+if grep -q "REFUSED" "$work/root/usr/share/doc/vxacq/licences.md"; then
+    fail "the packaged licence report names a refused component"
+fi
+gpl=$(find "$work/root/opt/vxacq" \( -name '_libjpeg*.so' -o -name 'pylibjpeg_libjpeg*' \) -print)
+[ -z "$gpl" ] || fail "GPL-3 pylibjpeg-libjpeg is in the bundle: $gpl"
+echo "bundle $(du -sh "$work/root/opt/vxacq" | cut -f1), .deb $(du -h "$deb" | cut -f1)"
 
 step "vxacq --version"
 version=$(dpkg-deb -f "$deb" Version)

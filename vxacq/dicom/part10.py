@@ -26,6 +26,7 @@ from pydicom.uid import (
 )
 
 from vxacq.db.files import write_atomic
+from vxacq.dicom import decoders  # noqa: F401  (registers the 12-bit JPEG Extended decoder)
 from vxacq.dicom.uids import ImplementationClassUID, ImplementationVersionName
 
 # Names used in the configuration ([nodes] transfer_syntax) → UID.
@@ -37,6 +38,17 @@ TRANSFER_SYNTAX_BY_NAME: dict[str, UID] = {
 }
 WRITABLE = frozenset(TRANSFER_SYNTAX_BY_NAME.values())
 _COMPRESSED = frozenset({RLELossless, JPEG2000Lossless})
+# What the console says it reads (docs/dicom-objects.md), each decoded by a permissively licensed
+# plugin: python-gdcm (JPEG baseline, extended (12-bit through vxacq.dicom.decoders), lossless), pyjpegls (JPEG-LS), pylibjpeg-openjpeg
+# (JPEG 2000, HTJ2K), pylibjpeg-rle or pydicom (RLE). tests/dicom/test_decoders.py decodes a
+# sample of each.
+DECODED = frozenset(UID(uid) for uid in (
+    "1.2.840.10008.1.2", "1.2.840.10008.1.2.1", "1.2.840.10008.1.2.1.99", "1.2.840.10008.1.2.2",
+    "1.2.840.10008.1.2.4.50", "1.2.840.10008.1.2.4.51", "1.2.840.10008.1.2.4.57",
+    "1.2.840.10008.1.2.4.70", "1.2.840.10008.1.2.4.80", "1.2.840.10008.1.2.4.81",
+    "1.2.840.10008.1.2.4.90", "1.2.840.10008.1.2.4.91", "1.2.840.10008.1.2.4.201",
+    "1.2.840.10008.1.2.4.202", "1.2.840.10008.1.2.4.203", "1.2.840.10008.1.2.5",
+))
 # Every syntax pydicom can decode pixel data from with the installed plugins.
 READABLE = frozenset(uid for uid, (decoder, *_rest) in _PIXEL_DATA_DECODERS.items() if decoder.is_available)
 

@@ -55,6 +55,7 @@ from pynetdicom.dsutils import encode, split_dataset
 from pynetdicom.presentation import PresentationContext, build_context
 
 from vxacq.config import NodeConfig
+from vxacq.dicom import decoders  # noqa: F401  (registers the 12-bit JPEG Extended decoder)
 from vxacq.db import JobKind
 from vxacq.net.association import (
     DicomNetworkError, associate, check_alive, context_refusals, make_ae,

@@ -41,6 +41,7 @@ from sqlmodel import select
 
 from vxacq.config import Config
 from vxacq.db import Database, Image, ImageState, Series, Study
+from vxacq.dicom import decoders  # noqa: F401  (registers the 12-bit JPEG Extended decoder)
 from vxacq.dicom.deidentify import DeidentificationError, UidMap, deidentify
 from vxacq.security import audit
 from vxacq.workflow.annotations import annotated_files

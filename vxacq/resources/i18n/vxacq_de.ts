@@ -314,9 +314,45 @@
     </message>
 </context>
 <context>
+    <name>DoseNotificationDialog</name>
+    <message>
+        <source>Dose notification</source>
+        <translation>Dosishinweis</translation>
+    </message>
+    <message>
+        <source>This exposure would pass a dose notification level.</source>
+        <translation>Diese Aufnahme würde einen Dosis-Hinweiswert überschreiten.</translation>
+    </message>
+    <message>
+        <source>Reason for exposing (recorded with the exam):</source>
+        <translation>Grund für die Aufnahme (wird mit der Untersuchung gespeichert):</translation>
+    </message>
+    <message>
+        <source>e.g. patient habitus, repeat for motion</source>
+        <translation>z. B. Körperbau, Wiederholung wegen Bewegung</translation>
+    </message>
+    <message>
+        <source>Confirm and expose</source>
+        <translation>Bestätigen und auslösen</translation>
+    </message>
+    <message>
+        <source>unknown</source>
+        <translation>unbekannt</translation>
+    </message>
+    <message>
+        <source>{protocol}: this exposure {projected} — exposure level {level} ({source}); exam total so far {total}</source>
+        <translation>{protocol}: diese Aufnahme {projected} — Hinweiswert je Aufnahme {level} ({source}); Untersuchung bisher {total}</translation>
+    </message>
+    <message>
+        <source>{protocol}: exam total would be {after} (so far {total}, this exposure {projected}) — exam level {level} ({source})</source>
+        <translation>{protocol}: Untersuchung gesamt würde {after} (bisher {total}, diese Aufnahme {projected}) — Hinweiswert je Untersuchung {level} ({source})</translation>
+    </message>
+</context>
+<context>
     <name>ExamPage</name>
     <message>
         <source>No exam open: choose an order on the worklist.</source>
+        <extracomment>(protocol id, reason) of a confirmed dose notification, for the next exposure</extracomment>
         <translation>Keine Untersuchung geöffnet: einen Auftrag in der Arbeitsliste wählen.</translation>
     </message>
     <message>
@@ -358,6 +394,18 @@
     <message>
         <source>REJECTED: {reason}</source>
         <translation>VERWORFEN: {reason}</translation>
+    </message>
+    <message>
+        <source>Not exposed: the dose notification was not confirmed</source>
+        <translation>Nicht ausgelöst: der Dosishinweis wurde nicht bestätigt</translation>
+    </message>
+    <message>
+        <source>Dose notification confirmed — press Prep and Expose again for {name}</source>
+        <translation>Dosishinweis bestätigt — für {name} erneut Vorbereiten und Auslösen drücken</translation>
+    </message>
+    <message>
+        <source>The image cannot be shown: {exc}</source>
+        <translation>Das Bild kann nicht angezeigt werden: {exc}</translation>
     </message>
     <message>
         <source>PARTIAL EXPOSURE</source>
@@ -572,6 +620,14 @@ wurde gemacht, aber sein Bild ist nicht gespeichert. Warum wird es aufgegeben? (
         <translation>Voraufnahmen aus dem PACS</translation>
     </message>
     <message>
+        <source>Retrieve prior</source>
+        <translation>Voraufnahme holen</translation>
+    </message>
+    <message>
+        <source>Fetch the chosen study into the priors cache, to be shown beside new images (Prior, P)</source>
+        <translation>Die gewählte Studie in den Voraufnahmen-Speicher holen, um sie neben neuen Bildern zu zeigen (Vorbild, P)</translation>
+    </message>
+    <message>
         <source>Export to media…</source>
         <translation>Auf Datenträger exportieren…</translation>
     </message>
@@ -778,6 +834,22 @@ wurde gemacht, aber sein Bild ist nicht gespeichert. Warum wird es aufgegeben? (
     <message>
         <source>Asking the PACS for this patient's studies…</source>
         <translation>Das PACS wird nach den Studien dieses Patienten gefragt…</translation>
+    </message>
+    <message>
+        <source>Prior retrieved in part: {what}</source>
+        <translation>Voraufnahme teilweise geholt: {what}</translation>
+    </message>
+    <message>
+        <source>{n} image(s) of the prior retrieved; Prior (P) shows them beside the image.</source>
+        <translation>{n} Bild(er) der Voraufnahme geholt; Vorbild (P) zeigt sie neben dem Bild.</translation>
+    </message>
+    <message>
+        <source>The prior could not be retrieved: {reason}</source>
+        <translation>Die Voraufnahme konnte nicht geholt werden: {reason}</translation>
+    </message>
+    <message>
+        <source>Retrieving the prior from {node}…</source>
+        <translation>Voraufnahme wird von {node} geholt…</translation>
     </message>
 </context>
 <context>
@@ -1216,6 +1288,25 @@ Sie unterbrechen und die andere Untersuchung öffnen, oder bleiben?</translation
     </message>
 </context>
 <context>
+    <name>PriorPanel</name>
+    <message>
+        <source>Earlier images of this patient (same body part and view first)</source>
+        <translation>Frühere Bilder dieses Patienten (gleiche Körperregion und Projektion zuerst)</translation>
+    </message>
+    <message>
+        <source>no prior of this patient in the cache</source>
+        <translation>keine Voraufnahme dieses Patienten im Speicher</translation>
+    </message>
+    <message>
+        <source>Retrieve priors from the archive (History → Priors from PACS, or `vxacq retrieve`).</source>
+        <translation>Voraufnahmen aus dem Archiv holen (Verlauf → Voraufnahmen aus dem PACS, oder `vxacq retrieve`).</translation>
+    </message>
+    <message>
+        <source>PRIOR {date} {part} {view} {side}</source>
+        <translation>VORBILD {date} {part} {view} {side}</translation>
+    </message>
+</context>
+<context>
     <name>QueueTab</name>
     <message>
         <source>Failed and waiting (failed first)</source>
@@ -1351,6 +1442,63 @@ Sie unterbrechen und die andere Untersuchung öffnen, oder bleiben?</translation
     <message>
         <source>The {images} image(s) and the dose report of {temporary} ({temporary_id}) will be filed under {name} ({patient_id}), accession {accession}, corrected and sent again to the archive; the RIS is told the order was performed.</source>
         <translation>Die {images} Bild(er) und der Dosisbericht von {temporary} ({temporary_id}) werden unter {name} ({patient_id}), Auftragsnummer {accession}, abgelegt, korrigiert und erneut an das Archiv gesendet; das RIS erfährt, dass der Auftrag durchgeführt wurde.</translation>
+    </message>
+</context>
+<context>
+    <name>ReferenceLevelsTab</name>
+    <message>
+        <source>Protocol</source>
+        <translation>Protokoll</translation>
+    </message>
+    <message>
+        <source>Exposure level (Gy·cm²)</source>
+        <translation>Wert je Aufnahme (Gy·cm²)</translation>
+    </message>
+    <message>
+        <source>Exam level (Gy·cm²)</source>
+        <translation>Wert je Untersuchung (Gy·cm²)</translation>
+    </message>
+    <message>
+        <source>Source</source>
+        <translation>Quelle</translation>
+    </message>
+    <message>
+        <source>[[level]]
+protocol = "KNEE_AP"
+exposure_dap_Gy_cm2 = 0.05
+source = "local DRL 2026"</source>
+        <translation>[[level]]
+protocol = "KNEE_AP"
+exposure_dap_Gy_cm2 = 0.05
+source = "lokaler DRW 2026"</translation>
+    </message>
+    <message>
+        <source>Check and save</source>
+        <translation>Prüfen und speichern</translation>
+    </message>
+    <message>
+        <source>Levels in force (shipped national DRLs and this station's override):</source>
+        <translation>Geltende Werte (mitgelieferte nationale DRW und die Anpassung dieses Platzes):</translation>
+    </message>
+    <message>
+        <source>Override for this station (same form as the shipped reference_levels.toml):</source>
+        <translation>Anpassung für diesen Platz (gleiche Form wie die mitgelieferte reference_levels.toml):</translation>
+    </message>
+    <message>
+        <source>The saved override is not used: {error}</source>
+        <translation>Die gespeicherte Anpassung wird nicht verwendet: {error}</translation>
+    </message>
+    <message>
+        <source>Not saved: {error}</source>
+        <translation>Nicht gespeichert: {error}</translation>
+    </message>
+    <message>
+        <source>Saved; the next exposure uses these levels.</source>
+        <translation>Gespeichert; die nächste Aufnahme verwendet diese Werte.</translation>
+    </message>
+    <message>
+        <source>Every other protocol: exam level {exam:g} Gy·cm² (site choice). EI on target: DI {low:g} to {high:g}; flagged when {outside} of a protocol's last {window} exposures are off target.</source>
+        <translation>Jedes andere Protokoll: Wert je Untersuchung {exam:g} Gy·cm² (Wahl des Hauses). EI im Ziel: DI {low:g} bis {high:g}; markiert, wenn {outside} der letzten {window} Aufnahmen eines Protokolls außerhalb liegen.</translation>
     </message>
 </context>
 <context>
@@ -1600,11 +1748,19 @@ Sie unterbrechen und die andere Untersuchung öffnen, oder bleiben?</translation
     </message>
     <message>
         <source>Clear</source>
-        <translation>Löschen</translation>
+        <translation>Weg</translation>
     </message>
     <message>
         <source>Remove the texts and distances</source>
         <translation>Die Texte und Strecken entfernen</translation>
+    </message>
+    <message>
+        <source>Prior</source>
+        <translation>Vorbild</translation>
+    </message>
+    <message>
+        <source>Show an earlier image of the patient beside this one</source>
+        <translation>Ein früheres Bild des Patienten neben diesem zeigen</translation>
     </message>
     <message>
         <source>▲</source>
@@ -1827,6 +1983,10 @@ Sie unterbrechen und die andere Untersuchung öffnen, oder bleiben?</translation
     <message>
         <source>Detector and simulator</source>
         <translation>Detektor und Simulator</translation>
+    </message>
+    <message>
+        <source>Reference levels</source>
+        <translation>Referenzwerte</translation>
     </message>
     <message>
         <source>Accounts</source>

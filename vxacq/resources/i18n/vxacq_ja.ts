@@ -314,9 +314,45 @@
     </message>
 </context>
 <context>
+    <name>DoseNotificationDialog</name>
+    <message>
+        <source>Dose notification</source>
+        <translation>線量通知</translation>
+    </message>
+    <message>
+        <source>This exposure would pass a dose notification level.</source>
+        <translation>この照射は線量通知レベルを超えます。</translation>
+    </message>
+    <message>
+        <source>Reason for exposing (recorded with the exam):</source>
+        <translation>照射の理由 (検査と共に記録されます):</translation>
+    </message>
+    <message>
+        <source>e.g. patient habitus, repeat for motion</source>
+        <translation>例: 体格、体動による再撮影</translation>
+    </message>
+    <message>
+        <source>Confirm and expose</source>
+        <translation>確認して照射</translation>
+    </message>
+    <message>
+        <source>unknown</source>
+        <translation>不明</translation>
+    </message>
+    <message>
+        <source>{protocol}: this exposure {projected} — exposure level {level} ({source}); exam total so far {total}</source>
+        <translation>{protocol}: この照射 {projected} — 照射あたりのレベル {level} ({source})、検査合計 {total}</translation>
+    </message>
+    <message>
+        <source>{protocol}: exam total would be {after} (so far {total}, this exposure {projected}) — exam level {level} ({source})</source>
+        <translation>{protocol}: 検査合計は {after} になります (これまで {total}、この照射 {projected}) — 検査あたりのレベル {level} ({source})</translation>
+    </message>
+</context>
+<context>
     <name>ExamPage</name>
     <message>
         <source>No exam open: choose an order on the worklist.</source>
+        <extracomment>(protocol id, reason) of a confirmed dose notification, for the next exposure</extracomment>
         <translation>検査が開かれていません。ワークリストでオーダを選択してください。</translation>
     </message>
     <message>
@@ -358,6 +394,18 @@
     <message>
         <source>REJECTED: {reason}</source>
         <translation>リジェクト: {reason}</translation>
+    </message>
+    <message>
+        <source>Not exposed: the dose notification was not confirmed</source>
+        <translation>照射しませんでした: 線量通知が確認されていません</translation>
+    </message>
+    <message>
+        <source>Dose notification confirmed — press Prep and Expose again for {name}</source>
+        <translation>線量通知を確認しました — {name} のために再度 Prep と Expose を押してください</translation>
+    </message>
+    <message>
+        <source>The image cannot be shown: {exc}</source>
+        <translation>画像を表示できません: {exc}</translation>
     </message>
     <message>
         <source>PARTIAL EXPOSURE</source>
@@ -572,6 +620,14 @@ was made but its image is not stored. Why is it given up? (recorded in the audit
         <translation>PACSの過去検査</translation>
     </message>
     <message>
+        <source>Retrieve prior</source>
+        <translation>過去画像を取得</translation>
+    </message>
+    <message>
+        <source>Fetch the chosen study into the priors cache, to be shown beside new images (Prior, P)</source>
+        <translation>選択した検査を過去画像キャッシュに取得し、新しい画像の横に表示します (過去, P)</translation>
+    </message>
+    <message>
         <source>Export to media…</source>
         <translation>メディアへエクスポート…</translation>
     </message>
@@ -778,6 +834,22 @@ was made but its image is not stored. Why is it given up? (recorded in the audit
     <message>
         <source>Asking the PACS for this patient's studies…</source>
         <translation>この患者の検査をPACSに問い合わせています…</translation>
+    </message>
+    <message>
+        <source>Prior retrieved in part: {what}</source>
+        <translation>過去画像を一部取得: {what}</translation>
+    </message>
+    <message>
+        <source>{n} image(s) of the prior retrieved; Prior (P) shows them beside the image.</source>
+        <translation>過去画像 {n} 枚を取得しました。過去 (P) で画像の横に表示します。</translation>
+    </message>
+    <message>
+        <source>The prior could not be retrieved: {reason}</source>
+        <translation>過去画像を取得できませんでした: {reason}</translation>
+    </message>
+    <message>
+        <source>Retrieving the prior from {node}…</source>
+        <translation>{node} から過去画像を取得中…</translation>
     </message>
 </context>
 <context>
@@ -1216,6 +1288,25 @@ Suspend it and open the other exam, or stay?</source>
     </message>
 </context>
 <context>
+    <name>PriorPanel</name>
+    <message>
+        <source>Earlier images of this patient (same body part and view first)</source>
+        <translation>この患者の過去画像 (同じ部位と方向を優先)</translation>
+    </message>
+    <message>
+        <source>no prior of this patient in the cache</source>
+        <translation>この患者の過去画像はキャッシュにありません</translation>
+    </message>
+    <message>
+        <source>Retrieve priors from the archive (History → Priors from PACS, or `vxacq retrieve`).</source>
+        <translation>アーカイブから過去画像を取得してください (履歴 → PACS の過去画像、または `vxacq retrieve`)。</translation>
+    </message>
+    <message>
+        <source>PRIOR {date} {part} {view} {side}</source>
+        <translation>過去 {date} {part} {view} {side}</translation>
+    </message>
+</context>
+<context>
     <name>QueueTab</name>
     <message>
         <source>Failed and waiting (failed first)</source>
@@ -1354,6 +1445,63 @@ Suspend it and open the other exam, or stay?</source>
     </message>
 </context>
 <context>
+    <name>ReferenceLevelsTab</name>
+    <message>
+        <source>Protocol</source>
+        <translation>プロトコル</translation>
+    </message>
+    <message>
+        <source>Exposure level (Gy·cm²)</source>
+        <translation>照射あたり (Gy·cm²)</translation>
+    </message>
+    <message>
+        <source>Exam level (Gy·cm²)</source>
+        <translation>検査あたり (Gy·cm²)</translation>
+    </message>
+    <message>
+        <source>Source</source>
+        <translation>出典</translation>
+    </message>
+    <message>
+        <source>[[level]]
+protocol = "KNEE_AP"
+exposure_dap_Gy_cm2 = 0.05
+source = "local DRL 2026"</source>
+        <translation>[[level]]
+protocol = "KNEE_AP"
+exposure_dap_Gy_cm2 = 0.05
+source = "施設DRL 2026"</translation>
+    </message>
+    <message>
+        <source>Check and save</source>
+        <translation>確認して保存</translation>
+    </message>
+    <message>
+        <source>Levels in force (shipped national DRLs and this station's override):</source>
+        <translation>適用中のレベル (同梱の国の DRL とこのステーションの上書き):</translation>
+    </message>
+    <message>
+        <source>Override for this station (same form as the shipped reference_levels.toml):</source>
+        <translation>このステーションの上書き (同梱の reference_levels.toml と同じ形式):</translation>
+    </message>
+    <message>
+        <source>The saved override is not used: {error}</source>
+        <translation>保存された上書きは使われていません: {error}</translation>
+    </message>
+    <message>
+        <source>Not saved: {error}</source>
+        <translation>保存されませんでした: {error}</translation>
+    </message>
+    <message>
+        <source>Saved; the next exposure uses these levels.</source>
+        <translation>保存しました。次の照射からこのレベルを使います。</translation>
+    </message>
+    <message>
+        <source>Every other protocol: exam level {exam:g} Gy·cm² (site choice). EI on target: DI {low:g} to {high:g}; flagged when {outside} of a protocol's last {window} exposures are off target.</source>
+        <translation>その他のプロトコル: 検査あたり {exam:g} Gy·cm² (施設の選択)。EI 目標内: DI {low:g} ～ {high:g}。プロトコルの直近 {window} 回のうち {outside} 回が外れると警告します。</translation>
+    </message>
+</context>
+<context>
     <name>RegistrationDialog</name>
     <message>
         <source>Register an unscheduled patient</source>
@@ -1488,7 +1636,7 @@ Suspend it and open the other exam, or stay?</source>
     </message>
     <message>
         <source>Fit</source>
-        <translation>フィット</translation>
+        <translation>全体</translation>
     </message>
     <message>
         <source>Fit the image to the view</source>
@@ -1605,6 +1753,14 @@ Suspend it and open the other exam, or stay?</source>
     <message>
         <source>Remove the texts and distances</source>
         <translation>テキストと距離を消去</translation>
+    </message>
+    <message>
+        <source>Prior</source>
+        <translation>過去</translation>
+    </message>
+    <message>
+        <source>Show an earlier image of the patient beside this one</source>
+        <translation>この患者の過去画像を横に表示</translation>
     </message>
     <message>
         <source>▲</source>
@@ -1827,6 +1983,10 @@ Suspend it and open the other exam, or stay?</source>
     <message>
         <source>Detector and simulator</source>
         <translation>検出器とシミュレータ</translation>
+    </message>
+    <message>
+        <source>Reference levels</source>
+        <translation>参考レベル</translation>
     </message>
     <message>
         <source>Accounts</source>

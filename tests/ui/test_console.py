@@ -49,7 +49,9 @@ def test_whole_exam_from_worklist_to_committed(room) -> None:
     assert exam_page.reason.currentData() == "MotionBlur"
     exam_page.retake_button.click()
     wait_until(lambda: exam_page.exam.image(first).state == "rejected", 20, "the rejection")
-    assert exam_page.selected_protocol().id == "CHEST_PA"  # armed for the retake
+    # armed for the retake once the page has the rejection (the database has it first)
+    wait_until(lambda: exam_page.selected_protocol().id == "CHEST_PA", 10, "the retake armed")
+    assert "Retake CHEST_PA" in exam_page.banner.text()
 
     second = expose(window, "CHEST_PA")
     exam_page.accept_button.click()

@@ -57,7 +57,7 @@ from vxacq.db import (
 )
 from vxacq.dicom.inputs import OrderInfo, PatientInfo, PerformedStepInfo, StudyInfo
 from vxacq.dicom.uids import new_uid
-from vxacq.hal import rawstore
+from vxacq.hal import pending, rawstore
 from vxacq.hal.exposure import ExposureResult, run_exposure
 from vxacq.hal.long_length import run_long_length
 from vxacq.logs import phi
@@ -339,7 +339,10 @@ class Exam(Processing, Closing):
                                 "choose the side (L or R)")
             if kv is None and mas is None:  # the technique for this patient's size
                 kv, mas = self.technique(protocol.id)
-            self._check_dose(protocol, kv, mas, confirm_dose)
+            # a frame left in the panel comes first: the exposure is refused until it is
+            # recovered, so no dose question is asked for an exposure that cannot be made
+            if not pending.open_records(self.config.data_dir):
+                self._check_dose(protocol, kv, mas, confirm_dose)
             if protocol_id not in self._protocols:
                 self._protocols.append(protocol_id)
             self._emit("exposing", message=protocol.id)

@@ -57,11 +57,8 @@ def register(subparsers: argparse._SubParsersAction, parents: dict) -> None:
 def write_dicom(config, protocol, result, args: argparse.Namespace, patient_name: str,
                 patient_id: str) -> dict:
     """Process the stored frame and write its image (and dose report); return JSON additions."""
-    import datetime as dt
     from pathlib import Path
 
-    from vxacq.dicom.inputs import PatientInfo, SeriesInfo, StudyInfo
-    from vxacq.dicom.uids import new_uid
     from vxacq.hal import rawstore
     from vxacq.imaging.chain import process_exposure
     from vxacq.workflow import acquisition
@@ -70,17 +67,7 @@ def write_dicom(config, protocol, result, args: argparse.Namespace, patient_name
     pixels, sidecar = rawstore.load(raw_folder, result.uid)
     processed, calibration = process_exposure(pixels, sidecar, config,
                                               ei_target=protocol.target_ei)
-    now = dt.datetime.now().astimezone()
-    ctx = acquisition.ImageContext(
-        patient=PatientInfo(PatientName=patient_name, PatientID=patient_id),
-        study=StudyInfo(StudyInstanceUID=new_uid(), StudyDate=now.date(), StudyTime=now.time(),
-                        StudyID=now.strftime("QA%y%m%d%H%M%S"),
-                        StudyDescription=f"QA {protocol.name}"),
-        series=SeriesInfo(SeriesInstanceUID=new_uid(), SeriesNumber=1, SeriesDate=now.date(),
-                          SeriesTime=now.time(), SeriesDescription=protocol.name,
-                          ProtocolName=protocol.name),
-        equipment=acquisition.equipment(config, sidecar),
-    )
+    ctx = _qa_context(config, protocol, patient_name, patient_id, sidecar)
     folder = Path(args.out) if args.out else Path(config.data_dir) / "images"
     image = acquisition.build_image(protocol, sidecar, processed, ctx)
     files = list(result.files) + [str(acquisition.write(image, folder))]
@@ -164,8 +151,10 @@ def _text(result, doc: dict) -> str:
     return text
 
 
-def _qa_context(config, protocol, args: argparse.Namespace):
-    """The QA patient, study and series of a scripted exposure."""
+def _qa_context(config, protocol, patient_name: str, patient_id: str,
+                sidecar: dict | None = None):
+    """The QA patient, study and series of a scripted exposure (``sidecar``: its stored
+    frame's, whose detector firmware the equipment lists)."""
     import datetime as dt
 
     from vxacq.dicom.inputs import PatientInfo, SeriesInfo, StudyInfo
@@ -174,14 +163,14 @@ def _qa_context(config, protocol, args: argparse.Namespace):
 
     now = dt.datetime.now().astimezone()
     return acquisition.ImageContext(
-        patient=PatientInfo(PatientName=args.patient_name, PatientID=args.patient_id),
+        patient=PatientInfo(PatientName=patient_name, PatientID=patient_id),
         study=StudyInfo(StudyInstanceUID=new_uid(), StudyDate=now.date(), StudyTime=now.time(),
                         StudyID=now.strftime("QA%y%m%d%H%M%S"),
                         StudyDescription=f"QA {protocol.name}"),
         series=SeriesInfo(SeriesInstanceUID=new_uid(), SeriesNumber=1, SeriesDate=now.date(),
                           SeriesTime=now.time(), SeriesDescription=protocol.name,
                           ProtocolName=protocol.name),
-        equipment=acquisition.equipment(config),
+        equipment=acquisition.equipment(config, sidecar),
     )
 
 
@@ -225,8 +214,9 @@ def _long_length(config, protocol, args: argparse.Namespace) -> int:
     folder = Path(args.out) if args.out else Path(config.data_dir) / "images"
     try:
         fields = sequence_fields(raw_folder, result.sequence_uid)  # a repeat's earlier ones too
-        output = write_long_length(config, protocol, fields, _qa_context(config, protocol, args),
-                                   folder, keep_fields=args.fields, dose_report=args.dose_report)
+        ctx = _qa_context(config, protocol, args.patient_name, args.patient_id)
+        output = write_long_length(config, protocol, fields, ctx, folder,
+                                   keep_fields=args.fields, dose_report=args.dose_report)
     except (CalibrationError, StitchError, ValueError, OSError) as exc:
         raise CommandError(f"the raw fields are kept ({', '.join(doc['files'])}) but no image "
                            f"was made: {exc}", EXIT_FAILED) from None

@@ -606,6 +606,7 @@ class Exam(Processing, Closing):
 
     def _view(self, image: Image, series: Series) -> ImageView:
         by_name = {p.name: p.id for p in self._known.values()}
+        partial, fields = _raw_notes(image.raw_path)
         return ImageView(
             id=int(image.id), SOPInstanceUID=image.SOPInstanceUID, SOPClassUID=image.SOPClassUID,
             protocol_id=by_name.get(series.ProtocolName, series.ProtocolName),
@@ -616,7 +617,7 @@ class Exam(Processing, Closing):
             ImageAndFluoroscopyAreaDoseProduct=image.ImageAndFluoroscopyAreaDoseProduct,
             ExposureIndex=image.ExposureIndex, TargetExposureIndex=image.TargetExposureIndex,
             DeviationIndex=image.DeviationIndex, reject_reason=image.reject_code_meaning,
-            partial=_partial(image.raw_path), fields=_fields(image.raw_path))
+            partial=partial, fields=fields)
 
     def _set_image(self, image_id: int, **values: Any) -> None:
         with self.db.session() as session:
@@ -661,22 +662,13 @@ class Exam(Processing, Closing):
                 log.exception("exam observer failed on %s", kind)
 
 
-def _partial(raw_path: str) -> str:
-    """The exposure's partial-exposure note ("" when whole), from its raw frame's sidecar."""
+def _raw_notes(raw_path: str) -> tuple[str, int]:
+    """From an image's raw, read once: its partial-exposure note ("" when whole) and how many
+    exposures it is made of (a long-length sequence's fields, else 1)."""
     try:
         sidecar = rawstore.read_sidecar(Path(raw_path).parent, Path(raw_path).stem)
     except (OSError, ValueError):
-        return ""
-    if sidecar.get("kind") == SEQUENCE_KIND:
-        return ""  # a stitched image is made of whole fields only
-    return acquisition.partial_exposure(sidecar)
-
-
-def _fields(raw_path: str) -> int:
-    """How many exposures an image is made of: a long-length sequence's fields, else 1."""
-    if not raw_path.endswith(".json"):
-        return 1
-    try:
-        return len(Sequence.load(raw_path).fields)
-    except (OSError, ValueError, TypeError):
-        return 1
+        return "", 1
+    if sidecar.get("kind") == SEQUENCE_KIND:  # a stitched image is made of whole fields only
+        return "", len(sidecar.get("fields") or ()) or 1
+    return acquisition.partial_exposure(sidecar), 1

@@ -155,11 +155,11 @@ class Processing:
 
         sequence = Sequence.load(view.raw_path)
         fields = sequence.stored_fields()
-        options = {k: v for k, v in options.items() if k != "shifts"} | (
-            {"shifts": options["shifts"]} if "shifts" in options else
-            {"shifts": sequence.shifts} if sequence.shifts else {})
+        options = dict(options)
+        # the seams as the radiographer moved them, else as last placed, else registered
+        shifts = options.pop("shifts") if "shifts" in options else sequence.shifts
         made = process_long_exposure(fields, self.config, ei_target=protocol.target_ei,
-                                     params=params, **options)
+                                     params=params, shifts=shifts, **options)
         sequence.shifts = [list(seam.shift) for seam in made.geometry.seams]
         sequence.save(Path(view.raw_path).parent)
         ds = acquisition.build_long_length_image(own, [f.sidecar for f in fields],

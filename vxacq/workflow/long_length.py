@@ -69,14 +69,6 @@ class Sequence:
         return out
 
 
-def is_sequence(raw_path: str) -> bool:
-    """Whether an image's raw is a long-length sequence (not one frame)."""
-    try:
-        return json.loads(Path(raw_path).read_text(encoding="utf-8")).get("kind") == SEQUENCE_KIND
-    except (OSError, ValueError, AttributeError):
-        return False
-
-
 def open_sequences(folder: Path, study_id: int) -> list[Sequence]:
     """The exam's sequences not yet complete (a field failed, or the console stopped)."""
     out = []

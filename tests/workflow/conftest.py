@@ -13,6 +13,7 @@ import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,6 +21,7 @@ import pytest
 from pydicom.dataset import Dataset
 
 from hardware_sim.department.mpps import MppsReceiver
+from hardware_sim.simulator import Simulator
 from tests import peers
 from vxacq import config as configuration
 from vxacq.config import Config
@@ -95,6 +97,21 @@ def write_station(folder: Path, calibrated: Path, nodes: str, listen_port: int) 
         f'station_name = "WF-TEST"\ninstitution_name = "Test Hospital"\ndata_dir = "{data}"\n'
         '[hardware]\ndetector_model = "DRTEST"\nsim_time_scale = 0.05\n' + nodes)
     return configuration.load(path)
+
+
+@contextmanager
+def simulated_station(folder: Path, calibrated: Path,
+                      seed: int) -> Iterator[tuple[Simulator, Config, Database]]:
+    """A station with no node whose simulator outlives each exposure (a frame can stay in its
+    panel, a fault can be injected between exposures)."""
+    sim = Simulator(model="DRTEST", time_scale=0.05, seed=seed).start()
+    config = write_station(folder / "station", calibrated, "", peers.free_port())
+    config.hardware.generator_url, config.hardware.detector_url = sim.generator_url, \
+        sim.detector_url
+    try:
+        yield sim, config, database_for(config.data_dir)
+    finally:
+        sim.close()
 
 
 def node(name: str, ae: str, port: int, services: list[str], **extra: object) -> str:

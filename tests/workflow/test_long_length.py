@@ -15,10 +15,10 @@ import pytest
 
 from hardware_sim.simulator import Simulator
 from tests import peers
-from tests.workflow.conftest import write_station
+from tests.workflow.conftest import simulated_station, write_station
 from tests.workflow.test_exam import content_items
 from vxacq.config import Config
-from vxacq.db import Database, database_for
+from vxacq.db import Database
 from vxacq.hal import drivers
 from vxacq.workflow import recovery
 from vxacq.workflow.exam import Exam, ExamError, ExposureError
@@ -31,14 +31,8 @@ IRRADIATION_EVENT = "113706"  # (113706, DCM, "Irradiation Event X-Ray Data")
 
 @pytest.fixture
 def room(tmp_path: Path, calibrated_data: Path) -> Iterator[tuple[Simulator, Config, Database]]:
-    sim = Simulator(model="DRTEST", time_scale=0.05, seed=7).start()
-    config = write_station(tmp_path / "station", calibrated_data, "", peers.free_port())
-    config.hardware.generator_url, config.hardware.detector_url = sim.generator_url, \
-        sim.detector_url
-    try:
-        yield sim, config, database_for(config.data_dir)
-    finally:
-        sim.close()
+    with simulated_station(tmp_path, calibrated_data, seed=7) as station:
+        yield station
 
 
 def _exam(config: Config, db: Database) -> Exam:

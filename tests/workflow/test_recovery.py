@@ -12,7 +12,7 @@ from sqlmodel import select
 
 from hardware_sim.simulator import Simulator
 from tests import peers
-from tests.workflow.conftest import write_station
+from tests.workflow.conftest import simulated_station, write_station
 from tests.workflow.test_exam import content_items
 from vxacq.config import Config
 from vxacq.db import AuditEvent, Database, database_for
@@ -26,14 +26,8 @@ pytestmark = pytest.mark.timeout(120)
 @pytest.fixture
 def room(tmp_path: Path, calibrated_data: Path) -> Iterator[tuple[Simulator, Config, Database]]:
     """A station whose simulator outlives each exposure (a frame can stay in its panel)."""
-    sim = Simulator(model="DRTEST", time_scale=0.05, seed=4).start()
-    config = write_station(tmp_path / "station", calibrated_data, "", peers.free_port())
-    config.hardware.generator_url, config.hardware.detector_url = sim.generator_url, \
-        sim.detector_url
-    try:
-        yield sim, config, database_for(config.data_dir)
-    finally:
-        sim.close()
+    with simulated_station(tmp_path, calibrated_data, seed=4) as station:
+        yield station
 
 
 def _exam(config: Config, db: Database, name: str, patient_id: str) -> Exam:

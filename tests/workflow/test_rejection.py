@@ -15,7 +15,7 @@ from sqlmodel import select
 
 from tests import peers
 from tests.net.mpps_scp import MppsScp
-from tests.workflow.conftest import STATION_AE, node, write_station
+from tests.workflow.conftest import node, write_station
 from vxacq.config import Config
 from vxacq.db import AuditEvent, Database, Image, JobKind, database_for
 from vxacq.net.outbox import Outbox, list_jobs

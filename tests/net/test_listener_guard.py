@@ -228,6 +228,9 @@ def test_vxacq_serve_keeps_answering_its_nodes_under_attack(tmp_path: Path, held
         for line in serve.stderr:
             if "outbox running" in line:
                 break
+        # keep reading its log: a full pipe would block the service on its next log line
+        # (every refused connection writes one) and it could not stop when asked
+        threading.Thread(target=serve.stderr.read, daemon=True).start()
         stop = threading.Event()
 
         def attack() -> None:

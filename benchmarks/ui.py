@@ -38,6 +38,7 @@ from vxacq.workflow.calibration import calibrate  # noqa: E402
 from vxacq.ui.close_dialog import CloseChoice  # noqa: E402
 from vxacq.ui.context import Console  # noqa: E402
 from vxacq.ui.main_window import MainWindow  # noqa: E402
+from vxacq.ui.tasks import GuiGarbageCollector  # noqa: E402
 from vxacq.workflow.history import image_status  # noqa: E402
 from vxacq.workflow.orders import ManualPatient, register_manual  # noqa: E402
 
@@ -72,6 +73,7 @@ def main() -> None:
     parser.add_argument("--exposures", type=int, default=5)
     args = parser.parse_args()
     app = QApplication.instance() or QApplication([])
+    GuiGarbageCollector(parent=app).start()  # as the console does
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         with peers.start_storescp(folder / "peers") as peer:

@@ -29,6 +29,7 @@ from vxacq.commands.demo import demo_config, ensure_calibrated  # noqa: E402
 from vxacq.ui.close_dialog import CloseChoice  # noqa: E402
 from vxacq.ui.context import Console  # noqa: E402
 from vxacq.ui.main_window import MainWindow  # noqa: E402
+from vxacq.ui.tasks import GuiGarbageCollector  # noqa: E402
 from vxacq.ui.registration_dialog import RegistrationDialog  # noqa: E402
 
 OUT = ROOT / "docs" / "images"
@@ -43,6 +44,7 @@ def save(widget: QWidget, name: str) -> None:
 
 def main() -> None:
     app = QApplication.instance() or QApplication(sys.argv[:1])
+    GuiGarbageCollector(parent=app).start()  # as the console does
     OUT.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)

@@ -16,9 +16,18 @@ from tests.workflow.conftest import calibrated_data, node, write_station  # noqa
 from vxacq.config import Config
 from vxacq.ui.context import Console
 from vxacq.ui.main_window import MainWindow
+from vxacq.ui.tasks import GuiGarbageCollector
 from vxacq.workflow.orders import ManualPatient, register_manual
 
 STATION_AE = "VXACQ_WF"
+
+
+@pytest.fixture(autouse=True)
+def gui_thread_gc(qapp) -> Iterator[None]:
+    """Cycles collected on the GUI thread only, as in the console (vxacq.ui.app)."""
+    collector = GuiGarbageCollector().start()
+    yield
+    collector.stop()
 
 
 @dataclass

@@ -23,10 +23,12 @@ def run_console(config: Config) -> int:
     from vxacq.ui.context import Console
     from vxacq.ui.i18n import install_translations
     from vxacq.ui.main_window import MainWindow
+    from vxacq.ui.tasks import GuiGarbageCollector
 
     setup_logging(config.data_dir, config.station.log_patient_data)
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("VXacq")
+    collector = GuiGarbageCollector(parent=app).start()
     # before any window is built: a widget takes its texts when it is made
     install_translations(app, config.station.language)
     console = Console.start(config)
@@ -38,4 +40,5 @@ def run_console(config: Config) -> int:
         return app.exec()
     finally:
         console.stop()
+        collector.stop()
 

@@ -47,5 +47,7 @@ class Console:
         """Wait for the running workers, then stop the room and the services."""
         self.exposures.wait(40000)  # a sequence held in prep ends within its hold time
         self.tasks.wait(10000)
+        self.exposures.shutdown()
+        self.tasks.shutdown()
         self.room.stop()
         self.services.stop()

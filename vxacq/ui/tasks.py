@@ -4,15 +4,23 @@
 ``failed(exception)`` on the GUI thread; :func:`on_gui_thread` turns an observer that the
 core calls from its own threads (exam events, outbox jobs, room status) into one that runs on
 the GUI thread. Nothing that touches the network, the disk or the image chain runs in a slot.
+
+The workers are plain Python threads, not Qt's pool: a Python ``QRunnable`` is deleted by
+Qt on the worker, taking its Python half (and whatever it held) with it off the GUI thread.
+:class:`GuiGarbageCollector` keeps Python's cycle collector on the GUI thread too: a cycle
+holding a widget, collected on a worker, would destroy the widget there (and crash Qt).
 """
 
 from __future__ import annotations
 
+import gc
 import logging
+import threading
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from typing import Any
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal, Slot
+from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
 log = logging.getLogger(__name__)
 
@@ -50,27 +58,14 @@ def on_gui_thread(callback: Callable[..., None]) -> Callable[..., None]:
     return lambda *args: relay.call.emit(lambda: callback(*args))
 
 
-class _Job(QRunnable):
-    def __init__(self, fn: Callable[[], Any], finish: Callable[[bool, Any], None]) -> None:
-        super().__init__()
-        self.fn, self.finish = fn, finish
-
-    def run(self) -> None:
-        try:
-            result, ok = self.fn(), True
-        except Exception as exc:  # reported to the screen that asked
-            log.debug("background task failed", exc_info=True)
-            result, ok = exc, False
-        self.finish(ok, result)
-
-
-class Tasks(QObject):
+class Tasks:
     """A small pool (the exam, the worklist and the service pages each get a thread)."""
 
     def __init__(self, threads: int = 4) -> None:
-        super().__init__()
-        self.pool = QThreadPool()
-        self.pool.setMaxThreadCount(threads)
+        self._pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="console-task")
+        self._lock = threading.Lock()
+        self._pending: set[Future] = set()
+        self._closed = False
 
     def run(self, fn: Callable[[], Any], done: Callable[[Any], None] | None = None,
             failed: Callable[[Exception], None] | None = None) -> None:
@@ -85,10 +80,66 @@ class Tasks(QObject):
                 else:
                     log.error("background task failed: %s", result)
 
-        self.pool.start(_Job(fn, on_gui_thread(finish)))
+        with self._lock:
+            if self._closed:  # the console is stopping: a screen's timer may still fire
+                log.debug("console stopped: background task not started")
+                return
+            future = self._pool.submit(_call, fn, on_gui_thread(finish))
+            self._pending.add(future)
+        future.add_done_callback(self._forget)
+
+    def _forget(self, future: Future) -> None:
+        with self._lock:
+            self._pending.discard(future)
 
     def wait(self, timeout_ms: int = 30000) -> bool:
-        return self.pool.waitForDone(timeout_ms)
+        """True once every task started so far has ended (False after ``timeout_ms``)."""
+        with self._lock:
+            pending = set(self._pending)
+        return not wait(pending, timeout=timeout_ms / 1000).not_done
+
+    def shutdown(self) -> None:
+        """No new tasks; the threads end once the running ones have."""
+        with self._lock:
+            self._closed = True
+        self._pool.shutdown(wait=False, cancel_futures=True)
+
+
+def _call(fn: Callable[[], Any], finish: Callable[[bool, Any], None]) -> None:
+    try:
+        result, ok = fn(), True
+    except Exception as exc:  # reported to the screen that asked
+        log.debug("background task failed", exc_info=True)
+        result, ok = exc, False
+    finish(ok, result)
+
+
+class GuiGarbageCollector(QObject):
+    """Python's cycle collector, run from a timer on the GUI thread only.
+
+    Automatic collection runs on whichever thread happens to allocate; with it off, the
+    timer collects each generation when its count passes the usual threshold."""
+
+    def __init__(self, interval_ms: int = 500, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._thresholds = gc.get_threshold()
+        self._timer = QTimer(self, interval=interval_ms, timeout=self.check)
+
+    def start(self) -> GuiGarbageCollector:
+        gc.disable()
+        self._timer.start()
+        return self
+
+    def stop(self) -> None:
+        self._timer.stop()
+        gc.enable()
+
+    def check(self) -> None:
+        counts = gc.get_count()
+        for generation in (2, 1, 0):
+            if counts[generation] > self._thresholds[generation]:
+                gc.collect(generation)
+                return
 
 
 class Refresher(QObject):

@@ -1,0 +1,72 @@
+"""The console's workers: results come back on the GUI thread, and Python's cycle collector
+runs there only (a widget in a cycle collected on a worker would be destroyed off its thread)."""
+
+from __future__ import annotations
+
+import gc
+import threading
+import time
+
+from tests.ui.driver import wait_until
+from vxacq.ui.tasks import GuiGarbageCollector, Tasks
+
+
+def test_results_and_failures_arrive_on_the_gui_thread(qapp) -> None:
+    tasks = Tasks(threads=2)
+    gui = threading.current_thread()
+    seen: list[tuple[str, object, threading.Thread]] = []
+    tasks.run(lambda: threading.current_thread(),
+              lambda worker: seen.append(("done", worker, threading.current_thread())))
+    tasks.run(lambda: 1 / 0, None,
+              lambda exc: seen.append(("failed", exc, threading.current_thread())))
+    assert tasks.wait(5000)
+    wait_until(lambda: len(seen) == 2, 5, "both results")
+    outcomes = dict((kind, (value, thread)) for kind, value, thread in seen)
+    worker, thread = outcomes["done"]
+    assert worker is not gui and thread is gui
+    exc, thread = outcomes["failed"]
+    assert isinstance(exc, ZeroDivisionError) and thread is gui
+    tasks.shutdown()
+
+
+def test_wait_reports_a_task_still_running(qapp) -> None:
+    tasks = Tasks(threads=1)
+    release = threading.Event()
+    tasks.run(release.wait)
+    assert not tasks.wait(100)
+    release.set()
+    assert tasks.wait(5000)
+    tasks.shutdown()
+
+
+class _Cycle:
+    collected_on: list[threading.Thread] = []
+
+    def __init__(self) -> None:
+        self.me = self
+
+    def __del__(self) -> None:
+        _Cycle.collected_on.append(threading.current_thread())
+
+
+def test_cycles_are_collected_on_the_gui_thread(qapp) -> None:
+    collector = GuiGarbageCollector(interval_ms=20).start()
+    try:
+        assert not gc.isenabled()
+        _Cycle.collected_on.clear()
+
+        def make_garbage() -> None:
+            # far past the generation-0 threshold: an automatic collection would run here
+            for _ in range(3 * gc.get_threshold()[0]):
+                _Cycle()
+            time.sleep(0.05)
+
+        worker = threading.Thread(target=make_garbage)
+        worker.start()
+        worker.join()
+        assert _Cycle.collected_on == []
+        wait_until(lambda: _Cycle.collected_on, 5, "a collection by the timer")
+        assert set(_Cycle.collected_on) == {threading.current_thread()}
+    finally:
+        collector.stop()
+    assert gc.isenabled()

@@ -128,6 +128,8 @@ def image_status(db: Database, study_id: int) -> list[ImageStatus]:
                     if uid is None:
                         continue
                     sent[uid][job.node] = _store_word(job, uid in done)
+                    if not_applicable := payload.get("result", {}).get("commitment"):
+                        committed[uid][job.node] = not_applicable  # a DICOMweb node
             elif job.kind == JobKind.COMMITMENT:
                 for _, uid in payload.get("instances", []):
                     if uid in committed and job.state in (JobState.QUEUED, JobState.RUNNING):

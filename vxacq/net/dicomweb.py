@@ -65,6 +65,39 @@ WARNING_REASON = "00081196"
 STUDY_INCLUDE_FIELDS = ("StudyDate", "StudyTime", "AccessionNumber", "ModalitiesInStudy",
                         "StudyDescription", "PatientName", "PatientID", "StudyID",
                         "NumberOfStudyRelatedSeries", "NumberOfStudyRelatedInstances")
+# What the user agent does (PS3.18), as the conformance statement prints it: transaction,
+# request, media types sent and accepted.
+TRANSACTIONS: tuple[tuple[str, str, str, str], ...] = (
+    ("Store Instances (STOW-RS)", "POST {url}/studies",
+     f'multipart/related; type="{DICOM}" (one PS3.10 instance a request, as stored)',
+     DICOM_JSON),
+    ("Search for Studies (QIDO-RS), priors and study lists", "GET {url}/studies?PatientID=…"
+     "&ModalitiesInStudy=…&limit=…&includefield=…", "", DICOM_JSON),
+    ("Search for Series (QIDO-RS)", "GET {url}/studies/{StudyInstanceUID}/series", "",
+     DICOM_JSON),
+    ("Retrieve Study (WADO-RS), priors", "GET {url}/studies/{StudyInstanceUID}", "",
+     f'multipart/related; type="{DICOM}" (PS3.10 instances)'),
+    ("Verification (`vxacq echo`, the service page's Echo)", "GET {url}/studies?limit=1", "",
+     DICOM_JSON),
+)
+# How each HTTP answer is handled, as the conformance statement prints it.
+HTTP_HANDLING: tuple[tuple[str, str], ...] = (
+    ("200, 202 (STOW-RS)", "The Store Instances Response is read: an instance is stored only "
+     "when ReferencedSOPSequence names it; a FailedSOPSequence item's FailureReason is handled "
+     "as the same C-STORE status (retried or failed, table above); WarningReason or 202 is a "
+     "warning, counted as stored"),
+    ("409 (STOW-RS)", "None stored: each FailedSOPSequence reason as above"),
+    ("200, 204 (QIDO-RS)", "The answer is used only when it is DICOM JSON, within the node's "
+     "worklist_match_limit, every study with a Study Instance UID of UID form and of the "
+     "patient (and study) asked for; otherwise it is refused whole"),
+    ("401, 403", "Failed, not retried: the user name, password or token was refused; the job "
+     "is kept and sent again when the user retries it"),
+    ("404", "Failed, not retried: no DICOMweb service at the url"),
+    ("408, 429, 5xx", "Retried after retry_delay, doubling, up to retries times"),
+    ("other 4xx", "Failed, not retried, with the status and its reason phrase"),
+    ("no connection, time-out", "Retried as above"),
+    ("TLS refused", "Failed, not retried, with the reason (unknown CA, host name, expiry)"),
+)
 _TAG_KEY = re.compile(r"[0-9A-Fa-f]{8}")
 _VR = re.compile(r"[A-Z]{2}")
 

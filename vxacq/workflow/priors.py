@@ -201,6 +201,20 @@ def retrieve_prior(config: Config, node_name: str, StudyInstanceUID: str, *,
     return outcome
 
 
+def add_to_cache(config: Config, StudyInstanceUID: str, source: str,
+                 files: list[Path]) -> None:
+    """Record in the cache's index a study written into its folder by other means than a
+    retrieve (imported from media, ``source`` saying from where): without the entry it would
+    not be shown beside an image, and pruning would remove its folder as a retrieve cut off."""
+    size = sum(p.stat().st_size for p in files)
+    with _cache_lock:
+        index = _read_index(cache_dir(config))
+        index[StudyInstanceUID] = CachedStudy(StudyInstanceUID, source, time.time(),
+                                              len(files), size)
+        _write_index(cache_dir(config), index)
+    prune_cache(config)
+
+
 def _move_with_own_listener(config: Config, node: NodeConfig,
                             request: RetrieveRequest) -> RetrieveOutcome:
     inbox = RetrieveInbox()

@@ -1,8 +1,8 @@
 """Exam history: local exams searched (any script, accents and case ignored), each image with
 its thumbnail, protocol, time and where it was sent and committed, kept current by itself;
 reopen, re-send, reject an image already sent (IOCM rejection note), export to media (a
-DICOMDIR on a folder or USB stick, optionally de-identified), and the patient's priors at the
-archive."""
+DICOMDIR on a folder or USB stick, optionally de-identified), import from media (as priors or
+to the PACS), and the patient's priors at the archive."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
 )
 
 from vxacq.ui.context import Console
+from vxacq.ui.media_import import MediaImportDialog
 from vxacq.ui.tasks import Refresher, on_gui_thread
 from vxacq.ui.widgets import Banner, fill, person_name, table
 from vxacq.workflow.history import (
@@ -74,6 +75,12 @@ class HistoryPage(QWidget):
         self.export_button.setToolTip(self.tr("Write the exam to a folder or USB stick as DICOM "
                                               "media with a DICOMDIR"))
         self.export_button.clicked.connect(self._export)
+        self.import_button = QPushButton(self.tr("Import from media…"))
+        self.import_button.setToolTip(self.tr("List the studies on a CD, USB stick or folder "
+                                              "with a DICOMDIR; keep the chosen ones as priors "
+                                              "or send them to the PACS"))
+        self.import_button.clicked.connect(self._import)
+        self.import_dialog: MediaImportDialog | None = None
         self.move_button = QPushButton(self.tr("Move to the right order…"))
         self.move_button.setToolTip(self.tr("The exam was filed under the wrong patient or "
                                             "order: file its images under the right one and "
@@ -113,6 +120,7 @@ class HistoryPage(QWidget):
         actions.addWidget(self.priors_button)
         actions.addWidget(self.retrieve_button)
         actions.addWidget(self.export_button)
+        actions.addWidget(self.import_button)
         actions.addWidget(self.move_button)
         actions.addWidget(self.deidentify)
         actions.addStretch(1)
@@ -331,6 +339,15 @@ class HistoryPage(QWidget):
         self.console.tasks.run(lambda: export_media(db, folder, study_uids=[exam.StudyInstanceUID],
                                                     deidentify_objects=anonymous,
                                                     operator=operator), done, failed)
+
+    def _import(self) -> None:
+        folder = QFileDialog.getExistingDirectory(
+            self, self.tr("Import from: the media's folder (it holds DICOMDIR)"))
+        if not folder:
+            return
+        self.import_dialog = MediaImportDialog(self.console, folder, self)
+        self.import_dialog.imported.connect(lambda text: self.banner.show_message(text, "ok"))
+        self.import_dialog.open()
 
     def _move(self) -> None:
         exam = self.selected()

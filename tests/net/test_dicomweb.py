@@ -8,6 +8,7 @@ in this module."""
 from __future__ import annotations
 
 import http.server
+import io
 import json
 import ssl
 import threading
@@ -18,6 +19,7 @@ import pytest
 from pydicom import dcmread
 from pydicom.uid import generate_uid
 
+from vxacq import cli
 from vxacq import config as configuration
 from vxacq.db import JobState, open_database
 from vxacq.net import dicomweb, outbox
@@ -262,7 +264,10 @@ def test_wado_rs_of_another_patient_keeps_nothing(config, prior_study):
     assert list((config.data_dir / "priors" / prior_study).glob("*.dcm")) == []
 
 
-def test_the_verification_query(tmp_path, config, https, pki):
+def test_the_verification_query(tmp_path, config, https, pki, capsys):
+    path = configuration.save(config, tmp_path / "vxacq.toml")
+    assert cli.main(["--config", str(path), "echo", "cloud"]) == 0
+    assert "cloud (https://localhost:" in capsys.readouterr().out
     result = echo(config, config.node("cloud"))
     assert result.ok, result.message
     assert "DICOMweb OK, QIDO-RS answered" in result.describe()
@@ -275,10 +280,18 @@ def test_the_verification_query(tmp_path, config, https, pki):
 
 
 class Scripted(http.server.BaseHTTPRequestHandler):
-    """Answers every GET with the module's ``ANSWER`` and keeps each Authorization header."""
+    """Answers every request with ``answer`` (a STOW-RS POST with ``stow(uid)``, given the SOP
+    Instance UID it was sent) and keeps each Authorization header."""
 
     answer: tuple[int, str, bytes] = (200, "application/dicom+json", b"[]")
+    stow = None
     seen: list[str] = []
+
+    def do_POST(self) -> None:  # noqa: N802 - http.server's name
+        body = self.rfile.read(int(self.headers["Content-Length"]))
+        sent = dcmread(io.BytesIO(body.split(b"\r\n\r\n", 1)[1]), force=True)
+        Scripted.answer = Scripted.stow(str(sent.SOPInstanceUID))
+        self.do_GET()
 
     def do_GET(self) -> None:  # noqa: N802 - http.server's name
         Scripted.seen.append(self.headers.get("Authorization", ""))
@@ -333,6 +346,67 @@ def test_a_hostile_qido_answer_is_refused_in_words(tmp_path, scripted, pki, answ
     [error] = result.errors
     assert error.startswith("cloud: ") and words in error
     assert "the answer was not used" in error or "will retry" in error
+
+
+def stow_answer(status: int, referenced: bool, reason: int | None = None):
+    def answer(uid: str) -> tuple[int, str, bytes]:
+        item = {"00081150": {"vr": "UI", "Value": ["1.2.840.10008.5.1.4.1.1.1.1"]},
+                "00081155": {"vr": "UI", "Value": [uid]}}
+        response = {}
+        if referenced:
+            response["00081199"] = {"vr": "SQ", "Value": [item]}
+        if reason is not None:
+            response["00081198"] = {"vr": "SQ", "Value": [
+                {**item, "00081197": {"vr": "US", "Value": [reason]}}]}
+        return status, "application/dicom+json", json.dumps(response).encode()
+    return answer
+
+
+@pytest.mark.parametrize("answer, state, words", [
+    (stow_answer(200, referenced=False), JobState.FAILED,
+     "does not name the instance as stored or failed; not counted as stored"),
+    (stow_answer(409, referenced=False, reason=0xA700), JobState.QUEUED,
+     "failure reason 0xA700: refused: the archive is out of resources"),
+    (stow_answer(409, referenced=False, reason=0x0122), JobState.FAILED,
+     "failure reason 0x0122: refused: the archive does not support this SOP class"),
+    (stow_answer(202, referenced=True), JobState.DONE, ""),
+    (lambda uid: (500, "text/plain", b"oops"), JobState.QUEUED, "HTTP 500"),
+    (lambda uid: (413, "text/plain", b"too big"), JobState.FAILED, "HTTP 413"),
+])
+def test_a_stow_rs_answer_is_read_instance_by_instance(tmp_path, scripted, pki, answer, state,
+                                                       words):
+    Scripted.stow = answer
+    config = station(tmp_path, web_node(scripted, pki, secret(tmp_path, PASSWORD),
+                                        retry_delay=60))
+    path = image(tmp_path / "s.dcm", study_uid=generate_uid(), patient_id=PATIENT)
+    db = open_database(tmp_path / "exam.db", create=True)
+    job_id = enqueue_store(db, "cloud", [path])
+    Outbox(config, db).run_once([job_id])
+    job = outbox.get_job(db, job_id)
+    assert job.state == state and words in job.last_error
+    assert bool(job.payload.get("checkpoint", {}).get("sent")) == (state == JobState.DONE)
+    if state == JobState.DONE:
+        assert "warning" in job.payload["result"]["warnings"][0]
+
+
+@pytest.mark.parametrize("answer, words", [
+    ((200, "application/dicom", b"DICM"), "not multipart/related with a boundary"),
+    ((200, 'multipart/related; type="application/dicom"; boundary=xx',
+      b"--xx\r\nContent-Type: application/dicom\r\n\r\nDICM"),
+     "does not end with its closing boundary"),
+    ((200, 'multipart/related; type="application/dicom"; boundary=xx',
+      b"--xx\r\nContent-Type: application/dicom\r\n\r\nnot dicom\r\n--xx--"),
+     "cannot be decoded"),
+    ((404, "text/plain", b""), "no DICOMweb service at this url"),
+])
+def test_a_hostile_wado_answer_keeps_nothing(tmp_path, scripted, pki, answer, words):
+    Scripted.answer = answer
+    config = station(tmp_path, web_node(scripted, pki, secret(tmp_path, PASSWORD)))
+    study = generate_uid()
+    with pytest.raises(RetrieveError, match=_re(words)):
+        priors.retrieve_prior(config, "cloud", study, PatientID=PATIENT)
+    assert priors.cached_studies(config) == []
+    assert list((config.data_dir / "priors").rglob("*.dcm")) == []
 
 
 def test_a_bearer_token_is_sent(tmp_path, scripted, pki):

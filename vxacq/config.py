@@ -851,6 +851,8 @@ def web_problems(node: NodeConfig) -> list[str]:
         problems.append(f"host '{node.host}' and port {node.port} differ from the url's "
                         f"'{address['host']}' and {address['port']}; leave host and port out "
                         "for a DICOMweb node")
+    if node.ae_title and (problem := _ae_title_problem(node.ae_title)):
+        problems.append(f"{problem} (a DICOMweb node needs none)")
     if node.auth not in WEB_AUTH:
         problems.append(f"auth '{node.auth}' is not one of {', '.join(WEB_AUTH)}")
     elif node.auth != "none" and parts.scheme == "http":

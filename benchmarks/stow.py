@@ -81,6 +81,7 @@ def main() -> None:
         secret = root / "secret"
         secret.write_text(PASSWORD)
         secret.chmod(0o600)
+        (root / "f").mkdir()
         megabytes = sum(p.stat().st_size for p in make_files(root / "f", 1, args.size)) / 1e6
         with peers.start_orthanc(root / "peers", dicomweb=True, users={USER: PASSWORD}) as orthanc, \
                 peers.start_stunnel(root / "peers", orthanc.http_port, pki.server.cert,

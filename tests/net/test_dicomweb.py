@@ -55,9 +55,12 @@ def orthanc(tmp_path_factory: pytest.TempPathFactory) -> Iterator[peers.Peer]:
 @pytest.fixture(scope="module")
 def https(tmp_path_factory: pytest.TempPathFactory, orthanc: peers.Peer,
           pki: certs.Certificates) -> Iterator[peers.Peer]:
-    with peers.start_stunnel(tmp_path_factory.mktemp("peers"), orthanc.http_port,
-                             pki.server.cert, pki.server.key) as front:
-        yield front
+    try:
+        with peers.start_stunnel(tmp_path_factory.mktemp("peers"), orthanc.http_port,
+                                 pki.server.cert, pki.server.key) as front:
+            yield front
+    except peers.ToolMissing as exc:
+        pytest.fail(str(exc), pytrace=False)
 
 
 def secret(folder: Path, text: str, name: str = "secret") -> Path:
@@ -246,6 +249,13 @@ def test_qido_rs_finds_a_prior(config, prior_study):
     assert len(found) == 1 and found[0].node == "cloud"
     assert found[0].study.PatientID == PATIENT and found[0].study.StudyDate == "20240505"
     assert all(p.study.PatientID == PATIENT for p in answer.priors)
+
+
+def test_qido_rs_lists_a_studys_series(config, prior_study):
+    from vxacq.net.query import find_series
+
+    series = find_series(config, config.node("cloud"), prior_study)
+    assert len(series) == 2 and {s.Modality for s in series} == {"DX"}
 
 
 def test_wado_rs_retrieves_a_prior_into_the_cache(config, prior_study):

@@ -62,7 +62,8 @@ from vxacq.hal.exposure import ExposureResult, run_exposure
 from vxacq.logs import phi
 from vxacq.protocols import Protocol, ProtocolError, load as load_protocols
 from vxacq.security import audit
-from vxacq.workflow import acquisition, procedures
+from vxacq.workflow import procedures
+from vxacq.workflow.dose import partial_note
 from vxacq.workflow.exam_closing import COMPLETED, DISCONTINUED, Closing
 from vxacq.workflow.exam_processing import Processing
 from vxacq.workflow.exam_types import (
@@ -483,7 +484,7 @@ class Exam(Processing, Closing):
             ImageAndFluoroscopyAreaDoseProduct=image.ImageAndFluoroscopyAreaDoseProduct,
             ExposureIndex=image.ExposureIndex, TargetExposureIndex=image.TargetExposureIndex,
             DeviationIndex=image.DeviationIndex, reject_reason=image.reject_code_meaning,
-            partial=_partial(image.raw_path))
+            partial=partial_note(image.raw_path))
 
     def _set_image(self, image_id: int, **values: Any) -> None:
         with self.db.session() as session:
@@ -527,11 +528,3 @@ class Exam(Processing, Closing):
             except Exception:  # an observer's bug must not break the exam
                 log.exception("exam observer failed on %s", kind)
 
-
-def _partial(raw_path: str) -> str:
-    """The exposure's partial-exposure note ("" when whole), from its raw frame's sidecar."""
-    try:
-        sidecar = rawstore.read_sidecar(Path(raw_path).parent, Path(raw_path).stem)
-    except (OSError, ValueError):
-        return ""
-    return acquisition.partial_exposure(sidecar)

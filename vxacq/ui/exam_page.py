@@ -40,7 +40,7 @@ from vxacq.ui.technique_panel import TechniquePanel
 from vxacq.ui.widgets import COLOURS, MessageStrip, person_name
 from vxacq.workflow import annotations
 from vxacq.workflow.display import marker_conflict, preview_from_raw
-from vxacq.workflow.dose import ExamDose, exam_dose
+from vxacq.workflow.dose import ExamDose, exam_dose, exam_summary
 from vxacq.workflow.exam import Exam, ExamEvent, ExamState, ImageView
 from vxacq.workflow.procedures import Protocol, load_protocols
 from vxacq.workflow.console import HandSwitch, RoomStatus
@@ -775,7 +775,9 @@ class ExamPage(QWidget):
                              sum(v.state == "acquired" for v in views),
                              [self.strip.pixmaps[v.id] for v in accepted
                               if v.id in self.strip.pixmaps],
-                             self)
+                             self, exam_summary(self.console.db, self.exam.study_id,
+                                                self.console.config.imaging.di_warning,
+                                                self.console.config.imaging.di_alarm))
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return
         self.finish(dialog.choice())

@@ -43,7 +43,7 @@ from vxacq.ui.widgets import COLOURS, MessageStrip, person_name
 from vxacq.workflow import annotations
 from vxacq.workflow.display import marker_conflict, preview_from_raw
 from vxacq.workflow.priors import prior_pixels, priors_for_patient
-from vxacq.workflow.dose import ExamDose, exam_dose
+from vxacq.workflow.dose import ExamDose, ExamSummary, exam_dose, exam_summary
 from vxacq.workflow.dose_check import DoseNotificationRequired
 from vxacq.workflow.exam import Exam, ExamEvent, ExamState, ImageView
 from vxacq.workflow.procedures import Protocol, load_protocols
@@ -934,8 +934,20 @@ class ExamPage(QWidget):
     # --- closing --------------------------------------------------------------------------------
 
     def close_exam(self) -> None:
-        if self.exam is None or self.exam.state != ExamState.OPEN:
+        """Ask how to close, with the exam summary (read off the GUI thread) in the dialog."""
+        exam = self.exam
+        if exam is None or exam.state != ExamState.OPEN:
             return
+        imaging, db = self.console.config.imaging, self.console.db
+        self.console.tasks.run(
+            lambda: exam_summary(db, exam.study_id, imaging.di_warning, imaging.di_alarm),
+            lambda summary: self._ask_close(exam, summary),
+            lambda exc: self.messages.show(
+                self.tr("Cannot read the exam summary: {error}").format(error=exc), "error"))
+
+    def _ask_close(self, exam: Exam, summary: ExamSummary) -> None:
+        if self.exam is not exam or exam.state != ExamState.OPEN:
+            return  # closed or replaced while the summary was read
         views = list(self.views.values())
         accepted = [v for v in views if v.state == "accepted"]
         dialog = CloseDialog(self.console.config, len(accepted),
@@ -943,7 +955,7 @@ class ExamPage(QWidget):
                              sum(v.state == "acquired" for v in views),
                              [self.strip.pixmaps[v.id] for v in accepted
                               if v.id in self.strip.pixmaps],
-                             self)
+                             self, summary)
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return
         self.finish(dialog.choice())

@@ -1,5 +1,5 @@
-"""Real DICOM peers for the tests: DCMTK's storescp, wlmscpfs, dcmqrscp and dcmprscp, Orthanc, and
-PixelMed's DicomAndWebStorageServer (Java).
+"""Real DICOM peers for the tests: DCMTK's storescp, wlmscpfs, dcmqrscp and dcmprscp, Orthanc (with
+its DICOMweb plugin, stunnel4 as its HTTPS front), and PixelMed's DicomAndWebStorageServer (Java).
 
 Each ``start_*`` function is a context manager: it launches the server on free ports in a folder of
 its own, waits until it answers a C-ECHO (Orthanc: also its REST API), yields a :class:`Peer`, and

@@ -18,10 +18,11 @@ from pathlib import Path
 import pytest
 from pydicom import dcmread
 from pydicom.uid import generate_uid
+from sqlmodel import select
 
 from vxacq import cli
 from vxacq import config as configuration
-from vxacq.db import JobState, open_database
+from vxacq.db import AuditEvent, JobState, open_database
 from vxacq.net import dicomweb, outbox
 from vxacq.net.echo import echo
 from vxacq.net.outbox import Outbox
@@ -155,6 +156,9 @@ def test_a_study_is_stored_by_stow_rs_through_the_outbox(tmp_path, config, ortha
     uids = {str(dcmread(path).SOPInstanceUID) for path in files}
     assert all(in_orthanc(orthanc, uid) for uid in uids)
     assert set(job.payload["checkpoint"]["sent"]) == uids
+    with db.session() as session:
+        actions = [e.action for e in session.exec(select(AuditEvent)).all()]
+    assert "begin transferring" in actions and "images sent" in actions
 
 
 def test_commitment_is_not_applicable_in_the_history(tmp_path, config):

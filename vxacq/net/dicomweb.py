@@ -396,6 +396,11 @@ def run_store_job(ctx: Any) -> dict[str, Any]:
     todo = [item for item in items if str(item.SOPInstanceUID) not in sent]
     stored_now = []
     ctx.progress(f"sending {len(todo)} file(s) by STOW-RS")
+    if todo:
+        audit.record(ctx.db, "begin transferring", study_id=ctx.study_id,
+                     detail=f"{len(todo)} instance(s) to {node.name} by STOW-RS",
+                     peer_address=node.host,
+                     sop_classes=Counter(str(i.SOPClassUID) for i in todo))
     try:
         for number, item in enumerate(todo, start=1):
             if ctx.should_stop():

@@ -435,7 +435,7 @@ def test_a_bearer_token_is_sent(tmp_path, scripted, pki):
     assert Scripted.seen == ["Bearer eyJ0b2tlbiI6InRlc3QifQ.sig"]
 
 
-def test_no_secret_reaches_the_error_text(tmp_path, pki):
+def test_a_secret_file_gone_since_loading_is_said_before_connecting(tmp_path, pki):
     node = configuration.NodeConfig(name="cloud", ae_title="", host="localhost", port=9,
                                     url="https://localhost:9/dw", auth="basic", username=USER,
                                     secret_file=str(tmp_path / "missing"))

@@ -295,11 +295,14 @@ def test_the_verification_query(tmp_path, config, https, pki, capsys):
 
 class Scripted(http.server.BaseHTTPRequestHandler):
     """Answers every request with ``answer`` (a STOW-RS POST with ``stow(uid)``, given the SOP
-    Instance UID it was sent) and keeps each Authorization header."""
+    Instance UID it was sent) and keeps each Authorization header, each Accept header and each
+    request's path."""
 
     answer: tuple[int, str, bytes] = (200, "application/dicom+json", b"[]")
     stow = None
     seen: list[str] = []
+    accepted: list[str] = []
+    paths: list[str] = []
 
     def do_POST(self) -> None:  # noqa: N802 - http.server's name
         body = self.rfile.read(int(self.headers["Content-Length"]))
@@ -309,6 +312,8 @@ class Scripted(http.server.BaseHTTPRequestHandler):
 
     def do_GET(self) -> None:  # noqa: N802 - http.server's name
         Scripted.seen.append(self.headers.get("Authorization", ""))
+        Scripted.accepted.append(self.headers.get("Accept", ""))
+        Scripted.paths.append(self.path)
         status, content_type, body = Scripted.answer
         self.send_response(status)
         self.send_header("Content-Type", content_type)
@@ -420,6 +425,29 @@ def test_a_hostile_wado_answer_keeps_nothing(tmp_path, scripted, pki, answer, wo
     with pytest.raises(RetrieveError, match=_re(words)):
         priors.retrieve_prior(config, "cloud", study, PatientID=PATIENT)
     assert priors.cached_studies(config) == []
+    assert list((config.data_dir / "priors").rglob("*.dcm")) == []
+
+
+def test_wado_rs_asks_for_explicit_vr_little_endian_and_refuses_a_compressed_instance(
+        tmp_path, scripted, pki):
+    from pydicom.encaps import encapsulate
+    from pydicom.uid import JPEG2000Lossless
+
+    study = generate_uid()
+    path = image(tmp_path / "j.dcm", study_uid=study, patient_id=PATIENT)
+    ds = dcmread(path)
+    ds.file_meta.TransferSyntaxUID = JPEG2000Lossless  # as a server sends what it stored
+    ds.PixelData = encapsulate([b"\xff\x4f\xff\x51 not decoded here"])
+    out = io.BytesIO()
+    ds.save_as(out, enforce_file_format=True)
+    body, content_type = dicomweb.multipart([out.getvalue()])
+    Scripted.answer = (200, content_type, body)
+    Scripted.accepted.clear()
+    config = station(tmp_path, web_node(scripted, pki, secret(tmp_path, PASSWORD)))
+    with pytest.raises(RetrieveError, match="transfer syntax 1.2.840.10008.1.2.4.90 is not"):
+        priors.retrieve_prior(config, "cloud", study, PatientID=PATIENT)
+    assert Scripted.accepted == ['multipart/related; type="application/dicom"; '
+                                 "transfer-syntax=1.2.840.10008.1.2.1"]
     assert list((config.data_dir / "priors").rglob("*.dcm")) == []
 
 

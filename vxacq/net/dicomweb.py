@@ -40,7 +40,9 @@ from vxacq.config import Config, NodeConfig
 from vxacq.dicom.query import SeriesRecord, StudyQuery, StudyRecord, series_record, study_record
 from vxacq.logs import escape
 from vxacq.net.association import DicomNetworkError
-from vxacq.net.retrieve import UID_FORM, RetrieveError, RetrieveOutcome, RetrieveRequest
+from vxacq.net.retrieve import (
+    TRANSFER_SYNTAXES, UID_FORM, RetrieveError, RetrieveOutcome, RetrieveRequest,
+)
 from vxacq.security import audit, tls
 from vxacq.security.audit_message import MINOR_FAILURE
 from vxacq.security.secrets import SecretError, read_secret
@@ -52,6 +54,10 @@ DICOM_JSON = "application/dicom+json"
 # A QIDO-RS answer or a STOW-RS response is a few kilobytes a study; beyond this it is not one.
 MAX_JSON_BYTES = 16 << 20
 USER_AGENT = "VXacq-DICOMweb"
+# WADO-RS asks for what a C-MOVE/C-GET retrieve accepts (Explicit VR Little Endian): without a
+# transfer-syntax parameter a server may send the instances as stored (JPEG, JPEG 2000), which
+# the priors cache cannot show; "*" would invite them too.
+WADO_ACCEPT = f'multipart/related; type="{DICOM}"; transfer-syntax={ExplicitVRLittleEndian}'
 # A WADO-RS study is read whole before it is checked: at most this much (and the cache's size).
 MAX_STUDY_MB = 1024
 COMMITMENT_NOT_APPLICABLE = "not applicable: DICOMweb (STOW-RS) has no storage commitment"
@@ -76,7 +82,8 @@ TRANSACTIONS: tuple[tuple[str, str, str, str], ...] = (
     ("Search for Series (QIDO-RS)", "GET {url}/studies/{StudyInstanceUID}/series", "",
      DICOM_JSON),
     ("Retrieve Study (WADO-RS), priors", "GET {url}/studies/{StudyInstanceUID}", "",
-     f'multipart/related; type="{DICOM}" (PS3.10 instances)'),
+     f'multipart/related; type="{DICOM}"; transfer-syntax={ExplicitVRLittleEndian} '
+     "(PS3.10 instances)"),
     ("Verification (`vxacq echo`, the service page's Echo)", "GET {url}/studies?limit=1", "",
      DICOM_JSON),
 )
@@ -585,7 +592,7 @@ def retrieve_study(config: Config, node: NodeConfig,
     deadline = time.monotonic() + node.retrieve_timeout
     try:
         answer = request(node, "GET", f"/studies/{quote(uid)}", what=what,
-                         headers={"Accept": f'multipart/related; type="{DICOM}"'},
+                         headers={"Accept": WADO_ACCEPT},
                          max_bytes=min(config.priors.cache_mb, MAX_STUDY_MB) << 20,
                          deadline=deadline)
         if answer.status != 200:
@@ -618,7 +625,7 @@ def retrieve_study(config: Config, node: NodeConfig,
 
 
 def _take(node: NodeConfig, request_: RetrieveRequest, data: bytes) -> None:
-    from vxacq.net.retrieve import STORED, write_atomically
+    from vxacq.net.retrieve import CANNOT_UNDERSTAND, STORED, write_atomically
 
     try:
         ds = dcmread(io.BytesIO(data))
@@ -627,6 +634,10 @@ def _take(node: NodeConfig, request_: RetrieveRequest, data: bytes) -> None:
         request_._refuse(f"object from {node.name} cannot be decoded ({exc})")
         return
     status, why = request_.check(ds, sop_class, len(data))
+    syntax = ds.file_meta.get("TransferSyntaxUID", "")
+    if status == STORED and syntax not in TRANSFER_SYNTAXES:
+        status, why = CANNOT_UNDERSTAND, (f"transfer syntax {escape(syntax)[:64] or '(none)'} "
+                                          "is not one asked for")
     if status != STORED:
         request_._refuse(f"object from {node.name} refused: {why}")
         return

@@ -451,6 +451,32 @@ def test_wado_rs_asks_for_explicit_vr_little_endian_and_refuses_a_compressed_ins
     assert list((config.data_dir / "priors").rglob("*.dcm")) == []
 
 
+ODD = "A B*?&1"  # a space, QIDO-RS wildcards and a query separator in one patient ID
+
+
+def test_qido_rs_encodes_a_patient_id_and_never_takes_a_wildcard_match(tmp_path, scripted, pki):
+    Scripted.answer = (200, "application/dicom+json", json.dumps(
+        [study_json(ODD, "1.2.3.1"), study_json("A BX?&1", "1.2.3.2")]).encode())
+    Scripted.paths.clear()
+    config = station(tmp_path, web_node(scripted, pki, secret(tmp_path, PASSWORD)))
+    answer = priors.find_priors(config, ODD)
+    assert answer.errors == []
+    assert [p.study.StudyInstanceUID for p in answer.priors] == ["1.2.3.1"]
+    [path] = Scripted.paths
+    assert "PatientID=A%20B%2A%3F%261&" in path
+
+
+def test_a_wildcard_answer_at_its_limit_is_not_used(tmp_path, scripted, pki):
+    Scripted.answer = (200, "application/dicom+json", json.dumps(
+        [study_json("A BX?&1", "1.2.3.2"), study_json("A BY?&1", "1.2.3.3")]).encode())
+    config = station(tmp_path, web_node(scripted, pki, secret(tmp_path, PASSWORD),
+                                        worklist_match_limit=2))
+    answer = priors.find_priors(config, ODD)
+    assert answer.priors == []
+    [error] = answer.errors
+    assert "holds * or ?" in error and "the answer was not used" in error
+
+
 def test_a_bearer_token_is_sent(tmp_path, scripted, pki):
     Scripted.answer = (200, "application/dicom+json", json.dumps([study_json(PATIENT)]).encode())
     Scripted.seen.clear()

@@ -157,7 +157,9 @@ def _connection(node: NodeConfig) -> http.client.HTTPConnection:
 
 def _target(node: NodeConfig, path: str, query: dict[str, str] | None = None) -> str:
     base = urlsplit(node.url).path.rstrip("/")
-    return base + path + (f"?{urlencode(query)}" if query else "")
+    # %20, not "+", for a space: a QIDO-RS query is RFC 3986 (PS3.18 8.3.4), not an HTML form,
+    # and a server that keeps "+" would match another patient ID, or none.
+    return base + path + (f"?{urlencode(query, quote_via=quote)}" if query else "")
 
 
 def request(node: NodeConfig, method: str, path: str, *, what: str,
@@ -481,6 +483,14 @@ def find_studies(node: NodeConfig, query: StudyQuery, *, limit: int = 0) -> list
         raise DicomNetworkError(f"{_where(node)} answered {what} with {len(items)} studies, more "
                                 f"than the {most} asked for; the answer was not used",
                                 kind="status", retryable=False)
+    # QIDO-RS has no escape for * and ?: a patient ID holding them is matched as a wildcard,
+    # so other patients' studies may come; they are dropped, never taken as this patient's.
+    wildcard = any(ch in query.PatientID for ch in "*?")
+    if wildcard and len(items) == most:
+        raise DicomNetworkError(f"{_where(node)}: the patient ID holds * or ?, which QIDO-RS "
+                                f"matches as wildcards, and the answer reached its limit of "
+                                f"{most} studies; the patient's own may be missing, so the "
+                                "answer was not used", kind="status", retryable=False)
     studies = []
     fallback = node.fallback_character_set or None
     for item in items:
@@ -490,6 +500,8 @@ def find_studies(node: NodeConfig, query: StudyQuery, *, limit: int = 0) -> list
                                     f"Instance UID '{escape(study.StudyInstanceUID)[:80]}' is not "
                                     "a UID; the answer was not used", kind="status",
                                     retryable=False)
+        if wildcard and study.PatientID != query.PatientID:
+            continue
         if query.PatientID and study.PatientID != query.PatientID:
             raise DicomNetworkError(f"{_where(node)} answered {what} with a study of another "
                                     "patient than the one asked for; the answer was not used",

@@ -416,6 +416,12 @@ def test_a_stow_rs_answer_is_read_instance_by_instance(tmp_path, scripted, pki, 
     ((200, 'multipart/related; type="application/dicom"; boundary=xx',
       b"--xx\r\nContent-Type: application/dicom\r\n\r\nnot dicom\r\n--xx--"),
      "cannot be decoded"),
+    ((200, 'multipart/related; type="application/dicom"; boundary=xx',
+      b"--xx\r\nContent-Type: application/dicom\r\n\r\nnot dicom--xx--"),
+     "does not end with its closing boundary"),
+    ((200, 'multipart/related; type="application/dicom"; boundary=xx',
+      b"--xx\r\nContent-Type: text/plain\r\n\r\n\r\n" * 1001 + b"--xx--"),
+     "more than 1000 parts"),
     ((404, "text/plain", b""), "no DICOMweb service at this url"),
 ])
 def test_a_hostile_wado_answer_keeps_nothing(tmp_path, scripted, pki, answer, words):
@@ -449,6 +455,21 @@ def test_wado_rs_asks_for_explicit_vr_little_endian_and_refuses_a_compressed_ins
     assert Scripted.accepted == ['multipart/related; type="application/dicom"; '
                                  "transfer-syntax=1.2.840.10008.1.2.1"]
     assert list((config.data_dir / "priors").rglob("*.dcm")) == []
+
+
+def test_a_boundary_inside_an_instance_is_not_a_delimiter(tmp_path, scripted, pki):
+    study = generate_uid()
+    path = image(tmp_path / "b.dcm", study_uid=study, patient_id=PATIENT)
+    ds = dcmread(path)
+    ds.StudyDescription = "Chest --xx"  # the boundary's bytes, not at the start of a line
+    out = io.BytesIO()
+    ds.save_as(out, enforce_file_format=True)
+    body = b"--xx\r\nContent-Type: application/dicom\r\n\r\n" + out.getvalue() + b"\r\n--xx--"
+    Scripted.answer = (200, 'multipart/related; type="application/dicom"; boundary=xx', body)
+    config = station(tmp_path, web_node(scripted, pki, secret(tmp_path, PASSWORD)))
+    outcome = priors.retrieve_prior(config, "cloud", study, PatientID=PATIENT)
+    assert outcome.partial == "" and len(outcome.files) == 1
+    assert dcmread(outcome.files[0]).StudyDescription == "Chest --xx"
 
 
 ODD = "A B*?&1"  # a space, QIDO-RS wildcards and a query separator in one patient ID

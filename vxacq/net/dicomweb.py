@@ -60,6 +60,9 @@ USER_AGENT = "VXacq-DICOMweb"
 WADO_ACCEPT = f'multipart/related; type="{DICOM}"; transfer-syntax={ExplicitVRLittleEndian}'
 # A WADO-RS study is read whole before it is checked: at most this much (and the cache's size).
 MAX_STUDY_MB = 1024
+# A projection radiography prior is a few images; an answer of more parts is not one (and each
+# part costs a decode and a line in the refusals).
+MAX_PARTS = 1000
 COMMITMENT_NOT_APPLICABLE = "not applicable: DICOMweb (STOW-RS) has no storage commitment"
 # PS3.18 Store Instances Response Module (Table 10.5.3-1 and its attributes in PS3.6)
 FAILED_SOP_SEQUENCE = "00081198"
@@ -569,18 +572,44 @@ def _boundary(node: NodeConfig, content_type: str, what: str) -> bytes:
     return boundary.encode("latin-1", "replace")
 
 
+def _part_spans(node: NodeConfig, body: bytes, boundary: bytes,
+                what: str) -> list[tuple[int, int]]:
+    """Where each part of ``body`` starts and ends. A delimiter counts only at the start of a
+    line (RFC 2046 5.1.1): an instance's bytes may hold the boundary's elsewhere."""
+    dash = b"--" + boundary
+    if body.startswith(dash):
+        at = 0
+    elif (found := body.find(b"\r\n" + dash)) >= 0:
+        at = found + 2
+    else:
+        raise _cut_short(node, what)
+    spans: list[tuple[int, int]] = []
+    while not body.startswith(b"--", at + len(dash)):
+        end = body.find(b"\r\n" + dash, at + len(dash))
+        if end < 0:
+            raise _cut_short(node, what)
+        if len(spans) == MAX_PARTS:
+            raise DicomNetworkError(f"{_where(node)} answered {what} with more than "
+                                    f"{MAX_PARTS} parts; nothing was kept", kind="status",
+                                    retryable=False)
+        spans.append((at + len(dash), end))
+        at = end + 2
+    return spans
+
+
+def _cut_short(node: NodeConfig, what: str) -> DicomNetworkError:
+    return DicomNetworkError(f"{_where(node)} answered {what} with a multipart body that does "
+                             "not end with its closing boundary (cut short?); nothing was kept",
+                             kind="status", retryable=True)
+
+
 def split_multipart(node: NodeConfig, body: bytes, boundary: bytes,
                     what: str) -> list[tuple[str, bytes]]:
     """The parts of a multipart/related body: (Content-Type, bytes) each."""
-    delimiter = b"--" + boundary
-    pieces = body.split(delimiter)
-    if len(pieces) < 2 or not pieces[-1].startswith(b"--"):
-        raise DicomNetworkError(f"{_where(node)} answered {what} with a multipart body that "
-                                "does not end with its closing boundary (cut short?); nothing "
-                                "was kept", kind="status", retryable=True)
     parts = []
-    for piece in pieces[1:-1]:
-        piece = piece.removeprefix(b"\r\n")
+    for after, end in _part_spans(node, body, boundary, what):
+        # the rest of the delimiter line (transport padding), then the part's headers
+        _, _, piece = body[after:end].partition(b"\r\n")
         head, sep, content = piece.partition(b"\r\n\r\n")
         if not sep:
             raise DicomNetworkError(f"{_where(node)} answered {what} with a part without "
@@ -590,7 +619,7 @@ def split_multipart(node: NodeConfig, body: bytes, boundary: bytes,
             name, _, value = line.partition(b":")
             if name.strip().lower() == b"content-type":
                 content_type = value.strip().decode("latin-1")
-        parts.append((content_type, content.removesuffix(b"\r\n")))
+        parts.append((content_type, content))
     return parts
 
 

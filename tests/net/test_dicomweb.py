@@ -12,6 +12,7 @@ import io
 import json
 import ssl
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -455,6 +456,72 @@ def test_wado_rs_asks_for_explicit_vr_little_endian_and_refuses_a_compressed_ins
     assert Scripted.accepted == ['multipart/related; type="application/dicom"; '
                                  "transfer-syntax=1.2.840.10008.1.2.1"]
     assert list((config.data_dir / "priors").rglob("*.dcm")) == []
+
+
+class Trickle(http.server.BaseHTTPRequestHandler):
+    """Announces ``length`` bytes of ``content_type``, then sends ``sent`` bytes a byte every
+    0.2 s and closes (or goes on while the client listens, when ``sent`` is None)."""
+
+    content_type = "application/dicom+json"
+    length = 1000
+    sent: int | None = None
+
+    def do_GET(self) -> None:  # noqa: N802 - http.server's name
+        self.send_response(200)
+        self.send_header("Content-Type", Trickle.content_type)
+        self.send_header("Content-Length", str(Trickle.length))
+        self.end_headers()
+        try:
+            for _ in range(Trickle.length if Trickle.sent is None else Trickle.sent):
+                self.wfile.write(b" ")
+                self.wfile.flush()
+                time.sleep(0.2)
+        except OSError:
+            pass  # the client gave up, as it should
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.fixture(scope="module")
+def trickle(pki: certs.Certificates) -> Iterator[int]:
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Trickle)
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(pki.server.cert, pki.server.key)
+    server.socket = context.wrap_socket(server.socket, server_side=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield server.server_address[1]
+    server.shutdown()
+    server.server_close()
+
+
+def test_an_answer_sent_a_byte_at_a_time_is_given_up_at_dimse_timeout(tmp_path, trickle, pki):
+    Trickle.sent, Trickle.content_type = None, "application/dicom+json"
+    config = station(tmp_path, web_node(trickle, pki, secret(tmp_path, PASSWORD),
+                                        dimse_timeout=1))
+    started = time.monotonic()
+    [error] = priors.find_priors(config, PATIENT).errors
+    assert time.monotonic() - started < 3
+    assert "did not finish its answer to the QIDO-RS study query within 1 s" in error
+
+
+def test_a_retrieve_sent_a_byte_at_a_time_is_given_up_at_retrieve_timeout(tmp_path, trickle,
+                                                                           pki):
+    Trickle.sent, Trickle.content_type = None, 'multipart/related; boundary=xx'
+    config = station(tmp_path, web_node(trickle, pki, secret(tmp_path, PASSWORD),
+                                        dimse_timeout=10, retrieve_timeout=1))
+    started = time.monotonic()
+    with pytest.raises(RetrieveError, match="within the time allowed .retrieve_timeout."):
+        priors.retrieve_prior(config, "cloud", generate_uid(), PatientID=PATIENT)
+    assert time.monotonic() - started < 3
+
+
+def test_an_answer_cut_short_is_not_used(tmp_path, trickle, pki):
+    Trickle.sent, Trickle.content_type = 3, "application/dicom+json"
+    config = station(tmp_path, web_node(trickle, pki, secret(tmp_path, PASSWORD)))
+    [error] = priors.find_priors(config, PATIENT).errors
+    assert "closed the connection before the end of its answer" in error
 
 
 def test_a_boundary_inside_an_instance_is_not_a_delimiter(tmp_path, scripted, pki):

@@ -24,6 +24,7 @@ import logging
 import re
 import socket
 import ssl
+import threading
 import time
 import uuid
 import warnings
@@ -170,55 +171,101 @@ def request(node: NodeConfig, method: str, path: str, *, what: str,
             headers: dict[str, str] | None = None, max_bytes: int = MAX_JSON_BYTES,
             deadline: float | None = None) -> Response:
     """One HTTP exchange with ``node``; DicomNetworkError in words when it cannot be had
-    (connection, TLS, a time-out, an answer larger than ``max_bytes``). HTTP error statuses
-    are returned, not raised: what they mean depends on the request."""
+    (connection, TLS, a time-out, an answer larger than ``max_bytes``). The whole answer must
+    have come within dimse_timeout of the request (or by ``deadline``, a retrieve's). HTTP
+    error statuses are returned, not raised: what they mean depends on the request."""
     connection = _connection(node)
     all_headers = {**_headers(node), **(headers or {})}
-    where = _where(node)
+    late = threading.Event()
+    watchdog: threading.Timer | None = None
     try:
         connection.connect()
-        connection.sock.settimeout(node.dimse_timeout)
+        sock = connection.sock
+        sock.settimeout(node.dimse_timeout)
         connection.request(method, _target(node, path, query), body=body, headers=all_headers)
+        # Each read has its time-out, but a server sending a byte now and then would hold the
+        # job as long as it likes: the socket is shut when the answer's time is up.
+        left = node.dimse_timeout if deadline is None else deadline - time.monotonic()
+        watchdog = threading.Timer(max(left, 0.0), _shut, (sock, late))
+        watchdog.start()
         answer = connection.getresponse()
-        chunks: list[bytes] = []
-        size = 0
-        while chunk := answer.read(1 << 20):
-            size += len(chunk)
-            if size > max_bytes:
-                raise DicomNetworkError(f"{where} answered {what} with more than {max_bytes} "
-                                        "bytes; the answer was not used", kind="status",
-                                        retryable=False)
-            if deadline is not None and time.monotonic() > deadline:
-                raise DicomNetworkError(f"{where} did not finish {what} within the time "
-                                        "allowed (retrieve_timeout); nothing was kept",
-                                        kind="timeout", retryable=True)
-            chunks.append(chunk)
+        data = _body(node, answer, what, max_bytes)
+        if late.is_set():  # what came before the socket was shut is only a part
+            raise _too_late(node, what, deadline)
         return Response(answer.status, escape(answer.reason or ""),
-                        answer.getheader("Content-Type", "") or "", b"".join(chunks))
-    except DicomNetworkError:
-        raise
-    except (ssl.SSLError, ssl.CertificateError) as exc:
-        words = tls.explain(exc, have_cert=bool(node.tls_cert)) or str(exc)
-        raise DicomNetworkError(f"{where}: TLS refused: {words}", kind="tls",
-                                retryable=False) from None
-    except (TimeoutError, socket.timeout):
-        raise DicomNetworkError(f"{where} did not answer {what} within "
-                                f"{node.connect_timeout:g} s (connect_timeout) / "
-                                f"{node.dimse_timeout:g} s (dimse_timeout); will retry",
-                                kind="timeout", retryable=True) from None
-    except socket.gaierror as exc:
-        raise DicomNetworkError(f"{where} cannot be reached: the host name '{node.host}' "
-                                f"cannot be resolved ({exc.strerror}); check the node's url",
-                                kind="unreachable", retryable=True) from None
-    except (OSError, http.client.HTTPException) as exc:
-        text = tls.explain(exc, have_cert=bool(node.tls_cert)) if isinstance(
-            exc, (ConnectionResetError, BrokenPipeError)) and node.url.startswith("https") \
-            else None
-        words = getattr(exc, "strerror", None) or type(exc).__name__
-        raise DicomNetworkError(f"{where} cannot be reached: {text or escape(words)}; will "
-                                "retry", kind="unreachable", retryable=True) from None
+                        answer.getheader("Content-Type", "") or "", data)
+    except (DicomNetworkError, OSError, http.client.HTTPException) as exc:
+        if late.is_set():
+            raise _too_late(node, what, deadline) from None
+        if isinstance(exc, DicomNetworkError):
+            raise
+        raise _network_error(node, exc, what) from None  # ssl errors, time-outs too
     finally:
+        if watchdog is not None:
+            watchdog.cancel()
         connection.close()
+
+
+def _shut(sock: socket.socket, late: threading.Event) -> None:
+    late.set()
+    try:
+        # the plain socket's shutdown: SSLSocket's would drop its TLS object under the reader
+        socket.socket.shutdown(sock, socket.SHUT_RDWR)
+    except OSError:
+        pass  # already closed: the exchange is over
+
+
+def _body(node: NodeConfig, answer: http.client.HTTPResponse, what: str,
+          max_bytes: int) -> bytes:
+    """The answer's body, refused as soon as it is (or says it will be) over ``max_bytes``."""
+    where = _where(node)
+    too_big = DicomNetworkError(f"{where} answered {what} with more than {max_bytes} bytes; "
+                                "the answer was not used", kind="status", retryable=False)
+    if (answer.length or 0) > max_bytes:
+        raise too_big
+    chunks: list[bytes] = []
+    size = 0
+    while chunk := answer.read1(1 << 16):
+        size += len(chunk)
+        if size > max_bytes:
+            raise too_big
+        chunks.append(chunk)
+    if answer.length:  # bytes announced by Content-Length that never came
+        raise DicomNetworkError(f"{where} closed the connection before the end of its answer "
+                                f"to {what}; will retry", kind="unreachable", retryable=True)
+    return b"".join(chunks)
+
+
+def _too_late(node: NodeConfig, what: str, deadline: float | None) -> DicomNetworkError:
+    if deadline is not None:
+        return DicomNetworkError(f"{_where(node)} did not finish {what} within the time "
+                                 "allowed (retrieve_timeout); nothing was kept",
+                                 kind="timeout", retryable=True)
+    return DicomNetworkError(f"{_where(node)} did not finish its answer to {what} within "
+                             f"{node.dimse_timeout:g} s (dimse_timeout); will retry",
+                             kind="timeout", retryable=True)
+
+
+def _network_error(node: NodeConfig, exc: Exception, what: str) -> DicomNetworkError:
+    """``exc`` (a connection, TLS or time-out failure) in words."""
+    where = _where(node)
+    if isinstance(exc, ssl.SSLError):  # ssl.CertificateError is one
+        words = tls.explain(exc, have_cert=bool(node.tls_cert)) or str(exc)
+        return DicomNetworkError(f"{where}: TLS refused: {words}", kind="tls", retryable=False)
+    if isinstance(exc, TimeoutError):  # socket.timeout is one
+        return DicomNetworkError(f"{where} did not answer {what} within "
+                                 f"{node.connect_timeout:g} s (connect_timeout) / "
+                                 f"{node.dimse_timeout:g} s (dimse_timeout); will retry",
+                                 kind="timeout", retryable=True)
+    if isinstance(exc, socket.gaierror):
+        return DicomNetworkError(f"{where} cannot be reached: the host name '{node.host}' "
+                                 f"cannot be resolved ({exc.strerror}); check the node's url",
+                                 kind="unreachable", retryable=True)
+    text = tls.explain(exc, have_cert=bool(node.tls_cert)) if isinstance(
+        exc, (ConnectionResetError, BrokenPipeError)) and node.url.startswith("https") else None
+    words = getattr(exc, "strerror", None) or type(exc).__name__
+    return DicomNetworkError(f"{where} cannot be reached: {text or escape(words)}; will retry",
+                             kind="unreachable", retryable=True)
 
 
 def http_problem(node: NodeConfig, answer: Response, what: str) -> DicomNetworkError:

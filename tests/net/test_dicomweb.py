@@ -583,3 +583,12 @@ def test_a_secret_file_gone_since_loading_is_said_before_connecting(tmp_path, pk
                                     secret_file=str(tmp_path / "missing"))
     with pytest.raises(dicomweb.DicomNetworkError, match="secret_file .* cannot be read"):
         dicomweb.verify(node)
+
+
+def test_a_secret_that_is_no_bearer_token_is_said_without_showing_it(tmp_path, pki):
+    node = configuration.NodeConfig(name="cloud", ae_title="", host="localhost", port=9,
+                                    url="https://localhost:9/dw", auth="bearer",
+                                    secret_file=str(secret(tmp_path, "s\u00e9same \u20ac42")))
+    with pytest.raises(dicomweb.DicomNetworkError, match="does not hold a bearer token") as info:
+        dicomweb.verify(node)
+    assert "same" not in str(info.value) and info.value.kind == "config"

@@ -109,6 +109,7 @@ HTTP_HANDLING: tuple[tuple[str, str], ...] = (
     ("no connection, time-out", "Retried as above"),
     ("TLS refused", "Failed, not retried, with the reason (unknown CA, host name, expiry)"),
 )
+BEARER_TOKEN = re.compile(r"[A-Za-z0-9._~+/-]+=*")  # RFC 6750 2.1 b64token
 _TAG_KEY = re.compile(r"[0-9A-Fa-f]{8}")
 _VR = re.compile(r"[A-Z]{2}")
 
@@ -140,8 +141,12 @@ def _headers(node: NodeConfig) -> dict[str, str]:
     if node.auth == "basic":
         pair = f"{node.username}:{secret}".encode()
         headers["Authorization"] = "Basic " + base64.b64encode(pair).decode("ascii")
-    else:
+    elif BEARER_TOKEN.fullmatch(secret):
         headers["Authorization"] = f"Bearer {secret}"
+    else:  # http.client would fail on a non-Latin-1 one with an error naming none of this
+        raise DicomNetworkError(f"{_where(node)}: secret_file '{node.secret_file}' does not hold "
+                                "a bearer token (letters, digits and -._~+/ then any =, RFC "
+                                "6750)", kind="config", retryable=False)
     return headers
 
 

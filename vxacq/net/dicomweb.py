@@ -42,7 +42,8 @@ from vxacq.dicom.query import SeriesRecord, StudyQuery, StudyRecord, series_reco
 from vxacq.logs import escape
 from vxacq.net.association import DicomNetworkError
 from vxacq.net.retrieve import (
-    TRANSFER_SYNTAXES, UID_FORM, RetrieveError, RetrieveOutcome, RetrieveRequest,
+    CANNOT_UNDERSTAND, STORED, TRANSFER_SYNTAXES, UID_FORM, RetrieveError, RetrieveOutcome,
+    RetrieveRequest, write_atomically,
 )
 from vxacq.security import audit, tls
 from vxacq.security.audit_message import MINOR_FAILURE
@@ -697,7 +698,7 @@ def retrieve_study(config: Config, node: NodeConfig,
     for content_type, data in parts:
         kind = content_type.split(";")[0].strip().lower()
         if kind != DICOM:
-            request_.refused.append(f"a part of type '{escape(kind)[:60]}' is not DICOM")
+            request_._refuse(f"a part of type '{escape(kind)[:60]}' is not DICOM")
             continue
         _take(node, request_, data)
     outcome = RetrieveOutcome(node=node.name, StudyInstanceUID=uid,
@@ -718,8 +719,7 @@ def retrieve_study(config: Config, node: NodeConfig,
 
 
 def _take(node: NodeConfig, request_: RetrieveRequest, data: bytes) -> None:
-    from vxacq.net.retrieve import CANNOT_UNDERSTAND, STORED, write_atomically
-
+    """One WADO-RS part: checked as a C-STORE of a C-MOVE/C-GET retrieve is, then written."""
     try:
         ds = dcmread(io.BytesIO(data))
         sop_class = str(ds.file_meta.MediaStorageSOPClassUID)

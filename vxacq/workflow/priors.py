@@ -167,9 +167,9 @@ def prune_cache(config: Config, *, now: float | None = None) -> list[str]:
 def retrieve_prior(config: Config, node_name: str, StudyInstanceUID: str, *,
                    PatientID: str = "", inbox: RetrieveInbox | None = None) -> RetrieveOutcome:
     """Fetch one study from ``node_name`` into the priors cache, by the node's ``retrieve``
-    setting (a DICOMweb node: WADO-RS). C-MOVE needs our listener: ``inbox`` is the running one's (the window's
-    :class:`~vxacq.workflow.runtime.Services`); without it a listener is started for this
-    retrieve. ``PatientID``, when given, must be every object's. RetrieveError (a
+    setting (a DICOMweb node: WADO-RS). C-MOVE needs our listener: ``inbox`` is the running
+    one's (the window's :class:`~vxacq.workflow.runtime.Services`); without it a listener is
+    started for this retrieve. ``PatientID``, when given, must be every object's. RetrieveError (a
     DicomNetworkError) says in words why nothing usable came; a partial retrieve returns with
     ``partial`` set. ValueError for a node or UID that cannot be used."""
     node = config.node(node_name)

@@ -592,3 +592,16 @@ def test_a_secret_that_is_no_bearer_token_is_said_without_showing_it(tmp_path, p
     with pytest.raises(dicomweb.DicomNetworkError, match="does not hold a bearer token") as info:
         dicomweb.verify(node)
     assert "same" not in str(info.value) and info.value.kind == "config"
+
+
+@pytest.mark.parametrize("study, series", [("1.2.9", "1.2.3.4.5"), ("1.2.3", "1.2;x")])
+def test_a_qido_series_answer_of_another_study_is_refused(tmp_path, scripted, pki, study,
+                                                          series):
+    from vxacq.net.query import find_series
+
+    Scripted.answer = (200, "application/dicom+json", json.dumps([
+        {"0020000D": {"vr": "UI", "Value": [study]}, "0020000E": {"vr": "UI", "Value": [series]},
+         "00080060": {"vr": "CS", "Value": ["DX"]}}]).encode())
+    config = station(tmp_path, web_node(scripted, pki, secret(tmp_path, PASSWORD)))
+    with pytest.raises(dicomweb.DicomNetworkError, match="a series of another study"):
+        find_series(config, config.node("cloud"), "1.2.3")

@@ -590,7 +590,18 @@ def find_series(node: NodeConfig, StudyInstanceUID: str,
         raise DicomNetworkError(f"{_where(node)} answered {what} with more series than asked "
                                 "for; the answer was not used", kind="status", retryable=False)
     fallback = node.fallback_character_set or None
-    return [series_record(_dataset(node, item, what), fallback) for item in items]
+    series = []
+    for item in items:
+        ds = _dataset(node, item, what)
+        record = series_record(ds, fallback)
+        # the study is optional in the answer (it is in the path); when given, it must match
+        if str(ds.get("StudyInstanceUID", StudyInstanceUID)) != StudyInstanceUID or \
+                not _valid_uid(record.SeriesInstanceUID):
+            raise DicomNetworkError(f"{_where(node)} answered {what} with a series of another "
+                                    "study, or without a Series Instance UID of UID form; the "
+                                    "answer was not used", kind="status", retryable=False)
+        series.append(record)
+    return series
 
 
 def verify(node: NodeConfig) -> float:

@@ -605,3 +605,22 @@ def test_a_qido_series_answer_of_another_study_is_refused(tmp_path, scripted, pk
     config = station(tmp_path, web_node(scripted, pki, secret(tmp_path, PASSWORD)))
     with pytest.raises(dicomweb.DicomNetworkError, match="a series of another study"):
         find_series(config, config.node("cloud"), "1.2.3")
+
+
+def test_a_certificate_for_another_host_is_refused_before_the_password_is_sent(tmp_path, pki):
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Scripted)
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(pki.other_host.cert, pki.other_host.key)  # our CA, another name
+    server.socket = context.wrap_socket(server.socket, server_side=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    Scripted.seen.clear()
+    try:
+        config = station(tmp_path, web_node(server.server_address[1], pki,
+                                            secret(tmp_path, PASSWORD)))
+        result = echo(config, config.node("cloud"))
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert not result.ok and result.kind == "tls", result.message
+    assert Scripted.seen == []  # no request, so no Authorization header, reached it

@@ -423,6 +423,11 @@ def test_a_stow_rs_answer_is_read_instance_by_instance(tmp_path, scripted, pki, 
     ((200, 'multipart/related; type="application/dicom"; boundary=xx',
       b"--xx\r\nContent-Type: text/plain\r\n\r\n\r\n" * 1001 + b"--xx--"),
      "more than 1000 parts"),
+    ((200, 'multipart/related; boundary="' + "x" * 71 + '"', b""),
+     "not multipart/related with a boundary"),
+    ((200, 'multipart/related; type="application/dicom"; boundary="a;b"',
+      b"--a;b\r\nContent-Type: multipart/related; boundary=in\r\n\r\n--in--\r\n--a;b--"),
+     "a part of type 'multipart/related' is not DICOM"),
     ((404, "text/plain", b""), "no DICOMweb service at this url"),
 ])
 def test_a_hostile_wado_answer_keeps_nothing(tmp_path, scripted, pki, answer, words):

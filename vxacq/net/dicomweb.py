@@ -30,6 +30,7 @@ import uuid
 import warnings
 from collections import Counter
 from dataclasses import dataclass
+from email.message import Message
 from typing import Any
 from urllib.parse import quote, urlencode, urlsplit
 
@@ -622,13 +623,13 @@ def verify(node: NodeConfig) -> float:
 
 
 def _boundary(node: NodeConfig, content_type: str, what: str) -> bytes:
-    fields = [f.strip() for f in content_type.split(";")]
-    params = {}
-    for f in fields[1:]:
-        key, _, value = f.partition("=")
-        params[key.strip().lower()] = value.strip().strip('"')
-    boundary = params.get("boundary", "")
-    if fields[0].lower() != "multipart/related" or not boundary or len(boundary) > 200:
+    """The answer's multipart boundary (RFC 2046: 1 to 70 characters, which may be quoted
+    and hold a ';'), parsed as the e-mail package parses a Content-Type."""
+    header = Message()
+    header["Content-Type"] = content_type
+    boundary = header.get_param("boundary")
+    if header.get_content_type() != "multipart/related" or not isinstance(boundary, str) \
+            or not 0 < len(boundary) <= 70:
         raise DicomNetworkError(f"{_where(node)} answered {what} with "
                                 f"'{escape(content_type)[:120] or 'no type'}', not "
                                 "multipart/related with a boundary; nothing was kept",

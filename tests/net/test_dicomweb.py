@@ -629,3 +629,12 @@ def test_a_certificate_for_another_host_is_refused_before_the_password_is_sent(t
         server.server_close()
     assert not result.ok and result.kind == "tls", result.message
     assert Scripted.seen == []  # no request, so no Authorization header, reached it
+
+
+def test_a_redirect_is_not_followed(tmp_path, scripted, pki):
+    Scripted.answer = (302, "text/plain", b"")
+    Scripted.seen.clear()
+    config = station(tmp_path, web_node(scripted, pki, secret(tmp_path, PASSWORD)))
+    [error] = priors.find_priors(config, PATIENT).errors
+    assert "HTTP 302" in error and "a redirect, which is not followed" in error
+    assert len(Scripted.seen) == 1

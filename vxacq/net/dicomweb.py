@@ -106,6 +106,8 @@ HTTP_HANDLING: tuple[tuple[str, str], ...] = (
     ("401, 403", "Failed, not retried: the user name, password or token was refused; the job "
      "is kept and sent again when the user retries it"),
     ("404", "Failed, not retried: no DICOMweb service at the url"),
+    ("3xx", "Failed, not retried: redirects are not followed (the credentials would go "
+     "with them); the url is to be set to where it leads"),
     ("408, 429, 5xx", "Retried after retry_delay, doubling, up to retries times"),
     ("other 4xx", "Failed, not retried, with the status and its reason phrase"),
     ("no connection, time-out", "Retried as above"),
@@ -293,6 +295,10 @@ def http_problem(node: NodeConfig, answer: Response, what: str) -> DicomNetworkE
     if status == 404:
         return DicomNetworkError(f"{where} refused {what}: {said}: no DICOMweb service at "
                                  "this url; check the node's url (the base before /studies)",
+                                 kind="refused", retryable=False)
+    if 300 <= status < 400:  # followed, it would take the credentials to another place
+        return DicomNetworkError(f"{where} refused {what}: {said}: a redirect, which is not "
+                                 "followed; set the node's url to where it leads",
                                  kind="refused", retryable=False)
     if status in (408, 429) or status >= 500:
         return DicomNetworkError(f"{where} could not answer {what} now: {said}; will retry",

@@ -31,7 +31,7 @@ import warnings
 from collections import Counter
 from dataclasses import dataclass
 from email.message import Message
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, urlencode, urlsplit
 
 from pydicom import dcmread, dcmwrite
@@ -49,6 +49,9 @@ from vxacq.net.retrieve import (
 from vxacq.security import audit, tls
 from vxacq.security.audit_message import MINOR_FAILURE
 from vxacq.security.secrets import SecretError, read_secret
+
+if TYPE_CHECKING:  # the outbox imports store, which calls this module
+    from vxacq.net.outbox import JobContext
 
 log = logging.getLogger(__name__)
 
@@ -446,8 +449,8 @@ def stow(node: NodeConfig, path: str, sop_class: str, sop_instance: str,
                                 "instance as stored or failed; not counted as stored")
 
 
-def run_store_job(ctx: Any) -> dict[str, Any]:
-    """A STORE job to a DICOMweb node (``ctx`` a :class:`~vxacq.net.outbox.JobContext`): each
+def run_store_job(ctx: JobContext) -> dict[str, Any]:
+    """A STORE job to a DICOMweb node: each
     file not yet stored is sent by :func:`stow`, the stored ones written to the job's
     checkpoint at once; refusals are classified as C-STORE statuses are."""
     from vxacq.net.outbox import JobInterrupted

@@ -304,9 +304,11 @@ class Scripted(http.server.BaseHTTPRequestHandler):
     seen: list[str] = []
     accepted: list[str] = []
     paths: list[str] = []
+    posted: list[str] = []  # each POST's Content-Type
 
     def do_POST(self) -> None:  # noqa: N802 - http.server's name
         body = self.rfile.read(int(self.headers["Content-Length"]))
+        Scripted.posted.append(self.headers.get("Content-Type", ""))
         sent = dcmread(io.BytesIO(body.split(b"\r\n\r\n", 1)[1]), force=True)
         Scripted.answer = Scripted.stow(str(sent.SOPInstanceUID))
         self.do_GET()
@@ -638,3 +640,21 @@ def test_a_redirect_is_not_followed(tmp_path, scripted, pki):
     [error] = priors.find_priors(config, PATIENT).errors
     assert "HTTP 302" in error and "a redirect, which is not followed" in error
     assert len(Scripted.seen) == 1
+
+
+def test_stow_rs_sends_the_media_types_of_ps3_18(tmp_path, scripted, pki):
+    import re
+
+    Scripted.stow = stow_answer(200, referenced=True)
+    Scripted.posted.clear()
+    Scripted.accepted.clear()
+    config = station(tmp_path, web_node(scripted, pki, secret(tmp_path, PASSWORD)))
+    path = image(tmp_path / "m.dcm", study_uid=generate_uid(), patient_id=PATIENT)
+    db = open_database(tmp_path / "exam.db", create=True)
+    job_id = enqueue_store(db, "cloud", [path])
+    Outbox(config, db).run_once([job_id])
+    assert outbox.get_job(db, job_id).state == JobState.DONE
+    [content_type] = Scripted.posted
+    assert re.fullmatch(r'multipart/related; type="application/dicom"; boundary=vxacq-[0-9a-f]{32}',
+                        content_type)
+    assert Scripted.accepted == ["application/dicom+json"]

@@ -358,6 +358,7 @@ def study_json(patient: str, uid: str = "1.2.3.4") -> dict:
     ((200, "application/dicom+json", json.dumps([study_json(PATIENT)] * 3).encode()),
      "3 studies, more than the 2 asked for"),
     ((503, "text/plain", b"busy"), "HTTP 503"),
+    ((200, "text/" + "x" * 5000, b""), "x" * 70 + "', not application/dicom+json"),
 ])
 def test_a_hostile_qido_answer_is_refused_in_words(tmp_path, scripted, pki, answer, words):
     Scripted.answer = answer
@@ -366,7 +367,7 @@ def test_a_hostile_qido_answer_is_refused_in_words(tmp_path, scripted, pki, answ
     result = priors.find_priors(config, PATIENT)
     assert result.priors == []
     [error] = result.errors
-    assert error.startswith("cloud: ") and words in error
+    assert error.startswith("cloud: ") and words in error and len(error) < 400
     assert "the answer was not used" in error or "will retry" in error
 
 

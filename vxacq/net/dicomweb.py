@@ -204,7 +204,8 @@ def request(node: NodeConfig, method: str, path: str, *, what: str,
         data = _body(node, answer, what, max_bytes)
         if late.is_set():  # what came before the socket was shut is only a part
             raise _too_late(node, what, deadline)
-        return Response(answer.status, escape(answer.reason or ""),
+        # the reason phrase and the type reach messages: escaped, and cut to a line's length
+        return Response(answer.status, escape(answer.reason or "")[:80],
                         answer.getheader("Content-Type", "") or "", data)
     except (DicomNetworkError, OSError, http.client.HTTPException) as exc:
         if late.is_set():
@@ -318,7 +319,7 @@ def _checked_json(node: NodeConfig, answer: Response, what: str) -> list[dict[st
     where = _where(node)
     kind = answer.content_type.split(";")[0].strip().lower()
     if kind not in (DICOM_JSON, "application/json"):
-        raise DicomNetworkError(f"{where} answered {what} with '{escape(kind) or 'no type'}', "
+        raise DicomNetworkError(f"{where} answered {what} with '{escape(kind)[:80] or 'no type'}', "
                                 f"not {DICOM_JSON}; the answer was not used", kind="status",
                                 retryable=False)
     try:

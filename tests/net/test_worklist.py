@@ -85,6 +85,30 @@ def test_wlmscpfs_every_character_set_decoded_and_saved(wlmscpfs, tmp_path):
     db.close()
 
 
+def test_answers_are_kept_as_received_without_encoding_them_again(wlmscpfs, tmp_path,
+                                                                  monkeypatch):
+    """The bytes of each answer come from the wire: encoding an answer to keep it (most of a
+    long worklist's time) is not needed when it arrived as Explicit VR Little Endian."""
+    from io import BytesIO
+    from pydicom import dcmread
+    from vxacq.dicom import worklist as worklist_dicom
+
+    def refused(ds):
+        raise AssertionError("an answer was encoded again to keep its bytes")
+
+    monkeypatch.setattr(worklist_dicom, "dataset_bytes", refused)
+    expected = fill(wlmscpfs)
+    config = node_config(tmp_path, wlmscpfs.ae_title, wlmscpfs.port, ["worklist"])
+    result = worklist.query(config, config.node("ris"), worklist.criteria_for(config, DAY))
+    assert result.complete and not result.problems
+    assert {o.order.AccessionNumber: o.patient.PatientName for o in result.orders} == expected
+    for order in result.orders:
+        kept = dcmread(BytesIO(order.dataset), force=True)
+        assert kept.AccessionNumber == order.order.AccessionNumber
+        kept.decode()
+        assert str(kept.PatientName) == expected[order.order.AccessionNumber]
+
+
 def test_orthanc_worklist_plugin_every_character_set(orthanc_factory, tmp_path):
     # Orthanc re-encodes answers in its DefaultEncoding; UTF-8 carries every name (Latin-1,
     # its default, would lose the Japanese and Korean ones at Orthanc already).

@@ -21,6 +21,7 @@ from typing import TypeVar
 from pydicom import dcmwrite
 from pydicom.datadict import dictionary_VR, keyword_for_tag, tag_for_keyword
 from pydicom.dataset import Dataset
+from pydicom.filereader import read_dataset
 from pydicom.multival import MultiValue
 from pydicom.sr.coding import Code
 
@@ -86,7 +87,12 @@ def from_worklist_item(
 ) -> tuple[PatientInfo, OrderInfo]:
     """(patient, order) from one worklist answer; ``step`` picks the Scheduled Procedure Step
     Sequence item when the answer carries several. ``ds`` itself is not changed."""
-    ds = copy.deepcopy(ds)
+    return _read_item(copy.deepcopy(ds), fallback_character_set, step)
+
+
+def _read_item(ds: Dataset, fallback_character_set: str | None,
+               step: int) -> tuple[PatientInfo, OrderInfo]:
+    """:func:`from_worklist_item` on a data set of its own, whose text is decoded in place."""
     received_set = ds.get("SpecificCharacterSet") or fallback_character_set or ""
     if not isinstance(received_set, str):
         received_set = "\\".join(received_set)
@@ -318,17 +324,22 @@ def _safe_text(ds: Dataset, keyword: str, problems: list[str]) -> str:
         return ""
 
 
-def read_answer(ds: Dataset, fallback_character_set: str | None = None) -> list[WorklistOrder]:
+def read_answer(ds: Dataset, fallback_character_set: str | None = None,
+                received: bytes | None = None) -> list[WorklistOrder]:
     """The orders in one worklist answer: one per Scheduled Procedure Step item (one with empty
     scheduling keys when the sequence is missing). Never raises: a value that cannot be read or
-    decoded is left empty and named in ``problems`` (and logged); the order is kept."""
+    decoded is left empty and named in ``problems`` (and logged); the order is kept.
+
+    ``received``: the answer's bytes as they came (Explicit VR Little Endian), kept as they
+    are; without them ``ds`` is encoded to get them."""
     problems: list[str] = (_character_set_problems(ds, fallback_character_set)
                            + _dropped_name_problems(ds))
-    try:
-        raw = dataset_bytes(ds)
-    except Exception as exc:
-        raw = b""
-        problems.append(f"the answer cannot be kept as received ({exc})")
+    raw = received or b""
+    if not raw:
+        try:
+            raw = dataset_bytes(ds)
+        except Exception as exc:
+            problems.append(f"the answer cannot be kept as received ({exc})")
     try:
         steps = list(ds.get("ScheduledProcedureStepSequence") or [])
     except Exception as exc:
@@ -340,7 +351,7 @@ def read_answer(ds: Dataset, fallback_character_set: str | None = None) -> list[
     for index in range(max(1, len(steps))):
         step_problems = list(problems)
         patient, order = _typed_inputs(ds, fallback_character_set, index if steps else 0,
-                                       step_problems)
+                                       step_problems, received)
         sps = steps[index] if steps else Dataset()
         worklist_order = WorklistOrder(
             patient=patient, order=order,
@@ -458,13 +469,19 @@ def _checked_text(record: _Record, problems: list[str]) -> _Record:
     return replace(record, **changes) if changes else record
 
 
-def _typed_inputs(ds: Dataset, fallback: str | None, step: int,
-                  problems: list[str]) -> tuple[PatientInfo, OrderInfo]:
+def _typed_inputs(ds: Dataset, fallback: str | None, step: int, problems: list[str],
+                  received: bytes | None = None) -> tuple[PatientInfo, OrderInfo]:
     """:func:`from_worklist_item`, or — when the answer defeats it (an unknown character set, a
-    value of the wrong form) — the identity values read one by one, each failure noted."""
+    value of the wrong form) — the identity values read one by one, each failure noted.
+    With the bytes ``received``, a fresh copy of the answer is read from them (much cheaper
+    than copying ``ds``, whose values pynetdicom may have converted already)."""
+    step = step if "ScheduledProcedureStepSequence" in ds else 0
     try:
-        patient, order = from_worklist_item(
-            ds, fallback, step if "ScheduledProcedureStepSequence" in ds else 0)
+        if received:
+            item = read_dataset(BytesIO(received), is_implicit_VR=False, is_little_endian=True)
+            patient, order = _read_item(item, fallback, step)
+        else:
+            patient, order = from_worklist_item(ds, fallback, step)
         return _checked_text(patient, problems), _checked_text(order, problems)
     except Exception as exc:
         problems.append(f"the answer could not be read whole ({exc}); identity values read one by one")

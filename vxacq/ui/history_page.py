@@ -11,12 +11,14 @@ from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QIcon, QImage, QPixmap
 from PySide6.QtWidgets import (
     QCheckBox, QComboBox, QFileDialog, QHBoxLayout, QInputDialog, QLabel, QLineEdit, QMessageBox,
-    QPushButton, QSplitter, QVBoxLayout, QWidget,
+    QPushButton, QSplitter, QTabWidget, QVBoxLayout, QWidget,
 )
 
 from vxacq.ui.context import Console
+from vxacq.ui.exam_summary import ExamSummaryView
 from vxacq.ui.tasks import Refresher, on_gui_thread
 from vxacq.ui.widgets import Banner, fill, person_name, table
+from vxacq.workflow.dose import ExamSummary as DoseSummary, exam_summary
 from vxacq.workflow.history import (
     ExamSummary, ImageStatus, image_status, resend, search_exams, thumbnail_pixels,
 )
@@ -116,15 +118,23 @@ class HistoryPage(QWidget):
         actions.addWidget(self.move_button)
         actions.addWidget(self.deidentify)
         actions.addStretch(1)
-        lower = QWidget()
-        lower_layout = QVBoxLayout(lower)
-        lower_layout.addWidget(QLabel(self.tr("Images of the selected exam")))
-        lower_layout.addWidget(self.status_table)
+        images = QWidget()
+        images_layout = QVBoxLayout(images)
+        images_layout.setContentsMargins(0, 0, 0, 0)
+        images_layout.addWidget(self.status_table)
         image_actions = QHBoxLayout()
         image_actions.addWidget(self.reject_reason)
         image_actions.addWidget(self.reject_button)
         image_actions.addStretch(1)
-        lower_layout.addLayout(image_actions)
+        images_layout.addLayout(image_actions)
+        # the exam summary: each exposure's state, technique, DAP and indices, and the totals
+        self.summary = ExamSummaryView()
+        self.detail = QTabWidget()
+        self.detail.addTab(images, self.tr("Images of the selected exam"))
+        self.detail.addTab(self.summary, self.tr("Exam summary: dose and technique"))
+        lower = QWidget()
+        lower_layout = QVBoxLayout(lower)
+        lower_layout.addWidget(self.detail, stretch=1)
         lower_layout.addWidget(QLabel(self.tr("The patient's studies at the PACS")))
         lower_layout.addWidget(self.priors_table)
         splitter = QSplitter(Qt.Orientation.Vertical)
@@ -185,6 +195,7 @@ class HistoryPage(QWidget):
         if exam is None:
             self.statuses = []
             fill(self.status_table, [])
+            self.summary.show_summary(None)
             return
         self.open_button.setText(self.tr("Continue exam") if exam.state == "open"
                                  else self.tr("Add images"))
@@ -203,21 +214,25 @@ class HistoryPage(QWidget):
             if self.selected() is not None:
                 self._status_reader.request()
 
-    def _read_status(self) -> tuple[int, list[ImageStatus], dict[str, np.ndarray | None]]:
+    def _read_status(self) -> tuple[int, list[ImageStatus], dict[str, np.ndarray | None],
+                                    DoseSummary | None]:
         study_id, have = self._study_id, self._have_pictures
         if study_id is None:
-            return -1, [], {}
+            return -1, [], {}, None
         statuses = image_status(self.console.db, study_id)
         pictures = {s.SOPInstanceUID: thumbnail_pixels(s.file_path, THUMBNAIL)
                     for s in statuses if s.SOPInstanceUID not in have
                     and s.file_path and not s.is_dose_report}
-        return study_id, statuses, pictures
+        imaging = self.console.config.imaging
+        summary = exam_summary(self.console.db, study_id, imaging.di_warning, imaging.di_alarm)
+        return study_id, statuses, pictures, summary
 
     def _show_status(self, result) -> None:
-        study_id, statuses, pictures = result
+        study_id, statuses, pictures, summary = result
         chosen = self.selected()
         if chosen is None or chosen.study_id != study_id:
             return  # an answer for a row no longer selected
+        self.summary.show_summary(summary)
         for uid, pixels in pictures.items():
             if pixels is not None:
                 rows, cols = pixels.shape

@@ -200,7 +200,9 @@ def _payload(job: Job) -> dict:
 
 
 def resend(config: Config, db: Database, study_id: int) -> list[int]:
-    """Queue the study's accepted images and dose reports to every store node again."""
+    """Queue the study's accepted images, their annotations (GSPS) and dose reports to every
+    store node again."""
     from vxacq.net.routing import route_study
+    from vxacq.workflow.annotations import annotated_files
 
-    return route_study(config, db, study_id)
+    return route_study(config, db, study_id, extra_files=annotated_files(db, study_id))

@@ -64,7 +64,9 @@ services = ["store"]
 from vxacq import cli
 assert cli.main(["echo", "archive", "--config", {str(config)!r}]) == 0
 """
-    assert heavy_imports(code) == ["numpy", "pydicom", "pynetdicom"]
+    imported = heavy_imports(code)
+    assert "pynetdicom" in imported
+    assert [m for m in ("sqlalchemy", "sqlmodel", "PySide6", "scipy") if m in imported] == []
 
 
 def test_queue_states_are_the_job_states() -> None:

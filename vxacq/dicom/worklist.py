@@ -90,13 +90,19 @@ def from_worklist_item(
     return _read_item(copy.deepcopy(ds), fallback_character_set, step)
 
 
-def _read_item(ds: Dataset, fallback_character_set: str | None,
-               step: int) -> tuple[PatientInfo, OrderInfo]:
-    """:func:`from_worklist_item` on a data set of its own, whose text is decoded in place."""
+def _read_item(ds: Dataset, fallback_character_set: str | None, step: int, *,
+               as_read: bool = False) -> tuple[PatientInfo, OrderInfo]:
+    """:func:`from_worklist_item` on a data set of its own, whose text is decoded in place.
+
+    ``as_read``: ``ds`` was just read from the answer's bytes, every value still as received.
+    Then, unless the node's fallback set must be applied, each value is decoded when it is
+    read (pydicom converts a value as received with the data set's own Specific Character Set
+    on first access, as ``Dataset.decode`` would) and the values no field needs never are."""
     received_set = ds.get("SpecificCharacterSet") or fallback_character_set or ""
     if not isinstance(received_set, str):
         received_set = "\\".join(received_set)
-    charset.decode_received(ds, fallback_character_set)
+    if not (as_read and ("SpecificCharacterSet" in ds or not fallback_character_set)):
+        charset.decode_received(ds, fallback_character_set)
 
     who = _text(ds, "PatientID")
     steps = ds.get("ScheduledProcedureStepSequence") or []
@@ -333,7 +339,7 @@ def read_answer(ds: Dataset, fallback_character_set: str | None = None,
     ``received``: the answer's bytes as they came (Explicit VR Little Endian), kept as they
     are; without them ``ds`` is encoded to get them."""
     problems: list[str] = (_character_set_problems(ds, fallback_character_set)
-                           + _dropped_name_problems(ds))
+                           + _dropped_name_problems(ds, received))
     raw = received or b""
     if not raw:
         try:
@@ -437,7 +443,11 @@ def _dropped_groups(name: bytes) -> list[str]:
     return [label for label, gone in zip(("ideographic group", "phonetic group"), dropped) if gone]
 
 
-def _dropped_name_problems(ds: Dataset) -> list[str]:
+def _dropped_name_problems(ds: Dataset, received: bytes | None = None) -> list[str]:
+    """Names whose groups the SCP dropped. A group delimiter is an '=' byte: when the answer's
+    bytes as ``received`` hold none, no name has one, and its values need not be walked."""
+    if received is not None and b"=" not in received:
+        return []
     problems = []
     for keyword, value in _raw_text(ds):
         tag = tag_for_keyword(keyword)
@@ -479,7 +489,7 @@ def _typed_inputs(ds: Dataset, fallback: str | None, step: int, problems: list[s
     try:
         if received:
             item = read_dataset(BytesIO(received), is_implicit_VR=False, is_little_endian=True)
-            patient, order = _read_item(item, fallback, step)
+            patient, order = _read_item(item, fallback, step, as_read=True)
         else:
             patient, order = from_worklist_item(ds, fallback, step)
         return _checked_text(patient, problems), _checked_text(order, problems)

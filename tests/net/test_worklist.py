@@ -318,3 +318,39 @@ def test_a_name_from_the_network_forges_no_line_in_the_output_or_the_log(tmp_pat
     assert "Evil\\n2026-12-05" in out and "ACC-EVIL\\nforged" in out
     log = (Path(config.data_dir) / "logs" / "vxacq.log").read_text(encoding="utf-8")
     assert not any(line.startswith("2026-12-05 10:00:00") for line in log.splitlines())
+
+
+def _answer_bytes(key: str, fallback: str | None) -> bytes:
+    """An answer as a RIS sends it, Explicit VR Little Endian; with ``fallback``, its text in
+    that set but without (0008,0005)."""
+    from io import BytesIO
+    from pydicom.filereader import read_dataset
+    from vxacq.dicom.worklist import dataset_bytes
+
+    raw = dataset_bytes(worklist_item(key, date=DAY, accession=f"ACC-{key}"))
+    if fallback is None:
+        return raw
+    answer = read_dataset(BytesIO(raw), is_implicit_VR=False, is_little_endian=True)
+    del answer.SpecificCharacterSet  # the values stay as received
+    return dataset_bytes(answer)
+
+
+@pytest.mark.parametrize("key, fallback", [(k, None) for k in sorted(NAMES) if k != "none"]
+                         + [("latin1", "ISO_IR 100")])
+def test_an_answer_read_from_its_received_bytes_reads_as_the_data_set_does(key, fallback):
+    """The fast way (the bytes kept as received, values decoded as read) and the thorough one
+    (the data set copied and decoded whole) give the same orders and the same problems."""
+    from io import BytesIO
+    from pydicom.filereader import read_dataset
+    from vxacq.dicom.worklist import read_answer
+
+    raw = _answer_bytes(key, fallback)
+
+    def received():
+        return read_dataset(BytesIO(raw), is_implicit_VR=False, is_little_endian=True)
+
+    thorough = read_answer(received(), fallback)
+    fast = read_answer(received(), fallback, raw)
+    assert [(o.patient, o.order, o.dataset, o.problems) for o in fast] == \
+        [(o.patient, o.order, o.dataset, o.problems) for o in thorough]
+    assert fast[0].patient.PatientName == NAMES[key][1]

@@ -94,8 +94,8 @@ def _read_item(ds: Dataset, fallback_character_set: str | None, step: int, *,
                as_read: bool = False) -> tuple[PatientInfo, OrderInfo]:
     """:func:`from_worklist_item` on a data set of its own, whose text is decoded in place.
 
-    ``as_read``: ``ds`` was just read from the answer's bytes, every value still as received.
-    Then, unless the node's fallback set must be applied, each value is decoded when it is
+    ``as_read``: ``ds`` was read from the answer's bytes, its values as received or
+    converted by pydicom only (no fallback set applied). Then, unless the node's fallback set must be applied, each value is decoded when it is
     read (pydicom converts a value as received with the data set's own Specific Character Set
     on first access, as ``Dataset.decode`` would) and the values no field needs never are."""
     received_set = ds.get("SpecificCharacterSet") or fallback_character_set or ""
@@ -337,7 +337,11 @@ def read_answer(ds: Dataset, fallback_character_set: str | None = None,
     decoded is left empty and named in ``problems`` (and logged); the order is kept.
 
     ``received``: the answer's bytes as they came (Explicit VR Little Endian), kept as they
-    are; without them ``ds`` is encoded to get them."""
+    are; without them ``ds`` is encoded to get them. With them, the answer is read afresh from
+    them, once for every check and step below: every value still as received (pynetdicom may
+    have converted some for its log), and nothing needs copying."""
+    if received:
+        ds = read_dataset(BytesIO(received), is_implicit_VR=False, is_little_endian=True)
     problems: list[str] = (_character_set_problems(ds, fallback_character_set)
                            + _dropped_name_problems(ds, received))
     raw = received or b""
@@ -483,13 +487,13 @@ def _typed_inputs(ds: Dataset, fallback: str | None, step: int, problems: list[s
                   received: bytes | None = None) -> tuple[PatientInfo, OrderInfo]:
     """:func:`from_worklist_item`, or — when the answer defeats it (an unknown character set, a
     value of the wrong form) — the identity values read one by one, each failure noted.
-    With the bytes ``received``, a fresh copy of the answer is read from them (much cheaper
-    than copying ``ds``, whose values pynetdicom may have converted already)."""
+    With the bytes ``received`` (``ds`` read from them, every value as received) and no
+    fallback set to apply, ``ds`` is read as it is: decoding each value as it is read changes
+    nothing another step reads."""
     step = step if "ScheduledProcedureStepSequence" in ds else 0
     try:
-        if received:
-            item = read_dataset(BytesIO(received), is_implicit_VR=False, is_little_endian=True)
-            patient, order = _read_item(item, fallback, step, as_read=True)
+        if received and ("SpecificCharacterSet" in ds or not fallback):
+            patient, order = _read_item(ds, fallback, step, as_read=True)
         else:
             patient, order = from_worklist_item(ds, fallback, step)
         return _checked_text(patient, problems), _checked_text(order, problems)

@@ -6,11 +6,12 @@ console's workers; the page only draws them."""
 
 from __future__ import annotations
 
+import html
 from typing import Any
 
 import pyqtgraph as pg
 from PySide6.QtWidgets import (
-    QComboBox, QFormLayout, QGridLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton,
+    QComboBox, QHBoxLayout, QLabel, QLineEdit, QPushButton,
     QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
 )
 
@@ -18,7 +19,9 @@ from vxacq.ui.context import Console
 from vxacq.workflow import qa_reports, reference_levels
 from vxacq.workflow.qa_reports import DoseReport, ReportError, RejectReport
 
-BAND_COLOURS = ("#3b6fb6", "#8fb3e0", "#4c9a52", "#e8a25c", "#c0392b")  # as the printed report
+# as the printed report; the 75th percentile's tick light on the plots' dark background
+BAND_COLOURS = ("#3b6fb6", "#8fb3e0", "#4c9a52", "#e8a25c", "#c0392b")  # untranslated: colours
+TICK_COLOUR = "#f0f0f0"  # untranslated: a colour
 PLOT_HEIGHT = 230
 
 
@@ -55,25 +58,28 @@ class QualityTab(QWidget):
         self.summary = QLabel()
         self.summary.setWordWrap(True)
 
-        filters = QFormLayout()
-        dates = QHBoxLayout()
-        dates.addWidget(self.start)
-        dates.addWidget(QLabel(self.tr("to")))
-        dates.addWidget(self.end)
-        filters.addRow(self.tr("Period from"), dates)
-        choices = QHBoxLayout()
-        choices.addWidget(self.protocol)
-        choices.addWidget(self.operator)
-        choices.addWidget(QLabel(self.tr("Rates by")))
-        choices.addWidget(self.period)
-        choices.addWidget(self.update_button)
-        filters.addRow(self.tr("Protocol"), choices)
+        self.start.setMaximumWidth(200)
+        self.end.setMaximumWidth(200)
+        filters = QHBoxLayout()
+        for widget in (QLabel(self.tr("From")), self.start, QLabel(self.tr("to")), self.end,
+                       self.protocol, self.operator, QLabel(self.tr("Rates by")), self.period,
+                       self.update_button):
+            filters.addWidget(widget)
+        filters.addStretch(1)
 
         self.reasons_plot = self._plot(self.tr("Reject rate by reason (%)"))
-        self.deviation_plot = self._plot(self.tr("Deviation index per protocol (% of images)"))
-        self.deviation_plot.addLegend(offset=(-5, 5))
-        self.dap_plot = self._plot(self.tr("DAP per exposure (Gy·cm²): median, 75th "
-                                           "percentile (black), reference level (red)"))
+        self.deviation_plot = self._plot(self.tr("Deviation index (% of images)"))
+        self.dap_plot = self._plot(self.tr("DAP per exposure (Gy·cm²)"))
+        # the keys under the plots (a legend inside a plot would hide its bars)
+        self.bands_key = QLabel("&nbsp;&nbsp;".join(  # untranslated: markup
+            f"<span style='color:{colour}'>■</span>&nbsp;{html.escape(label)}"  # untranslated: markup
+            for colour, (label, *_bounds) in zip(BAND_COLOURS, qa_reports.DI_BANDS)))
+        self.bands_key.setWordWrap(True)
+        self.dap_key = QLabel(self.tr(
+            "Bar: median. <span style='color:{tick}'>|</span> 75th percentile. "
+            "<span style='color:{level}'>|</span> reference level (per exposure); ▲ 75th "
+            "percentile above it.").format(tick=TICK_COLOUR, level=BAND_COLOURS[4]))
+        self.dap_key.setWordWrap(True)
         self.rates = QTableWidget(0, 5)
         self.rates.setHorizontalHeaderLabels([self.tr("Group"), self.tr("Value"),
                                               self.tr("Rejected"), self.tr("Images"),
@@ -82,20 +88,28 @@ class QualityTab(QWidget):
         self.rates.horizontalHeader().setStretchLastSection(True)
         self.rates.setMinimumHeight(PLOT_HEIGHT)
 
-        grid = QGridLayout()
-        grid.addWidget(self.reasons_plot, 0, 0)
-        grid.addWidget(self.rates, 0, 1)
-        grid.addWidget(self.deviation_plot, 1, 0)
-        grid.addWidget(self.dap_plot, 1, 1)
+        plots = QHBoxLayout()
+        for plot, key in ((self.reasons_plot, None), (self.deviation_plot, self.bands_key),
+                          (self.dap_plot, self.dap_key)):
+            column = QVBoxLayout()
+            column.addWidget(plot, stretch=1)
+            if key is not None:
+                column.addWidget(key)
+            else:
+                column.addStretch(0)
+            plots.addLayout(column, stretch=1)
         layout = QVBoxLayout(self)
         layout.addLayout(filters)
         layout.addWidget(self.status)
         layout.addWidget(self.summary)
-        layout.addLayout(grid, stretch=1)
+        layout.addLayout(plots, stretch=2)
+        layout.addWidget(QLabel(self.tr("Reject and repeat rates with the counts behind them:")))
+        layout.addWidget(self.rates, stretch=1)
 
     def _plot(self, title: str) -> pg.PlotWidget:
         plot = pg.PlotWidget(title=title)
         plot.setMinimumHeight(PLOT_HEIGHT)
+        plot.setMinimumWidth(200)
         plot.invertY(True)  # the first row on top, as in the tables
         plot.setMouseEnabled(x=False, y=False)
         plot.hideButtons()
@@ -204,15 +218,15 @@ class QualityTab(QWidget):
         plot.clear()
         rows = report.deviation
         left = [0.0] * len(rows)
-        for band, (label, *_bounds) in enumerate(qa_reports.DI_BANDS):
+        for band in range(len(qa_reports.DI_BANDS)):
             shares = [100.0 * d.counts[band] / d.n if d.n else 0.0 for d in rows]
             if rows:
                 plot.addItem(pg.BarGraphItem(x0=list(left), y=list(range(len(rows))),
                                              height=0.6, width=shares,
-                                             brush=BAND_COLOURS[band], name=label))
+                                             brush=BAND_COLOURS[band]))
             left = [a + b for a, b in zip(left, shares)]
         self._rows(plot, [f"{d.protocol} (n={d.n})" for d in rows])
-        plot.setXRange(0, 100)
+        plot.setXRange(0, 100, padding=0.02)
 
     def _draw_dap(self, report: DoseReport) -> None:
         plot = self.dap_plot
@@ -226,7 +240,8 @@ class QualityTab(QWidget):
         p75 = [(d.p75_Gy_cm2, y) for d, y in zip(rows, ys) if d.p75_Gy_cm2 is not None]
         levels = [(d.level_Gy_cm2, y) for d, y in zip(rows, ys) if d.level_Gy_cm2 is not None]
         self.p75_marks = pg.ScatterPlotItem([x for x, _ in p75], [y for _, y in p75],
-                                            symbol="|", size=22, pen=pg.mkPen("k", width=3))
+                                            symbol="|", size=22,
+                                            pen=pg.mkPen(TICK_COLOUR, width=3))
         self.level_marks = pg.ScatterPlotItem([x for x, _ in levels], [y for _, y in levels],
                                               symbol="|", size=28,
                                               pen=pg.mkPen(BAND_COLOURS[4], width=4))

@@ -29,7 +29,7 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from sqlalchemy import Engine, case, func, or_, select
+from sqlalchemy import Engine, and_, case, func, or_, select
 from sqlalchemy.orm import aliased
 from sqlmodel import Session
 
@@ -276,30 +276,37 @@ def reject_analysis(source: Any, selection: Filters = Filters(), *, period: str 
         raise ReportError(f"period '{period}' is not one of {', '.join(PERIODS)}")
     names = _protocol_ids()
     rejected_flag = case((Image.state == ImageState.REJECTED.value, 1), else_=0)
-    # One small GROUP BY per dimension: the database does the counting, a department's
-    # half a million images come back as a few hundred rows.
-    dimensions = {"protocol": Series.ProtocolName, "body_part": Series.BodyPartExamined,
-                  "operator": Study.OperatorsName, "station": Study.StationName,
-                  "period": Study.StudyDate}
+    # A few small GROUP BYs: the database does the counting, a department's half a million
+    # images come back as a few hundred rows. Dimensions that vary together share a query.
+    queries = ((("protocol", Series.ProtocolName), ("body_part", Series.BodyPartExamined)),
+               (("operator", Study.OperatorsName), ("station", Study.StationName)),
+               (("period", Study.StudyDate),))
     keys = {"protocol": lambda v: names.get(v, v) or UNKNOWN,
             "body_part": lambda v: v or UNKNOWN, "operator": lambda v: v or UNKNOWN,
             "station": lambda v: v or unnamed_station or UNKNOWN,
             "period": lambda v: period_of(v, period)}
-    # A repeat: a rejected image with a later image of its study's protocol and side.
+    # A repeat: a rejected image followed by another image of its study's protocol and side.
     later = aliased(Image)
     later_series = aliased(Series)
-    last_of_view = select(func.max(later.acquired_at)) \
-        .join(later_series, later.series_id == later_series.id) \
+    retaken = select(later.id).join(later_series, later.series_id == later_series.id) \
         .where(later_series.study_id == Series.study_id,
                later_series.ProtocolName == Series.ProtocolName,
                later_series.Laterality == Series.Laterality,
-               later_series.Modality.not_in(NOT_EXPOSURES)).scalar_subquery()
+               later_series.Modality.not_in(NOT_EXPOSURES),
+               or_(later.acquired_at > Image.acquired_at,
+                   and_(later.acquired_at == Image.acquired_at, later.id > Image.id))).exists()
+    totals: dict[str, dict[str, int]] = {k: defaultdict(int) for k in keys}
+    rejects: dict[str, dict[str, int]] = {k: defaultdict(int) for k in keys}
     with Session(_engine(source)) as session:
-        counted = {
-            group: session.execute(
-                _where(select(column, func.count(Image.id), func.sum(rejected_flag)),
-                       selection, names, unnamed_station).group_by(column)).all()
-            for group, column in dimensions.items()}
+        for dims in queries:
+            columns = [column for _, column in dims]
+            query = _where(select(*columns, func.count(Image.id), func.sum(rejected_flag)),
+                           selection, names, unnamed_station).group_by(*columns)
+            for *values, n, rejected_n in session.execute(query).all():
+                for (group, _), value in zip(dims, values):
+                    key = keys[group](value)
+                    totals[group][key] += n
+                    rejects[group][key] += int(rejected_n or 0)
         reasons = session.execute(
             _where(select(Image.reject_code_meaning, func.count(Image.id)), selection, names,
                    unnamed_station)
@@ -308,15 +315,8 @@ def reject_analysis(source: Any, selection: Filters = Filters(), *, period: str 
         repeats = session.execute(
             _where(select(Series.ProtocolName, func.count(Image.id)), selection, names,
                    unnamed_station)
-            .where(Image.state == ImageState.REJECTED.value, Image.acquired_at < last_of_view)
+            .where(Image.state == ImageState.REJECTED.value, retaken)
             .group_by(Series.ProtocolName)).all()
-    totals: dict[str, dict[str, int]] = {g: defaultdict(int) for g in dimensions}
-    rejects: dict[str, dict[str, int]] = {g: defaultdict(int) for g in dimensions}
-    for group, rows in counted.items():
-        for value, n, rejected_n in rows:
-            key = keys[group](value)
-            totals[group][key] += n
-            rejects[group][key] += int(rejected_n or 0)
     images = sum(totals["protocol"].values())
     rejected = sum(rejects["protocol"].values())
     by_reason: dict[str, int] = defaultdict(int)
@@ -349,51 +349,48 @@ def dose_analysis(source: Any, selection: Filters = Filters(),
 
         levels = load(None)
     names = _protocol_ids()
-    di, dap = Image.DeviationIndex, Image.ImageAndFluoroscopyAreaDoseProduct
-    band = case(*((_in_band(di, b), index) for index, b in enumerate(DI_BANDS[:-1])),
-                else_=len(DI_BANDS) - 1)
-    bands_q = _where(select(Series.ProtocolName, band, func.count(Image.id)), selection, names,
-                     unnamed_station).where(di.is_not(None)).group_by(Series.ProtocolName, band)
-    no_index_q = _where(select(func.count(Image.id)), selection, names, unnamed_station) \
-        .where(di.is_(None))
-    counts_q = _where(select(Series.ProtocolName, func.count(dap)), selection, names,
-                      unnamed_station).group_by(Series.ProtocolName)
+    # One pass over the exposures: the values come back (two numbers and a name each, a
+    # department's half million in about a second) and the bands and quantiles are taken
+    # here, which measured faster on SQLite and on PostgreSQL than sorting in the database.
+    values = _where(select(Series.ProtocolName, Image.DeviationIndex,
+                           Image.ImageAndFluoroscopyAreaDoseProduct),
+                    selection, names, unnamed_station)
     confirmed = select(DoseConfirmation.protocol_id, func.count(DoseConfirmation.id)) \
         .join(Study, DoseConfirmation.study_id == Study.id)
     confirmed = _study_where(confirmed, selection, unnamed_station) \
         .group_by(DoseConfirmation.protocol_id)
     if selection.protocol:
         confirmed = confirmed.where(DoseConfirmation.protocol_id == selection.protocol)
-    with Session(_engine(source)) as session:
-        band_rows = session.execute(bands_q).all()
-        no_index = int(session.execute(no_index_q).scalar_one())
-        dap_counts = session.execute(counts_q).all()
-        di_median = _quantiles(session, di, (0.5,), selection, names, unnamed_station)
-        dap_q = _quantiles(session, dap, (0.5, 0.75), selection, names, unnamed_station)
-        confirmations: dict[str, int] = defaultdict(int)
-        for protocol, n in session.execute(confirmed).all():
+    deviations: dict[str, list[float]] = defaultdict(list)
+    daps: dict[str, list[float]] = defaultdict(list)
+    no_index = 0
+    confirmations: dict[str, int] = defaultdict(int)
+    with _engine(source).connect() as connection:
+        for protocol, di, dap in connection.execute(values):
+            key = names.get(protocol, protocol) or UNKNOWN
+            if di is None or not math.isfinite(di):
+                no_index += 1
+            else:
+                deviations[key].append(float(di))
+            if dap is not None and math.isfinite(dap):
+                daps[key].append(float(dap) / 10.0)  # dGy·cm² → Gy·cm²
+        for protocol, n in connection.execute(confirmed):
             confirmations[protocol] += n
-    counts: dict[str, list[int]] = defaultdict(lambda: [0] * len(DI_BANDS))
-    for protocol, index, n in band_rows:
-        counts[names.get(protocol, protocol) or UNKNOWN][int(index)] += n
-    medians = {names.get(p, p) or UNKNOWN: v[0.5] for p, v in di_median.items()}
-    bands = tuple(DeviationBands(key, tuple(counts[key]), medians.get(key))
-                  for key in sorted(counts))
-    n_dap: dict[str, int] = defaultdict(int)
-    for protocol, n in dap_counts:
-        if n:
-            n_dap[names.get(protocol, protocol) or UNKNOWN] += n
-    gy = {names.get(p, p) or UNKNOWN: {q: v / 10.0 for q, v in found.items()}  # dGy·cm² → Gy·cm²
-          for p, found in dap_q.items()}
+    bands = []
+    for key in sorted(deviations):
+        counts = [0] * len(DI_BANDS)
+        for di in deviations[key]:
+            counts[band_of(di)] += 1
+        bands.append(DeviationBands(key, tuple(counts), quantile(deviations[key], 0.5)))
     summaries = []
-    for key in sorted(set(n_dap) | set(confirmations)):
+    for key in sorted(set(daps) | set(confirmations)):
         level = levels.for_protocol(key)
-        found = gy.get(key, {})
-        summaries.append(DapSummary(key, n_dap.get(key, 0), found.get(0.5), found.get(0.75),
-                                    level.exposure_dap_Gy_cm2,
+        found = daps.get(key, [])
+        summaries.append(DapSummary(key, len(found), quantile(found, 0.5),
+                                    quantile(found, 0.75), level.exposure_dap_Gy_cm2,
                                     level.source if level.exposure_dap_Gy_cm2 else "",
                                     confirmations.get(key, 0)))
-    return DoseReport(selection, bands, tuple(summaries), sum(confirmations.values()),
+    return DoseReport(selection, tuple(bands), tuple(summaries), sum(confirmations.values()),
                       no_index, tuple(s.protocol for s in summaries if s.level_Gy_cm2 is None))
 
 
@@ -451,59 +448,17 @@ def _study_where(query: Any, selection: Filters, unnamed_station: str) -> Any:
 
 
 def _where(query: Any, selection: Filters, names: dict[str, str], unnamed_station: str) -> Any:
-    query = query.select_from(Image).join(Series, Image.series_id == Series.id) \
-        .join(Study, Series.study_id == Study.id) \
-        .where(Series.Modality.not_in(NOT_EXPOSURES))
+    """The exposures ``selection`` picks, joined to their series (and their study when a
+    column or a filter needs it: a join less is a third less work on a department's rows)."""
+    query = query.select_from(Image).join(Series, Image.series_id == Series.id)
+    if Study.__table__ in query.columns_clause_froms or selection.start or selection.end \
+            or selection.operator or selection.station:
+        query = query.join(Study, Series.study_id == Study.id)
+    query = query.where(Series.Modality.not_in(NOT_EXPOSURES))
     if selection.protocol:
         stored = {name for name, pid in names.items() if pid == selection.protocol}
         query = query.where(Series.ProtocolName.in_(stored | {selection.protocol}))
     return _study_where(query, selection, unnamed_station)
-
-
-def _in_band(value: Any, band: tuple[str, float, float, bool, bool]) -> Any:
-    """SQL: ``value`` is at or below the band's upper bound (bands are tested in order)."""
-    _, _, high, _, high_in = band
-    return value <= high if high_in else value < high
-
-
-# quantile q as the fraction num/den: the ranks are found with integer division, which floors
-# alike on SQLite and PostgreSQL (a CAST of a real to integer rounds on PostgreSQL)
-_FRACTIONS = {0.5: (1, 2), 0.75: (3, 4)}
-
-
-def _quantiles(session: Session, value: Any, qs: tuple[float, ...], selection: Filters,
-               names: dict[str, str], unnamed_station: str) -> dict[str, dict[float, float]]:
-    """Per stored ProtocolName, the q-quantiles of ``value`` (as :func:`quantile`), found by
-    the database with standard window functions: only the rows either side of each quantile's
-    rank come back, not every value."""
-    rank = func.row_number().over(partition_by=Series.ProtocolName, order_by=value)
-    inner = _where(select(Series.ProtocolName.label("protocol"), value.label("value"),
-                          rank.label("rank"),
-                          func.count().over(partition_by=Series.ProtocolName).label("n")),
-                   selection, names, unnamed_station).where(value.is_not(None)).subquery()
-    wanted = []
-    for q in qs:
-        num, den = _FRACTIONS[q]
-        low = (inner.c.n - 1) * num // den + 1
-        wanted += [inner.c.rank == low, inner.c.rank == low + 1]
-    rows = session.execute(select(inner.c.protocol, inner.c.value, inner.c.rank, inner.c.n)
-                           .where(or_(*wanted))).all()
-    found: dict[str, dict[int, float]] = defaultdict(dict)
-    sizes: dict[str, int] = {}
-    for protocol, v, r, n in rows:
-        found[protocol][int(r)] = float(v)
-        sizes[protocol] = int(n)
-    out: dict[str, dict[float, float]] = {}
-    for protocol, at in found.items():
-        n = sizes[protocol]
-        out[protocol] = {}
-        for q in qs:
-            num, den = _FRACTIONS[q]
-            low = (n - 1) * num // den + 1
-            fraction = (n - 1) * num / den - (low - 1)
-            high = at.get(low + 1, at[low])
-            out[protocol][q] = at[low] + (high - at[low]) * fraction
-    return out
 
 
 def _filters_dict(selection: Filters) -> dict[str, str]:

@@ -1,7 +1,7 @@
 """Service → Quality, driven as a physicist would: two exposures of a knee, the first rejected
 for motion and retaken; the tab shows the reject rate by reason, the deviation index of the
-protocol and its DAP against the reference level, filters by protocol and period, and refuses a
-bad date with a message."""
+protocol and its DAP against the reference level, saves them as a printable page, filters by
+protocol and period, and refuses a bad date with a message."""
 
 from __future__ import annotations
 
@@ -64,6 +64,13 @@ def test_quality_tab_plots_the_rejects_the_deviation_index_and_dap(knee_exam_win
              (quality.rates.item(r, 2).text(), quality.rates.item(r, 3).text())
              for r in range(quality.rates.rowCount())}
     assert cells[("Protocol", protocol_id)] == ("1", "2")
+
+    # the printable report holds the same figures
+    page_file = window.console.config.data_dir / "qa.html"
+    quality.save(str(page_file))
+    wait_until(lambda: "Saved to" in quality.status.text(), 20, "the report saved")
+    printed = page_file.read_text(encoding="utf-8")
+    assert printed.count("<svg") == 3 and "Motion blur" in printed and "test level" in printed
 
     # the protocol filter offers the protocols exposed here; a period without exams is empty
     chosen = quality.protocol.findData(protocol_id)

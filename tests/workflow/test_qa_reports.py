@@ -25,7 +25,7 @@ from vxacq.config import Config
 from vxacq.db import DB_FILENAME, Database, database_for
 from vxacq.dicom.codes import REJECT_REASONS
 from vxacq.protocols import load as load_protocols
-from vxacq.workflow import qa_reports
+from vxacq.workflow import qa_html, qa_reports
 from vxacq.workflow.exam import Exam
 from vxacq.workflow.orders import ManualPatient, register_manual
 from vxacq.workflow.qa_reports import Filters, ReportError
@@ -312,3 +312,14 @@ def test_quantiles_and_bands_at_their_edges() -> None:
         qa_reports.reject_analysis(object(), period="year")
     with pytest.raises(ReportError, match="YYYY-MM-DD"):
         qa_reports.filters("1.12.2026")
+
+
+def test_the_printable_page_escapes_what_the_database_holds(tmp_path: Path) -> None:
+    hostile = "<script>alert(1)</script>"
+    rate = qa_reports.Rate(hostile, 1, 2)
+    report = qa_reports.RejectReport(Filters(operator=hostile), "month", 2, 1, 0, (rate,),
+                                     (), (), (rate,), (), (), ())
+    written = qa_html.write(tmp_path / "qa.html", report, None, source="test")
+    text = written.read_text(encoding="utf-8")
+    assert hostile not in text and "&lt;script&gt;alert(1)&lt;/script&gt;" in text
+    assert "50.0 %" in text and not list(tmp_path.glob(".*part"))  # no temporary file left

@@ -73,11 +73,11 @@ def _run(args: argparse.Namespace, kind: str) -> int:
         if kind == "rejects":
             report: Any = qa_reports.reject_analysis(engine, selection, period=args.period,
                                                      unnamed_station=unnamed)
-            html = qa_html.page(report, None, source=source)
+            parts = (report, None)
         else:
             report = qa_reports.dose_analysis(engine, selection, _levels(config),
                                               unnamed_station=unnamed)
-            html = qa_html.page(None, report, source=source)
+            parts = (None, report)
     except ReportError as exc:
         raise CommandError(str(exc), EXIT_USAGE) from None
     except Exception as exc:  # a department database that is down or lacks the tables
@@ -91,7 +91,7 @@ def _run(args: argparse.Namespace, kind: str) -> int:
         engine.dispose()
     if args.html:
         try:
-            args.html.write_text(html, encoding="utf-8")
+            qa_html.write(args.html, *parts, source=source)
         except OSError as exc:
             raise CommandError(f"--html {args.html}: cannot be written ({exc.strerror})") \
                 from None

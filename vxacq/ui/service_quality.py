@@ -11,12 +11,12 @@ from typing import Any
 
 import pyqtgraph as pg
 from PySide6.QtWidgets import (
-    QComboBox, QHBoxLayout, QLabel, QLineEdit, QPushButton,
+    QComboBox, QFileDialog, QHBoxLayout, QLabel, QLineEdit, QPushButton,
     QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
 )
 
 from vxacq.ui.context import Console
-from vxacq.workflow import qa_reports, reference_levels
+from vxacq.workflow import qa_html, qa_reports, reference_levels
 from vxacq.workflow.qa_reports import DoseReport, ReportError, RejectReport
 
 # as the printed report; the 75th percentile's tick light on the plots' dark background
@@ -51,6 +51,9 @@ class QualityTab(QWidget):
         self.period.setCurrentIndex(2)
         self.update_button = QPushButton(self.tr("Update"))
         self.update_button.clicked.connect(self.refresh)
+        self.save_button = QPushButton(self.tr("Save printable report…"))
+        self.save_button.setEnabled(False)
+        self.save_button.clicked.connect(self.ask_where_to_save)
         self.start.returnPressed.connect(self.refresh)
         self.end.returnPressed.connect(self.refresh)
         self.status = QLabel()
@@ -63,7 +66,7 @@ class QualityTab(QWidget):
         filters = QHBoxLayout()
         for widget in (QLabel(self.tr("From")), self.start, QLabel(self.tr("to")), self.end,
                        self.protocol, self.operator, QLabel(self.tr("Rates by")), self.period,
-                       self.update_button):
+                       self.update_button, self.save_button):
             filters.addWidget(widget)
         filters.addStretch(1)
 
@@ -160,6 +163,7 @@ class QualityTab(QWidget):
         self.rejects, self.dose, choices = result
         self.reading = False
         self.status.setText("")
+        self.save_button.setEnabled(True)
         self._fill_choices(self.protocol, choices.protocols)
         self._fill_choices(self.operator, choices.operators)
         r = self.rejects
@@ -173,6 +177,30 @@ class QualityTab(QWidget):
         self._fill_rates(r)
         self._draw_deviation(self.dose)
         self._draw_dap(self.dose)
+
+    def ask_where_to_save(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, self.tr("Save printable report"),
+                                              "qa-report.html", self.tr("Web page (*.html)"))
+        if path:
+            self.save(path)
+
+    def save(self, path: str) -> None:
+        """Write the figures shown as a printable page (HTML with the plots) on a worker."""
+        rejects, dose = self.rejects, self.dose
+        source = str(self.console.db.path)
+        self.status.setText(self.tr("Saving…"))
+        self.status.setStyleSheet("")
+
+        def saved(target) -> None:
+            self.status.setText(self.tr("Saved to {path}; open it in a browser to print it.")
+                                .format(path=str(target)))
+
+        def failed(exc: Exception) -> None:
+            self.status.setText(self.tr("Not saved: {error}").format(error=str(exc)))
+            self.status.setStyleSheet("color: #e57373;")
+
+        self.console.tasks.run(lambda: qa_html.write(path, rejects, dose, source=source),
+                               saved, failed)
 
     @staticmethod
     def _fill_choices(combo: QComboBox, values: tuple[str, ...]) -> None:

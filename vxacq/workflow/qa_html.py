@@ -8,7 +8,9 @@ DAP per protocol against its reference level. Every value from the database is e
 from __future__ import annotations
 
 import datetime as dt
+import os
 from html import escape
+from pathlib import Path
 
 from vxacq import __version__
 from vxacq.workflow.qa_reports import DI_BANDS, DoseReport, Rate, RejectReport
@@ -47,6 +49,20 @@ def page(rejects: RejectReport | None, dose: DoseReport | None, *, source: str,
         parts += _dose(dose)
     parts.append("</body></html>")
     return "\n".join(parts)
+
+
+def write(path: Path | str, rejects: RejectReport | None, dose: DoseReport | None, *,
+          source: str) -> Path:
+    """Write :func:`page` to ``path`` whole (a temporary file renamed over it); OSError as
+    the system gave it."""
+    target = Path(path)
+    temporary = target.with_name(f".{target.name}.part")
+    try:
+        temporary.write_text(page(rejects, dose, source=source), encoding="utf-8")
+        os.replace(temporary, target)
+    finally:
+        temporary.unlink(missing_ok=True)
+    return target
 
 
 def _selection_text(selection) -> str:

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Install the Debian packages VXacq's tests and demo need, only when something is missing.
-#   tools:  DCMTK (real DICOM peers), dicom3tools (dciodvfy), Orthanc (+ worklist plugin),
+#   tools:  DCMTK (real DICOM peers), dicom3tools (dciodvfy), Orthanc (+ worklist and DICOMweb
+#           plugins; stunnel4 is the HTTPS front of its DICOMweb, as Debian's Orthanc
+#           closes HTTPS connections),
 #           PixelMed (its DicomSRValidator checks the dose reports' templates; its storage
 #           and query server is the third independent peer) and a Java runtime
 #   gui:    Xvfb and the xcb libraries Qt's platform plugin loads
@@ -21,7 +23,7 @@ gui_packages=(xvfb xauth libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-ima
 case "$what" in
   tools)
     for p in dcmtk dicom3tools orthanc orthanc-dicomweb libpixelmed-java pixelmed-apps \
-             default-jre-headless slapd ldap-utils rsyslog rsyslog-gnutls postgresql; do
+             default-jre-headless slapd ldap-utils rsyslog rsyslog-gnutls postgresql stunnel4; do
       need "$p"; done ;;
   gui)
     for p in "${gui_packages[@]}"; do need "$p"; done ;;

@@ -121,6 +121,8 @@ def shoot(window: MainWindow) -> None:
     page.accept_image()
     wait_until(lambda: page.exam.image(second).state == "accepted" and page.busy == 0, 30)
 
+    grabbed = []
+
     def grab_dialog() -> None:
         dialog = QApplication.activeModalWidget()
         if dialog is None:
@@ -129,9 +131,11 @@ def shoot(window: MainWindow) -> None:
         dialog.print_box.setChecked(True)
         save(dialog, "close-exam")
         dialog.reject()
+        grabbed.append(True)
 
     QTimer.singleShot(100, grab_dialog)
-    page.close_exam()
+    page.close_exam()  # the dialog opens once the exam summary is read
+    wait_until(lambda: grabbed, 30)
     page.finish(CloseChoice("COMPLETED"))
     wait_until(lambda: page.status_table.rowCount() >= 3 and "committed" in
                (page.status_table.item(page.status_table.rowCount() - 1, 3).text()

@@ -1,5 +1,5 @@
-"""Real DICOM peers for the tests: DCMTK's storescp, wlmscpfs, dcmqrscp and dcmprscp, Orthanc, and
-PixelMed's DicomAndWebStorageServer (Java).
+"""Real DICOM peers for the tests: DCMTK's storescp, wlmscpfs, dcmqrscp and dcmprscp, Orthanc (with
+its DICOMweb plugin, stunnel4 as its HTTPS front), and PixelMed's DicomAndWebStorageServer (Java).
 
 Each ``start_*`` function is a context manager: it launches the server on free ports in a folder of
 its own, waits until it answers a C-ECHO (Orthanc: also its REST API), yields a :class:`Peer`, and
@@ -11,6 +11,7 @@ DCMTK, Orthanc, PixelMed and dicom3tools, so VXacq's pynetdicom/pydicom code is 
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import json
 import os
@@ -48,6 +49,10 @@ ORTHANC_WORKLIST_PLUGINS = (
     Path("/usr/lib/orthanc/libModalityWorklists.so"),
 )
 
+# Debian's orthanc-dicomweb plugin (STOW-RS, QIDO-RS, WADO-RS under /dicom-web/).
+ORTHANC_DICOMWEB_PLUGIN = Path("/usr/share/orthanc/plugins/libOrthancDicomWeb.so")
+ORTHANC_DICOMWEB_ROOT = "/dicom-web"
+
 STORED_PRINT_STORAGE = "1.2.840.10008.5.1.1.27"
 HARDCOPY_GRAYSCALE_IMAGE_STORAGE = "1.2.840.10008.5.1.1.29"
 
@@ -81,6 +86,7 @@ class Peer:
     worklist_dir: Path | None = None  # where write_worklist_item puts .wl files
     database_dir: Path | None = None  # dcmprscp: stored print + hardcopy objects; Orthanc: SQLite index
     http_port: int | None = None  # Orthanc REST API
+    http_credentials: tuple[str, str] | None = None  # Orthanc's REST with authentication on
 
     @property
     def http_url(self) -> str:
@@ -754,8 +760,14 @@ def start_orthanc(
     extra_config: Mapping[str, Any] | None = None,
     timeout: float = START_TIMEOUT,
     dicom_ready: Callable[[Peer], bool] = echo,
+    dicomweb: bool = False,
+    users: Mapping[str, str] | None = None,
 ) -> Iterator[Peer]:
     """Debian's Orthanc with a generated configuration, DICOM and REST on free ports.
+    ``dicomweb`` loads Debian's DICOMweb plugin (``peer.http_url + ORTHANC_DICOMWEB_ROOT``);
+    ``users`` ({name: password}) turns HTTP basic authentication on, the first user being the
+    one :func:`orthanc_rest` calls as. Debian's Orthanc closes HTTPS connections (its
+    civetweb with OpenSSL 3), so HTTPS comes from :func:`start_stunnel` in front of it.
     ``dicom_ready`` says when its DICOM port answers (with DicomTlsEnabled, an echo over TLS).
 
     ``modalities``: {name: (AE title, host, port)} or {name: Orthanc modality object}; Orthanc
@@ -769,7 +781,12 @@ def start_orthanc(
     storage.mkdir()
     index.mkdir()
     worklists = Path(worklists_dir) if worklists_dir is not None else None
-    plugin = orthanc_worklist_plugin() if worklists is not None else None
+    plugins = [str(orthanc_worklist_plugin())] if worklists is not None else []
+    if dicomweb:
+        if not ORTHANC_DICOMWEB_PLUGIN.is_file():
+            raise ToolMissing(f"Orthanc's DICOMweb plugin is not installed: {MAKE_TEST_HINT}")
+        plugins.append(str(ORTHANC_DICOMWEB_PLUGIN))
+    credentials = next(iter(users.items())) if users else None
     if worklists is not None:
         worklists.mkdir(parents=True, exist_ok=True)
     config = workdir / "orthanc.json"
@@ -808,15 +825,21 @@ def start_orthanc(
             "SaveJobs": False,
             "HttpsVerifyPeers": False,
             "HttpsCACertificates": "",
-            "Plugins": [str(plugin)] if plugin else [],
+            "Plugins": plugins,
         }
+        if dicomweb:
+            settings["DicomWeb"] = {"Enable": True, "Root": ORTHANC_DICOMWEB_ROOT + "/"}
+        if users:
+            settings["AuthenticationEnabled"] = True
+            settings["RegisteredUsers"] = dict(users)
         if worklists is not None:
             settings["Worklists"] = {"Enable": True, "Database": str(worklists)}
         settings.update(extra_config or {})
         config.write_text(json.dumps(settings, indent=2))
         command = [tool("Orthanc"), str(config)]
         return command, {"ae_title": ae_title, "port": port, "http_port": http_port, "storage_dir": storage,
-                         "database_dir": index, "worklist_dir": worklists, "config_path": config}
+                         "database_dir": index, "worklist_dir": worklists, "config_path": config,
+                         "http_credentials": credentials}
 
     def ready(peer: Peer) -> bool:
         try:
@@ -844,6 +867,9 @@ def orthanc_rest(
     elif body is not None:
         data, headers["Content-Type"] = json.dumps(body).encode(), "application/json"
     url = peer.http_url + (path if path.startswith("/") else "/" + path)
+    if peer.http_credentials:
+        pair = ":".join(peer.http_credentials).encode()
+        headers["Authorization"] = "Basic " + base64.b64encode(pair).decode()
     request = urllib.request.Request(url, data=data, method=method, headers=headers)
     # No proxy: an http_proxy from the environment must not see loopback calls.
     opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
@@ -858,6 +884,31 @@ def orthanc_rest(
     if content_type.startswith("application/json"):
         return json.loads(payload) if payload else None
     return payload
+
+
+@contextlib.contextmanager
+def start_stunnel(tmpdir: Path | str, connect_port: int, cert: Path, key: Path, *,
+                  port: int = 0, timeout: float = START_TIMEOUT) -> Iterator[Peer]:
+    """Debian's stunnel4 as an HTTPS front: TLS on loopback ``port`` (0: a free one; it is
+    ``peer.port``) with ``cert`` and ``key``, forwarded in plain to ``connect_port``."""
+    chosen = port
+    workdir = _workdir(tmpdir, "stunnel")
+    config = workdir / "stunnel.conf"
+
+    def build() -> tuple[list[str], dict[str, Any]]:
+        port = chosen or free_port()
+        config.write_text(f"foreground = yes\npid =\n[https]\naccept = {HOST}:{port}\n"
+                          f"connect = {HOST}:{connect_port}\ncert = {cert}\nkey = {key}\n")
+        return [tool("stunnel4"), str(config)], {"ae_title": "", "port": port,
+                                                 "config_path": config}
+
+    def ready(peer: Peer) -> bool:
+        with contextlib.suppress(OSError), socket.create_connection((HOST, peer.port), 1):
+            return True
+        return False
+
+    with _serve("stunnel", workdir, build, ready, timeout) as peer:
+        yield peer
 
 
 # ---------------------------------------------------------------------------------------------

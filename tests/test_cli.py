@@ -29,7 +29,7 @@ def test_config_check_ok_on_example() -> None:
 def test_config_check_json_goes_to_stdout() -> None:
     result = vxacq("config", "check", "--config", str(EXAMPLE), "--json")
     assert result.returncode == 0
-    assert json.loads(result.stdout)["nodes"] == ["ris", "pacs", "printer"]
+    assert json.loads(result.stdout)["nodes"] == ["ris", "pacs", "cloud", "printer"]
 
 
 def test_config_check_refuses_bad_file_with_exit_2(tmp_path: Path) -> None:

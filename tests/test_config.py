@@ -37,7 +37,8 @@ def write(tmp_path: Path, text: str) -> Path:
 def test_example_loads_with_every_section() -> None:
     config = configuration.load(EXAMPLE)
     assert config.station.ae_title == "VXACQ"
-    assert [n.name for n in config.nodes] == ["ris", "pacs", "printer"]
+    assert [n.name for n in config.nodes] == ["ris", "pacs", "cloud", "printer"]
+    assert config.node("cloud").is_dicomweb and config.node("cloud").host == "pacs.example"
     assert config.node("printer").print.film_size == "14INX17IN"
     assert config.node("pacs").offers("commitment")
     assert [n.name for n in config.nodes_with("worklist")] == ["ris"]

@@ -52,6 +52,9 @@ NODE_SECONDS = {"connect_timeout": 600.0, "acse_timeout": 600.0, "dimse_timeout"
                 "retry_delay": 86_400.0}
 MAX_RETRIES = 100
 RETRIEVE_MODES = ("move", "get")
+# A DICOMweb node's authentication, and the services it can offer (STOW-RS; QIDO-RS + WADO-RS).
+WEB_AUTH = ("none", "basic", "bearer")
+WEB_SERVICES = ("store", "query")
 # Not places for a station's data (virtual or system file systems).
 SYSTEM_DIRS = ("/proc", "/sys", "/dev", "/run", "/boot", "/etc", "/usr", "/bin", "/sbin",
                "/lib")
@@ -219,10 +222,25 @@ class NodeConfig:
     # a retrieve taking longer than retrieve_timeout seconds is cancelled.
     retrieve: str = "move"
     retrieve_timeout: float = 300.0
+    # A DICOMweb endpoint (PS3.18) instead of a DICOM AE: url is its base, the path before
+    # /studies (https://pacs.example/dicom-web); store is then STOW-RS, query QIDO-RS and the
+    # retrieve WADO-RS; host and port come from the url and ae_title may be left out.
+    # auth "basic" sends username and the password read from secret_file, "bearer" the token
+    # read from secret_file (secrets are never written in this file). connect_timeout bounds
+    # the connection, dimse_timeout the wait for each answer; tls_ca/tls_cert/tls_key and
+    # tls_verify_host apply to an https url.
+    url: str = ""
+    auth: str = "none"
+    username: str = ""
+    secret_file: str = ""
     print: PrintOptions = field(default_factory=PrintOptions)
 
     def offers(self, service: str) -> bool:
         return service in self.services
+
+    @property
+    def is_dicomweb(self) -> bool:
+        return bool(self.url)
 
 
 @dataclass(frozen=True)
@@ -708,6 +726,8 @@ def _node(item: Any, index: int) -> NodeConfig:
         raise ConfigError(f"{where}: name is required and must not be blank")
     raw = dict(item)
     print_raw = raw.pop("print", {})
+    if isinstance(raw.get("url"), str) and raw["url"]:
+        raw = {**web_address(raw["url"]), **raw}  # host, port and ae_title from the url
     node = _section(NodeConfig, raw, where)
     node.print = _section(PrintOptions, print_raw, f"{where}: print")
     return node
@@ -745,8 +765,12 @@ def node_problems(node: NodeConfig, others: list[NodeConfig] | tuple[()] = ()) -
         problems.append("name must not be blank")
     elif any(o.name == node.name for o in others):
         problems.append(f"name '{node.name}' is used by another node; node names must be unique")
+    if node.is_dicomweb:
+        return problems + web_problems(node)
     problems += filter(None, [_ae_title_problem(node.ae_title),
                               _port_problem("port", node.port), _host_problem(node.host)])
+    if node.auth != "none" or node.username or node.secret_file:
+        problems.append("auth, username and secret_file are for a DICOMweb node (set its url)")
     if not node.services:
         problems.append(f"services is empty (choose from {', '.join(SERVICES)})")
     for service in node.services:
@@ -780,6 +804,94 @@ def node_problems(node: NodeConfig, others: list[NodeConfig] | tuple[()] = ()) -
     if not 0 < node.retrieve_timeout <= 3600:
         problems.append("retrieve_timeout must be greater than 0 and at most 3600 seconds")
     if node.tls:
+        from vxacq.security.tls import file_problems
+
+        problems += file_problems(node.tls_ca, node.tls_cert, node.tls_key, cert_required=False)
+    return problems
+
+
+def web_address(url: str) -> dict[str, Any]:
+    """host, port and ae_title of a DICOMweb node, from its url (empty when it cannot be
+    parsed: :func:`web_problems` says why). A DICOMweb node has no AE title; "" leaves it out of the
+    audit messages, which name its address instead."""
+    from urllib.parse import urlsplit
+
+    try:
+        parts = urlsplit(url)
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+    except ValueError:
+        return {"host": "", "port": 0, "ae_title": ""}
+    return {"host": parts.hostname or "", "port": port, "ae_title": ""}
+
+
+def web_problems(node: NodeConfig) -> list[str]:
+    """Every problem of a DICOMweb node (``url`` set), each naming its field."""
+    from urllib.parse import urlsplit
+
+    problems = []
+    try:
+        parts = urlsplit(node.url)
+        parts.port  # noqa: B018 - raises ValueError for a bad port
+    except ValueError as exc:
+        return [f"url '{node.url}' cannot be parsed ({exc})"]
+    if parts.scheme not in ("https", "http") or not parts.hostname:
+        problems.append(f"url '{node.url}' must be https://host[:port]/path (the DICOMweb "
+                        "base, before /studies)")
+    if parts.username or parts.password:
+        problems.append("url must not hold a user name or password; use username and "
+                        "secret_file")
+    if parts.query or parts.fragment:
+        problems.append(f"url '{node.url}' must not have a query (?) or fragment (#)")
+    if parts.path.rstrip("/").endswith("/studies"):
+        problems.append(f"url '{node.url}' ends with /studies; give the base before it")
+    if not all(ch.isprintable() and not ch.isspace() for ch in node.url):
+        problems.append("url contains spaces or control characters")
+    address = web_address(node.url)
+    if (node.host, node.port) != (address["host"], address["port"]):
+        problems.append(f"host '{node.host}' and port {node.port} differ from the url's "
+                        f"'{address['host']}' and {address['port']}; leave host and port out "
+                        "for a DICOMweb node")
+    if node.ae_title and (problem := _ae_title_problem(node.ae_title)):
+        problems.append(f"{problem} (a DICOMweb node needs none)")
+    if node.auth not in WEB_AUTH:
+        problems.append(f"auth '{node.auth}' is not one of {', '.join(WEB_AUTH)}")
+    elif node.auth != "none" and parts.scheme == "http":
+        problems.append(f"url '{node.url}' is http: auth = \"{node.auth}\" would send the "
+                        f"{'password' if node.auth == 'basic' else 'token'} in clear text; "
+                        "use https")
+    if node.auth == "basic" and (not node.username or ":" in node.username
+                                 or not node.username.isprintable()):
+        problems.append("auth = \"basic\" needs username (printable, without ':')")
+    if node.auth != "basic" and node.username:
+        problems.append("username is only for auth = \"basic\"")
+    if node.auth in ("basic", "bearer"):
+        from vxacq.security.secrets import secret_file_problem
+
+        if problem := secret_file_problem(node.secret_file):
+            problems.append(problem)
+    elif node.secret_file:
+        problems.append("secret_file is set but auth is \"none\"")
+    for service in node.services:
+        if service == "commitment":
+            problems.append("storage commitment is not applicable to DICOMweb (STOW-RS has no "
+                            "commitment); remove 'commitment' from services")
+        elif service not in WEB_SERVICES:
+            problems.append(f"service '{service}' is DIMSE only; a DICOMweb node offers "
+                            f"{' and '.join(WEB_SERVICES)}")
+    if not node.services:
+        problems.append(f"services is empty (choose from {', '.join(WEB_SERVICES)})")
+    for key in ("connect_timeout", "dimse_timeout", "retry_delay"):
+        if not 0 < getattr(node, key) <= NODE_SECONDS[key]:
+            problems.append(f"{key} {getattr(node, key):g} must be greater than 0 and at most "
+                            f"{NODE_SECONDS[key]:g} seconds")
+    if not 0 <= node.retries <= MAX_RETRIES:
+        problems.append(f"retries {node.retries} must be 0..{MAX_RETRIES}")
+    if not 1 <= node.worklist_match_limit <= 100_000:
+        problems.append("worklist_match_limit must be 1..100000 (also the most studies a "
+                        "QIDO-RS answer may hold)")
+    if not 0 < node.retrieve_timeout <= 3600:
+        problems.append("retrieve_timeout must be greater than 0 and at most 3600 seconds")
+    if parts.scheme == "https":
         from vxacq.security.tls import file_problems
 
         problems += file_problems(node.tls_ca, node.tls_cert, node.tls_key, cert_required=False)

@@ -141,6 +141,40 @@ def test_an_exam_is_exported_to_media_from_the_history(window, tmp_path, monkeyp
     assert b"P-USB" not in b"".join(p.read_bytes() for p in stick.rglob("*") if p.is_file())
 
 
+def test_studies_on_media_are_imported_as_priors_from_the_history(window, tmp_path,
+                                                                 monkeypatch) -> None:
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QDialogButtonBox, QFileDialog
+
+    from vxacq.workflow.media import export_media
+    from vxacq.workflow.priors import priors_for_patient
+
+    console = window.console
+    order = register_manual(console.db, ManualPatient(
+        PatientName="Media^Mia", PatientID="P-CD", RequestedProcedureDescription="XR CHEST"))
+    exam = Exam.start(console.config, console.db, order.id, protocols=["CHEST_PA"])
+    exam.accept(exam.expose("CHEST_PA").id)
+    exam.close()
+    cd = tmp_path / "cd"
+    export_media(console.db, cd, study_uids=[exam.study.StudyInstanceUID])
+    history = window.history
+    window.pages.setCurrentWidget(history)
+    monkeypatch.setattr(QFileDialog, "getExistingDirectory", lambda *a, **k: str(cd))
+    history.import_button.click()
+    dialog = history.import_dialog
+    wait_until(lambda: dialog.table.rowCount() == 1, 20, "the media's study")
+    assert dialog.table.item(0, 2).text() == "MEDIA, Mia"
+    ok = dialog.buttons.button(QDialogButtonBox.StandardButton.Ok)
+    ok.click()  # nothing ticked: nothing imported, and said so
+    assert dialog.isVisible() and "No study is ticked" in dialog.banner.text()
+    dialog.table.item(0, 0).setCheckState(Qt.CheckState.Checked)
+    ok.click()
+    wait_until(lambda: "kept as priors" in history.banner.text(), 30, "the import")
+    assert not dialog.isVisible()
+    shown = priors_for_patient(console.config, "P-CD", "CHEST", "PA")
+    assert shown and shown[0].StudyInstanceUID == exam.study.StudyInstanceUID
+
+
 def test_images_of_the_wrong_patient_are_moved_from_the_history(window, monkeypatch) -> None:
     from PySide6.QtWidgets import QInputDialog
 

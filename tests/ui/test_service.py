@@ -137,6 +137,41 @@ def test_node_dialog_keeps_what_was_typed_and_lists_every_problem(station, tmp_p
                "the new node's worker to send")
 
 
+def test_node_dialog_takes_a_dicomweb_node(station, tmp_path) -> None:
+    window, nodes = station.window, station.window.service.nodes
+    _enter_service_tab(window, nodes)
+    nodes.edit(None)
+    dialog = nodes.dialog
+    wait_until(dialog.isVisible, 5, "the node dialog")
+    dialog.name.setText("cloud")
+    dialog.url.setText("http://pacs.example/dicom-web")
+    assert not dialog.ae_title.isEnabled() and not dialog.port.isEnabled()
+    dialog.auth.setCurrentText("basic")
+    dialog.username.setText("room1")
+    dialog.secret_file.setText(str(tmp_path / "missing.secret"))
+    dialog.services["commitment"].setChecked(True)
+    dialog.submit()
+    assert dialog.isVisible()
+    problems = dialog.problems.text()
+    for words in ("would send the password in clear text", "missing.secret' cannot be read",
+                  "storage commitment is not applicable to DICOMweb"):
+        assert words in problems
+    secret = tmp_path / "cloud.secret"
+    secret.write_text("the-password\n")
+    secret.chmod(0o600)
+    dialog.url.setText("https://pacs.example:8443/dicom-web")
+    dialog.secret_file.setText(str(secret))
+    dialog.services["commitment"].setChecked(False)
+    dialog.services["store"].setChecked(True)
+    dialog.submit()
+    assert not dialog.isVisible(), dialog.problems.text()
+    saved = station.console.config.node("cloud")
+    assert (saved.host, saved.port, saved.auth, saved.username) == (
+        "pacs.example", 8443, "basic", "room1")
+    text = station.config.path.read_text()
+    assert 'url = "https://pacs.example:8443/dicom-web"' in text and "the-password" not in text
+
+
 def _image(tmp_path: Path) -> str:
     return str(write_dx(tmp_path, 1, study=generate_uid()))
 

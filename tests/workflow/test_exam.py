@@ -180,6 +180,12 @@ def test_vxacq_exam_runs_the_whole_exam_headless(department: Department) -> None
     doc = json.loads(done.stdout)
     assert doc["status"] == "COMPLETED" and doc["unfinished"] == []
     assert len(doc["images"]) == 3  # two images and the dose report
+    summary = doc["summary"]  # the exam summary: each exposure's technique and dose, the total
+    assert (summary["count"], summary["rejected"]) == (2, 0)
+    assert [e["state"] for e in summary["exposures"]] == ["accepted", "accepted"]
+    assert all(e["kv"] and e["mas"] and e["dap_dGy_cm2"] for e in summary["exposures"])
+    assert summary["total_dap_dGy_cm2"] == pytest.approx(
+        sum(e["dap_dGy_cm2"] for e in summary["exposures"]))
     assert all(i["sent"] == {"pacs": "sent"} and i["committed"] == {"pacs": "committed"}
                for i in doc["images"])
     assert orthanc_instances(dept.archive) == {i["SOPInstanceUID"] for i in doc["images"]}

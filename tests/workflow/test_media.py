@@ -8,6 +8,7 @@ import json
 import re
 import shutil
 import subprocess
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -23,6 +24,7 @@ from vxacq.db import AuditEvent, Database, database_for
 from vxacq.net.outbox import Outbox
 from vxacq.workflow.exam import Exam
 from vxacq.workflow.media import MediaError, read_media
+from vxacq.workflow import priors
 from vxacq.workflow.orders import ManualPatient, register_manual
 
 FILE_ID = re.compile(r"[A-Z0-9_]{1,8}")
@@ -162,6 +164,11 @@ def test_import_lists_checks_and_stores_as_priors_or_sends(exported, tmp_path: P
     [stored] = doc["stored"]
     assert Path(stored).parent == Path(config.data_dir) / "priors" / exported["study"]
     assert pydicom.dcmread(stored).SOPInstanceUID == pydicom.dcmread(images[2]).SOPInstanceUID
+    # in the cache's index: shown beside new images, kept until keep_days like a retrieve
+    assert [(c.StudyInstanceUID, c.node, c.files) for c in priors.cached_studies(config)] == \
+        [(exported["study"], "media", 1)]
+    priors.prune_cache(config, now=time.time() + 7200)
+    assert Path(stored).is_file()
 
     assert cli.main([*exported["base"], "import", str(exported["plain"]), "--study",
                      exported["study"], "--to-pacs", "backup", "--json"]) == 0

@@ -11,7 +11,7 @@ from vxacq.workflow.station import echo_node
 
 def register(subparsers: argparse._SubParsersAction, parents: dict) -> None:
     parser = subparsers.add_parser("echo", parents=[parents["config"], parents["json"]],
-                                   help="check a node answers DICOM (C-ECHO)")
+                                   help="check a node answers DICOM (C-ECHO; a DICOMweb node: a QIDO-RS query)")
     parser.add_argument("node", help="name of a configured node")
     parser.set_defaults(run=run)
 

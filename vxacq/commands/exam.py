@@ -4,7 +4,8 @@ Selects the order by accession (asking the worklist nodes when the database lack
 the exam (MPPS IN PROGRESS), exposes each ``--protocol`` on the configured hardware, accepts
 every image, closes (MPPS COMPLETED), and waits for the outbox to send the images and dose
 report and for the archive's storage commitment. Prints per image whether each node has it
-(sent) and has committed to keep it. Exit 0 when everything was sent and committed; 1 when
+(sent) and has committed to keep it, then the exam summary (each exposure's delivered technique,
+DAP and exposure indices; the exam's DAP total). Exit 0 when everything was sent and committed; 1 when
 something is left (it stays queued and is sent later); 2 for usage errors.
 """
 
@@ -54,6 +55,7 @@ def run(args: argparse.Namespace) -> int:
     from vxacq.cli import EXIT_FAILED, EXIT_OK, EXIT_USAGE, CommandError, emit, load_config
     from vxacq.db import database_for
     from vxacq.net.association import DicomNetworkError
+    from vxacq.workflow.dose import exam_summary, summary_text
     from vxacq.workflow.exam import ExamError
     from vxacq.workflow.reasons import reject_reasons
     from vxacq.workflow.runtime import Services, run_exam
@@ -78,6 +80,8 @@ def run(args: argparse.Namespace) -> int:
         raise CommandError(str(exc), EXIT_FAILED) from None
     finally:
         services.stop()
+    summary = exam_summary(db, result.study_id, config.imaging.di_warning,
+                           config.imaging.di_alarm)
     doc = {
         "study_id": result.study_id, "StudyInstanceUID": result.StudyInstanceUID,
         "status": result.status, "dose_report": result.dose_report, "jobs": result.jobs,
@@ -87,7 +91,8 @@ def run(args: argparse.Namespace) -> int:
         "exposures": [{"protocol": i.protocol_id, "SOPInstanceUID": i.SOPInstanceUID,
                        "ei": i.ExposureIndex, "di": i.DeviationIndex, "kv": i.KVP,
                        "mas": i.Exposure} for i in result.images],
+        "summary": summary.to_dict(),
         "unfinished": result.unfinished,
     }
-    emit(args, doc, _status_text(result))
+    emit(args, doc, _status_text(result) + "\n\n" + summary_text(summary))
     return EXIT_OK if result.ok else EXIT_FAILED

@@ -668,6 +668,20 @@ def services() -> str:
                  [(f"`{s}`", SERVICE_NAMES[s]) for s in configuration.SERVICES])
 
 
+def dicomweb_transactions() -> str:
+    from vxacq.net import dicomweb
+
+    return table(("Transaction (user agent)", "Request", "Content sent", "Accepted"),
+                 [(name, f"`{target}`", sent, f"`{accepted}`")
+                  for name, target, sent, accepted in dicomweb.TRANSACTIONS])
+
+
+def dicomweb_statuses() -> str:
+    from vxacq.net import dicomweb
+
+    return table(("HTTP answer", "What the console does"), dicomweb.HTTP_HANDLING)
+
+
 def source_legend() -> str:
     return table(("Source", "Meaning"), [(s, m) for s, m in SOURCES.items()])
 
@@ -692,7 +706,8 @@ SECTIONS: dict[str, Callable[[], str]] = {
     "character_sets": character_sets, "station_settings": station_settings,
     "node_settings": node_settings, "print_settings": print_settings, "services": services,
     "source_legend": source_legend, "audit_events": audit_events,
-    "audit_settings": audit_settings,
+    "audit_settings": audit_settings, "dicomweb_transactions": dicomweb_transactions,
+    "dicomweb_statuses": dicomweb_statuses,
 }
 
 

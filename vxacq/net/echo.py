@@ -14,6 +14,7 @@ from pynetdicom.presentation import build_context
 from pynetdicom.sop_class import Verification
 
 from vxacq.config import Config, NodeConfig
+from vxacq.net import dicomweb
 from vxacq.net.association import DicomNetworkError, associate, check_alive
 
 # pynetdicom's default transfer syntaxes: Implicit and Explicit VR Little Endian, Deflated
@@ -34,9 +35,13 @@ class EchoResult:
     echo_ms: float | None = None  # the C-ECHO alone
     kind: str = ""  # DicomNetworkError.kind when not ok
     message: str = ""
+    web: str = ""  # a DICOMweb node's url: verified by QIDO-RS, not C-ECHO
 
     def describe(self) -> str:
         where = f"{self.node} ({self.ae_title} at {self.host}:{self.port})"
+        if self.ok and self.web:
+            return (f"{self.node} ({self.web}): DICOMweb OK, QIDO-RS answered in "
+                    f"{self.echo_ms:.1f} ms")
         if self.ok:
             return (f"{where}: C-ECHO OK in {self.echo_ms:.1f} ms "
                     f"({self.round_trip_ms:.1f} ms with association and release)")
@@ -47,8 +52,16 @@ class EchoResult:
 
 
 def echo(config: Config, node: NodeConfig) -> EchoResult:
-    """C-ECHO ``node`` with its configured timeouts and our AE title."""
+    """C-ECHO ``node`` with its configured timeouts and our AE title; a DICOMweb node is
+    verified by a QIDO-RS query instead (:func:`vxacq.net.dicomweb.verify`)."""
     base = dict(node=node.name, ae_title=node.ae_title, host=node.host, port=node.port)
+    if node.is_dicomweb:
+        try:
+            took = dicomweb.verify(node)
+        except DicomNetworkError as exc:
+            log.warning("DICOMweb verification of %s failed: %s", node.name, exc)
+            return EchoResult(**base, ok=False, kind=exc.kind, message=str(exc))
+        return EchoResult(**base, ok=True, round_trip_ms=took, echo_ms=took, web=node.url)
     started = time.perf_counter()
     try:
         with associate(config, node, CONTEXTS) as assoc:

@@ -18,7 +18,7 @@ from typing import Any
 from pynetdicom import AE, evt
 from pynetdicom.sop_class import Verification
 
-from vxacq.config import Config
+from vxacq.config import Config, NodeConfig
 from vxacq.dicom.uids import ImplementationClassUID, ImplementationVersionName
 from vxacq.logs import escape
 from vxacq.net.guard import GuardedServer, Limits, resolve_addresses
@@ -79,7 +79,7 @@ class Listener:
 
     def start(self) -> ListenerStatus:
         station = self.config.station
-        callers = sorted({n.ae_title for n in self.config.nodes})
+        callers = sorted({n.ae_title for n in _dicom_nodes(self.config)})
         self.status.allowed_callers = callers
         self.status.open_to_any = station.accept_any_calling_ae
         if not callers and not station.accept_any_calling_ae:
@@ -152,7 +152,7 @@ class Listener:
         ae.implementation_version_name = ImplementationVersionName
         ae.require_called_aet = True
         if not station.accept_any_calling_ae:
-            ae.require_calling_aet = sorted({n.ae_title for n in self.config.nodes})
+            ae.require_calling_aet = sorted({n.ae_title for n in _dicom_nodes(self.config)})
         ae.add_supported_context(Verification)
         for context in self._extra_contexts:
             ae.add_supported_context(*context)
@@ -167,7 +167,7 @@ class Listener:
             self.status = ListenerStatus(ae_title=station.ae_title, port=station.listen_port,
                                          echoes_answered=self.status.echoes_answered)
             return self.start()
-        callers = sorted({n.ae_title for n in self.config.nodes})
+        callers = sorted({n.ae_title for n in _dicom_nodes(self.config)})
         # pynetdicom reads these when each association is requested (one AE for both ports)
         self._server.ae.require_calling_aet = [] if station.accept_any_calling_ae else callers
         self.status.allowed_callers = callers
@@ -192,14 +192,14 @@ class Listener:
 
     def _known_addresses(self) -> set[str]:
         """The configured nodes' addresses, resolved again when the set of hosts changes."""
-        hosts = frozenset(n.host for n in self.config.nodes)
+        hosts = frozenset(n.host for n in _dicom_nodes(self.config))
         if hosts != self._resolved_hosts:
             self._node_addresses = resolve_addresses(hosts)
             self._resolved_hosts = hosts
         return self._node_addresses
 
     def _known_ae_titles(self) -> set[str]:
-        return {n.ae_title for n in self.config.nodes}
+        return {n.ae_title for n in _dicom_nodes(self.config)}
 
     def stop(self) -> None:
         for server in (self._server, self._tls_server):
@@ -222,3 +222,9 @@ def _binding(config: Config) -> tuple[Any, ...]:
     return (st.ae_title, st.listen_address, st.listen_port, st.max_associations,
             st.association_request_timeout, st.pdu_timeout, st.tls_port, st.tls_cert,
             st.tls_key, st.tls_ca, st.tls_require_client_cert)
+
+
+def _dicom_nodes(config: Config) -> list[NodeConfig]:
+    """The nodes that may call our listener: DICOM AEs, not DICOMweb servers (which never
+    open a DICOM association and have no AE title)."""
+    return [n for n in config.nodes if not n.is_dicomweb]

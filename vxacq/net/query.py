@@ -12,6 +12,7 @@ from vxacq.dicom.query import (
     SeriesRecord, StudyQuery, StudyRecord, series_identifier, series_record, study_identifier,
     study_record, values,
 )
+from vxacq.net import dicomweb
 from vxacq.net.cfind import Cancel, find
 
 log = logging.getLogger(__name__)
@@ -22,7 +23,14 @@ FIND = StudyRootQueryRetrieveInformationModelFind
 def find_studies(config: Config, node: NodeConfig, query: StudyQuery, *,
                  cancel: Cancel | None = None, limit: int = 0) -> list[StudyRecord]:
     """Studies at ``node`` matching ``query``; DicomNetworkError says why when it fails.
-    ``limit`` (0: none) or ``cancel`` stop the query with a C-CANCEL."""
+    ``limit`` (0: none) or ``cancel`` stop the query with a C-CANCEL. A DICOMweb node is
+    asked by QIDO-RS (:func:`vxacq.net.dicomweb.find_studies`)."""
+    if node.is_dicomweb:
+        studies = dicomweb.find_studies(node, query, limit=limit)
+        if query.ModalitiesInStudy:
+            studies = [s for s in studies if _has_modality(config, node, s,
+                                                           query.ModalitiesInStudy)]
+        return studies
     outcome = find(config, node, FIND, study_identifier(query), what="the study query",
                    limit=limit, cancel=cancel)
     fallback = node.fallback_character_set or None
@@ -38,6 +46,9 @@ def _has_modality(config: Config, node: NodeConfig, study: StudyRecord, modality
     an answer without the value is checked at series level."""
     if study.ModalitiesInStudy:
         return modality in study.ModalitiesInStudy
+    if node.is_dicomweb:
+        return any(s.Modality == modality
+                   for s in dicomweb.find_series(node, study.StudyInstanceUID, modality))
     outcome = find(config, node, FIND, series_identifier(study.StudyInstanceUID, modality),
                    what="the series query")
     return any(modality in values(a, "Modality") for a in outcome.answers)
@@ -46,6 +57,8 @@ def _has_modality(config: Config, node: NodeConfig, study: StudyRecord, modality
 def find_series(config: Config, node: NodeConfig, StudyInstanceUID: str, *,
                 cancel: Cancel | None = None) -> list[SeriesRecord]:
     """The series of one study at ``node``."""
+    if node.is_dicomweb:
+        return dicomweb.find_series(node, StudyInstanceUID)
     outcome = find(config, node, FIND, series_identifier(StudyInstanceUID),
                    what="the series query", cancel=cancel)
     fallback = node.fallback_character_set or None

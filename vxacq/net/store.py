@@ -498,8 +498,13 @@ def run_job(ctx: JobContext) -> dict[str, Any]:
     Instances already stored by an earlier attempt (``payload["checkpoint"]["sent"]``, their
     SOP Instance UIDs) are skipped. If the
     node has the ``commitment`` service, a COMMITMENT job for every stored instance is queued
-    before this returns.
+    before this returns. A DICOMweb node's job goes by STOW-RS instead
+    (:func:`vxacq.net.dicomweb.run_store_job`).
     """
+    if ctx.node.is_dicomweb:
+        from vxacq.net import dicomweb
+
+        return dicomweb.run_store_job(ctx)
     files: list[str] = list(ctx.payload.get("files", []))
     sent: list[str] = list(ctx.payload.get("checkpoint", {}).get("sent", []))
     items: list[StoreItem] = []

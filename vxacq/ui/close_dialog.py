@@ -1,4 +1,5 @@
-"""Closing the exam: complete (optionally printed, with a film layout preview) or discontinue."""
+"""Closing the exam: complete (optionally printed, with a film layout preview) or discontinue,
+with the exam summary (each exposure's state, technique, DAP and indices; the totals) above."""
 
 from __future__ import annotations
 
@@ -13,8 +14,10 @@ from PySide6.QtWidgets import (
 )
 
 from vxacq.config import Config
+from vxacq.ui.exam_summary import ExamSummaryView
 from vxacq.ui.widgets import ok_cancel
 from vxacq.workflow.closing import FILM_LAYOUTS as LAYOUTS, Layout, discontinuation_reasons
+from vxacq.workflow.dose import ExamSummary
 
 
 @dataclass(frozen=True)
@@ -75,12 +78,15 @@ class FilmPreview(QWidget):
 
 class CloseDialog(QDialog):
     def __init__(self, config: Config, accepted: int, rejected: int, unreviewed: int,
-                 thumbnails: list[QPixmap], parent: QWidget | None = None) -> None:
+                 thumbnails: list[QPixmap], parent: QWidget | None = None,
+                 summary: ExamSummary | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(self.tr("Close the exam"))
         self.config = config
         counts = (self.tr("{accepted} accepted, {rejected} rejected, {unreviewed} not reviewed.")
                   if unreviewed else self.tr("{accepted} accepted, {rejected} rejected."))
+        self.summary = ExamSummaryView()
+        self.summary.show_summary(summary)
         summary = QLabel(counts.format(accepted=accepted, rejected=rejected, unreviewed=unreviewed))
         self.complete = QRadioButton(self.tr("Complete — MPPS COMPLETED, accepted images and "
                                              "the dose report sent"))
@@ -124,6 +130,7 @@ class CloseDialog(QDialog):
         buttons = ok_cancel(self, self.tr("Close exam"))
         layout = QVBoxLayout(self)
         layout.addWidget(summary)
+        layout.addWidget(self.summary, stretch=1)
         layout.addWidget(self.complete)
         layout.addWidget(self.print_box)
         layout.addWidget(self.discontinue)

@@ -43,7 +43,7 @@ from vxacq.ui.widgets import COLOURS, MessageStrip, person_name
 from vxacq.workflow import annotations
 from vxacq.workflow.display import marker_conflict, preview_from_raw
 from vxacq.workflow.priors import prior_pixels, priors_for_patient
-from vxacq.workflow.dose import ExamDose, exam_dose
+from vxacq.workflow.dose import ExamDose, ExamSummary, exam_dose, exam_summary
 from vxacq.workflow.dose_check import DoseNotificationRequired
 from vxacq.workflow.exam import Exam, ExamEvent, ExamState, ImageView
 from vxacq.workflow.procedures import Protocol, load_protocols
@@ -100,6 +100,8 @@ class ExamPage(QWidget):
         self.views: dict[int, ImageView] = {}
         self._views_changed = 0  # counts events: a read that started before one is stale
         self._plan_ticks: list[str] = []  # the exposed protocols the plan was filled with
+        # long-length protocol → (fields taken, planned), read with the images on a worker
+        self._sequence_progress: dict[str, tuple[int, int]] = {}
         self.shown_id: int | None = None
         self._is_preview = False  # the image on screen is the binned quick look
         self._full_coming: int | None = None  # an image whose processed pixels are on the way
@@ -244,6 +246,7 @@ class ExamPage(QWidget):
         self.exam = exam
         self.options.clear()
         self.views = {}
+        self._sequence_progress = {}
         self._views_changed += 1
         self.strip.clear()
         self.shown_id, self._is_preview, self._full_coming = None, False, None
@@ -328,10 +331,7 @@ class ExamPage(QWidget):
         exam = self.exam
         protocols = exam.protocols if exam else []
         self._plan_ticks = self._exposed_protocols()
-        # a long-length sequence under way: which field is next (a few small files, only then)
-        progress = {p.id: exam.sequence_progress(p.id) for p in protocols if p.long_length} \
-            if exam else {}
-        self.plan_panel.fill(protocols, self._plan_ticks, select, progress)
+        self.plan_panel.fill(protocols, self._plan_ticks, select, self._sequence_progress)
 
     def _exposed_protocols(self) -> list[str]:
         """Protocols with an image not rejected; a long-length protocol needs its stitched
@@ -620,12 +620,17 @@ class ExamPage(QWidget):
         self._show_views()
         self._views_reader.now()
 
-    def _read_views(self) -> tuple[Exam | None, int, list[ImageView]]:
+    def _read_views(self) -> tuple[Exam | None, int, list[ImageView], dict[str, tuple[int, int]]]:
         exam, changed = self.exam, self._views_changed
-        return exam, changed, exam.images() if exam is not None else []
+        if exam is None:
+            return None, changed, [], {}
+        # a long-length sequence under way: which field is next (its record is a small file)
+        progress = {p.id: exam.sequence_progress(p.id) for p in exam.protocols if p.long_length}
+        return exam, changed, exam.images(), progress
 
-    def _views_read(self, result: tuple[Exam | None, int, list[ImageView]]) -> None:
-        exam, changed, views = result
+    def _views_read(self, result: tuple[Exam | None, int, list[ImageView],
+                                        dict[str, tuple[int, int]]]) -> None:
+        exam, changed, views, progress = result
         if exam is not self.exam:
             return
         if changed != self._views_changed:  # an event came meanwhile: read again
@@ -633,11 +638,10 @@ class ExamPage(QWidget):
             return
         self.views = {v.id: v for v in views}
         self._show_views()
-        # refilled when its ticks change, or a long-length sequence moved on (a field filed
-        # alone); else the selection stays as it is
-        partial_field = any(v.partial and self.known.get(v.protocol_id) is not None
-                            and self.known[v.protocol_id].long_length for v in views)
-        if self._exposed_protocols() != self._plan_ticks or partial_field:
+        # refilled when its ticks change, or a long-length sequence moved on; else the
+        # selection stays as it is
+        if self._exposed_protocols() != self._plan_ticks or progress != self._sequence_progress:
+            self._sequence_progress = progress
             self._fill_plan()
 
     def _show_views(self) -> None:
@@ -934,8 +938,20 @@ class ExamPage(QWidget):
     # --- closing --------------------------------------------------------------------------------
 
     def close_exam(self) -> None:
-        if self.exam is None or self.exam.state != ExamState.OPEN:
+        """Ask how to close, with the exam summary (read off the GUI thread) in the dialog."""
+        exam = self.exam
+        if exam is None or exam.state != ExamState.OPEN:
             return
+        imaging, db = self.console.config.imaging, self.console.db
+        self.console.tasks.run(
+            lambda: exam_summary(db, exam.study_id, imaging.di_warning, imaging.di_alarm),
+            lambda summary: self._ask_close(exam, summary),
+            lambda exc: self.messages.show(
+                self.tr("Cannot read the exam summary: {error}").format(error=exc), "error"))
+
+    def _ask_close(self, exam: Exam, summary: ExamSummary) -> None:
+        if self.exam is not exam or exam.state != ExamState.OPEN:
+            return  # closed or replaced while the summary was read
         views = list(self.views.values())
         accepted = [v for v in views if v.state == "accepted"]
         dialog = CloseDialog(self.console.config, len(accepted),
@@ -943,7 +959,7 @@ class ExamPage(QWidget):
                              sum(v.state == "acquired" for v in views),
                              [self.strip.pixmaps[v.id] for v in accepted
                               if v.id in self.strip.pixmaps],
-                             self)
+                             self, summary)
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return
         self.finish(dialog.choice())

@@ -1,8 +1,8 @@
 """Exam history: local exams searched (any script, accents and case ignored), each image with
 its thumbnail, protocol, time and where it was sent and committed, kept current by itself;
 reopen, re-send, reject an image already sent (IOCM rejection note), export to media (a
-DICOMDIR on a folder or USB stick, optionally de-identified), and the patient's priors at the
-archive."""
+DICOMDIR on a folder or USB stick, optionally de-identified), import from media (as priors or
+to the PACS), and the patient's priors at the archive."""
 
 from __future__ import annotations
 
@@ -11,12 +11,15 @@ from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QIcon, QImage, QPixmap
 from PySide6.QtWidgets import (
     QCheckBox, QComboBox, QFileDialog, QHBoxLayout, QInputDialog, QLabel, QLineEdit, QMessageBox,
-    QPushButton, QSplitter, QVBoxLayout, QWidget,
+    QPushButton, QSplitter, QTabWidget, QVBoxLayout, QWidget,
 )
 
 from vxacq.ui.context import Console
+from vxacq.ui.exam_summary import ExamSummaryView
+from vxacq.ui.media_import import MediaImportDialog
 from vxacq.ui.tasks import Refresher, on_gui_thread
 from vxacq.ui.widgets import Banner, fill, person_name, table
+from vxacq.workflow.dose import ExamSummary as DoseSummary, exam_summary
 from vxacq.workflow.history import (
     ExamSummary, ImageStatus, image_status, resend, search_exams, thumbnail_pixels,
 )
@@ -74,6 +77,12 @@ class HistoryPage(QWidget):
         self.export_button.setToolTip(self.tr("Write the exam to a folder or USB stick as DICOM "
                                               "media with a DICOMDIR"))
         self.export_button.clicked.connect(self._export)
+        self.import_button = QPushButton(self.tr("Import from media…"))
+        self.import_button.setToolTip(self.tr("List the studies on a CD, USB stick or folder "
+                                              "with a DICOMDIR; keep the chosen ones as priors "
+                                              "or send them to the PACS"))
+        self.import_button.clicked.connect(self._import)
+        self.import_dialog: MediaImportDialog | None = None
         self.move_button = QPushButton(self.tr("Move to the right order…"))
         self.move_button.setToolTip(self.tr("The exam was filed under the wrong patient or "
                                             "order: file its images under the right one and "
@@ -113,18 +122,27 @@ class HistoryPage(QWidget):
         actions.addWidget(self.priors_button)
         actions.addWidget(self.retrieve_button)
         actions.addWidget(self.export_button)
+        actions.addWidget(self.import_button)
         actions.addWidget(self.move_button)
         actions.addWidget(self.deidentify)
         actions.addStretch(1)
-        lower = QWidget()
-        lower_layout = QVBoxLayout(lower)
-        lower_layout.addWidget(QLabel(self.tr("Images of the selected exam")))
-        lower_layout.addWidget(self.status_table)
+        images = QWidget()
+        images_layout = QVBoxLayout(images)
+        images_layout.setContentsMargins(0, 0, 0, 0)
+        images_layout.addWidget(self.status_table)
         image_actions = QHBoxLayout()
         image_actions.addWidget(self.reject_reason)
         image_actions.addWidget(self.reject_button)
         image_actions.addStretch(1)
-        lower_layout.addLayout(image_actions)
+        images_layout.addLayout(image_actions)
+        # the exam summary: each exposure's state, technique, DAP and indices, and the totals
+        self.summary = ExamSummaryView()
+        self.detail = QTabWidget()
+        self.detail.addTab(images, self.tr("Images of the selected exam"))
+        self.detail.addTab(self.summary, self.tr("Exam summary: dose and technique"))
+        lower = QWidget()
+        lower_layout = QVBoxLayout(lower)
+        lower_layout.addWidget(self.detail, stretch=1)
         lower_layout.addWidget(QLabel(self.tr("The patient's studies at the PACS")))
         lower_layout.addWidget(self.priors_table)
         splitter = QSplitter(Qt.Orientation.Vertical)
@@ -185,6 +203,7 @@ class HistoryPage(QWidget):
         if exam is None:
             self.statuses = []
             fill(self.status_table, [])
+            self.summary.show_summary(None)
             return
         self.open_button.setText(self.tr("Continue exam") if exam.state == "open"
                                  else self.tr("Add images"))
@@ -203,21 +222,25 @@ class HistoryPage(QWidget):
             if self.selected() is not None:
                 self._status_reader.request()
 
-    def _read_status(self) -> tuple[int, list[ImageStatus], dict[str, np.ndarray | None]]:
+    def _read_status(self) -> tuple[int, list[ImageStatus], dict[str, np.ndarray | None],
+                                    DoseSummary | None]:
         study_id, have = self._study_id, self._have_pictures
         if study_id is None:
-            return -1, [], {}
+            return -1, [], {}, None
         statuses = image_status(self.console.db, study_id)
         pictures = {s.SOPInstanceUID: thumbnail_pixels(s.file_path, THUMBNAIL)
                     for s in statuses if s.SOPInstanceUID not in have
                     and s.file_path and not s.is_dose_report}
-        return study_id, statuses, pictures
+        imaging = self.console.config.imaging
+        summary = exam_summary(self.console.db, study_id, imaging.di_warning, imaging.di_alarm)
+        return study_id, statuses, pictures, summary
 
     def _show_status(self, result) -> None:
-        study_id, statuses, pictures = result
+        study_id, statuses, pictures, summary = result
         chosen = self.selected()
         if chosen is None or chosen.study_id != study_id:
             return  # an answer for a row no longer selected
+        self.summary.show_summary(summary)
         for uid, pixels in pictures.items():
             if pixels is not None:
                 rows, cols = pixels.shape
@@ -331,6 +354,15 @@ class HistoryPage(QWidget):
         self.console.tasks.run(lambda: export_media(db, folder, study_uids=[exam.StudyInstanceUID],
                                                     deidentify_objects=anonymous,
                                                     operator=operator), done, failed)
+
+    def _import(self) -> None:
+        folder = QFileDialog.getExistingDirectory(
+            self, self.tr("Import from: the media's folder (it holds DICOMDIR)"))
+        if not folder:
+            return
+        self.import_dialog = MediaImportDialog(self.console, folder, self)
+        self.import_dialog.imported.connect(lambda text: self.banner.show_message(text, "ok"))
+        self.import_dialog.open()
 
     def _move(self) -> None:
         exam = self.selected()

@@ -15,7 +15,9 @@ from PySide6.QtWidgets import (
     QVBoxLayout, QWidget,
 )
 
-from vxacq.config import CHARACTER_SETS, SERVICES, TRANSFER_SYNTAXES, NodeConfig, node_problems
+from vxacq.config import (
+    CHARACTER_SETS, SERVICES, TRANSFER_SYNTAXES, WEB_AUTH, NodeConfig, node_problems, web_address,
+)
 from vxacq.ui.context import Console
 from vxacq.ui.service_station import save_config
 from vxacq.ui.widgets import Banner, fill, ok_cancel, table
@@ -45,6 +47,19 @@ class NodeDialog(QDialog):
         self.fallback = QComboBox()
         self.fallback.addItems(CHARACTER_SETS)
         self.fallback.setCurrentText(node.fallback_character_set)
+        # A DICOMweb node: its url replaces AE title, host and port.
+        self.url = QLineEdit(node.url)
+        self.url.setPlaceholderText(self.tr("empty for a DICOM node; https://host/dicom-web "
+                                            "for a DICOMweb node"))
+        self.auth = QComboBox()
+        self.auth.addItems(WEB_AUTH)
+        self.auth.setCurrentText(node.auth)
+        self.username = QLineEdit(node.username)
+        self.secret_file = QLineEdit(node.secret_file)
+        self.secret_file.setPlaceholderText(self.tr("a file holding the password or token "
+                                                    "(chmod 600)"))
+        self.url.textChanged.connect(self._kind_changed)
+        self.auth.currentTextChanged.connect(self._kind_changed)
         self.problems = QLabel()
         self.problems.setWordWrap(True)
         self.problems.setStyleSheet("color: #c62828;")
@@ -60,14 +75,40 @@ class NodeDialog(QDialog):
         form.addRow(self.tr("Services"), services)
         form.addRow(self.tr("Transfer syntax"), self.syntax)
         form.addRow(self.tr("Character set when it declares none"), self.fallback)
+        form.addRow(self.tr("DICOMweb URL"), self.url)
+        form.addRow(self.tr("Authentication"), self.auth)
+        form.addRow(self.tr("User name"), self.username)
+        form.addRow(self.tr("Secret file"), self.secret_file)
+        self._kind_changed()
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.problems)
         layout.addWidget(ok_cancel(self, on_ok=self.submit))
 
+    def _kind_changed(self) -> None:
+        """A DICOMweb node's fields are live only with a url, its user name only with basic."""
+        web = bool(self.url.text().strip())
+        for field in (self.ae_title, self.host, self.port, self.syntax):
+            field.setEnabled(not web)
+        self.auth.setEnabled(web)
+        self.username.setEnabled(web and self.auth.currentText() == "basic")
+        self.secret_file.setEnabled(web and self.auth.currentText() != "none")
+
     def result_node(self) -> tuple[NodeConfig, list[str]]:
         """The node as typed, and every problem with it (empty when it can be saved)."""
         node = copy.deepcopy(self.node)
+        node.url = self.url.text().strip()
+        if node.url:
+            node.auth = self.auth.currentText()
+            node.username = self.username.text().strip() if node.auth == "basic" else ""
+            node.secret_file = self.secret_file.text().strip() if node.auth != "none" else ""
+            for key, value in web_address(node.url).items():
+                setattr(node, key, value)
+            node.name = self.name.text().strip()
+            node.services = [s for s, box in self.services.items() if box.isChecked()]
+            node.fallback_character_set = self.fallback.currentText()
+            return node, node_problems(node, self.others)
+        node.auth, node.username, node.secret_file = "none", "", ""
         problems = []
         node.name = self.name.text().strip()
         node.ae_title = self.ae_title.text().strip()

@@ -162,14 +162,19 @@ def load_annotations(image_path: str | Path) -> tuple[list[Note], tuple[float, f
     return notes, window
 
 
+def annotated_images(image_paths: Sequence[str]) -> list[str]:
+    """The GSPS files of those images that have one."""
+    return [str(presentation_state_path(p)) for p in image_paths
+            if p and presentation_state_path(p).is_file()]
+
+
 def annotated_files(db: Database, study_id: int) -> list[str]:
-    """The GSPS files of the study's accepted images."""
+    """The GSPS files of the study's accepted images (a rejected image's stay here)."""
     with db.session() as session:
         paths = session.exec(
             select(Image.file_path).join(Series, Image.series_id == Series.id)
             .where(Series.study_id == study_id, Image.state == ImageState.ACCEPTED)).all()
-    return [str(presentation_state_path(p)) for p in paths
-            if p and presentation_state_path(p).is_file()]
+    return annotated_images(paths)
 
 
 def queue_annotations(config: Config, db: Database, study_id: int) -> list[int]:

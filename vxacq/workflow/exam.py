@@ -63,10 +63,11 @@ from vxacq.hal.long_length import run_long_length
 from vxacq.logs import phi
 from vxacq.protocols import Protocol, ProtocolError, load as load_protocols
 from vxacq.security import audit
-from vxacq.workflow import acquisition, dose_check, procedures, reference_levels
+from vxacq.workflow import dose_check, procedures, reference_levels
+from vxacq.workflow.dose import raw_notes
 from vxacq.workflow.exam_closing import COMPLETED, DISCONTINUED, Closing
 from vxacq.workflow.exam_processing import Processing
-from vxacq.workflow.long_length import SEQUENCE_KIND, Sequence, open_sequences
+from vxacq.workflow.long_length import Sequence, open_sequences
 from vxacq.workflow.exam_types import (
     CloseResult, ExamError, ExamEvent, ExamState, ExposureError, ImageView,
 )
@@ -607,7 +608,7 @@ class Exam(Processing, Closing):
 
     def _view(self, image: Image, series: Series) -> ImageView:
         by_name = {p.name: p.id for p in self._known.values()}
-        partial, fields = _raw_notes(image.raw_path)
+        partial, fields = raw_notes(image.raw_path)
         return ImageView(
             id=int(image.id), SOPInstanceUID=image.SOPInstanceUID, SOPClassUID=image.SOPClassUID,
             protocol_id=by_name.get(series.ProtocolName, series.ProtocolName),
@@ -662,14 +663,3 @@ class Exam(Processing, Closing):
             except Exception:  # an observer's bug must not break the exam
                 log.exception("exam observer failed on %s", kind)
 
-
-def _raw_notes(raw_path: str) -> tuple[str, int]:
-    """From an image's raw, read once: its partial-exposure note ("" when whole) and how many
-    exposures it is made of (a long-length sequence's fields, else 1)."""
-    try:
-        sidecar = rawstore.read_sidecar(Path(raw_path).parent, Path(raw_path).stem)
-    except (OSError, ValueError):
-        return "", 1
-    if sidecar.get("kind") == SEQUENCE_KIND:  # a stitched image is made of whole fields only
-        return "", len(sidecar.get("fields") or ()) or 1
-    return acquisition.partial_exposure(sidecar), 1

@@ -9,6 +9,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from pydicom.errors import InvalidDicomError
 from pydicom.sr.coding import Code
 from sqlmodel import select
 
@@ -18,7 +19,7 @@ from vxacq.db import (
 from vxacq.dicom.inputs import Acquisition, ImageRef
 from vxacq.hal import rawstore
 from vxacq.workflow.long_length import SEQUENCE_KIND, Sequence
-from vxacq.workflow import acquisition
+from vxacq.workflow import acquisition, annotations
 from vxacq.workflow.exam_types import CloseResult, ExamError, ExamState, ImageView
 
 log = logging.getLogger(__name__)
@@ -197,6 +198,20 @@ class Closing:
                          and self._series_uid(i.id) == uid)
             out.append(PerformedSeries(SeriesInstanceUID=uid, ProtocolName=name,
                                        OperatorsName=operators, images=refs))
+        # the annotations (GSPS) of the accepted images are sent with them, so listed too
+        states: dict[str, list[tuple[str, str]]] = {}
+        for path in annotations.annotated_images(
+                [i.file_path for i in images if i.state == ImageState.ACCEPTED and i.file_path]):
+            try:
+                header = annotations.read_header(path)
+            except (OSError, InvalidDicomError) as exc:  # it cannot be sent either
+                log.error("annotations %s unreadable (%s); not listed in the MPPS", path, exc)
+                continue
+            states.setdefault(str(header.SeriesInstanceUID), []).append(
+                (str(header.SOPClassUID), str(header.SOPInstanceUID)))
+        out += [PerformedSeries(SeriesInstanceUID=uid, ProtocolName="Annotations",
+                                OperatorsName=operators, non_images=tuple(refs))
+                for uid, refs in states.items()]
         if report is not None:
             out.append(PerformedSeries(SeriesInstanceUID=report.SeriesInstanceUID,
                                        ProtocolName="Dose report", OperatorsName=operators,

@@ -128,6 +128,8 @@ def image_status(db: Database, study_id: int) -> list[ImageStatus]:
                     if uid is None:
                         continue
                     sent[uid][job.node] = _store_word(job, uid in done)
+                    if not_applicable := payload.get("result", {}).get("commitment"):
+                        committed[uid][job.node] = not_applicable  # a DICOMweb node
             elif job.kind == JobKind.COMMITMENT:
                 for _, uid in payload.get("instances", []):
                     if uid in committed and job.state in (JobState.QUEUED, JobState.RUNNING):
@@ -200,7 +202,9 @@ def _payload(job: Job) -> dict:
 
 
 def resend(config: Config, db: Database, study_id: int) -> list[int]:
-    """Queue the study's accepted images and dose reports to every store node again."""
+    """Queue the study's accepted images, their annotations (GSPS) and dose reports to every
+    store node again."""
     from vxacq.net.routing import route_study
+    from vxacq.workflow.annotations import annotated_files
 
-    return route_study(config, db, study_id)
+    return route_study(config, db, study_id, extra_files=annotated_files(db, study_id))

@@ -297,6 +297,13 @@ def import_studies(config: Config, db: Database, folder: Path | str,
     else:
         jobs = ()
         stored = tuple(_store_prior(config, f) for f in files)
+        from vxacq.workflow.priors import add_to_cache
+
+        for study in chosen:
+            folder_files = [Path(f) for f in stored
+                            if Path(f).parent.name == study.StudyInstanceUID]
+            if folder_files:
+                add_to_cache(config, study.StudyInstanceUID, "media", folder_files)
     audit.record(db, "import", user=operator,
                  detail=f"{len(files)} object(s) of {len(chosen)} stud(ies) from {folder} "
                         + (f"queued to {node}" if node else "stored as priors"))

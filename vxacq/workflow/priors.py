@@ -26,7 +26,7 @@ from pynetdicom.sop_class import StudyRootQueryRetrieveInformationModelFind
 from vxacq.config import Config, NodeConfig
 from vxacq.db import Database
 from vxacq.dicom.query import StudyQuery, StudyRecord
-from vxacq.net import retrieve
+from vxacq.net import dicomweb, retrieve
 from vxacq.net.association import DicomNetworkError
 from vxacq.net.listener import Listener
 from vxacq.net.query import find_studies
@@ -56,7 +56,8 @@ def record_query(db: Database, node: NodeConfig, query: StudyQuery, found: int, 
     """A Study Root C-FIND that was answered, as a Query event in the audit trail (the keys
     asked go into the audit message, not into the event's text)."""
     keys = ", ".join(f"{k}={v}" for k, v in asdict(query).items() if v)
-    audit.record(db, "query", user=user, detail=f"Study Root C-FIND at {node.name}: {found} "
+    how = "QIDO-RS" if node.is_dicomweb else "Study Root C-FIND"
+    audit.record(db, "query", user=user, detail=f"{how} at {node.name}: {found} "
                  "study(ies)", peer_ae=node.ae_title, peer_address=node.host, query=keys,
                  query_model=str(StudyRootQueryRetrieveInformationModelFind),
                  PatientID=query.PatientID)
@@ -166,7 +167,7 @@ def prune_cache(config: Config, *, now: float | None = None) -> list[str]:
 def retrieve_prior(config: Config, node_name: str, StudyInstanceUID: str, *,
                    PatientID: str = "", inbox: RetrieveInbox | None = None) -> RetrieveOutcome:
     """Fetch one study from ``node_name`` into the priors cache, by the node's ``retrieve``
-    setting. C-MOVE needs our listener: ``inbox`` is the running one's (the window's
+    setting (a DICOMweb node: WADO-RS). C-MOVE needs our listener: ``inbox`` is the running one's (the window's
     :class:`~vxacq.workflow.runtime.Services`); without it a listener is started for this
     retrieve. ``PatientID``, when given, must be every object's. RetrieveError (a
     DicomNetworkError) says in words why nothing usable came; a partial retrieve returns with
@@ -182,7 +183,9 @@ def retrieve_prior(config: Config, node_name: str, StudyInstanceUID: str, *,
                               StudyInstanceUID=StudyInstanceUID, folder=folder,
                               PatientID=PatientID,
                               max_bytes=config.priors.max_object_mb << 20)
-    if node.retrieve == "get":
+    if node.is_dicomweb:
+        outcome = dicomweb.retrieve_study(config, node, request)
+    elif node.retrieve == "get":
         outcome = retrieve.get(config, node, request)
     elif inbox is not None:
         outcome = retrieve.move(config, node, request, inbox)
@@ -196,6 +199,20 @@ def retrieve_prior(config: Config, node_name: str, StudyInstanceUID: str, *,
         _write_index(cache_dir(config), index)
     prune_cache(config)
     return outcome
+
+
+def add_to_cache(config: Config, StudyInstanceUID: str, source: str,
+                 files: list[Path]) -> None:
+    """Record in the cache's index a study written into its folder by other means than a
+    retrieve (imported from media, ``source`` saying from where): without the entry it would
+    not be shown beside an image, and pruning would remove its folder as a retrieve cut off."""
+    size = sum(p.stat().st_size for p in files)
+    with _cache_lock:
+        index = _read_index(cache_dir(config))
+        index[StudyInstanceUID] = CachedStudy(StudyInstanceUID, source, time.time(),
+                                              len(files), size)
+        _write_index(cache_dir(config), index)
+    prune_cache(config)
 
 
 def _move_with_own_listener(config: Config, node: NodeConfig,

@@ -500,6 +500,10 @@ Dieses Bild trotzdem annehmen?</translation>
         <translation>Texte und Strecken wurden entfernt: die Aufnahme wurde gedreht oder zugeschnitten</translation>
     </message>
     <message>
+        <source>Cannot read the exam summary: {error}</source>
+        <translation>Die Untersuchungsübersicht kann nicht gelesen werden: {error}</translation>
+    </message>
+    <message>
         <source> and a print job</source>
         <translation> und ein Druckauftrag</translation>
     </message>
@@ -526,6 +530,77 @@ Dieses Bild trotzdem annehmen?</translation>
     <message>
         <source>a frame is being recovered from the panel</source>
         <translation>ein Bild wird aus dem Detektor geholt</translation>
+    </message>
+</context>
+<context>
+    <name>ExamSummaryView</name>
+    <message>
+        <source>Protocol</source>
+        <translation>Protokoll</translation>
+    </message>
+    <message>
+        <source>Side</source>
+        <translation>Seite</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>kV</source>
+        <translation>kV</translation>
+    </message>
+    <message>
+        <source>mA</source>
+        <translation>mA</translation>
+    </message>
+    <message>
+        <source>ms</source>
+        <translation>ms</translation>
+    </message>
+    <message>
+        <source>mAs</source>
+        <translation>mAs</translation>
+    </message>
+    <message>
+        <source>DAP (dGy·cm²)</source>
+        <translation>DFP (dGy·cm²)</translation>
+    </message>
+    <message>
+        <source>EI</source>
+        <translation>EI</translation>
+    </message>
+    <message>
+        <source>EI_T</source>
+        <translation>EI_T</translation>
+    </message>
+    <message>
+        <source>DI</source>
+        <translation>DI</translation>
+    </message>
+    <message>
+        <source>accepted</source>
+        <translation>angenommen</translation>
+    </message>
+    <message>
+        <source>rejected</source>
+        <translation>verworfen</translation>
+    </message>
+    <message>
+        <source>to review</source>
+        <translation>zu prüfen</translation>
+    </message>
+    <message>
+        <source>rejected: {reason}</source>
+        <translation>verworfen: {reason}</translation>
+    </message>
+    <message>
+        <source>{state}, partial</source>
+        <translation>{state}, unvollständig</translation>
+    </message>
+    <message>
+        <source>{n} exposures, {rejected} rejected   |   exam DAP {dap} dGy·cm²</source>
+        <translation>{n} Aufnahmen, {rejected} verworfen   |   DFP der Untersuchung {dap} dGy·cm²</translation>
     </message>
 </context>
 <context>
@@ -702,6 +777,10 @@ wurde gemacht, aber sein Bild ist nicht gespeichert. Warum wird es aufgegeben? (
     <message>
         <source>Images of the selected exam</source>
         <translation>Bilder der gewählten Untersuchung</translation>
+    </message>
+    <message>
+        <source>Exam summary: dose and technique</source>
+        <translation>Untersuchungsübersicht: Dosis und Technik</translation>
     </message>
     <message>
         <source>The patient's studies at the PACS</source>

@@ -500,6 +500,10 @@ Accept this image anyway?</source>
         <translation>画像が回転またはトリミングされたため、テキストと計測を削除しました</translation>
     </message>
     <message>
+        <source>Cannot read the exam summary: {error}</source>
+        <translation>検査サマリーを読み込めません: {error}</translation>
+    </message>
+    <message>
         <source> and a print job</source>
         <translation>と印刷ジョブ</translation>
     </message>
@@ -526,6 +530,77 @@ Accept this image anyway?</source>
     <message>
         <source>a frame is being recovered from the panel</source>
         <translation>パネルから画像を回収中です</translation>
+    </message>
+</context>
+<context>
+    <name>ExamSummaryView</name>
+    <message>
+        <source>Protocol</source>
+        <translation>プロトコル</translation>
+    </message>
+    <message>
+        <source>Side</source>
+        <translation>左右</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>状態</translation>
+    </message>
+    <message>
+        <source>kV</source>
+        <translation>kV</translation>
+    </message>
+    <message>
+        <source>mA</source>
+        <translation>mA</translation>
+    </message>
+    <message>
+        <source>ms</source>
+        <translation>ms</translation>
+    </message>
+    <message>
+        <source>mAs</source>
+        <translation>mAs</translation>
+    </message>
+    <message>
+        <source>DAP (dGy·cm²)</source>
+        <translation>DAP (dGy·cm²)</translation>
+    </message>
+    <message>
+        <source>EI</source>
+        <translation>EI</translation>
+    </message>
+    <message>
+        <source>EI_T</source>
+        <translation>EI_T</translation>
+    </message>
+    <message>
+        <source>DI</source>
+        <translation>DI</translation>
+    </message>
+    <message>
+        <source>accepted</source>
+        <translation>承認</translation>
+    </message>
+    <message>
+        <source>rejected</source>
+        <translation>却下</translation>
+    </message>
+    <message>
+        <source>to review</source>
+        <translation>確認待ち</translation>
+    </message>
+    <message>
+        <source>rejected: {reason}</source>
+        <translation>却下: {reason}</translation>
+    </message>
+    <message>
+        <source>{state}, partial</source>
+        <translation>{state}、不完全</translation>
+    </message>
+    <message>
+        <source>{n} exposures, {rejected} rejected   |   exam DAP {dap} dGy·cm²</source>
+        <translation>撮影 {n} 回、却下 {rejected}   |   検査 DAP {dap} dGy·cm²</translation>
     </message>
 </context>
 <context>
@@ -702,6 +777,10 @@ was made but its image is not stored. Why is it given up? (recorded in the audit
     <message>
         <source>Images of the selected exam</source>
         <translation>選択した検査の画像</translation>
+    </message>
+    <message>
+        <source>Exam summary: dose and technique</source>
+        <translation>検査サマリー: 線量と撮影条件</translation>
     </message>
     <message>
         <source>The patient's studies at the PACS</source>

@@ -1,0 +1,640 @@
+"""DICOMweb user agent (PS3.18): STOW-RS store, QIDO-RS study query, WADO-RS study retrieve.
+
+A node with a ``url`` is a DICOMweb origin server. Its STORE jobs run through the same outbox
+as C-STORE (:func:`run_store_job`, called by :mod:`vxacq.net.store`): each instance is POSTed
+to ``{url}/studies`` as ``multipart/related; type="application/dicom"`` and the Store Instances
+Response (ReferencedSOPSequence, FailedSOPSequence) is checked against what was sent; failure
+reasons are the C-STORE statuses and handled by the same table. Storage commitment does not
+exist in DICOMweb: the job's result says so. :func:`find_studies` answers the priors query
+(``application/dicom+json``), :func:`retrieve_study` fetches a study into a
+:class:`~vxacq.net.retrieve.RetrieveRequest` with the checks a C-MOVE/C-GET retrieve has.
+
+Nothing that arrives is trusted: sizes are bounded while reading, the JSON's form is checked
+before pydicom reads it, UIDs and patient IDs are compared with what was asked, and text is
+escaped before it reaches a log line or a message.
+"""
+
+from __future__ import annotations
+
+import base64
+import http.client
+import io
+import json
+import logging
+import re
+import socket
+import ssl
+import time
+import uuid
+import warnings
+from collections import Counter
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import quote, urlencode, urlsplit
+
+from pydicom import dcmread, dcmwrite
+from pydicom.dataset import Dataset, FileMetaDataset
+from pydicom.uid import ExplicitVRLittleEndian
+
+from vxacq.config import Config, NodeConfig
+from vxacq.dicom.query import SeriesRecord, StudyQuery, StudyRecord, series_record, study_record
+from vxacq.logs import escape
+from vxacq.net.association import DicomNetworkError
+from vxacq.net.retrieve import UID_FORM, RetrieveError, RetrieveOutcome, RetrieveRequest
+from vxacq.security import audit, tls
+from vxacq.security.audit_message import MINOR_FAILURE
+from vxacq.security.secrets import SecretError, read_secret
+
+log = logging.getLogger(__name__)
+
+DICOM = "application/dicom"
+DICOM_JSON = "application/dicom+json"
+# A QIDO-RS answer or a STOW-RS response is a few kilobytes a study; beyond this it is not one.
+MAX_JSON_BYTES = 16 << 20
+USER_AGENT = "VXacq-DICOMweb"
+# A WADO-RS study is read whole before it is checked: at most this much (and the cache's size).
+MAX_STUDY_MB = 1024
+COMMITMENT_NOT_APPLICABLE = "not applicable: DICOMweb (STOW-RS) has no storage commitment"
+# PS3.18 Store Instances Response Module (Table 10.5.3-1 and its attributes in PS3.6)
+FAILED_SOP_SEQUENCE = "00081198"
+REFERENCED_SOP_SEQUENCE = "00081199"
+REFERENCED_SOP_CLASS = "00081150"
+REFERENCED_SOP_INSTANCE = "00081155"
+FAILURE_REASON = "00081197"
+WARNING_REASON = "00081196"
+STUDY_INCLUDE_FIELDS = ("StudyDate", "StudyTime", "AccessionNumber", "ModalitiesInStudy",
+                        "StudyDescription", "PatientName", "PatientID", "StudyID",
+                        "NumberOfStudyRelatedSeries", "NumberOfStudyRelatedInstances")
+# What the user agent does (PS3.18), as the conformance statement prints it: transaction,
+# request, media types sent and accepted.
+TRANSACTIONS: tuple[tuple[str, str, str, str], ...] = (
+    ("Store Instances (STOW-RS)", "POST {url}/studies",
+     f'multipart/related; type="{DICOM}" (one PS3.10 instance a request, as stored)',
+     DICOM_JSON),
+    ("Search for Studies (QIDO-RS), priors and study lists", "GET {url}/studies?PatientID=…"
+     "&ModalitiesInStudy=…&limit=…&includefield=…", "", DICOM_JSON),
+    ("Search for Series (QIDO-RS)", "GET {url}/studies/{StudyInstanceUID}/series", "",
+     DICOM_JSON),
+    ("Retrieve Study (WADO-RS), priors", "GET {url}/studies/{StudyInstanceUID}", "",
+     f'multipart/related; type="{DICOM}" (PS3.10 instances)'),
+    ("Verification (`vxacq echo`, the service page's Echo)", "GET {url}/studies?limit=1", "",
+     DICOM_JSON),
+)
+# How each HTTP answer is handled, as the conformance statement prints it.
+HTTP_HANDLING: tuple[tuple[str, str], ...] = (
+    ("200, 202 (STOW-RS)", "The Store Instances Response is read: an instance is stored only "
+     "when ReferencedSOPSequence names it; a FailedSOPSequence item's FailureReason is handled "
+     "as the same C-STORE status (retried or failed, table above); WarningReason or 202 is a "
+     "warning, counted as stored"),
+    ("409 (STOW-RS)", "None stored: each FailedSOPSequence reason as above"),
+    ("200, 204 (QIDO-RS)", "The answer is used only when it is DICOM JSON, within the node's "
+     "worklist_match_limit, every study with a Study Instance UID of UID form and of the "
+     "patient (and study) asked for; otherwise it is refused whole"),
+    ("401, 403", "Failed, not retried: the user name, password or token was refused; the job "
+     "is kept and sent again when the user retries it"),
+    ("404", "Failed, not retried: no DICOMweb service at the url"),
+    ("408, 429, 5xx", "Retried after retry_delay, doubling, up to retries times"),
+    ("other 4xx", "Failed, not retried, with the status and its reason phrase"),
+    ("no connection, time-out", "Retried as above"),
+    ("TLS refused", "Failed, not retried, with the reason (unknown CA, host name, expiry)"),
+)
+_TAG_KEY = re.compile(r"[0-9A-Fa-f]{8}")
+_VR = re.compile(r"[A-Z]{2}")
+
+
+@dataclass(frozen=True)
+class Response:
+    status: int
+    reason: str
+    content_type: str
+    body: bytes
+
+
+# --- HTTP ------------------------------------------------------------------------------
+
+
+def _where(node: NodeConfig) -> str:
+    return f"{node.name} ({node.url})"
+
+
+def _headers(node: NodeConfig) -> dict[str, str]:
+    headers = {"User-Agent": USER_AGENT}
+    if node.auth == "none":
+        return headers
+    try:
+        secret = read_secret(node.secret_file)
+    except SecretError as exc:
+        raise DicomNetworkError(f"{_where(node)}: {exc}", kind="config",
+                                retryable=False) from None
+    if node.auth == "basic":
+        pair = f"{node.username}:{secret}".encode()
+        headers["Authorization"] = "Basic " + base64.b64encode(pair).decode("ascii")
+    else:
+        headers["Authorization"] = f"Bearer {secret}"
+    return headers
+
+
+def _connection(node: NodeConfig) -> http.client.HTTPConnection:
+    parts = urlsplit(node.url)
+    if parts.scheme == "http":
+        return http.client.HTTPConnection(node.host, node.port, timeout=node.connect_timeout)
+    try:
+        context = tls.client_context(node)
+    except (ssl.SSLError, OSError) as exc:
+        raise DicomNetworkError(f"{_where(node)}: our TLS settings for the node cannot be used "
+                                f"({getattr(exc, 'reason', None) or exc}); check tls_ca, "
+                                "tls_cert and tls_key", kind="tls", retryable=False) from None
+    return http.client.HTTPSConnection(node.host, node.port, timeout=node.connect_timeout,
+                                       context=context)
+
+
+def _target(node: NodeConfig, path: str, query: dict[str, str] | None = None) -> str:
+    base = urlsplit(node.url).path.rstrip("/")
+    return base + path + (f"?{urlencode(query)}" if query else "")
+
+
+def request(node: NodeConfig, method: str, path: str, *, what: str,
+            query: dict[str, str] | None = None, body: bytes | None = None,
+            headers: dict[str, str] | None = None, max_bytes: int = MAX_JSON_BYTES,
+            deadline: float | None = None) -> Response:
+    """One HTTP exchange with ``node``; DicomNetworkError in words when it cannot be had
+    (connection, TLS, a time-out, an answer larger than ``max_bytes``). HTTP error statuses
+    are returned, not raised: what they mean depends on the request."""
+    connection = _connection(node)
+    all_headers = {**_headers(node), **(headers or {})}
+    where = _where(node)
+    try:
+        connection.connect()
+        connection.sock.settimeout(node.dimse_timeout)
+        connection.request(method, _target(node, path, query), body=body, headers=all_headers)
+        answer = connection.getresponse()
+        chunks: list[bytes] = []
+        size = 0
+        while chunk := answer.read(1 << 20):
+            size += len(chunk)
+            if size > max_bytes:
+                raise DicomNetworkError(f"{where} answered {what} with more than {max_bytes} "
+                                        "bytes; the answer was not used", kind="status",
+                                        retryable=False)
+            if deadline is not None and time.monotonic() > deadline:
+                raise DicomNetworkError(f"{where} did not finish {what} within the time "
+                                        "allowed (retrieve_timeout); nothing was kept",
+                                        kind="timeout", retryable=True)
+            chunks.append(chunk)
+        return Response(answer.status, escape(answer.reason or ""),
+                        answer.getheader("Content-Type", "") or "", b"".join(chunks))
+    except DicomNetworkError:
+        raise
+    except (ssl.SSLError, ssl.CertificateError) as exc:
+        words = tls.explain(exc, have_cert=bool(node.tls_cert)) or str(exc)
+        raise DicomNetworkError(f"{where}: TLS refused: {words}", kind="tls",
+                                retryable=False) from None
+    except (TimeoutError, socket.timeout):
+        raise DicomNetworkError(f"{where} did not answer {what} within "
+                                f"{node.connect_timeout:g} s (connect_timeout) / "
+                                f"{node.dimse_timeout:g} s (dimse_timeout); will retry",
+                                kind="timeout", retryable=True) from None
+    except socket.gaierror as exc:
+        raise DicomNetworkError(f"{where} cannot be reached: the host name '{node.host}' "
+                                f"cannot be resolved ({exc.strerror}); check the node's url",
+                                kind="unreachable", retryable=True) from None
+    except (OSError, http.client.HTTPException) as exc:
+        text = tls.explain(exc, have_cert=bool(node.tls_cert)) if isinstance(
+            exc, (ConnectionResetError, BrokenPipeError)) and node.url.startswith("https") \
+            else None
+        words = getattr(exc, "strerror", None) or type(exc).__name__
+        raise DicomNetworkError(f"{where} cannot be reached: {text or escape(words)}; will "
+                                "retry", kind="unreachable", retryable=True) from None
+    finally:
+        connection.close()
+
+
+def http_problem(node: NodeConfig, answer: Response, what: str) -> DicomNetworkError:
+    """The error for an HTTP status that is not an answer to ``what``: authentication,
+    a wrong url, a server error (retried) or a refusal (not retried)."""
+    where = _where(node)
+    status = answer.status
+    said = f"HTTP {status} {answer.reason}".strip()
+    if status == 401:
+        words = {"basic": "the user name or password (secret_file) was refused",
+                 "bearer": "the token (secret_file) was refused or has expired",
+                 "none": "it asks for authentication; set the node's auth"}[node.auth]
+        return DicomNetworkError(f"{where} refused {what}: {said}: {words}; correct it, then "
+                                 "retry the job", kind="auth", retryable=False)
+    if status == 403:
+        return DicomNetworkError(f"{where} refused {what}: {said}: this account may not do "
+                                 "it there", kind="auth", retryable=False)
+    if status == 404:
+        return DicomNetworkError(f"{where} refused {what}: {said}: no DICOMweb service at "
+                                 "this url; check the node's url (the base before /studies)",
+                                 kind="refused", retryable=False)
+    if status in (408, 429) or status >= 500:
+        return DicomNetworkError(f"{where} could not answer {what} now: {said}; will retry",
+                                 kind="status", retryable=True)
+    return DicomNetworkError(f"{where} refused {what}: {said}", kind="refused", retryable=False)
+
+
+# --- JSON (PS3.18 F.2), checked before pydicom reads it ------------------------------------
+
+
+def _checked_json(node: NodeConfig, answer: Response, what: str) -> list[dict[str, Any]]:
+    """The answer's DICOM JSON objects; DicomNetworkError when it is not a JSON array of
+    objects keyed by tags, each attribute an object with a VR."""
+    where = _where(node)
+    kind = answer.content_type.split(";")[0].strip().lower()
+    if kind not in (DICOM_JSON, "application/json"):
+        raise DicomNetworkError(f"{where} answered {what} with '{escape(kind) or 'no type'}', "
+                                f"not {DICOM_JSON}; the answer was not used", kind="status",
+                                retryable=False)
+    try:
+        data = json.loads(answer.body.decode("utf-8")) if answer.body.strip() else []
+    except (UnicodeDecodeError, ValueError, RecursionError) as exc:
+        raise DicomNetworkError(f"{where} answered {what} with malformed JSON ({escape(exc)}); "
+                                "the answer was not used", kind="status",
+                                retryable=False) from None
+    if isinstance(data, dict):
+        data = [data]
+    if not isinstance(data, list) or not all(_dicom_json(item) for item in data):
+        raise DicomNetworkError(f"{where} answered {what} with JSON that is not DICOM JSON "
+                                "(PS3.18 F.2); the answer was not used", kind="status",
+                                retryable=False)
+    return data
+
+
+def _dicom_json(item: Any, depth: int = 0) -> bool:
+    if not isinstance(item, dict) or depth > 4:
+        return False
+    for key, element in item.items():
+        if not (_TAG_KEY.fullmatch(key) and isinstance(element, dict)
+                and _VR.fullmatch(str(element.get("vr", "")))):
+            return False
+        value = element.get("Value", [])
+        if not isinstance(value, list):
+            return False
+        if element["vr"] == "SQ" and not all(_dicom_json(i, depth + 1) for i in value):
+            return False
+        if element["vr"] != "SQ" and not all(isinstance(v, (str, int, float, dict)) or v is None
+                                             for v in value):
+            return False
+    return True
+
+
+def _dataset(node: NodeConfig, item: dict[str, Any], what: str) -> Dataset:
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return Dataset.from_json(item)
+    except Exception as exc:  # noqa: BLE001 - pydicom raises many kinds for bad values
+        raise DicomNetworkError(f"{_where(node)} answered {what} with a value pydicom cannot "
+                                f"read ({escape(exc)}); the answer was not used",
+                                kind="status", retryable=False) from None
+
+
+# --- STOW-RS -----------------------------------------------------------------------------
+
+
+def _part10(path: str, has_meta: bool) -> bytes:
+    """The instance as a PS3.10 file (what STOW-RS takes): the file's bytes, or, for a bare
+    data set, the data set with a file meta written before it."""
+    with open(path, "rb") as fh:
+        data = fh.read()
+    if has_meta:
+        return data
+    ds = dcmread(io.BytesIO(data), force=True)
+    meta = FileMetaDataset()
+    meta.MediaStorageSOPClassUID = ds.SOPClassUID
+    meta.MediaStorageSOPInstanceUID = ds.SOPInstanceUID
+    meta.TransferSyntaxUID = ExplicitVRLittleEndian
+    ds.file_meta = meta
+    out = io.BytesIO()
+    dcmwrite(out, ds, enforce_file_format=True)
+    return out.getvalue()
+
+
+def multipart(parts: list[bytes], content_type: str = DICOM) -> tuple[bytes, str]:
+    """A multipart/related body of ``parts`` and its Content-Type (RFC 2387)."""
+    boundary = f"vxacq-{uuid.uuid4().hex}"
+    body = bytearray()
+    for part in parts:
+        body += f"--{boundary}\r\nContent-Type: {content_type}\r\n\r\n".encode()
+        body += part
+        body += b"\r\n"
+    body += f"--{boundary}--\r\n".encode()
+    return bytes(body), f'multipart/related; type="{content_type}"; boundary={boundary}'
+
+
+@dataclass(frozen=True)
+class StowResult:
+    """How one instance fared: outcome success, warning, retry or failed (as C-STORE)."""
+
+    outcome: str
+    words: str
+
+
+def stow(node: NodeConfig, path: str, sop_class: str, sop_instance: str,
+         has_meta: bool) -> StowResult:
+    """POST one instance to ``{url}/studies``; DicomNetworkError when the exchange fails or
+    the server answers with an HTTP error that is not a Store Instances Response."""
+    from vxacq.net.store import classify
+
+    body, content_type = multipart([_part10(path, has_meta)])
+    what = "the STOW-RS store"
+    answer = request(node, "POST", "/studies", what=what, body=body,
+                     headers={"Content-Type": content_type, "Accept": DICOM_JSON})
+    if answer.status not in (200, 202, 409):  # 409: none stored, the reasons in the body
+        raise http_problem(node, answer, what)
+    items = _checked_json(node, answer, what)
+    response = _dataset(node, items[0], what) if items else Dataset()
+    referenced = {str(i.get("ReferencedSOPInstanceUID", "")): i
+                  for i in response.get("ReferencedSOPSequence", [])}
+    failed = {str(i.get("ReferencedSOPInstanceUID", "")): i
+              for i in response.get("FailedSOPSequence", [])}
+    if sop_instance in failed:
+        reason = failed[sop_instance].get("FailureReason")
+        try:
+            code = int(reason)
+        except (TypeError, ValueError):
+            return StowResult("failed", f"HTTP {answer.status}: refused without a failure "
+                                        "reason")
+        outcome, words = classify(code)
+        if outcome in ("success", "warning"):  # a success status as a failure: not believed
+            outcome, words = "failed", "refused with a success status as its reason"
+        return StowResult(outcome, f"HTTP {answer.status}, failure reason 0x{code:04X}: {words}")
+    if sop_instance in referenced:
+        item = referenced[sop_instance]
+        if str(item.get("ReferencedSOPClassUID", sop_class)) != sop_class:
+            return StowResult("failed", "the server confirmed it under another SOP class")
+        warning = item.get("WarningReason")
+        if warning is not None or answer.status == 202:
+            code = int(warning) if isinstance(warning, int) else 0xB000
+            return StowResult("warning", f"HTTP {answer.status}, warning 0x{code:04X}: "
+                                         f"{classify(code)[1]}")
+        return StowResult("success", "stored")
+    return StowResult("failed", f"HTTP {answer.status}, but the response does not name the "
+                                "instance as stored or failed; not counted as stored")
+
+
+def run_store_job(ctx: Any) -> dict[str, Any]:
+    """A STORE job to a DICOMweb node (``ctx`` a :class:`~vxacq.net.outbox.JobContext`): each
+    file not yet stored is sent by :func:`stow`, the stored ones written to the job's
+    checkpoint at once; refusals are classified as C-STORE statuses are."""
+    from vxacq.net.outbox import JobInterrupted
+    from vxacq.net.store import StoreFileError, read_item
+
+    node = ctx.node
+    files: list[str] = list(ctx.payload.get("files", []))
+    sent: list[str] = list(ctx.payload.get("checkpoint", {}).get("sent", []))
+    failed: list[str] = []
+    retry: list[str] = []
+    warned: list[str] = []
+    items = []
+    for path in files:
+        try:
+            items.append(read_item(path))
+        except StoreFileError as exc:
+            failed.append(str(exc))
+    todo = [item for item in items if str(item.SOPInstanceUID) not in sent]
+    stored_now = []
+    ctx.progress(f"sending {len(todo)} file(s) by STOW-RS")
+    if todo:
+        audit.record(ctx.db, "begin transferring", study_id=ctx.study_id,
+                     detail=f"{len(todo)} instance(s) to {node.name} by STOW-RS",
+                     peer_address=node.host,
+                     sop_classes=Counter(str(i.SOPClassUID) for i in todo))
+    try:
+        for number, item in enumerate(todo, start=1):
+            if ctx.should_stop():
+                raise JobInterrupted(f"stopped after {number - 1} of {len(todo)} file(s)")
+            try:
+                result = stow(node, str(item.path), str(item.SOPClassUID),
+                              str(item.SOPInstanceUID), item.TransferSyntaxUID is not None)
+            except OSError as exc:
+                failed.append(f"{item.name}: cannot be read ({exc.strerror or exc})")
+                continue
+            line = f"{item.name}: {result.words}"
+            if result.outcome in ("success", "warning"):
+                sent.append(str(item.SOPInstanceUID))
+                stored_now.append(item)
+                ctx.checkpoint(sent=sent, progress=f"{number} of {len(todo)} file(s) stored")
+                if result.outcome == "warning":
+                    warned.append(line)
+            elif result.outcome == "retry":
+                retry.append(line)
+            else:
+                failed.append(line)
+            if result.outcome not in ("success",):
+                log.warning("job %s: %s", ctx.job_id, escape(line))
+    finally:
+        if stored_now:
+            audit.record(ctx.db, "images sent", study_id=ctx.study_id,
+                         detail=f"{len(stored_now)} instance(s) to {node.name} by STOW-RS",
+                         peer_address=node.host,
+                         outcome=None if len(stored_now) == len(todo) else MINOR_FAILURE,
+                         sop_classes=Counter(str(i.SOPClassUID) for i in stored_now))
+    if failed:
+        raise DicomNetworkError(f"{len(failed)} of {len(files)} file(s) could not be stored on "
+                                f"{node.name}: " + "; ".join(failed)
+                                + (f"; {len(retry)} more refused for now" if retry else ""),
+                                kind="status", retryable=False)
+    if retry:
+        raise DicomNetworkError(f"{node.name} refused {len(retry)} of {len(files)} file(s) for "
+                                "now: " + "; ".join(retry), kind="status", retryable=True)
+    return {"stored": len(items), "warnings": warned, "commitment": COMMITMENT_NOT_APPLICABLE}
+
+
+# --- QIDO-RS -----------------------------------------------------------------------------
+
+
+def _valid_uid(value: str) -> bool:
+    return bool(UID_FORM.fullmatch(value)) and len(value) <= 64
+
+
+def find_studies(node: NodeConfig, query: StudyQuery, *, limit: int = 0) -> list[StudyRecord]:
+    """Studies at ``node`` matching ``query`` (QIDO-RS ``GET {url}/studies``). An answer that
+    is malformed, larger than the node's worklist_match_limit, or holds a study that does not
+    match the patient or study asked for is refused whole (DicomNetworkError)."""
+    what = "the QIDO-RS study query"
+    keys = {k: v for k, v in (("PatientID", query.PatientID),
+                               ("PatientName", query.PatientName),
+                               ("StudyDate", query.StudyDate),
+                               ("AccessionNumber", query.AccessionNumber),
+                               ("ModalitiesInStudy", query.ModalitiesInStudy),
+                               ("StudyInstanceUID", query.StudyInstanceUID)) if v}
+    most = min(limit, node.worklist_match_limit) if limit else node.worklist_match_limit
+    keys["limit"] = str(most)
+    keys["includefield"] = ",".join(STUDY_INCLUDE_FIELDS)
+    answer = request(node, "GET", "/studies", what=what, query=keys,
+                     headers={"Accept": DICOM_JSON})
+    if answer.status == 204:
+        return []
+    if answer.status != 200:
+        raise http_problem(node, answer, what)
+    items = _checked_json(node, answer, what)
+    if len(items) > most:
+        raise DicomNetworkError(f"{_where(node)} answered {what} with {len(items)} studies, more "
+                                f"than the {most} asked for; the answer was not used",
+                                kind="status", retryable=False)
+    studies = []
+    fallback = node.fallback_character_set or None
+    for item in items:
+        study = study_record(_dataset(node, item, what), fallback)
+        if not _valid_uid(study.StudyInstanceUID):
+            raise DicomNetworkError(f"{_where(node)} answered {what} with a study whose Study "
+                                    f"Instance UID '{escape(study.StudyInstanceUID)[:80]}' is not "
+                                    "a UID; the answer was not used", kind="status",
+                                    retryable=False)
+        if query.PatientID and study.PatientID != query.PatientID:
+            raise DicomNetworkError(f"{_where(node)} answered {what} with a study of another "
+                                    "patient than the one asked for; the answer was not used",
+                                    kind="status", retryable=False)
+        if query.StudyInstanceUID and study.StudyInstanceUID != query.StudyInstanceUID:
+            raise DicomNetworkError(f"{_where(node)} answered {what} with another study than "
+                                    "the one asked for; the answer was not used",
+                                    kind="status", retryable=False)
+        studies.append(study)
+    return studies
+
+
+def find_series(node: NodeConfig, StudyInstanceUID: str,
+                Modality: str = "") -> list[SeriesRecord]:
+    """The series of one study (QIDO-RS ``GET {url}/studies/{uid}/series``)."""
+    what = "the QIDO-RS series query"
+    if not _valid_uid(StudyInstanceUID):
+        raise ValueError(f"'{StudyInstanceUID}' is not a Study Instance UID")
+    keys = {"limit": str(node.worklist_match_limit)}
+    if Modality:
+        keys["Modality"] = Modality
+    answer = request(node, "GET", f"/studies/{quote(StudyInstanceUID)}/series", what=what,
+                     query=keys, headers={"Accept": DICOM_JSON})
+    if answer.status == 204:
+        return []
+    if answer.status != 200:
+        raise http_problem(node, answer, what)
+    items = _checked_json(node, answer, what)
+    if len(items) > node.worklist_match_limit:
+        raise DicomNetworkError(f"{_where(node)} answered {what} with more series than asked "
+                                "for; the answer was not used", kind="status", retryable=False)
+    fallback = node.fallback_character_set or None
+    return [series_record(_dataset(node, item, what), fallback) for item in items]
+
+
+def verify(node: NodeConfig) -> float:
+    """The DICOMweb counterpart of a C-ECHO: a QIDO-RS ``GET {url}/studies?limit=1`` answered
+    with 200 or 204. Returns the milliseconds it took; DicomNetworkError says why not."""
+    what = "the verification query (QIDO-RS studies?limit=1)"
+    started = time.perf_counter()
+    answer = request(node, "GET", "/studies", what=what, query={"limit": "1"},
+                     headers={"Accept": DICOM_JSON})
+    if answer.status not in (200, 204):
+        raise http_problem(node, answer, what)
+    if answer.status == 200:
+        _checked_json(node, answer, what)
+    return (time.perf_counter() - started) * 1000
+
+
+# --- WADO-RS -----------------------------------------------------------------------------
+
+
+def _boundary(node: NodeConfig, content_type: str, what: str) -> bytes:
+    fields = [f.strip() for f in content_type.split(";")]
+    params = {}
+    for f in fields[1:]:
+        key, _, value = f.partition("=")
+        params[key.strip().lower()] = value.strip().strip('"')
+    boundary = params.get("boundary", "")
+    if fields[0].lower() != "multipart/related" or not boundary or len(boundary) > 200:
+        raise DicomNetworkError(f"{_where(node)} answered {what} with "
+                                f"'{escape(content_type)[:120] or 'no type'}', not "
+                                "multipart/related with a boundary; nothing was kept",
+                                kind="status", retryable=False)
+    return boundary.encode("latin-1", "replace")
+
+
+def split_multipart(node: NodeConfig, body: bytes, boundary: bytes,
+                    what: str) -> list[tuple[str, bytes]]:
+    """The parts of a multipart/related body: (Content-Type, bytes) each."""
+    delimiter = b"--" + boundary
+    pieces = body.split(delimiter)
+    if len(pieces) < 2 or not pieces[-1].startswith(b"--"):
+        raise DicomNetworkError(f"{_where(node)} answered {what} with a multipart body that "
+                                "does not end with its closing boundary (cut short?); nothing "
+                                "was kept", kind="status", retryable=True)
+    parts = []
+    for piece in pieces[1:-1]:
+        piece = piece.removeprefix(b"\r\n")
+        head, sep, content = piece.partition(b"\r\n\r\n")
+        if not sep:
+            raise DicomNetworkError(f"{_where(node)} answered {what} with a part without "
+                                    "headers; nothing was kept", kind="status", retryable=False)
+        content_type = ""
+        for line in head.split(b"\r\n"):
+            name, _, value = line.partition(b":")
+            if name.strip().lower() == b"content-type":
+                content_type = value.strip().decode("latin-1")
+        parts.append((content_type, content.removesuffix(b"\r\n")))
+    return parts
+
+
+def retrieve_study(config: Config, node: NodeConfig,
+                   request_: RetrieveRequest) -> RetrieveOutcome:
+    """WADO-RS ``GET {url}/studies/{uid}``: each instance checked as a C-MOVE/C-GET one is
+    (study, patient, SOP class, size) and written into ``request_.folder``. RetrieveError
+    when nothing usable came; ``partial`` set when some instances were refused."""
+    what = "the WADO-RS study retrieve"
+    uid = request_.StudyInstanceUID
+    deadline = time.monotonic() + node.retrieve_timeout
+    try:
+        answer = request(node, "GET", f"/studies/{quote(uid)}", what=what,
+                         headers={"Accept": f'multipart/related; type="{DICOM}"'},
+                         max_bytes=min(config.priors.cache_mb, MAX_STUDY_MB) << 20,
+                         deadline=deadline)
+        if answer.status != 200:
+            raise http_problem(node, answer, what)
+        boundary = _boundary(node, answer.content_type, what)
+        parts = split_multipart(node, answer.body, boundary, what)
+    except DicomNetworkError as exc:
+        raise RetrieveError(str(exc), kind=exc.kind, retryable=exc.retryable) from None
+    for content_type, data in parts:
+        kind = content_type.split(";")[0].strip().lower()
+        if kind != DICOM:
+            request_.refused.append(f"a part of type '{escape(kind)[:60]}' is not DICOM")
+            continue
+        _take(node, request_, data)
+    outcome = RetrieveOutcome(node=node.name, StudyInstanceUID=uid,
+                              files=list(request_.received), refused=list(request_.refused),
+                              completed=len(request_.received), failed=len(request_.refused))
+    if not outcome.files:
+        request_.discard()
+        if request_.refused:
+            raise RetrieveError(f"retrieve failed from {_where(node)}: every object was refused "
+                                f"({request_.refused[0]})", kind="partial", retryable=False)
+        raise RetrieveError(f"{_where(node)} has no images of the study we take (it sent none)",
+                            kind="empty", retryable=False)
+    if request_.refused:
+        outcome.partial = (f"partial retrieve from {_where(node)}: {len(outcome.files)} "
+                           f"object(s) received; {len(request_.refused)} refused by us "
+                           f"({request_.refused[0]})")
+    return outcome
+
+
+def _take(node: NodeConfig, request_: RetrieveRequest, data: bytes) -> None:
+    from vxacq.net.retrieve import STORED, write_atomically
+
+    try:
+        ds = dcmread(io.BytesIO(data))
+        sop_class = str(ds.file_meta.MediaStorageSOPClassUID)
+    except Exception as exc:  # noqa: BLE001 - whatever pydicom makes of bad bytes
+        request_._refuse(f"object from {node.name} cannot be decoded ({exc})")
+        return
+    status, why = request_.check(ds, sop_class, len(data))
+    if status != STORED:
+        request_._refuse(f"object from {node.name} refused: {why}")
+        return
+    target = request_.folder / f"{ds.SOPInstanceUID}.dcm"
+    try:
+        write_atomically(target, data)
+    except OSError as exc:
+        request_._refuse(f"object from {node.name} could not be written ({exc.strerror or exc})")
+        return
+    if target not in request_.received:
+        request_.received.append(target)

@@ -1,0 +1,65 @@
+"""The exam summary as a table: one row per exposure (protocol, side, what became of it, the
+delivered kV, mA, ms, mAs, DAP, and EI, EI_T, DI in its colour band) and the exam's totals.
+Shown in the close dialog and in the History's detail of an exam."""
+
+from __future__ import annotations
+
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+
+from vxacq.ui.widgets import COLOURS, fill, table
+from vxacq.workflow.dose import ExamSummary
+
+DI_COLUMN = 10
+
+
+def _number(value: float | None, digits: int = 0) -> str:
+    return "—" if value is None else f"{value:.{digits}f}"
+
+
+class ExamSummaryView(QWidget):
+    def __init__(self) -> None:
+        super().__init__()
+        self.totals = QLabel("—")
+        self.table = table([self.tr("Protocol"), self.tr("Side"), self.tr("State"),
+                            self.tr("kV"), self.tr("mA"), self.tr("ms"), self.tr("mAs"),
+                            self.tr("DAP (dGy·cm²)"), self.tr("EI"), self.tr("EI_T"),
+                            self.tr("DI")])
+        self.table.setMinimumHeight(self.table.verticalHeader().defaultSectionSize() * 3)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.table, stretch=1)
+        layout.addWidget(self.totals)
+
+    def show_summary(self, summary: ExamSummary | None) -> None:
+        if summary is None:
+            fill(self.table, [])
+            self.totals.setText("—")
+            return
+        states = {"accepted": self.tr("accepted"), "rejected": self.tr("rejected"),
+                  "acquired": self.tr("to review")}
+        rows = []
+        for e in summary.exposures:
+            state = states.get(e.state, e.state)
+            if e.reject_reason:
+                state = self.tr("rejected: {reason}").format(reason=e.reject_reason)
+            if e.partial:
+                state = self.tr("{state}, partial").format(state=state)
+            d = e.dose
+            rows.append((e.ProtocolName, e.Laterality or "—", state, _number(d.KVP),
+                         _number(d.XRayTubeCurrent), _number(d.ExposureTime, 1),
+                         _number(d.Exposure, 2), _number(d.ImageAndFluoroscopyAreaDoseProduct, 3),
+                         _number(d.ExposureIndex), _number(d.TargetExposureIndex),
+                         "—" if d.DeviationIndex is None else f"{d.DeviationIndex:+.1f}"))
+        fill(self.table, rows)
+        for row, e in enumerate(summary.exposures):
+            item = self.table.item(row, DI_COLUMN)
+            if e.di_band in ("ok", "warning", "alarm"):
+                item.setBackground(QColor(COLOURS[e.di_band]))
+                item.setForeground(QColor("white"))
+            if e.partial:
+                self.table.item(row, 2).setToolTip(e.partial)
+        self.totals.setText(self.tr(
+            "{n} exposures, {rejected} rejected   |   exam DAP {dap} dGy·cm²").format(
+            n=len(summary.exposures), rejected=summary.rejected,
+            dap=_number(summary.total_dap, 3)))

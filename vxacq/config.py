@@ -21,7 +21,9 @@ from typing import Any
 import platformdirs
 import tomli_w
 
-SERVICES = ("worklist", "mpps", "store", "commitment", "print", "query")
+# "dose": a dose register (IHE REM Dose Information Consumer) that receives each exam's
+# X-Ray Radiation Dose SR.
+SERVICES = ("worklist", "mpps", "store", "commitment", "print", "query", "dose")
 TRANSFER_SYNTAXES = ("explicit", "implicit", "rle", "jpeg-lossless", "jpeg2000-lossless")
 # Terms of (0008,0005) the console writes and reads: the VXvue list (PS3.3 C.12.1.1.2).
 CHARACTER_SETS = (

@@ -239,8 +239,9 @@ def _fallback_set(config: Config, node_name: str) -> str | None:
 
 
 def _queue_store(config: Config, db: Database, study_id: int) -> list[int]:
-    """The corrected study to every store node that had it and every auto-route node."""
-    from vxacq.net.routing import store_destinations, study_files
+    """The corrected study to every store node that had it and every auto-route node; the
+    corrected dose report to every dose register besides."""
+    from vxacq.net.routing import route_dose_reports, store_destinations, study_files
     from vxacq.net.store import enqueue_store
 
     files = study_files(db, study_id)
@@ -252,7 +253,8 @@ def _queue_store(config: Config, db: Database, study_id: int) -> list[int]:
     stores = {n.name for n in config.nodes_with("store")}
     nodes = [n.name for n in store_destinations(config)]
     nodes += sorted((had & stores) - set(nodes))
-    return [enqueue_store(db, node, files, study_id=study_id) for node in nodes]
+    return ([enqueue_store(db, node, files, study_id=study_id) for node in nodes]
+            + route_dose_reports(config, db, study_id, skip=set(nodes)))
 
 
 def _queue_mpps(config: Config, db: Database, study_id: int, step_row_id: int | None,

@@ -54,6 +54,8 @@ class JobKind(StrEnum):
     COMMITMENT = "commitment"
     PRINT = "print"
     MPPS = "mpps"
+    # The study published to the department database (vxacq.net.department).
+    PUBLISH = "publish"
 
 
 class JobState(StrEnum):
@@ -129,6 +131,8 @@ class Study(SQLModel, table=True):
     StudyDescription: str = ""
     ReferringPhysicianName: str = ""
     OperatorsName: str = ""
+    # The console (room) that made the study: [station] station_name, as in its images.
+    StationName: str = ""
     state: StudyState = Field(default=StudyState.OPEN, sa_type=String)
     created_at: datetime = Field(default_factory=utcnow)
 

@@ -111,6 +111,12 @@ class Closing:
                 session.get(Order, study.order_id).state = (
                     OrderState.COMPLETED if status == COMPLETED else OrderState.DISCONTINUED)
         self._state = ExamState.CLOSED
+        from vxacq.net.department import enqueue_publish
+
+        # the exam, its exposures and rejections, and its dose, for the department database
+        if (job := enqueue_publish(self.config, self.db, self.study_id,
+                                   f"exam {status.lower()}")) is not None:
+            jobs["publish"] = [job]
         self._audit(f"exam {status.lower()}", reason.meaning if reason else
                     f"{len(files)} file(s) queued to {len(jobs['store'])} node(s)")
         result = CloseResult(status=status, study_id=self.study_id, dose_report=report_path,

@@ -192,6 +192,10 @@ def reconcile(config: Config, db: Database, study_id: int, order_id: int, *,
     log.info("study %s reconciled: %s is %s", study_id, phi(temporary[0]), phi(patient.PatientID))
     # 3. only now the network work
     jobs = {"store": _queue_store(config, db, study_id), "mpps": []}
+    from vxacq.net.department import enqueue_publish
+
+    if (job := enqueue_publish(config, db, study_id, "exam reconciled")) is not None:
+        jobs["publish"] = [job]
     if step_uid:
         jobs["mpps"] = _queue_mpps(config, db, study_id, new_step_id, step_uid, pps_id,
                                    patient, order, study_uid, status, last, series, old_steps,

@@ -131,7 +131,8 @@ class Study(SQLModel, table=True):
     StudyDescription: str = ""
     ReferringPhysicianName: str = ""
     OperatorsName: str = ""
-    # The console (room) that made the study: [station] station_name, as in its images.
+    # The room's station name (config [station] station_name) when the study was made; empty
+    # in rows made before it was recorded (reports read those as this station's).
     StationName: str = ""
     state: StudyState = Field(default=StudyState.OPEN, sa_type=String)
     created_at: datetime = Field(default_factory=utcnow)

@@ -244,7 +244,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     ),
     Migration(
         8,
-        "the room (Station Name) of each study, so a department database tells consoles apart",
+        "the station (room) that made each study, so department reports can group by room",
         ("ALTER TABLE study ADD COLUMN StationName VARCHAR NOT NULL DEFAULT ''",),
     ),
 )

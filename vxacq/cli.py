@@ -25,7 +25,7 @@ from vxacq.security.permissions import restrict_process
 # Sub-command modules under vxacq.commands, in the order `vxacq --help` lists them.
 COMMANDS = ("config", "demo", "echo", "worklist", "find", "store", "queue", "acquire", "calibrate",
             "commit", "print", "exam", "reconcile", "reject", "refile", "export", "media_import",
-            "serve", "db", "user", "audit", "retrieve")
+            "serve", "db", "user", "audit", "retrieve", "report")
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 

@@ -219,3 +219,36 @@ def test_no_department_no_publish_job_and_a_removed_department_fails_its_jobs(
     assert Outbox(config, db).fail_orphans() == [job]
     assert "department database is no longer in the configuration" in get_job(db, job).last_error
     assert [j.id for j in list_jobs(db)] == [job]
+
+
+def test_reports_read_the_department_database_across_rooms(
+        tmp_path, postgres, dept_url, capsys) -> None:
+    import json
+
+    from vxacq import cli
+
+    consoles = [console(tmp_path, f"ROOM-{n}", dept_url, postgres.password_file)
+                for n in (1, 2)]
+    for n, (config, db) in enumerate(consoles, start=1):
+        study_id = add_study(db, config.station.station_name, uid_tag=f"5{n}", rejected=n - 1)
+        job = enqueue_publish(config, db, study_id, "exam completed")
+        assert Outbox(config, db).drain([job], timeout=30)[0].state == "done"
+    config, _ = consoles[0]
+    path = tmp_path / "vxacq.toml"
+    configuration.save(config, path)
+    # --db department: the [department] database with its password_file
+    assert cli.main(["report", "rejects", "--config", str(path), "--db", "department",
+                     "--json"]) == 0
+    document = json.loads(capsys.readouterr().out)
+    assert (document["images"], document["rejected"]) == (4, 1)
+    assert {r["key"]: (r["count"], r["total"]) for r in document["station"]} == {
+        "ROOM-1": (0, 2), "ROOM-2": (1, 2)}
+    # any postgresql:// URL, its password from --password-file; none: refused, saying so
+    assert cli.main(["report", "dose", "--config", str(path), "--db", dept_url,
+                     "--password-file", str(postgres.password_file), "--room", "ROOM-2",
+                     "--json"]) == 0
+    [chest] = json.loads(capsys.readouterr().out)["dap"]
+    assert chest["n"] == 2
+    other = dept_url.replace("vxacq@", "someone@")
+    assert cli.main(["report", "dose", "--config", str(path), "--db", other]) != 0
+    assert "could not be read from" in capsys.readouterr().err

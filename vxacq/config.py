@@ -322,7 +322,8 @@ class DepartmentConfig:
 
     url: str
     password_file: str = ""
-    connect_timeout: float = 10.0
+    # seconds to wait for the server: to connect, and for each answer while publishing
+    connect_timeout: float = 30.0
     retries: int = 50
     retry_delay: float = 60.0
     tls: bool = False

@@ -76,11 +76,13 @@ def engine_url(url: str, password_file: str = "") -> URL:
 def connect(url: str, *, password_file: str = "", connect_timeout: float = 10.0,
             ssl_context: Any = None) -> Engine:
     """An engine on the department database (nothing is connected until it is used)."""
-    args: dict[str, Any] = {"timeout": connect_timeout}
+    target = engine_url(url, password_file)
+    # "" rather than None: a server that asks for a password then refuses the login, saying
+    # so, where pg8000 would fail on the missing value
+    args: dict[str, Any] = {"timeout": connect_timeout, "password": target.password or ""}
     if ssl_context is not None:
         args["ssl_context"] = ssl_context
-    return create_engine(engine_url(url, password_file), connect_args=args,
-                         pool_pre_ping=True)
+    return create_engine(target.set(password=None), connect_args=args, pool_pre_ping=True)
 
 
 def describe(url: str) -> str:

@@ -41,6 +41,7 @@ class PostgresServer:
     folder: Path
     port: int
     run_as: str | None  # the account the server runs as when we are root
+    settings: tuple[str, ...] = ()  # "name=value" server settings beyond the defaults
 
     @property
     def data_dir(self) -> Path:
@@ -64,7 +65,8 @@ class PostgresServer:
             raise RuntimeError(f"pg_ctl {' '.join(args)} failed: {done.stdout}{done.stderr}")
 
     def start(self) -> None:
-        options = f"-p {self.port} -h 127.0.0.1 -k {self.folder} -c fsync=off"
+        options = f"-p {self.port} -h 127.0.0.1 -k {self.folder} -c fsync=off" + "".join(
+            f" -c {setting}" for setting in self.settings)
         self._pg_ctl("-w", "-t", str(int(START_TIMEOUT)), "-l", str(self.folder / "log"),
                      "-o", options, "start")
 
@@ -90,8 +92,9 @@ class PostgresServer:
         self.psql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-def start_postgres() -> PostgresServer:
-    """initdb and start a server; ToolMissing when Debian's binaries are not installed."""
+def start_postgres(settings: tuple[str, ...] = ()) -> PostgresServer:
+    """initdb and start a server (with ``settings``, e.g. "work_mem=64MB");
+    PostgresMissing when Debian's binaries are not installed."""
     if not (BIN / "initdb").is_file() or not (BIN / "pg_ctl").is_file():
         raise PostgresMissing(f"PostgreSQL server binaries not found in {BIN} (Debian package "
                           "postgresql; scripts/install-system-tools.sh installs it)")
@@ -109,7 +112,7 @@ def start_postgres() -> PostgresServer:
     os.chmod(folder, 0o755)
     if run_as:
         shutil.chown(folder, run_as)
-    server = PostgresServer(folder, free_port(), run_as)
+    server = PostgresServer(folder, free_port(), run_as, settings)
     (folder / "pwfile").write_text(PASSWORD + "\n")
     if run_as:
         shutil.chown(folder / "pwfile", run_as)

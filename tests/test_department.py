@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import text
+from sqlmodel import select
 
 from vxacq import config as configuration
 from vxacq.config import DEPARTMENT_NODE, ConfigError
@@ -252,3 +253,43 @@ def test_reports_read_the_department_database_across_rooms(
     other = dept_url.replace("vxacq@", "someone@")
     assert cli.main(["report", "dose", "--config", str(path), "--db", other]) != 0
     assert "could not be read from" in capsys.readouterr().err
+
+
+def test_reports_on_postgresql_count_on_the_server_as_on_any_database(
+        tmp_path, postgres, dept_url) -> None:
+    from sqlmodel import Session
+
+    from vxacq.workflow import qa_reports
+
+    for n in range(3):
+        config, db = console(tmp_path, f"ROOM-{n}", dept_url, postgres.password_file)
+        study_id = add_study(db, f"ROOM-{n}", uid_tag=f"7{n}", images=3 + n, rejected=n)
+        with db.session() as session:  # spread the values, one image without an index
+            for image in session.exec(select(Image)).all():
+                image.DeviationIndex = None if image.id == 2 else -4.0 + 1.7 * image.id
+                image.ImageAndFluoroscopyAreaDoseProduct = 0.5 * image.id + n
+        job = enqueue_publish(config, db, study_id, "exam completed")
+        assert Outbox(config, db).drain([job], timeout=30)[0].state == "done"
+    engine = department.connect(dept_url, password_file=str(postgres.password_file))
+    try:
+        names = qa_reports._protocol_ids()
+        with Session(engine) as session:
+            on_server = qa_reports._dose_figures_on_server(session, qa_reports.Filters(),
+                                                           names, "")
+            in_python = qa_reports._dose_figures(session, qa_reports.Filters(), names, "")
+        assert on_server[2] == in_python[2] == 3  # no deviation index
+        assert on_server[0].keys() == in_python[0].keys() == {"CHEST_PA"}
+        assert on_server[0]["CHEST_PA"][0] == in_python[0]["CHEST_PA"][0]
+        assert on_server[0]["CHEST_PA"][1] == pytest.approx(in_python[0]["CHEST_PA"][1])
+        assert on_server[1]["CHEST_PA"] == pytest.approx(in_python[1]["CHEST_PA"])
+        # the rejects counted in one pass (GROUPING SETS): 12 images, 0+1+2 rejected
+        report = qa_reports.reject_analysis(engine)
+        assert (report.images, report.rejected) == (12, 3)
+        assert {r.key: (r.count, r.total) for r in report.by_station} == {
+            "ROOM-0": (0, 3), "ROOM-1": (1, 4), "ROOM-2": (2, 5)}
+        assert {r.key: (r.count, r.total) for r in report.by_protocol} == {"CHEST_PA": (3, 12)}
+        assert [(r.key, r.count) for r in report.by_reason] == [("Patient motion", 3)]
+        assert {r.key: r.total for r in report.by_period} == {"2026-03": 12}
+        assert {r.key: r.total for r in report.by_operator} == {"Tester^Tina": 12}
+    finally:
+        engine.dispose()

@@ -49,7 +49,6 @@ DEPARTMENT_INDEXES: tuple[tuple[str, str, tuple[str, ...], bool], ...] = (
     ("ux_dept_patient_identity", "patient", ("PatientID", "IssuerOfPatientID"), True),
     ("ux_dept_dose_confirmation", "dose_confirmation",
      ("study_id", "at", "level_kind", "protocol_id"), True),
-    ("ix_dept_image_acquired_at", "image", ("acquired_at",), False),
     ("ix_dept_study_station", "study", ("StationName",), False),
     ("ix_dept_study_date", "study", ("StudyDate",), False),
     ("ix_dept_series_protocol", "series", ("ProtocolName",), False),

@@ -208,6 +208,7 @@ def main() -> int:
     # A department server's memory settings (the service manual's): Debian's defaults
     # (128 MB shared buffers, 4 MB per sort) are for a small machine.
     server = pg.start_postgres(("shared_buffers=512MB", "work_mem=64MB"))
+    kept = False
     try:
         server.create_database("department")
         url = server.url("department")
@@ -270,9 +271,9 @@ def main() -> int:
         engine.dispose()
         if args.keep:
             print(f"kept: {url} (password in {server.password_file})")
-            return 0
+            kept = True
     finally:
-        if not args.keep:
+        if not kept:  # a run that failed never leaves its server behind
             pg.remove(server)
     return 0
 

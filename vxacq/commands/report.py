@@ -45,8 +45,12 @@ def register(subparsers: argparse._SubParsersAction, parents: dict) -> None:
         sub.add_argument("--html", metavar="FILE", type=Path,
                          help="also write a printable HTML report with the plots to FILE")
         sub.add_argument("--db", metavar="URL", default="",
-                         help="read this database (an SQLAlchemy URL, e.g. postgresql://host/"
-                              "vxacq for the department's) instead of the station's own")
+                         help="read this database instead of the station's own: `department` "
+                              "(the [department] database), postgresql://user@host/name, or "
+                              "sqlite:///path/to/vxacq.sqlite")
+        sub.add_argument("--password-file", metavar="FILE", default="",
+                         help="the password of a postgresql:// --db (default: [department] "
+                              "password_file when --db is that database)")
         sub.set_defaults(run=run_it)
 
 
@@ -116,9 +120,18 @@ def _source(args: argparse.Namespace, config) -> tuple[Any, str, bool]:
     from sqlalchemy.engine import make_url
     from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 
+    from vxacq.workflow.department import (
+        CONFIGURED, DepartmentSettingError, report_engine,
+    )
+
     try:
-        url = make_url(args.db)
+        url = make_url(args.db) if args.db != CONFIGURED else None
+        if url is None or url.get_backend_name() in ("postgresql", "postgres"):
+            engine, name = report_engine(config, args.db, password_file=args.password_file)
+            return engine, name, False
         return create_engine(url), url.render_as_string(hide_password=True), False
+    except DepartmentSettingError as exc:
+        raise CommandError(f"--db: {escape(str(exc))}", EXIT_USAGE) from None
     except (ArgumentError, NoSuchModuleError, ImportError, ValueError) as exc:
         raise CommandError(f"--db: '{escape(args.db)}' cannot be used as a database URL "
                            f"({escape(str(exc))}); write it as postgresql://user@host/name or "

@@ -54,6 +54,8 @@ class JobKind(StrEnum):
     COMMITMENT = "commitment"
     PRINT = "print"
     MPPS = "mpps"
+    # The study published to the department database (vxacq.net.department).
+    PUBLISH = "publish"
 
 
 class JobState(StrEnum):

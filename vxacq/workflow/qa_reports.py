@@ -3,7 +3,10 @@ database: the station's own SQLite or a department database on PostgreSQL with t
 
 Every figure comes with the counts behind it. The queries use only portable SQL (joins,
 GROUP BY, EXISTS, string comparison of the DICOM dates); medians and percentiles are taken in
-Python, so the same functions answer on SQLite and on PostgreSQL.
+Python, so the same functions answer on SQLite and on PostgreSQL. On PostgreSQL (a department's
+year: hundreds of thousands of exposures) the server does more of the work, with the same
+results: the reject counts' groupings in one pass (GROUPING SETS), the DI bands and the
+quantiles by ``percentile_cont`` (the same linear interpolation as :func:`quantile`).
 
 Definitions (TG-305 §2):
 
@@ -29,7 +32,7 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from sqlalchemy import Engine, and_, case, func, or_, select
+from sqlalchemy import Engine, and_, func, or_, select, tuple_
 from sqlalchemy.orm import aliased
 from sqlmodel import Session
 
@@ -275,68 +278,100 @@ def reject_analysis(source: Any, selection: Filters = Filters(), *, period: str 
     if period not in PERIODS:
         raise ReportError(f"period '{period}' is not one of {', '.join(PERIODS)}")
     names = _protocol_ids()
-    rejected_flag = case((Image.state == ImageState.REJECTED.value, 1), else_=0)
-    # A few small GROUP BYs: the database does the counting, a department's half a million
-    # images come back as a few hundred rows. Dimensions that vary together share a query.
-    queries = ((("protocol", Series.ProtocolName), ("body_part", Series.BodyPartExamined)),
-               (("operator", Study.OperatorsName), ("station", Study.StationName)),
-               (("period", Study.StudyDate),))
-    keys = {"protocol": lambda v: names.get(v, v) or UNKNOWN,
-            "body_part": lambda v: v or UNKNOWN, "operator": lambda v: v or UNKNOWN,
-            "station": lambda v: v or unnamed_station or UNKNOWN,
-            "period": lambda v: period_of(v, period)}
-    # A repeat: a rejected image followed by another image of its study's protocol and side.
-    later = aliased(Image)
+    # One row per distinct combination, counted in SQL; every grouping is summed from these.
+    later_image = aliased(Image)
     later_series = aliased(Series)
-    retaken = select(later.id).join(later_series, later.series_id == later_series.id) \
+    repeat = select(later_image.id).join(later_series, later_image.series_id == later_series.id) \
         .where(later_series.study_id == Series.study_id,
                later_series.ProtocolName == Series.ProtocolName,
                later_series.Laterality == Series.Laterality,
                later_series.Modality.not_in(NOT_EXPOSURES),
-               or_(later.acquired_at > Image.acquired_at,
-                   and_(later.acquired_at == Image.acquired_at, later.id > Image.id))).exists()
-    totals: dict[str, dict[str, int]] = {k: defaultdict(int) for k in keys}
-    rejects: dict[str, dict[str, int]] = {k: defaultdict(int) for k in keys}
-    with Session(_engine(source)) as session:
-        for dims in queries:
-            columns = [column for _, column in dims]
-            query = _where(select(*columns, func.count(Image.id), func.sum(rejected_flag)),
-                           selection, names, unnamed_station).group_by(*columns)
-            for *values, n, rejected_n in session.execute(query).all():
-                for (group, _), value in zip(dims, values):
-                    key = keys[group](value)
-                    totals[group][key] += n
-                    rejects[group][key] += int(rejected_n or 0)
-        reasons = session.execute(
-            _where(select(Image.reject_code_meaning, func.count(Image.id)), selection, names,
-                   unnamed_station)
-            .where(Image.state == ImageState.REJECTED.value)
-            .group_by(Image.reject_code_meaning)).all()
-        repeats = session.execute(
-            _where(select(Series.ProtocolName, func.count(Image.id)), selection, names,
-                   unnamed_station)
-            .where(Image.state == ImageState.REJECTED.value, retaken)
-            .group_by(Series.ProtocolName)).all()
-    images = sum(totals["protocol"].values())
-    rejected = sum(rejects["protocol"].values())
-    by_reason: dict[str, int] = defaultdict(int)
-    for reason, n in reasons:
-        by_reason[reason or UNKNOWN] += n
+               or_(later_image.acquired_at > Image.acquired_at,
+                   and_(later_image.acquired_at == Image.acquired_at,
+                        later_image.id > Image.id))).exists()
+    # Counted in SQL by three small groupings (one would have a row per image of a
+    # department's year, every one carried to Python): room × radiographer × reason, protocol ×
+    # body part, and study date; every rate is summed from these.
+    def counted(*dims: Any, rejected_only: bool = False) -> list[Any]:
+        query = _where(select(*dims, Image.state, func.count(Image.id)), selection, names,
+                       unnamed_station)
+        if rejected_only:
+            query = query.where(Image.state == ImageState.REJECTED.value, repeat)
+        return list(session.execute(query.group_by(*dims, Image.state)).all())
+
+    people_dims = (Study.StationName, Study.OperatorsName, Image.reject_code_meaning)
+    protocol_dims = (Series.ProtocolName, Series.BodyPartExamined)
+    engine = _engine(source)
+    with Session(engine) as session:
+        if engine.dialect.name == "postgresql":
+            # PostgreSQL counts the three groupings in one pass (GROUPING SETS)
+            people, protocols, dates = _grouping_sets(session, _where(
+                select(func.grouping(Study.StationName, Series.ProtocolName, Study.StudyDate),
+                       *people_dims, *protocol_dims, Study.StudyDate, Image.state,
+                       func.count(Image.id)), selection, names, unnamed_station),
+                [people_dims, protocol_dims, (Study.StudyDate,)])
+        else:
+            people = counted(*people_dims)
+            protocols = counted(*protocol_dims)
+            dates = counted(Study.StudyDate)
+        repeats = counted(Series.ProtocolName, rejected_only=True)
+    groups = ("reason", "protocol", "body_part", "operator", "station", "period")
+    totals: dict[str, dict[str, int]] = {g: defaultdict(int) for g in groups}
+    rejects: dict[str, dict[str, int]] = {g: defaultdict(int) for g in groups}
+
+    def add(keys: dict[str, str], state: str, n: int) -> None:
+        for group, key in keys.items():
+            totals[group][key] += n
+            if state == ImageState.REJECTED.value:
+                rejects[group][key] += n
+
+    images = rejected = 0
+    for station, operator, reason, state, n in people:
+        images += n
+        add({"operator": operator or UNKNOWN,
+             "station": station or unnamed_station or UNKNOWN}, state, n)
+        if state == ImageState.REJECTED.value:
+            rejected += n
+            rejects["reason"][reason or UNKNOWN] += n
+    for protocol, body_part, state, n in protocols:
+        add({"protocol": names.get(protocol, protocol) or UNKNOWN,
+             "body_part": body_part or UNKNOWN}, state, n)
+    for date, state, n in dates:
+        add({"period": period_of(date, period)}, state, n)
     repeated_by: dict[str, int] = defaultdict(int)
-    for protocol, n in repeats:
-        repeated_by[keys["protocol"](protocol)] += n
+    for protocol, _, n in repeats:
+        repeated_by[names.get(protocol, protocol) or UNKNOWN] += n
 
     def rates(group: str) -> tuple[Rate, ...]:
-        return tuple(Rate(k, rejects[group][k], totals[group][k]) for k in sorted(totals[group]))
+        return tuple(Rate(k, rejects[group].get(k, 0), totals[group][k])
+                     for k in sorted(totals[group]))
 
+    by_reason = tuple(sorted((Rate(k, n, images) for k, n in rejects["reason"].items()),
+                             key=lambda r: (-r.count, r.key)))
     return RejectReport(
-        selection, period, images, rejected, sum(repeated_by.values()),
-        tuple(sorted((Rate(k, n, images) for k, n in by_reason.items()),
-                     key=lambda r: (-r.count, r.key))),
+        selection, period, images, rejected, sum(repeated_by.values()), by_reason,
         rates("protocol"), rates("body_part"), rates("operator"), rates("station"),
         rates("period"),
         tuple(Rate(k, repeated_by.get(k, 0), totals["protocol"][k])
               for k in sorted(totals["protocol"])))
+
+
+def _grouping_sets(session: Session, query: Any, sets: list[tuple[Any, ...]]) -> list[list[Any]]:
+    """The rows of ``query`` (grouping bits, every set's columns, state, count) grouped by each
+    of ``sets`` (with the state), as one list per set of (its columns, state, count)."""
+    query = query.group_by(func.grouping_sets(*(tuple_(*dims, Image.state) for dims in sets)))
+    # grouping(first column of each set): its bit is 0 for the rows of that set
+    width = [len(dims) for dims in sets]
+    starts = [1 + sum(width[:n]) for n in range(len(sets))]
+    state_at = 1 + sum(width)
+    out: list[list[Any]] = [[] for _ in sets]
+    for row in session.execute(query).all():
+        bits = int(row[0])
+        for n, start in enumerate(starts):
+            if not bits & (1 << (len(sets) - 1 - n)):
+                out[n].append((*row[start:start + width[n]], row[state_at], row[state_at + 1]))
+                break
+    return out
 
 
 def dose_analysis(source: Any, selection: Filters = Filters(),
@@ -349,49 +384,111 @@ def dose_analysis(source: Any, selection: Filters = Filters(),
 
         levels = load(None)
     names = _protocol_ids()
-    # One pass over the exposures: the values come back (two numbers and a name each, a
-    # department's half million in about a second) and the bands and quantiles are taken
-    # here, which measured faster on SQLite and on PostgreSQL than sorting in the database.
-    values = _where(select(Series.ProtocolName, Image.DeviationIndex,
-                           Image.ImageAndFluoroscopyAreaDoseProduct),
-                    selection, names, unnamed_station)
     confirmed = select(DoseConfirmation.protocol_id, func.count(DoseConfirmation.id)) \
         .join(Study, DoseConfirmation.study_id == Study.id)
     confirmed = _study_where(confirmed, selection, unnamed_station) \
         .group_by(DoseConfirmation.protocol_id)
     if selection.protocol:
         confirmed = confirmed.where(DoseConfirmation.protocol_id == selection.protocol)
-    deviations: dict[str, list[float]] = defaultdict(list)
-    daps: dict[str, list[float]] = defaultdict(list)
-    no_index = 0
-    confirmations: dict[str, int] = defaultdict(int)
-    with _engine(source).connect() as connection:
-        for protocol, di, dap in connection.execute(values):
-            key = names.get(protocol, protocol) or UNKNOWN
-            if di is None or not math.isfinite(di):
-                no_index += 1
-            else:
-                deviations[key].append(float(di))
-            if dap is not None and math.isfinite(dap):
-                daps[key].append(float(dap) / 10.0)  # dGy·cm² → Gy·cm²
-        for protocol, n in connection.execute(confirmed):
-            confirmations[protocol] += n
-    bands = []
-    for key in sorted(deviations):
-        counts = [0] * len(DI_BANDS)
-        for di in deviations[key]:
-            counts[band_of(di)] += 1
-        bands.append(DeviationBands(key, tuple(counts), quantile(deviations[key], 0.5)))
+    engine = _engine(source)
+    with Session(engine) as session:
+        confirmations = {p: n for p, n in session.execute(confirmed).all()}
+        figures = None
+        if engine.dialect.name == "postgresql":
+            figures = _dose_figures_on_server(session, selection, names, unnamed_station)
+        if figures is None:
+            figures = _dose_figures(session, selection, names, unnamed_station)
+    deviation_figures, dap_figures, no_index = figures
+    bands = [DeviationBands(key, counts, median)
+             for key, (counts, median) in sorted(deviation_figures.items())]
     summaries = []
-    for key in sorted(set(daps) | set(confirmations)):
+    for key in sorted(set(dap_figures) | set(confirmations)):
+        n, median, p75 = dap_figures.get(key, (0, None, None))
         level = levels.for_protocol(key)
-        found = daps.get(key, [])
-        summaries.append(DapSummary(key, len(found), quantile(found, 0.5),
-                                    quantile(found, 0.75), level.exposure_dap_Gy_cm2,
+        summaries.append(DapSummary(key, n, median, p75, level.exposure_dap_Gy_cm2,
                                     level.source if level.exposure_dap_Gy_cm2 else "",
                                     confirmations.get(key, 0)))
     return DoseReport(selection, tuple(bands), tuple(summaries), sum(confirmations.values()),
                       no_index, tuple(s.protocol for s in summaries if s.level_Gy_cm2 is None))
+
+
+# per protocol key: (band counts, DI median); (DAP n, median, 75th percentile in Gy·cm²); and
+# how many images have no deviation index
+DoseFigures = tuple[dict[str, tuple[tuple[int, ...], float | None]],
+                    dict[str, tuple[int, float | None, float | None]], int]
+
+
+def _dose_figures(session: Session, selection: Filters, names: dict[str, str],
+                  unnamed_station: str) -> DoseFigures:
+    """The figures from every image's values, taken in Python (any database)."""
+    query = _where(select(Series.ProtocolName, Image.DeviationIndex,
+                          Image.ImageAndFluoroscopyAreaDoseProduct),
+                   selection, names, unnamed_station)
+    deviations: dict[str, list[float]] = defaultdict(list)
+    daps: dict[str, list[float]] = defaultdict(list)
+    no_index = 0
+    for protocol, di, dap in session.execute(query).all():
+        key = names.get(protocol, protocol) or UNKNOWN
+        if di is None or not math.isfinite(di):
+            no_index += 1
+        else:
+            deviations[key].append(float(di))
+        if dap is not None and math.isfinite(dap):
+            daps[key].append(float(dap) / 10.0)  # dGy·cm² → Gy·cm²
+    bands = {}
+    for key, values in deviations.items():
+        counts = [0] * len(DI_BANDS)
+        for di in values:
+            counts[band_of(di)] += 1
+        bands[key] = (tuple(counts), quantile(values, 0.5))
+    return (bands, {k: (len(v), quantile(v, 0.5), quantile(v, 0.75)) for k, v in daps.items()},
+            no_index)
+
+
+def _dose_figures_on_server(session: Session, selection: Filters, names: dict[str, str],
+                            unnamed_station: str) -> DoseFigures | None:
+    """The same figures taken by PostgreSQL (percentile_cont interpolates as
+    :func:`quantile` does), so a department's year is not carried to Python row by row;
+    None when two stored protocol names count as one protocol (then only all values do)."""
+    di = Image.DeviationIndex
+    dap = Image.ImageAndFluoroscopyAreaDoseProduct
+    finite = and_(di.is_not(None), di != float("nan"))
+
+    def in_band(low: float, high: float, low_in: bool, high_in: bool) -> Any:
+        conditions = [finite]
+        if math.isfinite(low):
+            conditions.append(di >= low if low_in else di > low)
+        if math.isfinite(high):
+            conditions.append(di <= high if high_in else di < high)
+        return func.count(di).filter(and_(*conditions))
+
+    dap_known = and_(dap.is_not(None), dap != float("nan"))
+    query = _where(select(
+        Series.ProtocolName,
+        *(in_band(*band[1:]) for band in DI_BANDS),
+        func.percentile_cont(0.5).within_group(di).filter(finite),
+        func.count(dap).filter(dap_known),
+        func.percentile_cont(0.5).within_group(dap).filter(dap_known),
+        func.percentile_cont(0.75).within_group(dap).filter(dap_known),
+        func.count(Image.id).filter(~finite)), selection, names, unnamed_station) \
+        .group_by(Series.ProtocolName)
+    rows = session.execute(query).all()
+    keys = [names.get(row[0], row[0]) or UNKNOWN for row in rows]
+    if len(set(keys)) != len(keys):
+        return None
+    bands: dict[str, tuple[tuple[int, ...], float | None]] = {}
+    daps: dict[str, tuple[int, float | None, float | None]] = {}
+    no_index = 0
+    width = len(DI_BANDS)
+    for key, row in zip(keys, rows):
+        counts = tuple(int(n) for n in row[1:1 + width])
+        median, n_dap, dap_median, dap_p75, missing = row[1 + width:]
+        no_index += int(missing)
+        if sum(counts):
+            bands[key] = (counts, float(median))
+        if n_dap:
+            daps[key] = (int(n_dap), float(dap_median) / 10.0, float(dap_p75) / 10.0)
+    return bands, daps, no_index
 
 
 @dataclass(frozen=True)
@@ -448,13 +545,9 @@ def _study_where(query: Any, selection: Filters, unnamed_station: str) -> Any:
 
 
 def _where(query: Any, selection: Filters, names: dict[str, str], unnamed_station: str) -> Any:
-    """The exposures ``selection`` picks, joined to their series (and their study when a
-    column or a filter needs it: a join less is a third less work on a department's rows)."""
-    query = query.select_from(Image).join(Series, Image.series_id == Series.id)
-    if Study.__table__ in query.columns_clause_froms or selection.start or selection.end \
-            or selection.operator or selection.station:
-        query = query.join(Study, Series.study_id == Study.id)
-    query = query.where(Series.Modality.not_in(NOT_EXPOSURES))
+    query = query.select_from(Image).join(Series, Image.series_id == Series.id) \
+        .join(Study, Series.study_id == Study.id) \
+        .where(Series.Modality.not_in(NOT_EXPOSURES))
     if selection.protocol:
         stored = {name for name, pid in names.items() if pid == selection.protocol}
         query = query.where(Series.ProtocolName.in_(stored | {selection.protocol}))

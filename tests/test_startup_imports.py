@@ -77,6 +77,14 @@ def test_queue_states_are_the_job_states() -> None:
     assert JOB_STATES == tuple(s.value for s in JobState)
 
 
+def test_report_periods_are_the_reports_periods() -> None:
+    """``vxacq report rejects --period`` spells the periods out for the same reason."""
+    from vxacq.commands.report import PERIODS
+    from vxacq.workflow.qa_reports import PERIODS as REPORT_PERIODS
+
+    assert PERIODS == tuple(REPORT_PERIODS)
+
+
 def test_help_lists_every_command() -> None:
     """Every command still registers its arguments without its heavy imports."""
     from vxacq.cli import COMMANDS

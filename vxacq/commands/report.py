@@ -13,8 +13,10 @@ from typing import Any
 from vxacq import cli
 from vxacq.cli import EXIT_OK, EXIT_USAGE, CommandError, emit
 from vxacq.logs import escape
-from vxacq.workflow import qa_html, qa_reports
-from vxacq.workflow.qa_reports import ReportError
+
+# vxacq.workflow.qa_reports.PERIODS, spelt out so that building the parser imports no database
+# (tests/test_startup_imports.py checks they agree)
+PERIODS = ("day", "week", "month")
 
 
 def register(subparsers: argparse._SubParsersAction, parents: dict) -> None:
@@ -26,7 +28,7 @@ def register(subparsers: argparse._SubParsersAction, parents: dict) -> None:
         "rejects", parents=[parents["config"], parents["json"]],
         help="reject and repeat rates by reason, protocol, body part, radiographer, room and "
              "period, with the counts behind each rate")
-    rejects.add_argument("--period", choices=qa_reports.PERIODS, default="month",
+    rejects.add_argument("--period", choices=PERIODS, default="month",
                          help="group the rates by day, ISO week or month (default month)")
     dose = kinds.add_parser(
         "dose", parents=[parents["config"], parents["json"]],
@@ -63,6 +65,9 @@ def run_dose(args: argparse.Namespace) -> int:
 
 
 def _run(args: argparse.Namespace, kind: str) -> int:
+    from vxacq.workflow import qa_html, qa_reports
+    from vxacq.workflow.qa_reports import ReportError
+
     if args.json and args.csv:
         raise CommandError("give --json or --csv, not both", EXIT_USAGE)
     try:
@@ -153,6 +158,8 @@ def _percent(rate: float | None) -> str:
 
 
 def _text(report: Any, kind: str) -> str:
+    from vxacq.workflow.qa_reports import DI_BANDS
+
     if kind == "rejects":
         lines = [f"{report.images} images, {report.rejected} rejected "
                  f"({_percent(report.reject_rate.rate)}), {report.repeated} repeated "
@@ -163,7 +170,7 @@ def _text(report: Any, kind: str) -> str:
                 lines.append(f"{group.replace('_', ' ')}:")
                 lines += [f"  {r.key}: {r.count}/{r.total} ({_percent(r.rate)})" for r in rates]
         return "\n".join(map(escape, lines))
-    lines = ["deviation index (" + ", ".join(b[0] for b in qa_reports.DI_BANDS) + "):"]
+    lines = ["deviation index (" + ", ".join(b[0] for b in DI_BANDS) + "):"]
     lines += [f"  {d.protocol}: n={d.n} median={_num(d.median)} "
               + " ".join(str(c) for c in d.counts) for d in report.deviation] or ["  none"]
     lines.append("DAP per exposure (Gy·cm²): median, 75th percentile, reference level:")

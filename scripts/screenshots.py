@@ -7,7 +7,8 @@ window:
 
     xvfb-run -a -s "-screen 0 1600x1200x24" .venv/bin/python scripts/screenshots.py
 
-``--long-length`` makes only the long-length exam's screens.
+``--long-length`` makes only the long-length exam's screens; ``--quality`` only the Service →
+Quality tab, over a few weeks of exams made by the workflow on the simulated room.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
 from PySide6.QtCore import QTimer  # noqa: E402
-from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget  # noqa: E402
 
 from hardware_sim.department import DemoDepartment  # noqa: E402
 from tests import peers  # noqa: E402
@@ -48,6 +49,9 @@ def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
+        if "--quality" in sys.argv:
+            shoot_quality(folder)
+            return
         config = demo_config(folder)
         config.station.listen_port = peers.free_port()
         ensure_calibrated(config)
@@ -169,6 +173,82 @@ def shoot_long_length(window: MainWindow) -> None:
     expose(window, "SPINE_FULL_AP", timeout=180)
     page.toolbar.seam_combo.setCurrentIndex(0)
     save(window, "long-length")
+
+
+def shoot_quality(folder: Path) -> None:
+    """Service → Quality over three weeks of exams of three radiographers (made through the
+    exam workflow on the simulated room, then dated)."""
+    import random
+    import sqlite3
+
+    from vxacq.db import DB_FILENAME, database_for
+    from vxacq.workflow.exam import Exam
+    from vxacq.workflow.orders import ManualPatient, register_manual
+
+    from hardware_sim.simulator import Simulator
+    from vxacq import config as configuration
+
+    # the small test panel, one simulated room for all the exposures, at a twentieth of real
+    # time; no node: the figures only
+    path = folder / "vxacq.toml"
+    path.write_text(f'[station]\nstation_name = "DX-ROOM-1"\ndata_dir = "{folder / "data"}"\n'
+                    '[hardware]\ndetector_model = "DRTEST"\nsim_time_scale = 0.05\n')
+    config = configuration.load(path)
+    ensure_calibrated(config)
+    sim = Simulator(model="DRTEST", time_scale=0.05, seed=305).start()
+    config.hardware.generator_url, config.hardware.detector_url = sim.generator_url, \
+        sim.detector_url
+    db = database_for(config.data_dir)
+    pick = random.Random(305)
+    operators = ("Weber^Anna", "Meier^Jonas", "Rossi^Carla")
+    protocols = ("CHEST_PA", "CHEST_LAT", "PELVIS_AP", "ABDOMEN_AP", "SKULL_LAT")
+    reasons = ("Positioning", "Positioning", "MotionBlur", "UnderExposed", "OverExposed")
+    for number in range(14):
+        patient = register_manual(db, ManualPatient(f"Demo^Patient{number}", f"QA-{number}"))
+        chosen = pick.sample(protocols, 2)
+        exam = Exam.start(config, db, patient.id, operator=operators[number % 3],
+                          protocols=chosen)
+        for protocol in chosen:
+            while True:
+                _, mas = exam.technique(protocol)
+                image = exam.expose(protocol, mas=mas * pick.choice((0.5, 1, 1, 1, 1.4, 2)),
+                                    confirm_dose="demo data")
+                if pick.random() < 0.75:
+                    exam.accept(image.id)
+                    break
+                exam.reject(image.id, pick.choice(reasons))
+        exam.close()
+        day = f"202611{2 + number * 3 // 2:02d}"
+        with sqlite3.connect(Path(config.data_dir) / DB_FILENAME) as conn:
+            conn.execute("UPDATE study SET StudyDate = ? WHERE id = ?", (day, exam.study_id))
+        print(f"exam {number + 1} of 14 made", flush=True)
+    db.close()
+    console = Console.start(config, room_poll_s=0.5)
+    window = MainWindow(console)
+    window.resize(1280, 1000)
+    window.show()
+    try:
+        window.show_page(window.service)
+
+        def confirm() -> None:  # the service pages' question (no accounts on the demo)
+            box = QApplication.activeModalWidget()
+            if not isinstance(box, QMessageBox):
+                QTimer.singleShot(50, confirm)
+                return
+            box.button(QMessageBox.StandardButton.Yes).click()
+
+        QTimer.singleShot(50, confirm)
+        window.service.tabs.setCurrentWidget(window.service.quality)
+        quality = window.service.quality
+        wait_until(lambda: quality.rejects is not None and not quality.reading, 30)
+        quality.period.setCurrentIndex(quality.period.findData("week"))
+        quality.refresh()
+        wait_until(lambda: not quality.reading, 30)
+        save(window, "service-quality")
+    finally:
+        window.close()
+        console.stop()
+        sim.close()
 
 
 if __name__ == "__main__":

@@ -14,9 +14,24 @@ import pytest
 sys.path.insert(0, str(Path(__file__).parent))  # peers.py, whatever pytest's import mode
 
 import peers  # noqa: E402
+import pg  # noqa: E402
 
 
 # --- Real DICOM peers (DCMTK, Orthanc) — see tests/peers.py -----------------------------------
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[pg.PostgresServer]:
+    """A real PostgreSQL server (tests/pg.py) for the session; skipped, saying why, only when
+    Debian's server binaries are not installed (make test installs them)."""
+    try:
+        server = pg.start_postgres()
+    except pg.PostgresMissing as exc:
+        pytest.skip(str(exc))
+    try:
+        yield server
+    finally:
+        pg.remove(server)
 
 
 def require_tool(name: str) -> str:

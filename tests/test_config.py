@@ -167,7 +167,7 @@ def test_node_problems_lists_every_problem_and_refuses_a_host_with_spaces() -> N
         "ae_title must not be blank",
         "port 70000 is outside 1..65535",
         "host 'pacs host' contains a space; a host name or address has none",
-        "services is empty (choose from worklist, mpps, store, commitment, print, query)",
+        "services is empty (choose from worklist, mpps, store, commitment, print, query, dose)",
     ]
     config = configuration.Config(nodes=[node])
     with pytest.raises(ConfigError, match="node 'pacs': ae_title must not be blank; port 70000"):

@@ -4,6 +4,11 @@ Each sub-command lives in ``vxacq/commands/<name>.py`` and registers itself thro
 ``register(subparsers, parents)``. Every sub-command takes ``--config``; those that print
 results take ``--json`` (one JSON document on stdout, messages on stderr).
 Exit status: 0 success, 1 the operation failed, 2 bad usage or configuration.
+
+Start-up stays cheap: this module and every command's ``register`` import nothing heavy
+(numpy, pydicom, pynetdicom, sqlmodel, Qt); a command imports what it needs in its ``run``
+function, so ``vxacq --version`` or ``vxacq echo`` do not pay for the database or the imaging
+chain (tests/test_startup_imports.py).
 """
 
 from __future__ import annotations
@@ -17,15 +22,14 @@ from collections.abc import Sequence
 from typing import Any
 
 from vxacq import __version__, config as configuration
-from vxacq.db import DatabaseError
+from vxacq.dicom.implementation import IMPLEMENTATION_CLASS_UID, IMPLEMENTATION_VERSION_NAME
 from vxacq.logs import LogError
-from vxacq.dicom.uids import ImplementationClassUID, ImplementationVersionName
 from vxacq.security.permissions import restrict_process
 
 # Sub-command modules under vxacq.commands, in the order `vxacq --help` lists them.
 COMMANDS = ("config", "demo", "echo", "worklist", "find", "store", "queue", "acquire", "calibrate",
             "commit", "print", "exam", "reconcile", "reject", "refile", "export", "media_import",
-            "serve", "db", "user", "audit", "retrieve")
+            "serve", "db", "user", "audit", "retrieve", "report")
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -71,8 +75,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 def version_text() -> str:
     return (
-        f"vxacq {__version__} (Implementation Class UID {ImplementationClassUID}, "
-        f"Implementation Version Name {ImplementationVersionName})"
+        f"vxacq {__version__} (Implementation Class UID {IMPLEMENTATION_CLASS_UID}, "
+        f"Implementation Version Name {IMPLEMENTATION_VERSION_NAME})"
     )
 
 
@@ -162,9 +166,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     except CommandError as exc:
         print(f"vxacq: {exc}", file=sys.stderr)
         return exc.exit_code
-    except (DatabaseError, LogError) as exc:  # one message with the file and the remedy
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:
+        if not reported_with_remedy(exc):
+            raise
         logging.getLogger("vxacq").error("%s", exc)
         print(f"vxacq: {exc}", file=sys.stderr)
         return EXIT_FAILED
-    except KeyboardInterrupt:
-        return 130
+
+
+def reported_with_remedy(exc: Exception) -> bool:
+    """Whether ``exc`` is a DatabaseError or LogError: one message with the file and the
+    remedy, no traceback. vxacq.db is imported only here, after a command failed: a
+    DatabaseError can only come from a command that imported it already."""
+    if isinstance(exc, LogError):
+        return True
+    from vxacq.db import DatabaseError
+
+    return isinstance(exc, DatabaseError)

@@ -21,7 +21,9 @@ from typing import Any
 import platformdirs
 import tomli_w
 
-SERVICES = ("worklist", "mpps", "store", "commitment", "print", "query")
+# "dose": a dose register (IHE REM Dose Information Consumer) that receives each exam's
+# X-Ray Radiation Dose SR.
+SERVICES = ("worklist", "mpps", "store", "commitment", "print", "query", "dose")
 TRANSFER_SYNTAXES = ("explicit", "implicit", "rle", "jpeg-lossless", "jpeg2000-lossless")
 # Terms of (0008,0005) the console writes and reads: the VXvue list (PS3.3 C.12.1.1.2).
 CHARACTER_SETS = (
@@ -321,6 +323,47 @@ class DirectorySettings:
     roles: dict[str, str] = field(default_factory=dict)
 
 
+# The outbox's name for the department database's jobs (Job.node): no [[node]] may take it.
+DEPARTMENT_NODE = "[department]"
+
+
+@dataclass
+class DepartmentConfig:
+    """[department]: the department database (PostgreSQL) this console publishes its exams,
+    exposures, rejections and dose to (vxacq.db.department), through the outbox.
+
+    ``url`` is ``postgresql://user@host[:port]/database``; the password is read from
+    ``password_file`` (never written in this file); with ``tls`` the server's certificate is
+    checked against ``tls_ca`` (the system's CAs when empty) and, with ``tls_verify_host``,
+    its name against the URL's host. A publish job that cannot reach the database is tried
+    again after ``retry_delay`` seconds, doubling, up to ``retries`` more times."""
+
+    url: str
+    password_file: str = ""
+    # seconds to wait for the server: to connect, and for each answer while publishing
+    connect_timeout: float = 30.0
+    retries: int = 50
+    retry_delay: float = 60.0
+    tls: bool = False
+    tls_ca: str = ""
+    tls_cert: str = ""
+    tls_key: str = ""
+    tls_verify_host: bool = True
+
+    @property
+    def name(self) -> str:  # the outbox's node name for its jobs
+        return DEPARTMENT_NODE
+
+    @property
+    def host(self) -> str:  # the name tls.server_hostname checks the certificate against
+        from urllib.parse import urlsplit
+
+        return urlsplit(self.url).hostname or ""
+
+    def offers(self, service: str) -> bool:  # a database offers no DICOM service
+        return False
+
+
 @dataclass
 class Config:
     station: StationConfig = field(default_factory=StationConfig)
@@ -334,6 +377,8 @@ class Config:
     priors: PriorsConfig = field(default_factory=PriorsConfig)
     # Directory login; None: local accounts only.
     directory: DirectorySettings | None = None
+    # The department database events are published to; None: none.
+    department: DepartmentConfig | None = None
     path: Path | None = None
 
     @property
@@ -421,7 +466,7 @@ def _parse(path: Path) -> dict[str, Any]:
 def from_dict(raw: dict[str, Any]) -> Config:
     """Build a validated Config from parsed TOML (messages name the field, not the file)."""
     _reject_unknown("", raw, {"station", "hardware", "imaging", "security", "audit", "node",
-                              "worklist_mapping", "directory", "priors"})
+                              "worklist_mapping", "directory", "priors", "department"})
     config = Config(
         station=_section(StationConfig, raw.get("station", {}), "station"),
         hardware=_section(HardwareConfig, raw.get("hardware", {}), "hardware"),
@@ -440,6 +485,8 @@ def from_dict(raw: dict[str, Any]) -> Config:
         config.worklist_mapping = _mappings(raw["worklist_mapping"])
     if "directory" in raw:
         config.directory = _directory(raw["directory"])
+    if "department" in raw:
+        config.department = _section(DepartmentConfig, raw["department"], "department")
     validate(config)
     return config
 
@@ -555,6 +602,50 @@ def validate(config: Config) -> None:
     if config.directory is not None:
         if problems := directory_problems(config.directory):
             raise ConfigError("directory: " + "; ".join(problems))
+    if config.department is not None:
+        if problems := department_problems(config.department):
+            raise ConfigError("department: " + "; ".join(problems))
+
+
+def department_problems(d: DepartmentConfig) -> list[str]:
+    """Every problem of the [department] settings, each naming its field."""
+    from urllib.parse import unquote, urlsplit
+
+    problems = []
+    try:
+        url = urlsplit(d.url)
+        url.port  # noqa: B018 - raises ValueError for a bad port
+    except ValueError as exc:
+        return [f"url '{d.url}' cannot be parsed ({exc})"]
+    database = unquote(url.path.removeprefix("/"))
+    if url.scheme not in ("postgresql", "postgres") or not url.hostname or not url.username \
+            or not database or "/" in database or url.query or url.fragment:
+        problems.append(f"url '{d.url}' must be postgresql://user@host[:port]/database")
+    if url.password is not None:
+        problems.append("url holds a password: put it in password_file (readable by the "
+                        "station's user only), never in this file")
+    if d.password_file:
+        path = Path(d.password_file).expanduser()
+        if not path.is_file():
+            problems.append(f"password_file '{d.password_file}' is not a file")
+        elif path.stat().st_mode & stat.S_IROTH:
+            problems.append(f"password_file '{d.password_file}' is readable by every user; "
+                            "chmod 600 (or 640 for the vxacq group) it")
+    if not 0 < d.connect_timeout <= NODE_SECONDS["connect_timeout"]:
+        problems.append(f"connect_timeout {d.connect_timeout:g} must be greater than 0 and at "
+                        f"most {NODE_SECONDS['connect_timeout']:g} seconds")
+    if not 0 < d.retry_delay <= NODE_SECONDS["retry_delay"]:
+        problems.append(f"retry_delay {d.retry_delay:g} must be greater than 0 and at most "
+                        f"{NODE_SECONDS['retry_delay']:g} seconds")
+    if not 0 <= d.retries <= MAX_RETRIES:
+        problems.append(f"retries {d.retries} must be 0..{MAX_RETRIES}")
+    if d.tls:
+        from vxacq.security.tls import file_problems
+
+        problems += file_problems(d.tls_ca, d.tls_cert, d.tls_key, cert_required=False)
+    elif d.tls_ca or d.tls_cert:
+        problems.append("tls_ca and tls_cert are used only with tls = true")
+    return problems
 
 
 def directory_problems(d: DirectorySettings) -> list[str]:
@@ -638,6 +729,8 @@ def to_dict(config: Config) -> dict[str, Any]:
         out["worklist_mapping"] = [asdict(m) for m in config.worklist_mapping]
     if config.directory is not None:
         out["directory"] = asdict(config.directory)
+    if config.department is not None:
+        out["department"] = asdict(config.department)
     return out
 
 
@@ -763,6 +856,8 @@ def node_problems(node: NodeConfig, others: list[NodeConfig] | tuple[()] = ()) -
     problems = []
     if not node.name.strip():
         problems.append("name must not be blank")
+    elif node.name == DEPARTMENT_NODE:
+        problems.append(f"name '{DEPARTMENT_NODE}' is the department database's; choose another")
     elif any(o.name == node.name for o in others):
         problems.append(f"name '{node.name}' is used by another node; node names must be unique")
     if node.is_dicomweb:

@@ -85,6 +85,30 @@ def test_wlmscpfs_every_character_set_decoded_and_saved(wlmscpfs, tmp_path):
     db.close()
 
 
+def test_answers_are_kept_as_received_without_encoding_them_again(wlmscpfs, tmp_path,
+                                                                  monkeypatch):
+    """The bytes of each answer come from the wire: encoding an answer to keep it (most of a
+    long worklist's time) is not needed when it arrived as Explicit VR Little Endian."""
+    from io import BytesIO
+    from pydicom import dcmread
+    from vxacq.dicom import worklist as worklist_dicom
+
+    def refused(ds):
+        raise AssertionError("an answer was encoded again to keep its bytes")
+
+    monkeypatch.setattr(worklist_dicom, "dataset_bytes", refused)
+    expected = fill(wlmscpfs)
+    config = node_config(tmp_path, wlmscpfs.ae_title, wlmscpfs.port, ["worklist"])
+    result = worklist.query(config, config.node("ris"), worklist.criteria_for(config, DAY))
+    assert result.complete and not result.problems
+    assert {o.order.AccessionNumber: o.patient.PatientName for o in result.orders} == expected
+    for order in result.orders:
+        kept = dcmread(BytesIO(order.dataset), force=True)
+        assert kept.AccessionNumber == order.order.AccessionNumber
+        kept.decode()
+        assert str(kept.PatientName) == expected[order.order.AccessionNumber]
+
+
 def test_orthanc_worklist_plugin_every_character_set(orthanc_factory, tmp_path):
     # Orthanc re-encodes answers in its DefaultEncoding; UTF-8 carries every name (Latin-1,
     # its default, would lose the Japanese and Korean ones at Orthanc already).
@@ -294,3 +318,39 @@ def test_a_name_from_the_network_forges_no_line_in_the_output_or_the_log(tmp_pat
     assert "Evil\\n2026-12-05" in out and "ACC-EVIL\\nforged" in out
     log = (Path(config.data_dir) / "logs" / "vxacq.log").read_text(encoding="utf-8")
     assert not any(line.startswith("2026-12-05 10:00:00") for line in log.splitlines())
+
+
+def _answer_bytes(key: str, fallback: str | None) -> bytes:
+    """An answer as a RIS sends it, Explicit VR Little Endian; with ``fallback``, its text in
+    that set but without (0008,0005)."""
+    from io import BytesIO
+    from pydicom.filereader import read_dataset
+    from vxacq.dicom.worklist import dataset_bytes
+
+    raw = dataset_bytes(worklist_item(key, date=DAY, accession=f"ACC-{key}"))
+    if fallback is None:
+        return raw
+    answer = read_dataset(BytesIO(raw), is_implicit_VR=False, is_little_endian=True)
+    del answer.SpecificCharacterSet  # the values stay as received
+    return dataset_bytes(answer)
+
+
+@pytest.mark.parametrize("key, fallback", [(k, None) for k in sorted(NAMES) if k != "none"]
+                         + [("latin1", "ISO_IR 100")])
+def test_an_answer_read_from_its_received_bytes_reads_as_the_data_set_does(key, fallback):
+    """The fast way (the bytes kept as received, values decoded as read) and the thorough one
+    (the data set copied and decoded whole) give the same orders and the same problems."""
+    from io import BytesIO
+    from pydicom.filereader import read_dataset
+    from vxacq.dicom.worklist import read_answer
+
+    raw = _answer_bytes(key, fallback)
+
+    def received():
+        return read_dataset(BytesIO(raw), is_implicit_VR=False, is_little_endian=True)
+
+    thorough = read_answer(received(), fallback)
+    fast = read_answer(received(), fallback, raw)
+    assert [(o.patient, o.order, o.dataset, o.problems) for o in fast] == \
+        [(o.patient, o.order, o.dataset, o.problems) for o in thorough]
+    assert fast[0].patient.PatientName == NAMES[key][1]

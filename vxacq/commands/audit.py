@@ -5,12 +5,14 @@ from __future__ import annotations
 import argparse
 import re
 from datetime import datetime, timedelta, timezone
+from typing import TYPE_CHECKING
 
 from vxacq import cli
 from vxacq.cli import EXIT_OK, EXIT_USAGE, CommandError, emit
-from vxacq.db import database_for
 from vxacq.logs import escape
-from vxacq.security import audit
+
+if TYPE_CHECKING:
+    from vxacq.security.audit import EventView
 
 _DURATION = re.compile(r"(\d+)\s*([mhdw])")
 _UNITS = {"m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
@@ -48,6 +50,9 @@ def since(value: str) -> datetime:
 def run(args: argparse.Namespace) -> int:
     if args.limit < 0:
         raise CommandError("--limit must be 0 (all) or more", exit_code=EXIT_USAGE)
+    from vxacq.db import database_for
+    from vxacq.security import audit
+
     config = cli.load_config(args)
     db = database_for(config.data_dir)
     try:
@@ -69,7 +74,7 @@ def run(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _line(event: audit.EventView) -> str:
+def _line(event: EventView) -> str:
     when = event.at.astimezone().strftime("%Y-%m-%d %H:%M:%S")
     who = event.user or "-"
     study = f" study {event.study_id}" if event.study_id is not None else ""

@@ -8,10 +8,6 @@ from __future__ import annotations
 
 import argparse
 
-from vxacq.workflow.calibration import (
-    CalibrationError, calibrate, calibration_status, can_calibrate, detector_id,
-)
-
 
 def register(subparsers: argparse._SubParsersAction, parents: dict) -> None:
     parser = subparsers.add_parser(
@@ -34,6 +30,9 @@ def register(subparsers: argparse._SubParsersAction, parents: dict) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from vxacq.cli import EXIT_FAILED, EXIT_USAGE, CommandError, emit, load_config, login
+    from vxacq.workflow.calibration import (
+        CalibrationError, calibrate, calibration_status, can_calibrate, detector_id,
+    )
 
     config = load_config(args)
     model = args.detector or config.hardware.detector_model

@@ -16,12 +16,6 @@ import os
 
 from vxacq import cli
 from vxacq.cli import EXIT_FAILED, EXIT_OK, EXIT_USAGE, CommandError, emit
-from vxacq.db import CommitmentState, JobKind, JobState, database_for
-from vxacq.net import commitment
-from vxacq.net.listener import Listener
-from vxacq.net.outbox import Outbox, enqueue, get_job
-from vxacq.net.store import StoreFileError
-from vxacq.security import audit
 
 
 def register(subparsers: argparse._SubParsersAction, parents: dict) -> None:
@@ -39,6 +33,13 @@ def register(subparsers: argparse._SubParsersAction, parents: dict) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from vxacq.db import CommitmentState, JobKind, JobState, database_for
+    from vxacq.net import commitment
+    from vxacq.net.listener import Listener
+    from vxacq.net.outbox import Outbox, enqueue, get_job
+    from vxacq.net.store import StoreFileError
+    from vxacq.security import audit
+
     # Looked up at call time: tests replace cli.load_config, and a name bound at import would
     # keep whichever function was there when this module was first imported.
     config = cli.load_config(args)

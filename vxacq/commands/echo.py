@@ -6,7 +6,6 @@ import argparse
 
 from vxacq import cli
 from vxacq.cli import EXIT_FAILED, EXIT_OK, CommandError, emit
-from vxacq.workflow.station import echo_node
 
 
 def register(subparsers: argparse._SubParsersAction, parents: dict) -> None:
@@ -17,9 +16,13 @@ def register(subparsers: argparse._SubParsersAction, parents: dict) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    # vxacq.net.echo, not workflow.station.echo_node (which calls it): the station module
+    # brings the database and the imaging chain, which an echo does not need.
+    from vxacq.net.echo import echo
+
     config = cli.load_config(args)
     node = cli.node_for(config, args.node)
-    result = echo_node(config, node)
+    result = echo(config, node)
     if not result.ok and not args.json:
         raise CommandError(result.message, EXIT_FAILED)
     emit(args, result.to_dict(), result.describe())

@@ -9,13 +9,7 @@ from dataclasses import asdict
 from vxacq import cli
 from vxacq.cli import EXIT_FAILED, EXIT_OK, EXIT_USAGE, CommandError, emit
 from vxacq.config import ConfigError
-from vxacq.dicom.query import StudyQuery
-from vxacq.dicom.worklist import parse_dates
 from vxacq.logs import escape
-from vxacq.net import query
-from vxacq.db import database_for
-from vxacq.net.association import DicomNetworkError
-from vxacq.workflow.priors import record_query
 
 
 def register(subparsers: argparse._SubParsersAction, parents: dict) -> None:
@@ -34,6 +28,13 @@ def register(subparsers: argparse._SubParsersAction, parents: dict) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from vxacq.db import database_for
+    from vxacq.dicom.query import StudyQuery
+    from vxacq.dicom.worklist import parse_dates
+    from vxacq.net import query
+    from vxacq.net.association import DicomNetworkError
+    from vxacq.workflow.priors import record_query
+
     config = cli.load_config(args)
     try:
         node = config.node(args.node)

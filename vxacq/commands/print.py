@@ -15,10 +15,6 @@ import os
 from vxacq import cli
 from vxacq.cli import EXIT_FAILED, EXIT_OK, EXIT_USAGE, CommandError, emit
 from vxacq.config import FILM_SIZES
-from vxacq.db import JobKind, JobState, database_for
-from vxacq.net.outbox import enqueue, send_now
-from vxacq.net.printing import PrintError, print_options, read_images
-from vxacq.security import audit
 
 
 def register(subparsers: argparse._SubParsersAction, parents: dict) -> None:
@@ -40,6 +36,11 @@ def register(subparsers: argparse._SubParsersAction, parents: dict) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from vxacq.db import JobKind, JobState, database_for
+    from vxacq.net.outbox import enqueue, send_now
+    from vxacq.net.printing import PrintError, print_options, read_images
+    from vxacq.security import audit
+
     # Looked up at call time: tests replace cli.load_config, and a name bound at import would
     # keep whichever function was there when this module was first imported.
     config = cli.load_config(args)

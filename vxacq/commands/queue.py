@@ -7,16 +7,17 @@ import getpass
 
 from vxacq import cli
 from vxacq.cli import EXIT_FAILED, EXIT_OK, CommandError, emit
-from vxacq.db import JobState, database_for
-from vxacq.security import audit
-from vxacq.workflow import station
+
+# vxacq.db.JobState's values, spelled out so that building the parser does not import the
+# database (tests/test_startup_imports.py checks they agree).
+JOB_STATES = ("queued", "running", "done", "failed", "cancelled")
 
 
 def register(subparsers: argparse._SubParsersAction, parents: dict) -> None:
     common = [parents["config"], parents["json"]]
     parser = subparsers.add_parser("queue", parents=common,
                                    help="list the outbox's jobs; retry or cancel one")
-    parser.add_argument("--state", action="append", choices=[s.value for s in JobState],
+    parser.add_argument("--state", action="append", choices=JOB_STATES,
                         help="only jobs in this state (repeatable)")
     parser.add_argument("--limit", type=int, default=50, help="at most this many, newest first")
     parser.set_defaults(run=run_list)
@@ -32,6 +33,9 @@ def register(subparsers: argparse._SubParsersAction, parents: dict) -> None:
 
 
 def run_list(args: argparse.Namespace) -> int:
+    from vxacq.db import database_for
+    from vxacq.workflow import station
+
     config = cli.load_config(args)
     db = database_for(config.data_dir)
     try:
@@ -45,16 +49,24 @@ def run_list(args: argparse.Namespace) -> int:
 
 
 def run_retry(args: argparse.Namespace) -> int:
+    from vxacq.workflow import station
+
     return _change(args, lambda config, db, job_id, user: station.retry_job(
         config, db, job_id, user=user))
 
 
 def run_cancel(args: argparse.Namespace) -> int:
+    from vxacq.workflow import station
+
     return _change(args, lambda config, db, job_id, user: station.cancel_job(
         db, job_id, user=user))
 
 
 def _change(args: argparse.Namespace, action) -> int:
+    from vxacq.db import database_for
+    from vxacq.security import audit
+    from vxacq.workflow import station
+
     config = cli.load_config(args)
     db = database_for(config.data_dir)
     try:

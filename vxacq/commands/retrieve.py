@@ -9,8 +9,6 @@ from vxacq import cli
 from vxacq.cli import EXIT_FAILED, EXIT_OK, EXIT_USAGE, CommandError, emit
 from vxacq.config import ConfigError
 from vxacq.logs import escape
-from vxacq.net.association import DicomNetworkError
-from vxacq.workflow import priors
 
 
 def register(subparsers: argparse._SubParsersAction, parents: dict) -> None:
@@ -25,6 +23,9 @@ def register(subparsers: argparse._SubParsersAction, parents: dict) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from vxacq.net.association import DicomNetworkError
+    from vxacq.workflow import priors
+
     config = cli.load_config(args)
     try:
         outcome = priors.retrieve_prior(config, args.node, args.study,

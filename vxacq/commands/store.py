@@ -13,10 +13,6 @@ import getpass
 
 from vxacq import cli
 from vxacq.cli import EXIT_FAILED, EXIT_OK, EXIT_USAGE, CommandError, emit
-from vxacq.db import JobState, database_for
-from vxacq.net.outbox import send_now
-from vxacq.net.store import StoreFileError, enqueue_store
-from vxacq.security import audit
 
 
 def register(subparsers: argparse._SubParsersAction, parents: dict) -> None:
@@ -32,6 +28,11 @@ def register(subparsers: argparse._SubParsersAction, parents: dict) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from vxacq.db import JobState, database_for
+    from vxacq.net.outbox import send_now
+    from vxacq.net.store import StoreFileError, enqueue_store
+    from vxacq.security import audit
+
     config = cli.load_config(args)
     node = cli.node_for(config, args.node, "store")
     db = database_for(config.data_dir)

@@ -14,12 +14,7 @@ import getpass
 import sys
 
 from vxacq.cli import EXIT_USAGE, CommandError, emit, load_config, login
-from vxacq.security.accounts import (
-    AccountError, add_account, change_password, change_pin, change_roles, list_accounts,
-    set_disabled,
-)
 from vxacq.security.roles import Role, RoleError
-from vxacq.workflow.console import open_database
 
 _ROLES = ", ".join(r.value for r in Role)
 
@@ -63,6 +58,8 @@ def register(subparsers: argparse._SubParsersAction, parents: dict) -> None:
 
 
 def _station(args: argparse.Namespace):
+    from vxacq.workflow.console import open_database
+
     config = load_config(args)
     return config, open_database(config.data_dir)
 
@@ -81,6 +78,8 @@ def _secret(args: argparse.Namespace, what: str) -> str:
 
 
 def _changing(action):
+    from vxacq.security.accounts import AccountError
+
     try:
         return action()
     except (AccountError, ValueError) as exc:
@@ -90,6 +89,8 @@ def _changing(action):
 
 
 def run_add(args: argparse.Namespace) -> int:
+    from vxacq.security.accounts import add_account
+
     config, db = _station(args)
     by = login(args, config, db, Role.ADMINISTRATOR, "adding an account")
     roles = " ".join(args.role)
@@ -103,6 +104,8 @@ def run_add(args: argparse.Namespace) -> int:
 
 
 def run_passwd(args: argparse.Namespace) -> int:
+    from vxacq.security.accounts import change_password, change_pin
+
     config, db = _station(args)
     by = login(args, config, db, None, "changing a password")
     what = "PIN" if args.pin else "password"
@@ -113,6 +116,8 @@ def run_passwd(args: argparse.Namespace) -> int:
 
 
 def run_roles(args: argparse.Namespace) -> int:
+    from vxacq.security.accounts import change_roles
+
     config, db = _station(args)
     by = login(args, config, db, Role.ADMINISTRATOR, "changing roles")
     _changing(lambda: change_roles(db, by, args.name, " ".join(args.role)))
@@ -121,6 +126,8 @@ def run_roles(args: argparse.Namespace) -> int:
 
 
 def run_disable(args: argparse.Namespace) -> int:
+    from vxacq.security.accounts import set_disabled
+
     config, db = _station(args)
     word = "disabling" if args.disabled else "enabling"
     by = login(args, config, db, Role.ADMINISTRATOR, f"{word} an account")
@@ -130,6 +137,8 @@ def run_disable(args: argparse.Namespace) -> int:
 
 
 def run_list(args: argparse.Namespace) -> int:
+    from vxacq.security.accounts import list_accounts
+
     config, db = _station(args)
     login(args, config, db, Role.ADMINISTRATOR, "listing the accounts")
     accounts = list_accounts(db)

@@ -4,13 +4,14 @@ database (in the configured data dir)."""
 from __future__ import annotations
 
 import argparse
+from typing import TYPE_CHECKING
 
 from vxacq import cli
 from vxacq.cli import EXIT_FAILED, EXIT_OK, EXIT_USAGE, CommandError, emit
 from vxacq.logs import escape
-from vxacq.db import database_for
-from vxacq.net import worklist
-from vxacq.net.association import DicomNetworkError
+
+if TYPE_CHECKING:
+    from vxacq.dicom.worklist import WorklistOrder
 
 
 def register(subparsers: argparse._SubParsersAction, parents: dict) -> None:
@@ -19,7 +20,7 @@ def register(subparsers: argparse._SubParsersAction, parents: dict) -> None:
         help="fetch the worklist from every worklist node and save it in the exam database")
     parser.add_argument("--date", default="today", metavar="YYYYMMDD|today|YYYYMMDD-YYYYMMDD",
                         help="scheduled date or range (default: today)")
-    parser.add_argument("--modality", default=worklist.DEFAULT_MODALITY, help="default: DX")
+    parser.add_argument("--modality", help="default: DX")
     parser.add_argument("--patient-name", default="", help="match Patient's Name (wildcards * ?)")
     parser.add_argument("--patient-id", default="", help="match Patient ID")
     parser.add_argument("--accession", default="", help="match Accession Number")
@@ -27,13 +28,18 @@ def register(subparsers: argparse._SubParsersAction, parents: dict) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from vxacq.db import database_for
+    from vxacq.net import worklist
+    from vxacq.net.association import DicomNetworkError
+
     config = cli.load_config(args)
     nodes = config.nodes_with("worklist")
     if not nodes:
         raise CommandError("no node has the worklist service; add 'worklist' to a node's "
                            "services", EXIT_USAGE)
     try:
-        criteria = worklist.criteria_for(config, args.date, modality=args.modality,
+        criteria = worklist.criteria_for(config, args.date,
+                                         modality=args.modality or worklist.DEFAULT_MODALITY,
                                          PatientName=args.patient_name,
                                          PatientID=args.patient_id,
                                          AccessionNumber=args.accession)
@@ -74,7 +80,7 @@ def run(args: argparse.Namespace) -> int:
     return EXIT_FAILED if failed else EXIT_OK
 
 
-def _order_dict(o: worklist.WorklistOrder) -> dict[str, object]:
+def _order_dict(o: WorklistOrder) -> dict[str, object]:
     return {
         "PatientName": o.patient.PatientName, "PatientID": o.patient.PatientID,
         "AccessionNumber": o.order.AccessionNumber,

@@ -54,6 +54,8 @@ class JobKind(StrEnum):
     COMMITMENT = "commitment"
     PRINT = "print"
     MPPS = "mpps"
+    # The study published to the department database (vxacq.net.department).
+    PUBLISH = "publish"
 
 
 class JobState(StrEnum):
@@ -129,6 +131,9 @@ class Study(SQLModel, table=True):
     StudyDescription: str = ""
     ReferringPhysicianName: str = ""
     OperatorsName: str = ""
+    # The room's station name (config [station] station_name) when the study was made; empty
+    # in rows made before it was recorded (reports read those as this station's).
+    StationName: str = ""
     state: StudyState = Field(default=StudyState.OPEN, sa_type=String)
     created_at: datetime = Field(default_factory=utcnow)
 

@@ -242,6 +242,11 @@ MIGRATIONS: tuple[Migration, ...] = (
             "CREATE INDEX ix_dose_confirmation_study_id ON dose_confirmation (study_id)",
         ),
     ),
+    Migration(
+        8,
+        "the station (room) that made each study, so department reports can group by room",
+        ("ALTER TABLE study ADD COLUMN StationName VARCHAR NOT NULL DEFAULT ''",),
+    ),
 )
 
 LATEST = MIGRATIONS[-1].version

@@ -10,14 +10,10 @@ from pydicom.uid import (
     XRayRadiationDoseSRStorage, generate_uid,
 )
 
-from vxacq import __version__
+from vxacq.dicom.implementation import IMPLEMENTATION_CLASS_UID, IMPLEMENTATION_VERSION_NAME, VXACQ_ROOT
 
-# 2.25 followed by the decimal form of a UUID generated once for this project; never change it.
-VXACQ_ROOT = "2.25.168036439950235999936028352497760421298"
-
-ImplementationClassUID = UID(f"{VXACQ_ROOT}.1")
-# (0002,0013) is at most 16 characters.
-ImplementationVersionName = f"VXACQ_{__version__}"[:16]
+ImplementationClassUID = UID(IMPLEMENTATION_CLASS_UID)
+ImplementationVersionName = IMPLEMENTATION_VERSION_NAME
 
 # The storage SOP classes of the objects the console creates (dx, mg, rdsr, presentation
 # state and kos builders): what

@@ -21,6 +21,7 @@ from typing import TypeVar
 from pydicom import dcmwrite
 from pydicom.datadict import dictionary_VR, keyword_for_tag, tag_for_keyword
 from pydicom.dataset import Dataset
+from pydicom.filereader import read_dataset
 from pydicom.multival import MultiValue
 from pydicom.sr.coding import Code
 
@@ -86,11 +87,22 @@ def from_worklist_item(
 ) -> tuple[PatientInfo, OrderInfo]:
     """(patient, order) from one worklist answer; ``step`` picks the Scheduled Procedure Step
     Sequence item when the answer carries several. ``ds`` itself is not changed."""
-    ds = copy.deepcopy(ds)
+    return _read_item(copy.deepcopy(ds), fallback_character_set, step)
+
+
+def _read_item(ds: Dataset, fallback_character_set: str | None, step: int, *,
+               as_read: bool = False) -> tuple[PatientInfo, OrderInfo]:
+    """:func:`from_worklist_item` on a data set of its own, whose text is decoded in place.
+
+    ``as_read``: ``ds`` was read from the answer's bytes, its values as received or
+    converted by pydicom only (no fallback set applied). Then, unless the node's fallback set must be applied, each value is decoded when it is
+    read (pydicom converts a value as received with the data set's own Specific Character Set
+    on first access, as ``Dataset.decode`` would) and the values no field needs never are."""
     received_set = ds.get("SpecificCharacterSet") or fallback_character_set or ""
     if not isinstance(received_set, str):
         received_set = "\\".join(received_set)
-    charset.decode_received(ds, fallback_character_set)
+    if not (as_read and ("SpecificCharacterSet" in ds or not fallback_character_set)):
+        charset.decode_received(ds, fallback_character_set)
 
     who = _text(ds, "PatientID")
     steps = ds.get("ScheduledProcedureStepSequence") or []
@@ -318,17 +330,26 @@ def _safe_text(ds: Dataset, keyword: str, problems: list[str]) -> str:
         return ""
 
 
-def read_answer(ds: Dataset, fallback_character_set: str | None = None) -> list[WorklistOrder]:
+def read_answer(ds: Dataset, fallback_character_set: str | None = None,
+                received: bytes | None = None) -> list[WorklistOrder]:
     """The orders in one worklist answer: one per Scheduled Procedure Step item (one with empty
     scheduling keys when the sequence is missing). Never raises: a value that cannot be read or
-    decoded is left empty and named in ``problems`` (and logged); the order is kept."""
+    decoded is left empty and named in ``problems`` (and logged); the order is kept.
+
+    ``received``: the answer's bytes as they came (Explicit VR Little Endian), kept as they
+    are; without them ``ds`` is encoded to get them. With them, the answer is read afresh from
+    them, once for every check and step below: every value still as received (pynetdicom may
+    have converted some for its log), and nothing needs copying."""
+    if received:
+        ds = read_dataset(BytesIO(received), is_implicit_VR=False, is_little_endian=True)
     problems: list[str] = (_character_set_problems(ds, fallback_character_set)
-                           + _dropped_name_problems(ds))
-    try:
-        raw = dataset_bytes(ds)
-    except Exception as exc:
-        raw = b""
-        problems.append(f"the answer cannot be kept as received ({exc})")
+                           + _dropped_name_problems(ds, received))
+    raw = received or b""
+    if not raw:
+        try:
+            raw = dataset_bytes(ds)
+        except Exception as exc:
+            problems.append(f"the answer cannot be kept as received ({exc})")
     try:
         steps = list(ds.get("ScheduledProcedureStepSequence") or [])
     except Exception as exc:
@@ -340,7 +361,7 @@ def read_answer(ds: Dataset, fallback_character_set: str | None = None) -> list[
     for index in range(max(1, len(steps))):
         step_problems = list(problems)
         patient, order = _typed_inputs(ds, fallback_character_set, index if steps else 0,
-                                       step_problems)
+                                       step_problems, received)
         sps = steps[index] if steps else Dataset()
         worklist_order = WorklistOrder(
             patient=patient, order=order,
@@ -426,7 +447,11 @@ def _dropped_groups(name: bytes) -> list[str]:
     return [label for label, gone in zip(("ideographic group", "phonetic group"), dropped) if gone]
 
 
-def _dropped_name_problems(ds: Dataset) -> list[str]:
+def _dropped_name_problems(ds: Dataset, received: bytes | None = None) -> list[str]:
+    """Names whose groups the SCP dropped. A group delimiter is an '=' byte: when the answer's
+    bytes as ``received`` hold none, no name has one, and its values need not be walked."""
+    if received is not None and b"=" not in received:
+        return []
     problems = []
     for keyword, value in _raw_text(ds):
         tag = tag_for_keyword(keyword)
@@ -458,13 +483,19 @@ def _checked_text(record: _Record, problems: list[str]) -> _Record:
     return replace(record, **changes) if changes else record
 
 
-def _typed_inputs(ds: Dataset, fallback: str | None, step: int,
-                  problems: list[str]) -> tuple[PatientInfo, OrderInfo]:
+def _typed_inputs(ds: Dataset, fallback: str | None, step: int, problems: list[str],
+                  received: bytes | None = None) -> tuple[PatientInfo, OrderInfo]:
     """:func:`from_worklist_item`, or — when the answer defeats it (an unknown character set, a
-    value of the wrong form) — the identity values read one by one, each failure noted."""
+    value of the wrong form) — the identity values read one by one, each failure noted.
+    With the bytes ``received`` (``ds`` read from them, every value as received) and no
+    fallback set to apply, ``ds`` is read as it is: decoding each value as it is read changes
+    nothing another step reads."""
+    step = step if "ScheduledProcedureStepSequence" in ds else 0
     try:
-        patient, order = from_worklist_item(
-            ds, fallback, step if "ScheduledProcedureStepSequence" in ds else 0)
+        if received and ("SpecificCharacterSet" in ds or not fallback):
+            patient, order = _read_item(ds, fallback, step, as_read=True)
+        else:
+            patient, order = from_worklist_item(ds, fallback, step)
         return _checked_text(patient, problems), _checked_text(order, problems)
     except Exception as exc:
         problems.append(f"the answer could not be read whole ({exc}); identity values read one by one")

@@ -37,6 +37,7 @@ from vxacq.net import (
 )
 from vxacq.net.association import contexts_for
 from vxacq.net.listener import Listener
+from vxacq.net.routing import DOSE_REPORT_CLASSES
 from vxacq.net.store import StoreItem
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -130,12 +131,15 @@ SERVICE_CONTEXTS: dict[str, Callable[[], list[PresentationContext]]] = {
     "commitment": commitment.presentation_contexts,
     "print": printing.presentation_contexts,
     "query": lambda: cfind.contexts(query.FIND) + retrieve.presentation_contexts(),
+    "dose": lambda: store.proposed_contexts(_node(), [
+        i for i in _storage_items() if str(i.SOPClassUID) in DOSE_REPORT_CLASSES]),
 }
 SERVICE_NAMES = {
     "echo": "Verification (C-ECHO)", "worklist": "Modality Worklist query",
     "mpps": "Modality Performed Procedure Step", "store": "Storage",
     "commitment": "Storage Commitment request", "print": "Basic Grayscale Print",
     "query": "Study Root query and retrieve",
+    "dose": "Dose register (IHE REM): the dose reports",
 }
 
 

@@ -3,6 +3,10 @@ C-CANCEL when the user stops or a match limit is reached, and every way it can e
 
 pynetdicom reports a DIMSE timeout and a peer's A-ABORT the same way (an empty status, the
 association aborted); the time waited tells them apart, so the user learns which it was.
+
+Each answer also comes with its identifier's bytes as received (when they are Explicit VR
+Little Endian): a worklist order keeps them, and encoding every answer a second time to get
+them was most of a long worklist's time.
 """
 
 from __future__ import annotations
@@ -10,13 +14,15 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections import deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from pydicom.dataset import Dataset
 from pydicom.uid import ExplicitVRLittleEndian, ImplicitVRLittleEndian
-from pynetdicom import _config
+from pynetdicom import _config, evt
 from pynetdicom.association import Association
+from pynetdicom.dimse_messages import C_FIND_RSP
 from pynetdicom.presentation import PresentationContext, build_context
 
 from vxacq.config import Config, NodeConfig
@@ -35,6 +41,9 @@ _FAILURES = {
 }
 
 Cancel = threading.Event | Callable[[], bool]
+# Called with each answer's identifier and its bytes as received (None: not Explicit VR
+# Little Endian, or no identifier).
+OnAnswer = Callable[[Dataset, bytes | None], None]
 
 
 @dataclass
@@ -55,13 +64,34 @@ def _stop_requested(cancel: Cancel | None) -> bool:
     return cancel.is_set() if isinstance(cancel, threading.Event) else bool(cancel())
 
 
+class _ReceivedBytes:
+    """The pending answers' identifier bytes, in the order they arrive. pynetdicom fires
+    EVT_DIMSE_RECV for a complete message before it queues the answer that send_c_find
+    yields, so the n-th pending answer taken from it goes with the n-th bytes here."""
+
+    def __init__(self, assoc: Association) -> None:
+        self._explicit = {cx.context_id for cx in assoc.accepted_contexts
+                          if cx.transfer_syntax[0] == ExplicitVRLittleEndian}
+        self._bytes: deque[bytes | None] = deque()  # appended by pynetdicom's thread
+        assoc.bind(evt.EVT_DIMSE_RECV, self._on_message)
+
+    def _on_message(self, event: evt.Event) -> None:
+        message = event.message
+        if isinstance(message, C_FIND_RSP) and message.command_set.Status in PENDING:
+            data = message.data_set.getvalue() if message.data_set is not None else b""
+            self._bytes.append(data if data and message.context_id in self._explicit else None)
+
+    def next(self) -> bytes | None:
+        return self._bytes.popleft() if self._bytes else None
+
+
 def contexts(sop_class: str) -> list[PresentationContext]:
     return [build_context(sop_class, [ExplicitVRLittleEndian, ImplicitVRLittleEndian])]
 
 
 def find(config: Config, node: NodeConfig, sop_class: str, identifier: Dataset, *,
          what: str, limit: int = 0, cancel: Cancel | None = None,
-         on_answer: Callable[[Dataset], None] | None = None) -> FindOutcome:
+         on_answer: OnAnswer | None = None) -> FindOutcome:
     """Send one C-FIND to ``node`` and collect its answers. Raises DicomNetworkError when the
     node cannot be reached, refuses, aborts, times out or answers with a failure status;
     ``what`` names the query in those messages ("the worklist query")."""
@@ -70,13 +100,16 @@ def find(config: Config, node: NodeConfig, sop_class: str, identifier: Dataset, 
     _config.LOG_REQUEST_IDENTIFIERS = config.station.log_patient_data
     _config.LOG_RESPONSE_IDENTIFIERS = config.station.log_patient_data
     with associate(config, node, contexts(sop_class)) as assoc:
+        received = _ReceivedBytes(assoc)
         responses = assoc.send_c_find(identifier, sop_class, msg_id=MESSAGE_ID)
-        return _collect(assoc, node, sop_class, responses, what, limit, cancel, on_answer)
+        return _collect(assoc, node, sop_class, responses, what, limit, cancel, on_answer,
+                        received)
 
 
 def _collect(assoc: Association, node: NodeConfig, sop_class: str,
              responses: Iterator[tuple[Dataset, Dataset | None]], what: str, limit: int,
-             cancel: Cancel | None, on_answer: Callable[[Dataset], None] | None) -> FindOutcome:
+             cancel: Cancel | None, on_answer: OnAnswer | None,
+             received: _ReceivedBytes) -> FindOutcome:
     outcome = FindOutcome()
     cancel_sent = False
     where = f"{node.name} ({node.ae_title})"
@@ -87,13 +120,14 @@ def _collect(assoc: Association, node: NodeConfig, sop_class: str,
             raise _no_answer(assoc, where, what, node, time.monotonic() - waited_since,
                              len(outcome.answers))
         if code in PENDING:
+            raw = received.next()
             if identifier is None:
                 log.warning("%s: a %s answer could not be decoded; skipped (count it as missing)",
                             where, what)
             elif not cancel_sent:
                 outcome.answers.append(identifier)
                 if on_answer is not None:
-                    on_answer(identifier)
+                    on_answer(identifier, raw)
             if not cancel_sent:
                 if limit and len(outcome.answers) >= limit:
                     outcome.limited = True

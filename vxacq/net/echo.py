@@ -14,7 +14,6 @@ from pynetdicom.presentation import build_context
 from pynetdicom.sop_class import Verification
 
 from vxacq.config import Config, NodeConfig
-from vxacq.net import dicomweb
 from vxacq.net.association import DicomNetworkError, associate, check_alive
 
 # pynetdicom's default transfer syntaxes: Implicit and Explicit VR Little Endian, Deflated
@@ -56,6 +55,10 @@ def echo(config: Config, node: NodeConfig) -> EchoResult:
     verified by a QIDO-RS query instead (:func:`vxacq.net.dicomweb.verify`)."""
     base = dict(node=node.name, ae_title=node.ae_title, host=node.host, port=node.port)
     if node.is_dicomweb:
+        # imported here: the DICOMweb client brings the audit trail's database, which a
+        # C-ECHO from the command line does without (tests/test_startup_imports.py)
+        from vxacq.net import dicomweb
+
         try:
             took = dicomweb.verify(node)
         except DicomNetworkError as exc:

@@ -36,7 +36,7 @@ from typing import Any
 from sqlalchemy import and_, or_, update
 from sqlmodel import select
 
-from vxacq.config import Config, ConfigError, NodeConfig
+from vxacq.config import DEPARTMENT_NODE, Config, ConfigError, DepartmentConfig, NodeConfig
 from vxacq.db import Database, Job, JobKind, JobState
 from vxacq.db.models import aware, utcnow
 from vxacq.net.association import DicomNetworkError
@@ -49,6 +49,7 @@ HANDLER_MODULES = {
     JobKind.COMMITMENT: "vxacq.net.commitment",
     JobKind.PRINT: "vxacq.net.printing",
     JobKind.MPPS: "vxacq.net.mpps",
+    JobKind.PUBLISH: "vxacq.net.department",
 }
 FINAL_STATES = frozenset({JobState.DONE, JobState.FAILED, JobState.CANCELLED})
 DEFAULT_LEASE_SECONDS = 60.0
@@ -136,7 +137,7 @@ class JobContext:
 
     config: Config
     db: Database
-    node: NodeConfig
+    node: NodeConfig | DepartmentConfig  # where the job goes: a DICOM node, or the department
     job_id: int
     payload: dict[str, Any]
     attempt: int  # 1 for the first try
@@ -298,8 +299,25 @@ def _due(now: datetime) -> Any:
 
 def removed_node(node: str) -> str:
     """The error of a job whose node is not (or no longer) configured."""
+    if node == DEPARTMENT_NODE:
+        return ("the department database is no longer in the configuration; add [department] "
+                "back and retry the job, or cancel it")
     return (f"node '{node}' is no longer in the configuration; add it back (Service → Nodes) "
             "and retry the job, or cancel it")
+
+
+def destinations(config: Config) -> list[str]:
+    """The names jobs can go to: every node, and the department database when configured."""
+    return [n.name for n in config.nodes] + ([DEPARTMENT_NODE] if config.department else [])
+
+
+def destination(config: Config, name: str) -> NodeConfig | DepartmentConfig:
+    """The configured node (or department database) a job goes to; ConfigError if none."""
+    if name == DEPARTMENT_NODE:
+        if config.department is None:
+            raise ConfigError(removed_node(name))
+        return config.department
+    return config.node(name)
 
 
 def _due_or_waiting(now: datetime) -> Any:
@@ -356,7 +374,7 @@ class Outbox:
         self.owner = f"{socket.gethostname()}:{os.getpid()}:{token}"
         # None: every configured node, following the configuration (see follow_config)
         self._fixed_nodes = nodes is not None
-        self.nodes = list(nodes) if nodes is not None else [n.name for n in config.nodes]
+        self.nodes = list(nodes) if nodes is not None else destinations(config)
         self.lease = timedelta(seconds=lease_seconds)
         self.poll_seconds = poll_seconds
         self._stopping = threading.Event()
@@ -394,7 +412,7 @@ class Outbox:
         Returns the names of the nodes that got a worker."""
         if self._fixed_nodes:
             return []
-        added = [n.name for n in self.config.nodes if n.name not in self.nodes]
+        added = [n for n in destinations(self.config) if n not in self.nodes]
         self.nodes += added
         if self._workers:
             for name in added:
@@ -408,7 +426,7 @@ class Outbox:
         """Fail the queued jobs (and the running ones whose lease ran out) of nodes that are
         not in the configuration: no worker would ever send them, and they must not sit in the
         queue looking as if they would. Returns their ids."""
-        known = [n.name for n in self.config.nodes]
+        known = destinations(self.config)
         now = utcnow()
         with self.db.session() as session:
             ids = list(session.exec(select(Job.id).where(Job.node.not_in(known),
@@ -591,7 +609,7 @@ class Outbox:
 
     def _run(self, job: JobView) -> None:
         try:
-            node = self.config.node(job.node)
+            node = destination(self.config, job.node)
         except ConfigError:
             self._finish(job, JobState.FAILED, removed_node(job.node))
             return
@@ -619,13 +637,13 @@ class Outbox:
                     ctx.payload["result"] = result
                 self._finish(job, JobState.DONE, "", ctx.payload)
 
-    def _after_error(self, job: JobView, ctx: JobContext, node: NodeConfig,
+    def _after_error(self, job: JobView, ctx: JobContext, node: NodeConfig | DepartmentConfig,
                      exc: DicomNetworkError) -> None:
         message = str(exc)
-        if exc.kind == "tls":  # a node we could not authenticate, or that refused us
+        if exc.kind == "tls" and isinstance(node, NodeConfig):  # we could not authenticate it
             audit.record(self.db, "TLS failure", detail=message, study_id=job.study_id,
                          peer_ae=node.ae_title, peer_address=node.host)
-        if job.node not in {n.name for n in self.config.nodes}:  # removed while it ran
+        if job.node not in destinations(self.config):  # removed while it ran
             self._finish(job, JobState.FAILED, f"{removed_node(job.node)} (last attempt: "
                          f"{message.removesuffix('; will retry')})", ctx.payload)
             return

@@ -3,7 +3,9 @@
 The rule: the study's accepted images and its dose report go to every node with the ``store``
 service, each as one STORE job (one association per study and node), unless the station turns
 routing off (``station.auto_route = false``) or a node opts out (``auto_store = false``).
-Rejected and unreviewed images stay on the console.
+The dose report also goes to every node with the ``dose`` service (a dose register, IHE REM)
+that is not one of those, as a STORE job of its own. Rejected and unreviewed images stay on
+the console.
 """
 
 from __future__ import annotations
@@ -34,6 +36,16 @@ def store_destinations(config: Config) -> list[NodeConfig]:
     return [node for node in config.nodes_with("store") if node.auto_store]
 
 
+def dose_destinations(config: Config) -> list[NodeConfig]:
+    """The dose registers (IHE REM) that get a closed exam's dose report on a job of their
+    own: every node with the ``dose`` service that does not already get the whole study as a
+    store destination (a node that is both gets the report once, with the images). Unlike
+    images, dose reports go there whatever ``station.auto_route`` and ``auto_store`` say: a
+    register that misses an exam is wrong for the whole department."""
+    stores = {node.name for node in store_destinations(config)}
+    return [node for node in config.nodes_with("dose") if node.name not in stores]
+
+
 def study_files(db: Database, study_id: int) -> list[str]:
     """The files to send for a study: accepted images and dose reports (but not one withdrawn
     because its exposures belonged to another patient), in acquisition order."""
@@ -56,16 +68,41 @@ def study_files(db: Database, study_id: int) -> list[str]:
     return files
 
 
+def dose_report_files(db: Database, study_id: int) -> list[str]:
+    """The study's dose reports that stand (not withdrawn), oldest first."""
+    with db.session() as session:
+        rows = session.exec(
+            select(Image.file_path).join(Series, Image.series_id == Series.id)
+            .where(Series.study_id == study_id, Image.SOPClassUID.in_(DOSE_REPORT_CLASSES),
+                   Image.state != ImageState.REJECTED, Image.file_path != "")
+            .order_by(Image.id)
+        ).all()
+    return list(rows)
+
+
+def route_dose_reports(config: Config, db: Database, study_id: int, *,
+                       skip: set[str] = frozenset()) -> list[int]:
+    """Queue the study's dose reports to every dose register not in ``skip`` (the nodes that
+    get them with the images already); return the job ids."""
+    files = dose_report_files(db, study_id)
+    if not files:
+        return []
+    return [enqueue(db, JobKind.STORE, node.name, {"files": files}, study_id=study_id)
+            for node in config.nodes_with("dose") if node.name not in skip]
+
+
 def route_study(config: Config, db: Database, study_id: int, *,
                 extra_files: Sequence[str | os.PathLike[str]] = ()) -> list[int]:
     """Queue a STORE job per destination for the study's files (plus ``extra_files``, e.g. a
-    dose report the database does not list); return the job ids, none if nothing to send."""
+    dose report the database does not list), and its dose reports to the dose registers; return the job ids, none if nothing to send."""
     files = study_files(db, study_id)
     files += [str(Path(f).resolve()) for f in extra_files if str(Path(f).resolve()) not in files]
     if not files:
         return []
+    stores = store_destinations(config)
     job_ids = [enqueue(db, JobKind.STORE, node.name, {"files": files}, study_id=study_id)
-               for node in store_destinations(config)]
+               for node in stores]
+    job_ids += route_dose_reports(config, db, study_id, skip={n.name for n in stores})
     if job_ids:
         log.info("study %s: %d file(s) queued for %d node(s)", study_id, len(files), len(job_ids))
     return job_ids

@@ -8,30 +8,18 @@ proposes JPEG Lossless (Process 14 SV1), used for files already in it (pydicom h
 encoder for it; other files go uncompressed). A file already in a syntax the node accepted is
 sent as its bytes, never decoded.
 
-Why the bytes are written to the socket here and not through ``Association.send_c_store``:
-pynetdicom hands each P-DATA PDU to its reactor thread through a queue, which on this
-2-core machine reached about 0.7 of DCMTK ``storescu`` for 18 MB DX files (see
-``benchmarks/store.py``). Here the command goes as one PDU and the data set's bytes straight
-from the memory-mapped file, fragmented to the peer's maximum PDU length, while the reactor
-(paused for the exchange, as ``send_c_store`` pauses it) still reads the peer's answers.
-Over TLS the same PDUs go to pynetdicom's DUL thread instead (an SSL socket is written by the
-thread that reads it).
+How one request goes on the wire (and why not through pynetdicom's ``send_c_store`` when the
+installed pynetdicom is one it was written for) is :mod:`vxacq.net.store_wire`.
 
 Status words follow PS3.4 B.2.3 (Storage) and C.4 (general statuses).
 """
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import mmap
 import os
-import queue
-import socket
-import ssl
 import stat
-import struct
-import time
 import warnings
 from collections import Counter
 from collections.abc import Iterator, Sequence
@@ -48,15 +36,13 @@ from pydicom.uid import (
     RLELossless,
 )
 from pynetdicom.association import Association
-from pynetdicom.dimse_messages import C_STORE_RQ
-from pynetdicom.dimse_primitives import C_STORE
-from pynetdicom.pdu_primitives import P_DATA
 from pynetdicom.dsutils import encode, split_dataset
 from pynetdicom.presentation import PresentationContext, build_context
 
 from vxacq.config import NodeConfig
 from vxacq.dicom import decoders  # noqa: F401  (registers the 12-bit JPEG Extended decoder)
 from vxacq.db import JobKind
+from vxacq.net import store_wire
 from vxacq.net.association import (
     DicomNetworkError, associate, check_alive, context_refusals, make_ae,
 )
@@ -73,12 +59,6 @@ COMPRESSED_FOR = {
     "jpeg-lossless": JPEGLosslessSV1,
 }
 ENCODABLE = {RLELossless, JPEG2000Lossless}  # what pydicom's encoders can write
-PRIORITY_MEDIUM = 0x0000
-# With no PDU limit from the peer, the data set still goes in pieces of this size.
-UNLIMITED_FRAGMENT = 4 * 1024 * 1024
-# PDUs handed to the kernel per system call: at most this many bytes and buffers (IOV_MAX 1024).
-BATCH_BYTES = 1024 * 1024
-BATCH_BUFFERS = 512
 
 
 class StoreFileError(Exception):
@@ -339,55 +319,7 @@ def _encoded(item: StoreItem, context: PresentationContext,
     return _Payload(context, memoryview(data))
 
 
-# --- one C-STORE on the wire -------------------------------------------------------------
-
-
-def _pdu_header(context_id: int, control: int, length: int) -> bytes:
-    # P-DATA-TF (PS3.8 9.3.5): type 04, reserved, PDU length; one PDV item: item length,
-    # presentation context ID, message control header (bit 0 command, bit 1 last fragment).
-    return struct.pack(">BBLLBB", 0x04, 0x00, length + 6, length + 2, context_id, control)
-
-
-def _batches(cx_id: int, command: bytes, data: memoryview,
-             fragment: int) -> Iterator[list[bytes | memoryview]]:
-    """The command PDU then the data set's PDUs, as lists of buffers of about BATCH_BYTES:
-    one system call each, however small the peer's PDUs are."""
-    batch: list[bytes | memoryview] = [_pdu_header(cx_id, 0x03, len(command)), command]
-    size, position, total = len(command), 0, len(data)
-    while position < total:
-        length = min(fragment, total - position)
-        last = position + length >= total
-        batch += [_pdu_header(cx_id, 0x02 if last else 0x00, length),
-                  data[position:position + length]]
-        size += length
-        position += length
-        if size >= BATCH_BYTES or len(batch) >= BATCH_BUFFERS:
-            yield batch
-            batch, size = [], 0
-    if batch:
-        yield batch
-
-
-def _send_all(sock: socket.socket, buffers: list[bytes | memoryview]) -> None:
-    views = [memoryview(b) for b in buffers]
-    while views:
-        sent = sock.sendmsg(views)
-        while views and sent >= len(views[0]):
-            sent -= len(views.pop(0))
-        if views and sent:
-            views[0] = views[0][sent:]
-
-
-def _queue_pdus(assoc: Association, cx_id: int, command: bytes, data: memoryview,
-                fragment: int) -> None:
-    """Over TLS the PDUs go through pynetdicom's own send path (its DUL thread writes them).
-    An SSL socket must not be written by one thread while another may read it (OpenSSL's
-    connection objects are not thread-safe), and the DUL thread keeps reading the peer."""
-    for batch in _batches(cx_id, command, data, fragment):
-        for header, value in zip(batch[::2], batch[1::2]):
-            pdu = P_DATA()
-            pdu.presentation_data_value_list = [[cx_id, header[-1:] + bytes(value)]]
-            assoc.dul.send_pdu(pdu)
+# --- one C-STORE ------------------------------------------------------------------------
 
 
 def c_store(assoc: Association, node: NodeConfig, item: StoreItem, message_id: int) -> int:
@@ -397,88 +329,9 @@ def c_store(assoc: Association, node: NodeConfig, item: StoreItem, message_id: i
     within the node's DIMSE timeout.
     """
     with _payload(assoc, node, item) as payload:
-        req = C_STORE()
-        req.MessageID = message_id
-        req.AffectedSOPClassUID = item.SOPClassUID
-        req.AffectedSOPInstanceUID = item.SOPInstanceUID
-        req.Priority = PRIORITY_MEDIUM
-        message = C_STORE_RQ()
-        message.primitive_to_message(req)
-        message.command_set.CommandDataSetType = 0x0001  # a data set follows
-        message._set_command_group_length()
-        command = encode(message.command_set, True, True)
-        cx_id = payload.context.context_id
-        limit = assoc.acceptor.maximum_length or 0
-        fragment = limit - 6 if limit else UNLIMITED_FRAGMENT
-        sock = assoc.dul.socket.socket
-        doing = f"sending {item.name}"
-        _pause_reactor(assoc)
-        try:
-            if isinstance(sock, ssl.SSLSocket):
-                _queue_pdus(assoc, cx_id, command, payload.data, fragment)
-            else:
-                try:
-                    sock.settimeout(node.dimse_timeout)
-                    for batch in _batches(cx_id, command, payload.data, fragment):
-                        _send_all(sock, batch)
-                except OSError as exc:
-                    _lost(assoc, node, doing, exc)
-                finally:
-                    # the reactor may have closed the socket meanwhile (peer gone): then the
-                    # missing response below reports the lost association, retryable
-                    with contextlib.suppress(OSError):
-                        sock.settimeout(None)
-            status = _wait_response(assoc, node, message_id)
-            if status is None:
-                _lost(assoc, node, doing, None)
-            return status
-        finally:
-            assoc._reactor_checkpoint.set()
-
-
-def _pause_reactor(assoc: Association) -> None:
-    # The association's reactor would take our response off the queue; pynetdicom's own
-    # send_* methods pause it the same way.
-    assoc._reactor_checkpoint.clear()
-    while not assoc._is_paused and assoc.is_established:
-        time.sleep(0.0001)
-
-
-def _wait_response(assoc: Association, node: NodeConfig, message_id: int) -> int | None:
-    """The Status of the C-STORE-RSP to ``message_id``; None if the association ended or
-    the node's DIMSE timeout passed first."""
-    deadline = time.monotonic() + node.dimse_timeout
-    while time.monotonic() < deadline:
-        try:
-            _cx, rsp = assoc.dimse.msg_queue.get(timeout=0.05)
-        except queue.Empty:
-            if assoc.acse.is_aborted() or not assoc.dul.is_alive():
-                return None
-            continue
-        if isinstance(rsp, C_STORE) and rsp.MessageIDBeingRespondedTo == message_id:
-            return int(rsp.Status) if rsp.Status is not None else 0xC000
-        log.warning("ignored an unexpected %s from %s during C-STORE",
-                    type(rsp).__name__, node.name)
-    return None
-
-
-def _lost(assoc: Association, node: NodeConfig, doing: str, exc: OSError | None) -> None:
-    """The exchange broke or the peer fell silent: end the association and raise."""
-    assoc._reactor_checkpoint.set()  # the reactor marks an abort it received
-    if exc is not None or assoc.acse.is_aborted() or not assoc.dul.is_alive():
-        deadline = time.monotonic() + 2.0
-        while assoc.is_established and time.monotonic() < deadline:
-            time.sleep(0.01)
-    if assoc.is_established:
-        assoc.abort()
-        if exc is None:
-            raise DicomNetworkError(
-                f"{node.name} ({node.ae_title}) did not answer within {node.dimse_timeout:g} s "
-                f"while {doing}; will retry", kind="timeout", retryable=True)
-        raise DicomNetworkError(f"the connection to {node.name} broke while {doing} "
-                                f"({exc.strerror or exc}); will retry",
-                                kind="aborted", retryable=True)
-    check_alive(assoc, node, doing)
+        return store_wire.send_c_store(assoc, node, payload.context, payload.data,
+                                       item.SOPClassUID, item.SOPInstanceUID, message_id,
+                                       doing=f"sending {item.name}")
 
 
 def _local_problem(item: StoreItem) -> str:

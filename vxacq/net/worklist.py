@@ -79,8 +79,8 @@ def query(config: Config, node: NodeConfig, criteria: WorklistCriteria, *,
     Raises DicomNetworkError with the reason when the node cannot answer."""
     result = WorklistResult(node=node.name, criteria=criteria)
 
-    def on_answer(answer) -> None:
-        result.orders.extend(read_answer(answer, node.fallback_character_set or None))
+    def on_answer(answer, raw: bytes | None) -> None:
+        result.orders.extend(read_answer(answer, node.fallback_character_set or None, raw))
 
     keys = [m.key for m in config.worklist_mapping]
     outcome = find(config, node, FIND, query_identifier(criteria, keys),

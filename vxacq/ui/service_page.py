@@ -1,6 +1,7 @@
-"""Service and QA: the send queue; for the service role the station settings, the remote
-nodes with C-ECHO, the logs, detector calibration, the simulator's fault injection and the
-dose reference levels; for the administrator role the accounts.
+"""Service and QA: the send queue; for the service role (service engineer, medical physicist)
+the station settings, the remote nodes with C-ECHO, the logs, detector calibration, the
+simulator's fault injection, the dose reference levels and the quality figures (reject
+analysis, exposure index, DAP); for the administrator role the accounts.
 
 The queue is open to everyone (the status bar sends the radiographer there when a job
 failed). The other tabs change how the station works: with accounts, entering one needs the
@@ -22,6 +23,7 @@ from vxacq.ui.service_detector import DetectorTab
 from vxacq.ui.service_dose import ReferenceLevelsTab
 from vxacq.ui.service_logs import LogsTab
 from vxacq.ui.service_nodes import NodesTab
+from vxacq.ui.service_quality import QualityTab
 from vxacq.ui.service_queue import QueueTab
 from vxacq.ui.service_station import StationTab
 from vxacq.ui.widgets import Banner
@@ -45,6 +47,7 @@ class ServicePage(QWidget):
         self.accounts.added.connect(self.accounts_changed)
         self.refusal = Banner()
         self.levels = ReferenceLevelsTab(console)
+        self.quality = QualityTab(console)
         self.tabs = QTabWidget()
         self.tabs.addTab(self.queue, self.tr("Queue"))
         self.tabs.addTab(self.station, self.tr("Station"))
@@ -52,11 +55,13 @@ class ServicePage(QWidget):
         self.tabs.addTab(self.logs, self.tr("Logs"))
         self.tabs.addTab(self.detector, self.tr("Detector and simulator"))
         self.tabs.addTab(self.levels, self.tr("Reference levels"))
+        self.tabs.addTab(self.quality, self.tr("Quality"))
         self.tabs.addTab(self.accounts, self.tr("Accounts"))
         # the role each tab needs; the queue needs none
         self.protected = {self.station: Role.SERVICE, self.nodes: Role.SERVICE,
                           self.logs: Role.SERVICE, self.detector: Role.SERVICE,
-                          self.levels: Role.SERVICE, self.accounts: Role.ADMINISTRATOR}
+                          self.levels: Role.SERVICE, self.quality: Role.SERVICE,
+                          self.accounts: Role.ADMINISTRATOR}
         self.tabs.currentChanged.connect(self._entering)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)

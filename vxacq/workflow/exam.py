@@ -148,7 +148,8 @@ class Exam(Processing, Closing):
                             StudyTime=now.strftime("%H%M%S"),
                             StudyDescription=study.StudyDescription,
                             ReferringPhysicianName=study.ReferringPhysicianName,
-                            OperatorsName=operator)
+                            OperatorsName=operator,
+                            StationName=config.station.station_name)
                 session.add(row)
             else:
                 row.state = StudyState.OPEN

@@ -33,7 +33,7 @@ class Closing:
 
     def close(self, *, print_node: str | None = None, layout: str | None = None) -> CloseResult:
         """Complete the step: dose report, MPPS COMPLETED, accepted images and the dose report
-        queued to the store nodes, and (``print_node``) a print job of the accepted images.
+        queued to the store nodes, the dose report to the dose registers, and (``print_node``) a print job of the accepted images.
         Every image must be accepted or rejected first, and at least one accepted."""
         with self._lock:
             self._open()
@@ -70,13 +70,13 @@ class Closing:
 
     def _finish(self, status: str, reason: Code | None, images: list[ImageView],
                 print_node: str | None, layout: str | None) -> CloseResult:
-        from vxacq.net.routing import store_destinations
+        from vxacq.net.routing import dose_destinations, store_destinations
         from vxacq.net.store import enqueue_store
 
         self._emit("closing", message=status)
         now = dt.datetime.now().astimezone()
         report_path, report_ref = self._write_dose_report(images)
-        jobs: dict[str, list[int]] = {"mpps": [], "store": [], "print": []}
+        jobs: dict[str, list[int]] = {"mpps": [], "store": [], "dose": [], "print": []}
         if self._step.mpps_create_jobs:
             jobs["mpps"] = self._queue_n_set(status, reason, now, images, report_ref)
         files = [i.file_path for i in images if i.state == ImageState.ACCEPTED and i.file_path]
@@ -86,6 +86,10 @@ class Closing:
             for node in store_destinations(self.config):
                 jobs["store"].append(enqueue_store(self.db, node.name, files,
                                                    study_id=self.study_id))
+        if report_path:  # IHE REM: the dose register gets the report on a job of its own
+            for node in dose_destinations(self.config):
+                jobs["dose"].append(enqueue_store(self.db, node.name, [report_path],
+                                                  study_id=self.study_id))
         if print_node and files:
             from vxacq.net.outbox import enqueue
 
@@ -108,6 +112,12 @@ class Closing:
                 session.get(Order, study.order_id).state = (
                     OrderState.COMPLETED if status == COMPLETED else OrderState.DISCONTINUED)
         self._state = ExamState.CLOSED
+        from vxacq.net.department import enqueue_publish
+
+        # the exam, its exposures and rejections, and its dose, for the department database
+        if (job := enqueue_publish(self.config, self.db, self.study_id,
+                                   f"exam {status.lower()}")) is not None:
+            jobs["publish"] = [job]
         self._audit(f"exam {status.lower()}", reason.meaning if reason else
                     f"{len(files)} file(s) queued to {len(jobs['store'])} node(s)")
         result = CloseResult(status=status, study_id=self.study_id, dose_report=report_path,

@@ -71,7 +71,8 @@ class ExamEvent:
 @dataclass(frozen=True)
 class CloseResult:
     """What closing queued: the step's final status, the dose report written, and the outbox
-    job ids by kind ("mpps", "store", "print")."""
+    job ids by kind ("mpps", "store", "dose", "print", and "publish" with a department
+    database)."""
 
     status: str
     study_id: int

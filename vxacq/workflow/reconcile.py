@@ -192,6 +192,10 @@ def reconcile(config: Config, db: Database, study_id: int, order_id: int, *,
     log.info("study %s reconciled: %s is %s", study_id, phi(temporary[0]), phi(patient.PatientID))
     # 3. only now the network work
     jobs = {"store": _queue_store(config, db, study_id), "mpps": []}
+    from vxacq.net.department import enqueue_publish
+
+    if (job := enqueue_publish(config, db, study_id, "exam reconciled")) is not None:
+        jobs["publish"] = [job]
     if step_uid:
         jobs["mpps"] = _queue_mpps(config, db, study_id, new_step_id, step_uid, pps_id,
                                    patient, order, study_uid, status, last, series, old_steps,
@@ -239,8 +243,9 @@ def _fallback_set(config: Config, node_name: str) -> str | None:
 
 
 def _queue_store(config: Config, db: Database, study_id: int) -> list[int]:
-    """The corrected study to every store node that had it and every auto-route node."""
-    from vxacq.net.routing import store_destinations, study_files
+    """The corrected study to every store node that had it and every auto-route node; the
+    corrected dose report to every dose register besides."""
+    from vxacq.net.routing import route_dose_reports, store_destinations, study_files
     from vxacq.net.store import enqueue_store
 
     files = study_files(db, study_id)
@@ -252,7 +257,8 @@ def _queue_store(config: Config, db: Database, study_id: int) -> list[int]:
     stores = {n.name for n in config.nodes_with("store")}
     nodes = [n.name for n in store_destinations(config)]
     nodes += sorted((had & stores) - set(nodes))
-    return [enqueue_store(db, node, files, study_id=study_id) for node in nodes]
+    return ([enqueue_store(db, node, files, study_id=study_id) for node in nodes]
+            + route_dose_reports(config, db, study_id, skip=set(nodes)))
 
 
 def _queue_mpps(config: Config, db: Database, study_id: int, step_row_id: int | None,

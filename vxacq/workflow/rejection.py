@@ -183,6 +183,9 @@ def reject_sent(config: Config, db: Database, image_id: int, reason: str | Code,
             for node in sorted(nodes)}
     corrected, unchanged = correct_mpps(db, step_id, [p.SOPInstanceUID for p in instances],
                                         note, title)
+    from vxacq.net.department import enqueue_publish
+
+    enqueue_publish(config, db, study_id, "image rejected after sending")
     result = RejectionResult(image_id, study_id, image_uid, title, str(note_path),
                              str(note.SOPInstanceUID), jobs, corrected, unchanged)
     log.info("study %s: %s", study_id, result.describe())

@@ -711,6 +711,14 @@ wurde gemacht, aber sein Bild ist nicht gespeichert. Warum wird es aufgegeben? (
         <translation>Die Untersuchung als DICOM-Datenträger mit DICOMDIR in einen Ordner oder auf einen USB-Stick schreiben</translation>
     </message>
     <message>
+        <source>Import from media…</source>
+        <translation>Von Datenträger importieren…</translation>
+    </message>
+    <message>
+        <source>List the studies on a CD, USB stick or folder with a DICOMDIR; keep the chosen ones as priors or send them to the PACS</source>
+        <translation>Die Studien auf einer CD, einem USB-Stick oder in einem Ordner mit DICOMDIR auflisten; die gewählten als Voraufnahmen behalten oder an das PACS senden</translation>
+    </message>
+    <message>
         <source>Move to the right order…</source>
         <translation>Zum richtigen Auftrag verschieben…</translation>
     </message>
@@ -869,6 +877,10 @@ wurde gemacht, aber sein Bild ist nicht gespeichert. Warum wird es aufgegeben? (
     <message>
         <source>Writing the exam to {folder}…</source>
         <translation>Die Untersuchung wird nach {folder} geschrieben…</translation>
+    </message>
+    <message>
+        <source>Import from: the media's folder (it holds DICOMDIR)</source>
+        <translation>Importieren aus: dem Ordner des Datenträgers (er enthält DICOMDIR)</translation>
     </message>
     <message>
         <source>No scheduled order to move the images to: refresh the worklist or register the patient first.</source>
@@ -1226,6 +1238,97 @@ Sie unterbrechen und die andere Untersuchung öffnen, oder bleiben?</translation
     </message>
 </context>
 <context>
+    <name>MediaImportDialog</name>
+    <message>
+        <source>Import from media</source>
+        <translation>Von Datenträger importieren</translation>
+    </message>
+    <message>
+        <source>Import</source>
+        <translation>Importieren</translation>
+    </message>
+    <message>
+        <source>Date</source>
+        <translation>Datum</translation>
+    </message>
+    <message>
+        <source>Patient</source>
+        <translation>Patient</translation>
+    </message>
+    <message>
+        <source>Patient ID</source>
+        <translation>Patienten-ID</translation>
+    </message>
+    <message>
+        <source>Modalities</source>
+        <translation>Modalitäten</translation>
+    </message>
+    <message>
+        <source>Files</source>
+        <translation>Dateien</translation>
+    </message>
+    <message>
+        <source>Description</source>
+        <translation>Beschreibung</translation>
+    </message>
+    <message>
+        <source>Keep as priors (shown beside new images)</source>
+        <translation>Als Voraufnahmen behalten (neben neuen Bildern gezeigt)</translation>
+    </message>
+    <message>
+        <source>Send to {node}</source>
+        <translation>An {node} senden</translation>
+    </message>
+    <message>
+        <source>Studies on {folder}</source>
+        <translation>Studien in {folder}</translation>
+    </message>
+    <message>
+        <source>Reading the media…</source>
+        <translation>Datenträger wird gelesen…</translation>
+    </message>
+    <message>
+        <source>Not taken ({n}):</source>
+        <translation>Nicht übernommen ({n}):</translation>
+    </message>
+    <message>
+        <source>Tick the studies to import.</source>
+        <translation>Die zu importierenden Studien ankreuzen.</translation>
+    </message>
+    <message>
+        <source>No study on this media can be imported.</source>
+        <translation>Keine Studie auf diesem Datenträger kann importiert werden.</translation>
+    </message>
+    <message>
+        <source>The media cannot be read: {reason}</source>
+        <translation>Der Datenträger kann nicht gelesen werden: {reason}</translation>
+    </message>
+    <message>
+        <source>No study is ticked.</source>
+        <translation>Keine Studie ist angekreuzt.</translation>
+    </message>
+    <message>
+        <source>{n} image(s) of {studies} study(ies) kept as priors.</source>
+        <translation>{n} Bild(er) aus {studies} Studie(n) als Voraufnahmen behalten.</translation>
+    </message>
+    <message>
+        <source>{studies} study(ies) queued to {node}.</source>
+        <translation>{studies} Studie(n) zum Senden an {node} eingereiht.</translation>
+    </message>
+    <message>
+        <source>{n} file(s) not taken.</source>
+        <translation>{n} Datei(en) nicht übernommen.</translation>
+    </message>
+    <message>
+        <source>Not imported: {reason}</source>
+        <translation>Nicht importiert: {reason}</translation>
+    </message>
+    <message>
+        <source>Importing…</source>
+        <translation>Wird importiert…</translation>
+    </message>
+</context>
+<context>
     <name>NodeDialog</name>
     <message>
         <source>Edit node</source>
@@ -1234,6 +1337,14 @@ Sie unterbrechen und die andere Untersuchung öffnen, oder bleiben?</translation
     <message>
         <source>Add node</source>
         <translation>Knoten hinzufügen</translation>
+    </message>
+    <message>
+        <source>empty for a DICOM node; https://host/dicom-web for a DICOMweb node</source>
+        <translation>leer für einen DICOM-Knoten; https://host/dicom-web für einen DICOMweb-Knoten</translation>
+    </message>
+    <message>
+        <source>a file holding the password or token (chmod 600)</source>
+        <translation>eine Datei mit dem Passwort oder Token (chmod 600)</translation>
     </message>
     <message>
         <source>Name</source>
@@ -1262,6 +1373,22 @@ Sie unterbrechen und die andere Untersuchung öffnen, oder bleiben?</translation
     <message>
         <source>Character set when it declares none</source>
         <translation>Zeichensatz, wenn keiner angegeben ist</translation>
+    </message>
+    <message>
+        <source>DICOMweb URL</source>
+        <translation>DICOMweb-URL</translation>
+    </message>
+    <message>
+        <source>Authentication</source>
+        <translation>Anmeldung</translation>
+    </message>
+    <message>
+        <source>User name</source>
+        <translation>Benutzername</translation>
+    </message>
+    <message>
+        <source>Secret file</source>
+        <translation>Geheimnisdatei</translation>
     </message>
     <message>
         <source>port '{text}' is not a whole number</source>
@@ -1383,6 +1510,157 @@ Sie unterbrechen und die andere Untersuchung öffnen, oder bleiben?</translation
     <message>
         <source>PRIOR {date} {part} {view} {side}</source>
         <translation>VORBILD {date} {part} {view} {side}</translation>
+    </message>
+</context>
+<context>
+    <name>QualityTab</name>
+    <message>
+        <source>YYYY-MM-DD (first exam)</source>
+        <translation>JJJJ-MM-TT (erste Untersuchung)</translation>
+    </message>
+    <message>
+        <source>YYYY-MM-DD (last exam)</source>
+        <translation>JJJJ-MM-TT (letzte Untersuchung)</translation>
+    </message>
+    <message>
+        <source>All protocols</source>
+        <translation>Alle Protokolle</translation>
+    </message>
+    <message>
+        <source>All radiographers</source>
+        <translation>Alle MTR</translation>
+    </message>
+    <message>
+        <source>Day</source>
+        <translation>Tag</translation>
+    </message>
+    <message>
+        <source>Week</source>
+        <translation>Woche</translation>
+    </message>
+    <message>
+        <source>Month</source>
+        <translation>Monat</translation>
+    </message>
+    <message>
+        <source>Update</source>
+        <translation>Aktualisieren</translation>
+    </message>
+    <message>
+        <source>Save printable report…</source>
+        <translation>Druckbaren Bericht speichern…</translation>
+    </message>
+    <message>
+        <source>From</source>
+        <translation>Von</translation>
+    </message>
+    <message>
+        <source>to</source>
+        <translation>bis</translation>
+    </message>
+    <message>
+        <source>Rates by</source>
+        <translation>Raten nach</translation>
+    </message>
+    <message>
+        <source>Reject rate by reason (%)</source>
+        <translation>Verwurfrate nach Grund (%)</translation>
+    </message>
+    <message>
+        <source>Deviation index (% of images)</source>
+        <translation>Abweichungsindex (% der Bilder)</translation>
+    </message>
+    <message>
+        <source>DAP per exposure (Gy·cm²)</source>
+        <translation>DFP je Aufnahme (Gy·cm²)</translation>
+    </message>
+    <message>
+        <source>Bar: median. &lt;span style='color:{tick}'&gt;|&lt;/span&gt; 75th percentile. &lt;span style='color:{level}'&gt;|&lt;/span&gt; reference level (per exposure); ▲ 75th percentile above it.</source>
+        <translation>Balken: Median. &lt;span style='color:{tick}'&gt;|&lt;/span&gt; 75. Perzentil. &lt;span style='color:{level}'&gt;|&lt;/span&gt; Referenzwert (je Aufnahme); ▲ 75. Perzentil darüber.</translation>
+    </message>
+    <message>
+        <source>Group</source>
+        <translation>Gruppe</translation>
+    </message>
+    <message>
+        <source>Value</source>
+        <translation>Wert</translation>
+    </message>
+    <message>
+        <source>Rejected</source>
+        <translation>Verworfen</translation>
+    </message>
+    <message>
+        <source>Images</source>
+        <translation>Bilder</translation>
+    </message>
+    <message>
+        <source>Rate</source>
+        <translation>Rate</translation>
+    </message>
+    <message>
+        <source>Reject and repeat rates with the counts behind them:</source>
+        <translation>Verwurf- und Wiederholungsraten mit den zugrunde liegenden Zahlen:</translation>
+    </message>
+    <message>
+        <source>Not updated: {error}</source>
+        <translation>Nicht aktualisiert: {error}</translation>
+    </message>
+    <message>
+        <source>Reading…</source>
+        <translation>Wird gelesen…</translation>
+    </message>
+    <message>
+        <source>The figures could not be read: {error}</source>
+        <translation>Die Zahlen konnten nicht gelesen werden: {error}</translation>
+    </message>
+    <message>
+        <source>{images} images, {rejected} rejected ({reject_rate}), {repeated} repeated ({repeat_rate}); {confirmed} dose notifications confirmed.</source>
+        <translation>{images} Bilder, {rejected} verworfen ({reject_rate}), {repeated} wiederholt ({repeat_rate}); {confirmed} Dosishinweise bestätigt.</translation>
+    </message>
+    <message>
+        <source>Save printable report</source>
+        <translation>Druckbaren Bericht speichern</translation>
+    </message>
+    <message>
+        <source>Web page (*.html)</source>
+        <translation>Webseite (*.html)</translation>
+    </message>
+    <message>
+        <source>Saving…</source>
+        <translation>Wird gespeichert…</translation>
+    </message>
+    <message>
+        <source>Saved to {path}; open it in a browser to print it.</source>
+        <translation>Gespeichert in {path}; zum Drucken im Browser öffnen.</translation>
+    </message>
+    <message>
+        <source>Not saved: {error}</source>
+        <translation>Nicht gespeichert: {error}</translation>
+    </message>
+    <message>
+        <source>Protocol</source>
+        <translation>Protokoll</translation>
+    </message>
+    <message>
+        <source>Body part</source>
+        <translation>Körperteil</translation>
+    </message>
+    <message>
+        <source>Radiographer</source>
+        <translation>MTR</translation>
+    </message>
+    <message>
+        <source>Room</source>
+        <translation>Raum</translation>
+    </message>
+    <message>
+        <source>Period</source>
+        <translation>Zeitraum</translation>
+    </message>
+    <message>
+        <source>Repeats</source>
+        <translation>Wiederholungen</translation>
     </message>
 </context>
 <context>
@@ -2066,6 +2344,10 @@ source = "lokaler DRW 2026"</translation>
     <message>
         <source>Reference levels</source>
         <translation>Referenzwerte</translation>
+    </message>
+    <message>
+        <source>Quality</source>
+        <translation>Qualität</translation>
     </message>
     <message>
         <source>Accounts</source>

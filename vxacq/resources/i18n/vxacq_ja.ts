@@ -711,6 +711,14 @@ was made but its image is not stored. Why is it given up? (recorded in the audit
         <translation>検査を DICOMDIR 付きの DICOM メディアとしてフォルダまたは USB メモリに書き出す</translation>
     </message>
     <message>
+        <source>Import from media…</source>
+        <translation>メディアから取り込み…</translation>
+    </message>
+    <message>
+        <source>List the studies on a CD, USB stick or folder with a DICOMDIR; keep the chosen ones as priors or send them to the PACS</source>
+        <translation>DICOMDIR のある CD・USB メモリ・フォルダの検査を一覧し、選んだものを過去画像として保持するか PACS へ送信します</translation>
+    </message>
+    <message>
         <source>Move to the right order…</source>
         <translation>正しいオーダーへ移動…</translation>
     </message>
@@ -869,6 +877,10 @@ was made but its image is not stored. Why is it given up? (recorded in the audit
     <message>
         <source>Writing the exam to {folder}…</source>
         <translation>検査を {folder} に書き出し中…</translation>
+    </message>
+    <message>
+        <source>Import from: the media's folder (it holds DICOMDIR)</source>
+        <translation>取り込み元: メディアのフォルダ (DICOMDIR を含む)</translation>
     </message>
     <message>
         <source>No scheduled order to move the images to: refresh the worklist or register the patient first.</source>
@@ -1226,6 +1238,97 @@ Suspend it and open the other exam, or stay?</source>
     </message>
 </context>
 <context>
+    <name>MediaImportDialog</name>
+    <message>
+        <source>Import from media</source>
+        <translation>メディアから取り込み</translation>
+    </message>
+    <message>
+        <source>Import</source>
+        <translation>取り込み</translation>
+    </message>
+    <message>
+        <source>Date</source>
+        <translation>日付</translation>
+    </message>
+    <message>
+        <source>Patient</source>
+        <translation>患者</translation>
+    </message>
+    <message>
+        <source>Patient ID</source>
+        <translation>患者 ID</translation>
+    </message>
+    <message>
+        <source>Modalities</source>
+        <translation>モダリティ</translation>
+    </message>
+    <message>
+        <source>Files</source>
+        <translation>ファイル</translation>
+    </message>
+    <message>
+        <source>Description</source>
+        <translation>説明</translation>
+    </message>
+    <message>
+        <source>Keep as priors (shown beside new images)</source>
+        <translation>過去画像として保持 (新しい画像の横に表示)</translation>
+    </message>
+    <message>
+        <source>Send to {node}</source>
+        <translation>{node} へ送信</translation>
+    </message>
+    <message>
+        <source>Studies on {folder}</source>
+        <translation>{folder} の検査</translation>
+    </message>
+    <message>
+        <source>Reading the media…</source>
+        <translation>メディアを読み込み中…</translation>
+    </message>
+    <message>
+        <source>Not taken ({n}):</source>
+        <translation>取り込まなかったもの ({n}):</translation>
+    </message>
+    <message>
+        <source>Tick the studies to import.</source>
+        <translation>取り込む検査にチェックを付けてください。</translation>
+    </message>
+    <message>
+        <source>No study on this media can be imported.</source>
+        <translation>このメディアには取り込める検査がありません。</translation>
+    </message>
+    <message>
+        <source>The media cannot be read: {reason}</source>
+        <translation>メディアを読み込めません: {reason}</translation>
+    </message>
+    <message>
+        <source>No study is ticked.</source>
+        <translation>検査が選ばれていません。</translation>
+    </message>
+    <message>
+        <source>{n} image(s) of {studies} study(ies) kept as priors.</source>
+        <translation>{studies} 件の検査の画像 {n} 枚を過去画像として保持しました。</translation>
+    </message>
+    <message>
+        <source>{studies} study(ies) queued to {node}.</source>
+        <translation>{studies} 件の検査を {node} への送信待ちにしました。</translation>
+    </message>
+    <message>
+        <source>{n} file(s) not taken.</source>
+        <translation>{n} 個のファイルは取り込みませんでした。</translation>
+    </message>
+    <message>
+        <source>Not imported: {reason}</source>
+        <translation>取り込めませんでした: {reason}</translation>
+    </message>
+    <message>
+        <source>Importing…</source>
+        <translation>取り込み中…</translation>
+    </message>
+</context>
+<context>
     <name>NodeDialog</name>
     <message>
         <source>Edit node</source>
@@ -1234,6 +1337,14 @@ Suspend it and open the other exam, or stay?</source>
     <message>
         <source>Add node</source>
         <translation>ノードを追加</translation>
+    </message>
+    <message>
+        <source>empty for a DICOM node; https://host/dicom-web for a DICOMweb node</source>
+        <translation>DICOM ノードは空欄、DICOMweb ノードは https://host/dicom-web</translation>
+    </message>
+    <message>
+        <source>a file holding the password or token (chmod 600)</source>
+        <translation>パスワードまたはトークンを収めたファイル (chmod 600)</translation>
     </message>
     <message>
         <source>Name</source>
@@ -1262,6 +1373,22 @@ Suspend it and open the other exam, or stay?</source>
     <message>
         <source>Character set when it declares none</source>
         <translation>文字セットの指定がない場合の文字セット</translation>
+    </message>
+    <message>
+        <source>DICOMweb URL</source>
+        <translation>DICOMweb URL</translation>
+    </message>
+    <message>
+        <source>Authentication</source>
+        <translation>認証</translation>
+    </message>
+    <message>
+        <source>User name</source>
+        <translation>ユーザー名</translation>
+    </message>
+    <message>
+        <source>Secret file</source>
+        <translation>秘密情報ファイル</translation>
     </message>
     <message>
         <source>port '{text}' is not a whole number</source>
@@ -1383,6 +1510,157 @@ Suspend it and open the other exam, or stay?</source>
     <message>
         <source>PRIOR {date} {part} {view} {side}</source>
         <translation>過去 {date} {part} {view} {side}</translation>
+    </message>
+</context>
+<context>
+    <name>QualityTab</name>
+    <message>
+        <source>YYYY-MM-DD (first exam)</source>
+        <translation>YYYY-MM-DD (最初の検査)</translation>
+    </message>
+    <message>
+        <source>YYYY-MM-DD (last exam)</source>
+        <translation>YYYY-MM-DD (最後の検査)</translation>
+    </message>
+    <message>
+        <source>All protocols</source>
+        <translation>全プロトコル</translation>
+    </message>
+    <message>
+        <source>All radiographers</source>
+        <translation>全技師</translation>
+    </message>
+    <message>
+        <source>Day</source>
+        <translation>日</translation>
+    </message>
+    <message>
+        <source>Week</source>
+        <translation>週</translation>
+    </message>
+    <message>
+        <source>Month</source>
+        <translation>月</translation>
+    </message>
+    <message>
+        <source>Update</source>
+        <translation>更新</translation>
+    </message>
+    <message>
+        <source>Save printable report…</source>
+        <translation>印刷用レポートを保存…</translation>
+    </message>
+    <message>
+        <source>From</source>
+        <translation>開始</translation>
+    </message>
+    <message>
+        <source>to</source>
+        <translation>〜</translation>
+    </message>
+    <message>
+        <source>Rates by</source>
+        <translation>集計単位</translation>
+    </message>
+    <message>
+        <source>Reject rate by reason (%)</source>
+        <translation>理由別の却下率 (%)</translation>
+    </message>
+    <message>
+        <source>Deviation index (% of images)</source>
+        <translation>偏差指数 (画像の %)</translation>
+    </message>
+    <message>
+        <source>DAP per exposure (Gy·cm²)</source>
+        <translation>撮影あたりの DAP (Gy·cm²)</translation>
+    </message>
+    <message>
+        <source>Bar: median. &lt;span style='color:{tick}'&gt;|&lt;/span&gt; 75th percentile. &lt;span style='color:{level}'&gt;|&lt;/span&gt; reference level (per exposure); ▲ 75th percentile above it.</source>
+        <translation>棒: 中央値。&lt;span style='color:{tick}'&gt;|&lt;/span&gt; 75 パーセンタイル。&lt;span style='color:{level}'&gt;|&lt;/span&gt; 参考レベル (撮影あたり)。▲ 75 パーセンタイルが上回る。</translation>
+    </message>
+    <message>
+        <source>Group</source>
+        <translation>区分</translation>
+    </message>
+    <message>
+        <source>Value</source>
+        <translation>値</translation>
+    </message>
+    <message>
+        <source>Rejected</source>
+        <translation>却下</translation>
+    </message>
+    <message>
+        <source>Images</source>
+        <translation>画像</translation>
+    </message>
+    <message>
+        <source>Rate</source>
+        <translation>率</translation>
+    </message>
+    <message>
+        <source>Reject and repeat rates with the counts behind them:</source>
+        <translation>却下率と再撮影率 (元の件数付き):</translation>
+    </message>
+    <message>
+        <source>Not updated: {error}</source>
+        <translation>更新できません: {error}</translation>
+    </message>
+    <message>
+        <source>Reading…</source>
+        <translation>読み込み中…</translation>
+    </message>
+    <message>
+        <source>The figures could not be read: {error}</source>
+        <translation>集計を読み込めません: {error}</translation>
+    </message>
+    <message>
+        <source>{images} images, {rejected} rejected ({reject_rate}), {repeated} repeated ({repeat_rate}); {confirmed} dose notifications confirmed.</source>
+        <translation>画像 {images} 枚、却下 {rejected} ({reject_rate})、再撮影 {repeated} ({repeat_rate})、線量通知の確認 {confirmed} 件。</translation>
+    </message>
+    <message>
+        <source>Save printable report</source>
+        <translation>印刷用レポートを保存</translation>
+    </message>
+    <message>
+        <source>Web page (*.html)</source>
+        <translation>Web ページ (*.html)</translation>
+    </message>
+    <message>
+        <source>Saving…</source>
+        <translation>保存中…</translation>
+    </message>
+    <message>
+        <source>Saved to {path}; open it in a browser to print it.</source>
+        <translation>{path} に保存しました。ブラウザで開いて印刷してください。</translation>
+    </message>
+    <message>
+        <source>Not saved: {error}</source>
+        <translation>保存できません: {error}</translation>
+    </message>
+    <message>
+        <source>Protocol</source>
+        <translation>プロトコル</translation>
+    </message>
+    <message>
+        <source>Body part</source>
+        <translation>部位</translation>
+    </message>
+    <message>
+        <source>Radiographer</source>
+        <translation>技師</translation>
+    </message>
+    <message>
+        <source>Room</source>
+        <translation>撮影室</translation>
+    </message>
+    <message>
+        <source>Period</source>
+        <translation>期間</translation>
+    </message>
+    <message>
+        <source>Repeats</source>
+        <translation>再撮影</translation>
     </message>
 </context>
 <context>
@@ -2066,6 +2344,10 @@ source = "施設DRL 2026"</translation>
     <message>
         <source>Reference levels</source>
         <translation>参考レベル</translation>
+    </message>
+    <message>
+        <source>Quality</source>
+        <translation>品質</translation>
     </message>
     <message>
         <source>Accounts</source>

@@ -1,0 +1,90 @@
+"""The C-STORE wire path's guard: the fast path over pynetdicom's internals only with the
+pynetdicom it was written for, else pynetdicom's own send_c_store (plain and over TLS), each
+against a real DCMTK storescp."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import pynetdicom
+from pydicom import dcmread
+from pydicom.uid import ImplicitVRLittleEndian, RLELossless
+
+from vxacq.db import JobState
+from vxacq.net import store_wire
+
+from test_store import (  # noqa: F401  (fixtures)
+    dataset_bytes, db, faulty, make_config, more_storescp, received, send, study_files,
+)
+from test_tls import pki, tls_node, tls_storescp  # noqa: F401  (fixtures)
+
+
+def test_the_fast_path_is_kept_to_the_versions_it_was_written_for() -> None:
+    assert store_wire.fast_path_supported("3.0.4")
+    assert store_wire.fast_path_supported("3.0.0")
+    assert not store_wire.fast_path_supported("3.1.0")
+    assert not store_wire.fast_path_supported("2.1.1")
+    assert not store_wire.fast_path_supported("4.0.0.dev0")
+    assert store_wire.FAST_PATH == store_wire.fast_path_supported(pynetdicom.__version__)
+
+
+@pytest.fixture
+def fallback(monkeypatch):
+    """The send path a pynetdicom the fast path was not written for gets; the fast path may
+    not be entered at all."""
+    monkeypatch.setattr(store_wire, "FAST_PATH", False)
+
+    def refused(*args, **kwargs):
+        raise AssertionError("the fast path ran although FAST_PATH is False")
+
+    monkeypatch.setattr(store_wire, "_pause_reactor", refused)
+    monkeypatch.setattr(store_wire, "_batches", refused)
+
+
+def test_fallback_stores_the_same_data_sets(tmp_path, db, study_files, storescp,
+                                            fallback) -> None:
+    config = make_config(tmp_path, {"name": "pacs", "port": storescp.port})
+    job = send(config, db, "pacs", study_files)
+    assert job.state == JobState.DONE, job.last_error
+    assert job.payload["result"] == {"stored": 3, "warnings": []}
+    arrived = received(storescp)
+    for path in study_files:
+        assert dataset_bytes(arrived[dcmread(path).SOPInstanceUID]) == dataset_bytes(path)
+
+
+@pytest.mark.parametrize("option, setting, syntax", [
+    ("+xi", "explicit", ImplicitVRLittleEndian),  # the peer takes Implicit only
+    ("+xr", "rle", RLELossless),  # compressed by us, then sent by pynetdicom
+])
+def test_fallback_in_other_syntaxes(tmp_path, db, study_files, more_storescp, fallback,
+                                    option, setting, syntax) -> None:
+    scp = more_storescp(option)
+    config = make_config(tmp_path, {"name": "pacs", "port": scp.port,
+                                    "transfer_syntax": setting})
+    job = send(config, db, "pacs", study_files)
+    assert job.state == JobState.DONE, job.last_error
+    for path in study_files:
+        original = dcmread(path)
+        copy = dcmread(received(scp)[original.SOPInstanceUID])
+        assert copy.file_meta.TransferSyntaxUID == syntax
+        assert np.array_equal(copy.pixel_array, original.pixel_array)
+        assert copy.PatientName == original.PatientName
+
+
+def test_fallback_over_tls(tmp_path, pki, db, study_files, tls_storescp, fallback) -> None:
+    config = make_config(tmp_path, tls_node(pki, tls_storescp.port, max_pdu=4096))
+    job = send(config, db, "pacs", study_files)
+    assert job.state == JobState.DONE, job.last_error
+    arrived = received(tls_storescp)
+    for path in study_files:
+        assert dataset_bytes(arrived[dcmread(path).SOPInstanceUID]) == dataset_bytes(path)
+
+
+def test_fallback_retries_a_node_that_does_not_answer(tmp_path, db, study_files, faulty,
+                                                      fallback) -> None:
+    scp = faulty(lambda count, ds: 0x0000, delay=3.0)
+    config = make_config(tmp_path, {"name": "pacs", "port": scp.port, "ae_title": "FAULTY",
+                                    "dimse_timeout": 1.0, "retries": 0})
+    job = send(config, db, "pacs", study_files[:1])
+    assert job.state != JobState.DONE
+    assert "did not answer within 1 s" in job.last_error, job.last_error

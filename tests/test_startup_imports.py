@@ -1,0 +1,96 @@
+"""A command's start-up imports only what the command needs.
+
+Each check runs a fresh interpreter (``python -c``), does what ``vxacq`` does before a command
+runs, and lists which heavy packages ended up in ``sys.modules``. Numbers of seconds are the
+benchmark's business (benchmarks/startup_commands.py); this keeps the imports from creeping back.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+HEAVY = ("numpy", "pydicom", "pynetdicom", "sqlalchemy", "sqlmodel", "PySide6", "scipy")
+
+REPORT = f"""
+import json, sys
+print(json.dumps(sorted(m for m in {HEAVY!r} if m in sys.modules)))
+"""
+
+
+def heavy_imports(code: str) -> list[str]:
+    """The heavy packages a fresh interpreter has imported after running ``code``."""
+    result = subprocess.run([sys.executable, "-c", code + REPORT], capture_output=True,
+                            text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout.splitlines()[-1])
+
+
+def test_building_the_parser_imports_nothing_heavy() -> None:
+    assert heavy_imports("from vxacq import cli\ncli.build_parser()") == []
+
+
+def test_version_imports_nothing_heavy() -> None:
+    code = """
+import contextlib, io
+from vxacq import cli
+out = io.StringIO()
+with contextlib.redirect_stdout(out), contextlib.suppress(SystemExit):
+    cli.main(["--version"])
+assert out.getvalue().startswith("vxacq "), out.getvalue()
+"""
+    assert heavy_imports(code) == []
+
+
+def test_echo_needs_the_network_stack_only(storescp, tmp_path: Path) -> None:
+    """``vxacq echo`` against a real storescp: pynetdicom (and pydicom with the numpy it
+    imports itself), but neither the database nor Qt nor the imaging chain."""
+    config = tmp_path / "vxacq.toml"
+    config.write_text(f"""
+[station]
+data_dir = "{tmp_path / 'data'}"
+
+[[node]]
+name = "archive"
+ae_title = "{storescp.ae_title}"
+host = "127.0.0.1"
+port = {storescp.port}
+services = ["store"]
+""")
+    code = f"""
+from vxacq import cli
+assert cli.main(["echo", "archive", "--config", {str(config)!r}]) == 0
+"""
+    imported = heavy_imports(code)
+    assert "pynetdicom" in imported
+    assert [m for m in ("sqlalchemy", "sqlmodel", "PySide6", "scipy") if m in imported] == []
+
+
+def test_queue_states_are_the_job_states() -> None:
+    """``vxacq queue --state`` spells the states out so that the parser needs no database."""
+    from vxacq.commands.queue import JOB_STATES
+    from vxacq.db import JobState
+
+    assert JOB_STATES == tuple(s.value for s in JobState)
+
+
+def test_report_periods_are_the_reports_periods() -> None:
+    """``vxacq report rejects --period`` spells the periods out for the same reason."""
+    from vxacq.commands.report import PERIODS
+    from vxacq.workflow.qa_reports import PERIODS as REPORT_PERIODS
+
+    assert PERIODS == tuple(REPORT_PERIODS)
+
+
+def test_help_lists_every_command() -> None:
+    """Every command still registers its arguments without its heavy imports."""
+    from vxacq.cli import COMMANDS
+
+    result = subprocess.run([sys.executable, "-m", "vxacq", "--help"], capture_output=True,
+                            text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    # one line a command in the COMMAND list ("media_import" registers as "import")
+    assert len(re.findall(r"^    [a-z]", result.stdout, re.MULTILINE)) == len(COMMANDS)

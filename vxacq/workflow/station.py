@@ -41,7 +41,7 @@ QUEUE_VIEWS: dict[str, tuple[JobState, ...] | None] = {
 }
 # What the queue page lists at most: the newest finished jobs past it are left out (with
 # 10,000 jobs in the file the page stays quick); `vxacq queue --limit` lists more.
-QUEUE_PAGE = 500
+QUEUE_PAGE = 200
 
 
 def apply_config(services: Services, changed: Config) -> str:

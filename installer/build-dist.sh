@@ -26,8 +26,9 @@ echo "== bundle (PyInstaller, onedir)"
 chmod -R u+rwX,go+rX,go-w dist/vxacq
 find dist/vxacq/_internal -type f -name '*.so*' -exec chmod 644 {} +
 # Debug information (libpython, the codec and SQLAlchemy extensions carry ~40 MB of it) goes;
-# symbols stay. Only from files no patchelf has touched (no RPATH/RUNPATH, not an auditwheel
-# *.libs copy): strip corrupts those (see above).
+# symbols stay. Only from files as their compiler left them: not the ones auditwheel rewrote
+# with patchelf (an $ORIGIN RPATH, or a copy in a *.libs folder), which strip corrupts (see
+# above); the build machine's RPATHs (Python's own) are removed below, after stripping.
 stripped=0
 # (listed before the loop: the loop adds files beside them)
 mapfile -d '' libs < <(find dist/vxacq/_internal -type f -name '*.so*' -print0)
@@ -35,7 +36,7 @@ for lib in "${libs[@]}"; do
     case "$lib" in *.libs/*) continue ;; esac
     # (read whole first: grep -q closing the pipe early fails the pipeline under pipefail)
     dynamic=$(readelf -d "$lib" 2>/dev/null || true) sections=$(readelf -S -W "$lib" 2>/dev/null || true)
-    grep -qE '\((RPATH|RUNPATH)\)' <<<"$dynamic" && continue
+    grep -qE '\((RPATH|RUNPATH)\).*\$ORIGIN' <<<"$dynamic" && continue  # auditwheel's
     grep -q ' \.debug_' <<<"$sections" || continue
     # into a new file: the bundle's files may be hard links into PyInstaller's cache
     strip --strip-debug -o "$lib.stripped" "$lib"

@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
 .PHONY: demo test bench bench-all docs translations translations-update system-tools gui-libs dist-tools dist \
-	dist-check clean
+	dist-check deb-lifecycle clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -88,6 +88,11 @@ dist: $(DIST_STAMP) dist-tools translations
 # Slow, so not part of `make test`: the .deb unpacked and its bundled vxacq run, then lintian.
 dist-check: dist-tools $(STAMP)
 	PY=$(PY) ./installer/dist-check.sh
+
+# Slower still, and needs root: the .deb installed, run as its service, upgraded over the
+# previous version with queued jobs intact, and purged, in a throw-away overlay root.
+deb-lifecycle: dist-tools
+	./installer/deb-lifecycle.sh
 
 clean:
 	rm -rf $(VENV) .demo build dist *.egg-info $(QM)

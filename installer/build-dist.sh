@@ -21,10 +21,29 @@ echo "== bundle (PyInstaller, onedir)"
 "$PY" -m PyInstaller --noconfirm --log-level WARN --distpath dist --workpath build/pyinstaller \
     installer/vxacq.spec
 # PyInstaller's files are group-writable in places; Debian wants 644/755, and shared objects
-# not executable. No strip: it corrupts the libraries auditwheel rewrote with patchelf
+# not executable. No blanket strip: it corrupts the libraries auditwheel rewrote with patchelf
 # ("ELF load command address/offset not page-aligned" in numpy's OpenBLAS).
 chmod -R u+rwX,go+rX,go-w dist/vxacq
 find dist/vxacq/_internal -type f -name '*.so*' -exec chmod 644 {} +
+# Debug information (libpython, the codec and SQLAlchemy extensions carry ~40 MB of it) goes;
+# symbols stay. Only from files as their compiler left them: not the ones auditwheel rewrote
+# with patchelf (an $ORIGIN RPATH, or a copy in a *.libs folder), which strip corrupts (see
+# above); the build machine's RPATHs (Python's own) are removed below, after stripping.
+stripped=0
+# (listed before the loop: the loop adds files beside them)
+mapfile -d '' libs < <(find dist/vxacq/_internal -type f -name '*.so*' -print0)
+for lib in "${libs[@]}"; do
+    case "$lib" in *.libs/*) continue ;; esac
+    # (read whole first: grep -q closing the pipe early fails the pipeline under pipefail)
+    dynamic=$(readelf -d "$lib" 2>/dev/null || true) sections=$(readelf -S -W "$lib" 2>/dev/null || true)
+    grep -qE '\((RPATH|RUNPATH)\).*\$ORIGIN' <<<"$dynamic" && continue  # auditwheel's
+    grep -q ' \.debug_' <<<"$sections" || continue
+    # into a new file: the bundle's files may be hard links into PyInstaller's cache
+    strip --strip-debug -o "$lib.stripped" "$lib"
+    mv "$lib.stripped" "$lib" && chmod 644 "$lib"
+    stripped=$((stripped + 1))
+done
+echo "debug information stripped from $stripped libraries"
 # RUNPATHs naming the build machine's folders (pyenv, manylinux) mean nothing on a station:
 # keep only the $ORIGIN entries, by which the bundle's libraries find each other.
 while IFS= read -r -d '' lib; do

@@ -5,7 +5,7 @@ import pytest
 
 from hardware_sim.physics import Field as SimField
 from tests.imaging.helpers import expose
-from vxacq.imaging.collimation import Field, detect_field, whole
+from vxacq.imaging.collimation import Field, convex_hull, detect_field, whole
 from vxacq.imaging.corrections import correct
 from vxacq.imaging.decimate import block_mean, factor_for
 
@@ -49,3 +49,18 @@ def test_field_mask_and_bounding_box_of_a_rotated_rectangle() -> None:
     assert cols.min() == 40 and cols.max() == 60
     assert rows.min() == 20 and rows.max() == 60
     assert f.bounding_box((100, 100)) == (20, 40, 61, 61)
+
+
+def test_convex_hull_keeps_the_corners_and_refuses_a_line() -> None:
+    rng = np.random.default_rng(3)
+    inside = rng.uniform(1, 9, (500, 2))
+    corners = np.array([[0.0, 0.0], [10.0, 0.0], [10.0, 10.0], [0.0, 10.0]])
+    edge_midpoints = np.array([[5.0, 0.0], [10.0, 5.0]])  # on the hull, not vertices
+    hull = convex_hull(np.concatenate([inside, edge_midpoints, corners]))
+    assert sorted(map(tuple, hull.tolist())) == sorted(map(tuple, corners.tolist()))
+    # the vertices go round the polygon: its area (shoelace) is the square's
+    x, y = hull[:, 0], hull[:, 1]
+    assert abs(0.5 * (x @ np.roll(y, -1) - y @ np.roll(x, -1))) == pytest.approx(100.0)
+    assert convex_hull(np.array([[0.0, 0.0], [1.0, 1.0], [3.0, 3.0]])) is None
+    assert convex_hull(np.array([[2.0, 0.0], [2.0, 5.0], [2.0, 1.0], [2.0, 7.0]])) is None
+    assert convex_hull(corners[:2]) is None

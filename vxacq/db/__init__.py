@@ -27,7 +27,7 @@ from sqlalchemy import Engine, event
 from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session, create_engine
 
-from vxacq.db import schema
+from vxacq.db import folding, schema
 from vxacq.db.models import *  # noqa: F403  (the tables are this package's API)
 # The database holds patient data: not for other users on the station.
 from vxacq.security.permissions import file_mode, make_private_dirs, without_others
@@ -70,6 +70,7 @@ class Database:
 
 
 def _configure(conn: sqlite3.Connection) -> None:
+    folding.register(conn)  # the study search triggers fold names with it
     conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     conn.execute("PRAGMA journal_mode = WAL")
     conn.execute("PRAGMA foreign_keys = ON")

@@ -136,6 +136,9 @@ class Study(SQLModel, table=True):
     StationName: str = ""
     state: StudyState = Field(default=StudyState.OPEN, sa_type=String)
     created_at: datetime = Field(default_factory=utcnow)
+    # The patient's name and ID, accession and description folded (vxacq.db.folding) for the
+    # history search; written by the database's triggers, never by the code.
+    search_text: str = ""
 
 
 class PerformedStep(SQLModel, table=True):
@@ -203,7 +206,7 @@ class Job(SQLModel, table=True):
     kind: JobKind = Field(sa_type=String)
     node: str = Field(index=True)
     state: JobState = Field(default=JobState.QUEUED, sa_type=String, index=True)
-    study_id: int | None = Field(default=None, foreign_key="study.id")
+    study_id: int | None = Field(default=None, foreign_key="study.id", index=True)
     payload: str = "{}"  # JSON: what to do (file paths, SOP instances, MPPS action, ...)
     attempts: int = 0
     next_attempt_at: datetime = Field(default_factory=utcnow)

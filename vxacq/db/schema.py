@@ -16,6 +16,12 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import dataclass
 
+from vxacq.db import folding
+
+# The search text is folded in Python (Unicode rules SQLite does not have): every connection
+# that writes a study or a patient registers the function (``folding.register``).
+_FOLD = folding.SQL_FUNCTION
+
 
 @dataclass(frozen=True)
 class Migration:
@@ -247,6 +253,39 @@ MIGRATIONS: tuple[Migration, ...] = (
         "the station (room) that made each study, so department reports can group by room",
         ("ALTER TABLE study ADD COLUMN StationName VARCHAR NOT NULL DEFAULT ''",),
     ),
+    Migration(
+        9,
+        "history and queue at scale: each study's folded search text, kept by triggers; "
+        "indexes for the history's newest-first list and an exam's jobs",
+        (
+            "ALTER TABLE study ADD COLUMN search_text VARCHAR NOT NULL DEFAULT ''",
+            f"""UPDATE study SET search_text = (
+                SELECT {_FOLD}(p.PatientName, p.PatientID, study.AccessionNumber,
+                               study.StudyDescription)
+                FROM patient p WHERE p.id = study.patient_id)""",
+            f"""CREATE TRIGGER study_search_insert AFTER INSERT ON study BEGIN
+                UPDATE study SET search_text = (
+                    SELECT {_FOLD}(p.PatientName, p.PatientID, NEW.AccessionNumber,
+                                   NEW.StudyDescription)
+                    FROM patient p WHERE p.id = NEW.patient_id) WHERE id = NEW.id;
+            END""",
+            f"""CREATE TRIGGER study_search_update
+                AFTER UPDATE OF patient_id, AccessionNumber, StudyDescription ON study BEGIN
+                UPDATE study SET search_text = (
+                    SELECT {_FOLD}(p.PatientName, p.PatientID, NEW.AccessionNumber,
+                                   NEW.StudyDescription)
+                    FROM patient p WHERE p.id = NEW.patient_id) WHERE id = NEW.id;
+            END""",
+            f"""CREATE TRIGGER patient_search_update
+                AFTER UPDATE OF PatientName, PatientID ON patient BEGIN
+                UPDATE study SET search_text = {_FOLD}(NEW.PatientName, NEW.PatientID,
+                                                       AccessionNumber, StudyDescription)
+                WHERE patient_id = NEW.id;
+            END""",
+            "CREATE INDEX ix_study_newest ON study (StudyDate DESC, StudyTime DESC, id DESC)",
+            "CREATE INDEX ix_job_study_id ON job (study_id)",
+        ),
+    ),
 )
 
 LATEST = MIGRATIONS[-1].version
@@ -262,6 +301,7 @@ def current_version(conn: sqlite3.Connection) -> int:
 
 def upgrade(conn: sqlite3.Connection, target: int = LATEST) -> list[int]:
     """Apply every migration above the file's version up to ``target``; return those applied."""
+    folding.register(conn)  # the search triggers call it
     version = current_version(conn)
     if version > LATEST:
         raise SchemaError(

@@ -19,7 +19,6 @@ from dataclasses import dataclass
 
 import numpy as np
 from scipy import ndimage
-from scipy.spatial import ConvexHull, QhullError
 
 # A profile shows the field edge when the inside is at least this many times the outside.
 MIN_STEP_RATIO = 2.0
@@ -114,11 +113,43 @@ def _coarse_field(small: np.ndarray, scale: int, shape: tuple[int, int]) -> Fiel
     # Pixel blocks have extent: put the hull on their outer corners.
     half = scale / 2
     corners = np.concatenate([points + (dx, dy) for dx in (-half, half) for dy in (-half, half)])
-    try:
-        hull = corners[ConvexHull(corners).vertices]
-    except QhullError:
+    hull = convex_hull(corners)
+    return None if hull is None else _min_area_rectangle(hull)
+
+
+def convex_hull(points: np.ndarray) -> np.ndarray | None:
+    """The convex hull of (x, y) ``points``, its vertices in order (Andrew's monotone chain);
+    None when the points enclose no area (fewer than three, or all on one line).
+
+    Only each row's leftmost and rightmost points can be vertices, so those are kept first:
+    the rim of a field has a few hundred rows but thousands of points. (numpy, not
+    scipy.spatial: that package would bring its own linear algebra into the bundle.)"""
+    if len(points) < 3:
         return None
-    return _min_area_rectangle(hull)
+    order = np.lexsort((points[:, 0], points[:, 1]))
+    pts = points[order]
+    starts = np.flatnonzero(np.r_[True, np.diff(pts[:, 1]) != 0])
+    ends = np.r_[starts[1:], len(pts)] - 1
+    rims = np.concatenate([pts[starts], pts[ends]])
+    rows = rims[np.lexsort((rims[:, 1], rims[:, 0]))]  # by x, then y (duplicates are harmless)
+
+    def half(seq) -> list:
+        chain: list = []
+        for p in seq:
+            while len(chain) >= 2 and _cross(chain[-2], chain[-1], p) <= 0:
+                chain.pop()
+            chain.append(p)
+        return chain
+
+    listed = rows.tolist()
+    hull = half(listed)[:-1] + half(reversed(listed))[:-1]
+    if len(hull) < 3:
+        return None
+    return np.array(hull, dtype=float)
+
+
+def _cross(o, a, b) -> float:
+    return (a[0] - o[0]) * (b[1] - o[1]) - (a[1] - o[1]) * (b[0] - o[0])
 
 
 def _min_area_rectangle(hull: np.ndarray) -> Field:

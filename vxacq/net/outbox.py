@@ -34,7 +34,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import and_, or_, update
-from sqlmodel import select
+from sqlmodel import func, select
 
 from vxacq.config import DEPARTMENT_NODE, Config, ConfigError, DepartmentConfig, NodeConfig
 from vxacq.db import Database, Job, JobKind, JobState
@@ -226,6 +226,13 @@ def list_jobs(db: Database, *, states: Iterable[JobState | str] | None = None,
         query = query.limit(limit)
     with db.session() as session:
         return [JobView.from_row(row) for row in session.exec(query).all()]
+
+
+def count_jobs(db: Database) -> dict[JobState, int]:
+    """How many jobs are in each state (counted by the database, not read one by one)."""
+    with db.session() as session:
+        rows = session.exec(select(Job.state, func.count(Job.id)).group_by(Job.state)).all()
+    return {JobState(state): int(n) for state, n in rows}
 
 
 def retry(db: Database, job_id: int, *, user: str = "") -> JobView:

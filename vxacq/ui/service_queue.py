@@ -9,7 +9,9 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QVBox
 from vxacq.ui.context import Console
 from vxacq.ui.tasks import Refresher, on_gui_thread
 from vxacq.ui.widgets import Banner, fill, table
-from vxacq.workflow.station import JobError, JobRow, cancel_job, list_jobs, retry_job
+from vxacq.workflow.station import (
+    QUEUE_PAGE, JobError, JobRow, cancel_job, list_jobs, retry_job,
+)
 
 
 class QueueTab(QWidget):
@@ -31,6 +33,10 @@ class QueueTab(QWidget):
                             self.tr("Attempts"), self.tr("Study"), self.tr("Progress"),
                             self.tr("Last error")])
         self.table.itemSelectionChanged.connect(self._selection)
+        self.more = QLabel(self.tr("Only the first {n} jobs are listed; older finished jobs are "
+                                   "left out (`vxacq queue --limit` lists more).").format(
+                                       n=QUEUE_PAGE))
+        self.more.setVisible(False)
         self.states = {"queued": self.tr("queued"), "running": self.tr("sending"),
                        "done": self.tr("done"), "failed": self.tr("failed"),
                        "cancelled": self.tr("cancelled")}
@@ -43,6 +49,7 @@ class QueueTab(QWidget):
         layout.addWidget(self.banner)
         layout.addLayout(buttons)
         layout.addWidget(self.table)
+        layout.addWidget(self.more)
         self._reader = Refresher(console.tasks, self._read, self._show, parent=self)
         console.services.outbox.subscribe(on_gui_thread(lambda job: self._changed()))
         # jobs changed by `vxacq serve` are seen by polling
@@ -71,6 +78,7 @@ class QueueTab(QWidget):
     def _show(self, rows: list[JobRow]) -> None:
         selected = self.selected()
         self.rows = rows
+        self.more.setVisible(len(rows) >= QUEUE_PAGE)
         fill(self.table, [(r.job.id, str(r.job.kind),
                            r.job.node if r.node_known else self.tr("{node} (removed)").format(
                                node=r.job.node),

@@ -93,7 +93,8 @@ Search — :mod:`vxacq.workflow.search`
 Service — :mod:`vxacq.workflow.station`, :mod:`vxacq.workflow.calibration`,
 :mod:`vxacq.workflow.priors`
     ``echo_node(config, node) -> EchoResult`` (ends within the node's connect timeout),
-    ``list_jobs(config, db, view="attention"|"failed"|"all") -> list[JobRow(job, node_known)]``,
+    ``list_jobs(config, db, view="attention"|"failed"|"all", limit=QUEUE_PAGE)
+    -> list[JobRow(job, node_known)]`` (failed first, then newest),
     ``queue_counts(db) -> (waiting, failed)``, ``retry_job(config, db, id, user=)`` and
     ``cancel_job(db, id, user=) -> ActionOutcome(job, message)`` (what was actually done),
     ``apply_config(services, changed) -> words`` (saved and in effect without a restart),

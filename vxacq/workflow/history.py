@@ -6,7 +6,8 @@ committed to keep it, from the outbox's jobs and the storage commitment records;
 :func:`resend` queues a closed study to the store nodes again; :func:`thumbnail_pixels`
 reads a small 8-bit picture of an image for the history's list. To add images to a closed
 study use :meth:`vxacq.workflow.exam.Exam.reopen`. Names are searched as
-:mod:`vxacq.workflow.search` folds them (``garcia`` finds GARCÍA).
+:mod:`vxacq.db.folding` folds them (``garcia`` finds GARCÍA), in the study's folded text the
+database keeps, so a search stays an indexed query with years of exams in the file.
 """
 
 from __future__ import annotations
@@ -17,14 +18,14 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 import numpy as np
-from sqlmodel import select
+from sqlmodel import func, select
 
 from vxacq.config import Config
 from vxacq.db import (
     Commitment, CommitmentItem, Database, Image, Job, JobKind, JobState, Patient, Series, Study,
 )
+from vxacq.db.folding import normalise
 from vxacq.db.models import aware
-from vxacq.workflow.search import matches
 
 log = logging.getLogger(__name__)
 
@@ -76,29 +77,31 @@ def search_exams(db: Database, text: str = "", date_from: str = "", date_to: str
     """Studies, newest first; every word of ``text`` is found in the name (any script, case
     and accents ignored), patient ID, accession or description; dates are YYYYMMDD (either
     end may be empty)."""
+    query = (select(Study.id, Study.StudyInstanceUID, Study.StudyDate, Study.StudyTime,
+                    Study.StudyDescription, Study.AccessionNumber, Patient.PatientName,
+                    Patient.PatientID, Study.state)
+             .join(Patient, Study.patient_id == Patient.id))
+    if date_from:
+        query = query.where(Study.StudyDate >= date_from)
+    if date_to:
+        query = query.where(Study.StudyDate <= date_to)
+    # the study's folded text (kept by the database, see vxacq.db.folding) holds each word
+    for word in normalise(text).split():
+        query = query.where(func.instr(Study.search_text, word) > 0)
+    query = query.order_by(Study.StudyDate.desc(), Study.StudyTime.desc(),
+                           Study.id.desc()).limit(limit)
     with db.session() as session:
-        query = select(Study, Patient).join(Patient, Study.patient_id == Patient.id)
-        if date_from:
-            query = query.where(Study.StudyDate >= date_from)
-        if date_to:
-            query = query.where(Study.StudyDate <= date_to)
-        rows = session.exec(query.order_by(Study.StudyDate.desc(), Study.StudyTime.desc(),
-                                           Study.id.desc())).all()
-        # folded in Python: SQLite's LIKE knows neither accents nor case outside ASCII
-        rows = [(s, p) for s, p in rows
-                if matches(text, p.PatientName, p.PatientID, s.AccessionNumber,
-                           s.StudyDescription)][:limit]
-        out = []
-        for study, patient in rows:
-            accepted = session.exec(select(Image.id).join(Series, Image.series_id == Series.id)
-                                    .where(Series.study_id == study.id,
-                                           Series.Modality.not_in(["SR", "KO"]),
-                                           Image.state == "accepted")).all()
-            out.append(ExamSummary(int(study.id), study.StudyInstanceUID, study.StudyDate,
-                                   study.StudyTime, study.StudyDescription, study.AccessionNumber,
-                                   patient.PatientName, patient.PatientID, str(study.state),
-                                   len(accepted)))
-        return out
+        rows = session.exec(query).all()
+        ids = [row[0] for row in rows]
+        accepted = dict(session.exec(
+            select(Series.study_id, func.count(Image.id))
+            .join(Series, Image.series_id == Series.id)
+            .where(Series.study_id.in_(ids), Series.Modality.not_in(["SR", "KO"]),
+                   Image.state == "accepted")
+            .group_by(Series.study_id)).all()) if ids else {}
+    return [ExamSummary(int(sid), uid, date, time, description, accession, name, pid,
+                        str(state), int(accepted.get(sid, 0)))
+            for sid, uid, date, time, description, accession, name, pid, state in rows]
 
 
 def image_status(db: Database, study_id: int) -> list[ImageStatus]:

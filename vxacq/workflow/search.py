@@ -1,34 +1,21 @@
 """Searching names as people type them: case-, accent- and script-insensitive.
 
-A radiographer types ``garcia`` for GARCÍA^MARÍA, ``иван`` for ИВАНОВ^ИВАН and ``τραυμα`` for
-ΤΡΑΎΜΑ. :func:`normalise` folds both sides the same way: the DICOM Person Name separators
-(``^`` between components, ``=`` between the alphabetic, ideographic and phonetic groups)
-become spaces; compatibility forms are unified (NFKD: full-width Latin, half-width katakana);
-combining accents are dropped (é → e, Ύ → Υ, ё → е), except the kana voicing marks, which
-make different syllables (ガ is not カ); the result is recomposed (NFC, so Hangul syllables
-stay whole) and case-folded (ß → ss, final ς → σ). :func:`matches` is true when every word
-typed is found in one of the values, in any order.
+Both sides are folded by :func:`vxacq.db.folding.normalise` (``garcia`` finds GARCÍA^MARÍA,
+``иван`` ИВАНОВ^ИВАН; the rules are in that module, beside the database's folded search
+text). :func:`matches` is true when every word typed is found in one of the values, in any
+order.
 """
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Callable, Iterable
 from typing import TypeVar
 
+from vxacq.db.folding import fold, normalise
+
+__all__ = ["filter_orders", "matches", "normalise", "order_fields", "search"]
+
 T = TypeVar("T")
-
-# Combining marks that change the letter rather than accent it: kana (han)dakuten.
-_KEPT_MARKS = frozenset("\u3099\u309a")
-_SEPARATORS = str.maketrans({"^": " ", "=": " "})
-
-
-def normalise(text: str) -> str:
-    """``text`` folded for comparison (see the module docstring)."""
-    decomposed = unicodedata.normalize("NFKD", text.translate(_SEPARATORS))
-    kept = "".join(ch for ch in decomposed
-                   if ch in _KEPT_MARKS or not unicodedata.combining(ch))
-    return " ".join(unicodedata.normalize("NFC", kept).casefold().split())
 
 
 def matches(query: str, *values: str) -> bool:
@@ -36,7 +23,7 @@ def matches(query: str, *values: str) -> bool:
     words = normalise(query).split()
     if not words:
         return True
-    haystack = "\n".join(normalise(v) for v in values if v)
+    haystack = fold(*values)
     return all(word in haystack for word in words)
 
 

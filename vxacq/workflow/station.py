@@ -27,7 +27,8 @@ from vxacq.security import audit
 from vxacq.workflow.runtime import Services
 
 __all__ = [
-    "apply_config", "EchoResult", "FaultSpec", "JobError", "JobRow", "QUEUE_VIEWS", "ActionOutcome",
+    "apply_config", "EchoResult", "FaultSpec", "JobError", "JobRow", "QUEUE_PAGE", "QUEUE_VIEWS",
+    "ActionOutcome",
     "cancel_job", "echo_node", "fault_catalogue", "list_jobs", "parse_fault", "queue_counts",
     "retry_job",
 ]
@@ -38,6 +39,9 @@ QUEUE_VIEWS: dict[str, tuple[JobState, ...] | None] = {
     "failed": (JobState.FAILED,),
     "all": None,
 }
+# What the queue page lists at most: the newest finished jobs past it are left out (with
+# 10,000 jobs in the file the page stays quick); `vxacq queue --limit` lists more.
+QUEUE_PAGE = 200
 
 
 def apply_config(services: Services, changed: Config) -> str:
@@ -83,24 +87,30 @@ class JobRow:
 
 def list_jobs(config: Config, db: Database, view: str = "attention", *,
               states: Iterable[JobState | str] | None = None,
-              limit: int | None = None) -> list[JobRow]:
+              limit: int | None = QUEUE_PAGE) -> list[JobRow]:
     """The queue for one of :data:`QUEUE_VIEWS` (or explicit ``states``); failed jobs first,
-    then newest first."""
+    then newest first; at most ``limit`` (None: all)."""
     if states is None:
         if view not in QUEUE_VIEWS:
             raise ValueError(f"unknown queue view '{view}' (known: {', '.join(QUEUE_VIEWS)})")
         states = QUEUE_VIEWS[view]
+    wanted = set(JobState) if states is None else {JobState(s) for s in states}
     known = {n.name for n in config.nodes}
-    jobs = outbox.list_jobs(db, states=states, limit=limit)
-    rows = [JobRow(j, j.node in known) for j in jobs]
-    return sorted(rows, key=lambda r: (r.job.state != JobState.FAILED, -r.job.id))
+    # two queries, so that a limit keeps every failed job that fits before the newest others
+    jobs = outbox.list_jobs(db, states=[JobState.FAILED], limit=limit) \
+        if JobState.FAILED in wanted else []
+    others = wanted - {JobState.FAILED}
+    if others and (limit is None or len(jobs) < limit):
+        jobs += outbox.list_jobs(db, states=sorted(others),
+                                 limit=None if limit is None else limit - len(jobs))
+    return [JobRow(j, j.node in known) for j in jobs]
 
 
 def queue_counts(db: Database) -> tuple[int, int]:
     """(jobs waiting or being sent, failed jobs): what the status bar shows."""
-    jobs = outbox.list_jobs(db, states=QUEUE_VIEWS["attention"])
-    failed = sum(j.state == JobState.FAILED for j in jobs)
-    return len(jobs) - failed, failed
+    counts = outbox.count_jobs(db)
+    return (counts.get(JobState.QUEUED, 0) + counts.get(JobState.RUNNING, 0),
+            counts.get(JobState.FAILED, 0))
 
 
 @dataclass(frozen=True)

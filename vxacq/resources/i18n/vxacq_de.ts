@@ -1718,6 +1718,10 @@ Sie unterbrechen und die andere Untersuchung öffnen, oder bleiben?</translation
         <translation>Letzter Fehler</translation>
     </message>
     <message>
+        <source>Only the first {n} jobs are listed; older finished jobs are left out (`vxacq queue --limit` lists more).</source>
+        <translation>Nur die ersten {n} Aufträge sind aufgeführt; ältere erledigte Aufträge fehlen (`vxacq queue --limit` zeigt mehr).</translation>
+    </message>
+    <message>
         <source>queued</source>
         <translation>eingereiht</translation>
     </message>

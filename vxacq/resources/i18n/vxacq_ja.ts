@@ -1718,6 +1718,10 @@ Suspend it and open the other exam, or stay?</source>
         <translation>最後のエラー</translation>
     </message>
     <message>
+        <source>Only the first {n} jobs are listed; older finished jobs are left out (`vxacq queue --limit` lists more).</source>
+        <translation>最初の {n} 件のジョブのみ表示しています。古い完了済みジョブは省略されます (`vxacq queue --limit` でさらに表示)。</translation>
+    </message>
+    <message>
         <source>queued</source>
         <translation>待機中</translation>
     </message>

@@ -9,8 +9,9 @@ on a stored raw frame (``vxacq.hal.rawstore``) with other parameters — see
     collimation   the (rotated) collimated field
     segmentation  raw beam and anatomy
     exposure      EI, DI and the DI band
-    processing    log, range limits, multiscale contrast/edge/noise/latitude
-    presentation  tone map to 12/14 bits, shutter, rotate/flip, crop, L/R marker
+    processing    log, range limits, multiscale contrast/edge/noise/latitude, tone map to
+                  12/14 bits (with the finest level, strip by strip)
+    presentation  shutter, rotate/flip, crop, L/R marker
 """
 
 from __future__ import annotations
@@ -183,13 +184,12 @@ def process_kerma(kerma: np.ndarray, calibration_created: Any, params: Processin
     clock.lap("segmentation")
     exposure = exposure_index(small, regions, ei_target, imaging.di_warning, imaging.di_alarm)
     clock.lap("exposure")
-    processed = process(kerma, small, regions, exposure.value_of_interest_uGy, spacing, params)
+    pixels = process(kerma, small, regions, exposure.value_of_interest_uGy, spacing,
+                     params).pixels
     del kerma
     clock.lap("processing")
 
-    pixels = pres.tone_map(processed.image, processed.low, processed.high, params.bits_stored)
     shape = pixels.shape
-    del processed
     pres.shutter(pixels, found, params.shutter, params.bits_stored)
     pixels = pres.transform_image(pixels, rotation, flip)
     out_field = pres.transform_field(found, shape, rotation, flip)

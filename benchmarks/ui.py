@@ -74,15 +74,17 @@ def main() -> None:
     parser.add_argument("--exposures", type=int, default=5)
     args = parser.parse_args()
     app = QApplication.instance() or QApplication([])
-    GuiGarbageCollector(parent=app).start()  # as the console does
+    collector = GuiGarbageCollector(parent=app).start()  # as the console does
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         with peers.start_storescp(folder / "peers") as peer:
-            run(folder, peer, args.exposures)
+            run(folder, peer, args.exposures, collector)
+    collector.stop()
     del app
 
 
-def run(folder: Path, storescp: peers.Peer, exposures: int) -> None:
+def run(folder: Path, storescp: peers.Peer, exposures: int,
+        collector: GuiGarbageCollector) -> None:
     config = configuration.from_dict({
         "station": {"data_dir": str(folder / "data"), "listen_port": peers.free_port(),
                     "station_name": "BENCH"},
@@ -104,6 +106,7 @@ def run(folder: Path, storescp: peers.Peer, exposures: int) -> None:
     window = MainWindow(console)
     window.resize(1600, 1000)
     window.show()
+    collector.settle()  # as the console does once its window is shown
     meter = StallMeter()
     try:
         window.worklist.reload()

@@ -121,25 +121,3 @@ def test_presets_cover_the_protocols_and_reject_bad_values(tmp_path) -> None:
         load_presets(bad)
     with pytest.raises(ParamsError, match="latitude"):
         ProcessingParams().with_overrides(latitude=0)
-
-
-def test_a_failure_on_the_second_strip_thread_is_raised(dr_calibration, presets,
-                                                         monkeypatch) -> None:
-    # The lower half of the image is made on a thread of its own: its failure must reach the
-    # caller, never leave half an image uninitialised.
-    import threading
-
-    from vxacq.imaging import processing
-
-    real = processing.tone_map
-
-    def failing_off_the_caller(image, low, high, bits):
-        if threading.current_thread().name == "chain-strips":
-            raise MemoryError("no memory for the strip")
-        return real(image, low, high, bits)
-
-    monkeypatch.setattr(processing, "tone_map", failing_off_the_caller)
-    frame = expose(DR, "hand", 55, 5.0, field=Field(220, 260), seed=5)
-    with pytest.raises(MemoryError, match="strip"):
-        process_frame(frame.pixels, dr_calibration, presets.for_protocol("HAND_PA"),
-                      pixel_spacing_mm=spacing(DR))

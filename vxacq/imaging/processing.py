@@ -130,22 +130,12 @@ def process(kerma: np.ndarray, small: np.ndarray, regions: Regions, voi_uGy: flo
     # The strips are independent: the lower half on a second thread (numpy lets go of the
     # GIL on each strip's arithmetic), so both of the console's cores make the last pass.
     middle = v.shape[0] // 2 // STRIP_ROWS * STRIP_ROWS
-    failed: list[BaseException] = []
-
-    def finish_lower() -> None:
-        try:
-            finish(middle, v.shape[0])
-        except BaseException as exc:  # raised below: half an image must never be returned
-            failed.append(exc)
-
-    lower = threading.Thread(target=finish_lower, name="chain-strips")
+    lower = threading.Thread(target=finish, args=(middle, v.shape[0]), name="chain-strips")
     lower.start()
     try:
         finish(0, middle)
     finally:
         lower.join()
-    if failed:
-        raise failed[0]
     return Processed(pixels, low, high)
 
 

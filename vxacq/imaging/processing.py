@@ -25,7 +25,6 @@ No GPL code was read into this module; the formulas above are those of the paper
 
 from __future__ import annotations
 
-import threading
 from dataclasses import dataclass
 
 import numpy as np
@@ -113,29 +112,16 @@ def process(kerma: np.ndarray, small: np.ndarray, regions: Regions, voi_uGy: flo
     low, high = float(low), float(max(high, low + 1e-3))
 
     pixels = np.empty(v.shape, np.uint16)
-
-    def finish(first: int, last: int) -> None:
-        """Rows ``first:last`` of the image, strip by strip."""
-        for start in range(first, last, STRIP_ROWS):
-            stop = min(start + STRIP_ROWS, last)
-            d = pyramid.expand2_rows(half, v.shape, start, stop)
-            np.subtract(v[start:stop], d, out=d)
-            if lift0 is not None:
-                d += lift0[start:stop]
-            _shape(d, 0, sigma0, pixel_spacing_mm, params)
-            out = pyramid.expand2_rows(level1, v.shape, start, stop)
-            out += d
-            pixels[start:stop] = tone_map(out, low, high, params.bits_stored)
-
-    # The strips are independent: the lower half on a second thread (numpy lets go of the
-    # GIL on each strip's arithmetic), so both of the console's cores make the last pass.
-    middle = v.shape[0] // 2 // STRIP_ROWS * STRIP_ROWS
-    lower = threading.Thread(target=finish, args=(middle, v.shape[0]), name="chain-strips")
-    lower.start()
-    try:
-        finish(0, middle)
-    finally:
-        lower.join()
+    for start in range(0, v.shape[0], STRIP_ROWS):
+        stop = min(start + STRIP_ROWS, v.shape[0])
+        d = pyramid.expand2_rows(half, v.shape, start, stop)
+        np.subtract(v[start:stop], d, out=d)
+        if lift0 is not None:
+            d += lift0[start:stop]
+        _shape(d, 0, sigma0, pixel_spacing_mm, params)
+        out = pyramid.expand2_rows(level1, v.shape, start, stop)
+        out += d
+        pixels[start:stop] = tone_map(out, low, high, params.bits_stored)
     return Processed(pixels, low, high)
 
 

@@ -76,6 +76,32 @@ def test_preview_is_binned_to_at_most_1024(presets) -> None:
     assert (r0, c0, r1, c1) == pytest.approx((100, 83, 733, 617), abs=2)
 
 
+def test_quick_look_comes_from_the_frame_being_processed(presets, caplog) -> None:
+    # The preview handed over on the way is the one a preview run makes, the full image is
+    # the one a plain run makes, and the quick look arrives before the full image returns.
+    raw = np.full((2500, 2100), 100, np.uint16)
+    raw[300:2200, 250:1850] = 1100
+    raw[1000:1400, 900:1300] = 600  # some anatomy
+    cal = Calibration("SYN", "default", datetime.now(UTC), np.full(raw.shape, 100, np.float32),
+                      np.full(raw.shape, 0.01, np.float32), np.zeros(raw.shape, bool), 10.0)
+    options = dict(pixel_spacing_mm=0.1, ei_target=500.0, marker="R")
+    handed: list = []
+    full = process_frame(raw, cal, presets.default, preview_to=handed.append, **options)
+    [quick] = handed
+    alone = process_frame(raw, cal, presets.default, preview=True, **options)
+    assert np.array_equal(quick.pixels, alone.pixels) and quick.ei == alone.ei
+    assert quick.pixel_spacing_mm == pytest.approx(0.3)
+    assert np.array_equal(full.pixels, process_frame(raw, cal, presets.default, **options).pixels)
+
+    def broken(_image) -> None:
+        raise RuntimeError("the screen went away")
+
+    with caplog.at_level("WARNING"):
+        again = process_frame(raw, cal, presets.default, preview_to=broken, **options)
+    assert np.array_equal(again.pixels, full.pixels)  # a failed quick look costs nothing else
+    assert "preview of a frame failed" in caplog.text
+
+
 def test_process_exposure_uses_the_station_calibration(tmp_path, dr_calibration) -> None:
     config = Config(station=StationConfig(data_dir=str(tmp_path)))
     detector = {"serial_number": "SIM4343-0001", "rows": 384, "columns": 384,

@@ -70,3 +70,20 @@ def test_cycles_are_collected_on_the_gui_thread(qapp) -> None:
     finally:
         collector.stop()
     assert gc.isenabled()
+
+
+def test_start_up_objects_are_left_out_of_later_collections(qapp) -> None:
+    # settle() freezes what start-up made; garbage made afterwards is still collected, on the
+    # GUI thread, and stop() gives the frozen objects back to the collector.
+    collector = GuiGarbageCollector(interval_ms=20).start()
+    try:
+        collector.settle()
+        assert gc.get_freeze_count() > 1000
+        _Cycle.collected_on.clear()
+        for _ in range(3 * gc.get_threshold()[0]):
+            _Cycle()
+        wait_until(lambda: _Cycle.collected_on, 5, "a collection by the timer")
+        assert set(_Cycle.collected_on) == {threading.current_thread()}
+    finally:
+        collector.stop()
+    assert gc.get_freeze_count() == 0 and gc.isenabled()

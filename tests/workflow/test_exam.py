@@ -332,11 +332,14 @@ def test_calls_from_several_threads_are_serialised(tmp_path, calibrated_data) ->
     images = exam.images()
     assert sorted(i.InstanceNumber for i in images) == [1, 2]  # one series, no clash
     assert len({i.SeriesNumber for i in images}) == 1 and all(i.file_path for i in images)
-    # each exposure's events come as one uninterrupted run: exposing, exposed, rendered,
-    # processed
+    # each exposure's events come as one uninterrupted run: exposing, exposed, previewed (the
+    # quick look, from the chain's own thread), rendered, processed
     kinds = [s.split(":")[1] for s in seen]
-    assert kinds == ["exposing", "exposed", "rendered", "processed"] * 2
-    assert seen[0].split(":")[0] == seen[3].split(":")[0]
+    assert kinds == ["exposing", "exposed", "previewed", "rendered", "processed"] * 2, kinds
+    assert seen[0].split(":")[0] == seen[4].split(":")[0]
+    # the newest exposure's quick look is kept for the screen, binned from its frame
+    [quick] = [p for p in map(exam.preview_image, (i.id for i in images)) if p is not None]
+    assert max(quick.pixels.shape) <= 1024
 
 
 def test_veterinary_order_gives_an_image_in_quadruped_terms(tmp_path, calibrated_data,

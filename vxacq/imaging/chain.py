@@ -9,14 +9,17 @@ on a stored raw frame (``vxacq.hal.rawstore``) with other parameters — see
     collimation   the (rotated) collimated field
     segmentation  raw beam and anatomy
     exposure      EI, DI and the DI band
-    processing    log, range limits, multiscale contrast/edge/noise/latitude
-    presentation  tone map to 12/14 bits, shutter, rotate/flip, crop, L/R marker
+    processing    log, range limits, multiscale contrast/edge/noise/latitude, tone map to
+                  12/14 bits (with the finest level, strip by strip)
+    presentation  shutter, rotate/flip, crop, L/R marker
 """
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -37,6 +40,7 @@ from vxacq.imaging.processing import process
 from vxacq.imaging.segmentation import Regions, segment
 
 PREVIEW_SIZE = 1024
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -123,7 +127,8 @@ def process_frame(raw: np.ndarray, calibration: Calibration, params: ProcessingP
                   rotation: int = 0, flip: str = "none",
                   crop: tuple[int, int, int, int] | None = None,
                   marker_at: tuple[float, float] | None = None,
-                  preview: bool = False) -> ProcessedImage:
+                  preview: bool = False,
+                  preview_to: Callable[[ProcessedImage], None] | None = None) -> ProcessedImage:
     """Process one raw frame (uint16) into a For Presentation image with EI, EI_T and DI.
 
     ``marker`` is "L", "R" or None; it is burned into the pixels when
@@ -135,15 +140,42 @@ def process_frame(raw: np.ndarray, calibration: Calibration, params: ProcessingP
     end row, end column) is the radiographer's rectangle on the image as it is output without
     it (turned, and cropped to the field when the preset says so). ``preview`` bins the frame to at most
     1024 px a side first, for the quick look shown while the full image is processed.
+    ``preview_to(image)`` is called with that quick look, made on a thread of its own from
+    this frame's corrected pixels while the full image is processed (the frame is loaded and
+    corrected once), before this returns; a preview that fails is logged, the full image is
+    still made.
     Raises CalibrationError when the calibration does not fit the frame.
     """
     started = time.perf_counter()
     kerma = correct(raw, calibration)
     timings = {"correction": round((time.perf_counter() - started) * 1000, 1)}
-    return process_kerma(kerma, calibration.created, params, pixel_spacing_mm=pixel_spacing_mm,
-                         ei_target=ei_target, imaging=imaging, marker=marker, rotation=rotation,
-                         flip=flip, crop=crop, marker_at=marker_at, preview=preview,
-                         timings=timings)
+    options: dict[str, Any] = dict(ei_target=ei_target, imaging=imaging, marker=marker,
+                                   rotation=rotation, flip=flip, crop=crop, marker_at=marker_at)
+    quick = None
+    if preview_to is not None:
+        binning = factor_for(kerma.shape, PREVIEW_SIZE)
+        # binned here, a copy at any binning: the full processing overwrites ``kerma``
+        quick = threading.Thread(target=_preview, name="chain-preview", daemon=True, args=(
+            preview_to, block_mean(kerma, binning), calibration.created, params,
+            pixel_spacing_mm * binning, options, timings))
+        quick.start()
+    image = process_kerma(kerma, calibration.created, params, pixel_spacing_mm=pixel_spacing_mm,
+                          preview=preview, timings=timings, **options)
+    if quick is not None:
+        quick.join()  # the quick look is handed over before the full image, never after
+    return image
+
+
+def _preview(preview_to: Callable[[ProcessedImage], None], quick: np.ndarray,
+             calibration_created: Any, params: ProcessingParams, pixel_spacing_mm: float,
+             options: dict[str, Any], timings: dict[str, float]) -> None:
+    """The quick look of :func:`process_frame` from its binned kerma, handed to ``preview_to``."""
+    try:
+        image = process_kerma(quick, calibration_created, params, preview=True,
+                              pixel_spacing_mm=pixel_spacing_mm, timings=timings, **options)
+        preview_to(image)
+    except Exception:  # the full image is still coming: the quick look is only a courtesy
+        log.warning("the preview of a frame failed", exc_info=True)
 
 
 def process_kerma(kerma: np.ndarray, calibration_created: Any, params: ProcessingParams, *,
@@ -183,13 +215,12 @@ def process_kerma(kerma: np.ndarray, calibration_created: Any, params: Processin
     clock.lap("segmentation")
     exposure = exposure_index(small, regions, ei_target, imaging.di_warning, imaging.di_alarm)
     clock.lap("exposure")
-    processed = process(kerma, small, regions, exposure.value_of_interest_uGy, spacing, params)
+    pixels = process(kerma, small, regions, exposure.value_of_interest_uGy, spacing,
+                     params).pixels
     del kerma
     clock.lap("processing")
 
-    pixels = pres.tone_map(processed.image, processed.low, processed.high, params.bits_stored)
     shape = pixels.shape
-    del processed
     pres.shutter(pixels, found, params.shutter, params.bits_stored)
     pixels = pres.transform_image(pixels, rotation, flip)
     out_field = pres.transform_field(found, shape, rotation, flip)
@@ -273,7 +304,7 @@ def process_exposure(pixels: np.ndarray, sidecar: dict[str, Any], config: Config
 
     What ``vxacq acquire`` and re-processing call: the calibration is the newest of the
     frame's detector (``calibration_key``) and ``mode``; ``params`` default to the preset of
-    the sidecar's protocol; ``options`` (rotation, flip, marker, preview) override the
+    the sidecar's protocol; ``options`` (rotation, flip, marker, preview, preview_to) override the
     sidecar's. Returns the image and the calibration's status, whose ``state`` is "expired"
     when the calibration is past ``calibration_max_age_days`` (the image is still made; show
     the message). Raises CalibrationError when the detector mode has no calibration.

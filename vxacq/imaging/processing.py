@@ -32,27 +32,31 @@ from scipy import ndimage
 
 from vxacq.imaging import pyramid
 from vxacq.imaging.params import ProcessingParams
+from vxacq.imaging.presentation import tone_map
 from vxacq.imaging.segmentation import Regions
 
 HEADROOM = 0.4  # ln units kept beyond the anatomy range before limiting
 WINDOW_SKIP_LEVELS = 2  # finest pyramid levels left out of the window statistics
+STRIP_ROWS = 32  # rows of the full-resolution level made at a time: a few strips fit in cache
 
 
 @dataclass
 class Processed:
-    """Display-domain image (float32, larger = brighter) and the anatomy's range in it."""
+    """Stored pixel values (uint16, tone-mapped: larger = brighter) and the anatomy's range in
+    the display domain they were mapped from."""
 
-    image: np.ndarray
+    pixels: np.ndarray
     low: float  # anatomy percentile (window_low_percentile)
     high: float  # anatomy percentile (window_high_percentile)
 
 
 def attenuation(kerma: np.ndarray, voi_uGy: float, low: float, high: float) -> np.ndarray:
-    """``−ln(K / K_VOI)`` held within [``low``, ``high``] (float32, new array).
+    """``−ln(K / K_VOI)`` held within [``low``, ``high``], in ``kerma``'s own buffer (float32).
 
     The limits are applied to K before the log (one pass instead of two).
     """
-    v = np.clip(kerma, np.float32(voi_uGy * np.exp(-high)), np.float32(voi_uGy * np.exp(-low)))
+    v = np.clip(kerma, np.float32(voi_uGy * np.exp(-high)), np.float32(voi_uGy * np.exp(-low)),
+                out=kerma)
     np.log(v, out=v)
     np.subtract(np.float32(np.log(voi_uGy)), v, out=v)
     return v
@@ -60,7 +64,14 @@ def attenuation(kerma: np.ndarray, voi_uGy: float, low: float, high: float) -> n
 
 def process(kerma: np.ndarray, small: np.ndarray, regions: Regions, voi_uGy: float,
             pixel_spacing_mm: float, params: ProcessingParams) -> Processed:
-    """Run the multiscale processing on a kerma image (µGy per pixel, float32)."""
+    """Run the multiscale processing on a kerma image (µGy per pixel, float32, overwritten) and
+    tone-map the result to ``params.bits_stored`` bits.
+
+    The pyramid's full-resolution level is never held whole: once the coarser levels are
+    shaped and the window is known, it is made, shaped, added back and tone-mapped strip by
+    strip (:data:`STRIP_ROWS`), so its dozen passes run in cache instead of through memory.
+    The values are those of shaping a whole level: every step is per pixel, in the same order.
+    """
     voi = max(voi_uGy, 1e-6)
     anatomy = regions.anatomy if regions.has_anatomy else regions.field
     # The anatomy's range from lightly smoothed block means: single noisy pixels of dense,
@@ -74,35 +85,70 @@ def process(kerma: np.ndarray, small: np.ndarray, regions: Regions, voi_uGy: flo
     v = attenuation(kerma, voi, lo_limit, hi_limit)
 
     levels = pyramid.levels_for(v.shape)
-    details, residual = pyramid.build(v, levels)
+    half = pyramid.reduce2(v)
+    coarser, residual = pyramid.build(half, levels - 1)  # levels 1, 2, …: details[i - 1]
+    lift0 = None  # the periphery lift when it belongs to the full-resolution level
     if params.mammography and params.skin_equalisation > 0:
-        _equalise_periphery(details, small, regions, voi, params.skin_equalisation)
-    for i, d in enumerate(details):
-        scale_mm = pixel_spacing_mm * 2 ** (i + 1)
-        if scale_mm <= 4 * params.edge_scale_mm and params.noise_suppression > 0:
-            _core(d, params.noise_suppression * _noise_sigma(d))
-        if params.edge_scale_mm < scale_mm < params.latitude_scale_mm:
-            _musica(d, params.contrast_power, params.contrast_reference)
-        gain = (params.edge_gain if scale_mm <= params.edge_scale_mm
-                else params.latitude if scale_mm >= params.latitude_scale_mm else 1.0)
-        if gain != 1.0:
-            d *= np.float32(gain)
+        lift0 = _equalise_periphery(v.shape, coarser, small, regions, voi,
+                                    params.skin_equalisation)
+    # Level 0's noise from the rows of it that its statistics sample.
+    step = _sample_step(v.size)
+    rows = np.arange(0, v.shape[0], step)
+    sampled = v[rows] - pyramid.expand2_at(half, v.shape, rows)
+    if lift0 is not None:
+        sampled += lift0[rows]
+    sigma0 = _noise_sigma(sampled, step)
+    for i, d in enumerate(coarser, start=1):
+        _shape(d, i, _noise_sigma(d), pixel_spacing_mm, params)
     # Compress about v = 0, the value of interest, so the anatomy's mid-tones stay put.
     residual *= np.float32(params.latitude)
     # The window comes from the image without its two finest levels, where most noise lives,
     # so a low-dose frame is windowed like a high-dose one.
-    skip = min(WINDOW_SKIP_LEVELS, len(details))
-    coarse = pyramid.collapse(details[skip:], residual)
+    skip = min(WINDOW_SKIP_LEVELS, levels)
+    coarse = pyramid.collapse(coarser[skip - 1:], residual)
     sample = _sample_reduced(coarse, 2 ** skip, regions.scale, small.shape)[anatomy]
-    out = pyramid.collapse(details[:skip], coarse)
+    level1 = pyramid.collapse(coarser[:skip - 1], coarse)
     low, high = np.percentile(sample, [params.window_low_percentile, params.window_high_percentile])
-    return Processed(out, float(low), float(max(high, low + 1e-3)))
+    low, high = float(low), float(max(high, low + 1e-3))
+
+    pixels = np.empty(v.shape, np.uint16)
+    for start in range(0, v.shape[0], STRIP_ROWS):
+        stop = min(start + STRIP_ROWS, v.shape[0])
+        d = pyramid.expand2_rows(half, v.shape, start, stop)
+        np.subtract(v[start:stop], d, out=d)
+        if lift0 is not None:
+            d += lift0[start:stop]
+        _shape(d, 0, sigma0, pixel_spacing_mm, params)
+        out = pyramid.expand2_rows(level1, v.shape, start, stop)
+        out += d
+        pixels[start:stop] = tone_map(out, low, high, params.bits_stored)
+    return Processed(pixels, low, high)
 
 
-def _noise_sigma(detail: np.ndarray) -> float:
-    """Robust noise σ of a detail level: 1.4826 × MAD of a strided sample of coefficients."""
-    step = max(1, int(np.sqrt(detail.size / 40_000)))
-    sample = detail[::step, ::step]
+def _shape(d: np.ndarray, level: int, sigma: float, pixel_spacing_mm: float,
+           params: ProcessingParams) -> None:
+    """Noise coring, contrast equalisation and the scale's gain on detail level ``level``."""
+    scale_mm = pixel_spacing_mm * 2 ** (level + 1)
+    if scale_mm <= 4 * params.edge_scale_mm and params.noise_suppression > 0:
+        _core(d, params.noise_suppression * sigma)
+    if params.edge_scale_mm < scale_mm < params.latitude_scale_mm:
+        _musica(d, params.contrast_power, params.contrast_reference)
+    gain = (params.edge_gain if scale_mm <= params.edge_scale_mm
+            else params.latitude if scale_mm >= params.latitude_scale_mm else 1.0)
+    if gain != 1.0:
+        d *= np.float32(gain)
+
+
+def _sample_step(size: int) -> int:
+    """The stride of the coefficients a level's noise is estimated from (about 40,000)."""
+    return max(1, int(np.sqrt(size / 40_000)))
+
+
+def _noise_sigma(detail: np.ndarray, row_step: int = 0) -> float:
+    """Robust noise σ of a detail level: 1.4826 × MAD of a strided sample of coefficients.
+    ``row_step``: ``detail`` holds only every ``row_step``-th row of the level already."""
+    step = row_step or _sample_step(detail.size)
+    sample = detail[::1 if row_step else step, ::step]
     return float(1.4826 * np.median(np.abs(sample)))
 
 
@@ -128,26 +174,32 @@ def _musica(d: np.ndarray, power: float, reference: float) -> None:
     np.copysign(mag, d, out=d)
 
 
-def _equalise_periphery(details: list[np.ndarray], small: np.ndarray, regions: Regions,
-                        voi: float, strength: float) -> None:
+def _equalise_periphery(shape: tuple[int, int], coarser: list[np.ndarray], small: np.ndarray,
+                        regions: Regions, voi: float, strength: float) -> np.ndarray | None:
     """Add back part of the coarse signal drop towards the skin line, inside the breast.
 
     The lift is smooth, so it is added to the pyramid level nearest the small image's scale;
-    collapsing the pyramid interpolates it to full resolution at no extra cost.
+    collapsing the pyramid interpolates it to full resolution at no extra cost. ``coarser``
+    are the levels from 1 on (of a full-resolution level of ``shape``); when the nearest level
+    is the full-resolution one (a frame of ≤ 512 px), the lift is returned for it instead.
     """
     breast = regions.anatomy
     if breast.sum() < 16:
-        return
+        return None
     coarse = np.log(voi) - np.log(np.maximum(small, voi * 1e-4))
     interior = ndimage.binary_erosion(breast, iterations=3)
     reference = float(np.percentile(coarse[interior if interior.any() else breast], 25))
     smooth = ndimage.gaussian_filter(np.where(breast, coarse, reference), 2.0)
     lift = np.where(breast, np.clip(reference - smooth, 0, None) * strength, 0).astype(np.float32)
-    k = min(int(np.log2(regions.scale)), len(details) - 1)
-    target = details[k]
-    zoom = (target.shape[0] / lift.shape[0], target.shape[1] / lift.shape[1])
-    target += ndimage.zoom(lift, zoom, order=1, grid_mode=True, mode="nearest")[
-        : target.shape[0], : target.shape[1]]
+    k = min(int(np.log2(regions.scale)), len(coarser))
+    size = shape if k == 0 else coarser[k - 1].shape
+    zoom = (size[0] / lift.shape[0], size[1] / lift.shape[1])
+    zoomed = ndimage.zoom(lift, zoom, order=1, grid_mode=True, mode="nearest")[
+        : size[0], : size[1]]
+    if k == 0:
+        return zoomed
+    coarser[k - 1] += zoomed
+    return None
 
 
 def _sample_reduced(image: np.ndarray, factor: int, scale: int, shape: tuple[int, int]) -> np.ndarray:

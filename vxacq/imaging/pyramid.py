@@ -24,6 +24,26 @@ def expand2(image: np.ndarray, shape: tuple[int, int]) -> np.ndarray:
     return _expand_axis(_expand_axis(image, 1, shape[1]), 0, shape[0])
 
 
+def expand2_rows(image: np.ndarray, shape: tuple[int, int], start: int, stop: int) -> np.ndarray:
+    """Rows ``start:stop`` of ``expand2(image, shape)``, the same values, made from the few rows
+    of ``image`` they need: a full-resolution level is then made strip by strip, in cache."""
+    lo = max(start // 2 - 1, 0)  # one row either side: the neighbours an edge row takes
+    hi = min((stop - 1) // 2 + 2, image.shape[0])
+    part = _expand_axis(_expand_axis(image[lo:hi], 1, shape[1]), 0, 2 * (hi - lo))
+    return part[start - 2 * lo: stop - 2 * lo]
+
+
+def expand2_at(image: np.ndarray, shape: tuple[int, int], rows: np.ndarray) -> np.ndarray:
+    """Rows ``rows`` (any, e.g. a stride for statistics) of ``expand2(image, shape)``, the same
+    values: ¾ of the row's own low-pass row and ¼ of its neighbour, edges repeated."""
+    own = rows // 2
+    last = image.shape[0] - 1
+    neighbour = np.where(rows % 2 == 0, np.maximum(own - 1, 0), np.minimum(own + 1, last))
+    out = _expand_axis(image[own], 1, shape[1]) * 0.75
+    out += _expand_axis(image[neighbour], 1, shape[1]) * 0.25
+    return out
+
+
 def build(image: np.ndarray, levels: int) -> tuple[list[np.ndarray], np.ndarray]:
     """Detail levels (finest first) and the low-pass residual of a ``levels``-deep pyramid."""
     details: list[np.ndarray] = []

@@ -41,7 +41,7 @@ from vxacq.ui.tasks import Refresher, on_gui_thread
 from vxacq.ui.technique_panel import TechniquePanel
 from vxacq.ui.widgets import COLOURS, MessageStrip, person_name
 from vxacq.workflow import annotations
-from vxacq.workflow.display import marker_conflict, preview_from_raw
+from vxacq.workflow.display import marker_conflict
 from vxacq.workflow.priors import prior_pixels, priors_for_patient
 from vxacq.workflow.dose import ExamDose, ExamSummary, exam_dose, exam_summary
 from vxacq.workflow.dose_check import DoseNotificationRequired
@@ -467,6 +467,7 @@ class ExamPage(QWidget):
             self.views[event.image.id] = event.image
         if event.kind == "exposed" and event.image is not None:
             self.messages.show(self.tr("Image received — processing"), "info")
+        elif event.kind == "previewed" and event.image is not None:
             self._show_preview(event.image)
         elif event.kind == "rendered" and event.image is not None:
             self._image_ready(event.image)
@@ -493,22 +494,14 @@ class ExamPage(QWidget):
             self._refresh_dose()
 
     def _show_preview(self, view: ImageView) -> None:
-        """The binned quick look from the raw frame, shown while the full image is made."""
-        config = self.console.config
-        protocol = self.known.get(view.protocol_id)
-
-        def make() -> Displayable:
-            image = preview_from_raw(view.raw_path, config,
-                                     protocol.target_ei if protocol else None)
-            return from_processed(image, preview=True)
-
-        def show(shown: Displayable) -> None:
-            if self.shown_id is not None and self.shown_id == view.id and not self._is_preview:
-                return  # the full image already arrived
-            self._display(view, shown)
-            self.timing.preview_shown = time.perf_counter()
-
-        self.console.tasks.run(make, show, lambda exc: log.warning("preview failed: %s", exc))
+        """The binned quick look the chain made from the corrected frame, shown while the full
+        image is made (1024 px a side: cheap enough to hand to the view here)."""
+        image = self.exam.preview_image(view.id) if self.exam else None
+        if image is None or (self.shown_id == view.id and not self._is_preview) \
+                or self._full_coming == view.id:
+            return  # the full image already arrived, or is being readied
+        self._display(view, from_processed(image, preview=True))
+        self.timing.preview_shown = time.perf_counter()
 
     def _image_ready(self, view: ImageView) -> None:
         self._show_image(view, after=self._note_frame_to_screen)

@@ -79,6 +79,7 @@ class ReviewView(QWidget):
         self._full: np.ndarray | None = None
         self._overview: np.ndarray | None = None
         self._showing_full: bool | None = None
+        self._marker_box: QRectF | None = None  # the overlay's marked part, in full pixels
         self.marker_roi: pg.ROI | None = None
         self._notes: list[tuple[pg.ROI, pg.TextItem]] = []
         self._distances: list[tuple[pg.LineSegmentROI, pg.TextItem]] = []
@@ -109,20 +110,33 @@ class ReviewView(QWidget):
         self._full, self._overview = pixels, overview
         self._showing_full = None
         self._choose_resolution()
-        if overlay is not None:
-            rgba = np.zeros((*overlay.shape, 4), dtype=np.uint8)
-            rgba[overlay] = (255, 255, 255, 255)
-            self.overlay.setImage(rgba, autoLevels=False)
-            self.overlay.setRect(self._covered(overlay.shape))
-            self.overlay.setVisible(True)
-        else:
-            self.overlay.setVisible(False)
+        self._show_overlay(overlay)
         self.label.setText(caption)
         self.cancel_crop()
         self.stop_marker_move()
         if not same_size:
             self.box.autoRange(padding=0.0)
         self.window_changed.emit(*self.window)  # the numbers shown follow the new image
+
+    def _show_overlay(self, overlay: np.ndarray | None) -> None:
+        """Only the marked part of the plane is drawn: a full-size plane of a small marker
+        would be blended over the whole image at every paint."""
+        rows = np.flatnonzero(overlay.any(axis=1)) if overlay is not None else ()
+        if len(rows) == 0:
+            self.overlay.setVisible(False)
+            self._marker_box = None
+            return
+        cols = np.flatnonzero(overlay.any(axis=0))
+        r0, r1, c0, c1 = int(rows[0]), int(rows[-1]) + 1, int(cols[0]), int(cols[-1]) + 1
+        part = overlay[r0:r1, c0:c1]
+        rgba = np.zeros((*part.shape, 4), dtype=np.uint8)
+        rgba[part] = (255, 255, 255, 255)
+        factor = self._covered(overlay.shape).width() / overlay.shape[1]
+        self._marker_box = QRectF(c0 * factor, r0 * factor, (c1 - c0) * factor,
+                                  (r1 - r0) * factor)
+        self.overlay.setImage(rgba, autoLevels=False)
+        self.overlay.setRect(self._marker_box)
+        self.overlay.setVisible(True)
 
     def _choose_resolution(self) -> None:
         """The overview while one of its pixels covers less than 1.5 screen pixels."""
@@ -232,16 +246,9 @@ class ReviewView(QWidget):
 
     def marker_box(self) -> QRectF | None:
         """Where the overlay marker is, in full pixels (None: no overlay marker shown)."""
-        plane = self.overlay.image if self.overlay.isVisible() else None
-        if plane is None or self._full is None:
+        if not self.overlay.isVisible() or self._full is None:
             return None
-        mask = plane[..., 3] > 0 if plane.ndim == 3 else plane > 0
-        rows, cols = np.nonzero(mask)
-        if rows.size == 0:
-            return None
-        scale = self._full.shape[1] / mask.shape[1]
-        return QRectF(cols.min() * scale, rows.min() * scale,
-                      (cols.max() - cols.min() + 1) * scale, (rows.max() - rows.min() + 1) * scale)
+        return self._marker_box
 
     def start_marker_move(self) -> None:
         """A frame around the marker that the radiographer drags; ``marker_moved`` on drop."""

@@ -117,7 +117,6 @@ The station, for the window — :mod:`vxacq.workflow.station`, :mod:`vxacq.workf
     ``open_database(data_dir)``, ``RoomSession``/``RoomStatus``/``HandSwitch``,
     ``preload_calibrations(config)``, ``operator_name_problem(name, character_set) -> str``,
     ``queue_summary(db) -> QueueSummary(waiting, failed)``;
-    ``preview_from_raw(raw_path, config, ei_target) -> ProcessedImage``,
     ``read_stored_image(path) -> StoredImage``, ``block_mean``/``factor_for`` (binning);
     ``discontinuation_reasons() -> [(key, meaning)]``, ``FILM_LAYOUTS``, ``Layout``.
     ``procedures`` re-exports ``Protocol`` and ``load_protocols``.

@@ -1,4 +1,4 @@
-"""Pixels for review: the quick look from a raw frame, a stored image read back, binning.
+"""Pixels for review: a stored image read back, binning.
 
 What the exam screen shows comes from here (rule 10), so the CLI and the tests can make the
 same pixels without a window.
@@ -12,13 +12,11 @@ from pathlib import Path
 import numpy as np
 import pydicom
 
-from vxacq.config import Config
-from vxacq.hal import rawstore
-from vxacq.imaging.chain import ProcessedImage, process_exposure
+from vxacq.imaging.chain import ProcessedImage
 from vxacq.imaging.decimate import block_mean, factor_for
 
 __all__ = ["ProcessedImage", "StoredImage", "block_mean", "factor_for", "marker_conflict",
-           "preview_from_raw", "read_stored_image"]
+           "read_stored_image"]
 
 
 @dataclass
@@ -29,15 +27,6 @@ class StoredImage:
     bits_stored: int
     window: tuple[float, float]
     overlay: np.ndarray | None
-
-
-def preview_from_raw(raw_path: str | Path, config: Config,
-                     ei_target: float | None) -> ProcessedImage:
-    """The binned quick look of a stored raw frame (shown while the full image is made)."""
-    path = Path(raw_path)
-    pixels, sidecar = rawstore.load(path.parent, path.stem)
-    image, _ = process_exposure(pixels, sidecar, config, preview=True, ei_target=ei_target)
-    return image
 
 
 def _first(value: object) -> float:

@@ -100,6 +100,7 @@ class Exam(Processing, Closing):
         self._protocols = list(protocols or [])
         self._state = ExamState.OPEN
         self._processed: dict[int, Any] = {}  # image id → ProcessedImage (the newest few)
+        self._preview: tuple[int, Any] | None = None  # the newest exposure's quick look
         #: Side for protocols that leave it open, from the order's description ("" = ask).
         self.laterality = laterality
 
@@ -280,6 +281,12 @@ class Exam(Processing, Closing):
         """The ProcessedImage of the image's newest processing (pixels for review), if it was
         processed in this session; else None (read ``file_path`` instead)."""
         return self._processed.get(image_id)
+
+    def preview_image(self, image_id: int) -> Any:
+        """The binned quick look (a ProcessedImage) of the newest exposure, made from its
+        corrected frame while the full image is processed ("previewed"); else None."""
+        preview = self._preview
+        return preview[1] if preview is not None and preview[0] == image_id else None
 
     def subscribe(self, callback: Callable[[ExamEvent], None]) -> Callable[[], None]:
         """Call ``callback(event)`` on every change; returns the function that unsubscribes."""
@@ -503,7 +510,7 @@ class Exam(Processing, Closing):
         image_id = self._record_exposure(protocol, side, result.files[0], result.reported or {},
                                          result.requested.get("sid_mm"))
         self._emit("exposed", self.image(image_id))
-        view = self._process(image_id, protocol, None, {})
+        view = self._process(image_id, protocol, None, {}, preview=True)
         if result.error:  # dose delivered, but not all of it: say so beside the image
             view = replace(view, error=result.error["message"])
         view = replace(view, warnings=tuple(result.warnings) + view.warnings

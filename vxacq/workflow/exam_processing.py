@@ -104,9 +104,11 @@ class Processing:
             log.warning("image %s: display choices not kept: %s", view.id, exc)
 
     def _process(self, image_id: int, protocol: Protocol, preset_protocol: str | None,
-                 options: dict[str, Any], SOPInstanceUID: str | None = None) -> ImageView:
+                 options: dict[str, Any], SOPInstanceUID: str | None = None,
+                 preview: bool = False) -> ImageView:
         """Process the raw frame and write the image (with ``SOPInstanceUID``, default the
-        row's); on failure keep the raw, leave the row as it was and say why."""
+        row's); on failure keep the raw, leave the row as it was and say why. ``preview``: a
+        single frame's quick look is made on the way ("previewed")."""
         from vxacq.imaging.calibration import CalibrationError
         from vxacq.imaging.chain import process_exposure
         from vxacq.imaging.params import load_presets
@@ -125,6 +127,8 @@ class Processing:
             else:
                 pixels, sidecar = rawstore.load(Path(view.raw_path).parent,
                                                 Path(view.raw_path).stem)
+                if preview:
+                    options = {**options, "preview_to": self._previewed(view)}
                 processed, calibration = process_exposure(pixels, sidecar, self.config,
                                                           ei_target=protocol.target_ei,
                                                           params=params, **options)
@@ -165,6 +169,13 @@ class Processing:
         ds = acquisition.build_long_length_image(own, [f.sidecar for f in fields],
                                                  made.processed, ctx, SOPInstanceUID=uid)
         return made.processed, made.calibration, ds
+
+    def _previewed(self, view: ImageView) -> Any:
+        """What the chain hands its quick look of ``view``'s frame to (on its own thread)."""
+        def keep(preview: Any) -> None:
+            self._preview = (view.id, preview)
+            self._emit("previewed", view)
+        return keep
 
     def _keep_processed(self, image_id: int, processed: Any) -> None:
         kept = {k: v for k, v in self._processed.items() if k != image_id}

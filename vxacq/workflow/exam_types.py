@@ -57,7 +57,8 @@ class ImageView:
 
 @dataclass(frozen=True)
 class ExamEvent:
-    """What changed. ``kind``: started, protocols, exposing, exposed (raw stored), rendered
+    """What changed. ``kind``: started, protocols, exposing, exposed (raw stored), previewed
+    (the quick look ready in :meth:`Exam.preview_image`), rendered
     (processed pixels ready in :meth:`Exam.processed_image`, the file not yet written),
     processed, accepted, rejected, reprocessed, closing, closed, failed (``message`` says
     what)."""

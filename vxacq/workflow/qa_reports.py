@@ -292,9 +292,9 @@ def reject_analysis(source: Any, selection: Filters = Filters(), *, period: str 
     # Counted in SQL by three small groupings (one would have a row per image of a
     # department's year, every one carried to Python): room × radiographer × reason, protocol ×
     # body part, and study date; every rate is summed from these.
-    def counted(*dims: Any, rejected_only: bool = False) -> list[Any]:
+    def counted(*dims: Any, rejected_only: bool = False, study_columns: bool = True) -> list[Any]:
         query = _where(select(*dims, Image.state, func.count(Image.id)), selection, names,
-                       unnamed_station)
+                       unnamed_station, study_columns=study_columns)
         if rejected_only:
             query = query.where(Image.state == ImageState.REJECTED.value, repeat)
         return list(session.execute(query.group_by(*dims, Image.state)).all())
@@ -315,7 +315,7 @@ def reject_analysis(source: Any, selection: Filters = Filters(), *, period: str 
             people = counted(*people_dims)
             protocols = counted(*protocol_dims)
             dates = counted(Study.StudyDate)
-        repeats = counted(Series.ProtocolName, rejected_only=True)
+        repeats = counted(Series.ProtocolName, rejected_only=True, study_columns=False)
     groups = ("reason", "protocol", "body_part", "operator", "station", "period")
     totals: dict[str, dict[str, int]] = {g: defaultdict(int) for g in groups}
     rejects: dict[str, dict[str, int]] = {g: defaultdict(int) for g in groups}

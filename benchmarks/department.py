@@ -16,7 +16,8 @@ them in bulk inside PostgreSQL (INSERT ... SELECT over generate_series, no conso
 
 Then each report (vxacq.workflow.qa_reports) is run against it several times, as ``vxacq
 report ... --db`` runs it: the whole department for the year, one room, one month; the median
-time of each is printed, and one command line is timed end to end (process start included).
+time of each is printed beside its goal (under 2 s), and one command line is timed end to end
+(process start included).
 
     PYTHONPATH=. python benchmarks/department.py [--exposures 500000] [--runs 3] [--keep]
 """
@@ -42,6 +43,7 @@ from vxacq.workflow import qa_reports  # noqa: E402
 from vxacq.workflow.reference_levels import load as load_levels  # noqa: E402
 
 ROOMS = 50
+GOAL_S = 2.0  # each report's median answer time (issue 18)
 FIRST_DAY = "2025-12-01"
 DAYS = 365
 # How often a department makes each protocol (relative); the rest share what is left.
@@ -251,7 +253,7 @@ def main() -> int:
             extra = (f"images {report.images}, reject rate {report.reject_rate.rate:.3f}"
                      if hasattr(report, "reject_rate") else
                      f"{len(report.dap)} protocols")
-            print(f"{name} {seconds:.2f}  ({extra})")
+            print(f"{name} {seconds:.2f}  (goal: under {GOAL_S:g} s; {extra})")
         config = Path(tempfile.mkdtemp()) / "vxacq.toml"
         config.write_text(f'[station]\ndata_dir = "{config.parent / "data"}"\n')
         for kind in ("rejects", "dose"):
@@ -265,7 +267,7 @@ def main() -> int:
                 return 1
             print(f"cli_report_{kind}_s {seconds:.2f}  (vxacq report {kind} --db {url} "
                   f"--password-file ... --json, process start included)")
-        print(f"report_slowest_s {slowest:.2f}  (goal: under 2 s)")
+        print(f"report_slowest_s {slowest:.2f}  (goal: under {GOAL_S:g} s)")
         with open("/proc/loadavg", encoding="ascii") as fh:
             print(f"load_average_1min {fh.read().split()[0]}  (other work on this machine)")
         engine.dispose()

@@ -124,6 +124,7 @@ class Processing:
             if view.fields > 1:
                 processed, calibration, ds = self._stitch(view, own, protocol, params, ctx, uid,
                                                           options)
+                self._rendered(view, processed)
             else:
                 pixels, sidecar = rawstore.load(Path(view.raw_path).parent,
                                                 Path(view.raw_path).stem)
@@ -132,12 +133,10 @@ class Processing:
                 processed, calibration = process_exposure(pixels, sidecar, self.config,
                                                           ei_target=protocol.target_ei,
                                                           params=params, **options)
+                self._rendered(view, processed)
                 ds = acquisition.build_image(own, sidecar, processed, ctx, SOPInstanceUID=uid)
             if calibration.state != "ok":
                 warnings.append(calibration.message)
-            # The review can show the pixels while the file is written.
-            self._keep_processed(image_id, processed)
-            self._emit("rendered", view)
             path = acquisition.write(ds, self._image_folder())
         except (CalibrationError, StitchError, ValueError, OSError, KeyError) as exc:
             self._processed.pop(image_id, None)  # the review must not show what was not kept
@@ -176,6 +175,11 @@ class Processing:
             self._preview = (view.id, preview)
             self._emit("previewed", view)
         return keep
+
+    def _rendered(self, view: ImageView, processed: Any) -> None:
+        """The review can show the pixels while the object is built and written."""
+        self._keep_processed(view.id, processed)
+        self._emit("rendered", view)
 
     def _keep_processed(self, image_id: int, processed: Any) -> None:
         kept = {k: v for k, v in self._processed.items() if k != image_id}

@@ -4,6 +4,9 @@ against a real DCMTK storescp."""
 
 from __future__ import annotations
 
+import socket
+import threading
+
 import numpy as np
 import pytest
 import pynetdicom
@@ -26,6 +29,38 @@ def test_the_fast_path_is_kept_to_the_versions_it_was_written_for() -> None:
     assert not store_wire.fast_path_supported("2.1.1")
     assert not store_wire.fast_path_supported("4.0.0.dev0")
     assert store_wire.FAST_PATH == store_wire.fast_path_supported(pynetdicom.__version__)
+
+
+@pytest.mark.skipif(not store_wire.FAST_PATH, reason="the fast path is off for this pynetdicom")
+def test_the_fast_path_leaves_the_socket_mode_to_pynetdicom(tmp_path, db, study_files, storescp,
+                                                           monkeypatch) -> None:
+    """pynetdicom's DUL thread reads the association's socket while the fast path writes to it.
+    Switching the socket's timeout under that thread's recv (settimeout flips O_NONBLOCK with
+    the GIL released) made the recv fail with EAGAIN about once in 300-1,000 sends, which
+    pynetdicom takes for a closed connection: the C-STORE-RSP was lost and the job retried."""
+    changed: list[tuple[str, object]] = []
+    sending = threading.Event()
+    real_send = store_wire.send_c_store
+
+    def observed(*args, **kwargs):
+        sending.set()
+        try:
+            return real_send(*args, **kwargs)
+        finally:
+            sending.clear()
+
+    for name in ("settimeout", "setblocking"):
+        def spy(sock, value, _real=getattr(socket.socket, name), _name=name):
+            if sending.is_set():
+                changed.append((_name, value))
+            return _real(sock, value)
+        monkeypatch.setattr(socket.socket, name, spy)
+    monkeypatch.setattr(store_wire, "send_c_store", observed)
+    config = make_config(tmp_path, {"name": "pacs", "port": storescp.port})
+    job = send(config, db, "pacs", study_files)
+    assert job.state == JobState.DONE, job.last_error
+    assert job.payload["result"] == {"stored": 3, "warnings": []}
+    assert changed == []
 
 
 @pytest.fixture

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import socket
 import threading
+import time
 
 import numpy as np
 import pytest
@@ -123,3 +124,27 @@ def test_fallback_retries_a_node_that_does_not_answer(tmp_path, db, study_files,
     job = send(config, db, "pacs", study_files[:1])
     assert job.state != JobState.DONE
     assert "did not answer within 1 s" in job.last_error, job.last_error
+
+
+def test_writing_waits_for_room_then_gives_up_at_the_deadline() -> None:
+    """The non-blocking writes wait for a slow reader (every byte arrives, in order) and end
+    with TimeoutError, not a hang, when the reader stops taking bytes."""
+    ours, theirs = socket.socketpair()
+    with ours, theirs:
+        data = bytes(range(256)) * 40_000  # ~10 MB: far more than the socket buffers hold
+        got = bytearray()
+
+        def read() -> None:
+            while len(got) < len(data):
+                got.extend(theirs.recv(1 << 16))
+
+        reader = threading.Thread(target=read)
+        reader.start()
+        store_wire._send_all(ours, [data[:7], memoryview(data)[7:]], time.monotonic() + 10)
+        reader.join(10)
+        assert bytes(got) == data
+        assert ours.gettimeout() is None  # the mode pynetdicom left it in
+        started = time.monotonic()
+        with pytest.raises(TimeoutError):
+            store_wire._send_all(ours, [data], time.monotonic() + 0.3)  # nobody reads now
+        assert time.monotonic() - started < 2

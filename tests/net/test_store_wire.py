@@ -4,6 +4,10 @@ against a real DCMTK storescp."""
 
 from __future__ import annotations
 
+import socket
+import threading
+import time
+
 import numpy as np
 import pytest
 import pynetdicom
@@ -26,6 +30,38 @@ def test_the_fast_path_is_kept_to_the_versions_it_was_written_for() -> None:
     assert not store_wire.fast_path_supported("2.1.1")
     assert not store_wire.fast_path_supported("4.0.0.dev0")
     assert store_wire.FAST_PATH == store_wire.fast_path_supported(pynetdicom.__version__)
+
+
+@pytest.mark.skipif(not store_wire.FAST_PATH, reason="the fast path is off for this pynetdicom")
+def test_the_fast_path_leaves_the_socket_mode_to_pynetdicom(tmp_path, db, study_files, storescp,
+                                                           monkeypatch) -> None:
+    """pynetdicom's DUL thread reads the association's socket while the fast path writes to it.
+    Switching the socket's timeout under that thread's recv (settimeout flips O_NONBLOCK with
+    the GIL released) made the recv fail with EAGAIN about once in 300-1,000 sends, which
+    pynetdicom takes for a closed connection: the C-STORE-RSP was lost and the job retried."""
+    changed: list[tuple[str, object]] = []
+    sending = threading.Event()
+    real_send = store_wire.send_c_store
+
+    def observed(*args, **kwargs):
+        sending.set()
+        try:
+            return real_send(*args, **kwargs)
+        finally:
+            sending.clear()
+
+    for name in ("settimeout", "setblocking"):
+        def spy(sock, value, _real=getattr(socket.socket, name), _name=name):
+            if sending.is_set():
+                changed.append((_name, value))
+            return _real(sock, value)
+        monkeypatch.setattr(socket.socket, name, spy)
+    monkeypatch.setattr(store_wire, "send_c_store", observed)
+    config = make_config(tmp_path, {"name": "pacs", "port": storescp.port})
+    job = send(config, db, "pacs", study_files)
+    assert job.state == JobState.DONE, job.last_error
+    assert job.payload["result"] == {"stored": 3, "warnings": []}
+    assert changed == []
 
 
 @pytest.fixture
@@ -88,3 +124,27 @@ def test_fallback_retries_a_node_that_does_not_answer(tmp_path, db, study_files,
     job = send(config, db, "pacs", study_files[:1])
     assert job.state != JobState.DONE
     assert "did not answer within 1 s" in job.last_error, job.last_error
+
+
+def test_writing_waits_for_room_then_gives_up_at_the_deadline() -> None:
+    """The non-blocking writes wait for a slow reader (every byte arrives, in order) and end
+    with TimeoutError, not a hang, when the reader stops taking bytes."""
+    ours, theirs = socket.socketpair()
+    with ours, theirs:
+        data = bytes(range(256)) * 40_000  # ~10 MB: far more than the socket buffers hold
+        got = bytearray()
+
+        def read() -> None:
+            while len(got) < len(data):
+                got.extend(theirs.recv(1 << 16))
+
+        reader = threading.Thread(target=read)
+        reader.start()
+        store_wire._send_all(ours, [data[:7], memoryview(data)[7:]], time.monotonic() + 10)
+        reader.join(10)
+        assert bytes(got) == data
+        assert ours.gettimeout() is None  # the mode pynetdicom left it in
+        started = time.monotonic()
+        with pytest.raises(TimeoutError):
+            store_wire._send_all(ours, [data], time.monotonic() + 0.3)  # nobody reads now
+        assert time.monotonic() - started < 2

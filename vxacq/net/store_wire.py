@@ -18,10 +18,10 @@ in this module only, and only with the pynetdicom versions it was written and te
 
 from __future__ import annotations
 
-import contextlib
 import io
 import logging
 import queue
+import select
 import socket
 import ssl
 import struct
@@ -99,17 +99,12 @@ def send_c_store(assoc: Association, node: NodeConfig, context: PresentationCont
         if isinstance(sock, ssl.SSLSocket):
             _queue_pdus(assoc, cx_id, command, data, fragment)
         else:
+            deadline = time.monotonic() + node.dimse_timeout
             try:
-                sock.settimeout(node.dimse_timeout)
                 for batch in _batches(cx_id, command, data, fragment):
-                    _send_all(sock, batch)
+                    _send_all(sock, batch, deadline)
             except OSError as exc:
                 _lost(assoc, node, doing, exc)
-            finally:
-                # the reactor may have closed the socket meanwhile (peer gone): then the
-                # missing response below reports the lost association, retryable
-                with contextlib.suppress(OSError):
-                    sock.settimeout(None)
         status = _wait_response(assoc, node, message_id)
         if status is None:
             _lost(assoc, node, doing, None)
@@ -176,10 +171,26 @@ def _batches(cx_id: int, command: bytes, data: memoryview,
         yield batch
 
 
-def _send_all(sock: socket.socket, buffers: list[bytes | memoryview]) -> None:
+def _send_all(sock: socket.socket, buffers: list[bytes | memoryview], deadline: float) -> None:
+    """Write ``buffers`` by ``deadline`` (TimeoutError after it).
+
+    The socket's timeout (blocking mode) is left alone: pynetdicom's DUL thread reads the same
+    socket meanwhile, and changing it under that thread's recv (settimeout switches O_NONBLOCK
+    with the GIL released) made its recv fail with EAGAIN now and then, which pynetdicom takes
+    for a closed connection, dropping the peer's C-STORE-RSP. Each call here is non-blocking
+    instead (MSG_DONTWAIT) and waits for room with poll."""
     views = [memoryview(b) for b in buffers]
+    writable = select.poll()
+    writable.register(sock, select.POLLOUT)
     while views:
-        sent = sock.sendmsg(views)
+        try:
+            sent = sock.sendmsg(views, [], socket.MSG_DONTWAIT)
+        except BlockingIOError:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise TimeoutError("timed out writing to the peer") from None
+            writable.poll(left * 1000)
+            continue
         while views and sent >= len(views[0]):
             sent -= len(views.pop(0))
         if views and sent:

@@ -113,14 +113,15 @@ def generate(engine, exposures: int) -> dict[str, float]:
         conn.execute(text(f'''
             INSERT INTO study ("StudyInstanceUID", patient_id, order_id, "AccessionNumber",
                 "StudyID", "StudyDate", "StudyTime", "StudyDescription",
-                "ReferringPhysicianName", "OperatorsName", "StationName", state, created_at)
+                "ReferringPhysicianName", "OperatorsName", "StationName", state, created_at,
+                search_text)
             SELECT '2.25.1.' || g, 1 + floor(random() * {patients})::int, NULL, 'A' || g,
                    g::text, to_char(date '{FIRST_DAY}' + (random() * {DAYS - 1})::int,
                                     'YYYYMMDD'),
                    lpad((7 + floor(random() * 12))::int::text, 2, '0') || '0000', '', '',
                    'Radiographer^R' || lpad((1 + g % {ROOMS})::text, 2, '0') || '-'
                        || (1 + floor(random() * 4))::int,
-                   'ROOM-' || lpad((1 + g % {ROOMS})::text, 2, '0'), 'closed', now()
+                   'ROOM-' || lpad((1 + g % {ROOMS})::text, 2, '0'), 'closed', now(), ''
             FROM generate_series(1, {studies}) g'''))
         times["studies"] = time.perf_counter() - t
         t = time.perf_counter()

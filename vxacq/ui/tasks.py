@@ -5,22 +5,21 @@
 core calls from its own threads (exam events, outbox jobs, room status) into one that runs on
 the GUI thread. Nothing that touches the network, the disk or the image chain runs in a slot.
 
-The workers are plain Python threads, not Qt's pool: a Python ``QRunnable`` is deleted by
-Qt on the worker, taking its Python half (and whatever it held) with it off the GUI thread.
-:class:`GuiGarbageCollector` keeps Python's cycle collector on the GUI thread too: a cycle
-holding a widget, collected on a worker, would destroy the widget there (and crash Qt).
+The workers are Qt's pool running plain callables (no Python ``QRunnable`` subclass, whose
+Python half Qt would delete on the worker), and they live as long as the pool (a test run
+with short-lived Python threads as workers hung in Qt while a window was destroyed). :class:`GuiGarbageCollector` keeps Python's cycle
+collector on the GUI thread: a cycle holding a widget, collected on a worker, would destroy
+the widget there (and crash Qt).
 """
 
 from __future__ import annotations
 
 import gc
 import logging
-import threading
 from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor, wait
 from typing import Any
 
-from PySide6.QtCore import QObject, QTimer, Signal, Slot
+from PySide6.QtCore import QObject, QThreadPool, QTimer, Signal, Slot
 
 log = logging.getLogger(__name__)
 
@@ -62,9 +61,8 @@ class Tasks:
     """A small pool (the exam, the worklist and the service pages each get a thread)."""
 
     def __init__(self, threads: int = 4) -> None:
-        self._pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="console-task")
-        self._lock = threading.Lock()
-        self._pending: set[Future] = set()
+        self._pool = QThreadPool()
+        self._pool.setMaxThreadCount(threads)
         self._closed = False
 
     def run(self, fn: Callable[[], Any], done: Callable[[Any], None] | None = None,
@@ -80,29 +78,20 @@ class Tasks:
                 else:
                     log.error("background task failed: %s", result)
 
-        with self._lock:
-            if self._closed:  # the console is stopping: a screen's timer may still fire
-                log.debug("console stopped: background task not started")
-                return
-            future = self._pool.submit(_call, fn, on_gui_thread(finish))
-            self._pending.add(future)
-        future.add_done_callback(self._forget)
-
-    def _forget(self, future: Future) -> None:
-        with self._lock:
-            self._pending.discard(future)
+        if self._closed:  # the console is stopping: a screen's timer may still fire
+            log.debug("console stopped: background task not started")
+            return
+        relay = on_gui_thread(finish)
+        self._pool.start(lambda: _call(fn, relay))
 
     def wait(self, timeout_ms: int = 30000) -> bool:
         """True once every task started so far has ended (False after ``timeout_ms``)."""
-        with self._lock:
-            pending = set(self._pending)
-        return not wait(pending, timeout=timeout_ms / 1000).not_done
+        return self._pool.waitForDone(timeout_ms)
 
     def shutdown(self) -> None:
-        """No new tasks; the threads end once the running ones have."""
-        with self._lock:
-            self._closed = True
-        self._pool.shutdown(wait=False, cancel_futures=True)
+        """No new tasks; those not yet begun are dropped, running ones end by themselves."""
+        self._closed = True
+        self._pool.clear()
 
 
 def _call(fn: Callable[[], Any], finish: Callable[[bool, Any], None]) -> None:

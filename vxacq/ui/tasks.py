@@ -7,9 +7,9 @@ the GUI thread. Nothing that touches the network, the disk or the image chain ru
 
 The workers are Qt's pool running plain callables (no Python ``QRunnable`` subclass, whose
 Python half Qt would delete on the worker), and they live as long as the pool (a test run
-with short-lived Python threads as workers hung in Qt while a window was destroyed). :class:`GuiGarbageCollector` keeps Python's cycle
-collector on the GUI thread: a cycle holding a widget, collected on a worker, would destroy
-the widget there (and crash Qt).
+with short-lived Python threads as workers hung in Qt while a window was destroyed).
+:class:`GuiGarbageCollector` keeps Python's cycle collector on the GUI thread: a cycle holding
+a widget, collected on a worker, would destroy the widget there (and crash Qt).
 """
 
 from __future__ import annotations

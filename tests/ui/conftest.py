@@ -24,8 +24,10 @@ STATION_AE = "VXACQ_WF"
 
 @pytest.fixture(autouse=True)
 def gui_thread_gc(qapp) -> Iterator[None]:
-    """Cycles collected on the GUI thread only, as in the console (vxacq.ui.app)."""
-    collector = GuiGarbageCollector().start()
+    """Cycles collected on the GUI thread only, as in the console (vxacq.ui.app). The collector
+    belongs to the application: it is never itself destroyed while a test ends."""
+    collector = qapp.findChild(GuiGarbageCollector) or GuiGarbageCollector(parent=qapp)
+    collector.start()
     yield
     collector.stop()
 

@@ -40,6 +40,5 @@ def run_console(config: Config) -> int:
     try:
         return app.exec()
     finally:
-        console.stop()
-        collector.stop()
+        console.stop()  # automatic collection stays off to the end (see GuiGarbageCollector)
 

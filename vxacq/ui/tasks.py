@@ -6,10 +6,9 @@ core calls from its own threads (exam events, outbox jobs, room status) into one
 the GUI thread. Nothing that touches the network, the disk or the image chain runs in a slot.
 
 The workers are Qt's pool running plain callables (no Python ``QRunnable`` subclass, whose
-Python half Qt would delete on the worker), and they live as long as the pool (a test run
-with short-lived Python threads as workers hung in Qt while a window was destroyed).
-:class:`GuiGarbageCollector` keeps Python's cycle collector on the GUI thread: a cycle holding
-a widget, collected on a worker, would destroy the widget there (and crash Qt).
+Python half Qt would delete on the worker). :class:`GuiGarbageCollector` keeps Python's cycle
+collector on the GUI thread and out of destructors: a cycle holding a widget, collected on a
+worker, would destroy the widget there (and crash Qt).
 """
 
 from __future__ import annotations
@@ -106,8 +105,11 @@ def _call(fn: Callable[[], Any], finish: Callable[[bool, Any], None]) -> None:
 class GuiGarbageCollector(QObject):
     """Python's cycle collector, run from a timer on the GUI thread only.
 
-    Automatic collection runs on whichever thread happens to allocate; with it off, the
-    timer collects each generation when its count passes the usual threshold."""
+    Automatic collection runs on whichever thread happens to allocate, and at any allocation:
+    also inside a Qt object's destructor, where collecting another Qt object can wait forever
+    on a signal-slot lock the destructor holds (a test run hung so). With it off, the timer
+    collects each generation when its count passes the usual threshold, from an event-loop
+    slot where no destructor is running."""
 
     def __init__(self, interval_ms: int = 500, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -128,8 +130,11 @@ class GuiGarbageCollector(QObject):
         gc.freeze()
 
     def stop(self) -> None:
+        """Automatic collection back on, after collecting here: its counts start from zero, so
+        no collection falls inside the next destructor that allocates."""
         self._timer.stop()
         gc.unfreeze()
+        gc.collect()
         gc.enable()
 
     def check(self) -> None:

@@ -14,6 +14,7 @@ import ssl
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -328,17 +329,26 @@ class Scripted(http.server.BaseHTTPRequestHandler):
         pass
 
 
+@contextmanager
+def https_server(handler: type[http.server.BaseHTTPRequestHandler], cert: Path,
+                 key: Path) -> Iterator[int]:
+    """``handler`` served over TLS with ``cert`` on 127.0.0.1; yields the port."""
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(cert, key)
+    server.socket = context.wrap_socket(server.socket, server_side=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield server.server_address[1]
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
 @pytest.fixture(scope="module")
 def scripted(pki: certs.Certificates) -> Iterator[int]:
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Scripted)
-    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-    context.load_cert_chain(pki.server.cert, pki.server.key)
-    server.socket = context.wrap_socket(server.socket, server_side=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield server.server_address[1]
-    server.shutdown()
-    server.server_close()
+    with https_server(Scripted, pki.server.cert, pki.server.key) as port:
+        yield port
 
 
 def study_json(patient: str, uid: str = "1.2.3.4") -> dict:
@@ -493,15 +503,8 @@ class Trickle(http.server.BaseHTTPRequestHandler):
 
 @pytest.fixture(scope="module")
 def trickle(pki: certs.Certificates) -> Iterator[int]:
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Trickle)
-    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-    context.load_cert_chain(pki.server.cert, pki.server.key)
-    server.socket = context.wrap_socket(server.socket, server_side=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield server.server_address[1]
-    server.shutdown()
-    server.server_close()
+    with https_server(Trickle, pki.server.cert, pki.server.key) as port:
+        yield port
 
 
 def test_an_answer_sent_a_byte_at_a_time_is_given_up_at_dimse_timeout(tmp_path, trickle, pki):
@@ -616,20 +619,11 @@ def test_a_qido_series_answer_of_another_study_is_refused(tmp_path, scripted, pk
 
 
 def test_a_certificate_for_another_host_is_refused_before_the_password_is_sent(tmp_path, pki):
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Scripted)
-    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-    context.load_cert_chain(pki.other_host.cert, pki.other_host.key)  # our CA, another name
-    server.socket = context.wrap_socket(server.socket, server_side=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
     Scripted.seen.clear()
-    try:
-        config = station(tmp_path, web_node(server.server_address[1], pki,
-                                            secret(tmp_path, PASSWORD)))
+    # our CA, another name
+    with https_server(Scripted, pki.other_host.cert, pki.other_host.key) as port:
+        config = station(tmp_path, web_node(port, pki, secret(tmp_path, PASSWORD)))
         result = echo(config, config.node("cloud"))
-    finally:
-        server.shutdown()
-        server.server_close()
     assert not result.ok and result.kind == "tls", result.message
     assert Scripted.seen == []  # no request, so no Authorization header, reached it
 

@@ -38,6 +38,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from tests import pg  # noqa: E402
 from vxacq.db import department  # noqa: E402
+from vxacq.net.department import password  # noqa: E402
 from vxacq.protocols import load as load_protocols  # noqa: E402
 from vxacq.workflow import qa_reports  # noqa: E402
 from vxacq.workflow.reference_levels import load as load_levels  # noqa: E402
@@ -215,7 +216,7 @@ def main() -> int:
     try:
         server.create_database("department")
         url = server.url("department")
-        engine = department.connect(url, password_file=str(server.password_file),
+        engine = department.connect(url, password=password(str(server.password_file)),
                                     connect_timeout=3600)
         department.ensure_schema(engine)
         t = time.perf_counter()

@@ -20,7 +20,7 @@ from vxacq.db import (
     StudyState, database_for,
 )
 from vxacq.db import department
-from vxacq.net.department import engine_for, enqueue_publish
+from vxacq.net.department import engine_for, enqueue_publish, password
 from vxacq.net.outbox import Outbox, enqueue, get_job, list_jobs, retry
 
 _names = itertools.count(1)
@@ -81,7 +81,7 @@ def add_study(db: Database, station: str, *, patient_id: str = "P-1", uid_tag: s
 
 
 def rows(url: str, password_file: Path, sql: str) -> list[tuple]:
-    engine = department.connect(url, password_file=str(password_file))
+    engine = department.connect(url, password=password(str(password_file)))
     try:
         with engine.connect() as conn:
             return [tuple(r) for r in conn.execute(text(sql)).all()]
@@ -270,7 +270,7 @@ def test_reports_on_postgresql_count_on_the_server_as_on_any_database(
                 image.ImageAndFluoroscopyAreaDoseProduct = 0.5 * image.id + n
         job = enqueue_publish(config, db, study_id, "exam completed")
         assert Outbox(config, db).drain([job], timeout=30)[0].state == "done"
-    engine = department.connect(dept_url, password_file=str(postgres.password_file))
+    engine = department.connect(dept_url, password=password(str(postgres.password_file)))
     try:
         names = qa_reports._protocol_ids()
         with Session(engine) as session:

@@ -44,6 +44,7 @@ def searched(server: slapd.Slapd, tmp_path: Path, **changes: object) -> Director
     """ldap:// with StartTLS, the user found by the service account, groups searched."""
     password_file = tmp_path / "bind-password"
     password_file.write_text(slapd.SERVICE_PASSWORD + "\n")
+    password_file.chmod(0o640)  # the service manual's root:vxacq 0640
     settings = DirectorySettings(
         url=server.url, start_tls=True, tls_ca=str(server.certificates.ca),
         tls_verify_host=False,  # the server's certificate names localhost; the url 127.0.0.1
@@ -123,6 +124,19 @@ def test_a_wrong_service_password_is_named_as_such(server: slapd.Slapd, tmp_path
     settings = searched(server, tmp_path)
     Path(settings.bind_password_file).write_text("not-it\n")
     assert "service account" in refused(settings, "alice", "alice-pw")
+
+
+def test_a_service_password_file_every_user_can_read_is_refused(server: slapd.Slapd,
+                                                               tmp_path: Path) -> None:
+    settings = searched(server, tmp_path)
+    Path(settings.bind_password_file).chmod(0o644)
+    assert refused(settings, "alice", "alice-pw") == (
+        f"bind_password_file '{settings.bind_password_file}' is readable by every user; "
+        "chmod 600 (or 640 for the vxacq group) it")
+    Path(settings.bind_password_file).chmod(0o640)
+    Path(settings.bind_password_file).write_text("\n")
+    assert refused(settings, "alice", "alice-pw") == (
+        f"bind_password_file '{settings.bind_password_file}' is empty")
 
 
 @pytest.mark.parametrize("user", ["al*", "*)(uid=*", "*", "alice)(|(uid=*"])

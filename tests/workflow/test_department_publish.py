@@ -12,6 +12,7 @@ from sqlalchemy import text
 from tests import peers
 from tests.workflow.conftest import node, write_station
 from vxacq.db import database_for, department
+from vxacq.net.department import password
 from vxacq.workflow.exam import Exam
 from vxacq.workflow.orders import ManualPatient, register_manual
 from vxacq.workflow.rejection import reject_sent
@@ -29,7 +30,7 @@ def test_closing_and_rejecting_after_sending_publish_the_exam(
         + f'[department]\nurl = "{url}"\npassword_file = "{postgres.password_file}"\n'
           "retry_delay = 0.2\n", peers.free_port())
     db = database_for(config.data_dir)
-    engine = department.connect(url, password_file=str(postgres.password_file))
+    engine = department.connect(url, password=password(str(postgres.password_file)))
 
     def published() -> list[tuple]:
         with engine.connect() as conn:

@@ -19,7 +19,6 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, Table, create_engine, inspect, literal, text
@@ -55,27 +54,22 @@ DEPARTMENT_INDEXES: tuple[tuple[str, str, tuple[str, ...], bool], ...] = (
 )
 
 
-def engine_url(url: str, password_file: str = "") -> URL:
-    """The SQLAlchemy URL (pg8000 driver) of ``postgresql://user@host[:port]/database``, the
-    password read from ``password_file`` (its first line)."""
+def engine_url(url: str, password: str | None = None) -> URL:
+    """The SQLAlchemy URL (pg8000 driver) of ``postgresql://user@host[:port]/database`` with
+    ``password`` (read by the caller from its password_file through
+    :func:`vxacq.security.secrets.read_secret`), else the URL's own."""
     parsed = make_url(url)
     if parsed.get_backend_name() not in ("postgresql", "postgres"):
         raise DepartmentError(f"'{url}' is not a postgresql:// URL")
-    password = parsed.password
-    if password_file:
-        try:
-            lines = Path(password_file).expanduser().read_text(encoding="utf-8").splitlines()
-        except OSError as exc:
-            raise DepartmentError(f"password_file '{password_file}' cannot be read "
-                                  f"({exc.strerror})") from None
-        password = lines[0] if lines else ""
+    if password is None:
+        password = parsed.password
     return parsed.set(drivername="postgresql+pg8000", password=password)
 
 
-def connect(url: str, *, password_file: str = "", connect_timeout: float = 10.0,
+def connect(url: str, *, password: str | None = None, connect_timeout: float = 10.0,
             ssl_context: Any = None) -> Engine:
     """An engine on the department database (nothing is connected until it is used)."""
-    target = engine_url(url, password_file)
+    target = engine_url(url, password)
     # "" rather than None: a server that asks for a password then refuses the login, saying
     # so, where pg8000 would fail on the missing value
     args: dict[str, Any] = {"timeout": connect_timeout, "password": target.password or ""}

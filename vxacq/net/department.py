@@ -24,6 +24,7 @@ from vxacq.db import Database, JobKind
 from vxacq.db import department
 from vxacq.net.association import DicomNetworkError
 from vxacq.net.outbox import JobContext, enqueue
+from vxacq.security.secrets import SecretError, read_secret
 
 log = logging.getLogger(__name__)
 
@@ -39,6 +40,18 @@ _engines: dict[tuple[str, str, float, bool], Engine] = {}
 _engines_lock = threading.Lock()
 
 
+def password(password_file: str) -> str | None:
+    """The password in a department database's ``password_file`` (None without one: the URL's
+    own, if any); DepartmentError naming the file when it cannot be used. The file may be
+    readable by the vxacq group (root:vxacq 0640), not by every user."""
+    if not password_file:
+        return None
+    try:
+        return read_secret(password_file, field="password_file", group_may_read=True)
+    except SecretError as exc:
+        raise department.DepartmentError(str(exc)) from None
+
+
 def engine_for(settings: DepartmentConfig) -> Engine:
     """The engine on the configured department database (one per setting and process)."""
     key = (settings.url, settings.password_file, settings.connect_timeout, settings.tls)
@@ -50,7 +63,7 @@ def engine_for(settings: DepartmentConfig) -> Engine:
                 from vxacq.security.tls import client_context
 
                 context = client_context(settings)
-            engine = department.connect(settings.url, password_file=settings.password_file,
+            engine = department.connect(settings.url, password=password(settings.password_file),
                                         connect_timeout=settings.connect_timeout,
                                         ssl_context=context)
             _engines[key] = engine

@@ -14,7 +14,6 @@ import re
 import socket
 import ssl
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
@@ -24,6 +23,7 @@ from ldap3.utils.conv import escape_filter_chars
 from ldap3.utils.dn import escape_rdn, parse_dn
 
 from vxacq.security import tls
+from vxacq.security.secrets import SecretError, read_secret
 
 if TYPE_CHECKING:
     from vxacq.config import DirectorySettings
@@ -264,15 +264,13 @@ def _bind_name(template: str, user: str) -> str:
 
 
 def _service_password(settings: DirectorySettings) -> str:
-    path = Path(settings.bind_password_file).expanduser()
+    """The service account's password; the file may be readable by the vxacq group (the
+    service manual's root:vxacq 0640), not by every user."""
     try:
-        password = path.read_text(encoding="utf-8").rstrip("\r\n")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise DirectoryError(f"cannot read bind_password_file '{path}' "
-                             f"({getattr(exc, 'strerror', None) or exc})") from None
-    if not password:
-        raise DirectoryError(f"bind_password_file '{path}' is empty")
-    return password
+        return read_secret(settings.bind_password_file, field="bind_password_file",
+                           group_may_read=True)
+    except SecretError as exc:
+        raise DirectoryError(str(exc)) from None
 
 
 def _values(attributes: dict[str, Any], name: str) -> list[Any]:

@@ -9,6 +9,7 @@ from sqlalchemy.engine import make_url
 
 from vxacq.config import Config
 from vxacq.db import department
+from vxacq.net.department import password as department_password
 
 # `--db department`: the database configured in [department].
 CONFIGURED = "department"
@@ -42,7 +43,7 @@ def report_engine(config: Config, url: str, *, password_file: str = "") -> tuple
 
             context = client_context(settings)
     try:
-        return (department.connect(url, password_file=password_file,
+        return (department.connect(url, password=department_password(password_file),
                                    connect_timeout=REPORT_TIMEOUT, ssl_context=context),
                 department.describe(url))
     except department.DepartmentError as exc:

@@ -15,7 +15,9 @@ from vxacq.dicom.rdsr.dosimetry import glandular_dose_tables
 from vxacq.dicom.orientation import patient_orientation
 from vxacq.imaging.presentation import transform_orientation
 from vxacq.protocols import get
-from vxacq.workflow.acquisition import acquisition_record, dicom_transform, mammography_dose
+from vxacq.workflow.acquisition import (
+    acquisition_record, dicom_transform, mammography_dose, summed_report,
+)
 
 
 def vxacq(config: Path, *args: str) -> subprocess.CompletedProcess:
@@ -151,3 +153,15 @@ def test_acquire_without_calibration_keeps_raw_and_says_what_to_do(tmp_path: Pat
     assert not [f for f in doc["files"] if f.endswith(".dcm")]
     assert any("no image was made" in w and "vxacq calibrate" in w for w in doc["warnings"])
     assert list((tmp_path / "data" / "raw").glob("*.npy"))
+
+
+def test_a_long_length_images_fields_are_summed_and_a_missing_report_leaves_the_sum_unknown() -> None:
+    fields = [{"kv": 85, "ma": 400.0, "ms": 50, "mas": 20.0, "dap_Gy_cm2": 0.1},
+              {"kv": 90, "ma": 200.0, "ms": 150, "mas": 30.0, "dap_Gy_cm2": 0.2}]
+    assert summed_report(fields) == pytest.approx(
+        {"kv": 85, "ms": 200.0, "mas": 50.0, "ma": 250.0, "dap_Gy_cm2": 0.3})
+    # a field recovered without its generator report: the dose is not understated by a sum
+    # of the others
+    assert summed_report([fields[0], None]) == {"kv": 85, "ms": None, "mas": None, "ma": None,
+                                                "dap_Gy_cm2": None}
+    assert summed_report([None, fields[1]])["kv"] is None

@@ -58,6 +58,11 @@ def test_whole_spine_is_three_exposures_and_one_stitched_image(room) -> None:
     # 940 mm of spine at the detector's own pixel spacing: far longer than one 427 mm field
     assert ds.Rows * float(ds.ImagerPixelSpacing[0]) > 900
     assert peers.dciodvfy_errors(view.file_path) == []
+    # the image's row (the dose register's source) holds the exposure the image says
+    assert view.Exposure == pytest.approx(ds.ExposureInuAs / 1000.0)
+    assert view.ImageAndFluoroscopyAreaDoseProduct == pytest.approx(
+        float(ds.ImageAndFluoroscopyAreaDoseProduct))
+    assert view.KVP == pytest.approx(float(ds.KVP))
     seams = exam.seams(view.id)
     assert len(seams) == 2
     exam.accept(view.id)

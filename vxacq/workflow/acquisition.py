@@ -241,23 +241,38 @@ def build_image(protocol: Protocol, sidecar: dict[str, Any], processed: Processe
                    ImageLaterality=laterality, **common)
 
 
+def summed_report(reports: list[dict[str, Any] | None]) -> dict[str, float | None]:
+    """The generator reports of a long-length image's fields as one report (the generator's
+    keys and units, as the image's row and its X-Ray Acquisition Dose give it): the first
+    field's kV; time, current-time product and DAP summed, each None when a field's report
+    lacks it (a sum of the others would understate the dose); the current that delivers that
+    product in that time."""
+    fields = [r or {} for r in reports]
+
+    def total(key: str) -> float | None:
+        values = [f.get(key) for f in fields]
+        return None if any(v is None for v in values) else float(sum(values))
+
+    ms, mas = total("ms"), total("mas")
+    return {"kv": fields[0].get("kv"), "ms": ms, "mas": mas,
+            "ma": mas / ms * 1000.0 if ms and mas is not None else None,
+            "dap_Gy_cm2": total("dap_Gy_cm2")}
+
+
 def long_length_exposure(sidecars: list[dict[str, Any]], protocol: Protocol) -> ExposureInfo:
     """The exposures of a long-length image as its one X-Ray Acquisition Dose: the first
-    field's time and kV, current-time product, time and DAP summed over the fields, every
-    field's irradiation event named."""
-    each = [exposure_info(s, protocol) for s in sidecars]
+    field's time and kV, the fields' reports summed (:func:`summed_report`), every field's
+    irradiation event named."""
+    each = [exposure_info(s, protocol) for s in sidecars]  # each field has its report
     first = each[0]
-
-    def total(values: list[float | None]) -> float | None:
-        return None if any(v is None for v in values) else sum(v for v in values if v is not None)
-
-    ms = sum(e.ExposureTimeInms for e in each)
-    mas = sum(e.mAs for e in each)
+    summed = summed_report([s["reported"] for s in sidecars])
+    dap_Gy_cm2, dose_rp = summed["dap_Gy_cm2"], [e.DoseRP for e in each]
     return replace(
-        first, ExposureTimeInms=ms, ExposureInmAs=mas,
-        XRayTubeCurrentInmA=mas / ms * 1000.0 if ms else first.XRayTubeCurrentInmA,
-        ImageAndFluoroscopyAreaDoseProduct=total([e.ImageAndFluoroscopyAreaDoseProduct for e in each]),
-        DoseRP=total([e.DoseRP for e in each]),
+        first, ExposureTimeInms=summed["ms"], ExposureInmAs=summed["mas"],
+        XRayTubeCurrentInmA=summed["ma"] if summed["ma"] is not None else first.XRayTubeCurrentInmA,
+        # DICOM's DAP is in dGy·cm²; the generator reports Gy·cm².
+        ImageAndFluoroscopyAreaDoseProduct=None if dap_Gy_cm2 is None else dap_Gy_cm2 * 10.0,
+        DoseRP=None if any(d is None for d in dose_rp) else sum(d for d in dose_rp if d is not None),
         OtherIrradiationEventUIDs=tuple(e.IrradiationEventUID for e in each[1:]))
 
 

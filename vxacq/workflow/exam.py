@@ -64,6 +64,7 @@ from vxacq.logs import phi
 from vxacq.protocols import Protocol, ProtocolError, load as load_protocols
 from vxacq.security import audit
 from vxacq.workflow import dose_check, procedures, reference_levels
+from vxacq.workflow.acquisition import summed_report
 from vxacq.workflow.dose import raw_notes
 from vxacq.workflow.exam_closing import COMPLETED, DISCONTINUED, Closing
 from vxacq.workflow.exam_processing import Processing
@@ -445,12 +446,9 @@ class Exam(Processing, Closing):
                        warnings: list[str]) -> ImageView:
         sidecars = [rawstore.read_sidecar(Path(raw).parent, Path(raw).stem)
                     for raw in sequence.fields]
-        reported = [s.get("reported") or {} for s in sidecars]
-        ms = sum(r.get("ms") or 0 for r in reported)
-        mas = sum(r.get("mas") or 0 for r in reported)
-        summed = {"kv": reported[0].get("kv"), "ma": mas / ms * 1000 if ms else None,
-                  "ms": ms, "mas": mas,
-                  "dap_Gy_cm2": sum(r.get("dap_Gy_cm2") or 0 for r in reported)}
+        # the row sums the fields as the stitched image's exposure does (a field recovered
+        # without its generator report leaves the sums unknown, not short)
+        summed = summed_report([s.get("reported") for s in sidecars])
         sid = (sidecars[0].get("requested") or {}).get("sid_mm")
         image_id = self._record_exposure(protocol, side, str(path), summed, sid)
         self._audit("long-length image", f"sequence {sequence.uid}: {sequence.planned} fields")

@@ -17,7 +17,7 @@ from pydicom.uid import ExplicitVRLittleEndian, generate_uid
 from pynetdicom import AE, evt
 from pynetdicom.sop_class import (
     BasicAnnotationBox, BasicFilmBox, BasicFilmSession, BasicGrayscaleImageBox,
-    BasicGrayscalePrintManagementMeta, PresentationLUT,
+    BasicGrayscalePrintManagementMeta,
 )
 
 import peers

@@ -4,7 +4,6 @@ name, date range, accession and modality; series on demand; `vxacq find`."""
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 
 import numpy as np

@@ -6,7 +6,6 @@ message and the database left as it was."""
 from __future__ import annotations
 
 import json
-import sys
 import threading
 from pathlib import Path
 

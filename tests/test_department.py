@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import text
+from sqlalchemy.exc import OperationalError, ProgrammingError
 from sqlmodel import select
 
 from vxacq import config as configuration
@@ -20,7 +21,7 @@ from vxacq.db import (
     StudyState, database_for,
 )
 from vxacq.db import department
-from vxacq.net.department import engine_for, enqueue_publish, password
+from vxacq.net.department import _explain, engine_for, enqueue_publish, password
 from vxacq.net.outbox import Outbox, enqueue, get_job, list_jobs, retry
 
 _names = itertools.count(1)
@@ -293,3 +294,18 @@ def test_reports_on_postgresql_count_on_the_server_as_on_any_database(
         assert {r.key: r.total for r in report.by_operator} == {"Tester^Tina": 12}
     finally:
         engine.dispose()
+
+
+def test_what_the_database_server_says_reaches_the_job_escaped_and_without_its_detail() -> None:
+    # pg8000 gives the server's notice as a dict: S(everity), C(ode), M(essage), D(etail)...
+    notice = {"S": "FATAL", "C": "28P01", "M": "password authentication failed\nfor \x1b[2J",
+              "D": "Key (PatientID)=(PID-4711) already exists"}
+    refused = _explain(ProgrammingError("SELECT 1", {}, Exception(notice)), "db/dept")
+    assert "refused the login" in str(refused) and not refused.retryable
+    assert "failed\\nfor \\x1b[2J" in str(refused) and "\n" not in str(refused)
+    assert "PID-4711" not in str(refused)
+    # a code that is no SQLSTATE is not repeated, and a long message is cut to a line
+    odd = _explain(OperationalError("SELECT 1", {}, Exception(
+        {"C": "28P01\nX", "M": "m" * 5000})), "db/dept")
+    assert "28P01" not in str(odd)
+    assert odd.retryable and len(str(odd)) < 500

@@ -13,6 +13,7 @@ the service engineer retries once the setting is fixed.
 from __future__ import annotations
 
 import logging
+import re
 import threading
 from typing import Any
 
@@ -22,6 +23,7 @@ from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from vxacq.config import DEPARTMENT_NODE, Config, DepartmentConfig
 from vxacq.db import Database, JobKind
 from vxacq.db import department
+from vxacq.logs import escape
 from vxacq.net.association import DicomNetworkError
 from vxacq.net.outbox import JobContext, enqueue
 from vxacq.security.secrets import SecretError, read_secret
@@ -35,6 +37,10 @@ _FOR_GOOD = {"28": "the database refused the login (check the user in url and th
                    "manual, 'Department database')",
              "42501": "the database refused the user the right (it needs CREATE on the "
                       "database's public schema, and SELECT/INSERT/UPDATE on its tables)"}
+
+SQLSTATE = re.compile(r"[0-9A-Z]{5}")
+# The server's message in a job's error: one line's worth.
+MAX_MESSAGE = 300
 
 _engines: dict[tuple[str, str, float, bool], Engine] = {}
 _engines_lock = threading.Lock()
@@ -116,12 +122,18 @@ def _explain(exc: DBAPIError, where: str) -> DicomNetworkError:
 
 
 def _sqlstate(orig: BaseException | None) -> str:
+    """The server's SQLSTATE (five digits or capitals), "" when it gave none or no such."""
     detail = orig.args[0] if orig is not None and orig.args else None
-    return str(detail.get("C", "")) if isinstance(detail, dict) else ""
+    code = str(detail.get("C", "")) if isinstance(detail, dict) else ""
+    return code if SQLSTATE.fullmatch(code) else ""
 
 
 def _message(orig: BaseException | None) -> str:
+    """The server's message (its "M" field, not the whole notice: the detail may quote the
+    row's values), escaped and cut to a line: it reaches the job's error and the log."""
     detail = orig.args[0] if orig is not None and orig.args else None
     if isinstance(detail, dict):
-        return str(detail.get("M", detail))
-    return str(orig) if orig is not None else "no detail"
+        text = str(detail.get("M", "no message"))
+    else:
+        text = str(orig) if orig is not None else "no detail"
+    return escape(text)[:MAX_MESSAGE]

@@ -176,10 +176,11 @@ def read_study(local: Any, study_id: int) -> StudyRows:
                 DoseConfirmation.study_id == study_id).order_by(DoseConfirmation.id)).all()))
 
 
-def _values(row: SQLModel, *, drop: Iterable[str] = (), **changes: Any) -> dict[str, Any]:
+def _values(row: SQLModel, **changes: Any) -> dict[str, Any]:
+    """The row's columns as the department stores them: without the console's id and paths,
+    its foreign keys replaced by ``changes``."""
     table: Table = type(row).__table__  # type: ignore[attr-defined]
-    out = {c.name: getattr(row, c.name) for c in table.columns
-           if c.name != "id" and c.name not in drop}
+    out = {c.name: getattr(row, c.name) for c in table.columns if c.name != "id"}
     for name, value in LOCAL_COLUMNS.items():
         if name in out:
             out[name] = value

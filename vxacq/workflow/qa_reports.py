@@ -462,7 +462,9 @@ def _dose_figures_on_server(session: Session, selection: Filters, names: dict[st
     None when two stored protocol names count as one protocol (then only all values do)."""
     di = Image.DeviationIndex
     dap = Image.ImageAndFluoroscopyAreaDoseProduct
-    finite = and_(di.is_not(None), di != float("nan"))
+    # NaN equals NaN in PostgreSQL; the infinities are left out as the Python figures leave them
+    not_finite = (float("nan"), float("inf"), float("-inf"))
+    finite = and_(di.is_not(None), di.not_in(not_finite))
 
     def in_band(low: float, high: float, low_in: bool, high_in: bool) -> Any:
         conditions = [finite]
@@ -472,7 +474,7 @@ def _dose_figures_on_server(session: Session, selection: Filters, names: dict[st
             conditions.append(di <= high if high_in else di < high)
         return func.count(di).filter(and_(*conditions))
 
-    dap_known = and_(dap.is_not(None), dap != float("nan"))
+    dap_known = and_(dap.is_not(None), dap.not_in(not_finite))
     query = _where(select(
         Series.ProtocolName,
         *(in_band(*band[1:]) for band in DI_BANDS),

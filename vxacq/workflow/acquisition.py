@@ -266,13 +266,15 @@ def long_length_exposure(sidecars: list[dict[str, Any]], protocol: Protocol) -> 
     each = [exposure_info(s, protocol) for s in sidecars]  # each field has its report
     first = each[0]
     summed = summed_report([s["reported"] for s in sidecars])
-    dap_Gy_cm2, dose_rp = summed["dap_Gy_cm2"], [e.DoseRP for e in each]
+    dap_Gy_cm2, ma = summed["dap_Gy_cm2"], summed["ma"]
+    dose_rp = [e.DoseRP for e in each]
     return replace(
         first, ExposureTimeInms=summed["ms"], ExposureInmAs=summed["mas"],
-        XRayTubeCurrentInmA=summed["ma"] if summed["ma"] is not None else first.XRayTubeCurrentInmA,
+        XRayTubeCurrentInmA=first.XRayTubeCurrentInmA if ma is None else ma,
         # DICOM's DAP is in dGy·cm²; the generator reports Gy·cm².
         ImageAndFluoroscopyAreaDoseProduct=None if dap_Gy_cm2 is None else dap_Gy_cm2 * 10.0,
-        DoseRP=None if any(d is None for d in dose_rp) else sum(d for d in dose_rp if d is not None),
+        DoseRP=None if any(d is None for d in dose_rp)
+        else sum(d for d in dose_rp if d is not None),
         OtherIrradiationEventUIDs=tuple(e.IrradiationEventUID for e in each[1:]))
 
 

@@ -275,3 +275,21 @@ def test_the_cache_drops_old_studies_then_the_oldest_beyond_its_size(tmp_path):
     assert priors.prune_cache(config, now=now) == ["1.2.3.0", "1.2.3.1"]
     assert sorted(p.name for p in folder.iterdir() if p.is_dir()) == ["1.2.3.2", "1.2.3.3"]
     assert [c.StudyInstanceUID for c in priors.cached_studies(config)] == ["1.2.3.3", "1.2.3.2"]
+
+
+def test_what_an_object_says_is_escaped_and_cut_before_a_refusal_quotes_it(tmp_path, caplog):
+    request = RetrieveRequest(node="archive", peer_ae="A", StudyInstanceUID=generate_uid(),
+                              folder=tmp_path, PatientID=PATIENT)
+    ds = Dataset()
+    ds.SOPInstanceUID, ds.PatientID = generate_uid(), PATIENT
+    ds.StudyInstanceUID = "1.2\nretrieve: object taken\x1b[2J" + "9" * 5000
+    dx = DigitalXRayImageStorageForPresentation
+    assert request.keep(ds, dx, 500, lambda: b"") == DOES_NOT_MATCH
+    assert request.keep(ds, "1.2\r\n" + "3" * 5000, 500, lambda: b"") == 0x0122
+    request.refuse("cannot be decoded (a\nb)")
+    # the refusals reach the screen (RetrieveError, the partial note) and the log on one line
+    assert all("\n" not in why and "\r" not in why and "\x1b" not in why and len(why) < 200
+               for why in request.refused), request.refused
+    assert "1.2\\nretrieve: object taken\\x1b[2J" in request.refused[0]
+    assert all("\n" not in r.getMessage() for r in caplog.records)
+    assert request.received == [] and list(tmp_path.iterdir()) == []

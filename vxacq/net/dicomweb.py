@@ -43,8 +43,8 @@ from vxacq.dicom.query import SeriesRecord, StudyQuery, StudyRecord, series_reco
 from vxacq.logs import escape
 from vxacq.net.association import DicomNetworkError
 from vxacq.net.retrieve import (
-    CANNOT_UNDERSTAND, STORED, TRANSFER_SYNTAXES, UID_FORM, RetrieveError, RetrieveOutcome,
-    RetrieveRequest, write_atomically,
+    CANNOT_UNDERSTAND, TRANSFER_SYNTAXES, UID_FORM, RetrieveError, RetrieveOutcome,
+    RetrieveRequest,
 )
 from vxacq.security import audit, tls
 from vxacq.security.audit_message import MINOR_FAILURE
@@ -720,7 +720,7 @@ def retrieve_study(config: Config, node: NodeConfig,
     for content_type, data in parts:
         kind = content_type.split(";")[0].strip().lower()
         if kind != DICOM:
-            request_._refuse(f"a part of type '{escape(kind)[:60]}' is not DICOM")
+            request_.refuse(f"a part of type '{escape(kind)[:60]}' is not DICOM")
             continue
         _take(node, request_, data)
     outcome = RetrieveOutcome(node=node.name, StudyInstanceUID=uid,
@@ -741,26 +741,16 @@ def retrieve_study(config: Config, node: NodeConfig,
 
 
 def _take(node: NodeConfig, request_: RetrieveRequest, data: bytes) -> None:
-    """One WADO-RS part: checked as a C-STORE of a C-MOVE/C-GET retrieve is, then written."""
+    """One WADO-RS part: checked as a C-STORE of a C-MOVE/C-GET retrieve is, and in the
+    transfer syntax asked for, then written."""
     try:
         ds = dcmread(io.BytesIO(data))
         sop_class = str(ds.file_meta.MediaStorageSOPClassUID)
     except Exception as exc:  # noqa: BLE001 - whatever pydicom makes of bad bytes
-        request_._refuse(f"object from {node.name} cannot be decoded ({exc})")
+        request_.refuse(f"object from {node.name} cannot be decoded ({escape(exc)[:200]})")
         return
-    status, why = request_.check(ds, sop_class, len(data))
     syntax = ds.file_meta.get("TransferSyntaxUID", "")
-    if status == STORED and syntax not in TRANSFER_SYNTAXES:
-        status, why = CANNOT_UNDERSTAND, (f"transfer syntax {escape(syntax)[:64] or '(none)'} "
-                                          "is not one asked for")
-    if status != STORED:
-        request_._refuse(f"object from {node.name} refused: {why}")
-        return
-    target = request_.folder / f"{ds.SOPInstanceUID}.dcm"
-    try:
-        write_atomically(target, data)
-    except OSError as exc:
-        request_._refuse(f"object from {node.name} could not be written ({exc.strerror or exc})")
-        return
-    if target not in request_.received:
-        request_.received.append(target)
+    refusal = None if syntax in TRANSFER_SYNTAXES else (
+        CANNOT_UNDERSTAND, f"transfer syntax {escape(syntax)[:64] or '(none)'} is not one "
+                           "asked for")
+    request_.keep(ds, sop_class, len(data), lambda: data, refusal)

@@ -97,10 +97,10 @@ class RetrieveRequest:
             return OUT_OF_RESOURCES, (f"{size} bytes, more than the {self.max_bytes} bytes one "
                                       "object may have (priors.max_object_mb)")
         if sop_class not in self.sop_classes:
-            return SOP_CLASS_NOT_ASKED, f"SOP class {UID(sop_class).name or sop_class} not asked for"
+            return SOP_CLASS_NOT_ASKED, f"SOP class {_said(UID(sop_class).name)} not asked for"
         study = str(ds.get("StudyInstanceUID", ""))
         if study != self.StudyInstanceUID:
-            return DOES_NOT_MATCH, f"study {study or '(none)'} is not the study asked for"
+            return DOES_NOT_MATCH, f"study {_said(study) or '(none)'} is not the study asked for"
         sop_instance = str(ds.get("SOPInstanceUID", ""))
         if not (UID_FORM.fullmatch(sop_instance) and len(sop_instance) <= 64):
             return CANNOT_UNDERSTAND, "its SOP Instance UID is not a UID"
@@ -119,25 +119,36 @@ class RetrieveRequest:
         try:
             ds = event.dataset
         except Exception as exc:  # noqa: BLE001 - whatever pydicom makes of bad bytes
-            self._refuse(f"object from {self.node} cannot be decoded ({exc})")
+            self.refuse(f"object from {self.node} cannot be decoded ({_said(exc, 200)})")
             return CANNOT_UNDERSTAND
+        return self.keep(ds, sop_class, size, event.encoded_dataset)
+
+    def keep(self, ds: Dataset, sop_class: str, size: int, encoded: Callable[[], bytes],
+             refusal: tuple[int, str] | None = None) -> int:
+        """Check one arriving object (C-STORE or WADO-RS part) and write ``encoded()`` into
+        the folder when it is taken; the C-STORE status. ``refusal``: the caller's own status
+        and reason to refuse an object the checks take."""
         status, why = self.check(ds, sop_class, size)
+        if status == STORED and refusal is not None:
+            status, why = refusal
         if status != STORED:
-            self._refuse(f"object from {self.node} refused: {why}")
+            self.refuse(f"object from {self.node} refused: {why}")
             return status
         target = self.folder / f"{ds.SOPInstanceUID}.dcm"
         try:
-            write_atomically(target, event.encoded_dataset())
+            write_atomically(target, encoded())
         except OSError as exc:
-            self._refuse(f"object from {self.node} could not be written ({exc.strerror or exc})")
+            self.refuse(f"object from {self.node} could not be written ({exc.strerror or exc})")
             return OUT_OF_RESOURCES
         with self.lock:
             if target not in self.received:
                 self.received.append(target)
         return STORED
 
-    def _refuse(self, why: str) -> None:
-        log.warning("retrieve: %s", escape(why))
+    def refuse(self, why: str) -> None:
+        """Count one object as refused; ``why`` reaches the log and the screen, escaped."""
+        why = escape(why)
+        log.warning("retrieve: %s", why)
         with self.lock:
             self.refused.append(why)
 
@@ -147,6 +158,11 @@ class RetrieveRequest:
             for path in self.received:
                 path.unlink(missing_ok=True)
             self.received.clear()
+
+
+def _said(value: object, most: int = 64) -> str:
+    """A value an object or a peer sent, as a message may quote it: escaped, cut to ``most``."""
+    return escape(value)[:most]
 
 
 def write_atomically(target: Path, data: bytes) -> None:

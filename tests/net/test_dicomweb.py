@@ -403,6 +403,9 @@ def stow_answer(status: int, referenced: bool, reason: int | None = None):
     (stow_answer(409, referenced=False, reason=0x0122), JobState.FAILED,
      "failure reason 0x0122: refused: the archive does not support this SOP class"),
     (stow_answer(202, referenced=True), JobState.DONE, ""),
+    # a reason outside US's range is no status: not read as 0xA700 (retried) by its low bits
+    (stow_answer(409, referenced=False, reason=0x1A700), JobState.FAILED,
+     "refused without a failure reason that is a status"),
     (lambda uid: (500, "text/plain", b"oops"), JobState.QUEUED, "HTTP 500"),
     (lambda uid: (413, "text/plain", b"too big"), JobState.FAILED, "HTTP 413"),
 ])

@@ -426,12 +426,10 @@ def stow(node: NodeConfig, path: str, sop_class: str, sop_instance: str,
     failed = {str(i.get("ReferencedSOPInstanceUID", "")): i
               for i in response.get("FailedSOPSequence", [])}
     if sop_instance in failed:
-        reason = failed[sop_instance].get("FailureReason")
-        try:
-            code = int(reason)
-        except (TypeError, ValueError):
+        code = _status(failed[sop_instance].get("FailureReason"))
+        if code is None:
             return StowResult("failed", f"HTTP {answer.status}: refused without a failure "
-                                        "reason")
+                                        "reason that is a status")
         outcome, words = classify(code)
         if outcome in ("success", "warning"):  # a success status as a failure: not believed
             outcome, words = "failed", "refused with a success status as its reason"
@@ -442,12 +440,22 @@ def stow(node: NodeConfig, path: str, sop_class: str, sop_instance: str,
             return StowResult("failed", "the server confirmed it under another SOP class")
         warning = item.get("WarningReason")
         if warning is not None or answer.status == 202:
-            code = int(warning) if isinstance(warning, int) else 0xB000
+            code = _status(warning)
+            code = 0xB000 if code is None else code  # 202 without a reason, or not a status
             return StowResult("warning", f"HTTP {answer.status}, warning 0x{code:04X}: "
                                          f"{classify(code)[1]}")
         return StowResult("success", "stored")
     return StowResult("failed", f"HTTP {answer.status}, but the response does not name the "
                                 "instance as stored or failed; not counted as stored")
+
+
+def _status(value: Any) -> int | None:
+    """A FailureReason or WarningReason as the status it must be (US: 0 to 0xFFFF), or None."""
+    try:
+        code = int(value)
+    except (TypeError, ValueError, OverflowError):
+        return None
+    return code if 0 <= code <= 0xFFFF and not isinstance(value, bool) else None
 
 
 def run_store_job(ctx: JobContext) -> dict[str, Any]:

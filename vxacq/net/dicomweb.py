@@ -232,8 +232,7 @@ def _body(node: NodeConfig, answer: http.client.HTTPResponse, what: str,
           max_bytes: int) -> bytes:
     """The answer's body, refused as soon as it is (or says it will be) over ``max_bytes``."""
     where = _where(node)
-    too_big = DicomNetworkError(f"{where} answered {what} with more than {max_bytes} bytes; "
-                                "the answer was not used", kind="status", retryable=False)
+    too_big = _not_used(node, what, f"more than {max_bytes} bytes")
     if (answer.length or 0) > max_bytes:
         raise too_big
     chunks: list[bytes] = []
@@ -247,6 +246,13 @@ def _body(node: NodeConfig, answer: http.client.HTTPResponse, what: str,
         raise DicomNetworkError(f"{where} closed the connection before the end of its answer "
                                 f"to {what}; will retry", kind="unreachable", retryable=True)
     return b"".join(chunks)
+
+
+def _not_used(node: NodeConfig, what: str, answered_with: str) -> DicomNetworkError:
+    """The error for an answer refused whole: ``what`` was answered with ``answered_with``
+    (a refusal for good: the same question would bring the same answer)."""
+    return DicomNetworkError(f"{_where(node)} answered {what} with {answered_with}; the answer "
+                             "was not used", kind="status", retryable=False)
 
 
 def _too_late(node: NodeConfig, what: str, deadline: float | None) -> DicomNetworkError:
@@ -316,24 +322,17 @@ def http_problem(node: NodeConfig, answer: Response, what: str) -> DicomNetworkE
 def _checked_json(node: NodeConfig, answer: Response, what: str) -> list[dict[str, Any]]:
     """The answer's DICOM JSON objects; DicomNetworkError when it is not a JSON array of
     objects keyed by tags, each attribute an object with a VR."""
-    where = _where(node)
     kind = answer.content_type.split(";")[0].strip().lower()
     if kind not in (DICOM_JSON, "application/json"):
-        raise DicomNetworkError(f"{where} answered {what} with '{escape(kind)[:80] or 'no type'}', "
-                                f"not {DICOM_JSON}; the answer was not used", kind="status",
-                                retryable=False)
+        raise _not_used(node, what, f"'{escape(kind)[:80] or 'no type'}', not {DICOM_JSON}")
     try:
         data = json.loads(answer.body.decode("utf-8")) if answer.body.strip() else []
     except (UnicodeDecodeError, ValueError, RecursionError) as exc:
-        raise DicomNetworkError(f"{where} answered {what} with malformed JSON ({escape(exc)}); "
-                                "the answer was not used", kind="status",
-                                retryable=False) from None
+        raise _not_used(node, what, f"malformed JSON ({escape(exc)[:200]})") from None
     if isinstance(data, dict):
         data = [data]
     if not isinstance(data, list) or not all(_dicom_json(item) for item in data):
-        raise DicomNetworkError(f"{where} answered {what} with JSON that is not DICOM JSON "
-                                "(PS3.18 F.2); the answer was not used", kind="status",
-                                retryable=False)
+        raise _not_used(node, what, "JSON that is not DICOM JSON (PS3.18 F.2)")
     return data
 
 
@@ -361,9 +360,8 @@ def _dataset(node: NodeConfig, item: dict[str, Any], what: str) -> Dataset:
             warnings.simplefilter("ignore")
             return Dataset.from_json(item)
     except Exception as exc:  # noqa: BLE001 - pydicom raises many kinds for bad values
-        raise DicomNetworkError(f"{_where(node)} answered {what} with a value pydicom cannot "
-                                f"read ({escape(exc)}); the answer was not used",
-                                kind="status", retryable=False) from None
+        raise _not_used(node, what, f"a value pydicom cannot read ({escape(exc)[:200]})") \
+            from None
 
 
 # --- STOW-RS -----------------------------------------------------------------------------
@@ -555,9 +553,7 @@ def find_studies(node: NodeConfig, query: StudyQuery, *, limit: int = 0) -> list
         raise http_problem(node, answer, what)
     items = _checked_json(node, answer, what)
     if len(items) > most:
-        raise DicomNetworkError(f"{_where(node)} answered {what} with {len(items)} studies, more "
-                                f"than the {most} asked for; the answer was not used",
-                                kind="status", retryable=False)
+        raise _not_used(node, what, f"{len(items)} studies, more than the {most} asked for")
     # QIDO-RS has no escape for * and ?: a patient ID holding them is matched as a wildcard,
     # so other patients' studies may come; they are dropped, never taken as this patient's.
     wildcard = any(ch in query.PatientID for ch in "*?")
@@ -571,20 +567,14 @@ def find_studies(node: NodeConfig, query: StudyQuery, *, limit: int = 0) -> list
     for item in items:
         study = study_record(_dataset(node, item, what), fallback)
         if not _valid_uid(study.StudyInstanceUID):
-            raise DicomNetworkError(f"{_where(node)} answered {what} with a study whose Study "
-                                    f"Instance UID '{escape(study.StudyInstanceUID)[:80]}' is not "
-                                    "a UID; the answer was not used", kind="status",
-                                    retryable=False)
+            raise _not_used(node, what, "a study whose Study Instance UID "
+                                        f"'{escape(study.StudyInstanceUID)[:80]}' is not a UID")
         if wildcard and study.PatientID != query.PatientID:
             continue
         if query.PatientID and study.PatientID != query.PatientID:
-            raise DicomNetworkError(f"{_where(node)} answered {what} with a study of another "
-                                    "patient than the one asked for; the answer was not used",
-                                    kind="status", retryable=False)
+            raise _not_used(node, what, "a study of another patient than the one asked for")
         if query.StudyInstanceUID and study.StudyInstanceUID != query.StudyInstanceUID:
-            raise DicomNetworkError(f"{_where(node)} answered {what} with another study than "
-                                    "the one asked for; the answer was not used",
-                                    kind="status", retryable=False)
+            raise _not_used(node, what, "another study than the one asked for")
         studies.append(study)
     return studies
 
@@ -606,8 +596,7 @@ def find_series(node: NodeConfig, StudyInstanceUID: str,
         raise http_problem(node, answer, what)
     items = _checked_json(node, answer, what)
     if len(items) > node.worklist_match_limit:
-        raise DicomNetworkError(f"{_where(node)} answered {what} with more series than asked "
-                                "for; the answer was not used", kind="status", retryable=False)
+        raise _not_used(node, what, "more series than asked for")
     fallback = node.fallback_character_set or None
     series = []
     for item in items:
@@ -616,9 +605,8 @@ def find_series(node: NodeConfig, StudyInstanceUID: str,
         # the study is optional in the answer (it is in the path); when given, it must match
         if str(ds.get("StudyInstanceUID", StudyInstanceUID)) != StudyInstanceUID or \
                 not _valid_uid(record.SeriesInstanceUID):
-            raise DicomNetworkError(f"{_where(node)} answered {what} with a series of another "
-                                    "study, or without a Series Instance UID of UID form; the "
-                                    "answer was not used", kind="status", retryable=False)
+            raise _not_used(node, what, "a series of another study, or without a Series "
+                                        "Instance UID of UID form")
         series.append(record)
     return series
 

@@ -93,8 +93,9 @@ def route_dose_reports(config: Config, db: Database, study_id: int, *,
 
 def route_study(config: Config, db: Database, study_id: int, *,
                 extra_files: Sequence[str | os.PathLike[str]] = ()) -> list[int]:
-    """Queue a STORE job per destination for the study's files (plus ``extra_files``, e.g. a
-    dose report the database does not list), and its dose reports to the dose registers; return the job ids, none if nothing to send."""
+    """Queue a STORE job per destination for the study's files (plus ``extra_files``, e.g. the
+    presentation states of its annotations, which the database does not list), and its dose
+    reports to the dose registers; return the job ids, none if nothing to send."""
     files = study_files(db, study_id)
     files += [str(Path(f).resolve()) for f in extra_files if str(Path(f).resolve()) not in files]
     if not files:

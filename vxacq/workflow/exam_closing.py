@@ -33,7 +33,8 @@ class Closing:
 
     def close(self, *, print_node: str | None = None, layout: str | None = None) -> CloseResult:
         """Complete the step: dose report, MPPS COMPLETED, accepted images and the dose report
-        queued to the store nodes, the dose report to the dose registers, and (``print_node``) a print job of the accepted images.
+        queued to the store nodes, the dose report to the dose registers, and (``print_node``)
+        a print job of the accepted images.
         Every image must be accepted or rejected first, and at least one accepted."""
         with self._lock:
             self._open()

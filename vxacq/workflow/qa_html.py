@@ -13,7 +13,7 @@ from html import escape
 from pathlib import Path
 
 from vxacq import __version__
-from vxacq.workflow.qa_reports import DI_BANDS, DoseReport, Rate, RejectReport
+from vxacq.workflow.qa_reports import DI_BANDS, DoseReport, Filters, Rate, RejectReport
 
 WIDTH = 640
 BAR = 18  # height of one bar (px)
@@ -65,7 +65,7 @@ def write(path: Path | str, rejects: RejectReport | None, dose: DoseReport | Non
     return target
 
 
-def _selection_text(selection) -> str:
+def _selection_text(selection: Filters | None) -> str:
     if selection is None:
         return "all images"
     words = [f"from {selection.start.isoformat() if selection.start else 'the first exam'}"
@@ -159,6 +159,12 @@ def _svg(height: int, body: str, title: str) -> str:
             f"font-size='11'><title>{escape(title)}</title>{body}</svg>")
 
 
+def _label(y: int, label: str, after: str = "") -> str:
+    """A bar's label, right-aligned in the label column (a long one cut to 40 characters)."""
+    return (f"<text x='{LABEL - 6}' y='{y + BAR - 5}' text-anchor='end'>"
+            f"{escape(label[:40])}{escape(after)}</text>")
+
+
 def bars(items: list[tuple[str, float]], *, unit: str, title: str) -> str:
     """Horizontal bars, one per (label, value)."""
     if not items:
@@ -169,8 +175,7 @@ def bars(items: list[tuple[str, float]], *, unit: str, title: str) -> str:
     for row, (label, value) in enumerate(items):
         y = 4 + row * (BAR + 4)
         length = span * value / top
-        body.append(f"<text x='{LABEL - 6}' y='{y + BAR - 5}' text-anchor='end'>"
-                    f"{escape(label[:40])}</text>"
+        body.append(_label(y, label) +
                     f"<rect x='{LABEL}' y='{y}' width='{length:.1f}' height='{BAR}' "
                     f"fill='#3b6fb6'/><text x='{LABEL + length + 4:.1f}' y='{y + BAR - 5}'>"
                     f"{value:.1f} {escape(unit)}</text>")
@@ -186,8 +191,7 @@ def stacked(items: list[tuple[str, tuple[int, ...]]], legend: list[str],
         y = 4 + row * (BAR + 4)
         total = sum(counts) or 1
         x = float(LABEL)
-        body.append(f"<text x='{LABEL - 6}' y='{y + BAR - 5}' text-anchor='end'>"
-                    f"{escape(label[:40])} (n={sum(counts)})</text>")
+        body.append(_label(y, label, f" (n={sum(counts)})"))
         for count, colour in zip(counts, colours):
             width = span * count / total
             if width:
@@ -212,8 +216,7 @@ def dap_plot(report: DoseReport) -> str:
     body = []
     for row, d in enumerate(items):
         y = 4 + row * (BAR + 4)
-        body.append(f"<text x='{LABEL - 6}' y='{y + BAR - 5}' text-anchor='end'>"
-                    f"{escape(d.protocol[:40])}</text>")
+        body.append(_label(y, d.protocol))
         if d.median_Gy_cm2 is not None:
             body.append(f"<rect x='{LABEL}' y='{y}' width='{span * d.median_Gy_cm2 / top:.1f}' "
                         f"height='{BAR}' fill='#8fb3e0'/>")

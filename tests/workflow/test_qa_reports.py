@@ -248,6 +248,13 @@ def test_deviation_index_bands_and_dap_against_the_reference_level(data_set: Dat
                                       "GROUP BY protocol_id").fetchall())
     assert {d.protocol: d.confirmations for d in report.dap if d.confirmations} == confirmed
     assert report.confirmations == sum(confirmed.values())
+    # a protocol picked by its stored name counts its confirmations as by its id
+    protocol_id = max(confirmed, key=confirmed.get)
+    name = load_protocols()[protocol_id].name
+    assert name != protocol_id
+    for picked in (protocol_id, name):
+        one = qa_reports.dose_analysis(data_set.db, Filters(protocol=picked))
+        assert one.confirmations == confirmed[protocol_id], picked
 
 
 # --- the command -----------------------------------------------------------------------------

@@ -397,8 +397,9 @@ def dose_analysis(source: Any, selection: Filters = Filters(),
         .join(Study, DoseConfirmation.study_id == Study.id)
     confirmed = _study_where(confirmed, selection, unnamed_station) \
         .group_by(DoseConfirmation.protocol_id)
-    if selection.protocol:
-        confirmed = confirmed.where(DoseConfirmation.protocol_id == selection.protocol)
+    if selection.protocol:  # a protocol id, or a stored name (as _where takes it)
+        ids = {pid for name, pid in names.items() if name == selection.protocol}
+        confirmed = confirmed.where(DoseConfirmation.protocol_id.in_(ids | {selection.protocol}))
     engine = _engine(source)
     with Session(engine) as session:
         confirmations = {p: n for p, n in session.execute(confirmed).all()}

@@ -205,8 +205,9 @@ def test_refused_login_fails_the_job_saying_why_and_keeps_it_for_a_retry(
     [failed] = Outbox(config, db).drain([job], timeout=30)
     assert failed.state == "failed" and failed.attempts == 1
     assert "refused the login" in failed.last_error and "28P01" in failed.last_error
-    # fixed: the same job, retried, publishes the study
-    config.department.password_file = str(postgres.password_file)
+    # fixed in the same file, as the service manual says: the same job, retried, publishes
+    # the study (the engine made with the wrong password is not used again)
+    wrong.write_text(postgres.password_file.read_text())
     retry(db, job)
     assert Outbox(config, db).drain([job], timeout=30)[0].state == "done"
 

@@ -42,7 +42,8 @@ SQLSTATE = re.compile(r"[0-9A-Z]{5}")
 # The server's message in a job's error: one line's worth.
 MAX_MESSAGE = 300
 
-_engines: dict[tuple[str, str, float, bool], Engine] = {}
+# per setting: the password the engine was made with, and the engine
+_engines: dict[tuple[str, str, float, bool], tuple[str | None, Engine]] = {}
 _engines_lock = threading.Lock()
 
 
@@ -59,20 +60,26 @@ def password(password_file: str) -> str | None:
 
 
 def engine_for(settings: DepartmentConfig) -> Engine:
-    """The engine on the configured department database (one per setting and process)."""
+    """The engine on the configured department database (one per setting and process). The
+    password_file is read each time: a password corrected in it is used by the next job (the
+    engine made with the old one is closed), as the service manual says, without a restart."""
+    secret = password(settings.password_file)
     key = (settings.url, settings.password_file, settings.connect_timeout, settings.tls)
     with _engines_lock:
-        engine = _engines.get(key)
-        if engine is None:
-            context = None
-            if settings.tls:
-                from vxacq.security.tls import client_context
+        known = _engines.get(key)
+        if known is not None and known[0] == secret:
+            return known[1]
+        if known is not None:
+            known[1].dispose()
+        context = None
+        if settings.tls:
+            from vxacq.security.tls import client_context
 
-                context = client_context(settings)
-            engine = department.connect(settings.url, password=password(settings.password_file),
-                                        connect_timeout=settings.connect_timeout,
-                                        ssl_context=context)
-            _engines[key] = engine
+            context = client_context(settings)
+        engine = department.connect(settings.url, password=secret,
+                                    connect_timeout=settings.connect_timeout,
+                                    ssl_context=context)
+        _engines[key] = (secret, engine)
         return engine
 
 

@@ -70,13 +70,6 @@ MAX_STUDY_MB = 1024
 # part costs a decode and a line in the refusals).
 MAX_PARTS = 1000
 COMMITMENT_NOT_APPLICABLE = "not applicable: DICOMweb (STOW-RS) has no storage commitment"
-# PS3.18 Store Instances Response Module (Table 10.5.3-1 and its attributes in PS3.6)
-FAILED_SOP_SEQUENCE = "00081198"
-REFERENCED_SOP_SEQUENCE = "00081199"
-REFERENCED_SOP_CLASS = "00081150"
-REFERENCED_SOP_INSTANCE = "00081155"
-FAILURE_REASON = "00081197"
-WARNING_REASON = "00081196"
 STUDY_INCLUDE_FIELDS = ("StudyDate", "StudyTime", "AccessionNumber", "ModalitiesInStudy",
                         "StudyDescription", "PatientName", "PatientID", "StudyID",
                         "NumberOfStudyRelatedSeries", "NumberOfStudyRelatedInstances")

@@ -106,8 +106,12 @@ def test_department_settings_are_checked_with_clear_messages(tmp_path) -> None:
     assert problems(url="postgresql://qa@db/d", password_file=str(loose)) == [
         f"password_file '{loose}' is readable by every user; chmod 600 (or 640 for the vxacq "
         "group) it"]
-    assert "is not a file" in problems(url="postgresql://qa@db/d",
-                                       password_file=str(tmp_path / "none"))[0]
+    assert f"password_file '{tmp_path / 'none'}' cannot be read" in problems(
+        url="postgresql://qa@db/d", password_file=str(tmp_path / "none"))[0]
+    assert "is not a regular file" in problems(url="postgresql://qa@db/d",
+                                               password_file=str(tmp_path))[0]
+    loose.chmod(0o640)  # root:vxacq, as the service manual installs it
+    assert problems(url="postgresql://qa@db/d", password_file=str(loose)) == []
     assert "retries 500" in problems(url="postgresql://qa@db/d", retries=500)[0]
     with pytest.raises(ConfigError, match=r"^department: url holds a password"):
         configuration.from_dict({"department": {"url": "postgresql://qa:pw@db/d"}})

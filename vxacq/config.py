@@ -625,12 +625,11 @@ def department_problems(d: DepartmentConfig) -> list[str]:
         problems.append("url holds a password: put it in password_file (readable by the "
                         "station's user only), never in this file")
     if d.password_file:
-        path = Path(d.password_file).expanduser()
-        if not path.is_file():
-            problems.append(f"password_file '{d.password_file}' is not a file")
-        elif path.stat().st_mode & stat.S_IROTH:
-            problems.append(f"password_file '{d.password_file}' is readable by every user; "
-                            "chmod 600 (or 640 for the vxacq group) it")
+        from vxacq.security.secrets import secret_file_problem
+
+        if problem := secret_file_problem(d.password_file, field="password_file",
+                                          group_may_read=True):
+            problems.append(problem)
     if not 0 < d.connect_timeout <= NODE_SECONDS["connect_timeout"]:
         problems.append(f"connect_timeout {d.connect_timeout:g} must be greater than 0 and at "
                         f"most {NODE_SECONDS['connect_timeout']:g} seconds")
@@ -683,8 +682,12 @@ def directory_problems(d: DirectorySettings) -> list[str]:
         if not d.bind_password_file:
             problems.append("bind_password_file is needed with bind_dn (the service account's "
                             "password; never in this file)")
-        elif not Path(d.bind_password_file).expanduser().is_file():
-            problems.append(f"bind_password_file '{d.bind_password_file}' is not a file")
+        else:
+            from vxacq.security.secrets import secret_file_problem
+
+            if problem := secret_file_problem(d.bind_password_file, field="bind_password_file",
+                                              group_may_read=True):
+                problems.append(problem)
     for key, placeholders in (("user_filter", ("{user}",)), ("group_filter", ("{dn}", "{user}"))):
         value = getattr(d, key)
         if not (value.startswith("(") and value.endswith(")")) or \

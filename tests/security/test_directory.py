@@ -236,6 +236,23 @@ def test_bad_directory_settings_are_named(changes: dict[str, object], named: str
         from_dict({"directory": raw})
 
 
+def test_a_service_password_file_is_checked_when_the_configuration_is_loaded(
+        tmp_path: Path) -> None:
+    path = tmp_path / "directory.pw"
+    raw = {"url": "ldaps://dir.example", "bind_dn": "cn=svc,o=x", "user_base": "o=x",
+           "bind_password_file": str(path), "roles": {"admins": "administrator"}}
+    with pytest.raises(ConfigError, match=re.escape(f"bind_password_file '{path}' cannot be "
+                                                    "read (No such file")):
+        from_dict({"directory": raw})
+    path.write_text("pw\n")
+    path.chmod(0o644)
+    with pytest.raises(ConfigError, match=re.escape(f"bind_password_file '{path}' is readable "
+                                                    "by every user")):
+        from_dict({"directory": raw})
+    path.chmod(0o640)  # root:vxacq, as the service manual installs it
+    assert from_dict({"directory": raw}).directory.bind_password_file == str(path)
+
+
 def test_the_service_password_is_never_in_the_configuration() -> None:
     with pytest.raises(ConfigError, match="unknown field 'bind_password'"):
         from_dict({"directory": {"url": "ldaps://dir.example", "bind_template": "uid={user},o=x",

@@ -20,6 +20,7 @@ from vxacq.config import Config
 from vxacq.db import AuditEvent, Database, Image, JobKind, database_for
 from vxacq.net.outbox import Outbox, list_jobs
 from vxacq.net.routing import study_files
+from vxacq.workflow.dose import exam_dose
 from vxacq.workflow.exam import Exam
 from vxacq.workflow.history import image_status
 from vxacq.workflow.orders import register_emergency
@@ -128,6 +129,8 @@ def test_rejecting_a_sent_image_sends_a_kos_to_every_node_it_went_to(
     assert status[wrong.SOPInstanceUID].reject_reason == "Wrong side marker"
     assert status[result.note_uid].is_rejection_note
     assert status[result.note_uid].sent == {"pacs": "sent", "backup": "sent"}
+    # the note is no exposure: the exam's dose (the dose check's projection) lists the two shots
+    assert [i.image_id for i in exam_dose(db, exam.study_id).images] == [s.id for s in shots]
 
     with pytest.raises(RejectionError, match="rejected"):
         reject_sent(config, db, wrong.id, "MotionBlur")

@@ -23,6 +23,9 @@ from vxacq.imaging.exposure_index import di_band
 from vxacq.workflow import acquisition
 from vxacq.workflow.long_length import SEQUENCE_KIND
 
+# The series of a study that are no exposures: dose reports, rejection notes, presentation states
+NOT_EXPOSURES = ("SR", "KO", "PR")
+
 
 @dataclass(frozen=True)
 class ImageDose:
@@ -59,7 +62,7 @@ def exam_dose(db: Database, study_id: int) -> ExamDose:
     with db.session() as session:
         rows = session.exec(
             select(Image).join(Series, Image.series_id == Series.id)
-            .where(Series.study_id == study_id, Series.Modality != "SR")
+            .where(Series.study_id == study_id, Series.Modality.not_in(NOT_EXPOSURES))
             .order_by(Image.acquired_at, Image.id)).all()
         return ExamDose(tuple(_dose(r) for r in rows))
 
@@ -128,7 +131,7 @@ def exam_summary(db: Database, study_id: int, di_warning: float,
     with db.session() as session:
         rows = session.exec(
             select(Image, Series).join(Series, Image.series_id == Series.id)
-            .where(Series.study_id == study_id, Series.Modality.not_in(["SR", "KO", "PR"]))
+            .where(Series.study_id == study_id, Series.Modality.not_in(NOT_EXPOSURES))
             .order_by(Image.acquired_at, Image.id)).all()
         exposures = tuple(ExposureSummary(
             series.ProtocolName, series.Laterality, _dose(image),

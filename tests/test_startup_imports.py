@@ -79,7 +79,7 @@ assert cli.main(["echo", "archive", "--config", {str(config)!r}]) == 0
 
 def test_importing_accounts_hashes_nothing() -> None:
     """The hash an unknown name is compared with is made once, not at every start-up
-    (an argon2id hash costs ~60 ms of CPU)."""
+    (an argon2id hash costs 20-30 ms of CPU on the development machine)."""
     code = """
 import argon2
 def refuse(*args, **kwargs):

@@ -5,6 +5,8 @@ encoders, gives back the image's pixels (exactly for the lossless syntaxes)."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -31,7 +33,7 @@ from pydicom.uid import (
     RLELossless,
 )
 
-from vxacq.dicom import part10
+from vxacq.dicom import decoders, part10
 from vxacq.dicom.dx import DXImage
 
 
@@ -92,7 +94,7 @@ SAMPLES = {
 
 def test_every_syntax_the_console_reads_has_a_sample_and_a_decoder():
     assert set(SAMPLES) == set(part10.DECODED)
-    missing = sorted(uid.name for uid in part10.DECODED if uid not in part10.READABLE)
+    missing = sorted(uid.name for uid in part10.DECODED if uid not in decoders.readable())
     assert not missing, f"no decoder installed for {missing}"
 
 
@@ -110,3 +112,26 @@ def test_a_sample_in_each_syntax_decodes_to_the_image(tmp_path, syntax):
     assert int(difference.max()) <= tolerance
     if tolerance:  # lossy: close, not equal
         assert float(difference.mean()) < tolerance
+
+
+def test_the_12_bit_plugin_is_registered_by_decoding_not_by_importing(tmp_path):
+    """A fresh interpreter: importing every module that decodes pixel data registers nothing
+    (start-up does not pay for it); the first decode registers the plugin and decodes a
+    12-bit JPEG Extended image, which pydicom's own plugins refuse."""
+    plain = part10.write(tmp_path / "plain.dcm", dx(12))
+    run("dcmcjpeg", "+ee", "+q", "95", str(plain), str(tmp_path / "jpeg12.dcm"))
+    code = f"""
+from pydicom import dcmread
+from pydicom.pixels.decoders import JPEGExtended12BitDecoder as D
+from vxacq.dicom import decoders, part10, printing
+from vxacq.net import store
+from vxacq.workflow import display, history, media, priors
+assert decoders.LABEL not in D._available | D._unavailable, "registered by an import"
+pixels = decoders.pixel_array(dcmread({str(tmp_path / "jpeg12.dcm")!r}))
+assert decoders.LABEL in D._available, "not registered by the decode"
+print(pixels.shape, int(pixels.max()) > 255)
+"""
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "(256, 256) True"  # the image, with its 12-bit values

@@ -124,6 +124,17 @@ def test_wrong_name_and_wrong_password_read_the_same(station) -> None:
                                                ("user login failed", "unknown user")]
 
 
+def test_an_unknown_name_is_checked_against_a_hash_as_costly_as_an_accounts() -> None:
+    """The hash an unknown name is compared with has the parameters a password is hashed
+    with today, so that a wrong name takes as long as a wrong password (no user-name
+    oracle); raising the parameters needs a new one."""
+    from vxacq.security import passwords
+
+    assert accounts._DUMMY_HASH.startswith("$argon2id$")
+    assert not passwords.needs_rehash(accounts._DUMMY_HASH)
+    assert passwords.verify(accounts._DUMMY_HASH, "not a password of anyone")
+
+
 def test_lockout_after_n_failures_for_m_minutes(station, monkeypatch) -> None:
     config, db = station
     for _ in range(3):

@@ -70,6 +70,17 @@ def _enter_service_tab(window: MainWindow, tab) -> None:
     assert window.service.tabs.currentWidget() is tab
 
 
+def test_the_service_page_is_built_when_its_tab_is_first_opened(station) -> None:
+    """Not before the window shows (its tabs cost a tenth of the start-up); a click on its
+    tab builds it, on its queue."""
+    window = station.window
+    assert window.service_scroll.widget() is None
+    window.pages.setCurrentWidget(window.service_scroll)
+    page = window.service_scroll.widget()
+    assert page is not None and page is window.service
+    assert page.isVisible() and page.tabs.currentWidget() is page.queue
+
+
 def test_service_tabs_ask_before_they_open(station) -> None:
     window, service = station.window, station.window.service
     window.show_page(service)

@@ -5,16 +5,25 @@ Without the GPL-3 pylibjpeg-libjpeg, the decoders for the JPEG family come from 
 3.2.6 decodes it correctly through its 12-bit IJG codec (it first prints "Unsupported JPEG
 data precision 12" from the 16-bit attempt and then falls back). This plugin hands such frames
 to GDCM; ``tests/dicom/test_decoders.py`` checks the pixels against the image DCMTK encoded.
-Importing this module registers it; the modules that decode pixel data (part10, net.store,
-workflow.media) import it.
+
+This module is the one place pixel data are decoded: :func:`pixel_array`, :func:`decompress`
+and :func:`readable` register the plugin first, so a decode works whichever module runs first,
+and importing this module (or a module that imports it) registers nothing.
 """
 
 from __future__ import annotations
 
-from typing import Any
+import functools
+import threading
+from typing import TYPE_CHECKING, Any
 
 from pydicom.pixels.decoders import JPEGExtended12BitDecoder
+from pydicom.pixels.decoders.base import _PIXEL_DATA_DECODERS
 from pydicom.uid import UID, JPEGExtended12Bit
+
+if TYPE_CHECKING:
+    import numpy as np
+    from pydicom.dataset import Dataset
 
 LABEL = "vxacq-gdcm-12bit"
 DECODER_DEPENDENCIES = {JPEGExtended12Bit: ("gdcm>=3.0.10",)}
@@ -56,10 +65,32 @@ def decode_frame(src: bytes, runner: Any) -> bytes:
     return image.GetBuffer().encode("utf-8", "surrogateescape")
 
 
+_registering = threading.Lock()  # pydicom's add_plugin is not thread-safe; workers decode
+
+
 def register() -> None:
     """Add the plugin to pydicom's JPEG Extended decoder, once."""
-    if LABEL not in JPEGExtended12BitDecoder._available | JPEGExtended12BitDecoder._unavailable:
-        JPEGExtended12BitDecoder.add_plugin(LABEL, (__name__, "decode_frame"))
+    with _registering:
+        if LABEL not in (JPEGExtended12BitDecoder._available
+                         | JPEGExtended12BitDecoder._unavailable):
+            JPEGExtended12BitDecoder.add_plugin(LABEL, (__name__, "decode_frame"))
 
 
-register()
+def pixel_array(ds: Dataset) -> np.ndarray:
+    """``ds.pixel_array`` with our plugins registered."""
+    register()
+    return ds.pixel_array
+
+
+def decompress(ds: Dataset, **options: Any) -> None:
+    """``ds.decompress(**options)`` with our plugins registered."""
+    register()
+    ds.decompress(**options)
+
+
+@functools.cache
+def readable() -> frozenset[UID]:
+    """Every syntax pixel data can be decoded from with the installed plugins."""
+    register()
+    return frozenset(uid for uid, (decoder, *_rest) in _PIXEL_DATA_DECODERS.items()
+                     if decoder.is_available)

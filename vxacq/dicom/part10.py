@@ -16,7 +16,6 @@ import numpy as np
 from pydicom import dcmread
 from pydicom.dataset import Dataset, FileMetaDataset
 from pydicom.filebase import DicomFileLike
-from pydicom.pixels.decoders.base import _PIXEL_DATA_DECODERS
 from pydicom.uid import (
     UID,
     ExplicitVRLittleEndian,
@@ -26,7 +25,7 @@ from pydicom.uid import (
 )
 
 from vxacq.db.files import write_atomic
-from vxacq.dicom import decoders  # noqa: F401  (registers the 12-bit JPEG Extended decoder)
+from vxacq.dicom import decoders
 from vxacq.dicom.uids import ImplementationClassUID, ImplementationVersionName
 
 # Names used in the configuration ([nodes] transfer_syntax) → UID.
@@ -49,8 +48,6 @@ DECODED = frozenset(UID(uid) for uid in (
     "1.2.840.10008.1.2.4.90", "1.2.840.10008.1.2.4.91", "1.2.840.10008.1.2.4.201",
     "1.2.840.10008.1.2.4.202", "1.2.840.10008.1.2.4.203", "1.2.840.10008.1.2.5",
 ))
-# Every syntax pydicom can decode pixel data from with the installed plugins.
-READABLE = frozenset(uid for uid, (decoder, *_rest) in _PIXEL_DATA_DECODERS.items() if decoder.is_available)
 
 
 class Part10Error(ValueError):
@@ -131,11 +128,11 @@ def read(source: Path | str | bytes) -> Dataset:
 def pixels(ds: Dataset) -> np.ndarray:
     """The decoded pixel array of ``ds``, whatever supported syntax it was stored in."""
     syntax = ds.file_meta.TransferSyntaxUID if "file_meta" in dir(ds) else ExplicitVRLittleEndian
-    if syntax not in READABLE:
+    if syntax not in decoders.readable():
         raise Part10Error(
             f"pixel data in {syntax.name} ({syntax}) cannot be decoded: no decoder plugin is installed"
         )
     try:
-        return ds.pixel_array
+        return decoders.pixel_array(ds)
     except Exception as exc:  # missing, truncated or corrupt pixel data
         raise Part10Error(f"cannot decode pixel data ({syntax.name}): {exc}") from exc

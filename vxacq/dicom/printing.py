@@ -18,6 +18,7 @@ from pydicom.pixels import apply_modality_lut, apply_voi_lut
 from pynetdicom.sop_class import BasicFilmSession, PresentationLUT
 
 from vxacq.config import PrintOptions
+from vxacq.dicom import decoders
 from vxacq.dicom.charset import choose_character_set
 
 LAYOUT = re.compile(r"^STANDARD\\(\d+),(\d+)$")
@@ -162,7 +163,7 @@ def presentation_pixels(image: Dataset, bits: int) -> np.ndarray:
     window or LUT (else the full range of the values), scaled to 0 .. 2**bits - 1, MONOCHROME1
     turned to MONOCHROME2."""
     check_printable(image)
-    pixels = image.pixel_array
+    pixels = decoders.pixel_array(image)
     if pixels.dtype.kind in "ui" and pixels.dtype.itemsize <= 2:
         # Integer pixels: run the chain once per value present and look the image up in
         # that table (a 3072 x 3072 image: one pass instead of a dozen float passes).

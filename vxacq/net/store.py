@@ -40,7 +40,7 @@ from pynetdicom.dsutils import encode, split_dataset
 from pynetdicom.presentation import PresentationContext, build_context
 
 from vxacq.config import NodeConfig
-from vxacq.dicom import decoders  # noqa: F401  (registers the 12-bit JPEG Extended decoder)
+from vxacq.dicom import decoders
 from vxacq.db import JobKind
 from vxacq.net import store_wire
 from vxacq.net.association import (
@@ -309,10 +309,10 @@ def _encoded(item: StoreItem, context: PresentationContext,
             return None
         # The same instance in another syntax: lossless transcoding keeps its UID.
         if item.TransferSyntaxUID is not None and item.TransferSyntaxUID.is_compressed:
-            ds.decompress(generate_instance_uid=False)
+            decoders.decompress(ds, generate_instance_uid=False)
         ds.compress(compress_to, generate_instance_uid=False)
     elif item.TransferSyntaxUID is not None and item.TransferSyntaxUID.is_compressed:
-        ds.decompress(generate_instance_uid=False)
+        decoders.decompress(ds, generate_instance_uid=False)
     data = encode(ds, syntax.is_implicit_VR, syntax.is_little_endian, syntax.is_deflated)
     if data is None:
         raise StoreFileError(f"{item.name}: cannot be encoded as {syntax.name}")

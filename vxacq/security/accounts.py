@@ -37,8 +37,11 @@ from vxacq.security.roles import (
 log = logging.getLogger(__name__)
 
 _USER_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._@-]{0,63}")
-# compared against when the name is unknown, so a wrong name costs the time a wrong password does
-_DUMMY_HASH = passwords.hash_secret("not a password of anyone")
+# Compared against when the name is unknown, so a wrong name costs the time a wrong password
+# does. A hash made once with the current parameters (tests/security/test_accounts.py checks
+# they still are), not at import: a hash costs 20-30 ms of CPU here, which every start-up paid.
+_DUMMY_HASH = ("$argon2id$v=19$m=19456,t=2,p=1$lmgG7Mq5py4JikzCRuKa5A$"
+               "gd9iCDsBbc2oaxfy/kUJ5mMyBVX8U/F0BDzzTWFPoDk")
 
 
 class AccountError(ValueError):

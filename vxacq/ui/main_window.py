@@ -14,6 +14,7 @@ before them: the operator's name is typed in the corner.
 from __future__ import annotations
 
 from functools import partial
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSize, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -31,12 +32,14 @@ from vxacq.ui.widgets import person_name
 from vxacq.ui.exam_page import ExamPage
 from vxacq.ui.history_page import HistoryPage
 from vxacq.ui import theme
-from vxacq.ui.service_page import ServicePage
 from vxacq.ui.tasks import Refresher, on_gui_thread
 from vxacq.ui.widgets import set_style
 from vxacq.ui.worklist_page import WorklistPage
 from vxacq.workflow.exam import Exam
 from vxacq.workflow.console import QueueSummary, RoomStatus, operator_name_problem, queue_summary
+
+if TYPE_CHECKING:
+    from vxacq.ui.service_page import ServicePage
 
 
 MINIMUM_SIZE = QSize(1260, 720)  # a 1280×768 console screen less the window frame
@@ -53,11 +56,11 @@ class MainWindow(QMainWindow):
         self.worklist = WorklistPage(console)
         self.exam = ExamPage(console)
         self.history = HistoryPage(console)
-        self.service = ServicePage(console)
         self.pages = QTabWidget()
-        # the service pages are long forms: they scroll rather than widen the window
+        # the service pages are long forms: they scroll rather than widen the window. They
+        # are built when first opened (see `service`), not before the window shows.
         self.service_scroll = QScrollArea(widgetResizable=True, frameShape=QFrame.Shape.NoFrame)
-        self.service_scroll.setWidget(self.service)
+        self._service: ServicePage | None = None
         for number, (page, name) in enumerate(((self.worklist, self.tr("Worklist")),
                                                (self.exam, self.tr("Exam")),
                                                (self.history, self.tr("History")),
@@ -84,7 +87,6 @@ class MainWindow(QMainWindow):
         self.history.reopen.connect(lambda study: self._open(Exam.reopen, study))
         self.history.resume.connect(lambda study: self._open(Exam.resume, study))
         self.exam.exam_closed.connect(self._exam_closed)
-        self.service.accounts_changed.connect(self._accounts_changed)
         self.pages.currentChanged.connect(self._page_changed)
 
         # Operators' Name of the images and MPPS: who is logged in, or (no accounts) typed here
@@ -132,9 +134,25 @@ class MainWindow(QMainWindow):
         if console.identity is None:
             self.lock()
 
+    @property
+    def service(self) -> ServicePage:
+        """The Service page, built on first use (:meth:`_build_service`)."""
+        return self._build_service()
+
+    def _build_service(self) -> ServicePage:
+        """The Service page, built when first opened or asked for: its eight tabs took a tenth
+        of a second of the window's start-up, for a page a radiographer seldom opens."""
+        if self._service is None:
+            from vxacq.ui.service_page import ServicePage
+
+            self._service = ServicePage(self.console)
+            self._service.accounts_changed.connect(self._accounts_changed)
+            self.service_scroll.setWidget(self._service)
+        return self._service
+
     def show_page(self, page: QWidget) -> None:
         """Bring ``page`` (worklist, exam, history or service) to the front."""
-        self._go_to(self.service_scroll if page is self.service else page)
+        self._go_to(self.service_scroll if page is self._service else page)
 
     def _go_to(self, page: QWidget) -> None:
         # a greyed-out page (break glass: all but the Exam) is not reached by a shortcut either
@@ -261,7 +279,8 @@ class MainWindow(QMainWindow):
         for index in range(self.pages.count()):
             self.pages.setTabEnabled(index, not emergency
                                      or self.pages.widget(index) is self.exam)
-        self.service.identity_changed()
+        if self._service is not None:  # one not built yet opens on its queue anyway
+            self._service.identity_changed()
 
     def closeEvent(self, event) -> None:  # noqa: N802 (Qt naming)
         # a sequence waiting in prep is let go: closing must never expose anyone
@@ -322,6 +341,8 @@ class MainWindow(QMainWindow):
     def _page_changed(self, _index: int) -> None:
         if self.pages.currentWidget() is self.history:
             self.history.search()
+        elif self.pages.currentWidget() is self.service_scroll:
+            self._build_service()
 
     def _room_changed(self, status: RoomStatus) -> None:
         text = self.tr("Room ready") if status.ready else \

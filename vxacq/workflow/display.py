@@ -12,6 +12,7 @@ from pathlib import Path
 import numpy as np
 import pydicom
 
+from vxacq.dicom import decoders
 from vxacq.imaging.chain import ProcessedImage
 from vxacq.imaging.decimate import block_mean, factor_for
 
@@ -40,7 +41,7 @@ def read_stored_image(path: str | Path) -> StoredImage:
     center = _first(ds.get("WindowCenter", (1 << bits) / 2))
     width = _first(ds.get("WindowWidth", 1 << bits))
     overlay = ds.overlay_array(0x6000).astype(bool) if (0x6000, 0x3000) in ds else None
-    return StoredImage(ds.pixel_array, bits, (center, width), overlay)
+    return StoredImage(decoders.pixel_array(ds), bits, (center, width), overlay)
 
 
 def marker_conflict(marker: str | None, laterality: str | None) -> str:

@@ -157,11 +157,13 @@ def thumbnail_pixels(path: str, size: int = 96) -> np.ndarray | None:
     pixels (a dose report). Reads the file: call it off the GUI thread."""
     import pydicom
 
+    from vxacq.dicom import decoders
+
     try:
         ds = pydicom.dcmread(path)
         if "PixelData" not in ds:
             return None
-        pixels = ds.pixel_array
+        pixels = decoders.pixel_array(ds)
     except Exception as exc:  # a missing or damaged file shows no picture, and says so in the log
         log.warning("no thumbnail for %s: %s", path, exc)
         return None

@@ -41,7 +41,7 @@ from sqlmodel import select
 
 from vxacq.config import Config
 from vxacq.db import Database, Image, ImageState, Series, Study
-from vxacq.dicom import decoders  # noqa: F401  (registers the 12-bit JPEG Extended decoder)
+from vxacq.dicom import decoders
 from vxacq.dicom.deidentify import DeidentificationError, UidMap, deidentify
 from vxacq.security import audit
 from vxacq.workflow.annotations import annotated_files
@@ -169,7 +169,7 @@ def export_media(db: Database, to: Path | str, *, study_uids: Sequence[str] = ()
             continue
         if ds.file_meta.TransferSyntaxUID != ExplicitVRLittleEndian:
             try:  # the profiles take Explicit VR Little Endian only
-                ds.decompress()
+                decoders.decompress(ds)
             except Exception as exc:
                 problems.append(f"{Path(path).name}: cannot be decoded to Explicit VR Little "
                                 f"Endian ({exc})")

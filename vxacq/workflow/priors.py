@@ -25,6 +25,7 @@ from pynetdicom.sop_class import StudyRootQueryRetrieveInformationModelFind
 
 from vxacq.config import Config, NodeConfig
 from vxacq.db import Database
+from vxacq.dicom import decoders
 from vxacq.dicom.query import StudyQuery, StudyRecord
 from vxacq.net import dicomweb, retrieve
 from vxacq.net.association import DicomNetworkError
@@ -304,7 +305,7 @@ def prior_pixels(image: PriorImage) -> PriorPixels:
     file has no pixels we can show."""
     try:
         ds = dcmread(image.path)
-        pixels = ds.pixel_array
+        pixels = decoders.pixel_array(ds)
     except Exception as exc:  # noqa: BLE001 - any decoding failure is said the same way
         raise ValueError(f"the prior image cannot be shown ({exc})") from None
     if pixels.ndim != 2:

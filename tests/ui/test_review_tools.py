@@ -111,3 +111,12 @@ def test_dose_and_technique_are_shown_with_the_image(shown) -> None:
     text = page.info.dose_label.text()
     assert f"{image.Exposure:.2f} mAs" in text and "exam DAP" in text
     assert page.ei_label.text().startswith("EI ")
+
+
+def test_zoom_is_said_only_for_an_image_on_screen(window) -> None:  # noqa: F811
+    page = window.exam
+    assert not page.review.has_image()
+    assert page.toolbar.zoom_label.text() == "— %"  # no image: no figure to mislead
+    expose(window)
+    wait_until(lambda: page.toolbar.zoom_label.text() != "— %", 10, "the zoom of the image")
+    assert page.toolbar.zoom_label.text() == f"{round(page.review.zoom_percent())} %"

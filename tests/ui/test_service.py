@@ -183,6 +183,11 @@ def test_failed_jobs_where_the_status_bar_points_and_retry_says_what_it_did(stat
     # an unresolvable host: retried, so waiting in the queue
     waiting = enqueue(console.db, "store", "nohost", {"files": [_image(tmp_path)]})
     wait_until(lambda: get_job(console.db, failed).state == "failed", 15, "the job to fail")
+    window.show_page(window.service)  # opened by hand: failed jobs are shown, first
+    queue = window.service.queue
+    assert window.service.tabs.currentWidget() is queue
+    wait_until(lambda: [r.job.id for r in queue.rows][:1] == [failed], 10, "the failed job")
+    window.show_page(window.worklist)
     window.refresh_status()
     wait_until(lambda: "1 failed" in window.queue_label.text(), 10, "the status bar")
     window.queue_label.click()

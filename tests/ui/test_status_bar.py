@@ -39,3 +39,5 @@ def test_a_message_is_whole_beside_long_room_and_listener_states(station_window)
     assert "battery at 5 %" in window.room_label.toolTip()
     window.console.room.clear_faults()
     wait_until(lambda: window.room_label.full_text() == before, 10, "the fault's state gone")
+    pump(0.1)
+    assert window.room_label.text() == before  # a short state is never cut

@@ -83,8 +83,10 @@ class ElidedLabel(QLabel):
         self._fit()
 
     def _fit(self) -> None:
-        self.setText(self.fontMetrics().elidedText(self._full, Qt.TextElideMode.ElideRight,
-                                                   self.contentsRect().width()))
+        metrics, room = self.fontMetrics(), self.contentsRect().width()
+        # elidedText cuts a text that fits to the pixel (sub-pixel advances): measured first
+        self.setText(self._full if metrics.horizontalAdvance(self._full) <= room
+                     else metrics.elidedText(self._full, Qt.TextElideMode.ElideRight, room))
 
 
 class MessageStrip(QFrame):

@@ -134,3 +134,23 @@ def test_vxacq_exam_does_not_start_while_a_frame_is_pending(room) -> None:
     with db.session() as session:  # no exam was started (nor discontinued) for it
         assert len(session.exec(query(Study)).all()) == 1
     assert sim.firmware.exposures == 1
+
+
+def test_leaving_an_exam_names_its_stranded_frame_or_unreviewed_images(room) -> None:
+    sim, config, db = room
+    exam = _exam(config, db, "Leaving^Lea", "L-1")
+    other = _exam(config, db, "Other^Otto", "L-2")
+    assert exam.leaving_problem() == ""  # nothing done yet: may be left silently
+    sim.inject("link-drop:50")
+    with pytest.raises(ExposureError):
+        exam.expose("SKULL_AP")
+    assert "frame still in the panel" in exam.leaving_problem()
+    assert other.leaving_problem() == ""  # the frame is this exam's, not the other's
+    sim.clear_faults()
+    recovery.recover(config, db, exam=exam)
+    assert exam.leaving_problem() == "1 image(s) of this exam are not reviewed yet"
+    [image] = exam.images()
+    exam.accept(image.id)
+    assert exam.leaving_problem() == ""
+    exam.close()
+    assert exam.leaving_problem() == ""

@@ -120,3 +120,14 @@ def test_zoom_is_said_only_for_an_image_on_screen(window) -> None:  # noqa: F811
     expose(window)
     wait_until(lambda: page.toolbar.zoom_label.text() != "— %", 10, "the zoom of the image")
     assert page.toolbar.zoom_label.text() == f"{round(page.review.zoom_percent())} %"
+
+
+def test_the_seam_tools_say_there_is_no_seam_on_a_single_exposure(shown) -> None:
+    window, _image_id = shown
+    toolbar = window.exam.toolbar
+    assert toolbar.seam_combo.currentText() == "No seam (one exposure)"  # never blank
+    assert not toolbar.seam_combo.isEnabled()
+    toolbar.set_seams(2)
+    assert [toolbar.seam_combo.itemText(i) for i in range(2)] == ["Seam 1", "Seam 2"]
+    toolbar.set_seams(0)
+    assert toolbar.seam_combo.count() == 1 and toolbar.seam_combo.currentData() == -1

@@ -252,8 +252,9 @@ class ReviewToolbar(QWidget):
 
     def set_seams(self, count: int) -> None:
         """The seams of the image on screen (0: not a long-length image, the tools greyed)."""
-        if count == self.seam_combo.count():
-            return
+        showing = self.seam_combo.count() if self.seam_combo.itemData(0) != -1 else 0
+        if self.seam_combo.count() and count == showing:
+            return  # an empty combo is filled even for no seam: never a blank control
         self.seam_combo.clear()
         for number in range(1, count + 1):
             self.seam_combo.addItem(self.tr("Seam {n}").format(n=number), number - 1)

@@ -142,9 +142,10 @@ class HistoryPage(QWidget):
         self.detail.addTab(self.summary, self.tr("Exam summary: dose and technique"))
         lower = QWidget()
         lower_layout = QVBoxLayout(lower)
-        lower_layout.addWidget(self.detail, stretch=1)
+        # the exam's images (thumbnails) before the priors: three quarters of the room
+        lower_layout.addWidget(self.detail, stretch=3)
         lower_layout.addWidget(QLabel(self.tr("The patient's studies at the PACS")))
-        lower_layout.addWidget(self.priors_table)
+        lower_layout.addWidget(self.priors_table, stretch=1)
         splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.addWidget(self.table)
         splitter.addWidget(lower)

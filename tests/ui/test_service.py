@@ -137,6 +137,26 @@ def test_node_dialog_keeps_what_was_typed_and_lists_every_problem(station, tmp_p
                "the new node's worker to send")
 
 
+def test_a_changed_node_is_in_effect_without_a_restart(station, tmp_path) -> None:
+    window, console = station.window, station.console
+    nodes = window.service.nodes
+    _enter_service_tab(window, nodes)
+    pacs = console.config.node("pacs")
+    nodes.table.selectRow([n.name for n in console.config.nodes].index("down"))
+    nodes.edit(nodes.selected())
+    dialog = nodes.dialog
+    wait_until(dialog.isVisible, 5, "the node dialog")
+    assert dialog.name.text() == "down"  # the node's own values to change
+    dialog.ae_title.setText(pacs.ae_title)
+    dialog.port.setText(str(pacs.port))  # the port it listens on now
+    dialog.submit()
+    assert not dialog.isVisible(), dialog.problems.text()
+    assert "saved and in effect" in nodes.banner.text()
+    job_id = enqueue(console.db, "store", "down", {"files": [_image(tmp_path)]})
+    wait_until(lambda: get_job(console.db, job_id).state == "done", 15,
+               "the running outbox to send to the node's new port")
+
+
 def test_node_dialog_takes_a_dicomweb_node(station, tmp_path) -> None:
     window, nodes = station.window, station.window.service.nodes
     _enter_service_tab(window, nodes)

@@ -134,6 +134,9 @@ def test_partial_image_is_marked_and_accept_asks(window) -> None:  # noqa: F811
     assert "PARTIAL EXPOSURE" in _caption(page)
     item = page.strip.thumbs.item(0)
     assert "PARTIAL EXPOSURE" in item.text()
+    wait_until(lambda: page.status_table.rowCount() == 1
+               and "PARTIAL EXPOSURE" in page.status_table.item(0, 1).text(), 10,
+               "the image's row to say so")
     _answer("Do not accept")
     page.accept_button.click()
     wait_until(lambda: not QApplication.activeModalWidget(), 10, "the question to close")
@@ -141,6 +144,12 @@ def test_partial_image_is_marked_and_accept_asks(window) -> None:  # noqa: F811
     _answer("Accept partial image")
     page.accept_button.click()
     wait_until(lambda: page.exam.image(image_id).state == "accepted", 20, "the acceptance")
+    history = window.history  # and on its row in the history
+    window.show_page(history)
+    wait_until(lambda: history.exams, 10, "the exam in the history")
+    history.table.selectRow(0)
+    wait_until(lambda: history.status_table.rowCount() == 1 and "PARTIAL EXPOSURE"
+               in history.status_table.item(0, 4).text(), 10, "the history's row to say so")
 
 
 def test_rejected_image_is_visibly_rejected(window) -> None:  # noqa: F811

@@ -18,6 +18,7 @@ from vxacq.config import Config
 from vxacq.db import AuditEvent, Database, database_for
 from vxacq.workflow import recovery
 from vxacq.workflow.exam import Exam, ExamError, ExposureError
+from vxacq.workflow.history import image_status
 from vxacq.workflow.orders import ManualPatient, register_manual
 
 pytestmark = pytest.mark.timeout(120)
@@ -107,6 +108,8 @@ def test_partial_exposure_is_marked_and_accept_asks_for_confirmation(
     assert view.partial.startswith("PARTIAL EXPOSURE") and "Tube arc" in view.partial
     comments = pydicom.dcmread(view.file_path).ImageComments
     assert comments.startswith("PARTIAL EXPOSURE: the generator stopped early")
+    [status] = image_status(db, exam.study_id)  # its row on the exam screen and the history
+    assert status.partial == view.partial
     with pytest.raises(ExamError, match="partial exposure"):
         exam.accept(view.id)
     assert exam.image(view.id).state == "acquired"

@@ -266,6 +266,10 @@ class HistoryPage(QWidget):
             elif s.state == "rejected" and s.reject_reason:
                 self.status_table.item(row, 4).setText(self.tr("rejected: {reason}").format(
                     reason=s.reject_reason))
+            if s.partial:  # the generator stopped early: said on the image's row too
+                state = self.status_table.item(row, 4)
+                state.setText(self.tr("{state}, PARTIAL EXPOSURE").format(state=state.text()))
+                state.setToolTip(s.partial)
             item = self.status_table.item(row, 0)
             item.setToolTip(s.SOPInstanceUID)  # the UID is there for the service engineer
             if s.SOPInstanceUID in self.thumbnails:

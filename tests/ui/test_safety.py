@@ -137,6 +137,7 @@ def test_partial_image_is_marked_and_accept_asks(window) -> None:  # noqa: F811
     wait_until(lambda: page.status_table.rowCount() == 1
                and "PARTIAL EXPOSURE" in page.status_table.item(0, 1).text(), 10,
                "the image's row to say so")
+    assert page.status_table.item(0, 1).text() == "to review, PARTIAL EXPOSURE"  # as its thumb
     _answer("Do not accept")
     page.accept_button.click()
     wait_until(lambda: not QApplication.activeModalWidget(), 10, "the question to close")

@@ -60,7 +60,8 @@ class ImageStatusTable(QWidget):
                              else status.SOPInstanceUID)
             sent = ", ".join(f"{n}: {word(w)}" for n, w in status.sent.items()) or "—"
             committed = ", ".join(f"{n}: {word(w)}" for n, w in status.committed.items()) or "—"
-            state = word(status.state)
+            # "to review", as its thumbnail and the history say
+            state = self.tr("to review") if status.state == "acquired" else word(status.state)
             if status.partial:  # the generator stopped early: said on the image's row too
                 state = self.tr("{state}, PARTIAL EXPOSURE").format(state=state)
             rows.append((name, state, sent, committed))

@@ -143,23 +143,36 @@ def shoot(window: MainWindow) -> None:
     save(window, "exam-closed")
 
     window.show_page(window.history)
-    window.history.search()
-    window.history.table.selectRow(0)
-    pump(1.0)
+    history = window.history
+    history.search()
+    wait_until(lambda: history.exams, 30)
+    history.table.selectRow(0)
+    wait_until(lambda: history.status_table.rowCount() >= 2
+               and not history.status_table.item(0, 0).icon().isNull(), 30)
     save(window, "history")
 
     window.show_page(window.service)
     service = window.service
+    QTimer.singleShot(50, confirm_service_pages)
+    service.tabs.setCurrentWidget(service.nodes)
     service.nodes.echo_all()
     wait_until(lambda: all(v not in ("", "asking…") for v in service.nodes.echo_results.values())
                and len(service.nodes.echo_results) == len(window.console.config.nodes), 30)
-    service.setCurrentWidget(service.nodes)
     save(window, "service-nodes")
-    service.queue.show_done.setChecked(True)
-    service.setCurrentWidget(service.queue)
+    service.queue.show_view("all")
+    service.tabs.setCurrentWidget(service.queue)
     save(window, "service-queue")
-    service.setCurrentWidget(service.detector)
+    service.tabs.setCurrentWidget(service.detector)
     save(window, "service-detector")
+
+
+def confirm_service_pages() -> None:
+    """Answer the service pages' question (no accounts on the demo) once it is asked."""
+    box = QApplication.activeModalWidget()
+    if not isinstance(box, QMessageBox):
+        QTimer.singleShot(50, confirm_service_pages)
+        return
+    box.button(QMessageBox.StandardButton.Yes).click()
 
 
 def shoot_long_length(window: MainWindow) -> None:
@@ -230,14 +243,7 @@ def shoot_quality(folder: Path) -> None:
     try:
         window.show_page(window.service)
 
-        def confirm() -> None:  # the service pages' question (no accounts on the demo)
-            box = QApplication.activeModalWidget()
-            if not isinstance(box, QMessageBox):
-                QTimer.singleShot(50, confirm)
-                return
-            box.button(QMessageBox.StandardButton.Yes).click()
-
-        QTimer.singleShot(50, confirm)
+        QTimer.singleShot(50, confirm_service_pages)
         window.service.tabs.setCurrentWidget(window.service.quality)
         quality = window.service.quality
         wait_until(lambda: quality.rejects is not None and not quality.reading, 30)

@@ -138,3 +138,12 @@ def test_stuck_readout_ends_the_sequence_with_a_remedy(sim: Simulator,
     assert "readout did not finish" in message and "restart the panel" in message
     assert "recover" in message
     assert pending.open_records(room_config.data_dir)  # the dose was given: it is pending
+    # recovered while the panel is still stuck: said as such, never as a foreign frame
+    [early] = recover_frames(room_config)
+    assert not early.ok and early.error["code"] == "no-frame"
+    assert "did not hand it over (still in readout?)" in early.error["message"]
+    assert "restart the panel" in early.error["message"] and "not its own" not in \
+        early.error["message"]
+    assert pending.open_records(room_config.data_dir)  # still waiting for its frame
+    sim.clear_faults()
+    assert [r.ok for r in recover_frames(room_config)] == [True]

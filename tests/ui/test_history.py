@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from tests.ui.driver import expose, wait_until
+from tests.ui.driver import expose, pump, wait_until
 from vxacq.ui.main_window import MainWindow
 from vxacq.workflow.exam import Exam
 from vxacq.workflow.orders import ManualPatient, register_manual
@@ -53,6 +53,11 @@ def test_search_every_script_thumbnails_and_statuses_that_refresh(window) -> Non
     assert cells[1] == status.ProtocolName and cells[1]
     assert re.fullmatch(r"\d\d:\d\d:\d\d", cells[3])
     assert cells[4] == "to review"
+    window.resize(1280, 800)  # the smallest console screen: two thumbnails at least in view
+    pump(0.1)
+    images = history.status_table
+    assert images.viewport().height() >= 2 * images.rowHeight(0), (
+        f"{images.viewport().height()} px for rows of {images.rowHeight(0)} px")
 
     # accepted on the exam screen: the history says so by itself, nothing clicked
     window.exam.exam.accept(image_id)

@@ -111,3 +111,23 @@ def test_dose_and_technique_are_shown_with_the_image(shown) -> None:
     text = page.info.dose_label.text()
     assert f"{image.Exposure:.2f} mAs" in text and "exam DAP" in text
     assert page.ei_label.text().startswith("EI ")
+
+
+def test_zoom_is_said_only_for_an_image_on_screen(window) -> None:  # noqa: F811
+    page = window.exam
+    assert not page.review.has_image()
+    assert page.toolbar.zoom_label.text() == "— %"  # no image: no figure to mislead
+    expose(window)
+    wait_until(lambda: page.toolbar.zoom_label.text() != "— %", 10, "the zoom of the image")
+    assert page.toolbar.zoom_label.text() == f"{round(page.review.zoom_percent())} %"
+
+
+def test_the_seam_tools_say_there_is_no_seam_on_a_single_exposure(shown) -> None:
+    window, _image_id = shown
+    toolbar = window.exam.toolbar
+    assert toolbar.seam_combo.currentText() == "No seam (one exposure)"  # never blank
+    assert not toolbar.seam_combo.isEnabled()
+    toolbar.set_seams(2)
+    assert [toolbar.seam_combo.itemText(i) for i in range(2)] == ["Seam 1", "Seam 2"]
+    toolbar.set_seams(0)
+    assert toolbar.seam_combo.count() == 1 and toolbar.seam_combo.currentData() == -1

@@ -107,6 +107,26 @@ def test_a_panel_stuck_arming_ends_prep_with_a_message_and_remedy(window) -> Non
     wait_until(panel.prep_button.isEnabled, 10, "Prep again")
 
 
+def test_a_panel_stuck_in_readout_ends_the_exposure_with_a_message_and_remedy(
+        window) -> None:  # noqa: F811
+    page, room = window.exam, window.console.room
+    panel = page.room_panel
+    room.inject_fault("readout-timeout")  # the panel never reports its frame
+    _failed_exposure(page)  # bounded: the sequence ends at the readout limit, not silently
+    wait_until(lambda: not page.frames.running, 30, "the automatic attempt")
+    said = page.messages.text()  # the automatic recovery's answer, while the panel is stuck
+    assert "still in readout" in said and "restart the panel" in said
+    assert "not its own" not in said  # never as a foreign frame: it is this exposure's
+    assert page.messages.level() == "alarm" and page.exam.images() == []
+    # the dose was given: the frame is pending, so Prep waits for its recovery
+    wait_until(lambda: panel.status.frame_pending, 10, "the pending frame in the status")
+    assert not panel.prep_button.isEnabled() and "Prep is not possible" in panel.prep_reason.text()
+    room.clear_faults()
+    panel.recover_button.click()
+    wait_until(lambda: len(page.exam.images()) == 1, 60, "the recovered image")
+    wait_until(panel.prep_button.isEnabled, 30, "Prep after the recovery")
+
+
 def test_partial_image_is_marked_and_accept_asks(window) -> None:  # noqa: F811
     page = window.exam
     window.console.room.inject_fault("generator-fault:1")  # a tube arc stops the exposure
@@ -114,6 +134,10 @@ def test_partial_image_is_marked_and_accept_asks(window) -> None:  # noqa: F811
     assert "PARTIAL EXPOSURE" in _caption(page)
     item = page.strip.thumbs.item(0)
     assert "PARTIAL EXPOSURE" in item.text()
+    wait_until(lambda: page.status_table.rowCount() == 1
+               and "PARTIAL EXPOSURE" in page.status_table.item(0, 1).text(), 10,
+               "the image's row to say so")
+    assert page.status_table.item(0, 1).text() == "to review, PARTIAL EXPOSURE"  # as its thumb
     _answer("Do not accept")
     page.accept_button.click()
     wait_until(lambda: not QApplication.activeModalWidget(), 10, "the question to close")
@@ -121,6 +145,12 @@ def test_partial_image_is_marked_and_accept_asks(window) -> None:  # noqa: F811
     _answer("Accept partial image")
     page.accept_button.click()
     wait_until(lambda: page.exam.image(image_id).state == "accepted", 20, "the acceptance")
+    history = window.history  # and on its row in the history
+    window.show_page(history)
+    wait_until(lambda: history.exams, 10, "the exam in the history")
+    history.table.selectRow(0)
+    wait_until(lambda: history.status_table.rowCount() == 1 and "PARTIAL EXPOSURE"
+               in history.status_table.item(0, 4).text(), 10, "the history's row to say so")
 
 
 def test_rejected_image_is_visibly_rejected(window) -> None:  # noqa: F811

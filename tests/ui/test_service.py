@@ -148,6 +148,26 @@ def test_node_dialog_keeps_what_was_typed_and_lists_every_problem(station, tmp_p
                "the new node's worker to send")
 
 
+def test_a_changed_node_is_in_effect_without_a_restart(station, tmp_path) -> None:
+    window, console = station.window, station.console
+    nodes = window.service.nodes
+    _enter_service_tab(window, nodes)
+    pacs = console.config.node("pacs")
+    nodes.table.selectRow([n.name for n in console.config.nodes].index("down"))
+    nodes.edit(nodes.selected())
+    dialog = nodes.dialog
+    wait_until(dialog.isVisible, 5, "the node dialog")
+    assert dialog.name.text() == "down"  # the node's own values to change
+    dialog.ae_title.setText(pacs.ae_title)
+    dialog.port.setText(str(pacs.port))  # the port it listens on now
+    dialog.submit()
+    assert not dialog.isVisible(), dialog.problems.text()
+    assert "saved and in effect" in nodes.banner.text()
+    job_id = enqueue(console.db, "store", "down", {"files": [_image(tmp_path)]})
+    wait_until(lambda: get_job(console.db, job_id).state == "done", 15,
+               "the running outbox to send to the node's new port")
+
+
 def test_node_dialog_takes_a_dicomweb_node(station, tmp_path) -> None:
     window, nodes = station.window, station.window.service.nodes
     _enter_service_tab(window, nodes)
@@ -194,6 +214,11 @@ def test_failed_jobs_where_the_status_bar_points_and_retry_says_what_it_did(stat
     # an unresolvable host: retried, so waiting in the queue
     waiting = enqueue(console.db, "store", "nohost", {"files": [_image(tmp_path)]})
     wait_until(lambda: get_job(console.db, failed).state == "failed", 15, "the job to fail")
+    window.show_page(window.service)  # opened by hand: failed jobs are shown, first
+    queue = window.service.queue
+    assert window.service.tabs.currentWidget() is queue
+    wait_until(lambda: [r.job.id for r in queue.rows][:1] == [failed], 10, "the failed job")
+    window.show_page(window.worklist)
     window.refresh_status()
     wait_until(lambda: "1 failed" in window.queue_label.text(), 10, "the status bar")
     window.queue_label.click()

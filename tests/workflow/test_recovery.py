@@ -18,6 +18,7 @@ from vxacq.config import Config
 from vxacq.db import AuditEvent, Database, database_for
 from vxacq.workflow import recovery
 from vxacq.workflow.exam import Exam, ExamError, ExposureError
+from vxacq.workflow.history import image_status
 from vxacq.workflow.orders import ManualPatient, register_manual
 
 pytestmark = pytest.mark.timeout(120)
@@ -107,6 +108,8 @@ def test_partial_exposure_is_marked_and_accept_asks_for_confirmation(
     assert view.partial.startswith("PARTIAL EXPOSURE") and "Tube arc" in view.partial
     comments = pydicom.dcmread(view.file_path).ImageComments
     assert comments.startswith("PARTIAL EXPOSURE: the generator stopped early")
+    [status] = image_status(db, exam.study_id)  # its row on the exam screen and the history
+    assert status.partial == view.partial
     with pytest.raises(ExamError, match="partial exposure"):
         exam.accept(view.id)
     assert exam.image(view.id).state == "acquired"
@@ -134,3 +137,23 @@ def test_vxacq_exam_does_not_start_while_a_frame_is_pending(room) -> None:
     with db.session() as session:  # no exam was started (nor discontinued) for it
         assert len(session.exec(query(Study)).all()) == 1
     assert sim.firmware.exposures == 1
+
+
+def test_leaving_an_exam_names_its_stranded_frame_or_unreviewed_images(room) -> None:
+    sim, config, db = room
+    exam = _exam(config, db, "Leaving^Lea", "L-1")
+    other = _exam(config, db, "Other^Otto", "L-2")
+    assert exam.leaving_problem() == ""  # nothing done yet: may be left silently
+    sim.inject("link-drop:50")
+    with pytest.raises(ExposureError):
+        exam.expose("SKULL_AP")
+    assert "frame still in the panel" in exam.leaving_problem()
+    assert other.leaving_problem() == ""  # the frame is this exam's, not the other's
+    sim.clear_faults()
+    recovery.recover(config, db, exam=exam)
+    assert exam.leaving_problem() == "1 image(s) of this exam are not reviewed yet"
+    [image] = exam.images()
+    exam.accept(image.id)
+    assert exam.leaving_problem() == ""
+    exam.close()
+    assert exam.leaving_problem() == ""

@@ -378,7 +378,11 @@ def _recover_one(det, gen, memory: PanelMemory, record: pending.PendingExposure,
                             "the frame is lost, discard the record with a reason (`vxacq "
                             f"acquire --discard {record.uid} --reason ...`)")
     frame = det.recover_frame(timeout, frame_id=held.frame_id)
-    problem = expectation.mismatch(frame) if frame is not None else "the panel no longer has it"
+    if frame is None:  # listed, yet not handed over: the panel is not done with it
+        raise DetectorError("no-frame", f"the panel holds the frame of {record.describe()} but "
+                            "did not hand it over (still in readout?): restart the panel, then "
+                            "recover again; nothing was stored")
+    problem = expectation.mismatch(frame)
     if problem:
         raise DetectorError("foreign-frame", f"the frame offered for {record.describe()} is "
                             f"not its own: {problem}; it was not stored")

@@ -142,9 +142,10 @@ class HistoryPage(QWidget):
         self.detail.addTab(self.summary, self.tr("Exam summary: dose and technique"))
         lower = QWidget()
         lower_layout = QVBoxLayout(lower)
-        lower_layout.addWidget(self.detail, stretch=1)
+        # the exam's images (thumbnails) before the priors: three quarters of the room
+        lower_layout.addWidget(self.detail, stretch=3)
         lower_layout.addWidget(QLabel(self.tr("The patient's studies at the PACS")))
-        lower_layout.addWidget(self.priors_table)
+        lower_layout.addWidget(self.priors_table, stretch=1)
         splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.addWidget(self.table)
         splitter.addWidget(lower)
@@ -265,6 +266,10 @@ class HistoryPage(QWidget):
             elif s.state == "rejected" and s.reject_reason:
                 self.status_table.item(row, 4).setText(self.tr("rejected: {reason}").format(
                     reason=s.reject_reason))
+            if s.partial:  # the generator stopped early: said on the image's row too
+                state = self.status_table.item(row, 4)
+                state.setText(self.tr("{state}, PARTIAL EXPOSURE").format(state=state.text()))
+                state.setToolTip(s.partial)
             item = self.status_table.item(row, 0)
             item.setToolTip(s.SOPInstanceUID)  # the UID is there for the service engineer
             if s.SOPInstanceUID in self.thumbnails:

@@ -60,7 +60,11 @@ class ImageStatusTable(QWidget):
                              else status.SOPInstanceUID)
             sent = ", ".join(f"{n}: {word(w)}" for n, w in status.sent.items()) or "—"
             committed = ", ".join(f"{n}: {word(w)}" for n, w in status.committed.items()) or "—"
-            rows.append((name, word(status.state), sent, committed))
+            # "to review", as its thumbnail and the history say
+            state = self.tr("to review") if status.state == "acquired" else word(status.state)
+            if status.partial:  # the generator stopped early: said on the image's row too
+                state = self.tr("{state}, PARTIAL EXPOSURE").format(state=state)
+            rows.append((name, state, sent, committed))
             words = " ".join([*status.sent.values(), *status.committed.values()])
             colours.append("alarm" if "failed" in words else "ok"
                            if status.committed and all(w == "committed"

@@ -33,7 +33,7 @@ from vxacq.ui.exam_page import ExamPage
 from vxacq.ui.history_page import HistoryPage
 from vxacq.ui import theme
 from vxacq.ui.tasks import Refresher, on_gui_thread
-from vxacq.ui.widgets import set_style
+from vxacq.ui.widgets import ElidedLabel, set_style
 from vxacq.ui.worklist_page import WorklistPage
 from vxacq.workflow.exam import Exam
 from vxacq.workflow.console import QueueSummary, RoomStatus, operator_name_problem, queue_summary
@@ -110,11 +110,12 @@ class MainWindow(QMainWindow):
         self.inactivity = InactivityLock(QApplication.instance(),
                                          config.security.lock_minutes, self._inactive, self)
 
-        self.room_label = QLabel()
+        # the room's and the listener's states give up width to the status bar's message
+        self.room_label = ElidedLabel(share=0.2)
         # the queue's state is a button: it opens the queue, on the failed jobs if any
         self.queue_label = QPushButton(flat=True)
         self.queue_label.clicked.connect(self.show_queue)
-        self.listener_label = QLabel()
+        self.listener_label = ElidedLabel(share=0.25)
         for label in (self.room_label, self.queue_label, self.listener_label):
             self.statusBar().addPermanentWidget(label)
         console.room.subscribe(on_gui_thread(self._room_changed))
@@ -158,6 +159,11 @@ class MainWindow(QMainWindow):
         # a greyed-out page (break glass: all but the Exam) is not reached by a shortcut either
         if self.pages.isTabEnabled(self.pages.indexOf(page)):
             self.pages.setCurrentWidget(page)
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt naming)
+        super().resizeEvent(event)
+        for label in (self.room_label, self.listener_label):  # their share follows the width
+            label.updateGeometry()
 
     def _operator_changed(self) -> None:
         name = self.operator_edit.text().strip()
@@ -348,13 +354,13 @@ class MainWindow(QMainWindow):
         text = self.tr("Room ready") if status.ready else \
             self.tr("Room: {problem}").format(
                 problem=status.problem or f"{status.generator} / {status.detector}")
-        self.room_label.setText(text)
+        self.room_label.set_full_text(text)
         set_style(self.room_label, "" if status.ready else "color: #c62828;")
 
     def refresh_status(self) -> None:
         # the listener's state is in memory; the queue is read from the database on the pool
         status = self.console.services.listener.status.describe()
-        self.listener_label.setText(self.tr("Listener: {status}").format(status=status))
+        self.listener_label.set_full_text(self.tr("Listener: {status}").format(status=status))
         self._queue_reader.request()
 
     def _read_queue(self) -> QueueSummary:

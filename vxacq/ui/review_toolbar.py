@@ -216,8 +216,12 @@ class ReviewToolbar(QWidget):
             "rotate_left", "rotate_right", "flip_h", "flip_v", "move_marker", "crop")]
         self.transform_buttons.append(self.marker_combo)
         review.window_changed.connect(self._show_window)
-        review.zoom_changed.connect(
-            lambda percent: self.zoom_label.setText(self.tr("{p} %").format(p=round(percent))))
+        review.zoom_changed.connect(self._show_zoom)
+        self._show_zoom(review.zoom_percent() if review.has_image() else 0.0)
+
+    def _show_zoom(self, percent: float) -> None:
+        self.zoom_label.setText(self.tr("{p} %").format(p=round(percent)) if percent > 0
+                                else self.tr("— %"))
 
     def _spin(self, prefix: str, tip: str) -> QSpinBox:
         spin = QSpinBox(prefix=prefix, toolTip=tip, minimum=1, maximum=65535,
@@ -248,8 +252,9 @@ class ReviewToolbar(QWidget):
 
     def set_seams(self, count: int) -> None:
         """The seams of the image on screen (0: not a long-length image, the tools greyed)."""
-        if count == self.seam_combo.count():
-            return
+        showing = self.seam_combo.count() if self.seam_combo.itemData(0) != -1 else 0
+        if self.seam_combo.count() and count == showing:
+            return  # an empty combo is filled even for no seam: never a blank control
         self.seam_combo.clear()
         for number in range(1, count + 1):
             self.seam_combo.addItem(self.tr("Seam {n}").format(n=number), number - 1)

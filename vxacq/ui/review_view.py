@@ -53,7 +53,7 @@ class ReviewView(QWidget):
     """Shows one processed image; ``window_changed(center, width)`` when the user windows."""
 
     window_changed = Signal(float, float)
-    zoom_changed = Signal(float)  # per cent: screen pixels per image pixel × 100
+    zoom_changed = Signal(float)  # per cent: screen pixels per image pixel × 100; 0: no image
     marker_moved = Signal(float, float)  # its new top left, fractions of rows and columns
     annotations_changed = Signal()
 
@@ -171,6 +171,7 @@ class ReviewView(QWidget):
         self.cancel_crop()
         self.stop_marker_move()
         self.clear_annotations()
+        self.zoom_changed.emit(0.0)
 
     def has_image(self) -> bool:
         return self.shape != (0, 0)
@@ -207,7 +208,8 @@ class ReviewView(QWidget):
 
     def _range_changed(self) -> None:
         self._choose_resolution()
-        self.zoom_changed.emit(self.zoom_percent())
+        # no image: the view box's empty range is no zoom; 0 says "none" to the toolbar
+        self.zoom_changed.emit(self.zoom_percent() if self.has_image() else 0.0)
 
     # --- crop ---------------------------------------------------------------------------
 

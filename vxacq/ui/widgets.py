@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QColor, QFontMetrics, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView, QDialog, QDialogButtonBox, QFrame, QHBoxLayout, QHeaderView, QLabel,
@@ -44,6 +44,49 @@ class Banner(QLabel):
     def clear_message(self) -> None:
         self.setText("")
         self.hide()
+
+
+class ElidedLabel(QLabel):
+    """A one-line state beside others (the status bar's room and listener): it asks for at
+    most ``share`` of its window's width, so the status bar's message keeps its room; a longer
+    text is cut there with "…". The whole text is always in the tooltip. Set it with
+    :meth:`set_full_text`; the window calls ``updateGeometry()`` when it is resized."""
+
+    def __init__(self, share: float) -> None:
+        super().__init__()
+        self._share = share
+        self._full = ""
+
+    def set_full_text(self, text: str) -> None:
+        if text != self._full:
+            self._full = text
+            self.setToolTip(text)
+            self.updateGeometry()
+            self._fit()
+
+    def full_text(self) -> str:
+        return self._full
+
+    def _cap(self) -> int:
+        return max(80, int(self.window().width() * self._share))
+
+    def sizeHint(self) -> QSize:  # noqa: N802 (Qt naming)
+        margins = self.contentsMargins()
+        need = self.fontMetrics().horizontalAdvance(self._full) + margins.left() + margins.right()
+        return QSize(min(need, self._cap()), super().sizeHint().height())
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 (Qt naming)
+        return QSize(min(self.sizeHint().width(), 80), super().minimumSizeHint().height())
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt naming)
+        super().resizeEvent(event)
+        self._fit()
+
+    def _fit(self) -> None:
+        metrics, room = self.fontMetrics(), self.contentsRect().width()
+        # elidedText cuts a text that fits to the pixel (sub-pixel advances): measured first
+        self.setText(self._full if metrics.horizontalAdvance(self._full) <= room
+                     else metrics.elidedText(self._full, Qt.TextElideMode.ElideRight, room))
 
 
 class MessageStrip(QFrame):

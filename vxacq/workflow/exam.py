@@ -272,6 +272,20 @@ class Exam(Processing, Closing):
                                 .where(Series.Modality != "SR").order_by(Image.id)).all()
             return [self._view(i, s) for i, s in rows]
 
+    def leaving_problem(self) -> str:
+        """Why leaving this open exam for another patient needs the radiographer's word ("" when
+        it may be left silently): an exposure of it whose frame is not stored yet, or images
+        not reviewed. The window asks (suspend, or stay); nothing here refuses."""
+        if self._state != ExamState.OPEN:
+            return ""
+        if any(r.context.get("study_id") == self.study_id
+               for r in pending.open_records(self.config.data_dir)):
+            return "an exposure of this exam has its frame still in the panel, not stored yet"
+        waiting = [v for v in self.images() if v.state == ImageState.ACQUIRED]
+        if waiting:
+            return f"{len(waiting)} image(s) of this exam are not reviewed yet"
+        return ""
+
     def image(self, image_id: int) -> ImageView:
         for view in self.images():
             if view.id == image_id:

@@ -26,6 +26,7 @@ from vxacq.db import (
 )
 from vxacq.db.folding import normalise
 from vxacq.db.models import aware
+from vxacq.workflow.dose import raw_notes
 
 log = logging.getLogger(__name__)
 
@@ -61,6 +62,7 @@ class ImageStatus:
     Laterality: str = ""
     acquired_at: datetime | None = None  # UTC
     reject_reason: str = ""  # the reason's meaning, for a rejected image
+    partial: str = ""  # "PARTIAL EXPOSURE: ..." when the generator stopped early, else ""
 
     @property
     def is_dose_report(self) -> bool:
@@ -148,7 +150,9 @@ def image_status(db: Database, study_id: int) -> list[ImageStatus]:
                             ProtocolName=series[i.id].ProtocolName,
                             Modality=series[i.id].Modality, Laterality=series[i.id].Laterality,
                             acquired_at=aware(i.acquired_at),
-                            reject_reason=i.reject_code_meaning) for i in images]
+                            reject_reason=i.reject_code_meaning,
+                            partial=raw_notes(i.raw_path)[0] if i.raw_path else "")
+                for i in images]
 
 
 def thumbnail_pixels(path: str, size: int = 96) -> np.ndarray | None:

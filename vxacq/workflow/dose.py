@@ -17,14 +17,11 @@ from pathlib import Path
 
 from sqlmodel import select
 
-from vxacq.db import Database, Image, Series
+from vxacq.db import NOT_EXPOSURES, Database, Image, Series
 from vxacq.hal import rawstore
 from vxacq.imaging.exposure_index import di_band
 from vxacq.workflow import acquisition
 from vxacq.workflow.long_length import SEQUENCE_KIND
-
-# The series of a study that are no exposures: dose reports, rejection notes, presentation states
-NOT_EXPOSURES = ("SR", "KO", "PR")
 
 
 @dataclass(frozen=True)

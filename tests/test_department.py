@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import itertools
 import os
+import ssl
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -23,6 +24,7 @@ from vxacq.db import (
 from vxacq.db import department
 from vxacq.net.department import _explain, engine_for, enqueue_publish, password
 from vxacq.net.outbox import Outbox, enqueue, get_job, list_jobs, retry
+from vxacq.security.tls import department_context
 
 _names = itertools.count(1)
 
@@ -88,6 +90,16 @@ def rows(url: str, password_file: Path, sql: str) -> list[tuple]:
             return [tuple(r) for r in conn.execute(text(sql)).all()]
     finally:
         engine.dispose()
+
+
+def test_the_department_connection_is_wrapped_in_the_security_layers_client_context() -> None:
+    url = "postgresql://qa@db.example/dept"
+    assert department_context(configuration.DepartmentConfig(url=url)) is None  # plain
+    context = department_context(configuration.DepartmentConfig(url=url, tls=True,
+                                                                tls_verify_host=False))
+    assert context.verify_mode == ssl.CERT_REQUIRED and not context.check_hostname
+    assert context.minimum_version == ssl.TLSVersion.TLSv1_2
+    assert department_context(configuration.DepartmentConfig(url=url, tls=True)).check_hostname
 
 
 def test_department_settings_are_checked_with_clear_messages(tmp_path) -> None:

@@ -445,6 +445,8 @@ def test_a_stow_rs_answer_is_read_instance_by_instance(tmp_path, scripted, pki, 
       b"--a;b\r\nContent-Type: multipart/related; boundary=in\r\n\r\n--in--\r\n--a;b--"),
      "a part of type 'multipart/related' is not DICOM"),
     ((404, "text/plain", b""), "no DICOMweb service at this url"),
+    ((204, "text/plain", b""), "has nothing for the WADO-RS study retrieve: HTTP 204 No Content: "
+                               "the server has no such instances or series"),
 ])
 def test_a_hostile_wado_answer_keeps_nothing(tmp_path, scripted, pki, answer, words):
     Scripted.answer = answer

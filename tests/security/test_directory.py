@@ -139,6 +139,27 @@ def test_a_service_password_file_every_user_can_read_is_refused(server: slapd.Sl
         f"bind_password_file '{settings.bind_password_file}' is empty")
 
 
+def test_a_bad_service_password_file_is_refused_before_connecting(tmp_path: Path) -> None:
+    with socket.socket() as listener:  # a directory that notes whether anyone connected
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(1)
+        listener.setblocking(False)
+        port = listener.getsockname()[1]
+        for mode, words in ((0o644, "is readable by every user"), (0o600, "cannot be read")):
+            password_file = tmp_path / "bind-password"
+            password_file.write_text("secret\n")
+            password_file.chmod(mode)
+            if mode == 0o600:
+                password_file.unlink()
+            settings = DirectorySettings(
+                url=f"ldap://127.0.0.1:{port}", bind_dn="cn=svc,o=x", user_base="o=x",
+                bind_password_file=str(password_file), roles=dict(ROLES),
+                connect_timeout=1.0, receive_timeout=1.0)
+            assert words in refused(settings, "alice", "alice-pw")
+        with pytest.raises(BlockingIOError):  # nobody connected
+            listener.accept()
+
+
 @pytest.mark.parametrize("user", ["al*", "*)(uid=*", "*", "alice)(|(uid=*"])
 def test_filter_metacharacters_in_the_user_name_match_nobody(server: slapd.Slapd, tmp_path: Path,
                                                              user: str) -> None:

@@ -10,7 +10,7 @@ from sqlmodel import select
 
 from tests import peers
 from tests.workflow.conftest import write_station
-from vxacq.db import AuditEvent, database_for
+from vxacq.db import AuditEvent, Image, database_for
 from vxacq.workflow import reference_levels
 from vxacq.workflow.dose_check import DoseNotificationRequired, confirmations
 from vxacq.workflow.exam import Exam, ExamError
@@ -114,3 +114,21 @@ def test_vxacq_exam_refuses_a_notified_exposure_without_confirm_dose(department)
     # both exposures of the second exam: the first exam's exposures now give a projection
     assert [e.detail.rsplit("reason: ", 1)[1] for e in events] == [
         "second view requested by radiologist"] * 2
+
+
+def test_a_notice_says_the_exam_total_leaves_out_exposures_without_dap(
+        tmp_path, calibrated_data) -> None:
+    exam = open_exam(tmp_path, calibrated_data)
+    unmetered = exam.expose("SKULL_AP")
+    second = exam.expose("SKULL_AP")
+    dap = second.ImageAndFluoroscopyAreaDoseProduct
+    with exam.db.session() as session:  # as a generator without a DAP meter reports it
+        session.get(Image, unmetered.id).ImageAndFluoroscopyAreaDoseProduct = None
+    override(exam, f'[[level]]\nprotocol = "SKULL_AP"\nexam_dap_Gy_cm2 = {1.5 * dap / 10.0}\n'
+                   'source = "site choice (test)"\n')
+    with pytest.raises(DoseNotificationRequired) as refused:
+        exam.expose("SKULL_AP")
+    [notice] = refused.value.notices
+    assert notice.exam_total_dap == pytest.approx(dap) and notice.exposures_without_dap == 1
+    assert f"so far at least {dap / 10:.3g} Gy·cm² (1 exposure without DAP)" in str(refused.value)
+    assert "would reach at least" in str(refused.value)

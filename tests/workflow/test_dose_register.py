@@ -10,12 +10,14 @@ from pathlib import Path
 import pydicom
 
 from tests import peers
-from tests.workflow.conftest import node, write_station
+from tests.workflow.conftest import node, worklist_item, write_station
 from vxacq.db import database_for
 from vxacq.net.outbox import list_jobs
 from vxacq.workflow.exam import Exam
-from vxacq.workflow.orders import ManualPatient, register_manual
-from vxacq.workflow.runtime import Services, wait_for_jobs
+from vxacq.workflow.history import resend
+from vxacq.workflow.orders import ManualPatient, register_emergency, register_manual
+from vxacq.workflow.reconcile import reconcile
+from vxacq.workflow.runtime import Services, fetch_order, wait_for_jobs
 
 
 def received(folder: Path) -> list[str]:
@@ -88,3 +90,41 @@ def test_dose_registers_get_the_report_when_automatic_routing_is_off(
         assert closed.jobs["store"] == [] and len(closed.jobs["dose"]) == 1
         assert not wait_for_jobs(db, services.outbox, exam.study_id, timeout=60)
     assert received(storescp.storage_dir) == [str(pydicom.dcmread(closed.dose_report).SOPInstanceUID)]
+
+
+def test_close_resend_and_reconcile_route_the_dose_report_by_one_rule(
+        tmp_path, calibrated_data, wlmscpfs) -> None:
+    """Each queues the report once per dose register: with the images to a node that is both,
+    on a job of its own to one that is a register only. Queued only: nothing is sent here."""
+    item = worklist_item("ACC-REM-1", name="Dose^Dina", patient_id="P-REM-1")
+    peers.write_worklist_item(wlmscpfs, item, "ACC-REM-1")
+    config = write_station(
+        tmp_path / "station", calibrated_data,
+        node("ris", wlmscpfs.ae_title, wlmscpfs.port, ["worklist"])
+        + node("pacs", "PACS", peers.free_port(), ["store"])
+        + node("archive", "BOTH", peers.free_port(), ["store", "dose"])
+        + node("register", "DOSE_REG", peers.free_port(), ["dose"]), peers.free_port())
+    db = database_for(config.data_dir)
+    trauma = register_emergency(db, config.station.ae_title)
+    exam = Exam.start(config, db, trauma.id)
+    shot = exam.expose("SKULL_AP")
+    exam.accept(shot.id)
+    closed = exam.close()
+
+    def routed(job_ids: list[int]) -> dict[str, list[str]]:
+        jobs = {j.id: j for j in list_jobs(db, study_id=exam.study_id)}
+        return {jobs[i].node: [Path(f).name for f in jobs[i].payload["files"]]
+                for i in job_ids}
+
+    report = Path(closed.dose_report).name
+    both = sorted([Path(shot.file_path).name, report])
+    at_close = routed(closed.jobs["store"] + closed.jobs["dose"])
+    assert {n: sorted(f) for n, f in at_close.items()} == {
+        "pacs": both, "archive": both, "register": [report]}
+    assert {n: sorted(f) for n, f in routed(resend(config, db, exam.study_id)).items()} == {
+        "pacs": both, "archive": both, "register": [report]}
+    order = fetch_order(config, db, "ACC-REM-1")
+    result = reconcile(config, db, exam.study_id, order.id)
+    again = routed(result.jobs["store"])
+    assert sorted(again) == ["archive", "pacs", "register"] and len(again["register"]) == 1
+    assert again["register"][0] in again["archive"]  # the corrected report, once each

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from tests import peers
 from tests.workflow.conftest import write_station
 from vxacq.db import database_for
 from vxacq.protocols import get as get_protocol
-from vxacq.workflow.dose import exam_summary, summary_text
+from vxacq.workflow.dose import ExamSummary, exam_summary, summary_text
 from vxacq.workflow.exam import Exam
 from vxacq.workflow.orders import ManualPatient, register_manual
 
@@ -58,3 +60,23 @@ def test_the_summary_prints_as_a_table(summary) -> None:
     assert "partial" in lines[1]
     assert f"{found.exposures[1].dose.Exposure:.2f}" in lines[2]
     assert lines[-1] == (f"3 exposures, 1 rejected, DAP total {found.total_dap:.3f} dGy*cm2")
+
+
+def test_a_total_missing_an_exposures_dap_says_it_is_a_lower_bound(summary) -> None:
+    """A generator without a DAP meter reports none: the total sums the others and must never
+    be shown as the exam's whole dose."""
+    _exam, _images, found = summary
+    first, *rest = found.exposures
+    no_meter = replace(first, dose=replace(first.dose, ImageAndFluoroscopyAreaDoseProduct=None))
+    partial = ExamSummary((no_meter, *rest))
+    known = sum(e.dose.ImageAndFluoroscopyAreaDoseProduct for e in rest)
+    assert partial.total_dap == pytest.approx(known) and partial.without_dap == 1
+    assert partial.to_dict()["exposures_without_dap"] == 1
+    assert summary_text(partial).splitlines()[-1] == (
+        f"3 exposures, 1 rejected, DAP total >= {known:.3f} dGy*cm2 "
+        "(1 of 3 exposures without DAP)")
+    none_known = ExamSummary(tuple(replace(e, dose=replace(
+        e.dose, ImageAndFluoroscopyAreaDoseProduct=None)) for e in found.exposures))
+    assert none_known.total_dap is None and none_known.without_dap == 3
+    assert summary_text(none_known).endswith("DAP total unknown (3 of 3 exposures without DAP)")
+    assert found.without_dap == 0 and found.to_dict()["exposures_without_dap"] == 0

@@ -22,10 +22,13 @@ import pytest
 from tests.workflow.conftest import simulated_station
 from vxacq import cli
 from vxacq.config import Config
-from vxacq.db import DB_FILENAME, Database, database_for
+from vxacq.db import (
+    DB_FILENAME, Database, Image, ImageState, Patient, Series, Study, database_for, open_database,
+)
 from vxacq.dicom.codes import REJECT_REASONS
 from vxacq.protocols import load as load_protocols
 from vxacq.workflow import qa_html, qa_reports
+from vxacq.workflow.dose import exam_dose, exam_summary
 from vxacq.workflow.exam import Exam
 from vxacq.workflow.orders import ManualPatient, register_manual
 from vxacq.workflow.qa_reports import Filters, ReportError
@@ -208,7 +211,7 @@ def stored(path: Path) -> dict[str, list[tuple[float | None, float | None]]]:
         for name, di, dap in conn.execute(
                 "SELECT s.ProtocolName, i.DeviationIndex, i.ImageAndFluoroscopyAreaDoseProduct "
                 "FROM image i JOIN series s ON i.series_id = s.id "
-                "WHERE s.Modality NOT IN ('SR', 'KO')"):
+                "WHERE s.Modality NOT IN ('SR', 'KO', 'PR')"):
             out.setdefault(name, []).append((di, dap))
     return out
 
@@ -330,3 +333,34 @@ def test_the_printable_page_escapes_what_the_database_holds(tmp_path: Path) -> N
     text = written.read_text(encoding="utf-8")
     assert hostile not in text and "&lt;script&gt;alert(1)&lt;/script&gt;" in text
     assert "50.0 %" in text and not list(tmp_path.glob(".*part"))  # no temporary file left
+
+
+def test_a_presentation_state_is_no_exposure(tmp_path: Path) -> None:
+    """Dose reports (SR), rejection notes (KO) and presentation states (PR) hold no exposure:
+    the QA reports and the exam's dose count none of them, by one definition."""
+    db = open_database(tmp_path / "exam.db", create=True)
+    with db.session() as s:
+        patient = Patient(PatientID="QA-PR")
+        s.add(patient)
+        s.flush()
+        study = Study(StudyInstanceUID="1.2.826.0.1.3680043.10.1.1", patient_id=patient.id,
+                      StudyDate="20261105", StationName=STATION)
+        s.add(study)
+        s.flush()
+        for number, (modality, name) in enumerate((("DX", "Chest PA"), ("SR", "Dose report"),
+                                                   ("KO", "Rejection note"),
+                                                   ("PR", "Annotations")), 1):
+            series = Series(SeriesInstanceUID=f"{study.StudyInstanceUID}.{number}",
+                            study_id=study.id, Modality=modality, ProtocolName=name)
+            s.add(series)
+            s.flush()
+            s.add(Image(series_id=series.id, SOPInstanceUID=f"{series.SeriesInstanceUID}.1",
+                        state=ImageState.ACCEPTED, DeviationIndex=0.5,
+                        ImageAndFluoroscopyAreaDoseProduct=1.0))
+        study_id = study.id
+    assert qa_reports.reject_analysis(db).images == 1
+    assert qa_reports.choices(db).protocols == ("CHEST_PA",)
+    [dap] = qa_reports.dose_analysis(db).dap
+    assert dap.n == 1
+    assert len(exam_dose(db, study_id).images) == 1
+    assert len(exam_summary(db, study_id, 1.0, 3.0).exposures) == 1

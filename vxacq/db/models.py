@@ -158,6 +158,12 @@ class PerformedStep(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow)
 
 
+# The series of a study that hold no exposure: dose reports (SR), rejection notes (KO) and
+# presentation states (PR, annotations). Whatever counts exposures — the exam's dose and
+# summary, the QA reports — leaves them out.
+NOT_EXPOSURES = ("SR", "KO", "PR")
+
+
 class Series(SQLModel, table=True):
     __tablename__ = "series"
     id: int | None = Field(default=None, primary_key=True)

@@ -71,14 +71,11 @@ def engine_for(settings: DepartmentConfig) -> Engine:
             return known[1]
         if known is not None:
             known[1].dispose()
-        context = None
-        if settings.tls:
-            from vxacq.security.tls import client_context
+        from vxacq.security.tls import department_context
 
-            context = client_context(settings)
         engine = department.connect(settings.url, password=secret,
                                     connect_timeout=settings.connect_timeout,
-                                    ssl_context=context)
+                                    ssl_context=department_context(settings))
         _engines[key] = (secret, engine)
         return engine
 

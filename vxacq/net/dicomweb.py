@@ -99,6 +99,7 @@ HTTP_HANDLING: tuple[tuple[str, str], ...] = (
     ("200, 204 (QIDO-RS)", "The answer is used only when it is DICOM JSON, within the node's "
      "worklist_match_limit, every study with a Study Instance UID of UID form and of the "
      "patient (and study) asked for; otherwise it is refused whole"),
+    ("204 (WADO-RS)", "Failed, not retried: the server has no such instances or series"),
     ("401, 403", "Failed, not retried: the user name, password or token was refused; the job "
      "is kept and sent again when the user retries it"),
     ("404", "Failed, not retried: no DICOMweb service at the url"),
@@ -295,6 +296,9 @@ def http_problem(node: NodeConfig, answer: Response, what: str) -> DicomNetworkE
     if status == 403:
         return DicomNetworkError(f"{where} refused {what}: {said}: this account may not do "
                                  "it there", kind="auth", retryable=False)
+    if status == 204:  # a success with nothing in it: nothing was refused
+        return DicomNetworkError(f"{where} has nothing for {what}: {said}: the server has no "
+                                 "such instances or series", kind="empty", retryable=False)
     if status == 404:
         return DicomNetworkError(f"{where} refused {what}: {said}: no DICOMweb service at "
                                  "this url; check the node's url (the base before /studies)",

@@ -4,8 +4,9 @@ The rule: the study's accepted images and its dose report go to every node with 
 service, each as one STORE job (one association per study and node), unless the station turns
 routing off (``station.auto_route = false``) or a node opts out (``auto_store = false``).
 The dose report also goes to every node with the ``dose`` service (a dose register, IHE REM)
-that is not one of those, as a STORE job of its own. Rejected and unreviewed images stay on
-the console.
+that is not one of those, as a STORE job of its own (:func:`route_dose_reports`, the one
+rule the close, the re-send and the reconciliation all use). Rejected and unreviewed images
+stay on the console.
 """
 
 from __future__ import annotations
@@ -34,16 +35,6 @@ def store_destinations(config: Config) -> list[NodeConfig]:
     if not config.station.auto_route:
         return []
     return [node for node in config.nodes_with("store") if node.auto_store]
-
-
-def dose_destinations(config: Config) -> list[NodeConfig]:
-    """The dose registers (IHE REM) that get a closed exam's dose report on a job of their
-    own: every node with the ``dose`` service that does not already get the whole study as a
-    store destination (a node that is both gets the report once, with the images). Unlike
-    images, dose reports go there whatever ``station.auto_route`` and ``auto_store`` say: a
-    register that misses an exam is wrong for the whole department."""
-    stores = {node.name for node in store_destinations(config)}
-    return [node for node in config.nodes_with("dose") if node.name not in stores]
 
 
 def study_files(db: Database, study_id: int) -> list[str]:
@@ -81,13 +72,21 @@ def dose_report_files(db: Database, study_id: int) -> list[str]:
 
 
 def route_dose_reports(config: Config, db: Database, study_id: int, *,
-                       skip: set[str] = frozenset()) -> list[int]:
-    """Queue the study's dose reports to every dose register not in ``skip`` (the nodes that
-    get them with the images already); return the job ids."""
-    files = dose_report_files(db, study_id)
+                       skip: set[str] = frozenset(),
+                       files: Sequence[str | os.PathLike[str]] | None = None) -> list[int]:
+    """Queue the study's dose reports to the dose registers (IHE REM), each a STORE job of its
+    own; return the job ids. The one rule for closing, re-sending and reconciling: every node
+    with the ``dose`` service gets them, whatever ``station.auto_route`` and ``auto_store``
+    say (a register that misses an exam is wrong for the whole department), except the nodes
+    in ``skip``, which get them with the images already (a node that is both gets a report
+    once). ``files``: the reports to send (the one just written at the close), else every
+    report of the study that stands. Each file is checked as :func:`enqueue_store` does."""
+    from vxacq.net.store import enqueue_store  # the store's wire code, only when queueing
+
+    files = dose_report_files(db, study_id) if files is None else list(files)
     if not files:
         return []
-    return [enqueue(db, JobKind.STORE, node.name, {"files": files}, study_id=study_id)
+    return [enqueue_store(db, node.name, files, study_id=study_id)
             for node in config.nodes_with("dose") if node.name not in skip]
 
 

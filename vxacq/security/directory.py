@@ -71,9 +71,11 @@ def authenticate(settings: DirectorySettings, user: str, password: str) -> Direc
     if len(user) > MAX_USER_LENGTH or not user.isprintable() or not password.isprintable():
         raise DirectoryError("the user name or password contains control characters or is "
                              "too long")
+    # read and checked before connecting: a bad file is refused without a word to the server
+    service_password = _service_password(settings) if settings.bind_dn else ""
     with _Session(settings) as session:
         if settings.bind_dn:
-            session.bind(settings.bind_dn, _service_password(settings), service=True)
+            session.bind(settings.bind_dn, service_password, service=True)
             dn, attributes = session.find_user(user)
             groups = session.groups(dn, attributes, user)
             session.bind(dn, password, service=False)

@@ -15,7 +15,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from vxacq.config import AuditConfig, DirectorySettings, NodeConfig, StationConfig
+    from vxacq.config import (
+        AuditConfig, DepartmentConfig, DirectorySettings, NodeConfig, StationConfig,
+    )
 
 MINIMUM_VERSION = ssl.TLSVersion.TLSv1_2
 
@@ -26,8 +28,9 @@ _UNKNOWN_CA = {18, 19, 20, 21, 2}
 _HOST_MISMATCH = {62, 64}
 
 
-def client_context(node: NodeConfig | AuditConfig) -> ssl.SSLContext:
-    """The context our associations to ``node`` (or the audit repository) use: its CA bundle
+def client_context(node: NodeConfig | AuditConfig | DepartmentConfig) -> ssl.SSLContext:
+    """The context our associations to ``node`` (or the audit repository, or the department
+    database: :func:`department_context`) use: its CA bundle
     (the system's when ``tls_ca`` is empty), our certificate and key when given, host name
     checked unless ``tls_verify_host`` is false. OSError/ssl.SSLError when a file cannot be used."""
     context = ssl.create_default_context(ssl.Purpose.SERVER_AUTH,
@@ -37,6 +40,13 @@ def client_context(node: NodeConfig | AuditConfig) -> ssl.SSLContext:
     if node.tls_cert:
         context.load_cert_chain(_path(node.tls_cert), _path(node.tls_key) or None)
     return context
+
+
+def department_context(settings: DepartmentConfig) -> ssl.SSLContext | None:
+    """The context the department database's connections are wrapped in: the client context
+    of its [department] settings with ``tls``, None for a plain connection. The one place for
+    both the publishing engine and the reports read from it."""
+    return client_context(settings) if settings.tls else None
 
 
 def directory_context(settings: DirectorySettings) -> ssl.SSLContext:

@@ -51,9 +51,14 @@ class DoseNotificationDialog(QDialog):
         else:
             text = self.tr("{protocol}: exam total would be {after} (so far {total}, this "
                            "exposure {projected}) — exam level {level} ({source})")
+        total, after = gy(notice.exam_total_dap), gy(notice.after)
+        if notice.exposures_without_dap:  # the total leaves them out: a lower bound, said so
+            total = self.tr("≥ {total} (%n exposure(s) without DAP)", "",
+                            notice.exposures_without_dap).format(total=total)
+            after = self.tr("≥ {after}").format(after=after)
         label = QLabel(text.format(protocol=notice.protocol_id, projected=gy(notice.projected_dap),
                                    level=gy(notice.level_dap), source=notice.source,
-                                   total=gy(notice.exam_total_dap), after=gy(notice.after)))
+                                   total=total, after=after))
         label.setWordWrap(True)
         return label
 

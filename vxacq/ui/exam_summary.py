@@ -4,6 +4,7 @@ Shown in the close dialog and in the History's detail of an exam."""
 
 from __future__ import annotations
 
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
@@ -15,6 +16,22 @@ DI_COLUMN = 10
 
 def _number(value: float | None, digits: int = 0) -> str:
     return "—" if value is None else f"{value:.{digits}f}"
+
+
+def dap_total_text(total: float | None, without_dap: int, exposures: int) -> str:
+    """The exam's DAP total, never understated without saying so: "≥" with the exposures
+    that reported no DAP named, "unknown" when none reported one (the image information
+    under the image shows it too)."""
+    def tr(text: str) -> str:
+        return QCoreApplication.translate("ExamSummaryView", text)
+
+    if not without_dap:
+        return tr("{dap} dGy·cm²").format(dap=_number(total, 3))
+    if total is None:
+        return tr("unknown ({n} of {count} exposures without DAP)").format(
+            n=without_dap, count=exposures)
+    return tr("≥ {dap} dGy·cm² ({n} of {count} exposures without DAP)").format(
+        dap=_number(total, 3), n=without_dap, count=exposures)
 
 
 class ExamSummaryView(QWidget):
@@ -60,6 +77,7 @@ class ExamSummaryView(QWidget):
             if e.partial:
                 self.table.item(row, 2).setToolTip(e.partial)
         self.totals.setText(self.tr(
-            "{n} exposures, {rejected} rejected   |   exam DAP {dap} dGy·cm²").format(
+            "{n} exposures, {rejected} rejected   |   exam DAP {dap}").format(
             n=len(summary.exposures), rejected=summary.rejected,
-            dap=_number(summary.total_dap, 3)))
+            dap=dap_total_text(summary.total_dap, summary.without_dap,
+                               len(summary.exposures))))

@@ -7,6 +7,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
+from vxacq.ui.exam_summary import dap_total_text
 from vxacq.ui.widgets import COLOURS, di_band
 from vxacq.workflow.dose import ExamDose, ImageDose
 from vxacq.workflow.exam import ImageView
@@ -66,8 +67,9 @@ class ImageInfo(QWidget):
     def show_dose(self, image: ImageDose | None, exam: ExamDose | None) -> None:
         """The delivered technique and DAP of the image (dGy·cm², as in its DICOM), and the
         exam's total so far."""
-        total = exam.total_dap if exam is not None else None
-        exam_text = self.tr("exam DAP {dap} dGy·cm²").format(dap=_number(total, 3))
+        total = "—" if exam is None else dap_total_text(exam.total_dap, exam.without_dap,
+                                                       len(exam.images))
+        exam_text = self.tr("exam DAP {dap}").format(dap=total)
         if image is None:
             self.dose_label.setText(exam_text if exam is not None else "—")
             return

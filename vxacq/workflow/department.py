@@ -37,11 +37,10 @@ def report_engine(config: Config, url: str, *, password_file: str = "") -> tuple
     context = None
     if settings is not None and \
             make_url(settings.url).set(password=None) == parsed.set(password=None):
-        password_file = password_file or settings.password_file
-        if settings.tls:
-            from vxacq.security.tls import client_context
+        from vxacq.security.tls import department_context
 
-            context = client_context(settings)
+        password_file = password_file or settings.password_file
+        context = department_context(settings)
     try:
         return (department.connect(url, password=department_password(password_file),
                                    connect_timeout=REPORT_TIMEOUT, ssl_context=context),

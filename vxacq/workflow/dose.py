@@ -17,14 +17,11 @@ from pathlib import Path
 
 from sqlmodel import select
 
-from vxacq.db import Database, Image, Series
+from vxacq.db import NOT_EXPOSURES, Database, Image, Series
 from vxacq.hal import rawstore
 from vxacq.imaging.exposure_index import di_band
 from vxacq.workflow import acquisition
 from vxacq.workflow.long_length import SEQUENCE_KIND
-
-# The series of a study that are no exposures: dose reports, rejection notes, presentation states
-NOT_EXPOSURES = ("SR", "KO", "PR")
 
 
 @dataclass(frozen=True)
@@ -48,10 +45,17 @@ class ExamDose:
     @property
     def total_dap(self) -> float | None:
         """The exam's dose-area product in dGy·cm², every exposure counted (a rejected image's
-        dose was given too); None when no exposure reported one."""
+        dose was given too); None when no exposure reported one. Only the DAP reported is
+        summed: with :attr:`without_dap` above 0 the exam's dose is at least this, and
+        wherever the total is shown it must say so (:func:`dap_total_text`)."""
         known = [i.ImageAndFluoroscopyAreaDoseProduct for i in self.images
                  if i.ImageAndFluoroscopyAreaDoseProduct is not None]
         return sum(known) if known else None
+
+    @property
+    def without_dap(self) -> int:
+        """The exposures whose generator reported no DAP, so missing from :attr:`total_dap`."""
+        return sum(i.ImageAndFluoroscopyAreaDoseProduct is None for i in self.images)
 
     def of(self, image_id: int) -> ImageDose | None:
         return next((i for i in self.images if i.image_id == image_id), None)
@@ -105,6 +109,11 @@ class ExamSummary:
         return ExamDose(tuple(e.dose for e in self.exposures)).total_dap
 
     @property
+    def without_dap(self) -> int:
+        """Exposures without a reported DAP: the total leaves them out (a lower bound)."""
+        return ExamDose(tuple(e.dose for e in self.exposures)).without_dap
+
+    @property
     def rejected(self) -> int:
         return sum(e.state == "rejected" for e in self.exposures)
 
@@ -121,7 +130,9 @@ class ExamSummary:
             "ei": e.dose.ExposureIndex, "ei_t": e.dose.TargetExposureIndex,
             "di": e.dose.DeviationIndex, "di_band": e.di_band} for e in self.exposures],
             "count": len(self.exposures), "rejected": self.rejected,
-            "total_dap_dGy_cm2": self.total_dap}
+            "total_dap_dGy_cm2": self.total_dap,
+            # above 0: the total is a lower bound, these exposures' DAP being unknown
+            "exposures_without_dap": self.without_dap}
 
 
 def exam_summary(db: Database, study_id: int, di_warning: float,
@@ -161,9 +172,22 @@ def summary_text(summary: ExamSummary) -> str:
             f"{number(d.Exposure, 2):>7} {number(d.ImageAndFluoroscopyAreaDoseProduct, 3):>11} "
             f"{number(d.ExposureIndex):>6} {number(d.TargetExposureIndex):>6} {di:>5}  "
             f"{e.di_band}")
+    total = dap_total_text(summary.total_dap, summary.without_dap, len(summary.exposures))
     lines.append(f"{len(summary.exposures)} exposures, {summary.rejected} rejected, "
-                 f"DAP total {number(summary.total_dap, 3)} dGy*cm2")
+                 f"DAP total {total}")
     return "\n".join(lines)
+
+
+def dap_total_text(total: float | None, without_dap: int, exposures: int,
+                   unit: str = "dGy*cm2") -> str:
+    """An exam's DAP total in words that never understate it: a lower bound ("at least")
+    with the exposures that reported no DAP named, "unknown" when none reported one."""
+    if not without_dap:
+        return f"{'-' if total is None else f'{total:.3f}'} {unit}"
+    missing = f"{without_dap} of {exposures} exposures without DAP"
+    if total is None:
+        return f"unknown ({missing})"
+    return f">= {total:.3f} {unit} ({missing})"
 
 
 def _dose(r: Image) -> ImageDose:

@@ -54,6 +54,9 @@ class DoseNotice:
     level_dap: float
     source: str
     estimate: str
+    # exposures of the exam that reported no DAP: exam_total_dap leaves them out, so it is a
+    # lower bound and the notice says so
+    exposures_without_dap: int = 0
 
     @property
     def after(self) -> float:
@@ -64,13 +67,17 @@ class DoseNotice:
         gy = lambda d: f"{d / 10.0:.3g} Gy·cm²"  # noqa: E731 (dGy·cm² shown as the DRLs are)
         projected = "unknown (no earlier exposure of this protocol here)" \
             if self.projected_dap is None else gy(self.projected_dap)
+        at_least = "at least " if self.exposures_without_dap else ""
+        n = self.exposures_without_dap
+        so_far = at_least + gy(self.exam_total_dap) + (
+            f" ({n} exposure{'s' if n > 1 else ''} without DAP)" if n else "")
         if self.level_kind == "exposure":
             return (f"{self.protocol_id}: the projected DAP of this exposure, {projected}, passes "
                     f"the exposure notification level {gy(self.level_dap)} ({self.source}); "
-                    f"exam total so far {gy(self.exam_total_dap)}")
-        return (f"{self.protocol_id}: the exam total would reach {gy(self.after)} (so far "
-                f"{gy(self.exam_total_dap)}, this exposure {projected}), passing the exam "
-                f"notification level {gy(self.level_dap)} ({self.source})")
+                    f"exam total so far {so_far}")
+        return (f"{self.protocol_id}: the exam total would reach {at_least}{gy(self.after)} (so "
+                f"far {so_far}, this exposure {projected}), passing the exam notification "
+                f"level {gy(self.level_dap)} ({self.source})")
 
 
 class DoseNotificationRequired(ExamError):
@@ -105,16 +112,18 @@ def notices(db: Database, level: Level, study_id: int, protocol: Protocol, kv: f
             mas: float) -> list[DoseNotice]:
     """The notification levels the planned exposure would pass (empty: expose freely)."""
     projection = project_dap(db, protocol, kv, mas)
-    total = exam_dose(db, study_id).total_dap or 0.0
+    dose = exam_dose(db, study_id)
+    total, without = dose.total_dap or 0.0, dose.without_dap
     found: list[DoseNotice] = []
     if level.exposure_dap_Gy_cm2 is not None and projection.dap is not None \
             and projection.dap > level.exposure_dap_Gy_cm2 * 10.0:
         found.append(DoseNotice(protocol.id, "exposure", projection.dap, total,
-                                level.exposure_dap_Gy_cm2 * 10.0, level.source, projection.how))
+                                level.exposure_dap_Gy_cm2 * 10.0, level.source, projection.how,
+                                without))
     exam_level = level.exam_dap_Gy_cm2 * 10.0
     if total + (projection.dap or 0.0) > exam_level:
         found.append(DoseNotice(protocol.id, "exam", projection.dap, total, exam_level,
-                                level.source, projection.how))
+                                level.source, projection.how, without))
     return found
 
 

@@ -71,7 +71,7 @@ class Closing:
 
     def _finish(self, status: str, reason: Code | None, images: list[ImageView],
                 print_node: str | None, layout: str | None) -> CloseResult:
-        from vxacq.net.routing import dose_destinations, store_destinations
+        from vxacq.net.routing import route_dose_reports, store_destinations
         from vxacq.net.store import enqueue_store
 
         self._emit("closing", message=status)
@@ -83,14 +83,13 @@ class Closing:
         files = [i.file_path for i in images if i.state == ImageState.ACCEPTED and i.file_path]
         if report_path:
             files.append(report_path)
-        if files:
-            for node in store_destinations(self.config):
-                jobs["store"].append(enqueue_store(self.db, node.name, files,
-                                                   study_id=self.study_id))
+        stores = store_destinations(self.config) if files else []
+        for node in stores:
+            jobs["store"].append(enqueue_store(self.db, node.name, files, study_id=self.study_id))
         if report_path:  # IHE REM: the dose register gets the report on a job of its own
-            for node in dose_destinations(self.config):
-                jobs["dose"].append(enqueue_store(self.db, node.name, [report_path],
-                                                  study_id=self.study_id))
+            jobs["dose"] = route_dose_reports(self.config, self.db, self.study_id,
+                                              skip={node.name for node in stores},
+                                              files=[report_path])
         if print_node and files:
             from vxacq.net.outbox import enqueue
 

@@ -22,7 +22,8 @@ from sqlmodel import func, select
 
 from vxacq.config import Config
 from vxacq.db import (
-    Commitment, CommitmentItem, Database, Image, Job, JobKind, JobState, Patient, Series, Study,
+    NOT_EXPOSURES, Commitment, CommitmentItem, Database, Image, Job, JobKind, JobState, Patient,
+    Series, Study,
 )
 from vxacq.db.folding import normalise
 from vxacq.db.models import aware
@@ -98,7 +99,7 @@ def search_exams(db: Database, text: str = "", date_from: str = "", date_to: str
         accepted = dict(session.exec(
             select(Series.study_id, func.count(Image.id))
             .join(Series, Image.series_id == Series.id)
-            .where(Series.study_id.in_(ids), Series.Modality.not_in(["SR", "KO"]),
+            .where(Series.study_id.in_(ids), Series.Modality.not_in(NOT_EXPOSURES),
                    Image.state == "accepted")
             .group_by(Series.study_id)).all()) if ids else {}
     return [ExamSummary(int(sid), uid, date, time, description, accession, name, pid,

@@ -36,7 +36,7 @@ from sqlalchemy import Engine, and_, func, or_, select, text, tuple_
 from sqlalchemy.orm import aliased
 from sqlmodel import Session
 
-from vxacq.db import DoseConfirmation, Image, ImageState, Series, Study
+from vxacq.db import NOT_EXPOSURES, DoseConfirmation, Image, ImageState, Series, Study
 from vxacq.workflow.reference_levels import ReferenceLevels
 
 PERIODS = ("day", "week", "month")
@@ -48,7 +48,6 @@ DI_BANDS: tuple[tuple[str, float, float, bool, bool], ...] = (
     ("+1 < DI ≤ +3", 1.0, 3.0, False, True),
     ("DI > +3", 3.0, math.inf, False, False),
 )
-NOT_EXPOSURES = ("SR", "KO")  # dose reports and rejection notes
 UNKNOWN = "(unknown)"
 
 

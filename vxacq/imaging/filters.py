@@ -1,12 +1,13 @@
 """Linear filters and interpolation on images: box and Gaussian smoothing, Sobel gradients, a
 running median, bilinear resampling and bilinear samples at points.
 
-numpy only, so that scipy (its own OpenBLAS and Fortran runtime, ~60 MB of the bundle) is not
-needed for the few filters the image chain runs, all on small images or a few thousand points.
-Each gives what the ``scipy.ndimage`` function of the same purpose gives with the arguments the
-chain used — edges mirrored about the outer pixel edge (scipy's "reflect"), sums in float64,
-the input's float type out — within float rounding; tests/imaging/test_filters.py checks
-them against scipy.ndimage on representative images.
+numpy only, so that scipy (its own OpenBLAS and Fortran runtime, ~35 MB of the bundle) is not
+needed for the few filters the image chain runs (on small images or a few thousand points) and
+the simulator's smoothing. Each gives what the ``scipy.ndimage`` function of the same purpose
+gives with the arguments they used — edges mirrored about the outer pixel edge (scipy's
+"reflect"), sums in float64, the input's float type out — within float rounding:
+tests/imaging/test_filters.py checks them against scipy.ndimage on representative images,
+tests/imaging/test_without_scipy.py the chain's and the simulator's results.
 """
 
 from __future__ import annotations

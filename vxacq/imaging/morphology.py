@@ -1,6 +1,6 @@
 """Binary masks: erosion, dilation, connected parts, filled holes, nearest unmasked pixel.
 
-numpy only, so that scipy (its own OpenBLAS and Fortran runtime, ~60 MB of the bundle) is not
+numpy only, so that scipy (its own OpenBLAS and Fortran runtime, ~35 MB of the bundle) is not
 needed for the few operations the image chain makes on its small block-mean masks. Each gives
 what ``scipy.ndimage`` gives with its defaults — the cross-shaped structuring element
 (4-connectivity) and nothing set outside the image — which tests/imaging/test_morphology.py

@@ -49,33 +49,45 @@ def label(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Connected parts of ``mask`` (4-connected): an int32 image of labels 1…n (0 outside the
     mask), numbered in the raster order of each part's first pixel, and each part's pixel count.
 
-    Union-find over the pairs of set neighbours, all pairs at once: each round hooks every
-    tree's root onto the smaller root of a pair that joins two trees, then flattens the trees;
-    a root is always its part's smallest (first) pixel index.
+    Works on the runs of set pixels along the rows, not on the pixels: a run joins the runs of
+    the row above whose columns overlap its own (union-find, all pairs at once: each round hooks
+    every tree's root onto the smaller root of a pair that joins two trees, then flattens the
+    trees), so a root is always its part's first run.
     """
     mask = np.asarray(mask, bool)
-    index = np.arange(mask.size).reshape(mask.shape)
-    across = mask[:, 1:] & mask[:, :-1]
-    down = mask[1:] & mask[:-1]
-    a = np.concatenate([index[:, :-1][across], index[:-1][down]])
-    b = np.concatenate([index[:, 1:][across], index[1:][down]])
-    parent = np.arange(mask.size)
-    while a.size:
-        ra, rb = parent[a], parent[b]
+    cols = mask.shape[1]
+    starts, ends = mask.copy(), mask.copy()
+    starts[:, 1:] &= ~mask[:, :-1]
+    ends[:, :-1] &= ~mask[:, 1:]
+    first, last = np.flatnonzero(starts), np.flatnonzero(ends)  # of each run, raster order
+    # The runs of the row above that overlap run j: ending at or after its start's column and
+    # starting at or before its end's column (runs never cross rows).
+    lo = np.searchsorted(last, first - cols, side="left")
+    hi = np.searchsorted(first, last - cols, side="right")
+    count = np.maximum(hi - lo, 0)
+    below = np.repeat(np.arange(first.size), count)
+    above = np.repeat(lo - np.cumsum(count) + count, count) + np.arange(count.sum())
+    parent = np.arange(first.size)
+    while below.size:
+        ra, rb = parent[above], parent[below]
         split = ra != rb
         if not split.any():
             break
-        a, b, ra, rb = a[split], b[split], ra[split], rb[split]
+        above, below, ra, rb = above[split], below[split], ra[split], rb[split]
         parent[np.maximum(ra, rb)] = np.minimum(ra, rb)  # a root onto a smaller root: no cycle
         while True:
             grand = parent[parent]
             if np.array_equal(grand, parent):
                 break
             parent = grand
-    members = index[mask]
-    roots, inverse, sizes = np.unique(parent[members], return_inverse=True, return_counts=True)
-    labels = np.zeros(mask.shape, np.int32)
-    labels[mask] = inverse.reshape(-1) + 1
+    _, run_label = np.unique(parent, return_inverse=True)
+    run_label = run_label.reshape(-1).astype(np.int32) + 1
+    # Each run's label from its first pixel to its last: steps up at starts, down after ends.
+    steps = np.zeros(mask.size + 1, np.int32)
+    steps[first] = run_label
+    steps[last + 1] -= run_label
+    labels = np.cumsum(steps[:-1], dtype=np.int32).reshape(mask.shape)
+    sizes = np.bincount(run_label - 1, weights=last - first + 1).astype(np.intp)
     return labels, sizes
 
 

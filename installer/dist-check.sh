@@ -9,7 +9,7 @@ PY="${PY:-.venv/bin/python}"
 # The bundle's size: the goal (issue 20), and the limit that fails the check (what the bundle
 # takes now with some room: a new dependency that adds tens of MB is a decision, not a drift).
 BUNDLE_GOAL_MB=150
-BUNDLE_LIMIT_MB=${BUNDLE_LIMIT_MB:-235}
+BUNDLE_LIMIT_MB=${BUNDLE_LIMIT_MB:-170}
 echo "== licences of the runtime dependencies (vxacq.docs.licences; fails on a GPL one)"
 "$PY" -m vxacq.docs.licences --report dist/licences.md
 

@@ -29,7 +29,8 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 
 import numpy as np
-from scipy import ndimage
+
+from vxacq.imaging.filters import gaussian_filter, resize_linear
 
 GOOD, DEAD_PIXEL, HOT_PIXEL, DEAD_LINE, CLUSTER = 0, 1, 2, 3, 4
 
@@ -153,9 +154,9 @@ def static_maps(model: DetectorModel) -> StaticMaps:
     offset += rng.normal(0, model.dark_pattern_adu * 0.3, (rows, cols)).astype(np.float32)
 
     col_gain = np.repeat(rng.normal(1.0, 0.015, n_groups), group)[:cols]
-    coarse = ndimage.gaussian_filter(rng.normal(0, 1, (16, 16)), 3)
+    coarse = gaussian_filter(rng.normal(0, 1, (16, 16)), 3)
     coarse *= 0.04 / max(float(np.abs(coarse).max()), 1e-9)
-    shading = ndimage.zoom(coarse, (rows / 16, cols / 16), order=1)[:rows, :cols]
+    shading = resize_linear(coarse, (rows, cols), corners=True)
     gain = (col_gain[None, :] * (1.0 + shading)).astype(np.float32)
     gain *= (1.0 + rng.normal(0, model.gain_spread, (rows, cols))).astype(np.float32)
 

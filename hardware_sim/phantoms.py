@@ -30,7 +30,8 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import numpy as np
-from scipy import ndimage
+
+from vxacq.imaging.filters import gaussian_filter, resize_linear
 
 Maps = dict[str, np.ndarray]
 
@@ -120,8 +121,9 @@ class Canvas:
         pitch = float(self.x[1] - self.x[0]) if self.x.size > 1 else 1.0
         step = max(1, int(scale_mm / pitch / 2))
         small = rng.normal(0, 1, (self.y.size // step + 2, self.x.size // step + 2))
-        small = ndimage.gaussian_filter(small, 1.0)
-        field = ndimage.zoom(small, step, order=1)[: self.y.size, : self.x.size]
+        small = gaussian_filter(small, 1.0)
+        grown = (small.shape[0] * step, small.shape[1] * step)
+        field = resize_linear(small, grown, corners=True)[: self.y.size, : self.x.size]
         field = field / max(float(field.std()), 1e-9)
         self._map(material)[...] *= np.clip(1 + strength * field, 0.2, None).astype(np.float32)
 

@@ -62,12 +62,12 @@ from functools import lru_cache
 from typing import Any
 
 import numpy as np
-from scipy import ndimage
 
 from hardware_sim import phantoms
 from hardware_sim.detector_models import (
     HOT_PIXEL, DetectorModel, get_model, static_maps,
 )
+from vxacq.imaging.filters import gaussian_filter
 
 # Mass attenuation coefficients μ/ρ (cm²/g), approximate values after NIST XCOM / ICRU 44.
 _E = np.array([10, 15, 20, 30, 40, 50, 60, 80, 100, 150], float)
@@ -434,9 +434,9 @@ def _scatter_coarse(m: DetectorModel, phantom: str, mirror: bool, kv: float, sid
     py, px = _profile(m, xs, ys, sid, heel)
     source = transmission * (py * px) * _field_mask(xs, ys, field, SCATTER_GRID_MM)
     source *= np.float32(SPR_COEFFICIENT) * mass ** np.float32(1.3)
-    # Spread with 'constant' edges: scatter leaves the detector area as in reality.
-    return ndimage.gaussian_filter(source, m.scatter_sigma_mm / SCATTER_GRID_MM,
-                                   mode="constant").astype(np.float32)
+    # Spread with zero beyond the edges: scatter leaves the detector area as in reality.
+    return gaussian_filter(source, m.scatter_sigma_mm / SCATTER_GRID_MM,
+                           edges="zero").astype(np.float32)
 
 
 def _scatter(m: DetectorModel, phantom: str, mirror: bool, kv: float, sid: float, heel: bool,

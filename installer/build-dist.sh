@@ -25,25 +25,46 @@ echo "== bundle (PyInstaller, onedir)"
 # ("ELF load command address/offset not page-aligned" in numpy's OpenBLAS).
 chmod -R u+rwX,go+rX,go-w dist/vxacq
 find dist/vxacq/_internal -type f -name '*.so*' -exec chmod 644 {} +
-# Debug information (libpython, the codec and SQLAlchemy extensions carry ~40 MB of it) goes;
-# symbols stay. Only from files as their compiler left them: not the ones auditwheel rewrote
-# with patchelf (an $ORIGIN RPATH, or a copy in a *.libs folder), which strip corrupts (see
-# above); the build machine's RPATHs (Python's own) are removed below, after stripping.
-stripped=0
+# ICU's data (31 MB in PySide6's Qt) for the languages the console ships: what Qt reaches of
+# it and why the rest can go is in installer/icu_data.py.
+languages=$(ls vxacq/resources/i18n/vxacq_*.ts | sed -E 's|.*/vxacq_(.+)\.ts$|\1|')
+icudata=(dist/vxacq/_internal/PySide6/Qt/lib/libicudata.so.*)
+[ ${#icudata[@]} -eq 1 ] && [ -f "${icudata[0]}" ] || { echo "no single libicudata: ${icudata[*]}" >&2; exit 1; }
+"$PY" installer/icu_data.py "${icudata[0]}" en $languages
+# Debug information and the static symbol table (libpython, ICU, the codec and SQLAlchemy
+# extensions carry ~40 MB of them) go; the dynamic symbols stay. Not from the files auditwheel
+# grafted or rewrote with patchelf (a copy in a *.libs folder, or an RPATH into one), which
+# strip corrupts (see above). A file whose RPATH is $ORIGIN alone (Qt, ICU, PySide6: set at
+# their build) is stripped too, and kept as it was unless every loadable segment of the result
+# still has its offset congruent to its address modulo its alignment (what the loader checks).
+# The build machine's RPATHs (Python's own) are removed below, after stripping.
+loadable() {
+    local -a f
+    while read -r -a f; do  # LOAD offset address physical filesize memsize flags… alignment
+        [ "${f[0]:-}" = LOAD ] || continue
+        (( (f[1] - f[2]) % f[-1] == 0 )) || return 1
+    done < <(readelf -lW "$1")
+}
+stripped=0 kept=0
 # (listed before the loop: the loop adds files beside them)
 mapfile -d '' libs < <(find dist/vxacq/_internal -type f -name '*.so*' -print0)
 for lib in "${libs[@]}"; do
     case "$lib" in *.libs/*) continue ;; esac
     # (read whole first: grep -q closing the pipe early fails the pipeline under pipefail)
     dynamic=$(readelf -d "$lib" 2>/dev/null || true) sections=$(readelf -S -W "$lib" 2>/dev/null || true)
-    grep -qE '\((RPATH|RUNPATH)\).*\$ORIGIN' <<<"$dynamic" && continue  # auditwheel's
-    grep -q ' \.debug_' <<<"$sections" || continue
+    grep -qE '\((RPATH|RUNPATH)\).*\.libs' <<<"$dynamic" && continue  # auditwheel's
+    grep -qE ' \.(debug_|symtab)' <<<"$sections" || continue
     # into a new file: the bundle's files may be hard links into PyInstaller's cache
-    strip --strip-debug -o "$lib.stripped" "$lib"
-    mv "$lib.stripped" "$lib" && chmod 644 "$lib"
-    stripped=$((stripped + 1))
+    strip --strip-unneeded -o "$lib.stripped" "$lib"
+    if loadable "$lib.stripped"; then
+        mv "$lib.stripped" "$lib" && chmod 644 "$lib"
+        stripped=$((stripped + 1))
+    else
+        rm "$lib.stripped"
+        kept=$((kept + 1))
+    fi
 done
-echo "debug information stripped from $stripped libraries"
+echo "debug information and symbol tables stripped from $stripped libraries ($kept kept whole)"
 # RUNPATHs naming the build machine's folders (pyenv, manylinux) mean nothing on a station:
 # keep only the $ORIGIN entries, by which the bundle's libraries find each other.
 while IFS= read -r -d '' lib; do

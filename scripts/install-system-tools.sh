@@ -8,8 +8,9 @@
 #   gui:    Xvfb and the xcb libraries Qt's platform plugin loads
 #   dist:   what `make dist` and `make dist-check` use: the gui libraries (dpkg-shlibdeps maps
 #           the bundle's system libraries to their packages), dpkg-dev, binutils (PyInstaller,
-#           strip), patchelf (drops build-machine RUNPATHs), lintian, and DCMTK's
-#           storescp for the bundled `vxacq echo`
+#           strip), patchelf (drops build-machine RUNPATHs), icu-devtools and gcc (rebuild
+#           ICU's data library for the shipped languages: installer/icu_data.py), lintian, and
+#           DCMTK's storescp for the bundled `vxacq echo`
 set -euo pipefail
 what="${1:-tools}"
 
@@ -28,7 +29,7 @@ case "$what" in
   gui)
     for p in "${gui_packages[@]}"; do need "$p"; done ;;
   dist)
-    for p in "${gui_packages[@]}" dpkg-dev binutils patchelf lintian dcmtk; do need "$p"; done ;;
+    for p in "${gui_packages[@]}" dpkg-dev binutils patchelf icu-devtools gcc lintian dcmtk; do need "$p"; done ;;
   *) echo "usage: $0 tools|gui|dist" >&2; exit 2 ;;
 esac
 

@@ -32,9 +32,9 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import numpy as np
-from scipy import ndimage
 
 from vxacq.db.files import write_atomic
+from vxacq.imaging.filters import running_median
 
 log = logging.getLogger(__name__)
 
@@ -178,7 +178,7 @@ def find_defects(dark: np.ndarray, response: np.ndarray,
             warnings.simplefilter("ignore", RuntimeWarning)
             line = np.nanmedian(clean, axis=axis)
         line = np.nan_to_num(line, nan=1.0)
-        line_residual = line - ndimage.median_filter(line, size=9, mode="nearest")
+        line_residual = line - running_median(line, 9)
         bad = np.abs(line_residual) > LINE_Z * max(_robust_sigma(line_residual), 1e-4)
         if axis == 0:
             defects[:, bad] = True

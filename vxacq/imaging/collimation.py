@@ -18,7 +18,9 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import ndimage
+
+from vxacq.imaging.filters import sample_bilinear
+from vxacq.imaging.morphology import erode, label, open_
 
 # A profile shows the field edge when the inside is at least this many times the outside.
 MIN_STEP_RATIO = 2.0
@@ -99,16 +101,14 @@ def _coarse_field(small: np.ndarray, scale: int, shape: tuple[int, int]) -> Fiel
     if high - low < math.log(4):
         return None
     inside = logs > low + 0.3 * (high - low)
-    inside = ndimage.binary_opening(inside, iterations=1)
-    labels, n = ndimage.label(inside)
-    if n == 0:
+    labels, sizes = label(open_(inside))
+    if sizes.size == 0:
         return None
     # Anatomy crossing the field splits the exposed area into parts (the two sides of a knee,
     # the corners around a pelvis): keep every part of real size, drop specks.
-    sizes = ndimage.sum_labels(inside, labels, index=np.arange(1, n + 1))
     big = np.flatnonzero(sizes >= max(0.02 * sizes.max(), 4)) + 1
     keep = np.isin(labels, big)
-    ys, xs = np.nonzero(keep & ~ndimage.binary_erosion(keep))  # the hull needs the rim only
+    ys, xs = np.nonzero(keep & ~erode(keep))  # the hull needs the rim only
     points = np.column_stack([xs, ys]).astype(float) * scale + (scale - 1) / 2
     # Pixel blocks have extent: put the hull on their outer corners.
     half = scale / 2
@@ -122,8 +122,8 @@ def convex_hull(points: np.ndarray) -> np.ndarray | None:
     None when the points enclose no area (fewer than three, or all on one line).
 
     Only each row's leftmost and rightmost points can be vertices, so those are kept first:
-    the rim of a field has a few hundred rows but thousands of points. (numpy, not
-    scipy.spatial: that package would bring its own linear algebra into the bundle.)"""
+    the rim of a field has a few hundred rows but thousands of points. (numpy: the console
+    does not ship scipy.)"""
     if len(points) < 3:
         return None
     order = np.lexsort((points[:, 0], points[:, 1]))
@@ -207,8 +207,7 @@ def _edge(kerma: np.ndarray, centre: np.ndarray, normal: np.ndarray, distance: f
     # Each profile is the mean of three parallel lines one pixel apart (less noise).
     pts = (base[None, None, None, :] + along * (t[:, None, None, None] + np.array([-1, 0, 1])[None, None, :, None])
            + normal * s[None, :, None, None])
-    coords = [pts[..., 1].ravel(), pts[..., 0].ravel()]
-    values = ndimage.map_coordinates(kerma, coords, order=1, mode="constant", cval=np.nan)
+    values = sample_bilinear(kerma, pts[..., 1].ravel(), pts[..., 0].ravel())
     profiles = values.reshape(t.size, s.size, 3).mean(axis=2)
     quarter = max(s.size // 4, 2)
     # Profiles that run off the detector hold NaN: their medians are NaN and they drop out.

@@ -9,9 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import ndimage
 
 from vxacq.imaging.calibration import Calibration, CalibrationError
+from vxacq.imaging.morphology import nearest_unset
 
 RADIUS = 2  # defects are filled from good pixels within this distance (5×5 window)
 
@@ -49,8 +49,8 @@ class DefectFill:
             lr, lc = r[lonely], c[lonely]
             r0, c0 = max(lr.min() - 64, 0), max(lc.min() - 64, 0)
             box = defects[r0:lr.max() + 65, c0:lc.max() + 65]
-            _, (ir, ic) = ndimage.distance_transform_edt(box, return_indices=True)
-            sources[lonely, 0] = (ir[lr - r0, lc - c0] + r0) * cols + ic[lr - r0, lc - c0] + c0
+            ir, ic = nearest_unset(box, lr - r0, lc - c0)
+            sources[lonely, 0] = (ir + r0) * cols + ic + c0
             weights[lonely, 0] = 1.0
         weights /= weights.sum(axis=1, keepdims=True)
         return cls(r * cols + c, sources, weights.astype(np.float32))

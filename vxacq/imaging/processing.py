@@ -28,9 +28,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import ndimage
 
 from vxacq.imaging import pyramid
+from vxacq.imaging.filters import gaussian_filter, resize_linear, uniform_filter
+from vxacq.imaging.morphology import erode
 from vxacq.imaging.params import ProcessingParams
 from vxacq.imaging.presentation import tone_map
 from vxacq.imaging.segmentation import Regions
@@ -76,7 +77,7 @@ def process(kerma: np.ndarray, small: np.ndarray, regions: Regions, voi_uGy: flo
     anatomy = regions.anatomy if regions.has_anatomy else regions.field
     # The anatomy's range from lightly smoothed block means: single noisy pixels of dense,
     # low-dose regions (near or below zero kerma) must not set it.
-    smoothed = ndimage.uniform_filter(small, 3)[anatomy]
+    smoothed = uniform_filter(small, 3)[anatomy]
     anatomy_v = np.log(voi) - np.log(np.maximum(smoothed, voi * 1e-4))
     lo_limit = float(np.percentile(anatomy_v, 0.1)) - HEADROOM
     if regions.raw_level_uGy:
@@ -187,15 +188,13 @@ def _equalise_periphery(shape: tuple[int, int], coarser: list[np.ndarray], small
     if breast.sum() < 16:
         return None
     coarse = np.log(voi) - np.log(np.maximum(small, voi * 1e-4))
-    interior = ndimage.binary_erosion(breast, iterations=3)
+    interior = erode(breast, 3)
     reference = float(np.percentile(coarse[interior if interior.any() else breast], 25))
-    smooth = ndimage.gaussian_filter(np.where(breast, coarse, reference), 2.0)
+    smooth = gaussian_filter(np.where(breast, coarse, reference), 2.0)
     lift = np.where(breast, np.clip(reference - smooth, 0, None) * strength, 0).astype(np.float32)
     k = min(int(np.log2(regions.scale)), len(coarser))
     size = shape if k == 0 else coarser[k - 1].shape
-    zoom = (size[0] / lift.shape[0], size[1] / lift.shape[1])
-    zoomed = ndimage.zoom(lift, zoom, order=1, grid_mode=True, mode="nearest")[
-        : size[0], : size[1]]
+    zoomed = resize_linear(lift, size)
     if k == 0:
         return zoomed
     coarser[k - 1] += zoomed

@@ -14,9 +14,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import ndimage
 
 from vxacq.imaging.collimation import Field
+from vxacq.imaging.morphology import dilate, erode, fill_holes, label, open_
 
 RAW_BEAM_FRACTION = 0.80  # of the raw-beam level: at or above is direct exposure
 # Direct exposure is flat (flat-fielded beam plus little noise on block means): most of it lies
@@ -47,7 +47,7 @@ class Regions:
 def segment(small: np.ndarray, field: Field, scale: int, mammography: bool = False) -> Regions:
     """Field, raw-beam and anatomy masks of the block-mean kerma image ``small``."""
     field_mask = field.mask(small.shape, scale=scale, margin=scale * 0.5)
-    inner = ndimage.binary_erosion(field_mask, iterations=EDGE_MARGIN_PX)
+    inner = erode(field_mask, EDGE_MARGIN_PX)
     if not inner.any():
         inner = field_mask
     values = small[inner]
@@ -61,8 +61,8 @@ def segment(small: np.ndarray, field: Field, scale: int, mammography: bool = Fal
             level = float(np.median(small[candidate]))  # the top 1 % sits high on the noise
             tolerance = min(max(FLAT_TOLERANCE, 3 * _noise(small, candidate) / level), MAX_TOLERANCE)
             flat_share = float(np.mean(np.abs(small[candidate] / level - 1) < tolerance))
-            border = field_mask & ~ndimage.binary_erosion(field_mask, iterations=EDGE_MARGIN_PX + 2)
-            labels, _ = ndimage.label(candidate)
+            border = field_mask & ~erode(field_mask, EDGE_MARGIN_PX + 2)
+            labels, _ = label(candidate)
             touching = np.unique(labels[border & candidate])
             touching = touching[touching > 0]
             if flat_share >= MIN_FLAT_SHARE and touching.size:
@@ -71,7 +71,7 @@ def segment(small: np.ndarray, field: Field, scale: int, mammography: bool = Fal
     if mammography:
         anatomy = _breast(field_mask, raw)
     else:
-        anatomy = inner & ~ndimage.binary_dilation(raw, iterations=EDGE_MARGIN_PX)
+        anatomy = inner & ~dilate(raw, EDGE_MARGIN_PX)
     return Regions(scale, field_mask, raw, anatomy, raw_level)
 
 
@@ -85,9 +85,8 @@ def _noise(small: np.ndarray, where: np.ndarray) -> float:
 def _breast(field_mask: np.ndarray, raw: np.ndarray) -> np.ndarray:
     """The largest non-raw-beam object in the field, holes filled, skin line kept."""
     tissue = field_mask & ~raw
-    tissue = ndimage.binary_opening(tissue, iterations=1)
-    labels, n = ndimage.label(tissue)
-    if n == 0:
+    tissue = open_(tissue)
+    labels, sizes = label(tissue)
+    if sizes.size == 0:
         return tissue
-    sizes = ndimage.sum_labels(tissue, labels, index=np.arange(1, n + 1))
-    return ndimage.binary_fill_holes(labels == (int(np.argmax(sizes)) + 1))
+    return fill_holes(labels == (int(np.argmax(sizes)) + 1))

@@ -17,7 +17,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import ndimage
+
+from vxacq.imaging.filters import gaussian_filter, sobel
 
 
 class StitchError(ValueError):
@@ -165,8 +166,8 @@ def _phase_correlate(a: np.ndarray, b: np.ndarray, search: int
 
 def _normalised(x: np.ndarray) -> np.ndarray:
     # Differences along both axes: the anatomy's edges, not the slow fall-off of the beam, decide.
-    x = ndimage.gaussian_filter(x, 1.0)
-    g = np.hypot(ndimage.sobel(x, 0), ndimage.sobel(x, 1))
+    x = gaussian_filter(x, 1.0)
+    g = np.hypot(sobel(x, 0), sobel(x, 1))
     return (g - g.mean()) / max(float(g.std()), 1e-9)
 
 

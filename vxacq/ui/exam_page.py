@@ -281,7 +281,9 @@ class ExamPage(QWidget):
         self.strip.clear()
         self.display.clear()
         self.priors.clear()  # never a prior of the last patient beside this one's image
-        # nothing chosen for the last patient carries over: reject reason, re-process choice
+        # nothing chosen for the last patient carries over: reject reason, re-process choice,
+        # a dose notification confirmed for the next exposure
+        self.exposure.dose_reason = None
         self.reason.setCurrentIndex(0)
         self.reprocess_combo.setCurrentIndex(0)
         self.crop_button.setChecked(False)

@@ -41,7 +41,7 @@ class PriorPane(QObject):
         if page.exam is None:
             self.panel.set_images([])
             return
-        shown = next((v for v in page.exam.images() if v.id == page.shown_id), None)
+        shown = page.views.get(page.shown_id) if page.shown_id is not None else None
         protocol = (page.known.get(shown.protocol_id) if shown is not None else None) \
             or page.selected_protocol()
         part = protocol.body_part if protocol is not None else ""

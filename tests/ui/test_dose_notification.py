@@ -62,7 +62,8 @@ def test_a_confirmed_notification_is_not_carried_to_the_next_patient(knee_exam_w
     page.room_panel.prep_button.setChecked(True)
     wait_until(lambda: page.dose_reason is not None and not page.exposing, 30, "the dose dialog")
     page.accept_button.click()  # reviewed: the exam may be left without a question
-    wait_until(lambda: page.exam.image(first).state == "accepted", 20, "the acceptance")
+    wait_until(lambda: page.exam.image(first).state == "accepted" and page.busy == 0, 20,
+               "the acceptance")
     other = register_manual(window.console.db, ManualPatient(
         PatientName="Next^Ned", PatientID="P-99", RequestedProcedureDescription="XR KNEE LEFT"))
     window.start_exam(other.id)

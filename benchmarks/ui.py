@@ -12,7 +12,8 @@ Prints, per exposure and as medians:
   - ``image_s``: the raw frame stored → the full processed image painted (target ≤ 0.3 s);
 and the longest gap between ticks of a 2 ms timer on the GUI thread:
   - ``stall_exposing_ms`` over the exposures (processing and writing on the workers; ≤ 50 ms);
-  - ``stall_sending_ms`` from the close until the archive has every file (target ≤ 50 ms).
+  - ``stall_sending_ms`` from the close until the archive has every file (target ≤ 50 ms;
+    the benchmark checks the archive's progress on a thread of its own, off the GUI thread).
 
     PYTHONPATH=.:tests python benchmarks/ui.py [--exposures 5]
 """
@@ -23,6 +24,7 @@ import argparse
 import os
 import statistics
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -129,9 +131,13 @@ def run(folder: Path, storescp: peers.Peer, exposures: int,
         page.finish(CloseChoice("COMPLETED"))
         study = page.exam.study_id
         wait_until(lambda: page.exam.state == "closed", 60)
-        wait_until(lambda: (s := image_status(console.db, study)) and all(
-            x.sent.get("archive") == "sent" for x in s if x.state == "accepted"), 300,
-            "every file at the archive")
+        # the archive's progress is read off the GUI thread, as the window reads it: the
+        # benchmark's own database reads would otherwise be counted as the window's stall
+        all_sent = threading.Event()
+        poller = threading.Thread(target=_wait_all_sent, args=(console.db, study, all_sent),
+                                  daemon=True)
+        poller.start()
+        wait_until(all_sent.is_set, 300, "every file at the archive")
         stall_sending = meter.stop()
     finally:
         window.close()
@@ -145,6 +151,18 @@ def run(folder: Path, storescp: peers.Peer, exposures: int,
     print(f"stall_sending_ms {stall_sending:.1f}")
     print(f"frame {MODEL} 3072x3072, {exposures} exposures, {os.cpu_count()} cores, "
           f"QPA {os.environ['QT_QPA_PLATFORM']}")
+
+
+def _wait_all_sent(db, study_id: int, done: threading.Event, timeout_s: float = 300.0) -> None:
+    """Set ``done`` once every accepted image of the study is at the archive (polls)."""
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        statuses = image_status(db, study_id)
+        if statuses and all(x.sent.get("archive") == "sent"
+                            for x in statuses if x.state == "accepted"):
+            done.set()
+            return
+        time.sleep(0.05)
 
 
 if __name__ == "__main__":

@@ -103,7 +103,7 @@ def shoot(window: MainWindow) -> None:
     page.room_panel.expose_button.click()
     wait_until(lambda: not page.exposing, 60)
     image = page.exam.images()[-1].id
-    wait_until(lambda: page.shown_id == image and not page._is_preview, 60)
+    wait_until(lambda: page.shown_id == image and not page.display.preview, 60)
     save(window, "review")
     # the review tools and the dose line at the three console screen sizes of the manual
     wait_until(lambda: page.review.measure.__name__ == "label", 30)  # the image's scale

@@ -83,6 +83,6 @@ def expose(window: MainWindow, protocol_id: str | None = None, side: str | None 
     new = [v for v in page.exam.images() if v.id not in before]
     assert new, f"no image: {page.banner.text()}"
     image_id = new[0].id
-    wait_until(lambda: page.shown_id == image_id and not page._is_preview, timeout,
+    wait_until(lambda: page.shown_id == image_id and not page.display.preview, timeout,
                "the processed image on screen")
     return image_id

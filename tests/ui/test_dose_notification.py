@@ -10,6 +10,7 @@ from tests.ui.driver import expose, wait_until
 from vxacq.ui.dose_dialog import DoseNotificationDialog
 from vxacq.workflow import reference_levels
 from vxacq.workflow.dose_check import confirmations
+from vxacq.workflow.orders import ManualPatient, register_manual
 
 
 def answer_dose_dialog(seen: list[str], reason: str) -> None:
@@ -48,3 +49,23 @@ def test_exposure_past_the_exam_level_asks_for_a_reason(knee_exam_window) -> Non
     assert second != first and page.dose_reason is None
     [kept] = confirmations(window.console.db, page.exam.study_id)
     assert kept.reason == "repeat for motion" and kept.protocol_id == protocol_id
+
+
+def test_a_confirmed_notification_is_not_carried_to_the_next_patient(knee_exam_window) -> None:
+    window = knee_exam_window
+    page = window.exam
+    reference_levels.save_override(window.console.config.data_dir,
+                                   "[defaults]\nexam_dap_Gy_cm2 = 1e-6\n")
+    protocol_id = page.selected_protocol().id
+    first = expose(window, protocol_id)
+    answer_dose_dialog([], "repeat for motion")
+    page.room_panel.prep_button.setChecked(True)
+    wait_until(lambda: page.dose_reason is not None and not page.exposing, 30, "the dose dialog")
+    page.accept_button.click()  # reviewed: the exam may be left without a question
+    wait_until(lambda: page.exam.image(first).state == "accepted" and page.busy == 0, 20,
+               "the acceptance")
+    other = register_manual(window.console.db, ManualPatient(
+        PatientName="Next^Ned", PatientID="P-99", RequestedProcedureDescription="XR KNEE LEFT"))
+    window.start_exam(other.id)
+    wait_until(lambda: page.exam.patient.PatientID == "P-99", 30, "the next patient's exam")
+    assert page.dose_reason is None  # the reason was given for the last patient's exposure

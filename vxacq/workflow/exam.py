@@ -19,6 +19,7 @@ starts, so a crash at any point loses nothing the patient was exposed for:
   a print job.
 
 The pieces: :mod:`~vxacq.workflow.exam_types` (errors, views, events),
+:mod:`~vxacq.workflow.exam_opening` (which study and step: started, reopened, resumed),
 :mod:`~vxacq.workflow.performed_step` (the step and its MPPS N-CREATE),
 :mod:`~vxacq.workflow.exam_processing` (raw frame to image) and
 :mod:`~vxacq.workflow.exam_closing` (dose report, N-SET, store and print jobs).
@@ -39,7 +40,6 @@ the exam.
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 import threading
 from collections.abc import Callable
@@ -51,11 +51,8 @@ from pydicom.sr.coding import Code
 from sqlmodel import select
 
 from vxacq.config import Config
-from vxacq.db import (
-    Database, Image, ImageState, Job, JobKind, Order, OrderState, PerformedStep,
-    Series, Study, StudyState,
-)
-from vxacq.dicom.inputs import OrderInfo, PatientInfo, PerformedStepInfo, StudyInfo
+from vxacq.db import Database, Image, ImageState, OrderState, Series
+from vxacq.dicom.inputs import OrderInfo, PatientInfo, StudyInfo
 from vxacq.dicom.uids import new_uid
 from vxacq.hal import pending, rawstore
 from vxacq.hal.exposure import ExposureResult, run_exposure
@@ -63,7 +60,7 @@ from vxacq.hal.long_length import run_long_length
 from vxacq.logs import phi
 from vxacq.protocols import Protocol, ProtocolError, load as load_protocols
 from vxacq.security import audit
-from vxacq.workflow import dose_check, procedures, reference_levels
+from vxacq.workflow import dose_check, exam_opening as opening, reference_levels
 from vxacq.workflow.acquisition import summed_report
 from vxacq.workflow.dose import raw_notes
 from vxacq.workflow.exam_closing import COMPLETED, DISCONTINUED, Closing
@@ -72,10 +69,8 @@ from vxacq.workflow.long_length import Sequence, open_sequences
 from vxacq.workflow.exam_types import (
     CloseResult, ExamError, ExamEvent, ExamState, ExposureError, ImageView,
 )
-from vxacq.workflow.orders import get_order, order_inputs
-from vxacq.workflow.performed_step import (
-    Step, fallback_set, new_step, patient_id, payload, study_inputs, study_modalities,
-)
+from vxacq.workflow.orders import get_order
+from vxacq.workflow.performed_step import Step
 from vxacq.workflow.reasons import reject_code
 from vxacq.workflow.technique import patient_size, technique_for
 
@@ -117,66 +112,14 @@ class Exam(Processing, Closing):
         if view.state not in (OrderState.SCHEDULED, OrderState.IN_PROGRESS):
             raise ExamError(f"order {view.AccessionNumber or order_id} is {view.state}; "
                             "reopen its exam from the history to add images")
-        with db.session() as session:
-            open_study = session.exec(select(Study).where(Study.order_id == order_id,
-                                                          Study.state == StudyState.OPEN)).first()
-            open_id = open_study.id if open_study else None
+        open_id = opening.open_study_of(db, order_id)
         if open_id is not None:
-            return cls.resume(config, db, int(open_id), operator=operator)
-        patient, order = order_inputs(db, order_id, fallback_set(config, view.node),
-                                       config.worklist_mapping)
-        now = dt.datetime.now().astimezone()
-        study_uid = (order.StudyInstanceUID if order else view.StudyInstanceUID) or new_uid()
-        if order is not None and not order.StudyInstanceUID:
-            order = replace(order, StudyInstanceUID=study_uid)
-        study_id_text = now.strftime("%y%m%d%H%M%S")
-        study = (StudyInfo.from_order(order, now,
-                                      StudyID=order.RequestedProcedureID[:16] or study_id_text)
-                 if order else StudyInfo(StudyInstanceUID=study_uid, StudyDate=now.date(),
-                                         StudyTime=now.time(), StudyID=study_id_text,
-                                         AccessionNumber=view.AccessionNumber,
-                                         StudyDescription=view.RequestedProcedureDescription,
-                                         ReferringPhysicianName=view.ReferringPhysicianName))
-        with db.session() as session:
-            # Another scheduled step of a requested procedure already examined shares its
-            # study: this step is appended to it (its own performed step and MPPS).
-            row = session.exec(select(Study).where(
-                Study.StudyInstanceUID == study.StudyInstanceUID)).first()
-            if row is None:
-                row = Study(StudyInstanceUID=study.StudyInstanceUID,
-                            patient_id=patient_id(session, order_id),
-                            order_id=order_id, AccessionNumber=study.AccessionNumber,
-                            StudyID=study.StudyID, StudyDate=now.strftime("%Y%m%d"),
-                            StudyTime=now.strftime("%H%M%S"),
-                            StudyDescription=study.StudyDescription,
-                            ReferringPhysicianName=study.ReferringPhysicianName,
-                            OperatorsName=operator,
-                            StationName=config.station.station_name)
-                session.add(row)
-            else:
-                row.state = StudyState.OPEN
-                study = replace(study, StudyID=row.StudyID,
-                                StudyDate=dt.datetime.strptime(row.StudyDate, "%Y%m%d").date(),
-                                StudyTime=dt.datetime.strptime(row.StudyTime[:6], "%H%M%S").time())
-            order_row = session.get(Order, order_id)
-            order_row.state = OrderState.IN_PROGRESS
-            if not order_row.StudyInstanceUID:
-                order_row.StudyInstanceUID = study_uid
-            session.flush()
-            study_row_id = int(row.id)
-        descriptions = (view.RequestedProcedureDescription, view.ScheduledProcedureStepDescription)
-        if protocols is None:
-            requested = order.RequestedProcedureCode if order else None
-            code = requested.value if requested else ""
-            protocols = procedures.protocols_for(code, *descriptions)
-        known = load_protocols()
-        modality = view.Modality if view.Modality in ("DX", "MG") else next(
-            (known[p].modality for p in protocols if p in known), "DX")
-        step = new_step(config, db, study_row_id, patient, order, study, now, operator, modality)
-        exam = cls(config, db, step, operator=operator, protocols=protocols,
-                   laterality=procedures.laterality_for(*descriptions))
+            return cls.resume(config, db, open_id, operator=operator)
+        step, protocols, side = opening.start_step(config, db, order_id, view,
+                                                   operator=operator, protocols=protocols)
+        exam = cls(config, db, step, operator=operator, protocols=protocols, laterality=side)
         exam._audit("exam started", f"order {order_id}, protocols {', '.join(protocols) or 'none'}")
-        log.info("exam of %s started (study %s)", phi(patient.PatientID), study_row_id)
+        log.info("exam of %s started (study %s)", phi(step.patient.PatientID), step.study_id)
         exam._emit("started")
         return exam
 
@@ -185,21 +128,9 @@ class Exam(Processing, Closing):
                protocols: list[str] | None = None) -> Exam:
         """Add images to a closed study: a new performed procedure step appended to it (its own
         MPPS N-CREATE for the same order and study)."""
-        with db.session() as session:
-            study_row = session.get(Study, study_id)
-            if study_row is None:
-                raise ExamError(f"no study {study_id} in the exam database")
-            if study_row.state == StudyState.OPEN:
-                raise ExamError("the study is still open; resume it instead of reopening it")
-            study_row.state = StudyState.OPEN
-            order_id = study_row.order_id
-        patient, order, study = study_inputs(config, db, study_id)
-        now = dt.datetime.now().astimezone()
-        modality = next((m for m in study_modalities(db, study_id)), "DX")
-        step = new_step(config, db, study_id, patient, order, study, now, operator, modality)
-        exam = cls(config, db, step, operator=operator, protocols=protocols or [])
-        if order_id is not None:
-            exam.laterality = procedures.laterality_for(study.StudyDescription)
+        step, side = opening.reopen_step(config, db, study_id, operator=operator)
+        exam = cls(config, db, step, operator=operator, protocols=protocols or [],
+                   laterality=side)
         exam._audit("exam reopened", f"appended step {step.performed.PerformedProcedureStepID}")
         exam._emit("started", message="appended procedure step")
         return exam
@@ -208,27 +139,8 @@ class Exam(Processing, Closing):
     def resume(cls, config: Config, db: Database, study_id: int, *, operator: str = "") -> Exam:
         """Take up an open study again (after the console restarted): its newest IN PROGRESS
         step, its images as the database has them."""
-        with db.session() as session:
-            row = session.exec(select(PerformedStep).where(
-                PerformedStep.study_id == study_id,
-                PerformedStep.PerformedProcedureStepStatus == "IN PROGRESS")
-                .order_by(PerformedStep.id.desc())).first()
-            if row is None:
-                raise ExamError(f"study {study_id} has no step in progress; reopen it instead")
-            started = dt.datetime.strptime(row.PerformedProcedureStepStartDate
-                                           + row.PerformedProcedureStepStartTime, "%Y%m%d%H%M%S")
-            performed = PerformedStepInfo(SOPInstanceUID=row.SOPInstanceUID,
-                                          PerformedProcedureStepID=row.PerformedProcedureStepID,
-                                          PerformedProcedureStepStartDateTime=started.astimezone())
-            step_id = int(row.id)
-            creates = {j.node: int(j.id) for j in session.exec(select(Job).where(
-                Job.kind == JobKind.MPPS, Job.study_id == study_id)).all()
-                if payload(j).get("action") == "create"
-                and payload(j).get("performed_step_id") == step_id}
-        patient, order, study = study_inputs(config, db, study_id)
-        step = Step(study_id, step_id, patient, order, study, performed, creates)
-        exam = cls(config, db, step, operator=operator,
-                   laterality=procedures.laterality_for(study.StudyDescription))
+        step, side = opening.resumed_step(config, db, study_id)
+        exam = cls(config, db, step, operator=operator, laterality=side)
         exam._protocols = list(dict.fromkeys(i.protocol_id for i in exam.images()))
         return exam
 

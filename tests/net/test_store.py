@@ -29,7 +29,7 @@ from vxacq import config as configuration
 from vxacq.db import (
     Image, ImageState, JobKind, JobState, Patient, Series, Study, open_database,
 )
-from vxacq.net import routing
+from vxacq.net import routing, store
 from vxacq.net.outbox import Outbox, get_job, list_jobs
 from vxacq.net.store import StoreFileError, classify, enqueue_store
 from vxacq.security import audit
@@ -526,6 +526,33 @@ def test_a_truncated_or_garbled_file_is_never_queued(tmp_path, db, study_files) 
         with pytest.raises(StoreFileError, match=re.escape(words)):
             enqueue_store(db, "pacs", [study_files[2], path])
     assert list_jobs(db) == []
+
+
+def test_a_large_image_is_checked_as_whole_without_holding_its_pixels(tmp_path, db,
+                                                                      storescp) -> None:
+    """Pixel data above DEFER_BYTES stays on disk during the check, its length compared with
+    what the file holds: cut short anywhere in it, the file is still refused; whole (with a
+    large value inside a sequence item too), it is queued and arrives unchanged."""
+    size = 800  # 800 x 801 16-bit pixels: more than DEFER_BYTES
+    assert size * (size + 1) * 2 > store.DEFER_BYTES
+    whole = write_dx(tmp_path, 1, study=generate_uid(), size=size)
+    ds = dcmread(whole)
+    item = Dataset()
+    item.add_new(0x00090010, "LO", "VXACQ TEST")
+    item.add_new(0x00091010, "OB", bytes(range(256)) * (store.DEFER_BYTES // 128))
+    ds.ReferencedImageSequence = [item]
+    ds.save_as(whole, enforce_file_format=True)
+    data = whole.read_bytes()
+    for cut in (500, size * size):  # near its end, and in its middle
+        truncated = tmp_path / f"cut{cut}.dcm"
+        truncated.write_bytes(data[:-cut])
+        with pytest.raises(StoreFileError, match="pixel data is cut short"):
+            enqueue_store(db, "pacs", [truncated])
+    assert list_jobs(db) == []
+    config = make_config(tmp_path, {"name": "pacs", "port": storescp.port})
+    job = send(config, db, "pacs", [whole])
+    assert job.state == JobState.DONE, job.last_error
+    assert dataset_bytes(received(storescp)[ds.SOPInstanceUID]) == dataset_bytes(whole)
 
 
 def test_a_fifo_is_refused_not_read_forever(tmp_path, db) -> None:

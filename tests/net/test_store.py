@@ -78,6 +78,25 @@ def received(peer: peers.Peer) -> dict[str, Path]:
             for p in peers.received_files(peer)}
 
 
+def assert_arrived_unchanged(peer: peers.Peer, files: list[Path]) -> None:
+    """Each of ``files`` reached ``peer`` with its data set byte for byte."""
+    arrived = received(peer)
+    for path in files:
+        uid = dcmread(path, stop_before_pixels=True).SOPInstanceUID
+        assert dataset_bytes(arrived[uid]) == dataset_bytes(path), path.name
+
+
+def assert_arrived_losslessly(peer: peers.Peer, files: list[Path], syntax: str) -> None:
+    """Each of ``files`` reached ``peer`` in ``syntax`` with the same pixels and attributes."""
+    arrived = received(peer)
+    for path in files:
+        original = dcmread(path)
+        copy = dcmread(arrived[original.SOPInstanceUID])
+        assert copy.file_meta.TransferSyntaxUID == syntax
+        assert np.array_equal(copy.pixel_array, original.pixel_array), path.name  # lossless
+        assert copy.PatientName == original.PatientName
+
+
 @pytest.fixture
 def more_storescp(tmp_path: Path):
     """start(*storescp options) -> another storescp (options after the shared ones win)."""
@@ -228,21 +247,14 @@ def test_lossless_compression_when_the_node_asks(tmp_path, db, study_files, more
                                     "transfer_syntax": setting})
     job = send(config, db, "pacs", study_files)
     assert job.state == JobState.DONE, job.last_error
-    for path in study_files:
-        original = dcmread(path)
-        arrived = dcmread(received(scp)[original.SOPInstanceUID])
-        assert arrived.file_meta.TransferSyntaxUID == syntax
-        assert np.array_equal(arrived.pixel_array, original.pixel_array)  # lossless
-        assert arrived.PatientName == original.PatientName
+    assert_arrived_losslessly(scp, study_files, syntax)
 
 
 def test_compression_falls_back_to_uncompressed(tmp_path, db, study_files, more_storescp) -> None:
     scp = more_storescp("+x=")  # uncompressed syntaxes only
     config = make_config(tmp_path, {"name": "pacs", "port": scp.port, "transfer_syntax": "rle"})
     assert send(config, db, "pacs", study_files).state == JobState.DONE
-    for path in study_files:
-        copy = received(scp)[dcmread(path).SOPInstanceUID]
-        assert dataset_bytes(copy) == dataset_bytes(path)
+    assert_arrived_unchanged(scp, study_files)
 
 
 def test_a_study_goes_to_two_destinations_by_routing(tmp_path, db, study_files,
@@ -552,7 +564,7 @@ def test_a_large_image_is_checked_as_whole_without_holding_its_pixels(tmp_path, 
     config = make_config(tmp_path, {"name": "pacs", "port": storescp.port})
     job = send(config, db, "pacs", [whole])
     assert job.state == JobState.DONE, job.last_error
-    assert dataset_bytes(received(storescp)[ds.SOPInstanceUID]) == dataset_bytes(whole)
+    assert_arrived_unchanged(storescp, [whole])
 
 
 def test_a_fifo_is_refused_not_read_forever(tmp_path, db) -> None:

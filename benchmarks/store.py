@@ -12,8 +12,10 @@ sends the files, one study over one association, several times each way, alterna
     (its start-up's floor).
 Prints one figure per line (medians), the goals beside them: ``store_command_ratio_vs_storescu``
 (the command's wall time over storescu's, median of the rounds' pairs; goal <= 1.2) and
-``store_ratio_vs_dcmtk`` (the outbox's throughput over storescu's; goal > 1). storescp writes into a tmpfs (/dev/shm) when there is one, so
-the receiving disk does not set the pace of both.
+``store_ratio_vs_dcmtk`` (the outbox's throughput over storescu's; goal > 1); beside them the
+command's CPU time and its floor, ``store_command_floor_ratio_vs_storescu`` (the CPU time of
+importing what it needs plus the outbox's own time, over storescu's). storescp writes into a
+tmpfs (/dev/shm) when there is one, so the receiving disk does not set the pace of both.
 
 The vxacq package's bytecode is compiled first (``compileall``), as an installed package (the
 wheel, the .deb, the bundle) has it: with PYTHONDONTWRITEBYTECODE set and no ``__pycache__``,

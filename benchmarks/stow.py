@@ -18,11 +18,6 @@ import tempfile
 import time
 from pathlib import Path
 
-import numpy as np
-from pydicom.dataset import Dataset, FileMetaDataset
-from pydicom.uid import ExplicitVRLittleEndian, generate_uid
-from pynetdicom.sop_class import DigitalXRayImageStorageForPresentation
-
 from vxacq import config as configuration
 from vxacq.db import JobState, open_database
 from vxacq.net.outbox import Outbox
@@ -32,32 +27,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests" / "net"))
 import certs  # noqa: E402
 import peers  # noqa: E402
+from store import make_files  # noqa: E402  (the C-STORE benchmark's files, benchmarks/store.py)
 
 USER, PASSWORD = "bench", "bench-password"
-
-
-def make_files(folder: Path, count: int, size: int) -> list[Path]:
-    rng = np.random.default_rng(0)
-    pixels = rng.integers(0, 1 << 14, (size, size), dtype=np.uint16).tobytes()
-    study = generate_uid()
-    files = []
-    for number in range(1, count + 1):
-        ds = Dataset()
-        ds.SOPClassUID, ds.SOPInstanceUID = DigitalXRayImageStorageForPresentation, generate_uid()
-        ds.StudyInstanceUID, ds.SeriesInstanceUID = study, generate_uid()
-        ds.PatientName, ds.PatientID, ds.Modality, ds.InstanceNumber = "Bench^Mark", "B", "DX", number
-        ds.Rows = ds.Columns = size
-        ds.SamplesPerPixel, ds.PhotometricInterpretation = 1, "MONOCHROME2"
-        ds.BitsAllocated, ds.BitsStored, ds.HighBit, ds.PixelRepresentation = 16, 14, 13, 0
-        ds.PixelData = pixels
-        ds.file_meta = FileMetaDataset()
-        ds.file_meta.TransferSyntaxUID = ExplicitVRLittleEndian
-        ds.file_meta.MediaStorageSOPClassUID = ds.SOPClassUID
-        ds.file_meta.MediaStorageSOPInstanceUID = ds.SOPInstanceUID
-        path = folder / f"{number}.dcm"
-        ds.save_as(path, enforce_file_format=True)
-        files.append(path)
-    return files
 
 
 def send(config: configuration.Config, db, node: str, files: list[Path]) -> float:

@@ -3,6 +3,7 @@
 import json
 import subprocess
 import sys
+import textwrap
 from pathlib import Path
 
 EXAMPLE = Path(__file__).parent.parent / "vxacq" / "resources" / "vxacq.example.toml"
@@ -45,3 +46,28 @@ def test_config_show_prints_defaults_as_json() -> None:
     result = vxacq("config", "show", "--config", str(EXAMPLE), "--json")
     data = json.loads(result.stdout)
     assert data["node"][1]["dimse_timeout"] == 60.0
+
+
+def test_a_command_process_ends_without_teardown_yet_as_a_normal_exit(tmp_path: Path) -> None:
+    """``vxacq COMMAND`` skips the interpreter's teardown (vxacq.__main__): what a normal exit
+    does must still happen, in its order: a running non-daemon thread finishes, then the exit
+    handlers run, buffered output reaches the pipe, and the exit status is the command's."""
+    script = textwrap.dedent(f"""
+        import atexit, pathlib, sys, threading, time
+        from vxacq.__main__ import exit_without_teardown
+        folder = pathlib.Path({str(tmp_path)!r})
+        def late():
+            time.sleep(0.2)
+            (folder / "thread").write_text("done")
+        def handler():
+            (folder / "atexit").write_text((folder / "thread").read_text())
+        atexit.register(handler)
+        threading.Thread(target=late).start()
+        sys.stdout.write("buffered, no newline")
+        exit_without_teardown(3)
+    """)
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                            timeout=30)
+    assert result.returncode == 3, result.stderr
+    assert result.stdout == "buffered, no newline"
+    assert (tmp_path / "atexit").read_text() == "done"  # after the thread had finished

@@ -29,7 +29,7 @@ from vxacq import config as configuration
 from vxacq.db import (
     Image, ImageState, JobKind, JobState, Patient, Series, Study, open_database,
 )
-from vxacq.net import routing
+from vxacq.net import routing, store
 from vxacq.net.outbox import Outbox, get_job, list_jobs
 from vxacq.net.store import StoreFileError, classify, enqueue_store
 from vxacq.security import audit
@@ -76,6 +76,25 @@ def received(peer: peers.Peer) -> dict[str, Path]:
     """SOP Instance UID -> file, for every file storescp wrote."""
     return {dcmread(p, stop_before_pixels=True).SOPInstanceUID: p
             for p in peers.received_files(peer)}
+
+
+def assert_arrived_unchanged(peer: peers.Peer, files: list[Path]) -> None:
+    """Each of ``files`` reached ``peer`` with its data set byte for byte."""
+    arrived = received(peer)
+    for path in files:
+        uid = dcmread(path, stop_before_pixels=True).SOPInstanceUID
+        assert dataset_bytes(arrived[uid]) == dataset_bytes(path), path.name
+
+
+def assert_arrived_losslessly(peer: peers.Peer, files: list[Path], syntax: str) -> None:
+    """Each of ``files`` reached ``peer`` in ``syntax`` with the same pixels and attributes."""
+    arrived = received(peer)
+    for path in files:
+        original = dcmread(path)
+        copy = dcmread(arrived[original.SOPInstanceUID])
+        assert copy.file_meta.TransferSyntaxUID == syntax
+        assert np.array_equal(copy.pixel_array, original.pixel_array), path.name  # lossless
+        assert copy.PatientName == original.PatientName
 
 
 @pytest.fixture
@@ -228,21 +247,14 @@ def test_lossless_compression_when_the_node_asks(tmp_path, db, study_files, more
                                     "transfer_syntax": setting})
     job = send(config, db, "pacs", study_files)
     assert job.state == JobState.DONE, job.last_error
-    for path in study_files:
-        original = dcmread(path)
-        arrived = dcmread(received(scp)[original.SOPInstanceUID])
-        assert arrived.file_meta.TransferSyntaxUID == syntax
-        assert np.array_equal(arrived.pixel_array, original.pixel_array)  # lossless
-        assert arrived.PatientName == original.PatientName
+    assert_arrived_losslessly(scp, study_files, syntax)
 
 
 def test_compression_falls_back_to_uncompressed(tmp_path, db, study_files, more_storescp) -> None:
     scp = more_storescp("+x=")  # uncompressed syntaxes only
     config = make_config(tmp_path, {"name": "pacs", "port": scp.port, "transfer_syntax": "rle"})
     assert send(config, db, "pacs", study_files).state == JobState.DONE
-    for path in study_files:
-        copy = received(scp)[dcmread(path).SOPInstanceUID]
-        assert dataset_bytes(copy) == dataset_bytes(path)
+    assert_arrived_unchanged(scp, study_files)
 
 
 def test_a_study_goes_to_two_destinations_by_routing(tmp_path, db, study_files,
@@ -526,6 +538,33 @@ def test_a_truncated_or_garbled_file_is_never_queued(tmp_path, db, study_files) 
         with pytest.raises(StoreFileError, match=re.escape(words)):
             enqueue_store(db, "pacs", [study_files[2], path])
     assert list_jobs(db) == []
+
+
+def test_a_large_image_is_checked_as_whole_without_holding_its_pixels(tmp_path, db,
+                                                                      storescp) -> None:
+    """Pixel data above DEFER_BYTES stays on disk during the check, its length compared with
+    what the file holds: cut short anywhere in it, the file is still refused; whole (with a
+    large value inside a sequence item too), it is queued and arrives unchanged."""
+    size = 800  # 800 x 801 16-bit pixels: more than DEFER_BYTES
+    assert size * (size + 1) * 2 > store.DEFER_BYTES
+    whole = write_dx(tmp_path, 1, study=generate_uid(), size=size)
+    ds = dcmread(whole)
+    item = Dataset()
+    item.add_new(0x00090010, "LO", "VXACQ TEST")
+    item.add_new(0x00091010, "OB", bytes(range(256)) * (store.DEFER_BYTES // 128))
+    ds.ReferencedImageSequence = [item]
+    ds.save_as(whole, enforce_file_format=True)
+    data = whole.read_bytes()
+    for cut in (500, size * size):  # near its end, and in its middle
+        truncated = tmp_path / f"cut{cut}.dcm"
+        truncated.write_bytes(data[:-cut])
+        with pytest.raises(StoreFileError, match="pixel data is cut short"):
+            enqueue_store(db, "pacs", [truncated])
+    assert list_jobs(db) == []
+    config = make_config(tmp_path, {"name": "pacs", "port": storescp.port})
+    job = send(config, db, "pacs", [whole])
+    assert job.state == JobState.DONE, job.last_error
+    assert_arrived_unchanged(storescp, [whole])
 
 
 def test_a_fifo_is_refused_not_read_forever(tmp_path, db) -> None:

@@ -8,17 +8,16 @@ import socket
 import threading
 import time
 
-import numpy as np
 import pytest
 import pynetdicom
-from pydicom import dcmread
 from pydicom.uid import ImplicitVRLittleEndian, RLELossless
 
 from vxacq.db import JobState
 from vxacq.net import store_wire
 
 from test_store import (  # noqa: F401  (fixtures)
-    dataset_bytes, db, faulty, make_config, more_storescp, received, send, study_files,
+    assert_arrived_losslessly, assert_arrived_unchanged, db, faulty, make_config, more_storescp,
+    send, study_files,
 )
 from test_tls import pki, tls_node, tls_storescp  # noqa: F401  (fixtures)
 
@@ -83,9 +82,7 @@ def test_fallback_stores_the_same_data_sets(tmp_path, db, study_files, storescp,
     job = send(config, db, "pacs", study_files)
     assert job.state == JobState.DONE, job.last_error
     assert job.payload["result"] == {"stored": 3, "warnings": []}
-    arrived = received(storescp)
-    for path in study_files:
-        assert dataset_bytes(arrived[dcmread(path).SOPInstanceUID]) == dataset_bytes(path)
+    assert_arrived_unchanged(storescp, study_files)
 
 
 @pytest.mark.parametrize("option, setting, syntax", [
@@ -99,21 +96,14 @@ def test_fallback_in_other_syntaxes(tmp_path, db, study_files, more_storescp, fa
                                     "transfer_syntax": setting})
     job = send(config, db, "pacs", study_files)
     assert job.state == JobState.DONE, job.last_error
-    for path in study_files:
-        original = dcmread(path)
-        copy = dcmread(received(scp)[original.SOPInstanceUID])
-        assert copy.file_meta.TransferSyntaxUID == syntax
-        assert np.array_equal(copy.pixel_array, original.pixel_array)
-        assert copy.PatientName == original.PatientName
+    assert_arrived_losslessly(scp, study_files, syntax)
 
 
 def test_fallback_over_tls(tmp_path, pki, db, study_files, tls_storescp, fallback) -> None:
     config = make_config(tmp_path, tls_node(pki, tls_storescp.port, max_pdu=4096))
     job = send(config, db, "pacs", study_files)
     assert job.state == JobState.DONE, job.last_error
-    arrived = received(tls_storescp)
-    for path in study_files:
-        assert dataset_bytes(arrived[dcmread(path).SOPInstanceUID]) == dataset_bytes(path)
+    assert_arrived_unchanged(tls_storescp, study_files)
 
 
 def test_fallback_retries_a_node_that_does_not_answer(tmp_path, db, study_files, faulty,

@@ -22,7 +22,9 @@ from vxacq.net.listener import Listener
 import certs
 import peers
 from faulty_scp import free_port
-from test_store import dataset_bytes, db, make_config, received, send, study_files  # noqa: F401
+from test_store import (  # noqa: F401  (fixtures)
+    assert_arrived_unchanged, db, make_config, received, send, study_files,
+)
 
 CONSOLE = "CONSOLE"
 
@@ -129,10 +131,8 @@ def test_echo_and_store_over_tls_to_storescp(tmp_path, pki, db, study_files, tls
     assert result.ok, result.message
     job = send(config, db, "pacs", study_files)
     assert job.state == JobState.DONE, job.last_error
-    arrived = received(tls_storescp)
-    assert len(arrived) == 3
-    for path in study_files:
-        assert dataset_bytes(arrived[dcmread(path).SOPInstanceUID]) == dataset_bytes(path)
+    assert len(received(tls_storescp)) == 3
+    assert_arrived_unchanged(tls_storescp, study_files)
     # small PDUs: many fragments per file through the TLS send path
     small = make_config(tmp_path, tls_node(pki, tls_storescp.port, max_pdu=4096))
     assert send(small, db, "pacs", study_files[:1]).state == JobState.DONE

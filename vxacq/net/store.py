@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from pydicom import dcmread
+from pydicom.dataelem import RawDataElement
 from pydicom.encaps import generate_fragments
 from pydicom.errors import InvalidDicomError
 from pydicom.uid import (
@@ -169,18 +170,25 @@ def _regular_file(path: Path) -> None:
                              "DICOM files are sent")
 
 
+PIXEL_DATA = 0x7FE00010
+# Uncompressed pixel data above this size is not read into memory by the check: how many of
+# its bytes the file holds is what can be wrong with it (an 18 MB DX image is read to send).
+DEFER_BYTES = 1 << 20
+
+
 def check_file(path: str | os.PathLike[str]) -> StoreItem:
-    """Read ``path`` whole, as an archive will, before it is queued: a truncated or garbled
-    file, or one without its SOP UIDs, raises StoreFileError saying what is wrong with it, so
-    it is never queued and re-sent again and again."""
+    """Read ``path`` as an archive will, every value decoded, before it is queued: a truncated
+    or garbled file, or one without its SOP UIDs, raises StoreFileError saying what is wrong
+    with it, so it is never queued and re-sent again and again."""
     item = read_item(path)
     path = Path(path)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # what is wrong is said below, once
-            ds = dcmread(path, force=item.TransferSyntaxUID is None)
-            for element in ds.iterall():
-                element.value  # decodes every value: a garbled one raises here
+            try:
+                ds, pixel_bytes = _decoded_but_pixels(path, item)
+            except Exception:  # say it as the whole read does (or find it was not a fault)
+                ds, pixel_bytes = _decoded_whole(path, item)
     except Exception as exc:  # pydicom raises many kinds for damaged data
         raise StoreFileError(f"{path}: damaged DICOM file ({exc}); not queued") from None
     problems = []
@@ -193,18 +201,53 @@ def check_file(path: str | os.PathLike[str]) -> StoreItem:
             problems.append(f"{keyword} '{value}' is not a valid UID")
         elif str(value) != str(expected):
             problems.append(f"{keyword} {value} differs from the file meta's {expected}")
-    if "PixelData" in ds and (short := _pixel_data_problem(ds)):
+    if pixel_bytes is not None and (short := _pixel_data_problem(ds, pixel_bytes)):
         problems.append(short)
     if problems:
         raise StoreFileError(f"{path}: {'; '.join(problems)}; not queued")
     return item
 
 
-def _pixel_data_problem(ds: Any) -> str:
-    """Why the pixel data cannot be whole (a truncated file), or ""."""
-    data = ds.PixelData
+def _decoded_whole(path: Path, item: StoreItem) -> tuple[Any, int | bytes | None]:
+    """The file read whole and every value decoded (a garbled one raises); with its pixel data
+    (None: it has none)."""
+    ds = dcmread(path, force=item.TransferSyntaxUID is None)
+    for element in ds.iterall():
+        element.value  # decodes every value: a garbled one raises here
+    return ds, ds.PixelData if "PixelData" in ds else None
+
+
+def _decoded_but_pixels(path: Path, item: StoreItem) -> tuple[Any, int | bytes | None]:
+    """As :func:`_decoded_whole`, but large uncompressed pixel data stays on disk: its number
+    of bytes the file holds is returned instead of its value. Raises for whatever it cannot
+    read this way; the whole read then says what is wrong, if anything."""
+    size = path.stat().st_size
+    ds = dcmread(path, force=item.TransferSyntaxUID is None, defer_size=DEFER_BYTES)
+    compressed = item.TransferSyntaxUID is not None and item.TransferSyntaxUID.is_compressed
+    pixels: int | bytes | None = None
+    for tag in list(ds.keys()):
+        raw = ds.get_item(tag, keep_deferred=True)
+        if (tag == PIXEL_DATA and not compressed and isinstance(raw, RawDataElement)
+                and raw.value is None):
+            pixels = max(0, min(raw.length, size - raw.value_tell))
+            continue
+        element = ds[tag]  # a deferred value is read here
+        if element.VR == "SQ":
+            for child in element.value:
+                for nested in child.iterall():
+                    nested.value  # decodes it: a garbled one raises here
+        elif tag == PIXEL_DATA:
+            pixels = element.value
+        else:
+            element.value
+    return ds, pixels
+
+
+def _pixel_data_problem(ds: Any, data: int | bytes) -> str:
+    """Why the pixel data (``data``, or how many of its bytes the file holds) cannot be whole
+    (a truncated file), or ""."""
     syntax = ds.file_meta.get("TransferSyntaxUID") if hasattr(ds, "file_meta") else None
-    if syntax is not None and UID(syntax).is_compressed:
+    if syntax is not None and UID(syntax).is_compressed and isinstance(data, bytes):
         try:
             fragments = list(generate_fragments(data))
         except Exception as exc:
@@ -213,13 +256,14 @@ def _pixel_data_problem(ds: Any) -> str:
         if len(fragments) < frames:
             return f"{len(fragments)} compressed fragment(s) for {frames} frame(s)"
         return ""
+    length = data if isinstance(data, int) else len(data)
     try:
         expected = (int(ds.Rows) * int(ds.Columns) * int(ds.get("SamplesPerPixel", 1))
                     * int(ds.get("NumberOfFrames", 1) or 1) * int(ds.BitsAllocated) + 7) // 8
     except (AttributeError, TypeError, ValueError):
         return "no Rows, Columns or Bits Allocated to go with its pixel data"
-    if len(data) < expected:
-        return (f"its pixel data is cut short ({len(data)} of {expected} bytes): the file is "
+    if length < expected:
+        return (f"its pixel data is cut short ({length} of {expected} bytes): the file is "
                 "truncated")
     return ""
 

@@ -34,8 +34,9 @@ SHOWN = "main window shown"
 TIMEOUT = 180.0
 GOAL_S = 1.0  # issue 20: the window's start to "main window shown", median
 # What the window cannot show without: Qt, the exam database's models, DICOM and the network
-# services it runs, the image view. Importing them alone is the floor under the figure.
-FLOOR = "import PySide6.QtWidgets, numpy, pydicom, pynetdicom, sqlmodel, pyqtgraph"
+# services it runs. Importing them alone is the floor under the figure. (pyqtgraph is not in
+# it: the review image's scene is built when the Exam page first shows it.)
+FLOOR = "import PySide6.QtWidgets, numpy, pydicom, pynetdicom, sqlmodel"
 
 
 def default_app() -> tuple[list[str], str]:

@@ -115,3 +115,39 @@ def test_help_lists_every_command() -> None:
     assert result.returncode == 0, result.stderr
     # one line a command in the COMMAND list ("media_import" registers as "import")
     assert len(re.findall(r"^    [a-z]", result.stdout, re.MULTILINE)) == len(COMMANDS)
+
+
+def test_console_window_shows_without_the_image_view(tmp_path: Path) -> None:
+    """The console's window, built and shown as `vxacq` does (offscreen), has not imported
+    pyqtgraph: the review image's scene is made when it is first shown or used (then it is)."""
+    from tests import peers
+
+    config = tmp_path / "vxacq.toml"
+    config.write_text(f'[station]\ndata_dir = "{tmp_path / "data"}"\n'
+                      f'listen_port = {peers.free_port()}\n'
+                      '[hardware]\ndetector_model = "DRTEST"\nsim_time_scale = 0.05\n')
+    code = f"""
+import json, os, sys
+os.environ["QT_QPA_PLATFORM"] = "offscreen"
+from PySide6.QtWidgets import QApplication
+from vxacq import config as configuration
+from vxacq.ui.context import Console
+from vxacq.ui.main_window import MainWindow
+app = QApplication([])
+console = Console.start(configuration.load({str(config)!r}))
+window = MainWindow(console)
+window.show()
+app.processEvents()
+shown = sorted(m for m in ("pyqtgraph", "vxacq.ui.review_graphics") if m in sys.modules)
+window.exam.review.image  # asked for by name
+built = "pyqtgraph" in sys.modules and window.exam.review.graphics.parent() is window.exam.review
+window.close()
+console.stop()
+print(json.dumps([shown, built]))
+"""
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            timeout=60)
+    assert result.returncode == 0, result.stderr
+    shown, built = json.loads(result.stdout.splitlines()[-1])
+    assert shown == [], "imported before the window showed"
+    assert built, "the review view did not build its scene when asked for"

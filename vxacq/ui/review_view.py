@@ -5,48 +5,31 @@ Left-drag pans and the wheel zooms (pyqtgraph's view box); with *Window* on, lef
 window/level instead (right/left: width, up/down: level), as on a reading station. The
 displayed pixels are the processed image's; the crop rectangle, the marker's new place and
 the annotations are read back in its pixel coordinates (row, column of the full image).
+
+The pyqtgraph scene is made when the view first shows or a part of it is first used, so the
+window's start (the worklist on screen) neither imports pyqtgraph nor builds the scene.
 """
 
 from __future__ import annotations
 
-import numpy as np
-import pyqtgraph as pg
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QPointF, QRectF, Qt, Signal
+import numpy as np
+from PySide6.QtCore import QPointF, QRectF, Signal
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from vxacq.workflow.annotations import Distance, Note, TextNote
 
+if TYPE_CHECKING:
+    import pyqtgraph as pg
+
+    from vxacq.ui.review_graphics import WindowingViewBox
+
 ANNOTATION_COLOUR = (255, 220, 0)
-
-
-pg.setConfigOptions(imageAxisOrder="row-major", antialias=False)
-
-
-class _WindowingViewBox(pg.ViewBox):
-    """A view box whose left-drag sets the window while ``windowing`` is on."""
-
-    def __init__(self, owner: ReviewView) -> None:
-        super().__init__(lockAspect=True, invertY=True, enableMenu=False)
-        self.owner = owner
-        self.windowing = False
-        self._start: tuple[float, float] | None = None
-
-    def mouseDragEvent(self, ev, axis=None) -> None:  # noqa: N802 (Qt naming)
-        if not self.windowing or ev.button() != Qt.MouseButton.LeftButton:
-            super().mouseDragEvent(ev, axis)
-            return
-        ev.accept()
-        if ev.isStart():
-            self._start = self.owner.window
-        if self._start is None:
-            return
-        delta = ev.screenPos() - ev.buttonDownScreenPos()
-        center, width = self._start
-        span = float(self.owner.full_range)
-        self.owner.set_window(center - delta.y() * span / 800.0,
-                              max(1.0, width + delta.x() * span / 400.0))
+# Built on first use (shown, or asked for by name): pyqtgraph stays out of the window's start.
+_GRAPHICS = frozenset(("graphics", "box", "image", "overlay", "label"))
 
 
 class ReviewView(QWidget):
@@ -57,20 +40,14 @@ class ReviewView(QWidget):
     marker_moved = Signal(float, float)  # its new top left, fractions of rows and columns
     annotations_changed = Signal()
 
+    graphics: pg.GraphicsLayoutWidget
+    box: WindowingViewBox
+    image: pg.ImageItem
+    overlay: pg.ImageItem
+    label: pg.TextItem
+
     def __init__(self) -> None:
         super().__init__()
-        self.graphics = pg.GraphicsLayoutWidget()
-        self.graphics.setBackground("k")
-        self.box = _WindowingViewBox(self)
-        self.graphics.addItem(self.box)
-        # autoDownsample: a 3072² image is drawn at screen size, not at full resolution.
-        self.image = pg.ImageItem(autoDownsample=True)
-        self.box.addItem(self.image)
-        self.overlay = pg.ImageItem()
-        self.box.addItem(self.overlay)
-        self.label = pg.TextItem(color=(255, 220, 0), anchor=(0, 0))
-        self.label.setParentItem(self.box)
-        self.label.setPos(QPointF(8, 8))
         self.crop_roi: pg.RectROI | None = None
         self.window: tuple[float, float] = (2048.0, 4096.0)
         self.default_window = self.window
@@ -83,13 +60,47 @@ class ReviewView(QWidget):
         self.marker_roi: pg.ROI | None = None
         self._notes: list[tuple[pg.ROI, pg.TextItem]] = []
         self._distances: list[tuple[pg.LineSegmentROI, pg.TextItem]] = []
+        self._windowing = False
         # (start, end) in pixels → its label; the page sets it from the image's spacing
         self.measure: Callable[[tuple[float, float], tuple[float, float]], str] = \
             lambda a, b: f"{float(np.hypot(b[0] - a[0], b[1] - a[1])):.0f} px"
-        self.box.sigRangeChanged.connect(lambda *_: self._range_changed())
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.graphics)
+        self._layout = QVBoxLayout(self)
+        self._layout.setContentsMargins(0, 0, 0, 0)
+
+    def __getattr__(self, name: str):  # noqa: ANN204 (the graphics' types, above)
+        """The pyqtgraph scene is made the first time one of its parts is asked for."""
+        if name in _GRAPHICS and "graphics" not in self.__dict__:
+            self._build_graphics()
+            return self.__dict__[name]
+        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 (Qt naming)
+        if "graphics" not in self.__dict__:
+            self._build_graphics()
+        super().showEvent(event)
+
+    def _build_graphics(self) -> None:
+        import pyqtgraph as pg
+
+        from vxacq.ui.review_graphics import WindowingViewBox
+
+        graphics = pg.GraphicsLayoutWidget()
+        graphics.setBackground("k")
+        box = WindowingViewBox(self)
+        box.windowing = self._windowing
+        graphics.addItem(box)
+        # autoDownsample: a 3072² image is drawn at screen size, not at full resolution.
+        image = pg.ImageItem(autoDownsample=True)
+        box.addItem(image)
+        overlay = pg.ImageItem()
+        box.addItem(overlay)
+        label = pg.TextItem(color=ANNOTATION_COLOUR, anchor=(0, 0))
+        label.setParentItem(box)
+        label.setPos(QPointF(8, 8))
+        self.__dict__.update(graphics=graphics, box=box, image=image, overlay=overlay,
+                             label=label)
+        box.sigRangeChanged.connect(lambda *_: self._range_changed())
+        self._layout.addWidget(graphics)
 
     # --- image --------------------------------------------------------------------------
 
@@ -187,7 +198,9 @@ class ReviewView(QWidget):
         self.set_window(*self.default_window)
 
     def set_windowing(self, on: bool) -> None:
-        self.box.windowing = on
+        self._windowing = on
+        if "graphics" in self.__dict__:
+            self.box.windowing = on
 
     def _levels(self) -> tuple[float, float]:
         center, width = self.window
@@ -215,6 +228,8 @@ class ReviewView(QWidget):
 
     def start_crop(self) -> None:
         """A rectangle the user drags and sizes; :meth:`crop_rect` reads it."""
+        import pyqtgraph as pg
+
         if not self.has_image():
             return
         self.cancel_crop()
@@ -254,6 +269,8 @@ class ReviewView(QWidget):
 
     def start_marker_move(self) -> None:
         """A frame around the marker that the radiographer drags; ``marker_moved`` on drop."""
+        import pyqtgraph as pg
+
         self.stop_marker_move()
         box = self.marker_box()
         if box is None or not self.has_image():
@@ -285,6 +302,8 @@ class ReviewView(QWidget):
 
     def add_text(self, text: str, at: tuple[float, float] | None = None) -> None:
         """A text at (row, column), by default the middle of the view; dragged to move."""
+        import pyqtgraph as pg
+
         if not self.has_image():
             return
         if at is None:
@@ -304,6 +323,8 @@ class ReviewView(QWidget):
     def add_distance(self, start: tuple[float, float] | None = None,
                      end: tuple[float, float] | None = None) -> None:
         """A line to measure, its ends dragged into place; its length is shown at its end."""
+        import pyqtgraph as pg
+
         if not self.has_image():
             return
         view = self.box.viewRect()

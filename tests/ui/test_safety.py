@@ -19,13 +19,15 @@ from vxacq.workflow.orders import ManualPatient, register_manual
 pytestmark = pytest.mark.timeout(180)
 
 
-def _answer(button_text: str) -> None:
-    """Press ``button_text`` on the next message box that opens."""
+def _answer(button_text: str, said: list[str] | None = None) -> None:
+    """Press ``button_text`` on the next message box that opens (its text added to ``said``)."""
     def press() -> None:
         box = QApplication.activeModalWidget()
         if not isinstance(box, QMessageBox):
             QTimer.singleShot(30, press)
             return
+        if said is not None:
+            said.append(box.text())
         [button] = [b for b in box.buttons() if b.text() == button_text]
         button.click()
 
@@ -183,6 +185,47 @@ def test_leaving_an_exam_with_unreviewed_images_asks_and_the_next_starts_clean(
     assert page.reason.currentIndex() == 0 and page.ei_label.text() == "EI —"
     assert page.shown_id is None and not page.review.has_image()
     assert page.kv.value() == page.selected_protocol().kv != 99  # the same protocol, its own kV
+
+
+def test_leaving_an_exam_whose_frame_is_in_the_panel_asks_and_it_is_recovered_on_return(
+        window) -> None:  # noqa: F811
+    page, room = window.exam, window.console.room
+    panel, exam = page.room_panel, page.exam
+    room.inject_fault("link-drop:50")  # the transfer fails and the link stays down
+    _failed_exposure(page)
+    wait_until(lambda: panel.status.frame_pending and not page.frames.running, 30,
+               "the pending frame, the automatic attempt over")
+    assert page.exam.images() == []  # nothing to review: only the stranded frame holds it
+    other = register_manual(window.console.db, ManualPatient(
+        PatientName="Next^Ned", PatientID="P-99", RequestedProcedureDescription="XR KNEE LEFT"))
+    said: list[str] = []
+    _answer("Stay", said)
+    window.start_exam(other.id)
+    wait_until(lambda: said and not QApplication.activeModalWidget(), 10, "the question")
+    assert page.exam is exam  # stayed
+    assert "still in the panel" in said[0] and "Recover it first" in said[0], said[0]
+    _answer("Suspend and open")
+    window.start_exam(other.id)
+    wait_until(lambda: page.exam is not exam, 30, "the other exam")
+    assert not panel.prep_button.isEnabled()  # the other patient is not exposed meanwhile
+    room.clear_faults()  # the link is back
+    history = window.history  # the suspended exam is continued from the history
+    window.show_page(history)
+    wait_until(lambda: len(history.exams) == 2, 10, "both exams in the history")
+    history.table.selectRow([e.study_id for e in history.exams].index(exam.study_id))
+    # the frame is not the other exam's: it may be left without a question
+    wait_until(lambda: page.leaving_question() == "", 10, "the other exam's answer")
+    history.open_button.click()
+    wait_until(lambda: page.exam.study_id == exam.study_id, 30, "the suspended exam again")
+    assert window.pages.currentWidget() is page
+    panel.recover_button.click()
+    wait_until(lambda: len(page.exam.images()) == 1, 60, "the recovered image")
+    [image] = page.exam.images()
+    assert image.protocol_id == "KNEE_LAT" and image.raw_path
+    wait_until(lambda: page.strip.thumbs.count() == 1, 10, "its thumbnail in the exam")
+    wait_until(lambda: not panel.status.frame_pending and not panel.recover_button.isVisible(),
+               10, "the panel emptied")
+    assert "recovered and filed under the exam of Doe^Jane" in page.banner.text()
 
 
 def test_a_lost_frame_is_discarded_only_with_a_reason_and_audited(window) -> None:  # noqa: F811

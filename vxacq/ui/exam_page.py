@@ -312,6 +312,7 @@ class ExamPage(QWidget):
         self.refresh_images()
         self.image_status.show_exam(exam)
         self.display.refresh_dose()
+        self.ending.exam_opened()
 
     # --- exam events (GUI thread) ----------------------------------------------------------
 

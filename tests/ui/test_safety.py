@@ -165,6 +165,33 @@ def test_rejected_image_is_visibly_rejected(window) -> None:  # noqa: F811
     assert "Motion blur" in _caption(page)
 
 
+def test_reject_waits_for_a_reason_chosen_for_this_image(window) -> None:  # noqa: F811
+    page = window.exam
+    first = expose(window)
+    # no reason is offered as the default: the list starts on a line that is not a reason
+    assert page.reason.currentData() is None and page.reason.currentText() == "Choose a reason…"
+    assert not page.reason.model().item(0).isEnabled()  # and it cannot be chosen back
+    assert not page.reject_button.isEnabled() and not page.retake_button.isEnabled()
+    assert page.reject_button.toolTip() == "Choose the reason first"
+    page.reject_image(retake=False)  # below the button: refused as well, with the reason why
+    assert "Choose why the image is rejected" in page.messages.text()
+    assert page.exam.image(first).state == "acquired"
+    page.reason.setCurrentIndex(page.reason.findData("MotionBlur"))
+    assert page.reject_button.isEnabled() and page.retake_button.isEnabled()
+    # the next image starts with no reason: the one chosen for the first does not carry over
+    second = expose(window)
+    assert page.reason.currentData() is None and not page.reject_button.isEnabled()
+    page.reason.setCurrentIndex(page.reason.findData("Positioning"))
+    page.strip.thumbs.setCurrentRow(0)  # back to the first image: chosen afresh there too
+    wait_until(lambda: page.shown_id == first, 10, "the first image")
+    assert page.reason.currentData() is None and not page.reject_button.isEnabled()
+    page.reason.setCurrentIndex(page.reason.findData("Positioning"))
+    page.reject_button.click()
+    wait_until(lambda: page.exam.image(first).state == "rejected", 20, "the rejection")
+    assert page.exam.image(first).reject_reason == "Positioning"
+    assert page.exam.image(second).state == "acquired"
+
+
 def test_leaving_an_exam_with_unreviewed_images_asks_and_the_next_starts_clean(
         window) -> None:  # noqa: F811
     page = window.exam

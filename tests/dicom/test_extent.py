@@ -4,8 +4,9 @@
 from __future__ import annotations
 
 import io
-import zlib
+from pathlib import Path
 
+import pydicom
 import pytest
 from pydicom import dcmread
 from pydicom.dataset import Dataset, FileMetaDataset
@@ -129,3 +130,14 @@ def test_sequences_nested_beyond_any_iod_are_refused_not_recursed() -> None:
     out = io.BytesIO()
     ds.save_as(out, implicit_vr=False, little_endian=True)
     assert "nests sequences deeper than 32 levels" in overrun(out.getvalue())
+
+
+def test_pydicoms_own_test_files_are_taken_but_the_truncated_ones() -> None:
+    """No whole file is refused: big endian, bare data sets, a file meta saying explicit VR
+    over an implicit data set, encapsulated pixel data, deflated, DICOMDIRs..."""
+    folder = Path(pydicom.__file__).parent / "data" / "test_files"
+    files = sorted(folder.rglob("*.dcm"))
+    assert len(files) > 50
+    refused = {path.name for path in files if overrun(path)}
+    assert refused == {"MR_truncated.dcm", "rtplan_truncated.dcm",
+                       "no_meta.dcm"}  # (a stray byte before its first tag)

@@ -58,11 +58,15 @@ def _overrun(data: bytes | mmap.mmap) -> str:
         pos, syntax = meta.file_meta(start)
         if syntax == DEFLATED:
             return _inflated_overrun(data[pos:])
-        if syntax is None:  # a bare data set: explicit VR if a VR follows the first tag
-            explicit = bytes(data[pos + 4:pos + 6]).isalpha()
+        # As pydicom reads it: explicit VR if a VR follows the first tag, whatever the file
+        # meta says; a bare data set is big endian if its first group reads small that way.
+        explicit = bytes(data[pos + 4:pos + 6]).isalpha() if len(data) > pos + 6 \
+            else syntax != IMPLICIT
+        if syntax is None:
+            little = not (data[pos:pos + 1] == b"\0" != data[pos + 1:pos + 2])
         else:
-            explicit = syntax != IMPLICIT
-        _Walk(data, explicit=explicit, little=syntax != BIG_ENDIAN).elements(pos, len(data))
+            little = syntax != BIG_ENDIAN
+        _Walk(data, explicit=explicit, little=little).elements(pos, len(data))
     except Overrun as exc:
         return str(exc)
     return ""
@@ -193,13 +197,12 @@ class _Walk:
     def undefined(self, tag: int, vr: bytes, start: int, end: int) -> int:
         """Walk an undefined-length value (a sequence, encapsulated pixel data, or UN holding
         an implicit VR sequence) and return where it ends."""
-        if vr == b"UN" or (vr == b"SQ" or not vr) and tag != PIXEL_DATA:
-            if vr == b"UN":  # PS3.5 6.2.2: its content is implicit VR little endian
-                inner = _Walk(self.data, explicit=False, little=True)
-                inner.within = self.within
-                return inner.items(tag, start, end, delimited=True)
-            return self.items(tag, start, end, delimited=True)
-        return self.items(tag, start, end, delimited=True, fragments=True)
+        if vr == b"UN":  # PS3.5 6.2.2: its content is implicit VR little endian
+            inner = _Walk(self.data, explicit=False, little=True)
+            inner.within, inner.ends = self.within, self.ends
+            return inner.items(tag, start, end, delimited=True)
+        fragments = tag == PIXEL_DATA or vr not in (b"SQ", b"")
+        return self.items(tag, start, end, delimited=True, fragments=fragments)
 
     def items(self, tag: int, pos: int, end: int, *, delimited: bool = False,
               fragments: bool = False) -> int:

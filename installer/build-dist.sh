@@ -23,11 +23,12 @@ echo "== numpy for the bundle, built without BLAS"
 # pocketfft; polyfit on a few points goes to numpy's own LAPACK lite); only the simulator's
 # scatter upsampling is a matrix product, a few tenths of a second slower without BLAS. So the
 # bundle gets the venv's numpy version built from source with no BLAS (numpy's own loops):
-# same API and results, one wheel per version kept in build/wheels (its build takes minutes).
+# same API and results, one wheel per version kept in build/wheels (its build takes minutes;
+# not from pip's cache, which does not tell builds with BLAS from builds without).
 numpy_version=$("$PY" -c 'import numpy; print(numpy.__version__)')
 numpy_wheels=build/wheels/numpy-noblas-$numpy_version
 if ! ls "$numpy_wheels"/numpy-"$numpy_version"-*.whl >/dev/null 2>&1; then
-    "$PY" -m pip wheel -q --no-deps --no-binary numpy "numpy==$numpy_version" -w "$numpy_wheels" \
+    "$PY" -m pip wheel -q --no-cache-dir --no-deps --no-binary numpy "numpy==$numpy_version" -w "$numpy_wheels" \
         -Csetup-args=-Dblas=none -Csetup-args=-Dlapack=none -Csetup-args=-Dallow-noblas=true
 fi
 rm -rf build/numpy-noblas

@@ -19,10 +19,9 @@ ls dist/vxacq-"$version".tar.gz dist/vxacq-"$version"-py3-none-any.whl
 
 echo "== numpy for the bundle, built without BLAS"
 # The numpy wheel links OpenBLAS (numpy.libs: 28 MB with its gfortran runtime, a quarter of
-# the bundle). The console's image chain makes no BLAS call (element-wise arithmetic, sorting,
-# pocketfft; polyfit on a few points goes to numpy's own LAPACK lite); only the simulator's
-# scatter upsampling is a matrix product, a few tenths of a second slower without BLAS. So the
-# bundle gets the venv's numpy version built from source with no BLAS (numpy's own loops):
+# the bundle). The console makes no BLAS call on image-sized data (the chain is element-wise
+# arithmetic, sorting, filters, pocketfft; polyfit on a few points goes to numpy's own LAPACK
+# lite; the simulator upsamples without a matrix product). So the bundle gets the venv's numpy version built from source with no BLAS (numpy's own loops):
 # same API and results, one wheel per version kept in build/wheels (its build takes minutes;
 # not from pip's cache, which does not tell builds with BLAS from builds without).
 numpy_version=$("$PY" -c 'import numpy; print(numpy.__version__)')

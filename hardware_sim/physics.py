@@ -341,16 +341,23 @@ def _field_px(m: DetectorModel, f: Field):
 
 
 @lru_cache(maxsize=4)
-def _upsampler(n_out: int, n_in: int, extent_out: float) -> np.ndarray:
-    """Linear-interpolation matrix (n_out × n_in) from a coarse to a fine grid of equal extent."""
+def _upsampler(n_out: int, n_in: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Linear interpolation from a coarse to a fine grid of equal extent: for each fine sample,
+    its two coarse neighbours and the weight of the second."""
     u = (np.arange(n_out) + 0.5) * n_in / n_out - 0.5
     i0 = np.clip(np.floor(u).astype(int), 0, n_in - 1)
     i1 = np.clip(i0 + 1, 0, n_in - 1)
-    w = np.clip(u - i0, 0, 1)
-    r = np.zeros((n_out, n_in), np.float32)
-    r[np.arange(n_out), i0] += 1 - w
-    r[np.arange(n_out), i1] += w
-    return r
+    return i0, i1, np.clip(u - i0, 0, 1).astype(np.float32)
+
+
+def _upsample(coarse: np.ndarray, rows: int, columns: int) -> np.ndarray:
+    """``coarse`` interpolated to rows × columns, one axis after the other: two weighted
+    gathers per axis, not a product with the dense interpolation matrices (which needs BLAS to
+    be fast; the bundle's numpy has none)."""
+    i0, i1, w = _upsampler(rows, coarse.shape[0])
+    tall = coarse[i0] * (1 - w)[:, None] + coarse[i1] * w[:, None]
+    i0, i1, w = _upsampler(columns, coarse.shape[1])
+    return tall[:, i0] * (1 - w) + tall[:, i1] * w
 
 
 # --- phantom transmission -------------------------------------------------------------------
@@ -442,11 +449,8 @@ def _scatter_coarse(m: DetectorModel, phantom: str, mirror: bool, kv: float, sid
 def _scatter(m: DetectorModel, phantom: str, mirror: bool, kv: float, sid: float, heel: bool,
              field: Field, tube: str) -> np.ndarray:
     """Scatter kerma per unit incident kerma, on the full grid (computed coarse, interpolated)."""
-    xs, ys = _axes(m, SCATTER_GRID_MM)
     spread = _scatter_coarse(m, phantom, mirror, kv, sid, heel, field, tube)
-    ry = _upsampler(m.rows, ys.size, m.height_mm)
-    rx = _upsampler(m.columns, xs.size, m.width_mm)
-    return ry @ spread @ rx.T
+    return _upsample(spread, m.rows, m.columns)
 
 
 def chamber_kerma_per_mas(model: str | DetectorModel, phantom: str | None, kv: float,

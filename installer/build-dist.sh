@@ -17,9 +17,30 @@ echo "== wheel and sdist (vxacq $version)"
 "$PY" -m build --outdir dist . >build/python-build.log 2>&1 || { cat build/python-build.log; exit 1; }
 ls dist/vxacq-"$version".tar.gz dist/vxacq-"$version"-py3-none-any.whl
 
+echo "== numpy for the bundle, built without BLAS"
+# The numpy wheel links OpenBLAS (numpy.libs: 28 MB with its gfortran runtime, a quarter of
+# the bundle). The console makes no BLAS call on image-sized data (the chain is element-wise
+# arithmetic, sorting, filters, pocketfft; polyfit on a few points goes to numpy's own LAPACK
+# lite; the simulator upsamples without a matrix product). So the bundle gets the venv's numpy version built from source with no BLAS (numpy's own loops):
+# same API and results, one wheel per version kept in build/wheels (its build takes minutes;
+# not from pip's cache, which does not tell builds with BLAS from builds without).
+numpy_version=$("$PY" -c 'import numpy; print(numpy.__version__)')
+numpy_wheels=build/wheels/numpy-noblas-$numpy_version
+if ! ls "$numpy_wheels"/numpy-"$numpy_version"-*.whl >/dev/null 2>&1; then
+    "$PY" -m pip wheel -q --no-cache-dir --no-deps --no-binary numpy "numpy==$numpy_version" -w "$numpy_wheels" \
+        -Csetup-args=-Dblas=none -Csetup-args=-Dlapack=none -Csetup-args=-Dallow-noblas=true
+fi
+rm -rf build/numpy-noblas
+"$PY" -m pip install -q --no-deps --no-index --target build/numpy-noblas "$numpy_wheels"/numpy-*.whl
+PYTHONPATH=build/numpy-noblas "$PY" -c 'import numpy, sys
+blas = numpy.show_config("dicts")["Build Dependencies"]["blas"]
+sys.exit(0 if blas.get("found") is False or blas.get("name") in (None, "none") else f"numpy links BLAS: {blas}")'
+
 echo "== bundle (PyInstaller, onedir)"
-"$PY" -m PyInstaller --noconfirm --log-level WARN --distpath dist --workpath build/pyinstaller \
-    installer/vxacq.spec
+# (PYTHONPATH first: PyInstaller collects that numpy instead of the venv's)
+PYTHONPATH=build/numpy-noblas "$PY" -m PyInstaller --noconfirm --log-level WARN --distpath dist \
+    --workpath build/pyinstaller installer/vxacq.spec
+[ ! -e dist/vxacq/_internal/numpy.libs ] || { echo "numpy.libs (OpenBLAS) is in the bundle" >&2; exit 1; }
 # PyInstaller's files are group-writable in places; Debian wants 644/755, and shared objects
 # not executable. No blanket strip: it corrupts the libraries auditwheel rewrote with patchelf
 # ("ELF load command address/offset not page-aligned" in numpy's OpenBLAS).

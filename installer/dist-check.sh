@@ -7,10 +7,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 PY="${PY:-.venv/bin/python}"
-# The bundle's size: the goal (issue 20), and the limit that fails the check (what the bundle
-# takes now with some room: a new dependency that adds tens of MB is a decision, not a drift).
+# The bundle's size: the goal (issue 20) is the limit that fails the check, so a dependency
+# that adds MB is a decision (raise BUNDLE_LIMIT_MB, say why), not a drift.
 BUNDLE_GOAL_MB=150
-BUNDLE_LIMIT_MB=${BUNDLE_LIMIT_MB:-170}
+BUNDLE_LIMIT_MB=${BUNDLE_LIMIT_MB:-$BUNDLE_GOAL_MB}
 echo "== licences of the runtime dependencies (vxacq.docs.licences; fails on a GPL one)"
 "$PY" -m vxacq.docs.licences --report dist/licences.md
 

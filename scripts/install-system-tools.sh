@@ -9,7 +9,8 @@
 #   dist:   what `make dist` and `make dist-check` use: the gui libraries (dpkg-shlibdeps maps
 #           the bundle's system libraries to their packages), dpkg-dev, binutils (PyInstaller,
 #           strip), patchelf (drops build-machine RUNPATHs), icu-devtools and gcc (rebuild
-#           ICU's data library for the shipped languages: installer/icu_data.py), lintian, and
+#           ICU's data library for the shipped languages: installer/icu_data.py), g++ (numpy
+#           built without BLAS for the bundle: installer/build-dist.sh), lintian, and
 #           DCMTK's storescp for the bundled `vxacq echo`
 set -euo pipefail
 what="${1:-tools}"
@@ -29,7 +30,7 @@ case "$what" in
   gui)
     for p in "${gui_packages[@]}"; do need "$p"; done ;;
   dist)
-    for p in "${gui_packages[@]}" dpkg-dev binutils patchelf icu-devtools gcc lintian dcmtk; do need "$p"; done ;;
+    for p in "${gui_packages[@]}" dpkg-dev binutils patchelf icu-devtools gcc g++ lintian dcmtk; do need "$p"; done ;;
   *) echo "usage: $0 tools|gui|dist" >&2; exit 2 ;;
 esac
 

@@ -15,7 +15,7 @@ import pytest
 from sqlalchemy import text
 from sqlmodel import select
 
-from vxacq.db import AuditEvent, DatabaseError, database_for, open_database
+from vxacq.db import AuditEvent, DatabaseError, database_for, integrity, open_database
 
 ROOT = Path(__file__).parent.parent
 
@@ -154,3 +154,73 @@ def test_db_init_moves_the_old_file_aside_only_when_asked(tmp_path: Path) -> Non
     check = vxacq("db", "check", "--json", data_dir=tmp_path)
     assert check.returncode == 0, check.stderr
     assert '"mode": "0640"' in check.stdout and '"audit_events": 0' in check.stdout
+
+
+def damaged_in_a_table(tmp_path: Path) -> Path:
+    """A database whose last page (audit events, not the schema) is overwritten, after a full
+    check of it passed and was stamped."""
+    db = database_for(tmp_path)
+    with db.session() as session:
+        for n in range(400):
+            session.add(AuditEvent(action="exam started", detail=f"order {n} " + "x" * 200))
+    db.close()  # the last connection checkpoints the WAL into the file
+    database_for(tmp_path, full_check=True).close()
+    path = tmp_path / "vxacq.sqlite"
+    page = int.from_bytes(path.read_bytes()[16:18], "big")
+    with path.open("r+b") as fh:
+        fh.seek(path.stat().st_size - page)
+        fh.write(b"\xff" * page)
+    return path
+
+
+def test_a_short_command_after_a_recent_full_check_reads_only_the_schema(tmp_path) -> None:
+    """PRAGMA quick_check read all of a 100,000-image database (0.1-0.2 s) at every command.
+    After a full check in this boot, a command checks the schema; a damaged page it then
+    touches still stops it with the same message, and nothing is written."""
+    damaged_in_a_table(tmp_path)
+    db = database_for(tmp_path)  # opens: the damage is where this command does not look
+    with pytest.raises(DatabaseError, match="is damaged .*restore it from the backup"):
+        with db.session() as session:
+            session.exec(select(AuditEvent)).all()
+    db.close()
+
+
+@pytest.mark.parametrize("opener", ["window", "serve", "db check"])
+def test_the_window_the_service_and_db_check_check_every_page(tmp_path, opener) -> None:
+    from vxacq import cli
+    from vxacq.workflow import console
+
+    damaged_in_a_table(tmp_path)
+    if opener == "window":
+        with pytest.raises(DatabaseError, match="is damaged"):
+            console.open_database(tmp_path)
+    elif opener == "serve":
+        result = vxacq("serve", data_dir=tmp_path)
+        assert result.returncode == 1 and "is damaged" in result.stderr, result.stderr
+    else:
+        config = tmp_path / "station.toml"
+        config.write_text(f'[station]\ndata_dir = "{tmp_path}"\n', encoding="utf-8")
+        assert cli.main(["db", "check", "--config", str(config)]) == 1
+    # the failed full check took the stamp away: every program now checks in full
+    assert not (tmp_path / integrity.STAMP).exists()
+    with pytest.raises(DatabaseError, match="is damaged"):
+        database_for(tmp_path)
+
+
+@pytest.mark.parametrize("change", ["reboot", "a day later", "file restored"])
+def test_a_reboot_a_day_or_another_file_means_a_full_check_again(tmp_path, change,
+                                                                 monkeypatch) -> None:
+    path = damaged_in_a_table(tmp_path)
+    if change == "reboot":  # after a power cut too: the first program checks every page
+        boot = tmp_path / "boot_id"
+        boot.write_text("another-boot\n")
+        monkeypatch.setattr(integrity, "BOOT_ID", boot)
+    elif change == "a day later":
+        stamp = tmp_path / integrity.STAMP
+        identity, _, when = stamp.read_text().strip().rpartition(" ")
+        stamp.write_text(f"{identity} {float(when) - integrity.FULL_CHECK_EVERY - 1:.0f}\n")
+    else:  # a copy put in its place is another file (inode)
+        shutil.copy(path, tmp_path / "copy")
+        os.replace(tmp_path / "copy", path)
+    with pytest.raises(DatabaseError, match="is damaged .*restore it from the backup"):
+        database_for(tmp_path)

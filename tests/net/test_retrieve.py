@@ -4,6 +4,7 @@ say so and keep nothing; our listener takes a C-STORE only for a retrieve we sta
 
 from __future__ import annotations
 
+import io
 import json
 import subprocess
 import threading
@@ -12,6 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
+import pydicom
 import pytest
 from pydicom.dataset import Dataset, FileMetaDataset
 from pydicom.uid import (
@@ -293,3 +295,32 @@ def test_what_an_object_says_is_escaped_and_cut_before_a_refusal_quotes_it(tmp_p
     assert "1.2\\nretrieve: object taken\\x1b[2J" in request.refused[0]
     assert all("\n" not in r.getMessage() for r in caplog.records)
     assert request.received == [] and list(tmp_path.iterdir()) == []
+
+
+def test_an_object_cut_short_before_its_pixel_data_is_refused_not_written(tmp_path):
+    """Before: an object whose value runs past its end decoded without its pixel data and
+    without a word, and was written into the cache as a prior."""
+    study = generate_uid()
+    path = image(tmp_path / "whole.dcm", study_uid=study)
+    ds = pydicom.dcmread(path)
+    item = Dataset()
+    item.add_new(0x00090010, "LO", "VXACQ TEST")
+    item.add_new(0x00091010, "OB", bytes(range(256)) * 16)
+    ds.RequestAttributesSequence = [item]  # after the UIDs the check looks at
+    ds.save_as(path, enforce_file_format=True)
+    whole = path.read_bytes()
+    cut = whole[:whole.index(bytes(range(256)) * 16) + 10]
+    short = pydicom.dcmread(io.BytesIO(cut))
+    assert "PixelData" not in short  # what the check alone saw
+    folder = tmp_path / "cache"
+    request = RetrieveRequest(node="archive", peer_ae="A", StudyInstanceUID=study,
+                              folder=folder, PatientID=PATIENT)
+    dx = DigitalXRayImageStorageForPresentation
+    assert request.keep(short, dx, len(cut), lambda: cut) == 0xC000
+    assert request.refused == [
+        "object from archive refused: private element (0009,1010) in item 1 of "
+        "RequestAttributesSequence (0040,0275) runs past the end of the file: 4086 of its 4096 "
+        "bytes are missing (the file is truncated)"]
+    assert not folder.exists() or list(folder.iterdir()) == []
+    assert request.keep(ds, dx, len(whole), lambda: whole) == STORED
+    assert [p.read_bytes() for p in request.received] == [whole]

@@ -3,6 +3,7 @@ fault has to be injected (rejection, an abort mid-study, chosen failure statuses
 
 from __future__ import annotations
 
+import io
 import os
 import re
 import signal
@@ -565,6 +566,47 @@ def test_a_large_image_is_checked_as_whole_without_holding_its_pixels(tmp_path, 
     job = send(config, db, "pacs", [whole])
     assert job.state == JobState.DONE, job.last_error
     assert_arrived_unchanged(storescp, [whole])
+
+
+def test_a_file_cut_short_before_its_pixel_data_is_never_queued(tmp_path, db) -> None:
+    """Before: cut inside a value before the pixel data (a large private value in a sequence),
+    pydicom read the file without its Pixel Data and without a word, and it was queued as
+    whole. Now the element that runs past the end of the file is named, with what is missing."""
+    whole = write_dx(tmp_path, 1, study=generate_uid())
+    ds = dcmread(whole)
+    item = Dataset()
+    item.add_new(0x00090010, "LO", "VXACQ TEST")
+    item.add_new(0x00091010, "OB", bytes(range(256)) * 64)
+    ds.ReferencedImageSequence = [item]
+    ds.save_as(whole, enforce_file_format=True)
+    data = whole.read_bytes()
+    private = data.index(bytes(range(256)) * 64)
+    undefined = tmp_path / "undefined.dcm"
+    ds["ReferencedImageSequence"].is_undefined_length = True
+    ds.save_as(undefined, enforce_file_format=True)
+    delimited = undefined.read_bytes()
+    cases = {
+        "in_private": (data[:private + 1000], "private element (0009,1010) in item 1 of "
+                       "ReferencedImageSequence (0008,1140) runs past the end of the file: "
+                       "15384 of its 16384 bytes are missing"),
+        "in_plain": (data[:data.index("Müller".encode()) + 3], "PatientName (0010,0010) "
+                     "runs past the end of the file"),
+        "in_pixels": (data[:-500], "pixel data is cut short"),
+        "no_delimiter": (delimited[:delimited.index(b"\xfe\xff\xdd\xe0")],
+                         "ends before the end of ReferencedImageSequence (0008,1140) (no "
+                         "sequence delimiter): the file is truncated"),
+    }
+    assert "PixelData" not in dcmread(io.BytesIO(cases["in_private"][0]))  # silently lost
+    for name, (cut, words) in cases.items():
+        path = tmp_path / f"{name}.dcm"
+        path.write_bytes(cut)
+        with pytest.raises(StoreFileError, match=re.escape(f"{path}: ") + ".*"
+                           + re.escape(words)):
+            enqueue_store(db, "pacs", [whole, path])
+    assert list_jobs(db) == []
+    for path in (whole, undefined):
+        enqueue_store(db, "pacs", [path])
+    assert len(list_jobs(db)) == 2
 
 
 def test_a_fifo_is_refused_not_read_forever(tmp_path, db) -> None:

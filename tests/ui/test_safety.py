@@ -19,13 +19,15 @@ from vxacq.workflow.orders import ManualPatient, register_manual
 pytestmark = pytest.mark.timeout(180)
 
 
-def _answer(button_text: str) -> None:
-    """Press ``button_text`` on the next message box that opens."""
+def _answer(button_text: str, said: list[str] | None = None) -> None:
+    """Press ``button_text`` on the next message box that opens (its text added to ``said``)."""
     def press() -> None:
         box = QApplication.activeModalWidget()
         if not isinstance(box, QMessageBox):
             QTimer.singleShot(30, press)
             return
+        if said is not None:
+            said.append(box.text())
         [button] = [b for b in box.buttons() if b.text() == button_text]
         button.click()
 
@@ -163,6 +165,33 @@ def test_rejected_image_is_visibly_rejected(window) -> None:  # noqa: F811
     assert "Motion blur" in _caption(page)
 
 
+def test_reject_waits_for_a_reason_chosen_for_this_image(window) -> None:  # noqa: F811
+    page = window.exam
+    first = expose(window)
+    # no reason is offered as the default: the list starts on a line that is not a reason
+    assert page.reason.currentData() is None and page.reason.currentText() == "Choose a reason…"
+    assert not page.reason.model().item(0).isEnabled()  # and it cannot be chosen back
+    assert not page.reject_button.isEnabled() and not page.retake_button.isEnabled()
+    assert page.reject_button.toolTip() == "Choose the reason first"
+    page.reject_image(retake=False)  # below the button: refused as well, with the reason why
+    assert "Choose why the image is rejected" in page.messages.text()
+    assert page.exam.image(first).state == "acquired"
+    page.reason.setCurrentIndex(page.reason.findData("MotionBlur"))
+    assert page.reject_button.isEnabled() and page.retake_button.isEnabled()
+    # the next image starts with no reason: the one chosen for the first does not carry over
+    second = expose(window)
+    assert page.reason.currentData() is None and not page.reject_button.isEnabled()
+    page.reason.setCurrentIndex(page.reason.findData("Positioning"))
+    page.strip.thumbs.setCurrentRow(0)  # back to the first image: chosen afresh there too
+    wait_until(lambda: page.shown_id == first, 10, "the first image")
+    assert page.reason.currentData() is None and not page.reject_button.isEnabled()
+    page.reason.setCurrentIndex(page.reason.findData("Positioning"))
+    page.reject_button.click()
+    wait_until(lambda: page.exam.image(first).state == "rejected", 20, "the rejection")
+    assert page.exam.image(first).reject_reason == "Positioning"
+    assert page.exam.image(second).state == "acquired"
+
+
 def test_leaving_an_exam_with_unreviewed_images_asks_and_the_next_starts_clean(
         window) -> None:  # noqa: F811
     page = window.exam
@@ -183,6 +212,47 @@ def test_leaving_an_exam_with_unreviewed_images_asks_and_the_next_starts_clean(
     assert page.reason.currentIndex() == 0 and page.ei_label.text() == "EI —"
     assert page.shown_id is None and not page.review.has_image()
     assert page.kv.value() == page.selected_protocol().kv != 99  # the same protocol, its own kV
+
+
+def test_leaving_an_exam_whose_frame_is_in_the_panel_asks_and_it_is_recovered_on_return(
+        window) -> None:  # noqa: F811
+    page, room = window.exam, window.console.room
+    panel, exam = page.room_panel, page.exam
+    room.inject_fault("link-drop:50")  # the transfer fails and the link stays down
+    _failed_exposure(page)
+    wait_until(lambda: panel.status.frame_pending and not page.frames.running, 30,
+               "the pending frame, the automatic attempt over")
+    assert page.exam.images() == []  # nothing to review: only the stranded frame holds it
+    other = register_manual(window.console.db, ManualPatient(
+        PatientName="Next^Ned", PatientID="P-99", RequestedProcedureDescription="XR KNEE LEFT"))
+    said: list[str] = []
+    _answer("Stay", said)
+    window.start_exam(other.id)
+    wait_until(lambda: said and not QApplication.activeModalWidget(), 10, "the question")
+    assert page.exam is exam  # stayed
+    assert "still in the panel" in said[0] and "Recover it first" in said[0], said[0]
+    _answer("Suspend and open")
+    window.start_exam(other.id)
+    wait_until(lambda: page.exam is not exam, 30, "the other exam")
+    assert not panel.prep_button.isEnabled()  # the other patient is not exposed meanwhile
+    room.clear_faults()  # the link is back
+    history = window.history  # the suspended exam is continued from the history
+    window.show_page(history)
+    wait_until(lambda: len(history.exams) == 2, 10, "both exams in the history")
+    history.table.selectRow([e.study_id for e in history.exams].index(exam.study_id))
+    # the frame is not the other exam's: it may be left without a question
+    wait_until(lambda: page.leaving_question() == "", 10, "the other exam's answer")
+    history.open_button.click()
+    wait_until(lambda: page.exam.study_id == exam.study_id, 30, "the suspended exam again")
+    assert window.pages.currentWidget() is page
+    panel.recover_button.click()
+    wait_until(lambda: len(page.exam.images()) == 1, 60, "the recovered image")
+    [image] = page.exam.images()
+    assert image.protocol_id == "KNEE_LAT" and image.raw_path
+    wait_until(lambda: page.strip.thumbs.count() == 1, 10, "its thumbnail in the exam")
+    wait_until(lambda: not panel.status.frame_pending and not panel.recover_button.isVisible(),
+               10, "the panel emptied")
+    assert "recovered and filed under the exam of Doe^Jane" in page.banner.text()
 
 
 def test_a_lost_frame_is_discarded_only_with_a_reason_and_audited(window) -> None:  # noqa: F811

@@ -31,6 +31,7 @@ class Message:
     source: str
     translation: str
     state: str  # "" when finished; else unfinished, vanished or obsolete
+    forms: tuple[str, ...] = ()  # a plural's forms (one per plural rule of the language)
 
     @property
     def key(self) -> tuple[str, str]:
@@ -47,7 +48,7 @@ def read_ts(path: Path) -> list[Message]:
             forms = [f.text or "" for f in translation.iter("numerusform")]
             messages.append(Message(name, message.findtext("source", ""),
                                     "\n".join(forms) if forms else translation.text or "",
-                                    translation.get("type", "")))
+                                    translation.get("type", ""), tuple(forms)))
     return messages
 
 
@@ -68,6 +69,14 @@ def extracted(tmp_path_factory: pytest.TempPathFactory) -> set[tuple[str, str]]:
                            "-ts", str(out)], capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
     return {m.key for m in read_ts(out)}
+
+
+def test_every_text_is_found_with_its_context(extracted: set[tuple[str, str]]) -> None:
+    """A text lupdate finds without a context (tr through a local wrapper function) is looked
+    up at run time under a context the .qm file does not have: it would never be translated."""
+    orphans = sorted(source for context, source in extracted if not context)
+    assert not orphans, "texts without a translation context (call self.tr or " \
+        "QCoreApplication.translate with literals):\n" + "\n".join(f"  {s!r}" for s in orphans)
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
@@ -97,8 +106,9 @@ def test_translations_keep_placeholders_and_markup(language: str) -> None:
     wrong = []
     for m in read_ts(I18N / f"vxacq_{language}.ts"):
         for pattern in (_PLACEHOLDER, _TAG):
-            if sorted(pattern.findall(m.source)) != sorted(pattern.findall(m.translation)):
-                wrong.append(f"  [{m.context}] {m.source!r} -> {m.translation!r}")
+            for text in m.forms or (m.translation,):
+                if sorted(pattern.findall(m.source)) != sorted(pattern.findall(text)):
+                    wrong.append(f"  [{m.context}] {m.source!r} -> {text!r}")
     assert not wrong, "translations that change placeholders or tags:\n" + "\n".join(wrong)
 
 

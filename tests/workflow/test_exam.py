@@ -400,3 +400,28 @@ def test_failed_reprocessing_leaves_the_image_as_it_was(tmp_path, calibrated_dat
     # the choices outlive the console: a resumed exam knows them
     again = Exam.resume(config, db, exam.study_id)
     assert again.display_options(shot.id) == {"rotation": 90, "protocol_id": None}
+
+
+def test_reject_refuses_a_missing_or_unknown_reason(tmp_path, calibrated_data) -> None:
+    from sqlmodel import select
+
+    from vxacq.db import AuditEvent
+    from vxacq.workflow.orders import ManualPatient, register_manual
+
+    config = write_station(tmp_path / "station", calibrated_data, "", peers.free_port())
+    db = database_for(config.data_dir)
+    order = register_manual(db, ManualPatient("Doe^Rita", "E-0044"))
+    exam = Exam.start(config, db, order.id)
+    shot = exam.expose("SKULL_AP")
+    for missing in ("", "  ", None):  # nothing chosen: never filed under a default reason
+        with pytest.raises(ExamError, match="no reject reason given"):
+            exam.reject(shot.id, missing)
+    for unknown in ("NoSuchReason", "Choose a reason…"):
+        with pytest.raises(ExamError, match="not a reject reason"):
+            exam.reject(shot.id, unknown)
+    now = exam.image(shot.id)
+    assert now.state == ImageState.ACQUIRED and not now.reject_reason
+    with db.session() as session:
+        assert not session.exec(select(AuditEvent).where(
+            AuditEvent.action == "image rejected")).all()
+    assert exam.reject(shot.id, "MotionBlur").state == ImageState.REJECTED

@@ -23,7 +23,7 @@ from vxacq.config import Config
 from vxacq.db import AuditEvent, Database, database_for
 from vxacq.net.outbox import Outbox
 from vxacq.workflow.exam import Exam
-from vxacq.workflow.media import MediaError, read_media
+from vxacq.workflow.media import MediaError, check_media_file, read_media
 from vxacq.workflow import priors
 from vxacq.workflow.orders import ManualPatient, register_manual
 
@@ -180,3 +180,23 @@ def test_import_lists_checks_and_stores_as_priors_or_sends(exported, tmp_path: P
         assert peers.received_file(exported["storescp"], uid).is_file()
     with pytest.raises(MediaError, match="no DICOMDIR"):
         read_media(tmp_path)
+
+
+def test_a_file_cut_short_before_its_pixel_data_is_refused(exported, tmp_path: Path) -> None:
+    """Before: cut inside a value before the pixel data, pydicom read the file without its
+    pixel data and without a word; now the element running past the end is named."""
+    ds = pydicom.dcmread(objects(exported["plain"])[0])
+    item = pydicom.Dataset()
+    item.add_new(0x00090010, "LO", "VXACQ TEST")
+    item.add_new(0x00091010, "OB", bytes(range(256)) * 64)
+    ds.ReferencedImageSequence = [item]
+    whole = tmp_path / "whole.dcm"
+    ds.save_as(whole, enforce_file_format=True)
+    assert check_media_file(whole).SOPInstanceUID == ds.SOPInstanceUID
+    data = whole.read_bytes()
+    cut = tmp_path / "cut.dcm"
+    cut.write_bytes(data[:data.index(bytes(range(256)) * 64) + 100])
+    with pytest.raises(MediaError, match=re.escape(
+            "cut.dcm: private element (0009,1010) in item 1 of ReferencedImageSequence "
+            "(0008,1140) runs past the end of the file: 16284 of its 16384 bytes are missing")):
+        check_media_file(cut)

@@ -36,7 +36,7 @@ def run_check(args: argparse.Namespace) -> int:
     from vxacq.db import DB_FILENAME, AuditEvent, Job, JobState, database_for
 
     config = cli.load_config(args)
-    db = database_for(config.data_dir, create=False)
+    db = database_for(config.data_dir, create=False, full_check=True)
     try:
         with db.session() as session:
             waiting = session.exec(select(func.count()).select_from(Job).where(

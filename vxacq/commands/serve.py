@@ -30,7 +30,7 @@ def run(args: argparse.Namespace) -> int:
 
     config = cli.load_config(args, logs=False)
     # a database the service cannot write is refused before anything runs (DatabaseError)
-    db = database_for(config.data_dir)
+    db = database_for(config.data_dir, full_check=True)  # every page: it runs for weeks
     log_dir = setup_logging(config.data_dir, config.station.log_patient_data, args.verbose)
     stop = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):

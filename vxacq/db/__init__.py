@@ -27,7 +27,7 @@ from sqlalchemy import Engine, event
 from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session, create_engine
 
-from vxacq.db import folding, schema
+from vxacq.db import folding, integrity, schema
 from vxacq.db.models import *  # noqa: F403  (the tables are this package's API)
 # The database holds patient data: not for other users on the station.
 from vxacq.security.permissions import file_mode, make_private_dirs, without_others
@@ -78,11 +78,14 @@ def _configure(conn: sqlite3.Connection) -> None:
     conn.execute("PRAGMA synchronous = FULL")
 
 
-def open_database(path: Path | str, *, create: bool | None = None) -> Database:
+def open_database(path: Path | str, *, create: bool | None = None,
+                  full_check: bool = False) -> Database:
     """Open and upgrade the database file at ``path``; DatabaseError when it cannot be used.
 
     ``create``: None makes a new file only on a first start (no marker of an earlier
-    database beside it), True makes one whenever it is missing, False never."""
+    database beside it), True makes one whenever it is missing, False never. ``full_check``:
+    every page is checked (the window and the service at their start); otherwise only when
+    no full check of the file is recent (:mod:`vxacq.db.integrity`)."""
     path = Path(path)
     if not path.exists():
         if create is False or (create is None and (made := made_before(path))):
@@ -105,8 +108,7 @@ def open_database(path: Path | str, *, create: bool | None = None) -> Database:
         try:
             _configure(conn)
             schema.upgrade(conn)
-            if (check := conn.execute("PRAGMA quick_check").fetchone()[0]) != "ok":
-                raise sqlite3.DatabaseError(f"database disk image is malformed: {check}")
+            integrity.check(conn, path, full=full_check)
             # a database we cannot write is refused now, not at the first job it loses
             conn.execute("BEGIN IMMEDIATE")
             conn.execute("ROLLBACK")
@@ -127,9 +129,10 @@ def open_database(path: Path | str, *, create: bool | None = None) -> Database:
     return Database(path, engine)
 
 
-def database_for(data_dir: Path | str, *, create: bool | None = None) -> Database:
+def database_for(data_dir: Path | str, *, create: bool | None = None,
+                 full_check: bool = False) -> Database:
     """The station's database inside its data dir (see :func:`open_database`)."""
-    return open_database(Path(data_dir) / DB_FILENAME, create=create)
+    return open_database(Path(data_dir) / DB_FILENAME, create=create, full_check=full_check)
 
 
 def made_before(path: Path) -> str:

@@ -35,6 +35,7 @@ from pynetdicom.sop_class import (
 )
 
 from vxacq.config import Config, NodeConfig
+from vxacq.dicom.extent import overrun
 from vxacq.logs import escape
 from vxacq.net.association import DicomNetworkError, associate, make_ae
 
@@ -134,9 +135,13 @@ class RetrieveRequest:
         if status != STORED:
             self.refuse(f"object from {self.node} refused: {why}")
             return status
+        data = encoded()
+        if cut := overrun(data):  # decoded, it lost the rest of the object without a word
+            self.refuse(f"object from {self.node} refused: {cut}")
+            return CANNOT_UNDERSTAND
         target = self.folder / f"{ds.SOPInstanceUID}.dcm"
         try:
-            write_atomically(target, encoded())
+            write_atomically(target, data)
         except OSError as exc:
             self.refuse(f"object from {self.node} could not be written ({exc.strerror or exc})")
             return OUT_OF_RESOURCES

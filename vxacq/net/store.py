@@ -42,6 +42,7 @@ from pynetdicom.presentation import PresentationContext, build_context
 
 from vxacq.config import NodeConfig
 from vxacq.dicom import decoders
+from vxacq.dicom.extent import overrun
 from vxacq.db import JobKind
 from vxacq.net import store_wire
 from vxacq.net.association import (
@@ -179,9 +180,17 @@ DEFER_BYTES = 1 << 20
 def check_file(path: str | os.PathLike[str]) -> StoreItem:
     """Read ``path`` as an archive will, every value decoded, before it is queued: a truncated
     or garbled file, or one without its SOP UIDs, raises StoreFileError saying what is wrong
-    with it, so it is never queued and re-sent again and again."""
+    with it, so it is never queued and re-sent again and again. A value running past the end
+    of the file (:func:`vxacq.dicom.extent.overrun`) is looked for first: read, it would lose
+    the rest of the file silently."""
     item = read_item(path)
     path = Path(path)
+    try:
+        cut = overrun(path)  # pydicom would read such a file short without a word
+    except OSError as exc:
+        raise StoreFileError(f"{path}: cannot be read: {exc.strerror or exc}") from None
+    if cut:
+        raise StoreFileError(f"{path}: {cut}; not queued")
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # what is wrong is said below, once

@@ -1,4 +1,9 @@
-"""The radiographer's decision on the image shown: accept, reject (and retake), re-process as."""
+"""The radiographer's decision on the image shown: accept, reject (and retake), re-process as.
+
+The reject reason list starts on "Choose a reason…", which is no reason: Reject waits for an
+explicit choice (a reason filed by default would skew the reject analysis), and the choice is
+made again for each image (:meth:`DecisionBox.show_image`).
+"""
 
 from __future__ import annotations
 
@@ -23,10 +28,15 @@ class DecisionBox(QGroupBox):
                                          "color: white; font-weight: bold; }")
         self.accept_button.clicked.connect(self.accept_requested.emit)
         self.reason = QComboBox()
+        self.reason.addItem(self.tr("Choose a reason…"), None)  # no reason: Reject waits
+        self.reason.model().item(0).setEnabled(False)  # never chosen from the list
         for reason in reject_reasons():
             text = (self.tr("{meaning} (local)").format(meaning=reason.code.meaning)
                     if reason.local else reason.code.meaning)
             self.reason.addItem(text, reason.key)
+        self.reason.currentIndexChanged.connect(self._show_reject)
+        self._reject_allowed = False
+        self._image_id: int | None = None
         self.reject_button = QPushButton(self.tr("Reject"))
         self.reject_button.clicked.connect(lambda: self.reject_requested.emit(False))
         self.retake_button = QPushButton(self.tr("Reject + retake"))
@@ -53,8 +63,24 @@ class DecisionBox(QGroupBox):
         again.addWidget(self.reprocess_button)
         layout.addLayout(again)
 
+    def reason_key(self) -> str | None:
+        """The reject reason chosen, None while none is."""
+        return self.reason.currentData()
+
+    def show_image(self, image_id: int | None) -> None:
+        """The image the decision is about: another one starts with no reason chosen."""
+        if image_id != self._image_id:
+            self._image_id = image_id
+            self.reason.setCurrentIndex(0)
+
     def set_enabled(self, *, accept: bool, reject: bool, reprocess: bool) -> None:
         self.accept_button.setEnabled(accept)
-        self.reject_button.setEnabled(reject)
-        self.retake_button.setEnabled(reject)
+        self._reject_allowed = reject
+        self._show_reject()
         self.reprocess_button.setEnabled(reprocess)
+
+    def _show_reject(self) -> None:
+        chosen = self.reason_key() is not None
+        for button in (self.reject_button, self.retake_button):
+            button.setEnabled(self._reject_allowed and chosen)
+            button.setToolTip("" if chosen else self.tr("Choose the reason first"))

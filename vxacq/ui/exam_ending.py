@@ -1,7 +1,10 @@
 """Leaving and closing the exam on the exam screen.
 
-Leaving an exam with an exposure in progress or images not reviewed needs a word first
-(:meth:`ExamEnding.leaving_question`, asked by the main window). Closing shows the exam summary
+Leaving an exam with an exposure in progress, a frame of it still in the panel (its transfer
+failed) or images not reviewed needs a word first (:meth:`ExamEnding.leaving_question`, asked by
+the main window). Which exam a frame left in the panel belongs to is in its pending record: it is
+read on a worker whenever the room's status says a frame is pending, and kept here, so the
+question never reads the disk on the GUI thread. Closing shows the exam summary
 (read on a worker) in the close dialog; its answer completes or discontinues the exam and
 queues the images, the dose report and the annotations' presentation states.
 """
@@ -14,8 +17,10 @@ from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QDialog
 
 from vxacq.ui.close_dialog import CloseChoice, CloseDialog
+from vxacq.ui.tasks import Refresher, on_gui_thread
 from vxacq.workflow import annotations
 from vxacq.workflow.dose import ExamSummary, exam_summary
+from vxacq.workflow.console import RoomStatus
 from vxacq.workflow.exam import Exam, ExamState
 
 if TYPE_CHECKING:
@@ -26,6 +31,13 @@ class ExamEnding(QObject):
     def __init__(self, page: ExamPage) -> None:
         super().__init__(page)
         self.page = page
+        # (exam, the room's frame_pending text) the last read was for, and what it found: the
+        # exam's exposures whose frame is still in the panel, in words
+        self._stranded_for: tuple[Exam | None, str] = (None, "")
+        self._stranded: list[str] = []
+        self._stranded_reader = Refresher(page.console.tasks, self._read_stranded,
+                                          self._stranded_read, interval_ms=50, parent=self)
+        page.console.room.subscribe(on_gui_thread(self._room_changed))
 
     def leaving_question(self) -> str:
         """Why leaving this exam now needs a word ("" when it may be left silently)."""
@@ -34,11 +46,44 @@ class ExamEnding(QObject):
             return ""
         if page.exposing or page.frames.running:
             return self.tr("An exposure is in progress in this exam.")
+        pending = page.console.room.status.frame_pending
+        if pending and self._stranded_for != (page.exam, pending):
+            # not yet known whose frame it is: asked rather than left silently
+            self._stranded_reader.now()
+            return self.tr("A frame is still in the panel, not stored yet: {what}\nRecover it "
+                           "first, or suspend this exam: the frame stays in the panel and is "
+                           "recovered into the exam it was taken for later.").format(what=pending)
+        if pending and self._stranded:
+            return self.tr("The image of an exposure of this exam is still in the panel (its "
+                           "transfer failed): {what}.\nRecover it first (Recover the frame "
+                           "from the panel), or suspend the exam: the frame stays in the panel "
+                           "and is recovered into this exam later, even while another exam is "
+                           "on screen.").format(what="; ".join(self._stranded))
         waiting = [v for v in page.views.values() if v.state == "acquired"]
         if waiting:
             return self.tr("{n} image(s) of this exam are not reviewed yet.").format(
                 n=len(waiting))
         return ""
+
+    def _room_changed(self, status: RoomStatus) -> None:
+        if status.frame_pending and self._stranded_for != (self.page.exam, status.frame_pending):
+            self._stranded_reader.request()
+
+    def exam_opened(self) -> None:
+        """Whose frames are in the panel is read again for the exam now on screen."""
+        self._stranded_for, self._stranded = (None, ""), []
+        if self.page.console.room.status.frame_pending:
+            self._stranded_reader.now()
+
+    def _read_stranded(self) -> tuple[Exam | None, str, list[str]]:
+        exam, pending = self.page.exam, self.page.console.room.status.frame_pending
+        return exam, pending, [r.describe() for r in exam.frames_in_panel()] if exam else []
+
+    def _stranded_read(self, result: tuple[Exam | None, str, list[str]]) -> None:
+        exam, pending, stranded = result
+        self._stranded_for, self._stranded = (exam, pending), stranded
+        if (exam, pending) != (self.page.exam, self.page.console.room.status.frame_pending):
+            self._stranded_reader.request()  # the exam or the panel changed meanwhile
 
     def close_exam(self) -> None:
         """Ask how to close, with the exam summary (read off the GUI thread) in the dialog."""

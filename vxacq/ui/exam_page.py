@@ -312,6 +312,7 @@ class ExamPage(QWidget):
         self.refresh_images()
         self.image_status.show_exam(exam)
         self.display.refresh_dose()
+        self.ending.exam_opened()
 
     # --- exam events (GUI thread) ----------------------------------------------------------
 
@@ -430,6 +431,7 @@ class ExamPage(QWidget):
             why = self.tr("a frame is being recovered from the panel")
         self.room_panel.set_can_prep(idle and not why, why)
         view = self.current_image()
+        self.decision.show_image(self.display.shown_id)  # another image: no reason chosen
         preview = self.display.preview
         reviewable = idle and view is not None and bool(view.file_path)
         # a raw frame whose processing failed can be processed again

@@ -22,15 +22,16 @@ def dap_total_text(total: float | None, without_dap: int, exposures: int) -> str
     """The exam's DAP total, never understated without saying so: "≥" with the exposures
     that reported no DAP named, "unknown" when none reported one (the image information
     under the image shows it too)."""
-    def tr(text: str) -> str:
-        return QCoreApplication.translate("ExamSummaryView", text)
-
+    # QCoreApplication.translate with literals, so that lupdate finds the context
     if not without_dap:
-        return tr("{dap} dGy·cm²").format(dap=_number(total, 3))
+        return QCoreApplication.translate("ExamSummaryView", "{dap} dGy·cm²").format(
+            dap=_number(total, 3))
     if total is None:
-        return tr("unknown ({n} of {count} exposures without DAP)").format(
+        return QCoreApplication.translate(
+            "ExamSummaryView", "unknown ({n} of {count} exposures without DAP)").format(
             n=without_dap, count=exposures)
-    return tr("≥ {dap} dGy·cm² ({n} of {count} exposures without DAP)").format(
+    return QCoreApplication.translate(
+        "ExamSummaryView", "≥ {dap} dGy·cm² ({n} of {count} exposures without DAP)").format(
         dap=_number(total, 3), n=without_dap, count=exposures)
 
 

@@ -50,7 +50,11 @@ class ReviewDecisions(QObject):
         view = page.current_image()
         if view is None:
             return
-        exam, reason = page.exam, page.reason.currentData()
+        page.decision.show_image(view.id)  # a reason chosen for another image does not count
+        exam, reason = page.exam, page.decision.reason_key()
+        if reason is None:  # never a reason filed by default: it would skew the analysis
+            page.messages.show(self.tr("Choose why the image is rejected first."), "warning")
+            return
 
         def done(rejected: ImageView) -> None:
             self._after_decision()

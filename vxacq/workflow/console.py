@@ -21,8 +21,9 @@ __all__ = ["Database", "HandSwitch", "QueueSummary", "RoomSession", "RoomStatus"
 
 
 def open_database(data_dir: Path | str) -> Database:
-    """The station's exam database in ``data_dir`` (created and migrated when needed)."""
-    return database_for(data_dir)
+    """The station's exam database in ``data_dir`` (created and migrated when needed), every
+    page checked: the window acquires into it."""
+    return database_for(data_dir, full_check=True)
 
 
 def operator_name_problem(name: str, character_set: str) -> str:

@@ -192,13 +192,18 @@ class Exam(Processing, Closing):
         not reviewed. The window asks (suspend, or stay); nothing here refuses."""
         if self._state != ExamState.OPEN:
             return ""
-        if any(r.context.get("study_id") == self.study_id
-               for r in pending.open_records(self.config.data_dir)):
+        if self.frames_in_panel():
             return "an exposure of this exam has its frame still in the panel, not stored yet"
         waiting = [v for v in self.images() if v.state == ImageState.ACQUIRED]
         if waiting:
             return f"{len(waiting)} image(s) of this exam are not reviewed yet"
         return ""
+
+    def frames_in_panel(self) -> list[pending.PendingExposure]:
+        """This exam's exposures whose frame is still in the panel (not stored yet), oldest
+        first: they stay recoverable into this exam after it is left (suspended)."""
+        return [r for r in pending.open_records(self.config.data_dir)
+                if r.context.get("study_id") == self.study_id]
 
     def image(self, image_id: int) -> ImageView:
         for view in self.images():

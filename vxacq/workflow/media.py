@@ -43,6 +43,7 @@ from vxacq.config import Config
 from vxacq.db import Database, Image, ImageState, Series, Study
 from vxacq.dicom import decoders
 from vxacq.dicom.deidentify import DeidentificationError, UidMap, deidentify
+from vxacq.dicom.extent import overrun
 from vxacq.security import audit
 from vxacq.workflow.annotations import annotated_files
 
@@ -221,6 +222,12 @@ def check_media_file(path: Path | str) -> Dataset:
     if len(head) < 132 or head[128:132] != b"DICM":
         raise MediaError(f"{path.name}: not a DICOM Part 10 file (no 128-byte preamble and "
                          "'DICM' prefix)")
+    try:
+        cut = overrun(path)  # pydicom would read such a file short without a word
+    except OSError as exc:
+        raise MediaError(f"{path.name}: cannot be read ({exc.strerror or exc})") from None
+    if cut:
+        raise MediaError(f"{path.name}: {cut}")
     try:
         ds = pydicom.dcmread(path)
     except Exception as exc:  # pydicom raises several types for damaged files

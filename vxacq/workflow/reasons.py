@@ -76,11 +76,15 @@ def rejection_title(reason: str | Code, path: Path | str | None = None) -> Code:
 
 
 def reject_code(reason: str | Code, path: Path | str | None = None) -> Code:
-    """The Code for a reason key (CID 7011 or local), or a Code given as is."""
+    """The Code for a reason key (CID 7011 or local), or a Code given as is; ValueError for
+    none given (a reason is always chosen, never filed by default) or an unknown key."""
     from pydicom.sr.coding import Code
 
     if isinstance(reason, Code):
         return reason
+    if reason is None or not str(reason).strip():
+        raise ValueError("no reject reason given: choose one (see `vxacq exam --list-reasons` "
+                         "or vxacq/resources/reject_reasons.toml)")
     for item in reject_reasons(path):
         if item.key == reason:
             return item.code

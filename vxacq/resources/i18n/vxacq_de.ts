@@ -230,6 +230,10 @@
         <translation>Annehmen</translation>
     </message>
     <message>
+        <source>Choose a reason…</source>
+        <translation>Grund wählen…</translation>
+    </message>
+    <message>
         <source>{meaning} (local)</source>
         <translation>{meaning} (lokal)</translation>
     </message>
@@ -248,6 +252,10 @@
     <message>
         <source>Re-process</source>
         <translation>Neu verarbeiten</translation>
+    </message>
+    <message>
+        <source>Choose the reason first</source>
+        <translation>Zuerst den Grund wählen</translation>
     </message>
 </context>
 <context>
@@ -347,12 +355,59 @@
         <source>{protocol}: exam total would be {after} (so far {total}, this exposure {projected}) — exam level {level} ({source})</source>
         <translation>{protocol}: Untersuchung gesamt würde {after} (bisher {total}, diese Aufnahme {projected}) — Hinweiswert je Untersuchung {level} ({source})</translation>
     </message>
+    <message numerus="yes">
+        <source>≥ {total} (%n exposure(s) without DAP)</source>
+        <translation>
+            <numerusform>≥ {total} (%n Aufnahme ohne DFP)</numerusform><numerusform>≥ {total} (%n Aufnahmen ohne DFP)</numerusform></translation>
+    </message>
+    <message>
+        <source>≥ {after}</source>
+        <translation>≥ {after}</translation>
+    </message>
+</context>
+<context>
+    <name>ExamEnding</name>
+    <message>
+        <source>An exposure is in progress in this exam.</source>
+        <translation>In dieser Untersuchung läuft eine Belichtung.</translation>
+    </message>
+    <message>
+        <source>A frame is still in the panel, not stored yet: {what}
+Recover it first, or suspend this exam: the frame stays in the panel and is recovered into the exam it was taken for later.</source>
+        <translation>Ein Bild ist noch im Detektor und nicht gespeichert: {what}
+Zuerst holen oder diese Untersuchung unterbrechen: Das Bild bleibt im Detektor und wird später in die Untersuchung übernommen, für die es aufgenommen wurde.</translation>
+    </message>
+    <message>
+        <source>The image of an exposure of this exam is still in the panel (its transfer failed): {what}.
+Recover it first (Recover the frame from the panel), or suspend the exam: the frame stays in the panel and is recovered into this exam later, even while another exam is on screen.</source>
+        <translation>Das Bild einer Aufnahme dieser Untersuchung ist noch im Detektor (die Übertragung ist fehlgeschlagen): {what}.
+Zuerst holen (Bild aus dem Detektor holen) oder die Untersuchung unterbrechen: Das Bild bleibt im Detektor und wird später in diese Untersuchung übernommen, auch während eine andere Untersuchung angezeigt wird.</translation>
+    </message>
+    <message>
+        <source>{n} image(s) of this exam are not reviewed yet.</source>
+        <translation>{n} Bild(er) dieser Untersuchung sind noch nicht geprüft.</translation>
+    </message>
+    <message>
+        <source>Cannot read the exam summary: {error}</source>
+        <translation>Die Untersuchungsübersicht kann nicht gelesen werden: {error}</translation>
+    </message>
+    <message>
+        <source> and a print job</source>
+        <translation> und ein Druckauftrag</translation>
+    </message>
+    <message>
+        <source>Exam completed: MPPS COMPLETED queued, images and the dose report queued to {stores} archive(s){printed}. Their progress is shown below.</source>
+        <translation>Untersuchung abgeschlossen: MPPS COMPLETED eingereiht, Bilder und Dosisbericht an {stores} Archiv(e) eingereiht{printed}. Der Fortschritt steht unten.</translation>
+    </message>
+    <message>
+        <source>Exam discontinued: MPPS DISCONTINUED queued, images and the dose report queued to {stores} archive(s){printed}. Their progress is shown below.</source>
+        <translation>Untersuchung abgebrochen: MPPS DISCONTINUED eingereiht, Bilder und Dosisbericht an {stores} Archiv(e) eingereiht{printed}. Der Fortschritt steht unten.</translation>
+    </message>
 </context>
 <context>
     <name>ExamPage</name>
     <message>
         <source>No exam open: choose an order on the worklist.</source>
-        <extracomment>(protocol id, reason) of a confirmed dose notification, for the next exposure</extracomment>
         <translation>Keine Untersuchung geöffnet: einen Auftrag in der Arbeitsliste wählen.</translation>
     </message>
     <message>
@@ -372,148 +427,8 @@
         <translation>ungeplant</translation>
     </message>
     <message>
-        <source>Prep: {name} — press Expose when the generator and the detector are READY</source>
-        <translation>Vorbereitung: {name} — Belichtung drücken, sobald Generator und Detektor BEREIT sind</translation>
-    </message>
-    <message>
-        <source>No image: {exc}</source>
-        <translation>Kein Bild: {exc}</translation>
-    </message>
-    <message>
         <source>Image received — processing</source>
         <translation>Bild empfangen — wird verarbeitet</translation>
-    </message>
-    <message>
-        <source>  (preview)</source>
-        <translation>  (Vorschau)</translation>
-    </message>
-    <message>
-        <source>The image file cannot be read: {exc}</source>
-        <translation>Die Bilddatei kann nicht gelesen werden: {exc}</translation>
-    </message>
-    <message>
-        <source>REJECTED: {reason}</source>
-        <translation>VERWORFEN: {reason}</translation>
-    </message>
-    <message>
-        <source>Not exposed: the dose notification was not confirmed</source>
-        <translation>Nicht ausgelöst: der Dosishinweis wurde nicht bestätigt</translation>
-    </message>
-    <message>
-        <source>Dose notification confirmed — press Prep and Expose again for {name}</source>
-        <translation>Dosishinweis bestätigt — für {name} erneut Vorbereiten und Auslösen drücken</translation>
-    </message>
-    <message>
-        <source>The image cannot be shown: {exc}</source>
-        <translation>Das Bild kann nicht angezeigt werden: {exc}</translation>
-    </message>
-    <message>
-        <source>PARTIAL EXPOSURE</source>
-        <translation>TEILBELICHTUNG</translation>
-    </message>
-    <message>
-        <source>no processed image</source>
-        <translation>kein verarbeitetes Bild</translation>
-    </message>
-    <message>
-        <source>Partial exposure</source>
-        <translation>Teilbelichtung</translation>
-    </message>
-    <message>
-        <source>{what}
-
-Accept this image anyway?</source>
-        <translation>{what}
-
-Dieses Bild trotzdem annehmen?</translation>
-    </message>
-    <message>
-        <source>Accept partial image</source>
-        <translation>Teilbelichtetes Bild annehmen</translation>
-    </message>
-    <message>
-        <source>Do not accept</source>
-        <translation>Nicht annehmen</translation>
-    </message>
-    <message>
-        <source>An exposure is in progress in this exam.</source>
-        <translation>In dieser Untersuchung läuft eine Belichtung.</translation>
-    </message>
-    <message>
-        <source>{n} image(s) of this exam are not reviewed yet.</source>
-        <translation>{n} Bild(er) dieser Untersuchung sind noch nicht geprüft.</translation>
-    </message>
-    <message>
-        <source>Retake {protocol_id}: position the patient and use the hand switch</source>
-        <translation>Wiederholung {protocol_id}: Patienten lagern und den Handschalter benutzen</translation>
-    </message>
-    <message>
-        <source>{name} is a {chosen} protocol; this image is {own}: choose a {own} protocol</source>
-        <translation>{name} ist ein {chosen}-Protokoll; dieses Bild ist {own}: ein {own}-Protokoll wählen</translation>
-    </message>
-    <message>
-        <source>Draw a crop rectangle of at least 16 × 16 pixels first (Crop)</source>
-        <translation>Zuerst ein Ausschnittsrechteck von mindestens 16 × 16 Pixeln zeichnen (Ausschnitt)</translation>
-    </message>
-    <message>
-        <source>Re-processing…</source>
-        <translation>Wird neu verarbeitet…</translation>
-    </message>
-    <message>
-        <source>Moving seam {n} by {mm:+.1f} mm…</source>
-        <translation>Naht {n} wird um {mm:+.1f} mm verschoben…</translation>
-    </message>
-    <message>
-        <source>Marker {marker} on a {side} image: choose Marker {right} (or check the side)</source>
-        <translation>Marker {marker} auf einer Aufnahme {side}: Marker {right} wählen (oder die Seite prüfen)</translation>
-    </message>
-    <message>
-        <source>LEFT</source>
-        <translation>LINKS</translation>
-    </message>
-    <message>
-        <source>RIGHT</source>
-        <translation>RECHTS</translation>
-    </message>
-    <message>
-        <source>No marker on this image to move</source>
-        <translation>Kein Marker zum Verschieben auf dieser Aufnahme</translation>
-    </message>
-    <message>
-        <source>Text on the image</source>
-        <translation>Text auf der Aufnahme</translation>
-    </message>
-    <message>
-        <source>Text:</source>
-        <translation>Text:</translation>
-    </message>
-    <message>
-        <source>Annotations cannot be read: {error}</source>
-        <translation>Anmerkungen können nicht gelesen werden: {error}</translation>
-    </message>
-    <message>
-        <source>Annotations not saved: {error}</source>
-        <translation>Anmerkungen nicht gespeichert: {error}</translation>
-    </message>
-    <message>
-        <source>The texts and distances were removed: the image was turned or cropped</source>
-        <translation>Texte und Strecken wurden entfernt: die Aufnahme wurde gedreht oder zugeschnitten</translation>
-    </message>
-    <message>
-        <source>Cannot read the exam summary: {error}</source>
-        <translation>Die Untersuchungsübersicht kann nicht gelesen werden: {error}</translation>
-    </message>
-    <message>
-        <source> and a print job</source>
-        <translation> und ein Druckauftrag</translation>
-    </message>
-    <message>
-        <source>Exam completed: MPPS COMPLETED queued, images and the dose report queued to {stores} archive(s){printed}. Their progress is shown below.</source>
-        <translation>Untersuchung abgeschlossen: MPPS COMPLETED eingereiht, Bilder und Dosisbericht an {stores} Archiv(e) eingereiht{printed}. Der Fortschritt steht unten.</translation>
-    </message>
-    <message>
-        <source>Exam discontinued: MPPS DISCONTINUED queued, images and the dose report queued to {stores} archive(s){printed}. Their progress is shown below.</source>
-        <translation>Untersuchung abgebrochen: MPPS DISCONTINUED eingereiht, Bilder und Dosisbericht an {stores} Archiv(e) eingereiht{printed}. Der Fortschritt steht unten.</translation>
     </message>
     <message>
         <source>open an exam first</source>
@@ -534,6 +449,18 @@ Dieses Bild trotzdem annehmen?</translation>
 </context>
 <context>
     <name>ExamSummaryView</name>
+    <message>
+        <source>{dap} dGy·cm²</source>
+        <translation>{dap} dGy·cm²</translation>
+    </message>
+    <message>
+        <source>unknown ({n} of {count} exposures without DAP)</source>
+        <translation>unbekannt ({n} von {count} Aufnahmen ohne DFP)</translation>
+    </message>
+    <message>
+        <source>≥ {dap} dGy·cm² ({n} of {count} exposures without DAP)</source>
+        <translation>≥ {dap} dGy·cm² ({n} von {count} Aufnahmen ohne DFP)</translation>
+    </message>
     <message>
         <source>Protocol</source>
         <translation>Protokoll</translation>
@@ -599,8 +526,28 @@ Dieses Bild trotzdem annehmen?</translation>
         <translation>{state}, unvollständig</translation>
     </message>
     <message>
-        <source>{n} exposures, {rejected} rejected   |   exam DAP {dap} dGy·cm²</source>
-        <translation>{n} Aufnahmen, {rejected} verworfen   |   DFP der Untersuchung {dap} dGy·cm²</translation>
+        <source>{n} exposures, {rejected} rejected   |   exam DAP {dap}</source>
+        <translation>{n} Aufnahmen, {rejected} verworfen   |   DFP der Untersuchung {dap}</translation>
+    </message>
+</context>
+<context>
+    <name>ExposureSequence</name>
+    <message>
+        <source>Prep: {name} — press Expose when the generator and the detector are READY</source>
+        <extracomment>(protocol id, reason) of a confirmed dose notification, for the next exposure</extracomment>
+        <translation>Vorbereitung: {name} — Belichtung drücken, sobald Generator und Detektor BEREIT sind</translation>
+    </message>
+    <message>
+        <source>No image: {exc}</source>
+        <translation>Kein Bild: {exc}</translation>
+    </message>
+    <message>
+        <source>Not exposed: the dose notification was not confirmed</source>
+        <translation>Nicht ausgelöst: der Dosishinweis wurde nicht bestätigt</translation>
+    </message>
+    <message>
+        <source>Dose notification confirmed — press Prep and Expose again for {name}</source>
+        <translation>Dosishinweis bestätigt — für {name} erneut Vorbereiten und Auslösen drücken</translation>
     </message>
 </context>
 <context>
@@ -835,6 +782,10 @@ wurde gemacht, aber sein Bild ist nicht gespeichert. Warum wird es aufgegeben? (
         <translation>verworfen: {reason}</translation>
     </message>
     <message>
+        <source>{state}, PARTIAL EXPOSURE</source>
+        <translation>{state}, TEILBELICHTUNG</translation>
+    </message>
+    <message>
         <source>Reject a sent image?</source>
         <translation>Ein gesendetes Bild verwerfen?</translation>
     </message>
@@ -944,6 +895,33 @@ wurde gemacht, aber sein Bild ist nicht gespeichert. Warum wird es aufgegeben? (
     </message>
 </context>
 <context>
+    <name>ImageDisplay</name>
+    <message>
+        <source>The image cannot be shown: {exc}</source>
+        <translation>Das Bild kann nicht angezeigt werden: {exc}</translation>
+    </message>
+    <message>
+        <source>  (preview)</source>
+        <translation>  (Vorschau)</translation>
+    </message>
+    <message>
+        <source>REJECTED: {reason}</source>
+        <translation>VERWORFEN: {reason}</translation>
+    </message>
+    <message>
+        <source>PARTIAL EXPOSURE</source>
+        <translation>TEILBELICHTUNG</translation>
+    </message>
+    <message>
+        <source>The image file cannot be read: {exc}</source>
+        <translation>Die Bilddatei kann nicht gelesen werden: {exc}</translation>
+    </message>
+    <message>
+        <source>no processed image</source>
+        <translation>kein verarbeitetes Bild</translation>
+    </message>
+</context>
+<context>
     <name>ImageInfo</name>
     <message>
         <source>EI —</source>
@@ -970,12 +948,35 @@ wurde gemacht, aber sein Bild ist nicht gespeichert. Warum wird es aufgegeben? (
         <translation>EI {ei}   EI_T {ei_t}   DI {di}   ({words})</translation>
     </message>
     <message>
-        <source>exam DAP {dap} dGy·cm²</source>
-        <translation>DFP Untersuchung {dap} dGy·cm²</translation>
+        <source>exam DAP {dap}</source>
+        <translation>DFP der Untersuchung {dap}</translation>
     </message>
     <message>
         <source>{kv} kV  {ma} mA  {ms} ms  {mas} mAs  DAP {dap} dGy·cm²   |   {exam}</source>
         <translation>{kv} kV  {ma} mA  {ms} ms  {mas} mAs  DFP {dap} dGy·cm²   |   {exam}</translation>
+    </message>
+</context>
+<context>
+    <name>ImageNotes</name>
+    <message>
+        <source>Text on the image</source>
+        <translation>Text auf der Aufnahme</translation>
+    </message>
+    <message>
+        <source>Text:</source>
+        <translation>Text:</translation>
+    </message>
+    <message>
+        <source>Annotations cannot be read: {error}</source>
+        <translation>Anmerkungen können nicht gelesen werden: {error}</translation>
+    </message>
+    <message>
+        <source>Annotations not saved: {error}</source>
+        <translation>Anmerkungen nicht gespeichert: {error}</translation>
+    </message>
+    <message>
+        <source>The texts and distances were removed: the image was turned or cropped</source>
+        <translation>Texte und Strecken wurden entfernt: die Aufnahme wurde gedreht oder zugeschnitten</translation>
     </message>
 </context>
 <context>
@@ -1003,6 +1004,14 @@ wurde gemacht, aber sein Bild ist nicht gespeichert. Warum wird es aufgegeben? (
     <message>
         <source>Dose report</source>
         <translation>Dosisbericht</translation>
+    </message>
+    <message>
+        <source>to review</source>
+        <translation>zu prüfen</translation>
+    </message>
+    <message>
+        <source>{state}, PARTIAL EXPOSURE</source>
+        <translation>{state}, TEILBELICHTUNG</translation>
     </message>
 </context>
 <context>
@@ -1966,6 +1975,72 @@ source = "lokaler DRW 2026"</translation>
     </message>
 </context>
 <context>
+    <name>Reprocessing</name>
+    <message>
+        <source>{name} is a {chosen} protocol; this image is {own}: choose a {own} protocol</source>
+        <translation>{name} ist ein {chosen}-Protokoll; dieses Bild ist {own}: ein {own}-Protokoll wählen</translation>
+    </message>
+    <message>
+        <source>Draw a crop rectangle of at least 16 × 16 pixels first (Crop)</source>
+        <translation>Zuerst ein Ausschnittsrechteck von mindestens 16 × 16 Pixeln zeichnen (Ausschnitt)</translation>
+    </message>
+    <message>
+        <source>Re-processing…</source>
+        <translation>Wird neu verarbeitet…</translation>
+    </message>
+    <message>
+        <source>Moving seam {n} by {mm:+.1f} mm…</source>
+        <translation>Naht {n} wird um {mm:+.1f} mm verschoben…</translation>
+    </message>
+    <message>
+        <source>Marker {marker} on a {side} image: choose Marker {right} (or check the side)</source>
+        <translation>Marker {marker} auf einer Aufnahme {side}: Marker {right} wählen (oder die Seite prüfen)</translation>
+    </message>
+    <message>
+        <source>LEFT</source>
+        <translation>LINKS</translation>
+    </message>
+    <message>
+        <source>RIGHT</source>
+        <translation>RECHTS</translation>
+    </message>
+    <message>
+        <source>No marker on this image to move</source>
+        <translation>Kein Marker zum Verschieben auf dieser Aufnahme</translation>
+    </message>
+</context>
+<context>
+    <name>ReviewDecisions</name>
+    <message>
+        <source>Partial exposure</source>
+        <translation>Teilbelichtung</translation>
+    </message>
+    <message>
+        <source>{what}
+
+Accept this image anyway?</source>
+        <translation>{what}
+
+Dieses Bild trotzdem annehmen?</translation>
+    </message>
+    <message>
+        <source>Accept partial image</source>
+        <translation>Teilbelichtetes Bild annehmen</translation>
+    </message>
+    <message>
+        <source>Do not accept</source>
+        <translation>Nicht annehmen</translation>
+    </message>
+    <message>
+        <source>Choose why the image is rejected first.</source>
+        <translation>Zuerst wählen, warum das Bild verworfen wird.</translation>
+    </message>
+    <message>
+        <source>Retake {protocol_id}: position the patient and use the hand switch</source>
+        <translation>Wiederholung {protocol_id}: Patienten lagern und den Handschalter benutzen</translation>
+    </message>
+</context>
+<context>
     <name>ReviewToolbar</name>
     <message>
         <source>L/R marker</source>
@@ -2190,6 +2265,10 @@ source = "lokaler DRW 2026"</translation>
     <message>
         <source>{p} %</source>
         <translation>{p} %</translation>
+    </message>
+    <message>
+        <source>— %</source>
+        <translation>— %</translation>
     </message>
     <message>
         <source>Seam {n}</source>

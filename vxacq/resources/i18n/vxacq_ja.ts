@@ -230,6 +230,10 @@
         <translation>承認</translation>
     </message>
     <message>
+        <source>Choose a reason…</source>
+        <translation>理由を選択…</translation>
+    </message>
+    <message>
         <source>{meaning} (local)</source>
         <translation>{meaning}（施設独自）</translation>
     </message>
@@ -248,6 +252,10 @@
     <message>
         <source>Re-process</source>
         <translation>再処理</translation>
+    </message>
+    <message>
+        <source>Choose the reason first</source>
+        <translation>先に理由を選択してください</translation>
     </message>
 </context>
 <context>
@@ -347,12 +355,59 @@
         <source>{protocol}: exam total would be {after} (so far {total}, this exposure {projected}) — exam level {level} ({source})</source>
         <translation>{protocol}: 検査合計は {after} になります (これまで {total}、この照射 {projected}) — 検査あたりのレベル {level} ({source})</translation>
     </message>
+    <message numerus="yes">
+        <source>≥ {total} (%n exposure(s) without DAP)</source>
+        <translation>
+            <numerusform>≥ {total}（DAP のない曝射 %n 件）</numerusform></translation>
+    </message>
+    <message>
+        <source>≥ {after}</source>
+        <translation>≥ {after}</translation>
+    </message>
+</context>
+<context>
+    <name>ExamEnding</name>
+    <message>
+        <source>An exposure is in progress in this exam.</source>
+        <translation>この検査で曝射が進行中です。</translation>
+    </message>
+    <message>
+        <source>A frame is still in the panel, not stored yet: {what}
+Recover it first, or suspend this exam: the frame stays in the panel and is recovered into the exam it was taken for later.</source>
+        <translation>パネルにまだ保存されていない画像があります: {what}
+先に回収するか、この検査を保留してください。画像はパネルに残り、後で撮影された検査に回収されます。</translation>
+    </message>
+    <message>
+        <source>The image of an exposure of this exam is still in the panel (its transfer failed): {what}.
+Recover it first (Recover the frame from the panel), or suspend the exam: the frame stays in the panel and is recovered into this exam later, even while another exam is on screen.</source>
+        <translation>この検査の曝射の画像がまだパネルにあります（転送に失敗しました）: {what}。
+先に回収する（パネルから画像を回収）か、検査を保留してください。画像はパネルに残り、別の検査を表示中でも後でこの検査に回収されます。</translation>
+    </message>
+    <message>
+        <source>{n} image(s) of this exam are not reviewed yet.</source>
+        <translation>この検査には未確認の画像が {n} 枚あります。</translation>
+    </message>
+    <message>
+        <source>Cannot read the exam summary: {error}</source>
+        <translation>検査サマリーを読み込めません: {error}</translation>
+    </message>
+    <message>
+        <source> and a print job</source>
+        <translation>と印刷ジョブ</translation>
+    </message>
+    <message>
+        <source>Exam completed: MPPS COMPLETED queued, images and the dose report queued to {stores} archive(s){printed}. Their progress is shown below.</source>
+        <translation>検査完了: MPPS COMPLETED をキューに入れ、画像と線量レポートを {stores} 件のアーカイブへ送信待ちにしました{printed}。進捗は下に表示されます。</translation>
+    </message>
+    <message>
+        <source>Exam discontinued: MPPS DISCONTINUED queued, images and the dose report queued to {stores} archive(s){printed}. Their progress is shown below.</source>
+        <translation>検査中止: MPPS DISCONTINUED をキューに入れ、画像と線量レポートを {stores} 件のアーカイブへ送信待ちにしました{printed}。進捗は下に表示されます。</translation>
+    </message>
 </context>
 <context>
     <name>ExamPage</name>
     <message>
         <source>No exam open: choose an order on the worklist.</source>
-        <extracomment>(protocol id, reason) of a confirmed dose notification, for the next exposure</extracomment>
         <translation>検査が開かれていません。ワークリストでオーダを選択してください。</translation>
     </message>
     <message>
@@ -372,148 +427,8 @@
         <translation>予約外</translation>
     </message>
     <message>
-        <source>Prep: {name} — press Expose when the generator and the detector are READY</source>
-        <translation>準備: {name} — 発生装置と検出器が準備完了になったら曝射を押してください</translation>
-    </message>
-    <message>
-        <source>No image: {exc}</source>
-        <translation>画像なし: {exc}</translation>
-    </message>
-    <message>
         <source>Image received — processing</source>
         <translation>画像受信 — 処理中</translation>
-    </message>
-    <message>
-        <source>  (preview)</source>
-        <translation>  （プレビュー）</translation>
-    </message>
-    <message>
-        <source>The image file cannot be read: {exc}</source>
-        <translation>画像ファイルを読めません: {exc}</translation>
-    </message>
-    <message>
-        <source>REJECTED: {reason}</source>
-        <translation>リジェクト: {reason}</translation>
-    </message>
-    <message>
-        <source>Not exposed: the dose notification was not confirmed</source>
-        <translation>照射しませんでした: 線量通知が確認されていません</translation>
-    </message>
-    <message>
-        <source>Dose notification confirmed — press Prep and Expose again for {name}</source>
-        <translation>線量通知を確認しました — {name} のために再度 Prep と Expose を押してください</translation>
-    </message>
-    <message>
-        <source>The image cannot be shown: {exc}</source>
-        <translation>画像を表示できません: {exc}</translation>
-    </message>
-    <message>
-        <source>PARTIAL EXPOSURE</source>
-        <translation>部分曝射</translation>
-    </message>
-    <message>
-        <source>no processed image</source>
-        <translation>処理済み画像なし</translation>
-    </message>
-    <message>
-        <source>Partial exposure</source>
-        <translation>部分曝射</translation>
-    </message>
-    <message>
-        <source>{what}
-
-Accept this image anyway?</source>
-        <translation>{what}
-
-この画像をそれでも承認しますか？</translation>
-    </message>
-    <message>
-        <source>Accept partial image</source>
-        <translation>部分曝射の画像を承認</translation>
-    </message>
-    <message>
-        <source>Do not accept</source>
-        <translation>承認しない</translation>
-    </message>
-    <message>
-        <source>An exposure is in progress in this exam.</source>
-        <translation>この検査で曝射が進行中です。</translation>
-    </message>
-    <message>
-        <source>{n} image(s) of this exam are not reviewed yet.</source>
-        <translation>この検査には未確認の画像が {n} 枚あります。</translation>
-    </message>
-    <message>
-        <source>Retake {protocol_id}: position the patient and use the hand switch</source>
-        <translation>再撮影 {protocol_id}: 患者をポジショニングしてハンドスイッチを使用してください</translation>
-    </message>
-    <message>
-        <source>{name} is a {chosen} protocol; this image is {own}: choose a {own} protocol</source>
-        <translation>{name} は {chosen} のプロトコルですが、この画像は {own} です。{own} のプロトコルを選んでください</translation>
-    </message>
-    <message>
-        <source>Draw a crop rectangle of at least 16 × 16 pixels first (Crop)</source>
-        <translation>まず16 × 16画素以上のトリミング枠を描いてください（トリミング）</translation>
-    </message>
-    <message>
-        <source>Re-processing…</source>
-        <translation>再処理中…</translation>
-    </message>
-    <message>
-        <source>Moving seam {n} by {mm:+.1f} mm…</source>
-        <translation>つなぎ目 {n} を {mm:+.1f} mm 移動中…</translation>
-    </message>
-    <message>
-        <source>Marker {marker} on a {side} image: choose Marker {right} (or check the side)</source>
-        <translation>{side}の画像にマーカー{marker}：マーカー{right}を選択（または左右を確認）</translation>
-    </message>
-    <message>
-        <source>LEFT</source>
-        <translation>左</translation>
-    </message>
-    <message>
-        <source>RIGHT</source>
-        <translation>右</translation>
-    </message>
-    <message>
-        <source>No marker on this image to move</source>
-        <translation>この画像には移動できるマーカーがありません</translation>
-    </message>
-    <message>
-        <source>Text on the image</source>
-        <translation>画像上のテキスト</translation>
-    </message>
-    <message>
-        <source>Text:</source>
-        <translation>テキスト：</translation>
-    </message>
-    <message>
-        <source>Annotations cannot be read: {error}</source>
-        <translation>アノテーションを読み込めません：{error}</translation>
-    </message>
-    <message>
-        <source>Annotations not saved: {error}</source>
-        <translation>アノテーションを保存できません：{error}</translation>
-    </message>
-    <message>
-        <source>The texts and distances were removed: the image was turned or cropped</source>
-        <translation>画像が回転またはトリミングされたため、テキストと計測を削除しました</translation>
-    </message>
-    <message>
-        <source>Cannot read the exam summary: {error}</source>
-        <translation>検査サマリーを読み込めません: {error}</translation>
-    </message>
-    <message>
-        <source> and a print job</source>
-        <translation>と印刷ジョブ</translation>
-    </message>
-    <message>
-        <source>Exam completed: MPPS COMPLETED queued, images and the dose report queued to {stores} archive(s){printed}. Their progress is shown below.</source>
-        <translation>検査完了: MPPS COMPLETED をキューに入れ、画像と線量レポートを {stores} 件のアーカイブへ送信待ちにしました{printed}。進捗は下に表示されます。</translation>
-    </message>
-    <message>
-        <source>Exam discontinued: MPPS DISCONTINUED queued, images and the dose report queued to {stores} archive(s){printed}. Their progress is shown below.</source>
-        <translation>検査中止: MPPS DISCONTINUED をキューに入れ、画像と線量レポートを {stores} 件のアーカイブへ送信待ちにしました{printed}。進捗は下に表示されます。</translation>
     </message>
     <message>
         <source>open an exam first</source>
@@ -534,6 +449,18 @@ Accept this image anyway?</source>
 </context>
 <context>
     <name>ExamSummaryView</name>
+    <message>
+        <source>{dap} dGy·cm²</source>
+        <translation>{dap} dGy·cm²</translation>
+    </message>
+    <message>
+        <source>unknown ({n} of {count} exposures without DAP)</source>
+        <translation>不明（{count} 件中 {n} 件の曝射に DAP なし）</translation>
+    </message>
+    <message>
+        <source>≥ {dap} dGy·cm² ({n} of {count} exposures without DAP)</source>
+        <translation>≥ {dap} dGy·cm²（{count} 件中 {n} 件の曝射に DAP なし）</translation>
+    </message>
     <message>
         <source>Protocol</source>
         <translation>プロトコル</translation>
@@ -599,8 +526,28 @@ Accept this image anyway?</source>
         <translation>{state}、不完全</translation>
     </message>
     <message>
-        <source>{n} exposures, {rejected} rejected   |   exam DAP {dap} dGy·cm²</source>
-        <translation>撮影 {n} 回、却下 {rejected}   |   検査 DAP {dap} dGy·cm²</translation>
+        <source>{n} exposures, {rejected} rejected   |   exam DAP {dap}</source>
+        <translation>曝射 {n} 件、却下 {rejected} 件   |   検査 DAP {dap}</translation>
+    </message>
+</context>
+<context>
+    <name>ExposureSequence</name>
+    <message>
+        <source>Prep: {name} — press Expose when the generator and the detector are READY</source>
+        <extracomment>(protocol id, reason) of a confirmed dose notification, for the next exposure</extracomment>
+        <translation>準備: {name} — 発生装置と検出器が準備完了になったら曝射を押してください</translation>
+    </message>
+    <message>
+        <source>No image: {exc}</source>
+        <translation>画像なし: {exc}</translation>
+    </message>
+    <message>
+        <source>Not exposed: the dose notification was not confirmed</source>
+        <translation>照射しませんでした: 線量通知が確認されていません</translation>
+    </message>
+    <message>
+        <source>Dose notification confirmed — press Prep and Expose again for {name}</source>
+        <translation>線量通知を確認しました — {name} のために再度 Prep と Expose を押してください</translation>
     </message>
 </context>
 <context>
@@ -835,6 +782,10 @@ was made but its image is not stored. Why is it given up? (recorded in the audit
         <translation>却下: {reason}</translation>
     </message>
     <message>
+        <source>{state}, PARTIAL EXPOSURE</source>
+        <translation>{state}、部分曝射</translation>
+    </message>
+    <message>
         <source>Reject a sent image?</source>
         <translation>送信済みの画像を却下しますか?</translation>
     </message>
@@ -944,6 +895,33 @@ was made but its image is not stored. Why is it given up? (recorded in the audit
     </message>
 </context>
 <context>
+    <name>ImageDisplay</name>
+    <message>
+        <source>The image cannot be shown: {exc}</source>
+        <translation>画像を表示できません: {exc}</translation>
+    </message>
+    <message>
+        <source>  (preview)</source>
+        <translation>  （プレビュー）</translation>
+    </message>
+    <message>
+        <source>REJECTED: {reason}</source>
+        <translation>リジェクト: {reason}</translation>
+    </message>
+    <message>
+        <source>PARTIAL EXPOSURE</source>
+        <translation>部分曝射</translation>
+    </message>
+    <message>
+        <source>The image file cannot be read: {exc}</source>
+        <translation>画像ファイルを読めません: {exc}</translation>
+    </message>
+    <message>
+        <source>no processed image</source>
+        <translation>処理済み画像なし</translation>
+    </message>
+</context>
+<context>
     <name>ImageInfo</name>
     <message>
         <source>EI —</source>
@@ -970,12 +948,35 @@ was made but its image is not stored. Why is it given up? (recorded in the audit
         <translation>EI {ei}   EI_T {ei_t}   DI {di}   （{words}）</translation>
     </message>
     <message>
-        <source>exam DAP {dap} dGy·cm²</source>
-        <translation>検査DAP {dap} dGy·cm²</translation>
+        <source>exam DAP {dap}</source>
+        <translation>検査 DAP {dap}</translation>
     </message>
     <message>
         <source>{kv} kV  {ma} mA  {ms} ms  {mas} mAs  DAP {dap} dGy·cm²   |   {exam}</source>
         <translation>{kv} kV  {ma} mA  {ms} ms  {mas} mAs  DAP {dap} dGy·cm²   |   {exam}</translation>
+    </message>
+</context>
+<context>
+    <name>ImageNotes</name>
+    <message>
+        <source>Text on the image</source>
+        <translation>画像上のテキスト</translation>
+    </message>
+    <message>
+        <source>Text:</source>
+        <translation>テキスト：</translation>
+    </message>
+    <message>
+        <source>Annotations cannot be read: {error}</source>
+        <translation>アノテーションを読み込めません：{error}</translation>
+    </message>
+    <message>
+        <source>Annotations not saved: {error}</source>
+        <translation>アノテーションを保存できません：{error}</translation>
+    </message>
+    <message>
+        <source>The texts and distances were removed: the image was turned or cropped</source>
+        <translation>画像が回転またはトリミングされたため、テキストと計測を削除しました</translation>
     </message>
 </context>
 <context>
@@ -1003,6 +1004,14 @@ was made but its image is not stored. Why is it given up? (recorded in the audit
     <message>
         <source>Dose report</source>
         <translation>線量レポート</translation>
+    </message>
+    <message>
+        <source>to review</source>
+        <translation>未確認</translation>
+    </message>
+    <message>
+        <source>{state}, PARTIAL EXPOSURE</source>
+        <translation>{state}、部分曝射</translation>
     </message>
 </context>
 <context>
@@ -1966,6 +1975,72 @@ source = "施設DRL 2026"</translation>
     </message>
 </context>
 <context>
+    <name>Reprocessing</name>
+    <message>
+        <source>{name} is a {chosen} protocol; this image is {own}: choose a {own} protocol</source>
+        <translation>{name} は {chosen} のプロトコルですが、この画像は {own} です。{own} のプロトコルを選んでください</translation>
+    </message>
+    <message>
+        <source>Draw a crop rectangle of at least 16 × 16 pixels first (Crop)</source>
+        <translation>まず16 × 16画素以上のトリミング枠を描いてください（トリミング）</translation>
+    </message>
+    <message>
+        <source>Re-processing…</source>
+        <translation>再処理中…</translation>
+    </message>
+    <message>
+        <source>Moving seam {n} by {mm:+.1f} mm…</source>
+        <translation>つなぎ目 {n} を {mm:+.1f} mm 移動中…</translation>
+    </message>
+    <message>
+        <source>Marker {marker} on a {side} image: choose Marker {right} (or check the side)</source>
+        <translation>{side}の画像にマーカー{marker}：マーカー{right}を選択（または左右を確認）</translation>
+    </message>
+    <message>
+        <source>LEFT</source>
+        <translation>左</translation>
+    </message>
+    <message>
+        <source>RIGHT</source>
+        <translation>右</translation>
+    </message>
+    <message>
+        <source>No marker on this image to move</source>
+        <translation>この画像には移動できるマーカーがありません</translation>
+    </message>
+</context>
+<context>
+    <name>ReviewDecisions</name>
+    <message>
+        <source>Partial exposure</source>
+        <translation>部分曝射</translation>
+    </message>
+    <message>
+        <source>{what}
+
+Accept this image anyway?</source>
+        <translation>{what}
+
+この画像をそれでも承認しますか？</translation>
+    </message>
+    <message>
+        <source>Accept partial image</source>
+        <translation>部分曝射の画像を承認</translation>
+    </message>
+    <message>
+        <source>Do not accept</source>
+        <translation>承認しない</translation>
+    </message>
+    <message>
+        <source>Choose why the image is rejected first.</source>
+        <translation>先に画像を却下する理由を選択してください。</translation>
+    </message>
+    <message>
+        <source>Retake {protocol_id}: position the patient and use the hand switch</source>
+        <translation>再撮影 {protocol_id}: 患者をポジショニングしてハンドスイッチを使用してください</translation>
+    </message>
+</context>
+<context>
     <name>ReviewToolbar</name>
     <message>
         <source>L/R marker</source>
@@ -2190,6 +2265,10 @@ source = "施設DRL 2026"</translation>
     <message>
         <source>{p} %</source>
         <translation>{p} %</translation>
+    </message>
+    <message>
+        <source>— %</source>
+        <translation>— %</translation>
     </message>
     <message>
         <source>Seam {n}</source>

@@ -77,7 +77,7 @@ class Protocol:
     field_count: int = 1
     field_step_mm: float = 0.0
     # Mechanical data the view implies (dose report TID 10003C, DX/MG positioning), degrees:
-    # the detector's mount (a key of codes.MECHANICAL_CONFIGURATIONS; "" = not said; none for
+    # the detector's mount (a key of codes.MOUNTS; "" = not said; none for
     # mammography); Positioner Primary Angle, the beam in the coronal plane, a source on the
     # patient's right negative (PS3.3 C.8.11.5; MG: RMLO +45, LMLO −45); Positioner Secondary
     # Angle, the beam in the sagittal plane; Column Angulation, the tube tilt along the image
@@ -154,9 +154,9 @@ class Protocol:
         self._validate_mechanics(where)
 
     def _validate_mechanics(self, where: str) -> None:
-        if self.mount and self.mount not in codes.MECHANICAL_CONFIGURATIONS:
+        if self.mount and self.mount not in codes.MOUNTS:
             raise ProtocolError(f"{where}: mount must be one of "
-                                f"{', '.join(codes.MECHANICAL_CONFIGURATIONS)} (CID 10031)")
+                                f"{', '.join(codes.MOUNTS)} (CID 10031)")
         if self.mount and self.modality == "MG":
             raise ProtocolError(f"{where}: a mammography unit has no CR/DR mount: leave mount out")
         for key, limit in (("positioner_primary_angle", 180.0), ("positioner_secondary_angle", 90.0),

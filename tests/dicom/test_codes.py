@@ -54,7 +54,7 @@ def test_every_code_is_a_real_code_of_its_scheme():
         for entries in names.values():
             for value, (meaning, _cids) in entries.items():
                 known.setdefault(scheme, {}).setdefault(value, set()).add(meaning.lower())
-    # PS3.16 meanings that pydicom words differently (see codes.py).
+    # PS3.16 meanings that pydicom words differently (see code_tables.py).
     renamed = {("SCT", "363703001"), ("DCM", "111637")}
     tables = [
         *(bp.code for bp in codes.BODY_PARTS.values()), *(v.code for v in codes.DX_VIEWS.values()),

@@ -101,7 +101,8 @@ def test_no_marked_value_is_left_in_the_file(before_after, tmp_path: Path) -> No
 def test_our_objects_stay_valid_and_their_references_consistent(tmp_path: Path, validate) -> None:
     uids = UidMap()
     image = samples.build_dx(frozenset())
-    from vxacq.dicom.kos import REJECTION_TITLES, rejection_note
+    from vxacq.dicom.codes import REJECTION_TITLES
+    from vxacq.dicom.kos import rejection_note
     from vxacq.dicom.uids import new_uid
     import datetime as dt
 

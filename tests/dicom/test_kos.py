@@ -14,7 +14,8 @@ import samples as s
 from tests.dicom.conftest import run
 from vxacq.dicom import part10
 from vxacq.dicom.dx import DXImage
-from vxacq.dicom.kos import REJECTION_TITLES, rejected_instances, rejection_note
+from vxacq.dicom.codes import REJECTION_TITLES
+from vxacq.dicom.kos import rejected_instances, rejection_note
 from vxacq.dicom.uids import new_uid
 
 

@@ -1,23 +1,43 @@
 """Every coded value the console writes, in one table module (PS3.16 context groups).
 
-Codes come from ``pydicom.sr.codedict.codes`` where pydicom has them; the few it lacks or
-names differently are spelled once here. No code string appears anywhere else in ``vxacq``.
+The body parts and views a protocol names are here, each with the name of its concept in
+pydicom's dictionary; the Code itself is looked up when first asked for. The other tables are
+in :mod:`vxacq.dicom.code_tables` and are built at the first ``codes.NAME`` (or ``from
+vxacq.dicom.codes import NAME``) that needs one. Both come from pydicom's concept dictionary
+(``pydicom.sr``), which costs 0.04-0.18 s of CPU to load and which the console's start, up to
+its main window (protocols loaded and checked), does not need.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
 
-from pydicom.sr.codedict import codes
-from pydicom.sr.coding import Code
+if TYPE_CHECKING:
+    from pydicom.sr.coding import Code
 
-__all__ = [
-    "BodyPart", "BODY_PARTS", "body_part", "DXView", "DX_VIEWS", "dx_view", "MGView", "MG_VIEWS",
-    "mg_view", "MG_VIEW_MODIFIERS", "PARTIAL_VIEW_OPTIONS", "ANATOMIC_REGION_MODIFIERS", "LATERALITY", "REJECT_REASONS", "MAMMOGRAPHY", "UNITS",
-    "DISCONTINUATION_REASONS", "GRIDS", "MECHANICAL_CONFIGURATIONS", "ANODE_TARGETS", "FILTER_MATERIALS",
-    "FILTER_TYPES", "BREAST_SIDES", "RDSR", "BREAST", "Code", "IMAGE_STITCHING",
-    "SOURCE_IMAGE_FOR_MONTAGE",
-]
+    from vxacq.dicom.code_tables import *  # noqa: F403 (the names checkers see)
+
+# Built by vxacq.dicom.code_tables when the first of them is used.
+_TABLES = (
+    "MG_VIEW_MODIFIERS", "PARTIAL_VIEW_OPTIONS", "ANATOMIC_REGION_MODIFIERS", "LATERALITY",
+    "REJECT_REASONS", "MAMMOGRAPHY", "UNITS", "DISCONTINUATION_REASONS", "GRIDS",
+    "MECHANICAL_CONFIGURATIONS", "ANODE_TARGETS", "FILTER_MATERIALS", "FILTER_TYPES",
+    "BREAST_SIDES", "RDSR", "Code", "IMAGE_STITCHING", "SOURCE_IMAGE_FOR_MONTAGE",
+    "REJECTION_TITLES", "BASIC_PROFILE_CODE", "CLEAN_STRUCTURED_CONTENT",
+)
+__all__ = ["BodyPart", "BODY_PARTS", "body_part", "DXView", "DX_VIEWS", "dx_view", "MGView",
+           "MG_VIEWS", "mg_view", "BREAST", "MOUNTS", *_TABLES]
+
+
+@cache
+def _concept(cid: int, name: str) -> Code:
+    """The Code pydicom's dictionary has for ``name`` in context group ``cid``."""
+    from pydicom.sr.codedict import codes as concepts
+
+    return getattr(getattr(concepts, f"cid{cid}"), name)
 
 
 @dataclass(frozen=True)
@@ -25,64 +45,62 @@ class BodyPart:
     """A body part: its CID 4031 code, its Body Part Examined term (PS3.16 Annex L) and
     whether it comes in pairs (then Image Laterality must say which side)."""
 
-    code: Code
+    concept: str  # its name in CID 4031: pydicom's ``codes.cid4031.<concept>``
     BodyPartExamined: str
     paired: bool
 
+    @property
+    def code(self) -> Code:
+        return _concept(4031, self.concept)
 
-_R = codes.cid4031
-# key: our name for it (also the protocol key); value: (code, Body Part Examined, paired)
+
+# key: our name for it (also the protocol key); value: (concept, Body Part Examined, paired)
 BODY_PARTS: dict[str, BodyPart] = {
-    key: BodyPart(code, term, paired)
-    for key, (code, term, paired) in {
-        "ABDOMEN": (_R.Abdomen, "ABDOMEN", False),
-        "ACJOINT": (_R.AcromioclavicularJoint, "ACJOINT", True),
-        "ANKLE": (_R.AnkleJoint, "ANKLE", True),
-        "ARM": (_R.UpperArm, "ARM", True),
-        "CHEST": (_R.Chest, "CHEST", False),
-        "CLAVICLE": (_R.Clavicle, "CLAVICLE", True),
-        "COCCYX": (_R.Coccyx, "COCCYX", False),
-        "CSPINE": (_R.CervicalSpine, "CSPINE", False),
-        "ELBOW": (_R.ElbowJoint, "ELBOW", True),
-        "EXTREMITY": (_R.Extremity, "EXTREMITY", True),
-        "FEMUR": (_R.Femur, "FEMUR", True),
-        "FINGER": (_R.Finger, "FINGER", True),
-        "FOOT": (_R.Foot, "FOOT", True),
-        "FOREARM": (_R.Forearm, "FOREARM", True),
-        "HAND": (_R.Hand, "HAND", True),
-        "HEAD": (_R.Head, "HEAD", False),
-        "HIP": (_R.HipJoint, "HIP", True),
-        "HUMERUS": (_R.Humerus, "HUMERUS", True),
-        "KNEE": (_R.Knee, "KNEE", True),
-        "LEG": (_R.LowerLeg, "LEG", True),
+    key: BodyPart(concept, term, paired)
+    for key, (concept, term, paired) in {
+        "ABDOMEN": ("Abdomen", "ABDOMEN", False),
+        "ACJOINT": ("AcromioclavicularJoint", "ACJOINT", True),
+        "ANKLE": ("AnkleJoint", "ANKLE", True),
+        "ARM": ("UpperArm", "ARM", True),
+        "CHEST": ("Chest", "CHEST", False),
+        "CLAVICLE": ("Clavicle", "CLAVICLE", True),
+        "COCCYX": ("Coccyx", "COCCYX", False),
+        "CSPINE": ("CervicalSpine", "CSPINE", False),
+        "ELBOW": ("ElbowJoint", "ELBOW", True),
+        "EXTREMITY": ("Extremity", "EXTREMITY", True),
+        "FEMUR": ("Femur", "FEMUR", True),
+        "FINGER": ("Finger", "FINGER", True),
+        "FOOT": ("Foot", "FOOT", True),
+        "FOREARM": ("Forearm", "FOREARM", True),
+        "HAND": ("Hand", "HAND", True),
+        "HEAD": ("Head", "HEAD", False),
+        "HIP": ("HipJoint", "HIP", True),
+        "HUMERUS": ("Humerus", "HUMERUS", True),
+        "KNEE": ("Knee", "KNEE", True),
+        "LEG": ("LowerLeg", "LEG", True),
         # The whole leg (long-length exams). LEG is the lower leg's term, so the whole limb
         # gets its own (Body Part Examined's terms are defined, not enumerated: dciodvfy warns
         # that it does not know this one).
-        "LOWERLIMB": (_R.LowerLimb, "LOWERLIMB", True),
-        "LSPINE": (_R.LumbarSpine, "LSPINE", False),
-        "PATELLA": (_R.Patella, "PATELLA", True),
-        "PELVIS": (_R.Pelvis, "PELVIS", False),
-        "RIB": (_R.Rib, "RIB", True),
-        "SACRUM": (_R.Sacrum, "SSPINE", False),
-        "SCAPULA": (_R.Scapula, "SCAPULA", True),
-        "SHOULDER": (_R.Shoulder, "SHOULDER", True),
-        "SKULL": (_R.Skull, "SKULL", False),
-        "SPINE": (_R.Spine, "SPINE", False),
-        "STERNUM": (_R.Sternum, "STERNUM", False),
-        "THUMB": (_R.Thumb, "THUMB", True),
-        "TOE": (_R.Toe, "TOE", True),
-        "TSPINE": (_R.ThoracicSpine, "TSPINE", False),
-        "WRIST": (_R.WristJoint, "WRIST", True),
-        "ZYGOMA": (_R.Zygoma, "ZYGOMA", True),
-        "BREAST": (_R.Breast, "BREAST", True),
+        "LOWERLIMB": ("LowerLimb", "LOWERLIMB", True),
+        "LSPINE": ("LumbarSpine", "LSPINE", False),
+        "PATELLA": ("Patella", "PATELLA", True),
+        "PELVIS": ("Pelvis", "PELVIS", False),
+        "RIB": ("Rib", "RIB", True),
+        "SACRUM": ("Sacrum", "SSPINE", False),
+        "SCAPULA": ("Scapula", "SCAPULA", True),
+        "SHOULDER": ("Shoulder", "SHOULDER", True),
+        "SKULL": ("Skull", "SKULL", False),
+        "SPINE": ("Spine", "SPINE", False),
+        "STERNUM": ("Sternum", "STERNUM", False),
+        "THUMB": ("Thumb", "THUMB", True),
+        "TOE": ("Toe", "TOE", True),
+        "TSPINE": ("ThoracicSpine", "TSPINE", False),
+        "WRIST": ("WristJoint", "WRIST", True),
+        "ZYGOMA": ("Zygoma", "ZYGOMA", True),
+        "BREAST": ("Breast", "BREAST", True),
     }.items()
 }
 BREAST = BODY_PARTS["BREAST"]
-# Procedure reported (TID 10001) for a mammography study.
-MAMMOGRAPHY = codes.SCT.Mammography
-# A long-length image: how it was derived (CID 7203) and what its fields are to it (CID 7202).
-IMAGE_STITCHING = Code("113090", "DCM", "Image stitching")
-SOURCE_IMAGE_FOR_MONTAGE = Code("121329", "DCM", "Source image for montage")
 
 
 def body_part(key: str) -> BodyPart:
@@ -100,28 +118,31 @@ class DXView:
     """A radiographic view: its CID 4010 code and the DX View Position term (DX Positioning, PS3.3 C.8.11.5),
     empty where the standard has no term for it (e.g. a lateral knee)."""
 
-    code: Code
+    concept: str  # its name in CID 4010: pydicom's ``codes.cid4010.<concept>``
     ViewPosition: str
 
+    @property
+    def code(self) -> Code:
+        return _concept(4010, self.concept)
 
-_V = codes.cid4010
+
 DX_VIEWS: dict[str, DXView] = {
-    "AP": DXView(_V.AnteroPosterior, "AP"),
-    "PA": DXView(_V.PosteroAnterior, "PA"),
-    "LL": DXView(_V.LeftLateral, "LL"),
-    "RL": DXView(_V.RightLateral, "RL"),
-    "LAO": DXView(_V.LeftAnteriorOblique, "LAO"),
-    "RAO": DXView(_V.RightAnteriorOblique, "RAO"),
-    "LPO": DXView(_V.LeftPosteriorOblique, "LPO"),
-    "RPO": DXView(_V.RightPosteriorOblique, "RPO"),
-    "LATERAL": DXView(_V.LateralProjection, ""),
-    "MEDIOLATERAL": DXView(_V.MedioLateralProjection, ""),
-    "LATEROMEDIAL": DXView(_V.LateralMedial, ""),
-    "OBLIQUE": DXView(_V.ObliqueProjection, ""),
-    "AXIAL": DXView(_V.AxialProjection, ""),
-    "TANGENTIAL": DXView(_V.Tangential, ""),
-    "DORSOPLANTAR": DXView(_V.Dorsoplantar, ""),
-    "PLANTODORSAL": DXView(_V.Plantodorsal, ""),
+    "AP": DXView("AnteroPosterior", "AP"),
+    "PA": DXView("PosteroAnterior", "PA"),
+    "LL": DXView("LeftLateral", "LL"),
+    "RL": DXView("RightLateral", "RL"),
+    "LAO": DXView("LeftAnteriorOblique", "LAO"),
+    "RAO": DXView("RightAnteriorOblique", "RAO"),
+    "LPO": DXView("LeftPosteriorOblique", "LPO"),
+    "RPO": DXView("RightPosteriorOblique", "RPO"),
+    "LATERAL": DXView("LateralProjection", ""),
+    "MEDIOLATERAL": DXView("MedioLateralProjection", ""),
+    "LATEROMEDIAL": DXView("LateralMedial", ""),
+    "OBLIQUE": DXView("ObliqueProjection", ""),
+    "AXIAL": DXView("AxialProjection", ""),
+    "TANGENTIAL": DXView("Tangential", ""),
+    "DORSOPLANTAR": DXView("Dorsoplantar", ""),
+    "PLANTODORSAL": DXView("Plantodorsal", ""),
 }
 
 
@@ -138,22 +159,25 @@ def dx_view(key: str) -> DXView:
 class MGView:
     """A mammography view: its CID 4014 code and the MG View Position term (ACR MQCM)."""
 
-    code: Code
+    concept: str  # its name in CID 4014: pydicom's ``codes.cid4014.<concept>``
     ViewPosition: str
 
+    @property
+    def code(self) -> Code:
+        return _concept(4014, self.concept)
 
-_M = codes.cid4014
+
 MG_VIEWS: dict[str, MGView] = {
-    "CC": MGView(_M.CranioCaudal, "CC"),
-    "MLO": MGView(_M.MedioLateralObliqueProjection, "MLO"),
-    "ML": MGView(_M.MedioLateralProjection, "ML"),
-    "LM": MGView(_M.LateroMedial, "LM"),
-    "LMO": MGView(_M.LateroMedialOblique, "LMO"),
-    "XCCL": MGView(_M.CranioCaudalExaggeratedLaterally, "XCCL"),
-    "XCCM": MGView(_M.CranioCaudalExaggeratedMedially, "XCCM"),
-    "FB": MGView(_M.CaudoCranial, "FB"),
-    "SIO": MGView(_M.SuperolateralToInferomedialOblique, "SIO"),
-    "ISO": MGView(_M.InferomedialToSuperolateralOblique, "ISO"),
+    "CC": MGView("CranioCaudal", "CC"),
+    "MLO": MGView("MedioLateralObliqueProjection", "MLO"),
+    "ML": MGView("MedioLateralProjection", "ML"),
+    "LM": MGView("LateroMedial", "LM"),
+    "LMO": MGView("LateroMedialOblique", "LMO"),
+    "XCCL": MGView("CranioCaudalExaggeratedLaterally", "XCCL"),
+    "XCCM": MGView("CranioCaudalExaggeratedMedially", "XCCM"),
+    "FB": MGView("CaudoCranial", "FB"),
+    "SIO": MGView("SuperolateralToInferomedialOblique", "SIO"),
+    "ISO": MGView("InferomedialToSuperolateralOblique", "ISO"),
 }
 
 
@@ -166,170 +190,25 @@ def mg_view(key: str) -> MGView:
         ) from None
 
 
-# CID 4015 View Modifier for Mammography, by the ACR abbreviation the technologist sees.
-_MM = codes.cid4015
-MG_VIEW_MODIFIERS: dict[str, Code] = {
-    "M": _MM.Magnification, "S": _MM.SpotCompression, "CV": _MM.Cleavage, "AT": _MM.AxillaryTail,
-    "RL": _MM.RolledLateral, "RM": _MM.RolledMedial, "RS": _MM.RolledSuperior,
-    "RI": _MM.RolledInferior, "ID": _MM.ImplantDisplaced, "TAN": _MM.Tangential,
-    "NP": _MM.NippleInProfile, "AC": _MM.AnteriorCompression, "IMF": _MM.InfraMammaryFold,
-    "AX": _MM.AxillaryTissue,
-}
-
-# CID 4005 Partial View Option: which part of the breast a partial view shows.
-PARTIAL_VIEW_OPTIONS: dict[str, Code] = {name.upper(): getattr(codes.cid4005, name) for name in codes.cid4005.dir()}
-
-# CID 2 Anatomic Modifier: the ones a radiography protocol uses.
-ANATOMIC_REGION_MODIFIERS: dict[str, Code] = {
-    name.upper(): getattr(codes.cid2, name)
-    for name in ("Anterior", "Posterior", "Superior", "Inferior", "Medial", "Lateral",
-                 "Proximal", "Distal", "Left", "Right", "Bilateral", "Unilateral")
-}
-
-# CID 244 Laterality, keyed by the Image Laterality value (0020,0062).
-LATERALITY: dict[str, Code] = {
-    "L": codes.cid244.Left, "R": codes.cid244.Right, "B": codes.cid244.Bilateral,
-    "U": codes.cid244.Unilateral,
-}
-
-# CID 7011 Rejected for Quality Reasons: why the operator rejected an image (KOS, MPPS, dose SR comment).
-REJECT_REASONS: dict[str, Code] = {name: getattr(codes.cid7011, name) for name in codes.cid7011.dir()}
-
-# CID 9300 Procedure Discontinuation Reason: the MPPS DISCONTINUED reasons a console offers.
-DISCONTINUATION_REASONS: dict[str, Code] = {
-    name: getattr(codes.cid9300, name)
-    for name in (
-        "DoctorCanceledProcedure", "DuplicateOrder", "EquipmentFailure",
-        "IncorrectProcedureOrdered", "IncorrectSideOrdered", "IncorrectWorklistEntrySelected",
-        "PatientConditionPreventedContinuing", "PatientDidNotArrive", "PatientDied",
-        "PatientPregnant", "PatientRefusedToContinueProcedure", "PatientTakenForTreatmentOrSurgery",
-        "DiscontinuedForUnspecifiedReason", "DiscontinuedProcedureStepRescheduled",
-        "DiscontinuedProcedureStepReschedulingRecommended", "ChangeOfProcedureForCorrectCharging",
-        "NursingUnitCancel", "ObjectSetIncomplete", "MediaFailure",
-    )
-}
-
-# CID 10017 X-Ray Grid, keyed by the Grid (0018,1166) term the generator/bucky reports.
-GRIDS: dict[str, Code] = {
-    "NONE": codes.DCM.NoGrid, "FIXED": codes.DCM.FixedGrid, "FOCUSED": codes.DCM.FocusedGrid,
-    "RECIPROCATING": codes.DCM.ReciprocatingGrid, "PARALLEL": codes.DCM.ParallelGrid,
-    "CROSSED": codes.DCM.CrossedGrid,
-}
-
-# CID 10016 Anode Target Material, keyed by the (0018,1191) term.
-ANODE_TARGETS: dict[str, Code] = {name.upper(): getattr(codes.cid10016, name) for name in codes.cid10016.dir()}
-# CID 10006 X-Ray Filter Material, keyed by the (0018,7050) term.
-FILTER_MATERIALS: dict[str, Code] = {name.upper(): getattr(codes.cid10006, name) for name in codes.cid10006.dir()}
-# CID 10007 X-Ray Filter Type, keyed by the (0018,1160) term (FLAT is the newer term for a flat filter).
-FILTER_TYPES: dict[str, Code] = {
-    "STRIP": codes.cid10007.StripFilter, "WEDGE": codes.cid10007.WedgeFilter,
-    "BUTTERFLY": codes.cid10007.ButterflyFilter, "FLAT": codes.cid10007.FlatFilter,
-    "NONE": codes.cid10007.NoFilter,
-}
-# CID 6022 Side, keyed by Image Laterality: which breast a mammography dose belongs to.
-BREAST_SIDES: dict[str, Code] = {
-    "L": codes.cid6022.LeftBreast, "R": codes.cid6022.RightBreast, "B": codes.cid6022.BothBreasts,
-}
-
-# CID 10031 CR/DR Mechanical Configuration.
-MECHANICAL_CONFIGURATIONS: dict[str, Code] = {
-    "UPRIGHT": codes.cid10031.UprightStandMount,
-    "TABLE": codes.cid10031.TableMount,
-    "CARM": codes.cid10031.CArmMount,
-    "UNMOUNTED": codes.cid10031.UnmountedDetector,  # a free (wireless) detector
+# CID 10031 CR/DR Mechanical Configuration: a protocol's detector mount (the keys of
+# MECHANICAL_CONFIGURATIONS), by the concept's name in pydicom's dictionary.
+MOUNTS: dict[str, str] = {
+    "UPRIGHT": "UprightStandMount",
+    "TABLE": "TableMount",
+    "CARM": "CArmMount",
+    "UNMOUNTED": "UnmountedDetector",  # a free (wireless) detector
 }
 
 
-class RDSR:
-    """Concept names and values of TID 10001 and the templates it includes (PS3.16)."""
-
-    XRayRadiationDoseReport = codes.DCM.XRayRadiationDoseReport
-    ProcedureReported = codes.DCM.ProcedureReported
-    ProjectionXRay = codes.DCM.ProjectionXRay
-    # TID 10001's concept name for the intent of Procedure reported; pydicom's meaning adds " (attribute)".
-    HasIntent = Code("363703001", "SCT", "Has Intent")
-    DiagnosticIntent = codes.SCT.DiagnosticIntent
-    ObserverType = codes.DCM.ObserverType
-    Device = codes.DCM.Device
-    DeviceObserverUID = codes.DCM.DeviceObserverUID
-    DeviceObserverName = codes.DCM.DeviceObserverName
-    DeviceObserverManufacturer = codes.DCM.DeviceObserverManufacturer
-    DeviceObserverModelName = codes.DCM.DeviceObserverModelName
-    DeviceObserverSerialNumber = codes.DCM.DeviceObserverSerialNumber
-    ScopeOfAccumulation = codes.DCM.ScopeOfAccumulation
-    Study = codes.DCM.Study
-    StudyInstanceUID = codes.DCM.StudyInstanceUID
-    XRayDetectorDataAvailable = codes.DCM.XRayDetectorDataAvailable
-    XRaySourceDataAvailable = codes.DCM.XRaySourceDataAvailable
-    XRayMechanicalDataAvailable = codes.DCM.XRayMechanicalDataAvailable
-    Yes = codes.SCT.Yes
-    No = codes.SCT.No
-    SourceOfDoseInformation = codes.DCM.SourceOfDoseInformation
-    AutomatedDataCollection = codes.DCM.AutomatedDataCollection
-    AccumulatedXRayDoseData = codes.DCM.AccumulatedXRayDoseData
-    AcquisitionPlane = codes.DCM.AcquisitionPlane
-    SinglePlane = codes.DCM.SinglePlane
-    AcquisitionDoseAreaProductTotal = codes.DCM.AcquisitionDoseAreaProductTotal
-    AcquisitionDoseRPTotal = codes.DCM.AcquisitionDoseRPTotal
-    TotalAcquisitionTime = codes.DCM.TotalAcquisitionTime
-    TotalNumberOfRadiographicFrames = codes.DCM.TotalNumberOfRadiographicFrames
-    DoseAreaProductTotal = codes.DCM.DoseAreaProductTotal
-    DoseRPTotal = codes.DCM.DoseRPTotal
-    ReferencePointDefinition = codes.DCM.ReferencePointDefinition
-    InDetectorPlane = codes.DCM.InDetectorPlane
-    AtSurfaceOfPatient = codes.cid10025.AtSurfaceOfPatient
-    IrradiationEventXRayData = codes.DCM.IrradiationEventXRayData
-    IrradiationEventUID = codes.DCM.IrradiationEventUID
-    DatetimeStarted = codes.DCM.DatetimeStarted
-    IrradiationEventType = codes.DCM.IrradiationEventType
-    StationaryAcquisition = codes.DCM.StationaryAcquisition
-    ImageView = codes.DCM.ImageView
-    ImageViewModifier = codes.DCM.ImageViewModifier
-    TargetRegion = codes.DCM.TargetRegion
-    Laterality = codes.SCT.Laterality
-    DoseAreaProduct = codes.DCM.DoseAreaProduct
-    Comment = codes.DCM.Comment
-    ExposureIndex = codes.DCM.ExposureIndex
-    TargetExposureIndex = codes.DCM.TargetExposureIndex
-    DeviationIndex = codes.DCM.DeviationIndex
-    AcquiredImage = codes.DCM.AcquiredImage
-    DoseRP = codes.DCM.DoseRP
-    NumberOfPulses = codes.DCM.NumberOfPulses
-    KVP = codes.DCM.KVP
-    XRayTubeCurrent = codes.DCM.XRayTubeCurrent
-    ExposureTime = codes.DCM.ExposureTime
-    Exposure = codes.DCM.Exposure
-    XRayGrid = codes.DCM.XRayGrid
-    FocalSpotSize = codes.DCM.FocalSpotSize
-    CRDRMechanicalConfiguration = codes.DCM.CRDRMechanicalConfiguration
-    PositionerPrimaryAngle = codes.DCM.PositionerPrimaryAngle
-    PositionerSecondaryAngle = codes.DCM.PositionerSecondaryAngle
-    ColumnAngulation = codes.DCM.ColumnAngulation
-    CompressionThickness = codes.DCM.CompressionThickness
-    DistanceSourceToDetector = codes.DCM.DistanceSourceToDetector
-    # pydicom's meaning carries a "(mammo)" suffix that PS3.16 does not have.
-    AccumulatedAverageGlandularDose = Code("111637", "DCM", "Accumulated Average Glandular Dose")
-    AverageGlandularDose = codes.DCM.AverageGlandularDose
-    EntranceExposureAtRP = codes.DCM.EntranceExposureAtRP
-    HalfValueLayer = codes.DCM.HalfValueLayer
-    AnodeTargetMaterial = codes.DCM.AnodeTargetMaterial
-    XRayFilters = codes.DCM.XRayFilters
-    XRayFilterType = codes.DCM.XRayFilterType
-    XRayFilterMaterial = codes.DCM.XRayFilterMaterial
-    XRayFilterThicknessMinimum = codes.DCM.XRayFilterThicknessMinimum
-    XRayFilterThicknessMaximum = codes.DCM.XRayFilterThicknessMaximum
+def __getattr__(name: str) -> Any:
+    """A table of :mod:`vxacq.dicom.code_tables`, which is imported now (all its names then
+    become this module's own)."""
+    if name not in _TABLES:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    tables = import_module("vxacq.dicom.code_tables")
+    globals().update((n, getattr(tables, n)) for n in _TABLES)
+    return globals()[name]
 
 
-# UCUM units used in the dose SR and in measured values.
-class UNITS:
-    GyM2 = Code("Gy.m2", "UCUM", "Gy.m2")
-    Gy = Code("Gy", "UCUM", "Gy")
-    mGy = Code("mGy", "UCUM", "mGy")
-    s = Code("s", "UCUM", "s")
-    ms = Code("ms", "UCUM", "ms")
-    kV = Code("kV", "UCUM", "kV")
-    mA = Code("mA", "UCUM", "mA")
-    uAs = Code("uA.s", "UCUM", "uA.s")
-    mm = Code("mm", "UCUM", "mm")
-    deg = Code("deg", "UCUM", "deg")
-    no_units = Code("1", "UCUM", "no units")
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

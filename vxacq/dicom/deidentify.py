@@ -43,16 +43,14 @@ from collections.abc import Callable
 from pydicom.dataelem import DataElement
 from pydicom.dataset import Dataset
 from pydicom.datadict import keyword_for_tag, tag_for_keyword
-from pydicom.sr.coding import Code
 
+from vxacq.dicom import codes
 from vxacq.dicom.modules import code_item
 
 SOURCE = ("PS3.15 2024b Table E.1-1, Basic Profile column "
           "(https://dicom.nema.org/medical/dicom/2024b/output/chtml/part15/"
           "chapter_E.html#table_E.1-1)")
 
-BASIC_PROFILE_CODE = Code("113100", "DCM", "Basic Application Confidentiality Profile")
-CLEAN_STRUCTURED_CONTENT = Code("113104", "DCM", "Clean Structured Content Option")
 METHOD = "DICOM PS3.15 E.1 Basic Profile, Clean Structured Content"  # LO: 64 at most
 
 #: keyword → action of the Basic Profile (conditional ones resolved as the docstring says).
@@ -194,8 +192,8 @@ def deidentify(ds: Dataset, uids: UidMap) -> Dataset:
     _apply(out, uids, str(out.get("Modality", "")))
     out.PatientIdentityRemoved = "YES"
     out.DeidentificationMethod = METHOD
-    out.DeidentificationMethodCodeSequence = [code_item(BASIC_PROFILE_CODE),
-                                              code_item(CLEAN_STRUCTURED_CONTENT)]
+    out.DeidentificationMethodCodeSequence = [code_item(codes.BASIC_PROFILE_CODE),
+                                              code_item(codes.CLEAN_STRUCTURED_CONTENT)]
     if "file_meta" in dir(ds) and ds.file_meta is not None:
         out.file_meta = copy.deepcopy(ds.file_meta)
         out.file_meta.MediaStorageSOPInstanceUID = out.SOPInstanceUID

@@ -12,11 +12,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time
+from typing import TYPE_CHECKING
 
 import numpy as np
-from pydicom.sr.coding import Code
 
 from vxacq.config import StationConfig
+
+if TYPE_CHECKING:
+    from pydicom.sr.coding import Code
 
 
 @dataclass(frozen=True)

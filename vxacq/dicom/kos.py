@@ -17,21 +17,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from pydicom.dataset import Dataset
-from pydicom.sr.coding import Code
 from pydicom.uid import KeyObjectSelectionDocumentStorage
 
+from vxacq.dicom import codes
 from vxacq.dicom.modules import code_item, da, sop_common, tm
 
-#: The IOCM document titles (PS3.16 CID 7010 "Key Object Selection Document Title" entries
-#: that IHE RAD TF-3 IOCM uses for rejection notes), keyed by code value.
-REJECTION_TITLES: dict[str, Code] = {
-    "113001": Code("113001", "DCM", "Rejected for Quality Reasons"),
-    "113037": Code("113037", "DCM", "Rejected for Patient Safety Reasons"),
-    "113038": Code("113038", "DCM", "Incorrect Modality Worklist Entry"),
-    "113039": Code("113039", "DCM", "Data Retention Policy Expired"),
-}
+if TYPE_CHECKING:
+    from pydicom.sr.coding import Code
 
 # What the note copies from the rejected instances: the patient and study they were filed
 # under (Patient, General Study, Patient Study modules) and the console that made them.
@@ -56,13 +51,14 @@ def rejection_note(instances: Sequence[Dataset], title: Code, *, SeriesInstanceU
                    SOPInstanceUID: str, created: datetime, SeriesNumber: int = 1,
                    InstanceNumber: int = 1) -> Dataset:
     """The KOS rejecting ``instances`` (datasets as stored and sent; pixel data not needed)
-    with ``title`` (one of :data:`REJECTION_TITLES`). All instances must be of one patient and
-    study: a note is filed in the study it rejects from. ValueError says what is wrong."""
+    with ``title`` (one of :data:`vxacq.dicom.codes.REJECTION_TITLES`). All instances must be
+    of one patient and study: a note is filed in the study it rejects from. ValueError says
+    what is wrong."""
     if not instances:
         raise ValueError("a rejection note references at least one instance (TID 2010 row 5)")
-    if title.scheme_designator != "DCM" or title.value not in REJECTION_TITLES:
+    if title.scheme_designator != "DCM" or title.value not in codes.REJECTION_TITLES:
         raise ValueError(f"'{title.meaning}' is not an IOCM rejection title (one of "
-                         + ", ".join(f"{c.value} {c.meaning}" for c in REJECTION_TITLES.values())
+                         + ", ".join(f"{c.value} {c.meaning}" for c in codes.REJECTION_TITLES.values())
                          + ")")
     first = instances[0]
     for ds in instances:

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date, datetime, time
+from typing import TYPE_CHECKING
 
 from pydicom.dataset import Dataset
-from pydicom.sr.coding import Code
 from pydicom.uid import UID
 
 from vxacq.dicom import enums
@@ -27,6 +27,9 @@ from vxacq.dicom.inputs import (
     SeriesInfo,
     StudyInfo,
 )
+
+if TYPE_CHECKING:
+    from pydicom.sr.coding import Code
 
 # PS3.4 Modality Performed Procedure Step SOP Class, the class of every Referenced PPS item.
 MPPS_SOP_CLASS = UID("1.2.840.10008.3.1.2.3.3")

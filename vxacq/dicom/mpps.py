@@ -14,14 +14,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from pydicom.dataset import Dataset
-from pydicom.sr.coding import Code
 
 from vxacq.config import StationConfig
-from vxacq.dicom import charset
-from vxacq.dicom.codes import DISCONTINUATION_REASONS
+from vxacq.dicom import charset, codes
 from vxacq.dicom.inputs import OrderInfo, PatientInfo
+
+if TYPE_CHECKING:
+    from pydicom.sr.coding import Code
 
 IN_PROGRESS, COMPLETED, DISCONTINUED = "IN PROGRESS", "COMPLETED", "DISCONTINUED"
 # Protocol Name is Type 1 in each series item; a discontinued step's series may have none.
@@ -182,12 +184,14 @@ def _series_item(series: PerformedSeries) -> Dataset:
 
 def discontinuation_code(reason: str | Code) -> Code:
     """A CID 9300 code from its key in ``codes.DISCONTINUATION_REASONS`` (or a Code as is)."""
+    from pydicom.sr.coding import Code
+
     if isinstance(reason, Code):
         return reason
     try:
-        return DISCONTINUATION_REASONS[reason]
+        return codes.DISCONTINUATION_REASONS[reason]
     except KeyError:
-        known = ", ".join(sorted(DISCONTINUATION_REASONS))
+        known = ", ".join(sorted(codes.DISCONTINUATION_REASONS))
         raise ValueError(f"'{reason}' is not a CID 9300 discontinuation reason ({known})") from None
 
 

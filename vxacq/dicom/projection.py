@@ -10,16 +10,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 import numpy as np
 from pydicom.dataset import Dataset
 from pydicom.pixels import pack_bits
-from pydicom.sr.coding import Code
-
 from pydicom.uid import ExplicitVRLittleEndian
 
 from vxacq.dicom import charset, codes, enums, modules, part10
-from vxacq.dicom.codes import BodyPart
 from vxacq.dicom.inputs import (
     DetectorInfo,
     EquipmentInfo,
@@ -32,6 +30,11 @@ from vxacq.dicom.inputs import (
     StudyInfo,
 )
 from vxacq.dicom.orientation import patient_orientation
+
+if TYPE_CHECKING:
+    from pydicom.sr.coding import Code
+
+    from vxacq.dicom.codes import BodyPart
 
 
 def build_projection_image(

@@ -16,18 +16,20 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, fields, replace
 from datetime import date, datetime
 from io import BytesIO
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from pydicom import dcmwrite
 from pydicom.datadict import dictionary_VR, keyword_for_tag, tag_for_keyword
 from pydicom.dataset import Dataset
 from pydicom.filereader import read_dataset
 from pydicom.multival import MultiValue
-from pydicom.sr.coding import Code
 
 from vxacq.dicom import charset
 from vxacq.dicom.inputs import AnimalInfo, OrderInfo, PatientInfo
 from vxacq.logs import phi
+
+if TYPE_CHECKING:
+    from pydicom.sr.coding import Code
 
 log = logging.getLogger(__name__)
 
@@ -46,6 +48,8 @@ def _text(ds: Dataset, keyword: str) -> str:
 
 
 def _code(item: Dataset) -> Code | None:
+    from pydicom.sr.coding import Code
+
     value = item.get("CodeValue") or item.get("LongCodeValue") or item.get("URNCodeValue")
     if not value or not item.get("CodingSchemeDesignator"):
         return None

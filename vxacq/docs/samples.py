@@ -275,7 +275,8 @@ def build_presentation_state(vary: Vary) -> Dataset:
 def build_rejection_note(vary: Vary) -> Dataset:
     """The IOCM rejection note for a DX image that was sent and then rejected (as
     :func:`vxacq.workflow.rejection.reject_sent` writes it)."""
-    from vxacq.dicom.kos import REJECTION_TITLES, rejection_note
+    from vxacq.dicom.codes import REJECTION_TITLES
+    from vxacq.dicom.kos import rejection_note
 
     image = build_image(vary)
     title = REJECTION_TITLES[_pick(vary, "rejection", "113001", "113037")]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from vxacq.dicom.codes import DISCONTINUATION_REASONS
+from vxacq.dicom import codes
 from vxacq.dicom.printing import Layout
 
 __all__ = ["FILM_LAYOUTS", "Layout", "discontinuation_reasons"]
@@ -14,4 +14,4 @@ FILM_LAYOUTS = ("STANDARD\\1,1", "STANDARD\\1,2", "STANDARD\\2,1", "STANDARD\\2,
 
 def discontinuation_reasons() -> list[tuple[str, str]]:
     """(key, meaning) of each CID 9300 reason an exam may be discontinued for."""
-    return [(key, code.meaning) for key, code in DISCONTINUATION_REASONS.items()]
+    return [(key, code.meaning) for key, code in codes.DISCONTINUATION_REASONS.items()]

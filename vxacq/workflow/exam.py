@@ -45,9 +45,8 @@ import threading
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from pydicom.sr.coding import Code
 from sqlmodel import select
 
 from vxacq.config import Config
@@ -73,6 +72,9 @@ from vxacq.workflow.orders import get_order
 from vxacq.workflow.performed_step import Step
 from vxacq.workflow.reasons import reject_code
 from vxacq.workflow.technique import patient_size, technique_for
+
+if TYPE_CHECKING:
+    from pydicom.sr.coding import Code
 
 __all__ = ["COMPLETED", "DISCONTINUED", "CloseResult", "Exam", "ExamError", "ExamEvent",
            "ExamState", "ExposureError", "ImageView"]
@@ -564,6 +566,8 @@ class Exam(Processing, Closing):
                 setattr(row, key, value)
 
     def _reject_code(self, image_id: int) -> Code:
+        from pydicom.sr.coding import Code
+
         with self.db.session() as session:
             row = session.get(Image, image_id)
             return Code(row.reject_code_value, row.reject_coding_scheme, row.reject_code_meaning)

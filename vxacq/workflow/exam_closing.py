@@ -7,10 +7,9 @@ import datetime as dt
 import logging
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydicom.errors import InvalidDicomError
-from pydicom.sr.coding import Code
 from sqlmodel import select
 
 from vxacq.db import (
@@ -21,6 +20,9 @@ from vxacq.hal import rawstore
 from vxacq.workflow.long_length import SEQUENCE_KIND, Sequence
 from vxacq.workflow import acquisition, annotations
 from vxacq.workflow.exam_types import CloseResult, ExamError, ExamState, ImageView
+
+if TYPE_CHECKING:
+    from pydicom.sr.coding import Code
 
 log = logging.getLogger(__name__)
 

@@ -10,13 +10,14 @@ Quality Reasons".
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from pydicom.sr.coding import Code
+from vxacq.dicom import codes
 
-from vxacq.dicom.codes import REJECT_REASONS
-from vxacq.dicom.kos import REJECTION_TITLES
+if TYPE_CHECKING:
+    from pydicom.sr.coding import Code
 
 DEFAULT_PATH = Path(__file__).resolve().parent.parent / "resources" / "reject_reasons.toml"
 
@@ -27,12 +28,14 @@ class RejectReason:
     code: Code
     local: bool  # a site reason rather than one of CID 7011
     #: The rejection note's document title when an image already sent is rejected (IOCM).
-    title: Code = REJECTION_TITLES["113001"]
+    title: Code = field(default_factory=lambda: codes.REJECTION_TITLES["113001"])
 
 
 def reject_reasons(path: Path | str | None = None) -> list[RejectReason]:
     """CID 7011's reasons, then the local ones; ValueError names a malformed local entry."""
-    out = [RejectReason(key, code, False) for key, code in REJECT_REASONS.items()]
+    from pydicom.sr.coding import Code
+
+    out = [RejectReason(key, code, False) for key, code in codes.REJECT_REASONS.items()]
     path = Path(path or DEFAULT_PATH)
     if not path.exists():
         return out
@@ -51,21 +54,23 @@ def reject_reasons(path: Path | str | None = None) -> list[RejectReason]:
         keys.add(entry["key"])
         code = Code(entry["value"], entry["scheme"], entry["meaning"])
         title = str(entry.get("kos_title", "113001"))
-        if title not in REJECTION_TITLES:
+        if title not in codes.REJECTION_TITLES:
             raise ValueError(f"{path}: reason '{entry['key']}' has kos_title '{title}'; one of "
                              + ", ".join(f"{c.value} ({c.meaning})"
-                                         for c in REJECTION_TITLES.values()))
-        out.append(RejectReason(entry["key"], code, True, REJECTION_TITLES[title]))
+                                         for c in codes.REJECTION_TITLES.values()))
+        out.append(RejectReason(entry["key"], code, True, codes.REJECTION_TITLES[title]))
     return out
 
 
 def rejection_title(reason: str | Code, path: Path | str | None = None) -> Code:
     """The IOCM rejection note title for a reason key or code (113001 for a code not listed)."""
+    from pydicom.sr.coding import Code
+
     for item in reject_reasons(path):
         if item.key == reason or (isinstance(reason, Code) and item.code == reason):
             return item.title
     if isinstance(reason, Code):
-        return REJECTION_TITLES["113001"]
+        return codes.REJECTION_TITLES["113001"]
     raise ValueError(f"'{reason}' is not a reject reason; see `vxacq exam --list-reasons` "
                      "or vxacq/resources/reject_reasons.toml")
 
@@ -73,6 +78,8 @@ def rejection_title(reason: str | Code, path: Path | str | None = None) -> Code:
 def reject_code(reason: str | Code, path: Path | str | None = None) -> Code:
     """The Code for a reason key (CID 7011 or local), or a Code given as is; ValueError for
     none given (a reason is always chosen, never filed by default) or an unknown key."""
+    from pydicom.sr.coding import Code
+
     if isinstance(reason, Code):
         return reason
     if reason is None or not str(reason).strip():

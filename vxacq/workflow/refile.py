@@ -32,8 +32,8 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from pydicom.sr.coding import Code
 from sqlmodel import select
 
 from vxacq.config import Config
@@ -45,6 +45,9 @@ from vxacq.security import audit
 from vxacq.workflow.exam import Exam, ExamError
 from vxacq.workflow.reasons import reject_code, rejection_title
 from vxacq.workflow.rejection import RejectionError, correct_mpps, reject_sent, sent_to
+
+if TYPE_CHECKING:
+    from pydicom.sr.coding import Code
 
 log = logging.getLogger(__name__)
 
@@ -131,6 +134,8 @@ def _check(db: Database, study_id: int, order_id: int, image_ids: list[int] | No
            ) -> tuple[list[tuple[int, str, Code | None]], list[int]]:
     """The exposures to move as (image id, raw frame, reject code or None for an accepted
     one), and the dose reports to withdraw (none when only some images move)."""
+    from pydicom.sr.coding import Code
+
     with db.session() as session:
         study = session.get(Study, study_id)
         if study is None:

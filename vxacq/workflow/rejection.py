@@ -28,18 +28,17 @@ import json
 import logging
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pydicom
 from pydicom.dataset import Dataset
-from pydicom.sr.coding import Code
 from sqlmodel import select, update
 
 from vxacq.config import Config
 from vxacq.db import (
     Database, Image, ImageState, Job, JobKind, JobState, Series, Study,
 )
-from vxacq.dicom import part10
-from vxacq.dicom.codes import DISCONTINUATION_REASONS
+from vxacq.dicom import codes, part10
 from vxacq.dicom.modules import code_item
 from vxacq.dicom.mpps import DISCONTINUED
 from vxacq.dicom.kos import rejection_note
@@ -47,6 +46,9 @@ from vxacq.dicom.uids import new_uid
 from vxacq.security import audit
 from vxacq.workflow.annotations import presentation_state_path
 from vxacq.workflow.reasons import reject_code, rejection_title
+
+if TYPE_CHECKING:
+    from pydicom.sr.coding import Code
 
 log = logging.getLogger(__name__)
 
@@ -226,7 +228,7 @@ def correct_mpps(db: Database, step_id: int | None, rejected: list[str], note: D
                 attributes.PerformedProcedureStepStatus = DISCONTINUED
                 attributes.PerformedProtocolCodeSequence = []
                 attributes.PerformedProcedureStepDiscontinuationReasonCodeSequence = [
-                    code_item(DISCONTINUATION_REASONS["IncorrectWorklistEntrySelected"])]
+                    code_item(codes.DISCONTINUATION_REASONS["IncorrectWorklistEntrySelected"])]
             payload["attributes"] = attributes.to_json_dict()
             # Only while no outbox has claimed it: the claim turns it RUNNING first.
             done = session.exec(update(Job).where(

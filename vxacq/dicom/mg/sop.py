@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from pydicom.dataset import Dataset
-from pydicom.sr.coding import Code
 from pydicom.uid import DigitalMammographyXRayImageStorageForPresentation
 
 from vxacq.dicom import codes, modules
@@ -22,6 +22,9 @@ from vxacq.dicom.inputs import (
 )
 from vxacq.dicom.projection import build_projection_image
 from vxacq.dicom.uids import new_uid
+
+if TYPE_CHECKING:
+    from pydicom.sr.coding import Code
 
 
 def mammo_orientation(view: str, ImageLaterality: str) -> tuple[str, str]:

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime, tzinfo
+from typing import TYPE_CHECKING
 
 from pydicom.dataset import Dataset
-from pydicom.sr.coding import Code
 
 from vxacq.dicom.modules import code_item, ds_number, dt
+
+if TYPE_CHECKING:
+    from pydicom.sr.coding import Code
 
 CONTAINS = "CONTAINS"
 HAS_CONCEPT_MOD = "HAS CONCEPT MOD"

@@ -13,7 +13,6 @@ from datetime import tzinfo
 from pydicom.dataset import Dataset
 
 from vxacq.dicom import codes
-from vxacq.dicom.codes import RDSR, UNITS
 from vxacq.dicom.inputs import Acquisition, EquipmentInfo, ExposureInfo
 from vxacq.dicom.rdsr.content import (
     CONTAINS,
@@ -41,13 +40,13 @@ class DeviceObserverContext(list[Dataset]):
 
     def __init__(self, equipment: EquipmentInfo) -> None:
         super().__init__()
-        self.append(code(HAS_OBS_CONTEXT, RDSR.ObserverType, RDSR.Device))
-        self.append(uidref(HAS_OBS_CONTEXT, RDSR.DeviceObserverUID, equipment.DeviceUID))
+        self.append(code(HAS_OBS_CONTEXT, codes.RDSR.ObserverType, codes.RDSR.Device))
+        self.append(uidref(HAS_OBS_CONTEXT, codes.RDSR.DeviceObserverUID, equipment.DeviceUID))
         for concept, value in (
-            (RDSR.DeviceObserverName, equipment.StationName),
-            (RDSR.DeviceObserverManufacturer, equipment.Manufacturer),
-            (RDSR.DeviceObserverModelName, equipment.ManufacturerModelName),
-            (RDSR.DeviceObserverSerialNumber, equipment.DeviceSerialNumber),
+            (codes.RDSR.DeviceObserverName, equipment.StationName),
+            (codes.RDSR.DeviceObserverManufacturer, equipment.Manufacturer),
+            (codes.RDSR.DeviceObserverModelName, equipment.ManufacturerModelName),
+            (codes.RDSR.DeviceObserverSerialNumber, equipment.DeviceSerialNumber),
         ):
             if value:
                 self.append(text(HAS_OBS_CONTEXT, concept, value))
@@ -61,8 +60,8 @@ class AccumulatedXRayDose(list[Dataset]):
     def __init__(self, acquisitions: Sequence[Acquisition], mammography: bool = False) -> None:
         super().__init__()
         if mammography:
-            self.append(container(CONTAINS, RDSR.AccumulatedXRayDoseData, [
-                code(HAS_CONCEPT_MOD, RDSR.AcquisitionPlane, RDSR.SinglePlane),
+            self.append(container(CONTAINS, codes.RDSR.AccumulatedXRayDoseData, [
+                code(HAS_CONCEPT_MOD, codes.RDSR.AcquisitionPlane, codes.RDSR.SinglePlane),
                 *AccumulatedMammographyXRayDose(acquisitions),
             ]))
             return
@@ -73,22 +72,22 @@ class AccumulatedXRayDose(list[Dataset]):
         dose_total = sum(doses) if all(d is not None for d in doses) else None  # type: ignore[arg-type]
         seconds = sum(e.ExposureTimeInms for e in exposures) / 1000.0
 
-        items = [code(HAS_CONCEPT_MOD, RDSR.AcquisitionPlane, RDSR.SinglePlane)]
+        items = [code(HAS_CONCEPT_MOD, codes.RDSR.AcquisitionPlane, codes.RDSR.SinglePlane)]
         # TID 10004: acquisition totals (a DR console has no fluoroscopy)
         if dap_total is not None:
-            items.append(num(CONTAINS, RDSR.AcquisitionDoseAreaProductTotal, dap_total, UNITS.GyM2))
+            items.append(num(CONTAINS, codes.RDSR.AcquisitionDoseAreaProductTotal, dap_total, codes.UNITS.GyM2))
         if dose_total is not None:
-            items.append(num(CONTAINS, RDSR.AcquisitionDoseRPTotal, dose_total, UNITS.Gy))
-        items.append(num(CONTAINS, RDSR.TotalAcquisitionTime, seconds, UNITS.s))
+            items.append(num(CONTAINS, codes.RDSR.AcquisitionDoseRPTotal, dose_total, codes.UNITS.Gy))
+        items.append(num(CONTAINS, codes.RDSR.TotalAcquisitionTime, seconds, codes.UNITS.s))
         # TID 10007: projection radiography totals
         if dap_total is not None:
-            items.append(num(CONTAINS, RDSR.DoseAreaProductTotal, dap_total, UNITS.GyM2))
+            items.append(num(CONTAINS, codes.RDSR.DoseAreaProductTotal, dap_total, codes.UNITS.GyM2))
         if dose_total is not None:
-            items.append(num(CONTAINS, RDSR.DoseRPTotal, dose_total, UNITS.Gy))
-        items.append(num(CONTAINS, RDSR.TotalNumberOfRadiographicFrames, len(exposures), UNITS.no_units))
+            items.append(num(CONTAINS, codes.RDSR.DoseRPTotal, dose_total, codes.UNITS.Gy))
+        items.append(num(CONTAINS, codes.RDSR.TotalNumberOfRadiographicFrames, len(exposures), codes.UNITS.no_units))
         if dose_total is not None:
-            items.append(code(CONTAINS, RDSR.ReferencePointDefinition, RDSR.InDetectorPlane))
-        self.append(container(CONTAINS, RDSR.AccumulatedXRayDoseData, items))
+            items.append(code(CONTAINS, codes.RDSR.ReferencePointDefinition, codes.RDSR.InDetectorPlane))
+        self.append(container(CONTAINS, codes.RDSR.AccumulatedXRayDoseData, items))
 
 
 class AccumulatedMammographyXRayDose(list[Dataset]):
@@ -103,9 +102,9 @@ class AccumulatedMammographyXRayDose(list[Dataset]):
             by_side.setdefault(a.ImageLaterality, []).append(a.exposure.OrganDose)
         for side, doses in by_side.items():
             if side in codes.BREAST_SIDES and all(d is not None for d in doses):
-                item = num(CONTAINS, RDSR.AccumulatedAverageGlandularDose,
-                           sum(doses) * DGY_TO_MGY, UNITS.mGy)  # type: ignore[arg-type]
-                item.ContentSequence = [code(HAS_CONCEPT_MOD, RDSR.Laterality, codes.BREAST_SIDES[side])]
+                item = num(CONTAINS, codes.RDSR.AccumulatedAverageGlandularDose,
+                           sum(doses) * DGY_TO_MGY, codes.UNITS.mGy)  # type: ignore[arg-type]
+                item.ContentSequence = [code(HAS_CONCEPT_MOD, codes.RDSR.Laterality, codes.BREAST_SIDES[side])]
                 self.append(item)
 
 
@@ -121,69 +120,69 @@ class IrradiationEventXRayData(list[Dataset]):
         part = codes.body_part(a.body_part)
         view = codes.mg_view(a.view).code if mammography else codes.dx_view(a.view).code
         items = [
-            code(HAS_CONCEPT_MOD, RDSR.AcquisitionPlane, RDSR.SinglePlane),
-            uidref(CONTAINS, RDSR.IrradiationEventUID, e.IrradiationEventUID),
-            datetime_item(CONTAINS, RDSR.DatetimeStarted, e.AcquisitionDateTime, tz),
-            code(CONTAINS, RDSR.IrradiationEventType, RDSR.StationaryAcquisition),
+            code(HAS_CONCEPT_MOD, codes.RDSR.AcquisitionPlane, codes.RDSR.SinglePlane),
+            uidref(CONTAINS, codes.RDSR.IrradiationEventUID, e.IrradiationEventUID),
+            datetime_item(CONTAINS, codes.RDSR.DatetimeStarted, e.AcquisitionDateTime, tz),
+            code(CONTAINS, codes.RDSR.IrradiationEventType, codes.RDSR.StationaryAcquisition),
         ]
         laterality = (
-            [code(HAS_CONCEPT_MOD, RDSR.Laterality, codes.LATERALITY[a.ImageLaterality])]
+            [code(HAS_CONCEPT_MOD, codes.RDSR.Laterality, codes.LATERALITY[a.ImageLaterality])]
             if a.ImageLaterality in ("L", "R", "B") else []
         )
         modifiers = codes.MG_VIEW_MODIFIERS if mammography else {}
-        items.append(code(CONTAINS, RDSR.ImageView, view, [
-            code(HAS_CONCEPT_MOD, RDSR.ImageViewModifier, modifiers[m.upper()]) for m in a.view_modifiers
+        items.append(code(CONTAINS, codes.RDSR.ImageView, view, [
+            code(HAS_CONCEPT_MOD, codes.RDSR.ImageViewModifier, modifiers[m.upper()]) for m in a.view_modifiers
         ]))
-        items.append(code(CONTAINS, RDSR.TargetRegion, part.code, laterality))
+        items.append(code(CONTAINS, codes.RDSR.TargetRegion, part.code, laterality))
         # TID 10003 row 10: Dose Area Product only where the procedure is not mammography.
         if e.ImageAndFluoroscopyAreaDoseProduct is not None and not mammography:
-            items.append(num(CONTAINS, RDSR.DoseAreaProduct,
-                             e.ImageAndFluoroscopyAreaDoseProduct * DGYCM2_TO_GYM2, UNITS.GyM2))
+            items.append(num(CONTAINS, codes.RDSR.DoseAreaProduct,
+                             e.ImageAndFluoroscopyAreaDoseProduct * DGYCM2_TO_GYM2, codes.UNITS.GyM2))
         # TID 10003 has one Comment: a rejection and a partial exposure share it
         comments = [f"Image rejected: {a.rejected_reason.meaning}"] if a.rejected_reason else []
         comments += [a.comment] if a.comment else []
         if comments:
-            items.append(text(CONTAINS, RDSR.Comment, "; ".join(comments)))
+            items.append(text(CONTAINS, codes.RDSR.Comment, "; ".join(comments)))
         # TID 10003A detector data
         for concept, value in (
-            (RDSR.ExposureIndex, a.ExposureIndex),
-            (RDSR.TargetExposureIndex, a.TargetExposureIndex),
-            (RDSR.DeviationIndex, a.DeviationIndex),
+            (codes.RDSR.ExposureIndex, a.ExposureIndex),
+            (codes.RDSR.TargetExposureIndex, a.TargetExposureIndex),
+            (codes.RDSR.DeviationIndex, a.DeviationIndex),
         ):
             if value is not None:
-                items.append(num(CONTAINS, concept, value, UNITS.no_units))
+                items.append(num(CONTAINS, concept, value, codes.UNITS.no_units))
         # TID 10003B source data
         if mammography:
             if e.OrganDose is not None:
-                items.append(num(CONTAINS, RDSR.AverageGlandularDose, e.OrganDose * DGY_TO_MGY, UNITS.mGy))
+                items.append(num(CONTAINS, codes.RDSR.AverageGlandularDose, e.OrganDose * DGY_TO_MGY, codes.UNITS.mGy))
             if e.EntranceDoseInmGy is not None:
                 # Entrance Dose (0040,8302) is the air kerma at the breast's entrance surface.
-                items.append(num(CONTAINS, RDSR.EntranceExposureAtRP, e.EntranceDoseInmGy, UNITS.mGy))
-                items.append(code(CONTAINS, RDSR.ReferencePointDefinition, RDSR.AtSurfaceOfPatient))
+                items.append(num(CONTAINS, codes.RDSR.EntranceExposureAtRP, e.EntranceDoseInmGy, codes.UNITS.mGy))
+                items.append(code(CONTAINS, codes.RDSR.ReferencePointDefinition, codes.RDSR.AtSurfaceOfPatient))
             if e.HalfValueLayer is not None:
-                items.append(num(CONTAINS, RDSR.HalfValueLayer, e.HalfValueLayer, UNITS.mm))
+                items.append(num(CONTAINS, codes.RDSR.HalfValueLayer, e.HalfValueLayer, codes.UNITS.mm))
         # TID 10003B row 1: Dose (RP) only where the procedure is not mammography (AGD is its dose).
         if e.DoseRP is not None and not mammography:
-            items.append(num(CONTAINS, RDSR.DoseRP, e.DoseRP, UNITS.Gy))
-            items.append(code(CONTAINS, RDSR.ReferencePointDefinition, RDSR.InDetectorPlane))
-        items.append(num(CONTAINS, RDSR.KVP, e.KVP, UNITS.kV))
-        items.append(num(CONTAINS, RDSR.XRayTubeCurrent, e.XRayTubeCurrentInmA, UNITS.mA))
-        items.append(num(CONTAINS, RDSR.ExposureTime, e.ExposureTimeInms, UNITS.ms))
+            items.append(num(CONTAINS, codes.RDSR.DoseRP, e.DoseRP, codes.UNITS.Gy))
+            items.append(code(CONTAINS, codes.RDSR.ReferencePointDefinition, codes.RDSR.InDetectorPlane))
+        items.append(num(CONTAINS, codes.RDSR.KVP, e.KVP, codes.UNITS.kV))
+        items.append(num(CONTAINS, codes.RDSR.XRayTubeCurrent, e.XRayTubeCurrentInmA, codes.UNITS.mA))
+        items.append(num(CONTAINS, codes.RDSR.ExposureTime, e.ExposureTimeInms, codes.UNITS.ms))
         # A radiographic exposure is one pulse (VXvue writes 1 too).
-        items.append(num(CONTAINS, RDSR.NumberOfPulses, 1, UNITS.no_units))
-        items.append(num(CONTAINS, RDSR.Exposure, e.mAs * 1000.0, UNITS.uAs))
+        items.append(num(CONTAINS, codes.RDSR.NumberOfPulses, 1, codes.UNITS.no_units))
+        items.append(num(CONTAINS, codes.RDSR.Exposure, e.mAs * 1000.0, codes.UNITS.uAs))
         for spot in e.FocalSpots:
-            items.append(num(CONTAINS, RDSR.FocalSpotSize, spot, UNITS.mm))
+            items.append(num(CONTAINS, codes.RDSR.FocalSpotSize, spot, codes.UNITS.mm))
         if e.AnodeTargetMaterial:
             anode = codes.ANODE_TARGETS.get(e.AnodeTargetMaterial.upper())
             if anode is None:
                 raise ValueError(f"anode target '{e.AnodeTargetMaterial}' has no CID 10016 code")
-            items.append(code(CONTAINS, RDSR.AnodeTargetMaterial, anode))
+            items.append(code(CONTAINS, codes.RDSR.AnodeTargetMaterial, anode))
         items.extend(_filters(e))
         for term in e.Grid:
             if term.upper() not in codes.GRIDS:
                 raise ValueError(f"grid '{term}' has no CID 10017 code; known: {', '.join(codes.GRIDS)}")
-            items.append(code(CONTAINS, RDSR.XRayGrid, codes.GRIDS[term.upper()]))
+            items.append(code(CONTAINS, codes.RDSR.XRayGrid, codes.GRIDS[term.upper()]))
         # TID 10003C mechanical data
         if e.MechanicalConfiguration:
             config = codes.MECHANICAL_CONFIGURATIONS.get(e.MechanicalConfiguration.upper())
@@ -192,23 +191,23 @@ class IrradiationEventXRayData(list[Dataset]):
                     f"mechanical configuration '{e.MechanicalConfiguration}' has no CID 10031 code; "
                     f"known: {', '.join(codes.MECHANICAL_CONFIGURATIONS)}"
                 )
-            items.append(code(CONTAINS, RDSR.CRDRMechanicalConfiguration, config))
+            items.append(code(CONTAINS, codes.RDSR.CRDRMechanicalConfiguration, config))
         # TID 10003C rows 2-3 and 6 exclude each other (a C-arm's positioner angles, or a tube
         # column's angulation): a column angulation, when the view has one, is written alone.
         if e.ColumnAngulation is not None:
-            items.append(num(CONTAINS, RDSR.ColumnAngulation, e.ColumnAngulation, UNITS.deg))
+            items.append(num(CONTAINS, codes.RDSR.ColumnAngulation, e.ColumnAngulation, codes.UNITS.deg))
         else:
-            for concept, angle in ((RDSR.PositionerPrimaryAngle, e.PositionerPrimaryAngle),
-                                   (RDSR.PositionerSecondaryAngle, e.PositionerSecondaryAngle)):
+            for concept, angle in ((codes.RDSR.PositionerPrimaryAngle, e.PositionerPrimaryAngle),
+                                   (codes.RDSR.PositionerSecondaryAngle, e.PositionerSecondaryAngle)):
                 if angle is not None:
-                    items.append(num(CONTAINS, concept, angle, UNITS.deg))
+                    items.append(num(CONTAINS, concept, angle, codes.UNITS.deg))
         if mammography and e.BodyPartThickness is not None:
-            items.append(num(CONTAINS, RDSR.CompressionThickness, e.BodyPartThickness, UNITS.mm))
+            items.append(num(CONTAINS, codes.RDSR.CompressionThickness, e.BodyPartThickness, codes.UNITS.mm))
         if e.DistanceSourceToDetector is not None:
-            items.append(num(CONTAINS, RDSR.DistanceSourceToDetector, e.DistanceSourceToDetector, UNITS.mm))
+            items.append(num(CONTAINS, codes.RDSR.DistanceSourceToDetector, e.DistanceSourceToDetector, codes.UNITS.mm))
         if a.image is not None:
-            items.append(image(CONTAINS, RDSR.AcquiredImage, a.image.SOPClassUID, a.image.SOPInstanceUID))
-        self.append(container(CONTAINS, RDSR.IrradiationEventXRayData, items))
+            items.append(image(CONTAINS, codes.RDSR.AcquiredImage, a.image.SOPClassUID, a.image.SOPInstanceUID))
+        self.append(container(CONTAINS, codes.RDSR.IrradiationEventXRayData, items))
 
 
 def _has_mechanical_data(e: ExposureInfo, mammography: bool) -> bool:
@@ -226,17 +225,17 @@ def _filters(e: ExposureInfo) -> list[Dataset]:
     filter_type = codes.FILTER_TYPES.get(e.FilterType.upper())
     if filter_type is None:
         return []  # MULTIPLE and vendor terms have no CID 10007 code; the image keeps (0018,1160)
-    items = [code(CONTAINS, RDSR.XRayFilterType, filter_type)]
+    items = [code(CONTAINS, codes.RDSR.XRayFilterType, filter_type)]
     for material in e.FilterMaterial:
         coded = codes.FILTER_MATERIALS.get(material.upper())
         if coded is None:
             raise ValueError(f"filter material '{material}' has no CID 10006 code; known: {', '.join(codes.FILTER_MATERIALS)}")
-        items.append(code(CONTAINS, RDSR.XRayFilterMaterial, coded))
+        items.append(code(CONTAINS, codes.RDSR.XRayFilterMaterial, coded))
     if e.FilterThicknessMinimum is not None:
-        items.append(num(CONTAINS, RDSR.XRayFilterThicknessMinimum, e.FilterThicknessMinimum, UNITS.mm))
+        items.append(num(CONTAINS, codes.RDSR.XRayFilterThicknessMinimum, e.FilterThicknessMinimum, codes.UNITS.mm))
     if e.FilterThicknessMaximum is not None:
-        items.append(num(CONTAINS, RDSR.XRayFilterThicknessMaximum, e.FilterThicknessMaximum, UNITS.mm))
-    return [container(CONTAINS, RDSR.XRayFilters, items)]
+        items.append(num(CONTAINS, codes.RDSR.XRayFilterThicknessMaximum, e.FilterThicknessMaximum, codes.UNITS.mm))
+    return [container(CONTAINS, codes.RDSR.XRayFilters, items)]
 
 
 class ProjectionXRayRadiationDose(Dataset):
@@ -257,24 +256,24 @@ class ProjectionXRayRadiationDose(Dataset):
         if not acquisitions:
             raise ValueError("a dose report needs at least one irradiation event (TID 10001, 1-n TID 10003)")
         children: list[Dataset] = [
-            code(HAS_CONCEPT_MOD, RDSR.ProcedureReported,
-                 codes.MAMMOGRAPHY if mammography else RDSR.ProjectionXRay,
-                 [code(HAS_CONCEPT_MOD, RDSR.HasIntent, RDSR.DiagnosticIntent)]),
+            code(HAS_CONCEPT_MOD, codes.RDSR.ProcedureReported,
+                 codes.MAMMOGRAPHY if mammography else codes.RDSR.ProjectionXRay,
+                 [code(HAS_CONCEPT_MOD, codes.RDSR.HasIntent, codes.RDSR.DiagnosticIntent)]),
             *DeviceObserverContext(equipment),
-            code(HAS_OBS_CONTEXT, RDSR.ScopeOfAccumulation, RDSR.Study,
-                 [uidref(HAS_PROPERTIES, RDSR.StudyInstanceUID, StudyInstanceUID)]),
-            code(CONTAINS, RDSR.XRayDetectorDataAvailable,
-                 RDSR.Yes if any(a.ExposureIndex is not None for a in acquisitions) else RDSR.No),
-            code(CONTAINS, RDSR.XRaySourceDataAvailable, RDSR.Yes),
-            code(CONTAINS, RDSR.XRayMechanicalDataAvailable,
-                 RDSR.Yes if any(_has_mechanical_data(a.exposure, mammography) for a in acquisitions) else RDSR.No),
+            code(HAS_OBS_CONTEXT, codes.RDSR.ScopeOfAccumulation, codes.RDSR.Study,
+                 [uidref(HAS_PROPERTIES, codes.RDSR.StudyInstanceUID, StudyInstanceUID)]),
+            code(CONTAINS, codes.RDSR.XRayDetectorDataAvailable,
+                 codes.RDSR.Yes if any(a.ExposureIndex is not None for a in acquisitions) else codes.RDSR.No),
+            code(CONTAINS, codes.RDSR.XRaySourceDataAvailable, codes.RDSR.Yes),
+            code(CONTAINS, codes.RDSR.XRayMechanicalDataAvailable,
+                 codes.RDSR.Yes if any(_has_mechanical_data(a.exposure, mammography) for a in acquisitions) else codes.RDSR.No),
             *AccumulatedXRayDose(acquisitions, mammography),
         ]
         for a in acquisitions:
             children.extend(IrradiationEventXRayData(a, mammography, tz))
-        children.append(code(CONTAINS, RDSR.SourceOfDoseInformation, RDSR.AutomatedDataCollection))
+        children.append(code(CONTAINS, codes.RDSR.SourceOfDoseInformation, codes.RDSR.AutomatedDataCollection))
         self.ValueType = "CONTAINER"
-        self.ConceptNameCodeSequence = [container(None, RDSR.XRayRadiationDoseReport, []).ConceptNameCodeSequence[0]]
+        self.ConceptNameCodeSequence = [container(None, codes.RDSR.XRayRadiationDoseReport, []).ConceptNameCodeSequence[0]]
         self.ContinuityOfContent = "SEPARATE"
         template = Dataset()
         template.MappingResource = "DCMR"

@@ -245,6 +245,10 @@ def test_leaving_an_exam_whose_frame_is_in_the_panel_asks_and_it_is_recovered_on
     history.open_button.click()
     wait_until(lambda: page.exam.study_id == exam.study_id, 30, "the suspended exam again")
     assert window.pages.currentWidget() is page
+    shown: list[str] = []  # the banner's messages (the image's own may follow at once)
+    banner_show = page.banner.show
+    page.banner.show = lambda text=None, level="info": (shown.append(text or ""),
+                                                        banner_show(text, level))
     panel.recover_button.click()
     wait_until(lambda: len(page.exam.images()) == 1, 60, "the recovered image")
     [image] = page.exam.images()
@@ -252,7 +256,8 @@ def test_leaving_an_exam_whose_frame_is_in_the_panel_asks_and_it_is_recovered_on
     wait_until(lambda: page.strip.thumbs.count() == 1, 10, "its thumbnail in the exam")
     wait_until(lambda: not panel.status.frame_pending and not panel.recover_button.isVisible(),
                10, "the panel emptied")
-    assert "recovered and filed under the exam of Doe^Jane" in page.banner.text()
+    wait_until(lambda: any("recovered and filed under the exam of Doe^Jane" in text
+                           for text in shown), 10, "the recovery said on the banner")
 
 
 def test_a_lost_frame_is_discarded_only_with_a_reason_and_audited(window) -> None:  # noqa: F811

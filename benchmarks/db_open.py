@@ -14,14 +14,13 @@ from __future__ import annotations
 import argparse
 import sqlite3
 import statistics
-import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
 
-from scale import generate
+from scale import add_database_arguments, generated_database
 
-from vxacq.db import DB_FILENAME, open_database
+from vxacq.db import open_database
 
 
 def timed(call: Callable[[], object], runs: int) -> tuple[float, float]:
@@ -43,17 +42,9 @@ def quick_check(path: Path) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--images", type=int, default=100_000)
-    parser.add_argument("--jobs", type=int, default=10_000)
-    parser.add_argument("--runs", type=int, default=9)
-    parser.add_argument("--keep", type=Path, help="make (or reuse) the database in this dir")
+    add_database_arguments(parser, runs=9)
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as tmp:
-        data_dir = args.keep or Path(tmp)
-        data_dir.mkdir(parents=True, exist_ok=True)
-        path = data_dir / DB_FILENAME
-        if not path.exists():
-            print(f"generated {generate(path, args.images, args.jobs)}")
+    with generated_database(args) as path:
         print(f"{path}: {path.stat().st_size / 1e6:.0f} MB")
         cases: list[tuple[str, Callable[[], object]]] = [
             ("PRAGMA quick_check alone", lambda: quick_check(path)),

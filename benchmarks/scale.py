@@ -24,7 +24,8 @@ import sqlite3
 import statistics
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -170,13 +171,18 @@ def timed(call: Callable[[], object], runs: int) -> tuple[float, float, object]:
         result
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser()
+def add_database_arguments(parser: argparse.ArgumentParser, runs: int) -> None:
+    """The generated database's size, the runs, and ``--keep``; shared with db_open.py."""
     parser.add_argument("--images", type=int, default=100_000)
     parser.add_argument("--jobs", type=int, default=10_000)
-    parser.add_argument("--runs", type=int, default=20)
+    parser.add_argument("--runs", type=int, default=runs)
     parser.add_argument("--keep", type=Path, help="make (or reuse) the database in this dir")
-    args = parser.parse_args()
+
+
+@contextmanager
+def generated_database(args: argparse.Namespace) -> Iterator[Path]:
+    """The database file the arguments ask for: made in a temporary folder, or in ``--keep``
+    unless that already holds one (generating 100,000 images takes a while)."""
     with tempfile.TemporaryDirectory() as tmp:
         data_dir = args.keep or Path(tmp)
         data_dir.mkdir(parents=True, exist_ok=True)
@@ -185,6 +191,15 @@ def main() -> None:
             started = time.perf_counter()
             counts = generate(path, args.images, args.jobs)
             print(f"generated {counts} in {time.perf_counter() - started:.1f} s")
+        yield path
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    add_database_arguments(parser, runs=20)
+    args = parser.parse_args()
+    with generated_database(args) as path:
+        data_dir = path.parent
         db = open_database(path)
         config = configuration.from_dict({
             "station": {"ae_title": "VXACQ", "data_dir": str(data_dir)},

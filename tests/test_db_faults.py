@@ -185,6 +185,14 @@ def test_a_short_command_after_a_recent_full_check_reads_only_the_schema(tmp_pat
     db.close()
 
 
+def test_a_full_check_counts_as_recent_at_once(tmp_path, monkeypatch) -> None:
+    """The stamp's time was rounded to the nearest second: a check passed at x.6 s was
+    stamped x+1, in the future, and a program starting within that moment checked in full."""
+    monkeypatch.setattr(integrity.time, "time", lambda: 1_800_000_000.6)
+    database_for(tmp_path, full_check=True).close()
+    assert integrity._recently_checked(tmp_path / "vxacq.sqlite")
+
+
 @pytest.mark.parametrize("opener", ["window", "serve", "db check"])
 def test_the_window_the_service_and_db_check_check_every_page(tmp_path, opener) -> None:
     from vxacq import cli

@@ -47,7 +47,9 @@ def check(conn: sqlite3.Connection, path: Path, *, full: bool) -> None:
         raise
     if (identity := _identity(path)) is not None:
         with contextlib.suppress(OSError):  # no stamp: the next program checks in full
-            write_atomic(stamp, f"{identity} {time.time():.0f}\n".encode())
+            # whole seconds rounded down: a stamp rounded up would lie in the future and
+            # count as not recent for up to half a second
+            write_atomic(stamp, f"{identity} {int(time.time())}\n".encode())
 
 
 def _raise_unless_ok(rows: list[tuple[str]]) -> None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -273,6 +274,47 @@ def test_abort_in_the_middle_of_the_query(tmp_path):
     assert failed.value.kind == "aborted"
     assert "aborted the association during the worklist query after 1 answer" in str(failed.value)
     _assert_untouched(db)
+
+
+def test_an_answer_that_cannot_be_decoded_loses_no_other(tmp_path, monkeypatch, caplog):
+    """pynetdicom yields an answer it cannot decode twice: each later order must still be
+    read from its own answer and keep its own bytes (a second bytes taken for the skipped
+    answer would pair every later one with the next one's bytes, lose one and double one)."""
+    from io import BytesIO
+    import pynetdicom.association
+    from pydicom import dcmread
+    from pydicom.uid import ExplicitVRLittleEndian
+
+    decode = pynetdicom.association.decode
+
+    def failing(data, *args, **kwargs):
+        if b"ACC-BAD" in data.getvalue():
+            raise ValueError("not a data set")
+        return decode(data, *args, **kwargs)
+
+    asked: list[bool] = []
+
+    def wait_for_the_rest() -> bool:
+        """Asked after each answer: after the first, the others all arrive meanwhile, so
+        their bytes are waiting when the undecodable one is skipped."""
+        if not asked:
+            time.sleep(0.5)
+        asked.append(True)
+        return False
+
+    monkeypatch.setattr(pynetdicom.association, "decode", failing)
+    answers = [worklist_item("latin1", date=DAY, accession=accession)
+               for accession in ("ACC-1", "ACC-BAD", "ACC-2", "ACC-3")]
+    with worklist_scp(answers, "normal", ae_title="RIS", transfer_syntax=ExplicitVRLittleEndian) as port:
+        config = node_config(tmp_path, "RIS", port, ["worklist"])
+        with caplog.at_level("WARNING"):
+            result = worklist.query(config, config.node("ris"), worklist.criteria_for(config, DAY),
+                                    cancel=wait_for_the_rest)
+    assert result.complete
+    assert [o.order.AccessionNumber for o in result.orders] == ["ACC-1", "ACC-2", "ACC-3"]
+    assert [dcmread(BytesIO(o.dataset), force=True).AccessionNumber for o in result.orders] == \
+        ["ACC-1", "ACC-2", "ACC-3"]
+    assert "an answer to the worklist query could not be decoded" in caplog.text
 
 
 def test_peer_that_never_answers(tmp_path):

@@ -114,7 +114,13 @@ def _collect(assoc: Association, node: NodeConfig, sop_class: str,
     cancel_sent = False
     where = f"{node.name} ({node.ae_title})"
     waited_since = time.monotonic()
+    previous: Dataset | None = None
     for status, identifier in responses:
+        if status is previous:
+            # pynetdicom yields an answer it cannot decode twice (the same status); taking
+            # bytes for the second would pair every later answer with the next one's bytes.
+            continue
+        previous = status
         code = status.get("Status")
         if code is None:
             raise _no_answer(assoc, where, what, node, time.monotonic() - waited_since,
@@ -122,8 +128,8 @@ def _collect(assoc: Association, node: NodeConfig, sop_class: str,
         if code in PENDING:
             raw = received.next()
             if identifier is None:
-                log.warning("%s: a %s answer could not be decoded; skipped (count it as missing)",
-                            where, what)
+                log.warning("%s: an answer to %s could not be decoded (see the DICOM log); "
+                            "skipped, so one match is missing", where, what)
             elif not cancel_sent:
                 outcome.answers.append(identifier)
                 if on_answer is not None:

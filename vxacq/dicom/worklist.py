@@ -21,7 +21,6 @@ from typing import TYPE_CHECKING, TypeVar
 from pydicom import dcmwrite
 from pydicom.datadict import dictionary_VR, keyword_for_tag, tag_for_keyword
 from pydicom.dataset import Dataset
-from pydicom.filereader import read_dataset
 from pydicom.multival import MultiValue
 
 from vxacq.dicom import charset
@@ -341,11 +340,9 @@ def read_answer(ds: Dataset, fallback_character_set: str | None = None,
     decoded is left empty and named in ``problems`` (and logged); the order is kept.
 
     ``received``: the answer's bytes as they came (Explicit VR Little Endian), kept as they
-    are; without them ``ds`` is encoded to get them. With them, the answer is read afresh from
-    them, once for every check and step below: every value still as received (pynetdicom may
-    have converted some for its log), and nothing needs copying."""
-    if received:
-        ds = read_dataset(BytesIO(received), is_implicit_VR=False, is_little_endian=True)
+    are; without them ``ds`` is encoded to get them. With them, ``ds`` is read from them and
+    its values are still as received (as :func:`vxacq.net.cfind.find` gives its answers):
+    then it is read as it is for every check and step below, and nothing needs copying."""
     problems: list[str] = (_character_set_problems(ds, fallback_character_set)
                            + _dropped_name_problems(ds, received))
     raw = received or b""

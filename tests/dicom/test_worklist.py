@@ -146,3 +146,46 @@ def test_non_ascii_without_a_declared_set_is_named_unless_a_fallback_is_set() ->
                in p for p in order.problems)
     [order] = read_answer(_answer(None, b"M\xfcller^J\xf6rg"), "ISO_IR 100")
     assert order.patient.PatientName == "Müller^Jörg" and not order.problems
+
+
+def test_a_value_read_as_received_is_the_value_pydicom_gives() -> None:
+    """An answer's values still as received are converted by our own short way: for every
+    value — in ISO 2022, several values, empty, in another VR than the dictionary's, with
+    bytes its set cannot decode, not a number — it gives what pydicom's ``get`` gives."""
+    from io import BytesIO
+
+    from pydicom.filereader import read_dataset
+
+    from vxacq.dicom.worklist import _get, dataset_bytes
+
+    ds = Dataset()
+    ds.SpecificCharacterSet = ["", "ISO 2022 IR 149"]
+    ds.AccessionNumber = "ACC-77"
+    ds.ReferringPhysicianName = "Kim^Doctor"
+    ds.PatientName = NAME
+    ds.PatientID = "PID-77"
+    ds.IssuerOfPatientID = ""
+    ds.PatientBirthDate = "19800229"
+    ds.PatientWeight = "54.5"
+    ds.PatientSize = None
+    ds.AdmittingDiagnosesDescription = ["Fracture", "홍"]
+    ds.RequestingService = "MARKER"
+    raw = dataset_bytes(ds)
+    raw = raw.replace(b"\x08\x00\x90\x00PN", b"\x08\x00\x90\x00LO")  # a name sent as LO
+    raw = raw.replace(b"MARKER", b"MA\xff\xfeER")  # bytes KS X 1001 cannot decode
+    raw = raw.replace(b"54.5", b"heft")  # not a decimal string
+
+    def answer() -> Dataset:
+        return read_dataset(BytesIO(raw), is_implicit_VR=False, is_little_endian=True)
+
+    def outcome(read, keyword):
+        try:
+            value = read(answer(), keyword)
+        except Exception as exc:
+            return type(exc)
+        return type(value), str(value), value
+
+    keywords = answer().dir()
+    assert {"ReferringPhysicianName", "PatientWeight", "RequestingService"} <= set(keywords)
+    for keyword in keywords:
+        assert outcome(_get, keyword) == outcome(Dataset.get, keyword), keyword

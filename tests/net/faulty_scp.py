@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from pydicom.dataset import Dataset
-from pynetdicom import AE, evt
+from pynetdicom import AE, DEFAULT_TRANSFER_SYNTAXES, evt
 from pynetdicom.sop_class import ModalityWorklistInformationFind
 
 
@@ -21,8 +21,10 @@ def free_port() -> int:
 
 
 @contextmanager
-def worklist_scp(answers: list[Dataset], behaviour: str, ae_title: str = "FAULTY") -> Iterator[int]:
-    """A worklist SCP on a free port; ``behaviour``: "abort-after-first" or "silent"."""
+def worklist_scp(answers: list[Dataset], behaviour: str, ae_title: str = "FAULTY",
+                 transfer_syntax: str | None = None) -> Iterator[int]:
+    """A worklist SCP on a free port; ``behaviour``: "abort-after-first" or "silent".
+    ``transfer_syntax``: the only one it accepts (pynetdicom's choice otherwise)."""
     stop = threading.Event()
 
     def on_find(event: evt.Event):
@@ -38,7 +40,8 @@ def worklist_scp(answers: list[Dataset], behaviour: str, ae_title: str = "FAULTY
         yield 0x0000, None
 
     ae = AE(ae_title=ae_title)
-    ae.add_supported_context(ModalityWorklistInformationFind)
+    ae.add_supported_context(ModalityWorklistInformationFind,
+                             [transfer_syntax] if transfer_syntax else DEFAULT_TRANSFER_SYNTAXES)
     port = free_port()
     server = ae.start_server(("127.0.0.1", port), block=False,
                              evt_handlers=[(evt.EVT_C_FIND, on_find)])

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -57,9 +58,13 @@ def orders_in(db) -> dict[str, Order]:
         return {o.AccessionNumber: o for o in session.exec(select(Order)).all()}
 
 
-def test_wlmscpfs_every_character_set_decoded_and_saved(wlmscpfs, tmp_path):
+@pytest.mark.parametrize("log_patient_data", [False, True])
+def test_wlmscpfs_every_character_set_decoded_and_saved(wlmscpfs, tmp_path, log_patient_data):
+    """Also where the site lets pynetdicom log the answers (it converts their values to
+    log them; the orders are still read from the values as received)."""
     expected = fill(wlmscpfs)
     config = node_config(tmp_path, wlmscpfs.ae_title, wlmscpfs.port, ["worklist"])
+    config.station.log_patient_data = log_patient_data
     db = database_for(config.data_dir)
     result, saved = worklist.query_and_sync(config, db, config.node("ris"),
                                             worklist.criteria_for(config, DAY))
@@ -87,15 +92,22 @@ def test_wlmscpfs_every_character_set_decoded_and_saved(wlmscpfs, tmp_path):
 def test_answers_are_kept_as_received_without_encoding_them_again(wlmscpfs, tmp_path,
                                                                   monkeypatch):
     """The bytes of each answer come from the wire: encoding an answer to keep it (most of a
-    long worklist's time) is not needed when it arrived as Explicit VR Little Endian."""
+    long worklist's time) is not needed when it arrived as Explicit VR Little Endian, nor
+    reading it a second time from them (pynetdicom's reading is of those very bytes)."""
     from io import BytesIO
     from pydicom import dcmread
     from vxacq.dicom import worklist as worklist_dicom
 
+    from vxacq.net import cfind
+
     def refused(ds):
         raise AssertionError("an answer was encoded again to keep its bytes")
 
+    def read_again(*args, **kwargs):
+        raise AssertionError("an answer was read again from its bytes")
+
     monkeypatch.setattr(worklist_dicom, "dataset_bytes", refused)
+    monkeypatch.setattr(cfind, "read_dataset", read_again)
     expected = fill(wlmscpfs)
     config = node_config(tmp_path, wlmscpfs.ae_title, wlmscpfs.port, ["worklist"])
     result = worklist.query(config, config.node("ris"), worklist.criteria_for(config, DAY))
@@ -273,6 +285,63 @@ def test_abort_in_the_middle_of_the_query(tmp_path):
     assert failed.value.kind == "aborted"
     assert "aborted the association during the worklist query after 1 answer" in str(failed.value)
     _assert_untouched(db)
+
+
+def test_an_answer_that_cannot_be_decoded_loses_no_other(tmp_path, monkeypatch, caplog):
+    """pynetdicom yields an answer it cannot decode twice: each later order must still be
+    read from its own answer and keep its own bytes (a second bytes taken for the skipped
+    answer would pair every later one with the next one's bytes, lose one and double one)."""
+    from io import BytesIO
+    import pynetdicom.association
+    from pydicom import dcmread
+    from pydicom.uid import ExplicitVRLittleEndian
+
+    decode = pynetdicom.association.decode
+
+    def failing(data, *args, **kwargs):
+        if b"ACC-BAD" in data.getvalue():
+            raise ValueError("not a data set")
+        return decode(data, *args, **kwargs)
+
+    asked: list[bool] = []
+
+    def wait_for_the_rest() -> bool:
+        """Asked after each answer: after the first, the others all arrive meanwhile, so
+        their bytes are waiting when the undecodable one is skipped."""
+        if not asked:
+            time.sleep(0.5)
+        asked.append(True)
+        return False
+
+    monkeypatch.setattr(pynetdicom.association, "decode", failing)
+    answers = [worklist_item("latin1", date=DAY, accession=accession)
+               for accession in ("ACC-1", "ACC-BAD", "ACC-2", "ACC-3")]
+    with worklist_scp(answers, "normal", ae_title="RIS", transfer_syntax=ExplicitVRLittleEndian) as port:
+        config = node_config(tmp_path, "RIS", port, ["worklist"])
+        with caplog.at_level("WARNING"):
+            result = worklist.query(config, config.node("ris"), worklist.criteria_for(config, DAY),
+                                    cancel=wait_for_the_rest)
+    assert result.complete
+    assert [o.order.AccessionNumber for o in result.orders] == ["ACC-1", "ACC-2", "ACC-3"]
+    assert [dcmread(BytesIO(o.dataset), force=True).AccessionNumber for o in result.orders] == \
+        ["ACC-1", "ACC-2", "ACC-3"]
+    assert "an answer to the worklist query could not be decoded" in caplog.text
+
+
+def test_an_answer_is_only_taken_with_the_bytes_it_was_read_from():
+    """The check that pairs pynetdicom's reading of an answer with the bytes kept for it."""
+    from io import BytesIO
+    from pydicom.filereader import read_dataset
+    from vxacq.dicom.worklist import dataset_bytes
+    from vxacq.net.cfind import _read_from
+
+    first, second = (dataset_bytes(worklist_item("latin1", date=DAY, accession=accession))
+                     for accession in ("ACC-1", "ACC-2"))
+    answer = read_dataset(BytesIO(first), is_implicit_VR=False, is_little_endian=True)
+    assert _read_from(answer, first) and not _read_from(answer, second)
+    for keyword in answer.dir():  # every value converted, as pynetdicom's log of it does
+        getattr(answer, keyword)
+    assert not _read_from(answer, first)  # nothing left as received to check
 
 
 def test_peer_that_never_answers(tmp_path):

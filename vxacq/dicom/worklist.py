@@ -10,6 +10,7 @@ warning rather than blocking the exam; identity values are kept verbatim.
 from __future__ import annotations
 
 import copy
+import functools
 import logging
 import re
 from collections.abc import Iterator, Sequence
@@ -19,10 +20,12 @@ from io import BytesIO
 from typing import TYPE_CHECKING, TypeVar
 
 from pydicom import dcmwrite
-from pydicom.datadict import dictionary_VR, keyword_for_tag, tag_for_keyword
+from pydicom.datadict import DicomDictionary, dictionary_VR, keyword_for_tag, tag_for_keyword
+from pydicom.dataelem import RawDataElement
 from pydicom.dataset import Dataset
-from pydicom.filereader import read_dataset
 from pydicom.multival import MultiValue
+from pydicom.tag import BaseTag
+from pydicom.values import convert_value
 
 from vxacq.dicom import charset
 from vxacq.dicom.inputs import AnimalInfo, OrderInfo, PatientInfo
@@ -36,10 +39,36 @@ log = logging.getLogger(__name__)
 _Record = TypeVar("_Record", PatientInfo, OrderInfo)
 
 
+# The VRs whose values pydicom converts from their bytes alone (and the character set).
+_STRING_VRS = frozenset({"AE", "AS", "CS", "DA", "DS", "DT", "IS", "LO", "LT", "PN", "SH", "ST",
+                         "TM", "UC", "UI", "UR", "UT"})
+
+
+@functools.cache
+def _entry(keyword: str) -> tuple[BaseTag, str]:
+    tag = BaseTag(tag_for_keyword(keyword))
+    return tag, dictionary_VR(tag)
+
+
+def _get(ds: Dataset, keyword: str) -> object:
+    """``ds.get(keyword)``. A string value still as received, in its dictionary VR, is
+    converted here as pydicom converts it on first access (``convert_value`` with the data
+    set's character set), without pydicom's per-access work: that work was a third of a
+    worklist answer's reading. Anything else — absent, already converted, another VR (which
+    pydicom's hooks may change), a sequence — is pydicom's own ``get``."""
+    tag, vr = _entry(keyword)
+    element = ds.get_item(tag)
+    if (type(element) is RawDataElement and element.VR == vr and vr in _STRING_VRS
+            and element.value is not None and ds.original_character_set
+            and tag != 0x00080005):  # pydicom reads the set itself in its default one
+        return convert_value(vr, element, ds.original_character_set)
+    return ds.get(keyword)
+
+
 def _text(ds: Dataset, keyword: str) -> str:
     """A value as text; several values (VM 1-n) joined with the DICOM delimiter, so they are
     written back as values — ``str`` of a pydicom MultiValue is a Python list's text."""
-    value = ds.get(keyword)
+    value = _get(ds, keyword)
     if value is None:
         return ""
     if isinstance(value, MultiValue):
@@ -70,15 +99,19 @@ def _date(ds: Dataset, keyword: str, who: str) -> date | None:
     raw = _text(ds, keyword).strip()
     if not raw:
         return None
+    day = raw[:8]
     try:
-        return datetime.strptime(raw[:8], "%Y%m%d").date()
+        # DA is YYYYMMDD (PS3.5 6.2); strptime would also take "197112" as 2 January 1971
+        if len(day) != 8 or not (day.isascii() and day.isdigit()):
+            raise ValueError(day)
+        return date(int(day[:4]), int(day[4:6]), int(day[6:]))
     except ValueError:
         log.warning("worklist item for %s: %s %r is not a date; left empty", phi(who), keyword, raw)
         return None
 
 
 def _float(ds: Dataset, keyword: str) -> float | None:
-    raw = ds.get(keyword)
+    raw = _get(ds, keyword)
     try:
         return float(raw) if raw not in (None, "") else None
     except (TypeError, ValueError):
@@ -341,11 +374,9 @@ def read_answer(ds: Dataset, fallback_character_set: str | None = None,
     decoded is left empty and named in ``problems`` (and logged); the order is kept.
 
     ``received``: the answer's bytes as they came (Explicit VR Little Endian), kept as they
-    are; without them ``ds`` is encoded to get them. With them, the answer is read afresh from
-    them, once for every check and step below: every value still as received (pynetdicom may
-    have converted some for its log), and nothing needs copying."""
-    if received:
-        ds = read_dataset(BytesIO(received), is_implicit_VR=False, is_little_endian=True)
+    are; without them ``ds`` is encoded to get them. With them, ``ds`` is read from them and
+    its values are still as received (as :func:`vxacq.net.cfind.find` gives its answers):
+    then it is read as it is for every check and step below, and nothing needs copying."""
     problems: list[str] = (_character_set_problems(ds, fallback_character_set)
                            + _dropped_name_problems(ds, received))
     raw = received or b""
@@ -409,10 +440,19 @@ def _character_set_problems(ds: Dataset, fallback: str | None) -> list[str]:
             "set; read as Latin-1 — set the node's fallback_character_set to the RIS's set"]
 
 
-def _raw_text(ds: Dataset) -> Iterator[tuple[str, bytes]]:
-    """(keyword, bytes) of every text value still as received, in ``ds`` and its sequences."""
-    for tag in list(ds.keys()):
-        element = ds.get_item(tag)
+@functools.cache
+def _name_tags() -> frozenset[int]:
+    """Every tag the DICOM dictionary gives the VR PN."""
+    return frozenset(tag for tag, entry in DicomDictionary.items() if entry[0] == "PN")
+
+
+def _raw_text(ds: Dataset, only: frozenset[int] | None = None) -> Iterator[tuple[str, bytes]]:
+    """(keyword, bytes) of every text value still as received, in ``ds`` and its sequences;
+    with ``only``, of those tags' values only (and no dictionary look-up for the others)."""
+    for element in list(ds.values()):  # as they are: no conversion, no look-up
+        tag = element.tag
+        if isinstance(element, RawDataElement) and element.value is None and element.length:
+            element = ds.get_item(tag)  # a deferred read
         vr = element.VR
         if vr is None:  # implicit VR: the dictionary's
             try:
@@ -425,8 +465,8 @@ def _raw_text(ds: Dataset) -> Iterator[tuple[str, bytes]]:
             except Exception:
                 continue
             for item in items:
-                yield from _raw_text(item)
-        elif vr in charset.TEXT_VRS:
+                yield from _raw_text(item, only)
+        elif vr in charset.TEXT_VRS and (only is None or tag in only):
             value = getattr(element.value, "original_string", element.value)  # a PersonName
             if isinstance(value, bytes):
                 yield keyword_for_tag(tag) or str(tag), value
@@ -457,9 +497,8 @@ def _dropped_name_problems(ds: Dataset, received: bytes | None = None) -> list[s
     if received is not None and b"=" not in received:
         return []
     problems = []
-    for keyword, value in _raw_text(ds):
-        tag = tag_for_keyword(keyword)
-        if tag is not None and dictionary_VR(tag) == "PN" and b"=" in value:
+    for keyword, value in _raw_text(ds, _name_tags()):
+        if b"=" in value:
             dropped = _dropped_groups(value)
             if dropped:
                 problems.append(f"{keyword} came back with its {' and '.join(dropped)} empty "

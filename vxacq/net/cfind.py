@@ -6,7 +6,8 @@ association aborted); the time waited tells them apart, so the user learns which
 
 Each answer also comes with its identifier's bytes as received (when they are Explicit VR
 Little Endian): a worklist order keeps them, and encoding every answer a second time to get
-them was most of a long worklist's time.
+them was most of a long worklist's time. The identifier given with them is pynetdicom's
+reading of those very bytes, its values untouched (as received), so nobody reads them twice.
 """
 
 from __future__ import annotations
@@ -17,8 +18,11 @@ import time
 from collections import deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from io import BytesIO
 
+from pydicom.dataelem import RawDataElement
 from pydicom.dataset import Dataset
+from pydicom.filereader import read_dataset
 from pydicom.uid import ExplicitVRLittleEndian, ImplicitVRLittleEndian
 from pynetdicom import _config, evt
 from pynetdicom.association import Association
@@ -42,7 +46,8 @@ _FAILURES = {
 
 Cancel = threading.Event | Callable[[], bool]
 # Called with each answer's identifier and its bytes as received (None: not Explicit VR
-# Little Endian, or no identifier).
+# Little Endian, or no identifier); with the bytes, the identifier is read from them and its
+# values are still as received (not yet converted).
 OnAnswer = Callable[[Dataset, bytes | None], None]
 
 
@@ -85,6 +90,15 @@ class _ReceivedBytes:
         return self._bytes.popleft() if self._bytes else None
 
 
+def _read_from(identifier: Dataset, raw: bytes) -> bool:
+    """Whether every value of ``identifier`` still as read (its top level) is the bytes at
+    its place in ``raw``: a check, for a few microseconds, that the two are one answer."""
+    elements = [e for e in identifier.values() if isinstance(e, RawDataElement)]
+    return bool(elements) and all(
+        not e.length or (e.value is not None and raw.startswith(e.value, e.value_tell))
+        for e in elements)
+
+
 def contexts(sop_class: str) -> list[PresentationContext]:
     return [build_context(sop_class, [ExplicitVRLittleEndian, ImplicitVRLittleEndian])]
 
@@ -114,7 +128,13 @@ def _collect(assoc: Association, node: NodeConfig, sop_class: str,
     cancel_sent = False
     where = f"{node.name} ({node.ae_title})"
     waited_since = time.monotonic()
+    previous: Dataset | None = None
     for status, identifier in responses:
+        if status is previous:
+            # pynetdicom yields an answer it cannot decode twice (the same status); taking
+            # bytes for the second would pair every later answer with the next one's bytes.
+            continue
+        previous = status
         code = status.get("Status")
         if code is None:
             raise _no_answer(assoc, where, what, node, time.monotonic() - waited_since,
@@ -122,9 +142,16 @@ def _collect(assoc: Association, node: NodeConfig, sop_class: str,
         if code in PENDING:
             raw = received.next()
             if identifier is None:
-                log.warning("%s: a %s answer could not be decoded; skipped (count it as missing)",
-                            where, what)
+                log.warning("%s: an answer to %s could not be decoded (see the DICOM log); "
+                            "skipped, so one match is missing", where, what)
             elif not cancel_sent:
+                if raw is not None and (_config.LOG_RESPONSE_IDENTIFIERS
+                                        or not _read_from(identifier, raw)):
+                    # pynetdicom converted its values to log them (or, which cannot happen
+                    # while the answers pair with their bytes, read other bytes): read the
+                    # bytes kept, so the order and the bytes kept with it are one answer
+                    identifier = read_dataset(BytesIO(raw), is_implicit_VR=False,
+                                              is_little_endian=True)
                 outcome.answers.append(identifier)
                 if on_answer is not None:
                     on_answer(identifier, raw)

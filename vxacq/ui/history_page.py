@@ -7,7 +7,7 @@ to the PACS), and the patient's priors at the archive."""
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QIcon, QImage, QPixmap, QShowEvent
 from PySide6.QtWidgets import (
     QCheckBox, QFileDialog, QHBoxLayout, QInputDialog, QLabel, QLineEdit, QMessageBox,
@@ -312,8 +312,8 @@ class HistoryPage(QWidget):
             return
         reason_key = self.reject_reason.reason_key()
         if reason_key is None:  # never a reason filed by default (workflow refuses it too)
-            self.banner.show_message(self.tr("Choose why the image is rejected first."),
-                                     "warning")
+            self.banner.show_message(QCoreApplication.translate(  # the Exam page's sentence
+                "ReviewDecisions", "Choose why the image is rejected first."), "warning")
             return
         nodes = ", ".join(status.sent)
         box = QMessageBox(QMessageBox.Icon.Warning, self.tr("Reject a sent image?"),

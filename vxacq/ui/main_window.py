@@ -365,8 +365,10 @@ class MainWindow(QMainWindow):
     def refresh_status(self) -> None:
         # the listener's state is in memory; the queue is read from the database on the pool
         services = self.console.services
-        status = services.listener.status.describe() if services.started else "starting"
-        self.listener_label.set_full_text(self.tr("Listener: {status}").format(status=status))
+        if services.started:  # they start right after the window shows (vxacq.ui.app)
+            status = services.listener.status.describe()
+            self.listener_label.set_full_text(self.tr("Listener: {status}").format(
+                status=status))
         self._queue_reader.request()
 
     def _read_queue(self) -> QueueSummary:

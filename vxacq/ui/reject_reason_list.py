@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QAbstractButton, QComboBox
 
 from vxacq.workflow.reasons import reject_reasons
@@ -19,7 +20,9 @@ from vxacq.workflow.reasons import reject_reasons
 class RejectReasonList(QComboBox):
     def __init__(self) -> None:
         super().__init__()
-        self.addItem(self.tr("Choose a reason…"), None)  # no reason: Reject waits
+        # the texts keep the context they were translated in: the Exam page's DecisionBox
+        self.addItem(QCoreApplication.translate("DecisionBox", "Choose a reason…"),
+                     None)  # no reason: Reject waits
         self.model().item(0).setEnabled(False)  # never chosen from the list
         # as wide as its longest reason once filled (the Exam page sets a width of its own)
         self.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
@@ -31,8 +34,8 @@ class RejectReasonList(QComboBox):
             return
         self._filled = True
         for reason in reject_reasons():
-            text = (self.tr("{meaning} (local)").format(meaning=reason.code.meaning)
-                    if reason.local else reason.code.meaning)
+            text = (QCoreApplication.translate("DecisionBox", "{meaning} (local)").format(
+                meaning=reason.code.meaning) if reason.local else reason.code.meaning)
             self.addItem(text, reason.key)
         self.view().setMinimumWidth(self.view().sizeHintForColumn(0) + 24)  # whole texts
 
@@ -52,7 +55,7 @@ class RejectReasonList(QComboBox):
         """``buttons`` (those that reject) enabled when ``allowed`` and a reason is chosen;
         their tooltip ``tip``, or says to choose the reason first."""
         chosen = self.reason_key() is not None
+        first = QCoreApplication.translate("DecisionBox", "Choose the reason first")
         for button in buttons:
             button.setEnabled(allowed and chosen)
-            button.setToolTip(tip if chosen else "\n".join(
-                t for t in (tip, self.tr("Choose the reason first")) if t))
+            button.setToolTip(tip if chosen else "\n".join(t for t in (tip, first) if t))

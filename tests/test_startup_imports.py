@@ -182,3 +182,63 @@ finally:
     services.stop()
 """
     assert heavy_imports(code, ("pydicom.sr",)) == ["pydicom.sr"]
+
+
+def test_console_shows_its_window_before_the_network_and_the_concept_dictionary(
+        tmp_path: Path) -> None:
+    """``vxacq``'s console (vxacq.ui.app.run_console, offscreen) has imported neither
+    pynetdicom nor ``pydicom.sr`` nor pyqtgraph when it logs "main window shown": the outbox
+    and the listener start right after (pynetdicom then), by themselves, and the status bar
+    says so; the reject reasons are read when a list of them is first needed."""
+    from tests import peers
+
+    port = peers.free_port()
+    config = tmp_path / "vxacq.toml"
+    config.write_text(f'[station]\ndata_dir = "{tmp_path / "data"}"\n'
+                      f'listen_port = {port}\naccept_any_calling_ae = true\n'
+                      '[hardware]\ndetector_model = "DRTEST"\nsim_time_scale = 0.05\n')
+    code = f"""
+import json, logging, os, sys
+os.environ["QT_QPA_PLATFORM"] = "offscreen"
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
+from vxacq import config as configuration
+from vxacq.ui.app import run_console
+from vxacq.ui.main_window import MainWindow
+
+WATCHED = ("pynetdicom", "pydicom.sr", "pyqtgraph")
+seen = {{}}
+
+
+def after_show() -> None:
+    [window] = [w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow)]
+    services = window.console.services
+    seen["started"] = services.started and services.listener.status.running
+    seen["status_bar"] = window.listener_label.full_text()
+    seen["after"] = sorted(m for m in WATCHED if m in sys.modules)
+    window.pages.setCurrentWidget(window.history)  # its reject reasons: filled when shown
+    seen["reasons"] = (window.history.reject_reason.findData("MotionBlur") > 0
+                       and "pydicom.sr" in sys.modules)
+    QApplication.quit()
+
+
+class Shown(logging.Handler):
+    def emit(self, record: logging.LogRecord) -> None:
+        if record.getMessage().startswith("main window shown"):
+            seen["shown"] = sorted(m for m in WATCHED if m in sys.modules)
+            QTimer.singleShot(0, after_show)  # after what the console posted for then
+
+
+logging.getLogger("vxacq.ui.app").addHandler(Shown())
+assert run_console(configuration.load({str(config)!r})) == 0
+print(json.dumps(seen))
+"""
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            timeout=90)
+    assert result.returncode == 0, result.stderr
+    seen = json.loads(result.stdout.splitlines()[-1])
+    assert seen["shown"] == [], "imported before the window showed"
+    assert seen["started"], "the outbox and the listener did not start by themselves"
+    assert f"listening as VXACQ on port {port}" in seen["status_bar"], seen["status_bar"]
+    assert "pynetdicom" in seen["after"]
+    assert seen["reasons"], "the History page's reject reasons were not filled"

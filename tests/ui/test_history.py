@@ -92,8 +92,26 @@ def test_a_sent_image_is_rejected_from_the_history(room) -> None:
         and len(history.statuses[0].sent) == 2, 60, "the image sent to both nodes")
     assert not history.reject_button.isEnabled()  # nothing chosen yet
     history.status_table.selectRow(0)
+    # no reason is offered as the default: the list starts on a line that is not a reason,
+    # and Reject waits for one (a reason nobody chose would be filed and sent to the PACS)
+    reasons = history.reject_reason
+    assert reasons.currentData() is None and reasons.currentText() == "Choose a reason…"
+    assert not reasons.model().item(0).isEnabled()  # and it cannot be chosen back
+    assert reasons.findData("WrongMarker") > 0  # filled when the page showed
+    assert not history.reject_button.isEnabled()
+    assert history.reject_button.toolTip().endswith("Choose the reason first")
+    history._reject()  # below the button: refused as well, nothing asked
+    assert "Choose why the image is rejected first" in history.banner.text()
+    assert QApplication.activeModalWidget() is None
+    reasons.setCurrentIndex(reasons.findData("Positioning"))
     assert history.reject_button.isEnabled()
-    history.reject_reason.setCurrentIndex(history.reject_reason.findData("WrongMarker"))
+    # chosen for this image only: another image selected, then this one, asks again
+    dose_report = next(r for r, s in enumerate(history.statuses) if s.is_dose_report)
+    history.status_table.selectRow(dose_report)
+    history.status_table.selectRow(0)
+    assert reasons.currentData() is None and not history.reject_button.isEnabled()
+    reasons.setCurrentIndex(reasons.findData("WrongMarker"))
+    assert history.reject_button.isEnabled()
 
     def confirm() -> None:
         box = QApplication.activeModalWidget()

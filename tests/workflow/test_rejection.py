@@ -197,3 +197,6 @@ def test_an_image_never_sent_is_rejected_in_the_exam_not_here(
         reject_sent(config, db, shot.id, "MotionBlur")
     with pytest.raises(RejectionError, match="not a reject reason"):
         reject_sent(config, db, shot.id, "NoSuchReason")
+    for missing in ("", None):  # nothing chosen: never withdrawn under a default reason
+        with pytest.raises(RejectionError, match="no reject reason given"):
+            reject_sent(config, db, shot.id, missing)

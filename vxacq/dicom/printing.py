@@ -15,7 +15,6 @@ import numpy as np
 from pydicom.dataset import Dataset
 from pydicom.multival import MultiValue
 from pydicom.pixels import apply_modality_lut, apply_voi_lut
-from pynetdicom.sop_class import BasicFilmSession, PresentationLUT
 
 from vxacq.config import PrintOptions
 from vxacq.dicom import decoders
@@ -78,6 +77,9 @@ def film_box(options: PrintOptions, film_session_uid: str, *,
     it and states the viewing conditions with it (on the film box, as CP 173 placed them).
     ``annotation``: the printer took the Basic Annotation Box SOP Class, so the box asks for
     the configured annotation display format."""
+    # the SOP classes' UIDs come with pynetdicom, which the window's start does not import
+    from pynetdicom.sop_class import BasicFilmSession, PresentationLUT
+
     ds = Dataset()
     ds.ImageDisplayFormat = str(Layout.parse(options.layout))
     ds.FilmOrientation = options.orientation

@@ -23,22 +23,10 @@ from pynetdicom.presentation import PresentationContext, build_context
 
 from vxacq.config import Config, NodeConfig
 from vxacq.dicom.uids import ImplementationClassUID, ImplementationVersionName
+from vxacq.net.errors import DicomNetworkError  # the service modules import it from here too
 from vxacq.security import tls
 
 log = logging.getLogger(__name__)
-
-
-class DicomNetworkError(Exception):
-    """A DICOM exchange with a peer failed.
-
-    ``kind`` is one of: unreachable, rejected, aborted, timeout, no-context, status, tls.
-    ``retryable`` says whether trying again later can succeed (the outbox uses it).
-    """
-
-    def __init__(self, message: str, *, kind: str, retryable: bool) -> None:
-        super().__init__(message)
-        self.kind = kind
-        self.retryable = retryable
 
 
 def make_ae(config: Config, node: NodeConfig) -> AE:

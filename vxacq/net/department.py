@@ -24,7 +24,7 @@ from vxacq.config import DEPARTMENT_NODE, Config, DepartmentConfig
 from vxacq.db import Database, JobKind
 from vxacq.db import department
 from vxacq.logs import escape
-from vxacq.net.association import DicomNetworkError
+from vxacq.net.errors import DicomNetworkError
 from vxacq.net.outbox import JobContext, enqueue
 from vxacq.security.secrets import SecretError, read_secret
 

@@ -39,7 +39,7 @@ from sqlmodel import func, select
 from vxacq.config import DEPARTMENT_NODE, Config, ConfigError, DepartmentConfig, NodeConfig
 from vxacq.db import Database, Job, JobKind, JobState
 from vxacq.db.models import aware, utcnow
-from vxacq.net.association import DicomNetworkError
+from vxacq.net.errors import DicomNetworkError
 from vxacq.security import audit
 
 log = logging.getLogger(__name__)

@@ -1,7 +1,8 @@
 """Starting the console window: Qt application, logging, the station's services, main window.
 
 The window runs the same services as ``vxacq serve`` (outbox and listener with storage
-commitment); when both run on one data dir, the outbox's leases keep every job to one sender.
+commitment), started as soon as it shows; when both run on one data dir, the outbox's leases
+keep every job to one sender.
 The room (generator and detector) is held open for the live status panel.
 """
 
@@ -32,14 +33,17 @@ def run_console(config: Config) -> int:
     collector = GuiGarbageCollector(parent=app).start()
     # before any window is built: a widget takes its texts when it is made
     install_translations(app, config.station.language)
-    console = Console.start(config)
+    console = Console.start(config, services_later=True)
     window = MainWindow(console)
     window.show()
     # Start-up is measured to this line (benchmarks/startup.py reads it from the log); the CPU
     # time is the process's, all threads, which a busy machine stretches less than the wall's.
     QTimer.singleShot(0, lambda: log.info("main window shown (%.2f s of CPU)",
                                           time.process_time()))
-    QTimer.singleShot(0, collector.settle)  # after the line above: start-up is not slowed
+    # then at once the outbox and the listener (pynetdicom is imported for them), before any
+    # click is handled; the status bar says when they run
+    QTimer.singleShot(0, window.start_services)
+    QTimer.singleShot(0, collector.settle)  # after the lines above: start-up is not slowed
     try:
         return app.exec()
     finally:

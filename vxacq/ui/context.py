@@ -30,10 +30,16 @@ class Console:
     accounts: bool = False  # whether the station has accounts (then the console asks who works)
 
     @classmethod
-    def start(cls, config: Config, *, room_poll_s: float = 2.0) -> Console:
-        """Outbox, listener and the room started (the QApplication must exist)."""
+    def start(cls, config: Config, *, room_poll_s: float = 2.0,
+              services_later: bool = False) -> Console:
+        """Outbox, listener and the room started (the QApplication must exist). With
+        ``services_later`` the outbox and the listener wait for :meth:`start_services`: the
+        console's window shows first (they need pynetdicom), then starts them at once."""
         services = Services(config, open_database(config.data_dir),
-                            application="console window").start()
+                            application="console window")
+        services.tidy()  # before the room: a raw frame being written now is not tidied away
+        if not services_later:
+            services.start()
         room = RoomSession(config, poll_interval=room_poll_s).start()
         console = cls(config, services.db, services, room, Tasks(), Tasks(threads=1))
         console.accounts = accounts_exist(services.db)
@@ -42,6 +48,11 @@ class Console:
         console.tasks.run(lambda: preload_calibrations(config), None,
                           lambda exc: log.warning("calibrations not preloaded: %s", exc))
         return console
+
+    def start_services(self) -> None:
+        """The outbox and the listener (see :meth:`start`); once."""
+        if not self.services.started:
+            self.services.start()
 
     def stop(self) -> None:
         """Wait for the running workers, then stop the room and the services."""

@@ -2,7 +2,8 @@
 
 The reject reason list starts on "Choose a reason…", which is no reason: Reject waits for an
 explicit choice (a reason filed by default would skew the reject analysis), and the choice is
-made again for each image (:meth:`DecisionBox.show_image`).
+made again for each image (:meth:`DecisionBox.show_image`, which also fills the list the first
+time: :class:`~vxacq.ui.reject_reason_list.RejectReasonList`).
 """
 
 from __future__ import annotations
@@ -10,8 +11,8 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QComboBox, QGroupBox, QHBoxLayout, QPushButton, QVBoxLayout
 
+from vxacq.ui.reject_reason_list import RejectReasonList
 from vxacq.workflow.procedures import Protocol
-from vxacq.workflow.reasons import reject_reasons
 
 
 class DecisionBox(QGroupBox):
@@ -27,13 +28,7 @@ class DecisionBox(QGroupBox):
         self.accept_button.setStyleSheet("QPushButton:enabled { background: #2e7d32; "
                                          "color: white; font-weight: bold; }")
         self.accept_button.clicked.connect(self.accept_requested.emit)
-        self.reason = QComboBox()
-        self.reason.addItem(self.tr("Choose a reason…"), None)  # no reason: Reject waits
-        self.reason.model().item(0).setEnabled(False)  # never chosen from the list
-        for reason in reject_reasons():
-            text = (self.tr("{meaning} (local)").format(meaning=reason.code.meaning)
-                    if reason.local else reason.code.meaning)
-            self.reason.addItem(text, reason.key)
+        self.reason = RejectReasonList()
         self.reason.currentIndexChanged.connect(self._show_reject)
         self._reject_allowed = False
         self._image_id: int | None = None
@@ -65,13 +60,15 @@ class DecisionBox(QGroupBox):
 
     def reason_key(self) -> str | None:
         """The reject reason chosen, None while none is."""
-        return self.reason.currentData()
+        return self.reason.reason_key()
 
     def show_image(self, image_id: int | None) -> None:
         """The image the decision is about: another one starts with no reason chosen."""
+        if image_id is not None:
+            self.reason.fill()
         if image_id != self._image_id:
             self._image_id = image_id
-            self.reason.setCurrentIndex(0)
+            self.reason.reset()
 
     def set_enabled(self, *, accept: bool, reject: bool, reprocess: bool) -> None:
         self.accept_button.setEnabled(accept)
@@ -80,7 +77,4 @@ class DecisionBox(QGroupBox):
         self.reprocess_button.setEnabled(reprocess)
 
     def _show_reject(self) -> None:
-        chosen = self.reason_key() is not None
-        for button in (self.reject_button, self.retake_button):
-            button.setEnabled(self._reject_allowed and chosen)
-            button.setToolTip("" if chosen else self.tr("Choose the reason first"))
+        self.reason.enable((self.reject_button, self.retake_button), self._reject_allowed)

@@ -284,7 +284,7 @@ class ExamPage(QWidget):
         # nothing chosen for the last patient carries over: reject reason, re-process choice,
         # a dose notification confirmed for the next exposure
         self.exposure.dose_reason = None
-        self.reason.setCurrentIndex(0)
+        self.reason.reset()
         self.reprocess_combo.setCurrentIndex(0)
         self.crop_button.setChecked(False)
         self.info.clear()

@@ -7,16 +7,17 @@ to the PACS), and the patient's priors at the archive."""
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QIcon, QImage, QPixmap
+from PySide6.QtCore import QCoreApplication, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QIcon, QImage, QPixmap, QShowEvent
 from PySide6.QtWidgets import (
-    QCheckBox, QComboBox, QFileDialog, QHBoxLayout, QInputDialog, QLabel, QLineEdit, QMessageBox,
+    QCheckBox, QFileDialog, QHBoxLayout, QInputDialog, QLabel, QLineEdit, QMessageBox,
     QPushButton, QSplitter, QTabWidget, QVBoxLayout, QWidget,
 )
 
 from vxacq.ui.context import Console
 from vxacq.ui.exam_summary import ExamSummaryView
 from vxacq.ui.media_import import MediaImportDialog
+from vxacq.ui.reject_reason_list import RejectReasonList
 from vxacq.ui.tasks import Refresher, on_gui_thread
 from vxacq.ui.widgets import Banner, fill, person_name, table
 from vxacq.workflow.dose import ExamSummary as DoseSummary, exam_summary
@@ -26,7 +27,6 @@ from vxacq.workflow.history import (
 from vxacq.workflow.media import export_media
 from vxacq.workflow.orders import list_orders
 from vxacq.workflow.priors import find_priors, retrieve_prior
-from vxacq.workflow.reasons import reject_reasons
 from vxacq.workflow.refile import move_to_order
 from vxacq.workflow.rejection import image_id_for, reject_sent
 
@@ -95,13 +95,11 @@ class HistoryPage(QWidget):
                                    self.tr("Acquired"), self.tr("State"), self.tr("Sent"),
                                    self.tr("Committed")])
         self.status_table.itemSelectionChanged.connect(self._image_selected)
-        self.reject_reason = QComboBox()
-        for reason in reject_reasons():
-            self.reject_reason.addItem(reason.code.meaning, reason.key)
+        # filled when the page is first shown; no reason until one is chosen for the image
+        self.reject_reason = RejectReasonList()
+        self.reject_reason.currentIndexChanged.connect(self._show_reject)
+        self._reason_for: str | None = None  # the image (SOPInstanceUID) it was chosen for
         self.reject_button = QPushButton(self.tr("Reject sent image"))
-        self.reject_button.setToolTip(self.tr("Withdraw the selected image from the PACS: a "
-                                              "rejection note goes to every node it was sent "
-                                              "to"))
         self.reject_button.clicked.connect(self._reject)
         self.status_table.setIconSize(QSize(THUMBNAIL, THUMBNAIL))
         self.status_table.verticalHeader().setDefaultSectionSize(THUMBNAIL + 6)
@@ -165,6 +163,10 @@ class HistoryPage(QWidget):
         self._timer = QTimer(self, interval=POLL_MS, timeout=self._poll)
         self._timer.start()
         self._selected()
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 (Qt naming)
+        self.reject_reason.fill()  # pydicom's concept dictionary: not before it is needed
+        super().showEvent(event)
 
     # the exam list
 
@@ -284,11 +286,23 @@ class HistoryPage(QWidget):
         return self.statuses[rows[0].row()]
 
     def _image_selected(self) -> None:
-        """Only an accepted image that went to a node can be withdrawn from it."""
+        """Another image starts with no reject reason chosen."""
         status = self.selected_image()
-        self.reject_button.setEnabled(
+        if status is not None and status.SOPInstanceUID != self._reason_for:
+            self._reason_for = status.SOPInstanceUID
+            self.reject_reason.reset()
+        self._show_reject()
+
+    def _show_reject(self) -> None:
+        """Only an accepted image that went to a node can be withdrawn from it, and only
+        with a reason chosen for it."""
+        status = self.selected_image()
+        self.reject_reason.enable(
+            [self.reject_button],
             status is not None and status.state == "accepted" and bool(status.sent)
-            and not status.is_dose_report and not status.is_rejection_note)
+            and not status.is_dose_report and not status.is_rejection_note,
+            self.tr("Withdraw the selected image from the PACS: a rejection note goes to "
+                    "every node it was sent to"))
 
     # actions
 
@@ -296,7 +310,11 @@ class HistoryPage(QWidget):
         status = self.selected_image()
         if status is None:
             return
-        reason_key = self.reject_reason.currentData()
+        reason_key = self.reject_reason.reason_key()
+        if reason_key is None:  # never a reason filed by default (workflow refuses it too)
+            self.banner.show_message(QCoreApplication.translate(  # the Exam page's sentence
+                "ReviewDecisions", "Choose why the image is rejected first."), "warning")
+            return
         nodes = ", ".join(status.sent)
         box = QMessageBox(QMessageBox.Icon.Warning, self.tr("Reject a sent image?"),
                           self.tr("The image ({protocol}) was sent to {nodes}. It will be "

@@ -357,10 +357,18 @@ class MainWindow(QMainWindow):
         self.room_label.set_full_text(text)
         set_style(self.room_label, "" if status.ready else "color: #c62828;")
 
+    def start_services(self) -> None:
+        """The outbox and the listener, once the window shows (vxacq.ui.app)."""
+        self.console.start_services()
+        self.refresh_status()
+
     def refresh_status(self) -> None:
         # the listener's state is in memory; the queue is read from the database on the pool
-        status = self.console.services.listener.status.describe()
-        self.listener_label.set_full_text(self.tr("Listener: {status}").format(status=status))
+        services = self.console.services
+        if services.started:  # they start right after the window shows (vxacq.ui.app)
+            status = services.listener.status.describe()
+            self.listener_label.set_full_text(self.tr("Listener: {status}").format(
+                status=status))
         self._queue_reader.request()
 
     def _read_queue(self) -> QueueSummary:

@@ -32,8 +32,6 @@ from vxacq.dicom import part10
 from vxacq.dicom.presentation_state import (
     GrayscaleSoftcopyPresentationState, Polyline, TextObject,
 )
-from vxacq.net.routing import store_destinations
-from vxacq.net.store import enqueue_store
 
 log = logging.getLogger(__name__)
 
@@ -180,6 +178,9 @@ def annotated_files(db: Database, study_id: int) -> list[str]:
 def queue_annotations(config: Config, db: Database, study_id: int) -> list[int]:
     """Queue the accepted images' presentation states to every store destination (called when
     the exam closes, beside its images); the job ids, none when nothing is annotated."""
+    from vxacq.net.routing import store_destinations  # pynetdicom: not before a close
+    from vxacq.net.store import enqueue_store
+
     files = annotated_files(db, study_id)
     if not files:
         return []

@@ -6,6 +6,10 @@ does not hide what the others answered: its reason is in ``errors``. :func:`retr
 fetches one study into ``<data dir>/priors/<StudyInstanceUID>/``; the cache's index
 (``index.json``) says when and from where each study came, and :func:`prune_cache` keeps it
 within ``[priors] cache_mb`` and ``keep_days``. Nothing here touches an exam.
+
+Reading the cache (:func:`priors_for_patient`, :func:`prior_pixels`) is what the Exam page
+needs to be built; the network modules (pynetdicom) are imported by the functions that ask or
+retrieve, so the console's window shows without them.
 """
 
 from __future__ import annotations
@@ -17,24 +21,20 @@ import threading
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 from pydicom import dcmread
 from pydicom.multival import MultiValue
-from pynetdicom.sop_class import StudyRootQueryRetrieveInformationModelFind
 
 from vxacq.config import Config, NodeConfig
 from vxacq.db import Database
 from vxacq.dicom import decoders
 from vxacq.dicom.query import StudyQuery, StudyRecord
-from vxacq.net import dicomweb, retrieve
-from vxacq.net.association import DicomNetworkError
-from vxacq.net.listener import Listener
-from vxacq.net.query import find_studies
-from vxacq.net.retrieve import (
-    UID_FORM, RetrieveError, RetrieveInbox, RetrieveOutcome, RetrieveRequest, write_atomically,
-)
 from vxacq.security import audit
+
+if TYPE_CHECKING:
+    from vxacq.net.retrieve import RetrieveInbox, RetrieveOutcome, RetrieveRequest
 
 log = logging.getLogger(__name__)
 
@@ -56,6 +56,8 @@ def record_query(db: Database, node: NodeConfig, query: StudyQuery, found: int, 
                  user: str = "") -> None:
     """A Study Root C-FIND that was answered, as a Query event in the audit trail (the keys
     asked go into the audit message, not into the event's text)."""
+    from pynetdicom.sop_class import StudyRootQueryRetrieveInformationModelFind
+
     keys = ", ".join(f"{k}={v}" for k, v in asdict(query).items() if v)
     how = "QIDO-RS" if node.is_dicomweb else "Study Root C-FIND"
     audit.record(db, "query", user=user, detail=f"{how} at {node.name}: {found} "
@@ -70,6 +72,9 @@ def find_priors(config: Config, PatientID: str, *, exclude_study: str = "",
     ``exclude_study`` (the exam itself, once sent); with ``modality`` only studies holding a
     series of it (checked here too when the node ignores the key). ValueError when no node
     offers query. With ``db``, each answered query is a Query event in the audit trail."""
+    from vxacq.net.errors import DicomNetworkError
+    from vxacq.net.query import find_studies
+
     nodes = config.nodes_with("query")
     if not nodes:
         raise ValueError("no node with the query service is configured (Service → Nodes)")
@@ -123,6 +128,8 @@ def _read_index(folder: Path) -> dict[str, CachedStudy]:
 
 
 def _write_index(folder: Path, index: dict[str, CachedStudy]) -> None:
+    from vxacq.net.retrieve import write_atomically
+
     data = json.dumps({uid: asdict(entry) for uid, entry in index.items()}, indent=1)
     write_atomically(folder / INDEX, data.encode("utf-8"))
 
@@ -173,6 +180,9 @@ def retrieve_prior(config: Config, node_name: str, StudyInstanceUID: str, *,
     started for this retrieve. ``PatientID``, when given, must be every object's. RetrieveError (a
     DicomNetworkError) says in words why nothing usable came; a partial retrieve returns with
     ``partial`` set. ValueError for a node or UID that cannot be used."""
+    from vxacq.net import dicomweb, retrieve
+    from vxacq.net.retrieve import UID_FORM, RetrieveRequest
+
     node = config.node(node_name)
     if not node.offers("query"):
         raise ValueError(f"node '{node.name}' does not offer the query service, so nothing can "
@@ -218,6 +228,10 @@ def add_to_cache(config: Config, StudyInstanceUID: str, source: str,
 
 def _move_with_own_listener(config: Config, node: NodeConfig,
                             request: RetrieveRequest) -> RetrieveOutcome:
+    from vxacq.net import retrieve
+    from vxacq.net.listener import Listener
+    from vxacq.net.retrieve import RetrieveError, RetrieveInbox
+
     inbox = RetrieveInbox()
     listener = Listener(config, **inbox.listener_options())
     status = listener.start()

@@ -14,23 +14,26 @@ import datetime as dt
 import logging
 import time
 from dataclasses import dataclass, field
-from typing import Any
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
 
 from vxacq.config import Config
 from vxacq.db import Database, JobState
 from vxacq.hal import rawstore
 from vxacq.hal.pending import FramePendingError, open_records
 from vxacq.logs import escape
-from vxacq.net.association import DicomNetworkError
-from vxacq.net.commitment import OverdueWatch, listener_options
-from vxacq.net.listener import Listener
+from vxacq.net.errors import DicomNetworkError
 from vxacq.net.outbox import Outbox, list_jobs
-from vxacq.net.retrieve import RetrieveInbox
 from vxacq.security import audit
 from vxacq.security.audit_sender import AuditForwarder
 from vxacq.workflow.exam import Exam, ExamError, ExposureError, ImageView
 from vxacq.workflow.history import ImageStatus, image_status
 from vxacq.workflow.orders import OrderView, find_order
+
+if TYPE_CHECKING:
+    from vxacq.net.commitment import OverdueWatch
+    from vxacq.net.listener import Listener
+    from vxacq.net.retrieve import RetrieveInbox
 
 log = logging.getLogger(__name__)
 
@@ -41,36 +44,59 @@ ACCESSION_WINDOW_DAYS = 365
 class Services:
     """The outbox, the listener and the audit forwarder for one station; ``start()`` then
     ``stop()`` (or ``with``). ``application`` names the program in the audit trail's
-    Application Activity events (start and stop)."""
+    Application Activity events (start and stop).
+
+    Made, they cost nothing: the outbox can be subscribed to (its job handlers are imported at
+    the first job). The listener, the storage commitment watch and the retrieve inbox, which
+    need pynetdicom, are made at ``start()`` (or when first asked for), so the console's
+    window shows before them (:meth:`vxacq.ui.context.Console.start_services`)."""
 
     def __init__(self, config: Config, db: Database, *, owner: str | None = None,
                  application: str = "vxacq") -> None:
         self.config = config
         self.db = db
         self.application = application
+        self.started = False
         self.outbox = Outbox(config, db, owner=owner)
         # the audit trail leaves for the repository (if one is configured) from here
         self.audit = AuditForwarder(config, db, owner=owner)
-        # Reports on associations the nodes open come to this listener; the watch turns a
-        # report that never came into a visible time-out.
-        # ... and the priors we retrieve with C-MOVE: only those we asked for are taken.
-        self.retrieves = RetrieveInbox(lambda action, detail: audit.record(
-            db, f"security: {action}", detail=escape(detail)))
-        options = listener_options(config, db)
-        extra = self.retrieves.listener_options()
-        self.listener = Listener(config, handlers=options["handlers"] + extra["handlers"],
-                                 contexts=options["contexts"] + extra["contexts"],
-                                 security_event=options["security_event"])
-        self.overdue = OverdueWatch(config, db)
         self.notices: list[str] = []  # what start-up found and put in order, for the user
+        self._tidied = False
+
+    @cached_property
+    def retrieves(self) -> RetrieveInbox:
+        """The priors we retrieve with C-MOVE: only those we asked for are taken."""
+        from vxacq.net.retrieve import RetrieveInbox
+
+        db = self.db
+        return RetrieveInbox(lambda action, detail: audit.record(
+            db, f"security: {action}", detail=escape(detail)))
+
+    @cached_property
+    def listener(self) -> Listener:
+        """Reports on associations the nodes open come to this listener (and the priors
+        retrieved)."""
+        from vxacq.net.commitment import listener_options
+        from vxacq.net.listener import Listener
+
+        options = listener_options(self.config, self.db)
+        extra = self.retrieves.listener_options()
+        return Listener(self.config, handlers=options["handlers"] + extra["handlers"],
+                        contexts=options["contexts"] + extra["contexts"],
+                        security_event=options["security_event"])
+
+    @cached_property
+    def overdue(self) -> OverdueWatch:
+        """Turns a storage commitment report that never came into a visible time-out."""
+        from vxacq.net.commitment import OverdueWatch
+
+        return OverdueWatch(self.config, self.db)
 
     def start(self) -> Services:
+        self.started = True
         audit.record(self.db, "application start", detail=self.application)
         self.audit.start()
-        # what a crash while a raw frame was written left behind, said before anything runs
-        self.notices = rawstore.tidy(rawstore.raw_dir(self.config.data_dir))
-        for notice in self.notices:
-            log.warning("raw frames: %s", notice)
+        self.tidy()
         status = self.listener.start()
         if status.error:
             log.warning("listener: %s (commitment reports on new associations will not "
@@ -78,6 +104,15 @@ class Services:
         self.outbox.start()
         self.overdue.start()
         return self
+
+    def tidy(self) -> None:
+        """What a crash while a raw frame was written left behind, put in order (once) and
+        said before anything runs: before the room, when the services start after it."""
+        if not self._tidied:
+            self._tidied = True
+            self.notices = rawstore.tidy(rawstore.raw_dir(self.config.data_dir))
+            for notice in self.notices:
+                log.warning("raw frames: %s", notice)
 
     def follow_config(self) -> str:
         """After the configuration was changed in place (the service page's Save): the outbox
@@ -92,6 +127,8 @@ class Services:
         return "; ".join(words)
 
     def stop(self) -> None:
+        if not self.started:  # e.g. the console's window closed before they started
+            return
         self.overdue.stop()
         self.outbox.stop()
         self.listener.stop()

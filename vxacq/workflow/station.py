@@ -15,19 +15,22 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from vxacq import config as configuration
 from vxacq.config import Config, NodeConfig
 from vxacq.db import Database, JobState
 from vxacq.hal.faults import FAULTS, FaultSpec, parse_fault
 from vxacq.net import outbox
-from vxacq.net.echo import EchoResult, echo
 from vxacq.net.outbox import JobError, JobView
 from vxacq.security import audit
 from vxacq.workflow.runtime import Services
 
+if TYPE_CHECKING:
+    from vxacq.net.echo import EchoResult
+
 __all__ = [
-    "apply_config", "EchoResult", "FaultSpec", "JobError", "JobRow", "QUEUE_PAGE", "QUEUE_VIEWS",
+    "apply_config", "FaultSpec", "JobError", "JobRow", "QUEUE_PAGE", "QUEUE_VIEWS",
     "ActionOutcome",
     "cancel_job", "echo_node", "fault_catalogue", "list_jobs", "parse_fault", "queue_counts",
     "retry_job",
@@ -64,6 +67,8 @@ def apply_config(services: Services, changed: Config) -> str:
 
 def echo_node(config: Config, node: NodeConfig) -> EchoResult:
     """C-ECHO ``node`` (see :func:`vxacq.net.echo.echo`): the round trip or why not."""
+    from vxacq.net.echo import echo  # pynetdicom: not before a node is echoed
+
     return echo(config, node)
 
 

@@ -153,10 +153,18 @@ def emit(args: argparse.Namespace, result: Any, text: str) -> None:
         print(text)
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def main(argv: Sequence[str] | None = None, *, own_process: bool = False) -> int:
+    """Run the window or the command ``argv`` names. ``own_process``: the process is this
+    command's alone (the ``vxacq`` program, vxacq.__main__), so a command registered with
+    ``pixels=False`` may keep pydicom's pixel codecs out of it (vxacq.dicom.no_pixels). A caller
+    that shares its process (a test, a script) keeps every package importable."""
     restrict_process()  # the window, every command and the service: data not world-readable
     parser = build_parser()
     args = parser.parse_args(argv)
+    if own_process and getattr(args, "pixels", True) is False:
+        from vxacq.dicom.no_pixels import keep_pixel_codecs_out
+
+        keep_pixel_codecs_out()
     try:
         if args.command is None:
             from vxacq.ui.app import run_console

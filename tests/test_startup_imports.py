@@ -16,10 +16,13 @@ from pathlib import Path
 HEAVY = ("numpy", "pydicom", "pynetdicom", "sqlalchemy", "sqlmodel", "PySide6", "scipy")
 
 # Our own modules `vxacq echo` does not use: the database, the imaging chain, the workflow,
-# the pixel decoders (pydicom imports its own; ours register at a decode), accounts and audit.
+# the pixel decoders (pydicom imports its own; ours register at a decode), accounts and audit;
+# nor the other commands' modules, nor what a configuration given by --config and naming its
+# data_dir does without (platformdirs, and tomli_w, which writes one).
 NOT_FOR_ECHO = ("vxacq.db", "vxacq.imaging", "vxacq.workflow", "vxacq.dicom.decoders",
                 "vxacq.dicom.part10", "vxacq.hal.room", "vxacq.security.accounts",
-                "vxacq.security.audit", "pyqtgraph")
+                "vxacq.security.audit", "pyqtgraph", "vxacq.commands.store",
+                "vxacq.commands.serve", "platformdirs", "tomli_w")
 
 # A None in sys.modules is a package kept out (vxacq.dicom.no_pixels), not an import.
 REPORT = """

@@ -5,17 +5,12 @@ not — refused, rejected with the reason, no answer; DCMTK echoscu against our 
 from __future__ import annotations
 
 import json
-import socket
 import subprocess
 from pathlib import Path
-from types import SimpleNamespace
-
-from pynetdicom import evt
 
 from vxacq import cli
 from vxacq import config as configuration
-from vxacq.net import association
-from vxacq.net.echo import CONTEXTS, echo
+from vxacq.net.echo import echo
 from vxacq.net.listener import Listener
 
 import peers
@@ -30,25 +25,6 @@ def test_echo_dcmtk_reports_round_trip(wlmscpfs, tmp_path):
     assert 0 < result.echo_ms <= result.round_trip_ms
     assert "C-ECHO OK" in result.describe()
     assert "Received Echo Request" in wlmscpfs.log() and STATION_AE in wlmscpfs.log()
-
-
-def test_every_association_acknowledges_answers_at_once(wlmscpfs, tmp_path):
-    """DCMTK writes a response's PDU header and the rest apart and holds the rest until the
-    header is acknowledged, which Linux delays (40 ms a response): every association we open
-    asks for the next segment's ACK at once (TCP_QUICKACK) after each PDU it sends."""
-    config = node_config(tmp_path, wlmscpfs.ae_title, wlmscpfs.port, ["worklist"])
-    with association.associate(config, config.node("ris"), CONTEXTS) as assoc:
-        bound = [handler for handler, _args in assoc.get_handlers(evt.EVT_PDU_SENT)]
-        assert assoc.send_c_echo().Status == 0x0000
-    assert association._acknowledge_at_once in bound
-    options = []
-    sent = SimpleNamespace(setsockopt=lambda *option: options.append(option))
-    association._acknowledge_at_once(SimpleNamespace(assoc=SimpleNamespace(
-        dul=SimpleNamespace(socket=SimpleNamespace(socket=sent)))))
-    assert options == [(socket.IPPROTO_TCP, socket.TCP_QUICKACK, 1)]
-    # after the connection closed: nothing to acknowledge, and no error
-    association._acknowledge_at_once(SimpleNamespace(assoc=SimpleNamespace(
-        dul=SimpleNamespace(socket=None))))
 
 
 def test_echo_says_why_not(tmp_path):

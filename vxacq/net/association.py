@@ -92,8 +92,6 @@ def associate(
     connected: list[bool] = []
     handlers = list(evt_handlers or []) + [(evt.EVT_CONN_OPEN, lambda _e: connected.append(True)),
                                            (evt.EVT_ACCEPTED, _release_when_nothing_accepted)]
-    if QUICKACK is not None:
-        handlers.append((evt.EVT_PDU_SENT, _acknowledge_at_once))
     started = time.monotonic()
     address = resolve(node, where)
     # the lookup and the connection share the node's connect timeout
@@ -123,22 +121,6 @@ def tls_args(node: NodeConfig) -> tuple[ssl.SSLContext, str] | None:
                                 "tls_cert and tls_key", kind="tls", retryable=False) from None
     # pynetdicom passes the name on to wrap_socket, where None means "no name to check"
     return context, tls.server_hostname(node)  # type: ignore[return-value]
-
-
-# Linux only (Windows, macOS: None; their delayed ACK is theirs to keep).
-QUICKACK: int | None = getattr(socket, "TCP_QUICKACK", None)
-
-
-def _acknowledge_at_once(event: evt.Event) -> None:
-    """Acknowledge the peer's next segment at once, not 40 ms later. DCMTK's SCPs (as Debian
-    builds them: Nagle's algorithm on) write a response's PDU header and the rest apart and
-    hold the rest until the header is acknowledged; Linux delays that ACK once a connection
-    goes back and forth. A C-ECHO to storescp took 45 ms, 3 ms with this. TCP_QUICKACK does
-    not last: it is set again after each PDU we send."""
-    try:
-        event.assoc.dul.socket.socket.setsockopt(socket.IPPROTO_TCP, QUICKACK, 1)
-    except (AttributeError, OSError):  # the connection is closing or closed: nothing to ack
-        pass
 
 
 def _where(node: NodeConfig) -> str:

@@ -14,6 +14,37 @@ def vxacq(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
                           text=True, timeout=60, env=env)
 
 
+def subcommands(parser) -> dict:
+    """The sub-command parsers of ``parser`` by name."""
+    return next(a for a in parser._actions if a.dest == "command").choices
+
+
+def test_a_command_builds_its_own_parser_alone() -> None:
+    """`vxacq NAME ...` builds NAME's parser alone (cli.named_command): every command of the
+    whole parser is found by its name, after --config FILE too, and its parser built alone
+    is the one the whole parser has."""
+    from vxacq import cli
+
+    whole = subcommands(cli.build_parser())
+    assert tuple(whole) == cli.COMMANDS
+    for name, parser in whole.items():
+        assert cli.named_command([name, "--help"]) == name
+        assert cli.named_command(["--config", "x.toml", name]) == name
+        assert cli.named_command(["--config=x.toml", name, "x"]) == name
+        alone = subcommands(cli.build_parser(name))
+        assert list(alone) == [name]
+        assert alone[name].format_help() == parser.format_help()
+    for argv in ([], ["--version"], ["--config", "x.toml"], ["nosuch"], ["-v", "echo"],
+                 ["media_import"]):
+        assert cli.named_command(argv) is None, argv
+
+
+def test_a_mistyped_command_is_told_the_commands() -> None:
+    result = vxacq("ecko", "archive")
+    assert result.returncode == 2
+    assert "invalid choice: 'ecko'" in result.stderr and "'echo'" in result.stderr
+
+
 def test_version_names_implementation_uid() -> None:
     result = vxacq("--version")
     assert result.returncode == 0

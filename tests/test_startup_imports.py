@@ -16,14 +16,18 @@ from pathlib import Path
 HEAVY = ("numpy", "pydicom", "pynetdicom", "sqlalchemy", "sqlmodel", "PySide6", "scipy")
 
 # Our own modules `vxacq echo` does not use: the database, the imaging chain, the workflow,
-# the pixel decoders (pydicom imports its own; ours register at a decode), accounts and audit.
+# the pixel decoders (pydicom imports its own; ours register at a decode), accounts and audit;
+# nor the other commands' modules, nor what a configuration given by --config and naming its
+# data_dir does without (platformdirs, and tomli_w, which writes one).
 NOT_FOR_ECHO = ("vxacq.db", "vxacq.imaging", "vxacq.workflow", "vxacq.dicom.decoders",
                 "vxacq.dicom.part10", "vxacq.hal.room", "vxacq.security.accounts",
-                "vxacq.security.audit", "pyqtgraph")
+                "vxacq.security.audit", "pyqtgraph", "vxacq.commands.store",
+                "vxacq.commands.serve", "platformdirs", "tomli_w")
 
+# A None in sys.modules is a package kept out (vxacq.dicom.no_pixels), not an import.
 REPORT = """
 import json, sys
-print(json.dumps(sorted(m for m in {modules!r} if m in sys.modules)))
+print(json.dumps(sorted(m for m in {modules!r} if sys.modules.get(m) is not None)))
 """
 
 
@@ -53,9 +57,32 @@ assert out.getvalue().startswith("vxacq "), out.getvalue()
     assert heavy_imports(code) == []
 
 
-def test_echo_needs_the_network_stack_only(storescp, tmp_path: Path) -> None:
-    """``vxacq echo`` against a real storescp: pynetdicom (and pydicom with the numpy it
-    imports itself), but neither the database nor Qt nor the imaging chain."""
+# The packages pydicom's pixel plugins import (vxacq.dicom.no_pixels.CODEC_PACKAGES)
+PIXEL_CODECS = ("numpy", "gdcm", "PIL", "pylibjpeg", "openjpeg", "libjpeg", "rle", "jpeg_ls")
+
+# `vxacq ARGS` as the vxacq program runs it (vxacq.__main__), then at its exit (an exit
+# handler: the program ends with os._exit) which of MODULES it imported, as REPORT says.
+PROGRAM = """
+import atexit, json, sys
+def report():
+    print(json.dumps(sorted(m for m in {modules!r} if sys.modules.get(m) is not None)))
+atexit.register(report)
+sys.argv = ["vxacq", *{args!r}]
+from vxacq.__main__ import main
+main()
+"""
+
+
+def run_vxacq(args: list[str], modules: tuple[str, ...]) -> tuple[subprocess.CompletedProcess,
+                                                                  list[str]]:
+    """The finished ``vxacq`` process and which of ``modules`` it had imported."""
+    code = PROGRAM.format(modules=modules, args=args)
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            timeout=60)
+    return result, json.loads(result.stdout.splitlines()[-1])
+
+
+def echo_config(tmp_path: Path, ae_title: str, port: int) -> Path:
     config = tmp_path / "vxacq.toml"
     config.write_text(f"""
 [station]
@@ -63,18 +90,104 @@ data_dir = "{tmp_path / 'data'}"
 
 [[node]]
 name = "archive"
-ae_title = "{storescp.ae_title}"
+ae_title = "{ae_title}"
 host = "127.0.0.1"
-port = {storescp.port}
+port = {port}
 services = ["store"]
 """)
+    return config
+
+
+def test_echo_needs_the_network_stack_only(storescp, tmp_path: Path) -> None:
+    """``vxacq echo`` against a real storescp: pynetdicom and pydicom, without pydicom's pixel
+    codecs (numpy, gdcm, Pillow, pylibjpeg: a C-ECHO has no pixel data), the database, Qt or
+    the imaging chain."""
+    config = echo_config(tmp_path, storescp.ae_title, storescp.port)
+    result, imported = run_vxacq(["echo", "archive", "--config", str(config)],
+                                 HEAVY + PIXEL_CODECS + NOT_FOR_ECHO)
+    assert result.returncode == 0, result.stderr
+    assert "C-ECHO OK" in result.stdout
+    assert imported == ["pydicom", "pynetdicom"]
+
+
+def test_a_failing_echo_says_why_without_the_pixel_codecs(tmp_path: Path) -> None:
+    """Nothing listening, or an association rejected: the message says so, as before, from a
+    process without pydicom's pixel codecs."""
+    from tests import peers
+    from vxacq import config as configuration
+    from vxacq.net.listener import Listener
+
+    port = peers.free_port()
+    config = echo_config(tmp_path, "NOBODY", port)
+    result, imported = run_vxacq(["echo", "archive", "--config", str(config)], PIXEL_CODECS)
+    assert result.returncode == 1
+    assert f"connection refused on port {port}" in result.stderr
+    assert imported == []
+    # our own listener rejects a calling AE title it does not know, with the reason in words
+    listener = Listener(configuration.from_dict({
+        "station": {"ae_title": "CONSOLE", "listen_port": port},
+        "node": [{"name": "pacs", "ae_title": "PACS", "host": "127.0.0.1", "port": 104,
+                  "services": ["store"]}]}))
+    assert listener.start().running
+    try:
+        config = echo_config(tmp_path, "CONSOLE", port)
+        result, imported = run_vxacq(["echo", "archive", "--config", str(config)],
+                                     PIXEL_CODECS)
+    finally:
+        listener.stop()
+    assert result.returncode == 1
+    assert "Calling AE title not recognised" in result.stderr
+    assert imported == []
+
+
+def test_echo_sharing_its_process_keeps_every_package(storescp, tmp_path: Path) -> None:
+    """``cli.main`` called by a caller that shares its process (a test, a script) takes
+    nothing away from it: pydicom imports numpy there as it always does."""
+    config = echo_config(tmp_path, storescp.ae_title, storescp.port)
     code = f"""
 from vxacq import cli
 assert cli.main(["echo", "archive", "--config", {str(config)!r}]) == 0
+import sys
+assert sys.modules["numpy"] is not None
 """
-    imported = heavy_imports(code, HEAVY + NOT_FOR_ECHO)
-    assert "pynetdicom" in imported
-    assert [m for m in imported if m not in ("numpy", "pydicom", "pynetdicom")] == []
+    assert "numpy" in heavy_imports(code)
+
+
+def test_pixel_codecs_are_kept_out_only_before_pydicom() -> None:
+    """Before pydicom is imported, its pixel codecs can be kept out, and pydicom still reads
+    and writes a dataset; after, nothing is taken away (pydicom's plugins hold them)."""
+    code = """
+import io, sys
+from vxacq.dicom import no_pixels
+assert no_pixels.CODEC_PACKAGES == {codecs!r}
+assert no_pixels.keep_pixel_codecs_out()
+from pydicom import dcmread, dcmwrite
+from pydicom.dataset import Dataset, FileMetaDataset
+from pydicom.uid import ExplicitVRLittleEndian
+ds = Dataset()
+ds.PatientName, ds.Rows = "Doe^Jane", 512
+ds.file_meta = FileMetaDataset()
+ds.file_meta.TransferSyntaxUID = ExplicitVRLittleEndian
+out = io.BytesIO()
+dcmwrite(out, ds)
+back = dcmread(io.BytesIO(out.getvalue()), force=True)
+assert (back.PatientName, back.Rows) == ("Doe^Jane", 512)
+try:
+    import numpy
+except ImportError:
+    pass
+else:
+    raise AssertionError("numpy was imported")
+""".format(codecs=PIXEL_CODECS)
+    assert heavy_imports(code, PIXEL_CODECS + ("pydicom",)) == ["pydicom"]
+    late = """
+import pydicom
+from vxacq.dicom import no_pixels
+assert no_pixels.keep_pixel_codecs_out() is False
+assert [name for name in no_pixels.CODEC_PACKAGES if name in sys.modules
+        and sys.modules[name] is None] == []
+"""
+    assert "numpy" in heavy_imports("import sys\n" + late, PIXEL_CODECS)
 
 
 def test_importing_accounts_hashes_nothing() -> None:
@@ -113,8 +226,8 @@ def test_help_lists_every_command() -> None:
     result = subprocess.run([sys.executable, "-m", "vxacq", "--help"], capture_output=True,
                             text=True, timeout=60)
     assert result.returncode == 0, result.stderr
-    # one line a command in the COMMAND list ("media_import" registers as "import")
-    assert len(re.findall(r"^    [a-z]", result.stdout, re.MULTILINE)) == len(COMMANDS)
+    # one line a command in the COMMAND list
+    assert re.findall(r"^    ([a-z]+)", result.stdout, re.MULTILINE) == list(COMMANDS)
 
 
 def test_console_window_shows_without_the_image_view(tmp_path: Path) -> None:

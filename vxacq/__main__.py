@@ -9,7 +9,7 @@ from vxacq.cli import main as _main
 
 
 def main() -> None:
-    code = _main()
+    code = _main(own_process=True)
     if "PySide6" not in sys.modules:
         exit_without_teardown(code)
     sys.exit(code)

@@ -26,10 +26,12 @@ from vxacq.dicom.implementation import IMPLEMENTATION_CLASS_UID, IMPLEMENTATION_
 from vxacq.logs import LogError
 from vxacq.security.permissions import restrict_process
 
-# Sub-command modules under vxacq.commands, in the order `vxacq --help` lists them.
+# The sub-commands, in the order `vxacq --help` lists them; each is vxacq.commands.<name>,
+# or MODULE_OF[name] when its name cannot be a module's (`import` is a Python keyword).
 COMMANDS = ("config", "demo", "echo", "worklist", "find", "store", "queue", "acquire", "calibrate",
-            "commit", "print", "exam", "reconcile", "reject", "refile", "export", "media_import",
+            "commit", "print", "exam", "reconcile", "reject", "refile", "export", "import",
             "serve", "db", "user", "audit", "retrieve", "report")
+MODULE_OF = {"import": "media_import"}
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -58,7 +60,9 @@ def common_parents() -> dict[str, argparse.ArgumentParser]:
     return {"config": config, "json": output, "login": login}
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The command line's parser; with ``command`` (a sub-command's name), with that
+    sub-command alone: a command does not import and build the other 22 (15-25 ms of CPU)."""
     parser = argparse.ArgumentParser(
         prog="vxacq",
         formatter_class=argparse.RawDescriptionHelpFormatter,  # keeps --version on one line
@@ -68,9 +72,21 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--config", metavar="FILE", help="configuration file for the console window")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     parents = common_parents()
-    for name in COMMANDS:
-        importlib.import_module(f"vxacq.commands.{name}").register(subparsers, parents)
+    for name in [command] if command else COMMANDS:
+        module = MODULE_OF.get(name, name)
+        importlib.import_module(f"vxacq.commands.{module}").register(subparsers, parents)
     return parser
+
+
+def named_command(argv: Sequence[str]) -> str | None:
+    """The sub-command ``argv`` names, after the top-level ``--config FILE``; None when it
+    names none or another option comes first (the whole parser then says what is wrong)."""
+    rest = list(argv)
+    while rest and (rest[0] == "--config" or rest[0].startswith("--config=")):
+        rest = rest[2:] if rest[0] == "--config" else rest[1:]
+    if rest and rest[0] in COMMANDS:
+        return rest[0]
+    return None
 
 
 def version_text() -> str:
@@ -153,10 +169,18 @@ def emit(args: argparse.Namespace, result: Any, text: str) -> None:
         print(text)
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def main(argv: Sequence[str] | None = None, *, own_process: bool = False) -> int:
+    """Run the window or the command ``argv`` names. ``own_process``: the process is this
+    command's alone (the ``vxacq`` program, vxacq.__main__), so a command registered with
+    ``pixels=False`` may keep pydicom's pixel codecs out of it (vxacq.dicom.no_pixels). A caller
+    that shares its process (a test, a script) keeps every package importable."""
     restrict_process()  # the window, every command and the service: data not world-readable
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    argv = sys.argv[1:] if argv is None else list(argv)
+    args = build_parser(named_command(argv)).parse_args(argv)
+    if own_process and getattr(args, "pixels", True) is False:
+        from vxacq.dicom.no_pixels import keep_pixel_codecs_out
+
+        keep_pixel_codecs_out()
     try:
         if args.command is None:
             from vxacq.ui.app import run_console

@@ -18,9 +18,6 @@ from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
-import platformdirs
-import tomli_w
-
 # "dose": a dose register (IHE REM Dose Information Consumer) that receives each exam's
 # X-Ray Radiation Dose SR.
 SERVICES = ("worklist", "mpps", "store", "commitment", "print", "query", "dose")
@@ -405,6 +402,10 @@ class Config:
 
 
 def default_path() -> Path:
+    # imported here, as in _fill_defaults and save: a command given its file and a station
+    # with its data_dir (the usual) load without platformdirs and tomli_w (5-7 ms)
+    import platformdirs
+
     return Path(platformdirs.user_config_dir("vxacq")) / DEFAULT_FILENAME
 
 
@@ -739,6 +740,8 @@ def to_dict(config: Config) -> dict[str, Any]:
 
 def save(config: Config, path: Path | None = None) -> Path:
     """Validate and write the configuration atomically (the settings dialog's Save)."""
+    import tomli_w
+
     validate(config)
     target = Path(path or config.path or default_path())
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -757,6 +760,8 @@ def save(config: Config, path: Path | None = None) -> Path:
 
 def _fill_defaults(config: Config) -> None:
     if not config.station.data_dir:
+        import platformdirs
+
         config.station.data_dir = platformdirs.user_data_dir("vxacq")
 
 

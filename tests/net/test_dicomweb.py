@@ -11,6 +11,8 @@ import http.server
 import io
 import json
 import ssl
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -284,12 +286,21 @@ def test_the_verification_query(tmp_path, config, https, pki, capsys):
     path = configuration.save(config, tmp_path / "vxacq.toml")
     assert cli.main(["--config", str(path), "echo", "cloud"]) == 0
     assert "cloud (https://localhost:" in capsys.readouterr().out
+    # the vxacq program, which keeps pydicom's pixel codecs out of an echo's process
+    program = subprocess.run([sys.executable, "-m", "vxacq", "--config", str(path), "echo",
+                              "cloud"], capture_output=True, text=True, timeout=60)
+    assert program.returncode == 0, program.stderr
+    assert "DICOMweb OK, QIDO-RS answered" in program.stdout
     result = echo(config, config.node("cloud"))
     assert result.ok, result.message
     assert "DICOMweb OK, QIDO-RS answered" in result.describe()
     wrong = station(tmp_path, web_node(https.port, pki, secret(tmp_path, "nope", "wrong")))
     result = echo(wrong, wrong.node("cloud"))
     assert not result.ok and result.kind == "auth" and "HTTP 401" in result.message
+    path = configuration.save(wrong, tmp_path / "wrong.toml")
+    program = subprocess.run([sys.executable, "-m", "vxacq", "--config", str(path), "echo",
+                              "cloud"], capture_output=True, text=True, timeout=60)
+    assert program.returncode == 1 and "HTTP 401" in program.stderr, program.stderr
 
 
 # --- what Orthanc cannot do: a hostile answer, a bearer token --------------------------------

@@ -12,7 +12,9 @@ def register(subparsers: argparse._SubParsersAction, parents: dict) -> None:
     parser = subparsers.add_parser("echo", parents=[parents["config"], parents["json"]],
                                    help="check a node answers DICOM (C-ECHO; a DICOMweb node: a QIDO-RS query)")
     parser.add_argument("node", help="name of a configured node")
-    parser.set_defaults(run=run)
+    # pixels=False: no pixel data in a C-ECHO or a QIDO-RS answer; the `vxacq echo` process
+    # does without pydicom's pixel codecs and numpy (vxacq.dicom.no_pixels)
+    parser.set_defaults(run=run, pixels=False)
 
 
 def run(args: argparse.Namespace) -> int:

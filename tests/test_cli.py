@@ -102,3 +102,40 @@ def test_a_command_process_ends_without_teardown_yet_as_a_normal_exit(tmp_path: 
     assert result.returncode == 3, result.stderr
     assert result.stdout == "buffered, no newline"
     assert (tmp_path / "atexit").read_text() == "done"  # after the thread had finished
+
+
+def test_start_up_runs_without_the_cycle_collector_which_is_back_for_the_work() -> None:
+    """The console script imports a command's modules with the cycle collector off; loading
+    the configuration (every command's first step after its imports) freezes what start-up
+    made and turns the collector back on for the command's work (vxacq.cli.pause_collection)."""
+    script = textwrap.dedent(f"""
+        import atexit, gc, json, sys
+        from vxacq import cli, config
+        seen = {{}}
+        build, load = cli.build_parser, config.load
+        def building():
+            seen["parser"] = gc.isenabled()
+            return build()
+        def loading(path=None):
+            seen["config"] = [gc.isenabled(), gc.get_freeze_count() > 0]
+            return load(path)
+        cli.build_parser, config.load = building, loading
+        atexit.register(lambda: print(json.dumps(seen)))
+        sys.argv = ["vxacq", "config", "check", "--config", {str(EXAMPLE)!r}]
+        from vxacq.__main__ import main
+        main()
+    """)
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                            timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout.splitlines()[-1]) == {"parser": False, "config": [True, True]}
+
+
+def test_main_called_in_a_process_leaves_its_collector_alone() -> None:
+    import gc
+
+    from vxacq import cli
+
+    frozen = gc.get_freeze_count()
+    assert cli.main(["config", "check", "--config", str(EXAMPLE)]) == 0
+    assert gc.isenabled() and gc.get_freeze_count() == frozen

@@ -1,15 +1,18 @@
 """``python -m vxacq`` and the ``vxacq`` console script."""
 
 import atexit
+import gc
 import os
 import sys
 import threading
 
-from vxacq.cli import main as _main
-
 
 def main() -> None:
-    code = _main(own_process=True)
+    gc.disable()  # from the first import on; see vxacq.cli.pause_collection
+    from vxacq import cli
+
+    cli.pause_collection()
+    code = cli.main(own_process=True)
     if "PySide6" not in sys.modules:
         exit_without_teardown(code)
     sys.exit(code)

@@ -14,6 +14,7 @@ chain (tests/test_startup_imports.py).
 from __future__ import annotations
 
 import argparse
+import gc
 import importlib
 import json
 import logging
@@ -34,6 +35,8 @@ COMMANDS = ("config", "demo", "echo", "worklist", "find", "store", "queue", "acq
 MODULE_OF = {"import": "media_import"}
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+
+_collection_paused = False  # see pause_collection
 
 
 class CommandError(Exception):
@@ -96,11 +99,42 @@ def version_text() -> str:
     )
 
 
+def pause_collection() -> None:
+    """Start-up without Python's cycle collector, until :func:`end_of_startup`.
+
+    Importing what a command needs (the database, DICOM and network stacks) makes some
+    200,000 objects that live as long as the process; the collector, counting them as they
+    come, walked them again and again, two full passes among them: 0.1 s of ``vxacq store``'s
+    start-up, finding a few dozen garbage objects. The console script calls this first
+    (vxacq.__main__, which has turned the collector off for importing this module already),
+    not :func:`main`: a process that calls ``main`` in its own (a test) keeps its collector as
+    it is."""
+    global _collection_paused
+    gc.disable()
+    _collection_paused = True
+
+
+def end_of_startup() -> None:
+    """The command's modules are imported: what exists now is left out of every later
+    collection (``gc.freeze``) and the collector runs again, as usual, over what the command
+    makes from here on. Every command reaches this by loading its configuration
+    (:func:`load_config`; the window before it imports Qt, which has a collector of its own:
+    vxacq.ui.tasks), ``vxacq demo`` by calling this; nothing when start-up was not paused."""
+    global _collection_paused
+    if _collection_paused:
+        _collection_paused = False
+        gc.freeze()
+        gc.enable()
+
+
 def load_config(args: argparse.Namespace, *, logs: bool = True) -> configuration.Config:
     """The configuration the command names; with ``logs``, the application log and the
     association log in its data dir are set up too (``-v``: debug level), so every command
     leaves its trace where the manuals say. ``config check`` and ``config show`` pass
-    ``logs=False``: checking a file must not create the station's folders."""
+    ``logs=False``: checking a file must not create the station's folders. Start-up ends here
+    (:func:`end_of_startup`): a command imports its modules before it loads its
+    configuration."""
+    end_of_startup()
     try:
         config = configuration.load(getattr(args, "config", None))
     except configuration.ConfigError as exc:

@@ -71,9 +71,10 @@ def ensure_calibrated(config: Config) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from vxacq.cli import CommandError
+    from vxacq.cli import CommandError, end_of_startup
     from vxacq.ui.app import run_console
 
+    end_of_startup()  # it loads no configuration through vxacq.cli
     folder = Path(args.dir)
     try:
         config = demo_config(folder)

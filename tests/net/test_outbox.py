@@ -176,6 +176,41 @@ def test_cancel_stops_a_running_job(setup) -> None:
     assert get_job(db, job_id).state == JobState.CANCELLED
 
 
+def test_a_checkpoint_that_finds_the_job_still_ours_spares_reading_it_back(setup, monkeypatch) -> None:
+    """``should_stop`` reads the row, except right after a write that found it running and
+    ours (a step's checkpoint): that write's condition is what the read checks. A cancel
+    during a step makes the step's checkpoint find nothing, and the job stops before the next
+    step; one that lands between the checkpoint and the look is seen at the next checkpoint."""
+    config, db, log = setup
+    box = Outbox(config, db)
+    job_id = enqueue(db, KIND, "pacs", {"log": str(log)})
+    job = box._claim(["pacs"])
+    ctx = JobContext(config, db, config.node("pacs"), job.id, dict(job.payload), job.attempts,
+                     None, box)
+    reads: list[int] = []
+    read = outbox.get_job
+    monkeypatch.setattr(outbox, "get_job", lambda db, i: reads.append(i) or read(db, i))
+    with box._leased(job_id):
+        assert not ctx.should_stop() and len(reads) == 1  # nothing written yet: read
+        ctx.checkpoint(sent=["1"])
+        assert not ctx.should_stop() and len(reads) == 1  # the write found it ours
+        assert not ctx.should_stop() and len(reads) == 2  # once per write
+        outbox.cancel(db, job_id)  # during a step
+        ctx.checkpoint(sent=["1", "2"])
+        assert ctx.should_stop()
+    job_id = enqueue(db, KIND, "pacs", {"log": str(log)})
+    job = box._claim(["pacs"])
+    ctx = JobContext(config, db, config.node("pacs"), job.id, dict(job.payload), job.attempts,
+                     None, box)
+    with box._leased(job_id):
+        ctx.checkpoint(sent=["1"])
+        outbox.cancel(db, job_id)  # between the checkpoint and the look
+        assert not ctx.should_stop()
+        ctx.checkpoint(sent=["1", "2"])
+        assert ctx.should_stop()
+    assert get_job(db, job_id).state == JobState.CANCELLED
+
+
 def test_two_processes_never_run_one_job_twice(tmp_path: Path) -> None:
     config = make_config(tmp_path)
     log = tmp_path / "attempts.log"

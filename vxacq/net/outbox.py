@@ -388,6 +388,8 @@ class Outbox:
         self._wakers: dict[str, threading.Event] = {n: threading.Event() for n in self.nodes}
         self._workers: list[threading.Thread] = []
         self._running: dict[int, bool] = {}  # job id -> lost (cancelled or taken over)
+        # Running jobs a write found running and ours since the last look (see _should_stop).
+        self._confirmed: set[int] = set()
         self._lock = threading.Lock()
         self._subscribers: list[Callable[[JobView], None]] = []
         _live_outboxes.add(self)
@@ -710,8 +712,10 @@ class Outbox:
         with self.db.engine.begin() as conn:
             changed = conn.execute(update(_table).where(*self._mine(job_id))
                                    .values(**values)).rowcount
-        if not changed:
-            with self._lock:
+        with self._lock:
+            if changed:
+                self._confirmed.add(job_id)
+            else:
                 self._running[job_id] = True
         self._notify(job_id)
 
@@ -721,6 +725,12 @@ class Outbox:
         with self._lock:
             if self._running.get(job_id):
                 return True
+            if job_id in self._confirmed:
+                # A write since the last look found the row running and ours (its WHERE is
+                # what is read below): the step's checkpoint just now, mostly. Reading the row
+                # back would say the same; one read a file less when a study is sent.
+                self._confirmed.discard(job_id)
+                return False
         job = get_job(self.db, job_id)
         return job.state != JobState.RUNNING or job.claimed_by != self.owner
 
@@ -756,6 +766,7 @@ class Outbox:
             thread.join()
             with self._lock:
                 self._running.pop(job_id, None)
+                self._confirmed.discard(job_id)
 
     def _wake(self, node: str) -> None:
         if node in self._wakers:

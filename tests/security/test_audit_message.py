@@ -142,3 +142,16 @@ def test_every_audit_write_goes_through_record() -> None:
                  if re.search(r"(?<!class )\bAuditEvent\(", p.read_text(encoding="utf-8"))
                  and p.name != "audit.py"]
     assert offenders == []
+
+
+def test_clean_drops_exactly_what_xml_forbids() -> None:
+    """XML 1.0 Char: #x9 | #xA | #xD | [#x20-#xD7FF] | [#xE000-#xFFFD] | [#x10000-#x10FFFF]."""
+    from vxacq.security.audit_message import clean
+
+    def allowed(c: int) -> bool:
+        return c in (0x9, 0xA, 0xD) or 0x20 <= c <= 0xD7FF or 0xE000 <= c <= 0xFFFD or \
+            0x10000 <= c <= 0x10FFFF
+
+    points = [*range(0x11000), *range(0x10FF00, 0x110000)]
+    text = "".join(map(chr, points))
+    assert clean(text) == "".join(chr(c) for c in points if allowed(c))

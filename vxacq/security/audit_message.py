@@ -18,8 +18,10 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
 
-# Every character XML 1.0 forbids; a value from the network may carry them.
-_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+# Every character XML 1.0 forbids (what its Char production leaves out); a value from the
+# network may carry them. Listed as they are, not as "all but the allowed": that negated
+# class took ~10 ms to compile, at the import of every command that records an audit event.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 # Audit Source Type Code (PS3.15 A.5.1.2.1): a data acquisition device.
 ACQUISITION_DEVICE = "2"

@@ -140,10 +140,11 @@ def run_command(app: str, config: Path, files: list[Path]) -> float:
                                    "--config", str(config)])
 
 
-# What `vxacq store` imports before it can queue and send, in a process that ends as the
-# command does (vxacq.__main__: no interpreter teardown): the floor under its start-up.
-IMPORTS = ("import os, vxacq.cli, vxacq.commands.store, vxacq.db, vxacq.net.outbox, "
-           "vxacq.net.store, vxacq.security.audit; os._exit(0)")
+# What `vxacq store` imports before it can queue and send, in a process that starts and ends
+# as the command does (vxacq.__main__: no cycle collector while importing, no interpreter
+# teardown): the floor under its start-up.
+IMPORTS = ("import gc; gc.disable(); import os, vxacq.cli, vxacq.commands.store, vxacq.db, "
+           "vxacq.net.outbox, vxacq.net.store, vxacq.security.audit; os._exit(0)")
 
 
 def run_imports() -> float:

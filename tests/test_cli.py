@@ -113,9 +113,9 @@ def test_start_up_runs_without_the_cycle_collector_which_is_back_for_the_work() 
         from vxacq import cli, config
         seen = {{}}
         build, load = cli.build_parser, config.load
-        def building():
+        def building(*args):
             seen["parser"] = gc.isenabled()
-            return build()
+            return build(*args)
         def loading(path=None):
             seen["config"] = [gc.isenabled(), gc.get_freeze_count() > 0]
             return load(path)

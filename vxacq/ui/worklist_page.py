@@ -2,7 +2,10 @@
 
 Refreshed on demand and every ``REFRESH_MS`` (the query runs on a worker; a refresh still
 running is not started twice); what each node answered is shown above the table, so a node
-that is down is seen at once and the orders already saved stay usable.
+that is down is seen at once and the orders already saved stay usable. The saved orders are
+read on a worker too, ``FILTER_DELAY_MS`` after the last keystroke in the filter; an answer
+overtaken by a newer request is dropped, never shown: a list read for another filter, shown
+under this one, could start the wrong patient.
 
 Above the list: the Emergency button (and its shortcut) that registers an unidentified patient
 and opens the exam at once, and the scan field a barcode scanner types into (accession, else
@@ -32,6 +35,7 @@ from vxacq.workflow.runtime import fetch_order, refresh_worklist
 from vxacq.workflow.search import filter_orders
 
 REFRESH_MS = 60_000
+FILTER_DELAY_MS = 250  # typing goes on: read once the radiographer pauses
 URGENT = ("STAT", "HIGH")
 EMERGENCY_SHORTCUT = "Ctrl+Shift+E"
 TOUCH_PX = 44  # the smallest target a radiographer presses
@@ -49,6 +53,8 @@ class WorklistPage(QWidget):
         self.console = console
         self.orders: list[OrderView] = []
         self.refreshing = False
+        self._asked = 0  # the newest request for the list; only its answer is shown
+        self._shown = 0  # the request whose answer the table shows
         self.registering = False
         self.reconcile_dialog: ReconcileDialog | None = None
         self.banner = Banner()
@@ -76,7 +82,9 @@ class WorklistPage(QWidget):
         self.scan.returnPressed.connect(self._scanned)
         self.filter = QLineEdit(placeholderText=self.tr("Filter: name, patient ID or accession"))
         self.filter.setMinimumHeight(TOUCH_PX)
-        self.filter.textChanged.connect(self.reload)
+        self._typing = QTimer(self, singleShot=True, interval=FILTER_DELAY_MS,
+                              timeout=self.reload)
+        self.filter.textChanged.connect(self._filter_changed)
         self.use_date = QCheckBox(self.tr("Scheduled on"))
         self.date = QDateEdit(QDate.currentDate(), calendarPopup=True)
         self.date.setDisplayFormat("yyyy-MM-dd")
@@ -166,10 +174,39 @@ class WorklistPage(QWidget):
                                  "alarm")
         self.reload()
 
+    @property
+    def reading(self) -> bool:
+        """The list on screen is not yet the answer to the newest request (or the filter)."""
+        return self._typing.isActive() or self._shown != self._asked
+
+    def _filter_changed(self) -> None:
+        # what is being read now was asked under the old filter: it is not shown
+        self._asked += 1
+        self._typing.start()
+
     def reload(self) -> None:
-        """Re-read the saved orders with the filter (a local database query)."""
+        """Re-read the saved orders with the filter, on a worker (a local database query)."""
+        self._typing.stop()
+        self._asked += 1
+        asked = self._asked
         date = self.date.date().toString("yyyyMMdd") if self.use_date.isChecked() else ""
-        self.orders = filter_orders(list_orders(self.console.db, date=date), self.filter.text())
+        text, db = self.filter.text(), self.console.db
+        self.console.tasks.run(lambda: filter_orders(list_orders(db, date=date), text),
+                               lambda orders: self._show(asked, orders),
+                               lambda exc: self._read_failed(asked, exc), owner=self)
+
+    def _read_failed(self, asked: int, exc: Exception) -> None:
+        if asked == self._asked:
+            self._shown = asked  # nothing newer will come: not "reading" any more
+            self.banner.show_message(self.tr("The saved orders could not be read: {error}")
+                                     .format(error=exc), "alarm")
+
+    def _show(self, asked: int, orders: list[OrderView]) -> None:
+        if asked != self._asked:  # overtaken by a newer request (another filter, a refresh)
+            return
+        self._shown = asked
+        chosen = self.selected_order()
+        self.orders = orders
         rows, colours = [], []
         for order in self.orders:
             when = f"{_date(order.ScheduledProcedureStepStartDate)} " \
@@ -183,7 +220,12 @@ class WorklistPage(QWidget):
                          order.Modality, word(order.state),
                          order.node or self.tr("registered here")))
             colours.append("alarm" if order.RequestedProcedurePriority in URGENT else None)
+        # the selection follows the order, never the row: a row keeps its selection when
+        # another order moves into it
+        self.table.clearSelection()
         fill(self.table, rows, colours)
+        if chosen is not None:  # the same order (by its id) stays selected, if still listed
+            self.select_order(chosen.id)
         self._selection_changed()
 
     # --- actions ----------------------------------------------------------------------------

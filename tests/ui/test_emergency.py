@@ -49,8 +49,9 @@ def test_emergency_exam_at_once_then_reconciled_from_the_worklist(room, qtbot) -
     assert page.select_accession("ACC-EMR-1")
     assert page.reconcile_button.isEnabled()
     page.reconcile_button.click()
+    wait_until(lambda: page.reconcile_dialog is not None, 10, "the exams to choose from")
     dialog = page.reconcile_dialog
-    assert dialog is not None and not dialog.ok_button.isEnabled()  # nothing chosen yet
+    assert not dialog.ok_button.isEnabled()  # nothing chosen yet
     assert dialog.exams[0].PatientID == exam.patient.PatientID
     dialog.table.selectRow(0)
     assert dialog.ok_button.isEnabled() and "P-5001" in dialog.summary.text()
@@ -81,7 +82,7 @@ def test_scan_field_starts_the_one_order_and_says_none_or_several(room, qtbot) -
 
     qtbot.keyClicks(page.scan, "P-3002")  # the earlier scan is selected, so it is replaced
     qtbot.keyClick(page.scan, Qt.Key.Key_Return)
-    assert page.banner.text().startswith("2 orders match")
+    wait_until(lambda: page.banner.text().startswith("2 orders match"), 10, "the answer")
     wait_until(lambda: not page.reading, 10, "the list filtered")
     assert sorted(o.AccessionNumber for o in page.orders) == ["ACC-SC-2", "ACC-SC-3"]
     assert window.exam.exam is None

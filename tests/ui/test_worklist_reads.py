@@ -1,7 +1,8 @@
 """The worklist's saved orders are read on a worker (after a filter keystroke, an exam opened
 or closed, an emergency registered), once per pause in typing; an answer overtaken by a newer
 request is never shown (a list read under another filter is a wrong-patient risk); the
-selection follows the order, not the row; and a page gone before its answer does not fail."""
+selection follows the order, not the row; a scan is looked up on a worker and only the newest
+scan starts an exam; and a page gone before its answer does not fail."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import threading
 
 import pytest
 import shiboken6
+from PySide6.QtCore import Qt
 
 from tests.ui.driver import pump, wait_until
 from vxacq.ui import worklist_page
@@ -139,3 +141,56 @@ def test_an_answer_for_a_page_already_gone_is_dropped(station_window: MainWindow
         pump(0.3)
     assert "GUI callback failed" not in caplog.text
     assert "after its screen was destroyed" in caplog.text
+
+
+def test_a_scan_is_looked_up_off_the_gui_thread_and_only_the_newest_starts(
+        station_window: MainWindow, monkeypatch, qtbot) -> None:
+    window, page = station_window, station_window.worklist
+    for name, pid, accession in (("Doe^John", "P-DOE", "ACC-DOE"),
+                                 ("Roe^Richard", "P-ROE", "ACC-ROE")):
+        register_manual(window.console.db, ManualPatient(
+            PatientName=name, PatientID=pid, AccessionNumber=accession,
+            RequestedProcedureDescription="XR CHEST"))
+    _settled(page)
+    threads: list[threading.Thread] = []
+    release = threading.Event()
+    real = worklist_page.find_by_scan
+
+    def find(*args, **kwargs):
+        threads.append(threading.current_thread())
+        if len(threads) == 1:  # the first scan's answer is held back
+            release.wait(20)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(worklist_page, "find_by_scan", find)
+    for accession in ("ACC-DOE", "ACC-ROE"):  # scanned one after the other
+        qtbot.keyClicks(page.scan, accession)
+        qtbot.keyClick(page.scan, Qt.Key.Key_Return)
+    wait_until(lambda: window.exam.exam is not None, 30, "the newest scan's exam")
+    assert window.exam.exam.study.AccessionNumber == "ACC-ROE"
+    release.set()  # the first scan's answer arrives last: it starts nothing
+    assert window.console.tasks.wait(10000)
+    pump(0.5)
+    assert window.console.tasks.wait(10000)
+    assert window.exam.exam.study.AccessionNumber == "ACC-ROE"
+    assert len(threads) == 2 and threading.main_thread() not in threads
+
+
+def test_the_exams_to_reconcile_are_read_off_the_gui_thread(station_window: MainWindow,
+                                                            monkeypatch) -> None:
+    window, page = station_window, station_window.worklist
+    chosen = _register(window, "Doe^John", "P-DOE")
+    page.use_date.setChecked(False)
+    page.reload()
+    _settled(page)
+    threads: list[threading.Thread] = []
+
+    def unscheduled(*args, **kwargs):
+        threads.append(threading.current_thread())
+        return []
+
+    monkeypatch.setattr(worklist_page, "unscheduled_exams", unscheduled)
+    assert page.select_order(chosen)
+    page.reconcile()
+    wait_until(lambda: "no emergency or unscheduled exam" in page.banner.text(), 10, "the answer")
+    assert threads and threading.main_thread() not in threads

@@ -30,7 +30,9 @@ from vxacq.ui.widgets import COLOURS, Banner, fill, person_name, table
 from vxacq.ui.words import word
 from vxacq.workflow.orders import OrderView, find_by_scan, list_orders, register_emergency
 from vxacq.workflow.procedures import emergency_protocols
-from vxacq.workflow.reconcile import ReconcileResult, reconcile, unscheduled_exams
+from vxacq.workflow.reconcile import (
+    ReconcileResult, UnscheduledExam, reconcile, unscheduled_exams,
+)
 from vxacq.workflow.runtime import fetch_order, refresh_worklist
 from vxacq.workflow.search import filter_orders
 
@@ -55,6 +57,7 @@ class WorklistPage(QWidget):
         self.refreshing = False
         self._asked = 0  # the newest request for the list; only its answer is shown
         self._shown = 0  # the request whose answer the table shows
+        self._scans = 0  # the newest scan; an older scan's answer starts nothing
         self.registering = False
         self.reconcile_dialog: ReconcileDialog | None = None
         self.banner = Banner()
@@ -311,18 +314,34 @@ class WorklistPage(QWidget):
         self.scan.selectAll()  # the next scan replaces this one
         if not value:
             return
-        found = find_by_scan(self.console.db, value)
-        if found or not self.console.config.nodes_with("worklist"):
-            self._show_scan(value, found)
-            return
-        self.banner.show_message(self.tr("'{value}' is not in the list: asking the worklist…")
-                                 .format(value=value), "info")
+        self._scans += 1
+        scan = self._scans
         config, db = self.console.config, self.console.db
-        self.console.tasks.run(lambda: fetch_order(config, db, value),
-                               lambda _order: self._show_scan(value, find_by_scan(db, value)),
-                               lambda exc: self._show_scan(value, [], exc))
 
-    def _show_scan(self, value: str, found: list[OrderView], error: Exception | None = None) -> None:
+        def found_here(found: list[OrderView]) -> None:
+            if scan != self._scans:
+                return
+            if found or not config.nodes_with("worklist"):
+                self._show_scan(scan, value, found)
+                return
+            asking = self.tr("'{value}' is not in the list: asking the worklist…")
+            self.banner.show_message(asking.format(value=value), "info")
+
+            def fetch_and_find() -> list[OrderView]:
+                fetch_order(config, db, value)
+                return find_by_scan(db, value)
+
+            self.console.tasks.run(fetch_and_find,
+                                   lambda fetched: self._show_scan(scan, value, fetched),
+                                   lambda exc: self._show_scan(scan, value, [], exc), owner=self)
+
+        self.console.tasks.run(lambda: find_by_scan(db, value), found_here,
+                               lambda exc: self._show_scan(scan, value, [], exc), owner=self)
+
+    def _show_scan(self, scan: int, value: str, found: list[OrderView],
+                   error: Exception | None = None) -> None:
+        if scan != self._scans:  # another scan came since: only the newest one counts
+            return
         if len(found) == 1:
             self.banner.clear_message()
             self.filter.clear()  # reloads, so a fetched order is listed too
@@ -345,11 +364,19 @@ class WorklistPage(QWidget):
     # --- reconciliation ---------------------------------------------------------------------
 
     def reconcile(self) -> None:
-        """Choose the emergency exam the selected order belongs to, then reconcile (worker)."""
+        """Choose the emergency exam the selected order belongs to (the exams read on a
+        worker), then reconcile (worker)."""
         order = self.selected_order()
         if order is None:
             return
-        exams = unscheduled_exams(self.console.db)
+        self.reconcile_button.setEnabled(False)  # one question at a time
+        db = self.console.db
+        self.console.tasks.run(lambda: unscheduled_exams(db),
+                               lambda exams: self._choose_exam(order, exams),
+                               self._reconcile_failed, owner=self)
+
+    def _choose_exam(self, order: OrderView, exams: list[UnscheduledExam]) -> None:
+        self._selection_changed()
         if not exams:
             self.banner.show_message(self.tr(
                 "There is no emergency or unscheduled exam to reconcile."), "warning")

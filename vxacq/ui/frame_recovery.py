@@ -79,8 +79,7 @@ class FrameRecovery(QObject):
 
         def failed(exc: Exception) -> None:
             self.listing = False
-            page.banner.show_message(self.tr("The lost frames could not be read: {error}")
-                                     .format(error=exc), "alarm")
+            page.banner.show_message(str(exc), "alarm")  # as an exam step's error
 
         page.console.tasks.run(lambda: pending_exposures(page.console.config),
                                self._ask_discard, failed, owner=self)

@@ -201,8 +201,7 @@ class WorklistPage(QWidget):
     def _read_failed(self, asked: int, exc: Exception) -> None:
         if asked == self._asked:
             self._shown = asked  # nothing newer will come: not "reading" any more
-            self.banner.show_message(self.tr("The saved orders could not be read: {error}")
-                                     .format(error=exc), "alarm")
+            self.banner.show_message(str(exc), "alarm")
 
     def _show(self, asked: int, orders: list[OrderView]) -> None:
         if asked != self._asked:  # overtaken by a newer request (another filter, a refresh)

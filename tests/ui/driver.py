@@ -46,7 +46,8 @@ def refresh_worklist(window: MainWindow) -> None:
     page = window.worklist
     wait_until(lambda: not page.refreshing, what="an earlier refresh")
     page.refresh()
-    wait_until(lambda: not page.refreshing and page.orders, 60, "the worklist")
+    wait_until(lambda: not page.refreshing and not page.reading and page.orders, 60,
+               "the worklist")
 
 
 def start_exam(window: MainWindow, accession: str) -> None:

@@ -127,6 +127,7 @@ def test_unreachable_worklist_is_said_and_manual_registration_checks_fields(room
     dialog.submit()
     assert dialog.order is not None and dialog.order.PatientName == "Doe^Anna"
     page.reload()
+    wait_until(lambda: not page.reading, 10, "the list read again")
     assert any(o.PatientID == dialog.order.PatientID and o.node == "" for o in page.orders)
 
 

@@ -49,14 +49,16 @@ def test_emergency_exam_at_once_then_reconciled_from_the_worklist(room, qtbot) -
     assert page.select_accession("ACC-EMR-1")
     assert page.reconcile_button.isEnabled()
     page.reconcile_button.click()
+    wait_until(lambda: page.reconcile_dialog is not None, 10, "the exams to choose from")
     dialog = page.reconcile_dialog
-    assert dialog is not None and not dialog.ok_button.isEnabled()  # nothing chosen yet
+    assert not dialog.ok_button.isEnabled()  # nothing chosen yet
     assert dialog.exams[0].PatientID == exam.patient.PatientID
     dialog.table.selectRow(0)
     assert dialog.ok_button.isEnabled() and "P-5001" in dialog.summary.text()
     dialog.ok_button.click()
     wait_until(lambda: page.banner.text().startswith("Reconciled"), 30, "the reconciliation")
     assert "P-5001" in page.banner.text()
+    wait_until(lambda: not page.reading, 10, "the list read again")
     assert not any(o.AccessionNumber == "ACC-EMR-1" for o in page.orders)  # performed
     image = pydicom.dcmread(exam.image(shot).file_path, stop_before_pixels=True)
     assert (image.PatientID, image.AccessionNumber) == ("P-5001", "ACC-EMR-1")
@@ -80,7 +82,8 @@ def test_scan_field_starts_the_one_order_and_says_none_or_several(room, qtbot) -
 
     qtbot.keyClicks(page.scan, "P-3002")  # the earlier scan is selected, so it is replaced
     qtbot.keyClick(page.scan, Qt.Key.Key_Return)
-    assert page.banner.text().startswith("2 orders match")
+    wait_until(lambda: page.banner.text().startswith("2 orders match"), 10, "the answer")
+    wait_until(lambda: not page.reading, 10, "the list filtered")
     assert sorted(o.AccessionNumber for o in page.orders) == ["ACC-SC-2", "ACC-SC-3"]
     assert window.exam.exam is None
 
@@ -103,4 +106,5 @@ def test_scan_of_an_order_placed_after_the_last_refresh_asks_the_worklist(room, 
     qtbot.keyClick(page.scan, Qt.Key.Key_Return)
     wait_until(lambda: window.exam.exam is not None, 30, "the fetched order's exam")
     assert window.exam.exam.study.AccessionNumber == "ACC-SC-9"
+    wait_until(lambda: not page.reading, 10, "the list read again")
     assert [o.AccessionNumber for o in page.orders] == ["ACC-SC-9"]

@@ -4,13 +4,15 @@ times instead of UIDs, and statuses that refresh by themselves. On the simulated
 from __future__ import annotations
 
 import re
+import threading
 
 import pytest
 
 from tests.ui.driver import expose, pump, wait_until
+from vxacq.ui import history_page
 from vxacq.ui.main_window import MainWindow
 from vxacq.workflow.exam import Exam
-from vxacq.workflow.orders import ManualPatient, register_manual
+from vxacq.workflow.orders import ManualPatient, list_orders, register_manual
 
 NAMES = {"garcia": "GARCÍA^MARÍA", "иван": "ИВАНОВ^ИВАН", "τραυμα": "ΤΡΑΎΜΑ^ΑΓΝΩΣΤΟΣ"}
 
@@ -222,8 +224,17 @@ def test_images_of_the_wrong_patient_are_moved_from_the_history(window, monkeypa
         return next(i for i in items if "(P-R)" in i), True
 
     monkeypatch.setattr(QInputDialog, "getItem", answer)  # the user picks Rita's order
+    reads: list[threading.Thread] = []  # the orders to choose from, read off the GUI thread
+
+    def orders(*args, **kwargs):
+        reads.append(threading.current_thread())
+        return list_orders(*args, **kwargs)
+
+    monkeypatch.setattr(history_page, "list_orders", orders)
     history.move_button.click()
+    assert not history.move_button.isEnabled()  # one question at a time
     wait_until(lambda: "moved to" in history.banner.text(), 60, "the move")
+    assert reads and threading.main_thread() not in reads
     history.text.setText("P-R")
     history.search()
     wait_until(lambda: len(history.exams) == 1 and history.exams[0].images == 1, 10,

@@ -5,6 +5,8 @@ exam with unreviewed images asks first."""
 
 from __future__ import annotations
 
+import threading
+
 import pytest
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QInputDialog, QMessageBox
@@ -14,6 +16,8 @@ from tests.ui.driver import expose, wait_until
 from tests.ui.test_review import window  # noqa: F401 (fixture)
 from tests.workflow.conftest import calibrated_data  # noqa: F401 (fixture)
 from vxacq.db import AuditEvent
+from vxacq.ui import frame_recovery
+from vxacq.workflow import recovery
 from vxacq.workflow.orders import ManualPatient, register_manual
 
 pytestmark = pytest.mark.timeout(180)
@@ -260,8 +264,16 @@ def test_leaving_an_exam_whose_frame_is_in_the_panel_asks_and_it_is_recovered_on
                            for text in shown), 10, "the recovery said on the banner")
 
 
-def test_a_lost_frame_is_discarded_only_with_a_reason_and_audited(window) -> None:  # noqa: F811
+def test_a_lost_frame_is_discarded_only_with_a_reason_and_audited(window,  # noqa: F811
+                                                                   monkeypatch) -> None:
     page, room = window.exam, window.console.room
+    reads: list[threading.Thread] = []  # the pending-frames folder, read off the GUI thread
+
+    def pending(config):
+        reads.append(threading.current_thread())
+        return recovery.pending_exposures(config)
+
+    monkeypatch.setattr(frame_recovery, "pending_exposures", pending)
     panel = page.room_panel
     room.inject_fault("link-drop:50")
     _failed_exposure(page)
@@ -280,11 +292,13 @@ def test_a_lost_frame_is_discarded_only_with_a_reason_and_audited(window) -> Non
         QTimer.singleShot(30, answer)
 
     type_reason("   ")
-    panel.discard_button.click()
-    assert "a reason is needed" in page.banner.text() and not panel.prep_button.isEnabled()
+    panel.discard_button.click()  # the frames waiting are read on a worker, then asked about
+    wait_until(lambda: "a reason is needed" in page.banner.text(), 10, "the refusal")
+    assert not panel.prep_button.isEnabled()
     type_reason("panel dropped and replaced")
     panel.discard_button.click()
     wait_until(lambda: "Discarded" in page.banner.text(), 20, "the discard")
+    assert reads and threading.main_thread() not in reads
     with window.console.db.session() as session:
         [event] = session.exec(select(AuditEvent).where(
             AuditEvent.action == "exposure discarded")).all()

@@ -6,6 +6,7 @@ Real peers: DCMTK storescp."""
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -261,12 +262,23 @@ def test_a_job_for_a_removed_node_says_so(station, tmp_path) -> None:
     assert get_job(console.db, job_id).state == "failed"
 
 
-def test_reference_levels_tab_saves_a_valid_override_and_refuses_a_wrong_one(station) -> None:
+def test_reference_levels_tab_saves_a_valid_override_and_refuses_a_wrong_one(station,
+                                                                            monkeypatch) -> None:
     from vxacq.workflow import reference_levels
 
+    reads: list[threading.Thread] = []  # the files in the data dir, read off the GUI thread
+    real = reference_levels.load
+
+    def load(*args, **kwargs):
+        reads.append(threading.current_thread())
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(reference_levels, "load", load)
     window, service = station.window, station.window.service
     _enter_service_tab(window, service.levels)
     tab = service.levels
+    wait_until(lambda: tab.table.rowCount() > 0, 10, "the levels in force")
+    assert reads and threading.main_thread() not in reads
     shipped = [tab.table.item(r, 0).text() for r in range(tab.table.rowCount())]
     assert "CHEST_PA" in shipped and "KNEE_AP" not in shipped
     tab.editor.setPlainText('[[level]]\nprotocol = "KNEE_AP"\nexposure_dap_Gy_cm2 = 0.05\n'

@@ -7,7 +7,10 @@ import gc
 import threading
 import time
 
-from tests.ui.driver import wait_until
+import shiboken6
+from PySide6.QtCore import QObject
+
+from tests.ui.driver import pump, wait_until
 from vxacq.ui.tasks import GuiGarbageCollector, Tasks
 
 
@@ -26,6 +29,23 @@ def test_results_and_failures_arrive_on_the_gui_thread(qapp) -> None:
     assert worker is not gui and thread is gui
     exc, thread = outcomes["failed"]
     assert isinstance(exc, ZeroDivisionError) and thread is gui
+    tasks.shutdown()
+
+
+def test_no_answer_goes_to_a_screen_destroyed_meanwhile(qapp) -> None:
+    tasks = Tasks(threads=2)
+    kept, gone = QObject(), QObject()
+    release = threading.Event()
+    answered: list[str] = []
+    tasks.run(release.wait, lambda _: answered.append("kept"), owner=kept)
+    tasks.run(release.wait, lambda _: answered.append("gone"),
+              lambda _: answered.append("gone failed"), owner=gone)
+    shiboken6.delete(gone)  # the screen closed while its read ran
+    release.set()
+    assert tasks.wait(5000)
+    wait_until(lambda: answered, 5, "the kept screen's answer")
+    pump(0.1)
+    assert answered == ["kept"]
     tasks.shutdown()
 
 

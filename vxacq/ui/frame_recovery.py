@@ -14,7 +14,9 @@ from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QInputDialog
 
 from vxacq.workflow.console import RoomStatus
-from vxacq.workflow.recovery import Recovered, discard, pending_exposures, recover
+from vxacq.workflow.recovery import (
+    PendingExposure, Recovered, discard, pending_exposures, recover,
+)
 
 if TYPE_CHECKING:
     from vxacq.ui.exam_page import ExamPage
@@ -27,6 +29,7 @@ class FrameRecovery(QObject):
         super().__init__(page)
         self.page = page
         self.running = False
+        self.listing = False  # the frames to discard being read
         self._tried: set[str] = set()  # pending frames fetched by themselves once
 
     def by_itself(self, status: RoomStatus) -> None:
@@ -67,10 +70,24 @@ class FrameRecovery(QObject):
 
     def discard(self) -> None:
         """Give up the frames that cannot be recovered, with a reason (audited): a deliberate
-        step, never the easy one — the reason must be typed."""
+        step, never the easy one — the reason must be typed. The frames waiting are read from
+        the data folder on a worker; the question follows."""
+        page = self.page
+        if self.running or self.listing:
+            return
+        self.listing = True
+
+        def failed(exc: Exception) -> None:
+            self.listing = False
+            page.banner.show_message(str(exc), "alarm")  # as an exam step's error
+
+        page.console.tasks.run(lambda: pending_exposures(page.console.config),
+                               self._ask_discard, failed, owner=self)
+
+    def _ask_discard(self, waiting: list[PendingExposure]) -> None:
+        self.listing = False
         page = self.page
         console = page.console
-        waiting = pending_exposures(console.config)
         if not waiting or self.running:
             return
         reason, ok = QInputDialog.getText(

@@ -25,7 +25,7 @@ from vxacq.workflow.history import (
     ExamSummary, ImageStatus, image_status, resend, search_exams, thumbnail_pixels,
 )
 from vxacq.workflow.media import export_media
-from vxacq.workflow.orders import list_orders
+from vxacq.workflow.orders import OrderView, list_orders
 from vxacq.workflow.priors import find_priors, retrieve_prior
 from vxacq.workflow.refile import move_to_order
 from vxacq.workflow.rejection import image_id_for, reject_sent
@@ -388,14 +388,29 @@ class HistoryPage(QWidget):
         self.import_dialog.open()
 
     def _move(self) -> None:
+        """Ask which scheduled order the selected exam's images belong to (the orders read on
+        a worker), then move them there (on a worker)."""
         exam = self.selected()
         if exam is None:
             return
-        orders = list_orders(self.console.db, states=("scheduled",))
+        db = self.console.db
+        self.move_button.setEnabled(False)  # one question at a time
+
+        def failed(exc: Exception) -> None:
+            self.banner.show_message(self.tr("The images were not moved: {reason}").format(
+                reason=exc), "alarm")
+            self._selected()
+
+        self.console.tasks.run(lambda: list_orders(db, states=("scheduled",)),
+                               lambda orders: self._move_to_chosen(exam, orders), failed,
+                               owner=self)
+
+    def _move_to_chosen(self, exam: ExamSummary, orders: list[OrderView]) -> None:
         if not orders:
             self.banner.show_message(self.tr("No scheduled order to move the images to: "
                                              "refresh the worklist or register the patient "
                                              "first."), "warning")
+            self._selected()
             return
         labels = [f"{person_name(o.PatientName)} ({o.PatientID}) {o.AccessionNumber} "
                   f"{o.RequestedProcedureDescription}".strip() for o in orders]
@@ -404,10 +419,10 @@ class HistoryPage(QWidget):
             self.tr("The images of {name} ({pid}) belong to:").format(
                 name=person_name(exam.PatientName), pid=exam.PatientID), labels, 0, False)
         if not ok or chosen not in labels:
+            self._selected()
             return
         order = orders[labels.index(chosen)]
         config, db, operator = self.console.config, self.console.db, self.console.operator
-        self.move_button.setEnabled(False)
 
         def done(result) -> None:
             self.banner.show_message(self.tr("{n} image(s) moved to {name}; the wrong ones are "

@@ -47,13 +47,31 @@ class ReferenceLevelsTab(QWidget):
 
     def showEvent(self, event) -> None:  # noqa: N802 (Qt naming)
         super().showEvent(event)
-        self.editor.setPlainText(reference_levels.override_text(self.console.config.data_dir))
-        try:
-            self._fill(reference_levels.load(self.console.config.data_dir))
-        except reference_levels.ReferenceLevelError as exc:
+        self.reload()
+
+    def reload(self) -> None:
+        """Read the override file and the levels in force on a worker (files in the data dir)."""
+        data_dir = self.console.config.data_dir
+        self.editor.document().setModified(False)
+
+        def read() -> tuple[str, reference_levels.ReferenceLevels, str]:
+            text = reference_levels.override_text(data_dir)
+            try:
+                return text, reference_levels.load(data_dir), ""
+            except reference_levels.ReferenceLevelError as exc:
+                return text, reference_levels.load(None), str(exc)
+
+        self.console.tasks.run(read, self._show, lambda exc: self.status.setText(str(exc)),
+                               owner=self)
+
+    def _show(self, result: tuple[str, reference_levels.ReferenceLevels, str]) -> None:
+        text, levels, error = result
+        if not self.editor.document().isModified():  # never over what was typed meanwhile
+            self.editor.setPlainText(text)
+        if error:
             self.status.setText(self.tr("The saved override is not used: {error}")
-                                .format(error=str(exc)))
-            self._fill(reference_levels.load(None))
+                                .format(error=error))
+        self._fill(levels)
 
     def save(self) -> None:
         try:

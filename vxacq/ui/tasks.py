@@ -18,6 +18,7 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QObject, QThreadPool, QTimer, Signal, Slot
 
 log = logging.getLogger(__name__)
@@ -65,10 +66,16 @@ class Tasks:
         self._closed = False
 
     def run(self, fn: Callable[[], Any], done: Callable[[Any], None] | None = None,
-            failed: Callable[[Exception], None] | None = None) -> None:
-        """Run ``fn()`` on the pool; then ``done(result)`` or ``failed(exc)`` on the GUI thread."""
+            failed: Callable[[Exception], None] | None = None,
+            owner: QObject | None = None) -> None:
+        """Run ``fn()`` on the pool; then ``done(result)`` or ``failed(exc)`` on the GUI thread.
+        With ``owner`` (the widget that asked), neither is called once it is destroyed: a
+        screen closed while its read ran has nothing left to show the answer on."""
 
         def finish(ok: bool, result: Any) -> None:
+            if owner is not None and not shiboken6.isValid(owner):
+                log.debug("background task ended after its screen was destroyed")
+                return
             if ok and done is not None:
                 done(result)
             elif not ok:

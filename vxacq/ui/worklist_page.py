@@ -2,7 +2,10 @@
 
 Refreshed on demand and every ``REFRESH_MS`` (the query runs on a worker; a refresh still
 running is not started twice); what each node answered is shown above the table, so a node
-that is down is seen at once and the orders already saved stay usable.
+that is down is seen at once and the orders already saved stay usable. The saved orders are
+read on a worker too, ``FILTER_DELAY_MS`` after the last keystroke in the filter; an answer
+overtaken by a newer request is dropped, never shown: a list read for another filter, shown
+under this one, could start the wrong patient.
 
 Above the list: the Emergency button (and its shortcut) that registers an unidentified patient
 and opens the exam at once, and the scan field a barcode scanner types into (accession, else
@@ -27,11 +30,14 @@ from vxacq.ui.widgets import COLOURS, Banner, fill, person_name, table
 from vxacq.ui.words import word
 from vxacq.workflow.orders import OrderView, find_by_scan, list_orders, register_emergency
 from vxacq.workflow.procedures import emergency_protocols
-from vxacq.workflow.reconcile import ReconcileResult, reconcile, unscheduled_exams
+from vxacq.workflow.reconcile import (
+    ReconcileResult, UnscheduledExam, reconcile, unscheduled_exams,
+)
 from vxacq.workflow.runtime import fetch_order, refresh_worklist
 from vxacq.workflow.search import filter_orders
 
 REFRESH_MS = 60_000
+FILTER_DELAY_MS = 250  # typing goes on: read once the radiographer pauses
 URGENT = ("STAT", "HIGH")
 EMERGENCY_SHORTCUT = "Ctrl+Shift+E"
 TOUCH_PX = 44  # the smallest target a radiographer presses
@@ -49,6 +55,9 @@ class WorklistPage(QWidget):
         self.console = console
         self.orders: list[OrderView] = []
         self.refreshing = False
+        self._asked = 0  # the newest request for the list; only its answer is shown
+        self._shown = 0  # the request whose answer the table shows
+        self._scans = 0  # the newest scan; an older scan's answer starts nothing
         self.registering = False
         self.reconcile_dialog: ReconcileDialog | None = None
         self.banner = Banner()
@@ -76,7 +85,9 @@ class WorklistPage(QWidget):
         self.scan.returnPressed.connect(self._scanned)
         self.filter = QLineEdit(placeholderText=self.tr("Filter: name, patient ID or accession"))
         self.filter.setMinimumHeight(TOUCH_PX)
-        self.filter.textChanged.connect(self.reload)
+        self._typing = QTimer(self, singleShot=True, interval=FILTER_DELAY_MS,
+                              timeout=self.reload)
+        self.filter.textChanged.connect(self._filter_changed)
         self.use_date = QCheckBox(self.tr("Scheduled on"))
         self.date = QDateEdit(QDate.currentDate(), calendarPopup=True)
         self.date.setDisplayFormat("yyyy-MM-dd")
@@ -166,10 +177,38 @@ class WorklistPage(QWidget):
                                  "alarm")
         self.reload()
 
+    @property
+    def reading(self) -> bool:
+        """The list on screen is not yet the answer to the newest request (or the filter)."""
+        return self._typing.isActive() or self._shown != self._asked
+
+    def _filter_changed(self) -> None:
+        # what is being read now was asked under the old filter: it is not shown
+        self._asked += 1
+        self._typing.start()
+
     def reload(self) -> None:
-        """Re-read the saved orders with the filter (a local database query)."""
+        """Re-read the saved orders with the filter, on a worker (a local database query)."""
+        self._typing.stop()
+        self._asked += 1
+        asked = self._asked
         date = self.date.date().toString("yyyyMMdd") if self.use_date.isChecked() else ""
-        self.orders = filter_orders(list_orders(self.console.db, date=date), self.filter.text())
+        text, db = self.filter.text(), self.console.db
+        self.console.tasks.run(lambda: filter_orders(list_orders(db, date=date), text),
+                               lambda orders: self._show(asked, orders),
+                               lambda exc: self._read_failed(asked, exc), owner=self)
+
+    def _read_failed(self, asked: int, exc: Exception) -> None:
+        if asked == self._asked:
+            self._shown = asked  # nothing newer will come: not "reading" any more
+            self.banner.show_message(str(exc), "alarm")
+
+    def _show(self, asked: int, orders: list[OrderView]) -> None:
+        if asked != self._asked:  # overtaken by a newer request (another filter, a refresh)
+            return
+        self._shown = asked
+        chosen = self.selected_order()
+        self.orders = orders
         rows, colours = [], []
         for order in self.orders:
             when = f"{_date(order.ScheduledProcedureStepStartDate)} " \
@@ -183,7 +222,12 @@ class WorklistPage(QWidget):
                          order.Modality, word(order.state),
                          order.node or self.tr("registered here")))
             colours.append("alarm" if order.RequestedProcedurePriority in URGENT else None)
+        # the selection follows the order, never the row: a row keeps its selection when
+        # another order moves into it
+        self.table.clearSelection()
         fill(self.table, rows, colours)
+        if chosen is not None:  # the same order (by its id) stays selected, if still listed
+            self.select_order(chosen.id)
         self._selection_changed()
 
     # --- actions ----------------------------------------------------------------------------
@@ -269,18 +313,34 @@ class WorklistPage(QWidget):
         self.scan.selectAll()  # the next scan replaces this one
         if not value:
             return
-        found = find_by_scan(self.console.db, value)
-        if found or not self.console.config.nodes_with("worklist"):
-            self._show_scan(value, found)
-            return
-        self.banner.show_message(self.tr("'{value}' is not in the list: asking the worklist…")
-                                 .format(value=value), "info")
+        self._scans += 1
+        scan = self._scans
         config, db = self.console.config, self.console.db
-        self.console.tasks.run(lambda: fetch_order(config, db, value),
-                               lambda _order: self._show_scan(value, find_by_scan(db, value)),
-                               lambda exc: self._show_scan(value, [], exc))
 
-    def _show_scan(self, value: str, found: list[OrderView], error: Exception | None = None) -> None:
+        def found_here(found: list[OrderView]) -> None:
+            if scan != self._scans:
+                return
+            if found or not config.nodes_with("worklist"):
+                self._show_scan(scan, value, found)
+                return
+            asking = self.tr("'{value}' is not in the list: asking the worklist…")
+            self.banner.show_message(asking.format(value=value), "info")
+
+            def fetch_and_find() -> list[OrderView]:
+                fetch_order(config, db, value)
+                return find_by_scan(db, value)
+
+            self.console.tasks.run(fetch_and_find,
+                                   lambda fetched: self._show_scan(scan, value, fetched),
+                                   lambda exc: self._show_scan(scan, value, [], exc), owner=self)
+
+        self.console.tasks.run(lambda: find_by_scan(db, value), found_here,
+                               lambda exc: self._show_scan(scan, value, [], exc), owner=self)
+
+    def _show_scan(self, scan: int, value: str, found: list[OrderView],
+                   error: Exception | None = None) -> None:
+        if scan != self._scans:  # another scan came since: only the newest one counts
+            return
         if len(found) == 1:
             self.banner.clear_message()
             self.filter.clear()  # reloads, so a fetched order is listed too
@@ -303,11 +363,19 @@ class WorklistPage(QWidget):
     # --- reconciliation ---------------------------------------------------------------------
 
     def reconcile(self) -> None:
-        """Choose the emergency exam the selected order belongs to, then reconcile (worker)."""
+        """Choose the emergency exam the selected order belongs to (the exams read on a
+        worker), then reconcile (worker)."""
         order = self.selected_order()
         if order is None:
             return
-        exams = unscheduled_exams(self.console.db)
+        self.reconcile_button.setEnabled(False)  # one question at a time
+        db = self.console.db
+        self.console.tasks.run(lambda: unscheduled_exams(db),
+                               lambda exams: self._choose_exam(order, exams),
+                               self._reconcile_failed, owner=self)
+
+    def _choose_exam(self, order: OrderView, exams: list[UnscheduledExam]) -> None:
+        self._selection_changed()
         if not exams:
             self.banner.show_message(self.tr(
                 "There is no emergency or unscheduled exam to reconcile."), "warning")

@@ -11,7 +11,7 @@ import shiboken6
 from PySide6.QtCore import QObject
 
 from tests.ui.driver import pump, wait_until
-from vxacq.ui.tasks import GuiGarbageCollector, Tasks
+from vxacq.ui.tasks import GuiGarbageCollector, Refresher, Tasks
 
 
 def test_results_and_failures_arrive_on_the_gui_thread(qapp) -> None:
@@ -107,3 +107,49 @@ def test_start_up_objects_are_left_out_of_later_collections(qapp) -> None:
     finally:
         collector.stop()
     assert gc.get_freeze_count() == 0 and gc.isenabled()
+
+
+def test_a_refresher_takes_the_screens_inputs_on_the_gui_thread(qapp) -> None:
+    """Widgets belong to the GUI thread: the search text is read there and handed to the
+    read on the worker, never read from the worker."""
+    tasks = Tasks(threads=2)
+    gui = threading.current_thread()
+    seen: dict[str, object] = {}
+
+    def inputs() -> tuple[str]:
+        seen["inputs"] = threading.current_thread()
+        return ("garcia",)
+
+    def read(text: str) -> str:
+        seen["read"] = threading.current_thread()
+        return text.upper()
+
+    refresher = Refresher(tasks, read, lambda answer: seen.update(answer=answer), inputs=inputs)
+    refresher.now()
+    wait_until(lambda: "answer" in seen, 5, "the answer")
+    assert seen["inputs"] is gui and seen["read"] is not gui and seen["answer"] == "GARCIA"
+    tasks.shutdown()
+
+
+def test_a_read_overtaken_by_the_users_newer_request_is_not_shown(qapp) -> None:
+    """A search typed while the previous one is still being read: the older answer (for the
+    older text) never reaches the screen; the newer one does, at once."""
+    tasks = Tasks(threads=2)
+    release = threading.Event()
+    typed = ["mül"]
+    shown: list[str] = []
+
+    def read(text: str) -> str:
+        if text == "mül":
+            release.wait(5)
+        return text
+
+    refresher = Refresher(tasks, read, shown.append, inputs=lambda: (typed[0],))
+    refresher.now()
+    typed[0] = "müller"
+    refresher.now()  # the first read is still running
+    release.set()
+    wait_until(lambda: shown, 5, "the newer answer")
+    pump(0.3)
+    assert shown == ["müller"]
+    tasks.shutdown()

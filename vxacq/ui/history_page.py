@@ -156,7 +156,7 @@ class HistoryPage(QWidget):
         # Reads on the pool, at most one at a time; statuses follow the outbox's jobs, and a
         # timer catches what another process or the listener changed.
         self._exams_reader = Refresher(console.tasks, self._read_exams, self._show_exams,
-                                       parent=self)
+                                       parent=self, inputs=self._search_terms)
         self._status_reader = Refresher(console.tasks, self._read_status, self._show_status,
                                         parent=self)
         console.services.outbox.subscribe(on_gui_thread(self._job_changed))
@@ -173,9 +173,12 @@ class HistoryPage(QWidget):
     def search(self) -> None:
         self._exams_reader.now()
 
-    def _read_exams(self) -> list[ExamSummary]:
-        return search_exams(self.console.db, self.text.text().strip(),
-                            self.date_from.text().strip(), self.date_to.text().strip())
+    def _search_terms(self) -> tuple[str, str, str]:
+        return (self.text.text().strip(), self.date_from.text().strip(),
+                self.date_to.text().strip())
+
+    def _read_exams(self, text: str, date_from: str, date_to: str) -> list[ExamSummary]:
+        return search_exams(self.console.db, text, date_from, date_to)
 
     def _show_exams(self, exams: list[ExamSummary]) -> None:
         chosen = self.selected()

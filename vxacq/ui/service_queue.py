@@ -50,7 +50,8 @@ class QueueTab(QWidget):
         layout.addLayout(buttons)
         layout.addWidget(self.table)
         layout.addWidget(self.more)
-        self._reader = Refresher(console.tasks, self._read, self._show, parent=self)
+        self._reader = Refresher(console.tasks, self._read, self._show, parent=self,
+                                 inputs=lambda: (self.view.currentData(),))
         console.services.outbox.subscribe(on_gui_thread(lambda job: self._changed()))
         # jobs changed by `vxacq serve` are seen by polling
         self._timer = QTimer(self, interval=3000, timeout=self._changed)
@@ -72,8 +73,8 @@ class QueueTab(QWidget):
     def reload(self) -> None:
         self._reader.now()
 
-    def _read(self) -> list[JobRow]:
-        return list_jobs(self.console.config, self.console.db, self.view.currentData())
+    def _read(self, view: str) -> list[JobRow]:
+        return list_jobs(self.console.config, self.console.db, view)
 
     def _show(self, rows: list[JobRow]) -> None:
         selected = self.selected()

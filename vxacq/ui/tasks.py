@@ -156,14 +156,17 @@ class Refresher(QObject):
     """Re-reads something for a screen on the pool: at most one read at a time and one per
     ``interval_ms``; requests meanwhile merge into one. Job progress arrives many times a
     second while a study is sent; the screen needs it a few times a second, read off the GUI
-    thread."""
+    thread. ``inputs`` takes what the read needs from the screen's widgets, on the GUI thread
+    (widgets belong to it), and passes it to ``fn`` as its arguments."""
 
-    def __init__(self, tasks: Tasks, fn: Callable[[], Any], done: Callable[[Any], None],
-                 interval_ms: int = 500, parent: QObject | None = None) -> None:
+    def __init__(self, tasks: Tasks, fn: Callable[..., Any], done: Callable[[Any], None],
+                 interval_ms: int = 500, parent: QObject | None = None,
+                 inputs: Callable[[], tuple] = tuple) -> None:
         super().__init__(parent)
-        self.tasks, self.fn, self.done = tasks, fn, done
+        self.tasks, self.fn, self.done, self.inputs = tasks, fn, done, inputs
         self._running = False
         self._wanted = False
+        self._overtaken = False
         self._timer = QTimer(self, singleShot=True, interval=interval_ms,
                              timeout=self._start)
 
@@ -173,9 +176,12 @@ class Refresher(QObject):
             self._timer.start()
 
     def now(self) -> None:
-        """Read at once (a user's action), unless a read is already running."""
+        """Read at once (a user's action). A read already running was asked with what the
+        screen held before: its answer is not shown, the new read follows it at once."""
         self._wanted = True
-        if not self._running:
+        if self._running:
+            self._overtaken = True
+        else:
             self._timer.stop()
             self._start()
 
@@ -183,16 +189,21 @@ class Refresher(QObject):
         if self._running or not self._wanted:
             return
         self._running, self._wanted = True, False
-        self.tasks.run(self.fn, self._finished, self._failed)
+        args = self.inputs()
+        self.tasks.run(lambda: self.fn(*args), self._finished, self._failed)
 
     def _finished(self, result: Any) -> None:
         self._running = False
+        if self._overtaken:
+            self._overtaken = False
+            self._start()
+            return
         self.done(result)
         if self._wanted:
             self._timer.start()
 
     def _failed(self, exc: Exception) -> None:
-        self._running = False
+        self._running, self._overtaken = False, False
         log.warning("refresh failed: %s", exc)
         if self._wanted:
             self._timer.start()

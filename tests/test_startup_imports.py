@@ -230,15 +230,23 @@ def test_help_lists_every_command() -> None:
     assert re.findall(r"^    ([a-z]+)", result.stdout, re.MULTILINE) == list(COMMANDS)
 
 
+def simulated_station(tmp_path: Path, port: int | None = None, *station: str) -> Path:
+    """A station's configuration on the fast simulated panel, listening on ``port`` (a free
+    one if None), with ``station``'s lines added to its [station] table."""
+    from tests.peers import free_port
+
+    config = tmp_path / "vxacq.toml"
+    lines = [f'data_dir = "{tmp_path / "data"}"', f"listen_port = {port or free_port()}",
+             *station]
+    config.write_text("[station]\n" + "".join(f"{line}\n" for line in lines) +
+                      '[hardware]\ndetector_model = "DRTEST"\nsim_time_scale = 0.05\n')
+    return config
+
+
 def test_console_window_shows_without_the_image_view(tmp_path: Path) -> None:
     """The console's window, built and shown as `vxacq` does (offscreen), has not imported
     pyqtgraph: the review image's scene is made when it is first shown or used (then it is)."""
-    from tests import peers
-
-    config = tmp_path / "vxacq.toml"
-    config.write_text(f'[station]\ndata_dir = "{tmp_path / "data"}"\n'
-                      f'listen_port = {peers.free_port()}\n'
-                      '[hardware]\ndetector_model = "DRTEST"\nsim_time_scale = 0.05\n')
+    config = simulated_station(tmp_path)
     code = f"""
 import json, os, sys
 os.environ["QT_QPA_PLATFORM"] = "offscreen"
@@ -271,12 +279,7 @@ def test_console_starts_and_checks_its_protocols_without_the_concept_dictionary(
     """The console's services started and its protocols loaded and checked (body parts, views,
     mounts) without ``pydicom.sr``, whose concept dictionary costs 0.04-0.18 s of CPU; the
     first code table used loads it (then it is)."""
-    from tests import peers
-
-    config = tmp_path / "vxacq.toml"
-    config.write_text(f'[station]\ndata_dir = "{tmp_path / "data"}"\n'
-                      f'listen_port = {peers.free_port()}\n'
-                      '[hardware]\ndetector_model = "DRTEST"\nsim_time_scale = 0.05\n')
+    config = simulated_station(tmp_path)
     code = f"""
 import sys
 from vxacq import config as configuration
@@ -303,13 +306,10 @@ def test_console_shows_its_window_before_the_network_and_the_concept_dictionary(
     pynetdicom nor ``pydicom.sr`` nor pyqtgraph when it logs "main window shown": the outbox
     and the listener start right after (pynetdicom then), by themselves, and the status bar
     says so; the reject reasons are read when a list of them is first needed."""
-    from tests import peers
+    from tests.peers import free_port
 
-    port = peers.free_port()
-    config = tmp_path / "vxacq.toml"
-    config.write_text(f'[station]\ndata_dir = "{tmp_path / "data"}"\n'
-                      f'listen_port = {port}\naccept_any_calling_ae = true\n'
-                      '[hardware]\ndetector_model = "DRTEST"\nsim_time_scale = 0.05\n')
+    port = free_port()
+    config = simulated_station(tmp_path, port, "accept_any_calling_ae = true")
     code = f"""
 import json, logging, os, sys
 os.environ["QT_QPA_PLATFORM"] = "offscreen"

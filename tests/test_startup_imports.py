@@ -313,17 +313,19 @@ def test_console_shows_its_window_before_the_network_and_the_concept_dictionary(
     code = f"""
 import json, logging, os, sys
 os.environ["QT_QPA_PLATFORM"] = "offscreen"
-from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication
 from vxacq import config as configuration
-from vxacq.ui.app import run_console
-from vxacq.ui.main_window import MainWindow
+from vxacq.ui.app import run_console  # Qt is imported by run_console, as `vxacq` does
 
 WATCHED = ("pynetdicom", "pydicom.sr", "pyqtgraph")
+CORE = ("vxacq.db", "vxacq.dicom", "vxacq.workflow", "vxacq.security", "sqlmodel",
+        "sqlalchemy", "pydantic", "pydicom", "numpy")
 seen = {{}}
 
 
 def after_show() -> None:
+    from PySide6.QtWidgets import QApplication
+    from vxacq.ui.main_window import MainWindow
+
     [window] = [w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow)]
     services = window.console.services
     seen["started"] = services.started and services.listener.status.running
@@ -337,8 +339,13 @@ def after_show() -> None:
 
 class Shown(logging.Handler):
     def emit(self, record: logging.LogRecord) -> None:
+        from PySide6.QtCore import QTimer
+
         if record.getMessage().startswith("main window shown"):
             seen["shown"] = sorted(m for m in WATCHED if m in sys.modules)
+            names = list(sys.modules)  # in the order they were first imported
+            seen["core_after_qt"] = [m for m in names[names.index("PySide6"):]
+                                     if m.startswith(CORE)]
             QTimer.singleShot(0, after_show)  # after what the console posted for then
 
 
@@ -351,6 +358,8 @@ print(json.dumps(seen))
     assert result.returncode == 0, result.stderr
     seen = json.loads(result.stdout.splitlines()[-1])
     assert seen["shown"] == [], "imported before the window showed"
+    # PySide6 reads the source of each module imported after it (vxacq.ui.app.WINDOW_CORE)
+    assert seen["core_after_qt"] == [], "core modules the window uses imported after Qt"
     assert seen["started"], "the outbox and the listener did not start by themselves"
     assert f"listening as VXACQ on port {port}" in seen["status_bar"], seen["status_bar"]
     assert "pynetdicom" in seen["after"]

@@ -8,6 +8,7 @@ The room (generator and detector) is held open for the live status panel.
 
 from __future__ import annotations
 
+import importlib
 import logging
 import sys
 import time
@@ -17,8 +18,23 @@ from vxacq.logs import setup_logging
 
 log = logging.getLogger(__name__)
 
+# The core modules the window's screens use, imported before Qt: PySide6 reads the source of
+# every module imported after it (to see whether it uses PySide6's __feature__ switches),
+# 0.1-0.2 s of the window's start for the database, DICOM and workflow modules.
+# None of them imports pynetdicom (the window shows before it: tests/test_startup_imports.py).
+WINDOW_CORE = (
+    "vxacq.security.accounts", "vxacq.workflow.console", "vxacq.workflow.runtime",
+    "vxacq.workflow.exam", "vxacq.workflow.closing", "vxacq.workflow.recovery",
+    "vxacq.workflow.display", "vxacq.workflow.priors", "vxacq.workflow.media",
+    "vxacq.workflow.rejection", "vxacq.workflow.refile", "vxacq.workflow.reconcile",
+    "vxacq.workflow.search", "vxacq.workflow.history",
+    "sqlalchemy.dialects.sqlite",
+)
+
 
 def run_console(config: Config) -> int:
+    for name in WINDOW_CORE:
+        importlib.import_module(name)
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 

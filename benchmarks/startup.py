@@ -36,7 +36,8 @@ GOAL_S = 1.0  # issue 20: the window's start to "main window shown", median
 # What the window cannot show without: Qt, the exam database's models and DICOM. Importing them
 # alone is the floor under the figure. (Not in it: pyqtgraph, imported when the Exam page first
 # shows its image, and pynetdicom, when the outbox and listener start right after the window.)
-FLOOR = "import PySide6.QtWidgets, numpy, pydicom, sqlmodel"
+# Qt last, as the console imports it: PySide6 reads the source of each module imported after it.
+FLOOR = "import numpy, pydicom, sqlmodel, PySide6.QtWidgets"
 
 
 def default_app() -> tuple[list[str], str]:

@@ -63,6 +63,39 @@ def test_the_fast_path_leaves_the_socket_mode_to_pynetdicom(tmp_path, db, study_
     assert changed == []
 
 
+@pytest.mark.skipif(not store_wire.FAST_PATH or store_wire.TCP_QUICKACK is None,
+                    reason="the fast path is off, or no TCP_QUICKACK here")
+@pytest.mark.parametrize("over_tls", [False, True])
+def test_each_request_asks_for_quick_acks_once_written(tmp_path, pki, db, study_files, storescp,
+                                                       tls_storescp, monkeypatch,
+                                                       over_tls) -> None:
+    """storescp writes its C-STORE-RSP in two pieces without TCP_NODELAY, so the second waits
+    for our ACK of the first; after each request's last byte the socket is put in quick-ACK
+    mode (the kernel leaves it when we send again), or each image waits ~40 ms for it."""
+    events: list[str] = []
+    real_setsockopt, real_sendmsg = socket.socket.setsockopt, socket.socket.sendmsg
+
+    def setsockopt(sock, level, option, value, *rest):
+        if (level, option, value) == (socket.IPPROTO_TCP, socket.TCP_QUICKACK, 1):
+            events.append("quick-ack")
+        return real_setsockopt(sock, level, option, value, *rest)
+
+    def sendmsg(sock, buffers, *rest):
+        events.append("write")
+        return real_sendmsg(sock, buffers, *rest)
+
+    monkeypatch.setattr(socket.socket, "setsockopt", setsockopt)
+    monkeypatch.setattr(socket.socket, "sendmsg", sendmsg)
+    node = (tls_node(pki, tls_storescp.port) if over_tls
+            else {"name": "pacs", "port": storescp.port})
+    job = send(make_config(tmp_path, node), db, "pacs", study_files)
+    assert job.state == JobState.DONE, job.last_error
+    assert events.count("quick-ack") == len(study_files)
+    if not over_tls:  # each request's writes, then its quick-ACK
+        assert events[-1] == "quick-ack" and events[0] == "write"
+        assert all(events[i - 1] == "write" for i, e in enumerate(events) if e == "quick-ack")
+
+
 @pytest.fixture
 def fallback(monkeypatch):
     """The send path a pynetdicom the fast path was not written for gets; the fast path may

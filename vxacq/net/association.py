@@ -24,6 +24,7 @@ from pynetdicom.presentation import PresentationContext, build_context
 from vxacq.config import Config, NodeConfig
 from vxacq.dicom.uids import ImplementationClassUID, ImplementationVersionName
 from vxacq.net.errors import DicomNetworkError  # the service modules import it from here too
+from vxacq.net.quick_ack import ack_at_once
 from vxacq.security import tls
 
 log = logging.getLogger(__name__)
@@ -79,7 +80,8 @@ def associate(
     where = _where(node)
     connected: list[bool] = []
     handlers = list(evt_handlers or []) + [(evt.EVT_CONN_OPEN, lambda _e: connected.append(True)),
-                                           (evt.EVT_ACCEPTED, _release_when_nothing_accepted)]
+                                           (evt.EVT_ACCEPTED, _release_when_nothing_accepted),
+                                           (evt.EVT_PDU_SENT, _ack_at_once)]
     started = time.monotonic()
     address = resolve(node, where)
     # the lookup and the connection share the node's connect timeout
@@ -114,6 +116,11 @@ def tls_args(node: NodeConfig) -> tuple[ssl.SSLContext, str] | None:
 def _where(node: NodeConfig) -> str:
     secure = " over TLS" if node.tls else ""
     return f"{node.name} ({node.ae_title} at {node.host}:{node.port}{secure})"
+
+
+def _ack_at_once(event: evt.Event) -> None:
+    # after each PDU pynetdicom writes, the peer's answer is acknowledged at once
+    ack_at_once(event.assoc.dul.socket.socket)
 
 
 def _release_when_nothing_accepted(event: evt.Event) -> None:

@@ -41,6 +41,7 @@ from pynetdicom.presentation import PresentationContext
 
 from vxacq.config import NodeConfig
 from vxacq.net.association import DicomNetworkError, check_alive
+from vxacq.net.quick_ack import ack_at_once
 
 log = logging.getLogger(__name__)
 
@@ -54,7 +55,6 @@ UNLIMITED_FRAGMENT = 4 * 1024 * 1024
 # PDUs handed to the kernel per system call: at most this many bytes and buffers (IOV_MAX 1024).
 BATCH_BYTES = 1024 * 1024
 BATCH_BUFFERS = 512
-TCP_QUICKACK = getattr(socket, "TCP_QUICKACK", None)
 
 
 def fast_path_supported(version: str) -> bool:
@@ -99,7 +99,6 @@ def send_c_store(assoc: Association, node: NodeConfig, context: PresentationCont
     try:
         if isinstance(sock, ssl.SSLSocket):
             _queue_pdus(assoc, cx_id, command, data, fragment)
-            _ack_once_sent(assoc, sock, node.dimse_timeout)
         else:
             deadline = time.monotonic() + node.dimse_timeout
             try:
@@ -107,7 +106,7 @@ def send_c_store(assoc: Association, node: NodeConfig, context: PresentationCont
                     _send_all(sock, batch, deadline)
             except OSError as exc:
                 _lost(assoc, node, doing, exc)
-            _ack_at_once(sock)
+            ack_at_once(sock)  # pynetdicom's own writes ask for it in vxacq.net.association
         status = _wait_response(assoc, node, message_id)
         if status is None:
             _lost(assoc, node, doing, None)
@@ -200,21 +199,6 @@ def _send_all(sock: socket.socket, buffers: list[bytes | memoryview], deadline: 
             views[0] = views[0][sent:]
 
 
-def _ack_at_once(sock: socket.socket) -> None:
-    """Acknowledge the peer's next segments at once instead of after Linux's delayed-ACK
-    timer (~40 ms). A peer that writes its C-STORE-RSP in two pieces without TCP_NODELAY
-    (DCMTK's storescp writes the PDU header, then the rest) holds the second piece until the
-    first is acknowledged: 40 ms per image, more than half the time of an 18 MB DX on
-    loopback. The kernel leaves quick-ACK mode again when we next send, so this is set after
-    each request. Linux only; elsewhere the delay stays."""
-    if TCP_QUICKACK is None:
-        return
-    try:
-        sock.setsockopt(socket.IPPROTO_TCP, TCP_QUICKACK, 1)
-    except OSError:  # the socket closed meanwhile: the wait for the answer says so
-        pass
-
-
 def _queue_pdus(assoc: Association, cx_id: int, command: bytes, data: memoryview,
                 fragment: int) -> None:
     """Over TLS the PDUs go through pynetdicom's own send path (its DUL thread writes them).
@@ -225,17 +209,6 @@ def _queue_pdus(assoc: Association, cx_id: int, command: bytes, data: memoryview
             pdu = P_DATA()
             pdu.presentation_data_value_list = [[cx_id, header[-1:] + bytes(value)]]
             assoc.dul.send_pdu(pdu)
-
-
-def _ack_once_sent(assoc: Association, sock: socket.socket, timeout: float) -> None:
-    """Over TLS: quick-ACK mode (:func:`_ack_at_once`) once the DUL thread has taken the
-    last PDU to write; the peer answers only after reading it."""
-    deadline = time.monotonic() + timeout
-    while not assoc.dul.to_provider_queue.empty() and time.monotonic() < deadline:
-        if not assoc.dul.is_alive():
-            return
-        time.sleep(0.0005)
-    _ack_at_once(sock)
 
 
 def _pause_reactor(assoc: Association) -> None:

@@ -106,6 +106,30 @@ def test_every_answer_is_read_after_asking_for_quick_acks(tmp_path, pki, db, stu
     assert late == [], events
 
 
+@pytest.mark.skipif(not store_wire.FAST_PATH or quick_ack.TCP_QUICKACK is None,
+                    reason="the fast path is off, or no TCP_QUICKACK here")
+def test_quick_acks_are_asked_again_while_the_answer_is_awaited(tmp_path, db, study_files,
+                                                               faulty, monkeypatch) -> None:
+    """Quick-ACK mode asked after the last write is lost when the kernel sends the rest of
+    its buffer soon after the previous answer; it is asked again while the answer is awaited
+    (an SCP answering 0.3 s late here), for the first quarter second."""
+    asked: list[float] = []
+    real_setsockopt = socket.socket.setsockopt
+
+    def setsockopt(sock, level, option, value, *rest):
+        if (level, option, value) == (socket.IPPROTO_TCP, quick_ack.TCP_QUICKACK, 1):
+            asked.append(time.monotonic())
+        return real_setsockopt(sock, level, option, value, *rest)
+
+    monkeypatch.setattr(socket.socket, "setsockopt", setsockopt)
+    scp = faulty(lambda count, ds: 0x0000, delay=0.3)
+    config = make_config(tmp_path, {"name": "pacs", "port": scp.port, "ae_title": "FAULTY"})
+    job = send(config, db, "pacs", study_files[:1])
+    assert job.state == JobState.DONE, job.last_error
+    gaps = [b - a for a, b in zip(asked, asked[1:])]
+    assert len(asked) > 20 and max(gaps[:10]) < 0.05, asked
+
+
 @pytest.fixture
 def fallback(monkeypatch):
     """The send path a pynetdicom the fast path was not written for gets; the fast path may

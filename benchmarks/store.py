@@ -16,6 +16,10 @@ Prints one figure per line (medians), the goals beside them: ``store_command_rat
 command's CPU time and its floor, ``store_command_floor_ratio_vs_storescu`` (the CPU time of
 importing what it needs plus the outbox's own time, over storescu's). storescp writes into a
 tmpfs (/dev/shm) when there is one, so the receiving disk does not set the pace of both.
+storescp writes each C-STORE-RSP's PDU header and the rest apart without TCP_NODELAY, so each
+answer waits for the sender's ACK of the header: storescu (and pynetdicom's own send_c_store)
+wait Linux's delayed ACK, ~40 ms per file; the outbox asks for quick ACKs
+(vxacq.net.quick_ack) and does not. Part of the difference is that, not the sending itself.
 
 The vxacq package's bytecode is compiled first (``compileall``), as an installed package (the
 wheel, the .deb, the bundle) has it: with PYTHONDONTWRITEBYTECODE set and no ``__pycache__``,

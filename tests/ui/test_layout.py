@@ -10,6 +10,7 @@ import pytest
 from tests.ui import layout_checks
 from tests.ui.driver import pump
 from vxacq.ui.main_window import MainWindow
+from vxacq.workflow.console import QueueSummary
 
 SIZES = ((1280, 800), (1366, 768), (1280, 1024))
 
@@ -37,12 +38,26 @@ def test_every_page_fits_each_console_screen(window) -> None:
     assert not found, "\n".join(found)
 
 
-def test_window_refuses_to_shrink_below_what_it_needs(window) -> None:
+def test_window_refuses_to_shrink_below_what_it_needs(window, qtbot) -> None:
+    # the queue's figures come from a worker: checked with them, not while they arrive
+    qtbot.waitUntil(lambda: bool(window.queue_label.text()), timeout=10_000)
     window.resize(900, 600)
     pump(0.1)
     assert window.width() >= window.minimumWidth() >= window.minimumSizeHint().width()
     assert window.height() >= window.minimumHeight() >= window.minimumSizeHint().height()
     assert layout_checks.problems(window) == []
+
+
+def test_the_queue_figures_arriving_later_are_never_cut(window) -> None:
+    """The status bar's queue button gets its text from a read on a worker, after the window
+    took its minimum size: a longer text widens the minimum instead of being cut."""
+    window.resize(900, 600)
+    pump(0.1)
+    for summary in (QueueSummary(0, 0), QueueSummary(12345, 0), QueueSummary(12345, 678)):
+        window._show_queue(summary)
+        pump(0.1)
+        assert layout_checks.problems(window) == [], summary
+        assert window.width() >= window.minimumSizeHint().width()
 
 
 def test_everything_a_radiographer_presses_is_a_touch_target(window) -> None:

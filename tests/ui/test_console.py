@@ -155,9 +155,9 @@ def test_service_page_echoes_each_node_and_validates_settings(room) -> None:
     station = room.window.service.station
     station.station_name.setText("A NAME LONGER THAN SIXTEEN")
     station.save()
-    assert "longer than 16" in station.banner.text()
+    wait_until(lambda: "longer than 16" in station.banner.text(), 10, "the refusal")
     assert room.console.config.station.station_name == "WF-TEST"  # nothing changed
     station.station_name.setText("ROOM-2")
     station.save()
-    assert room.console.config.station.station_name == "ROOM-2"
+    wait_until(lambda: room.console.config.station.station_name == "ROOM-2", 10, "the save")
     assert 'station_name = "ROOM-2"' in room.config.path.read_text()

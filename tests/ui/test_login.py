@@ -224,7 +224,7 @@ def test_settings_saved_by_service_are_audited_and_refused_without_the_role(secu
     window.service.tabs.setCurrentWidget(station)
     station.institution.setText("General Hospital")
     station.save()
-    assert "Saved and in effect" in station.banner.text()
+    wait_until(lambda: "Saved and in effect" in station.banner.text(), 10, "the save")
     assert ("sam", "configuration changed", "changed: station", None) in events(window)
     # the role is checked at the save too: a user switch behind an open form changes nothing
     window.lock_button.click()

@@ -1,7 +1,8 @@
 """What a screen saves it writes on a worker (a slow disk, a locked database or a network
-configuration path never holds the window): the station settings, a node added or removed. While the write runs its
-button is off and a second press writes nothing; a failure says what was not saved and the
-form keeps what was typed; the screen changes only once the write has succeeded."""
+configuration path never holds the window): the station settings, a node added or removed,
+the reference level override. While the write runs its button is off and a second press
+writes nothing; a failure says what was not saved and the form keeps what was typed; the
+screen changes only once the write has succeeded."""
 
 from __future__ import annotations
 
@@ -14,12 +15,15 @@ from tests import peers
 from tests.ui.driver import pump, wait_until
 from vxacq.ui import service_station
 from vxacq.ui.main_window import MainWindow
+from vxacq.ui.service_dose import ReferenceLevelsTab
 from vxacq.ui.service_nodes import NodesTab
 from vxacq.ui.service_station import StationTab
+from vxacq.workflow import reference_levels
 
 pytestmark = pytest.mark.timeout(120)
 
 GUI = threading.main_thread()
+KNEE = '[[level]]\nprotocol = "KNEE_AP"\nexposure_dap_Gy_cm2 = 0.05\nsource = "local DRL"\n'
 
 
 class _Writes:
@@ -198,3 +202,47 @@ def test_a_node_not_saved_keeps_the_dialog_open_with_what_was_typed(station_wind
     assert "Not saved" in dialog.problems.text() and "Permission denied" in dialog.problems.text()
     assert dialog.name.text() == "backup" and console.config.nodes == []
     assert not tab.banner.isVisibleTo(tab)
+
+
+# --- Service → Reference levels ------------------------------------------------------------
+
+def test_the_reference_level_override_is_saved_off_the_gui_thread(station_window, qtbot,
+                                                                  monkeypatch) -> None:
+    tab = ReferenceLevelsTab(station_window.console)
+    qtbot.addWidget(tab)
+    writes = _Writes(monkeypatch, reference_levels, "save_override")
+    tab.editor.setPlainText(KNEE)
+    tab.save_button.click()
+    wait_until(lambda: "Saved" in tab.status.text(), 10, "the save")
+    assert writes.threads and GUI not in writes.threads
+    assert "KNEE_AP" in [tab.table.item(r, 0).text() for r in range(tab.table.rowCount())]
+
+
+def test_the_override_saved_twice_by_a_double_click_is_written_once(station_window, qtbot,
+                                                                    monkeypatch) -> None:
+    tab = ReferenceLevelsTab(station_window.console)
+    qtbot.addWidget(tab)
+    writes = _Writes(monkeypatch, reference_levels, "save_override", hold=True)
+    tab.editor.setPlainText(KNEE)
+    tab.save_button.click()
+    wait_until(lambda: writes.threads, 10, "the save to start")
+    assert not tab.save_button.isEnabled() and tab.table.rowCount() == 0
+    tab.save_button.click()
+    tab.save()
+    writes.release.set()
+    wait_until(lambda: "Saved" in tab.status.text(), 10, "the save")
+    pump(0.2)
+    assert len(writes.threads) == 1 and tab.save_button.isEnabled()
+
+
+def test_an_override_not_written_says_why_and_keeps_the_text(station_window, qtbot,
+                                                             monkeypatch) -> None:
+    tab = ReferenceLevelsTab(station_window.console)
+    qtbot.addWidget(tab)
+    _Writes(monkeypatch, reference_levels, "save_override",
+            error=OSError("[Errno 30] Read-only file system"))
+    tab.editor.setPlainText(KNEE)
+    tab.save_button.click()
+    wait_until(lambda: "Not saved" in tab.status.text(), 10, "the failure")
+    assert "Read-only file system" in tab.status.text()
+    assert tab.editor.toPlainText() == KNEE and tab.save_button.isEnabled()

@@ -124,8 +124,10 @@ def test_unreachable_worklist_is_said_and_manual_registration_checks_fields(room
     dialog.edits["family"].setText("Doe")
     dialog.edits["PatientBirthDate"].setText("19710423")
     dialog._emergency_id()
+    wait_until(lambda: dialog.edits["PatientID"].text(), 10, "the Emergency ID")
     dialog.submit()
-    assert dialog.order is not None and dialog.order.PatientName == "Doe^Anna"
+    wait_until(lambda: dialog.order is not None, 10, "the registration")
+    assert dialog.order.PatientName == "Doe^Anna"
     page.reload()
     wait_until(lambda: not page.reading, 10, "the list read again")
     assert any(o.PatientID == dialog.order.PatientID and o.node == "" for o in page.orders)

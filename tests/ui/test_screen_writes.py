@@ -1,8 +1,9 @@
 """What a screen saves it writes on a worker (a slow disk, a locked database or a network
 configuration path never holds the window): the station settings, a node added or removed,
-the reference level override. While the write runs its button is off and a second press
-writes nothing; a failure says what was not saved and the form keeps what was typed; the
-screen changes only once the write has succeeded."""
+the reference level override and a patient registered by hand. While the write runs its
+button is off and a second press writes nothing (a double click never registers two
+patients); a failure says what was not saved and the form keeps what was typed; the screen
+changes only once the write has succeeded."""
 
 from __future__ import annotations
 
@@ -10,11 +11,14 @@ import threading
 
 import pytest
 from PySide6.QtWidgets import QAbstractButton, QDialog, QDialogButtonBox, QPushButton, QWidget
+from sqlmodel import select
 
 from tests import peers
 from tests.ui.driver import pump, wait_until
-from vxacq.ui import service_station
+from vxacq.db import Order, Patient
+from vxacq.ui import registration_dialog, service_station
 from vxacq.ui.main_window import MainWindow
+from vxacq.ui.registration_dialog import RegistrationDialog
 from vxacq.ui.service_dose import ReferenceLevelsTab
 from vxacq.ui.service_nodes import NodesTab
 from vxacq.ui.service_station import StationTab
@@ -80,6 +84,22 @@ def _type_node(tab: NodesTab, name: str = "backup"):
     dialog.port.setText(str(peers.free_port()))
     dialog.services["store"].setChecked(True)
     return dialog
+
+
+def _registration(window: MainWindow, qtbot) -> RegistrationDialog:
+    dialog = RegistrationDialog(window.console)
+    qtbot.addWidget(dialog)
+    dialog.edits["family"].setText("Doe")
+    dialog.edits["given"].setText("Anna")
+    dialog.edits["PatientID"].setText("P-REG-1")
+    dialog.edits["RequestedProcedureDescription"].setText("XR CHEST")
+    return dialog
+
+
+def _orders_of(window: MainWindow, patient_id: str) -> int:
+    with window.console.db.session() as session:
+        return len(session.exec(select(Order).join(Patient, Order.patient_id == Patient.id)
+                                .where(Patient.PatientID == patient_id)).all())
 
 
 # --- Service → Station ---------------------------------------------------------------------
@@ -246,3 +266,64 @@ def test_an_override_not_written_says_why_and_keeps_the_text(station_window, qtb
     wait_until(lambda: "Not saved" in tab.status.text(), 10, "the failure")
     assert "Read-only file system" in tab.status.text()
     assert tab.editor.toPlainText() == KNEE and tab.save_button.isEnabled()
+
+
+# --- Worklist → Register -------------------------------------------------------------------
+
+def test_a_patient_is_registered_off_the_gui_thread(station_window, qtbot,
+                                                    monkeypatch) -> None:
+    writes = _Writes(monkeypatch, registration_dialog, "register_manual")
+    reads = _Writes(monkeypatch, registration_dialog, "next_emergency_id")
+    dialog = _registration(station_window, qtbot)
+    dialog.edits["PatientID"].clear()
+    dialog._emergency_id()
+    wait_until(lambda: dialog.edits["PatientID"].text(), 10, "the Emergency ID")
+    dialog.submit()
+    wait_until(lambda: dialog.order is not None, 10, "the registration")
+    assert dialog.order.PatientName == "Doe^Anna" and dialog.order.PatientID.startswith("EMR-")
+    assert dialog.result() == dialog.DialogCode.Accepted
+    assert writes.threads and GUI not in writes.threads
+    assert reads.threads and GUI not in reads.threads
+
+
+def test_a_double_click_on_register_makes_one_patient_and_one_order(station_window, qtbot,
+                                                                      monkeypatch) -> None:
+    writes = _Writes(monkeypatch, registration_dialog, "register_manual", hold=True)
+    dialog = _registration(station_window, qtbot)
+    dialog.show()
+    _ok(dialog).click()
+    wait_until(lambda: writes.threads, 10, "the registration to start")
+    assert not _ok(dialog).isEnabled() and dialog.isVisible() and dialog.order is None
+    _ok(dialog).click()
+    dialog.submit()
+    writes.release.set()
+    wait_until(lambda: dialog.order is not None, 10, "the registration")
+    pump(0.2)
+    assert len(writes.threads) == 1 and _orders_of(station_window, "P-REG-1") == 1
+    assert not dialog.isVisible()
+
+
+def test_a_registration_not_written_says_so_and_keeps_what_was_typed(station_window, qtbot,
+                                                                     monkeypatch) -> None:
+    _Writes(monkeypatch, registration_dialog, "register_manual",
+            error=OSError("database is locked"))
+    dialog = _registration(station_window, qtbot)
+    dialog.show()
+    dialog.submit()
+    wait_until(lambda: "Not registered" in dialog.message.text(), 10, "the failure")
+    assert "database is locked" in dialog.message.text()
+    assert dialog.isVisible() and dialog.order is None and _ok(dialog).isEnabled()
+    assert dialog.edits["family"].text() == "Doe" and dialog.edits["PatientID"].text() == "P-REG-1"
+    assert _orders_of(station_window, "P-REG-1") == 0
+
+
+def test_wrong_fields_are_marked_at_once_and_nothing_is_written(station_window, qtbot,
+                                                                monkeypatch) -> None:
+    writes = _Writes(monkeypatch, registration_dialog, "register_manual")
+    dialog = _registration(station_window, qtbot)
+    dialog.edits["PatientBirthDate"].setText("1971-04-23")
+    dialog.submit()
+    assert "YYYYMMDD" in dialog.problems["PatientBirthDate"].text()
+    assert "nothing was registered" in dialog.message.text()
+    pump(0.2)
+    assert writes.threads == [] and _ok(dialog).isEnabled()

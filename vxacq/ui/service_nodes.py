@@ -1,8 +1,9 @@
 """Service → Nodes: the remote DICOM nodes, each with its C-ECHO result on its row.
 
 A node added, changed or removed is saved and in effect at once (the outbox starts sending
-to a new node, the listener accepts its AE title, the worklist asks it). The node dialog
-keeps what was typed when something is wrong and lists every problem at once.
+to a new node, the listener accepts its AE title, the worklist asks it), written on a
+worker. The node dialog keeps what was typed when something is wrong and lists every
+problem at once; it stays open until the node is saved.
 """
 
 from __future__ import annotations

@@ -224,6 +224,28 @@ def test_a_node_not_saved_keeps_the_dialog_open_with_what_was_typed(station_wind
     assert not tab.banner.isVisibleTo(tab)
 
 
+def test_a_node_added_while_settings_are_saved_is_kept(station_window, qtbot,
+                                                       monkeypatch) -> None:
+    """Two saves from two tabs at once: each edits the configuration as the other left it
+    (the settings' save, started from a copy without the node, must not remove it)."""
+    console = station_window.console
+    nodes, station = _nodes_tab(station_window, qtbot), _station_tab(station_window, qtbot)
+    writes = _Writes(monkeypatch, service_station, "apply_config", hold=True)
+    dialog = _type_node(nodes)
+    dialog.submit()
+    wait_until(lambda: writes.threads, 10, "the node's save to start")
+    station.institution.setText("General Hospital")
+    _save(station).click()
+    writes.release.set()
+    wait_until(lambda: "Saved and in effect" in station.banner.text()
+               and not dialog.isVisible(), 10, "both saves")
+    assert len(writes.threads) == 2
+    assert [n.name for n in console.config.nodes] == ["backup"]
+    assert console.config.station.institution_name == "General Hospital"
+    text = console.config.path.read_text()
+    assert 'name = "backup"' in text and 'institution_name = "General Hospital"' in text
+
+
 # --- Service → Reference levels ------------------------------------------------------------
 
 def test_the_reference_level_override_is_saved_off_the_gui_thread(station_window, qtbot,

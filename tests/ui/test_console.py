@@ -124,8 +124,10 @@ def test_unreachable_worklist_is_said_and_manual_registration_checks_fields(room
     dialog.edits["family"].setText("Doe")
     dialog.edits["PatientBirthDate"].setText("19710423")
     dialog._emergency_id()
+    wait_until(lambda: dialog.edits["PatientID"].text(), 10, "the Emergency ID")
     dialog.submit()
-    assert dialog.order is not None and dialog.order.PatientName == "Doe^Anna"
+    wait_until(lambda: dialog.order is not None, 10, "the registration")
+    assert dialog.order.PatientName == "Doe^Anna"
     page.reload()
     wait_until(lambda: not page.reading, 10, "the list read again")
     assert any(o.PatientID == dialog.order.PatientID and o.node == "" for o in page.orders)
@@ -155,9 +157,9 @@ def test_service_page_echoes_each_node_and_validates_settings(room) -> None:
     station = room.window.service.station
     station.station_name.setText("A NAME LONGER THAN SIXTEEN")
     station.save()
-    assert "longer than 16" in station.banner.text()
+    wait_until(lambda: "longer than 16" in station.banner.text(), 10, "the refusal")
     assert room.console.config.station.station_name == "WF-TEST"  # nothing changed
     station.station_name.setText("ROOM-2")
     station.save()
-    assert room.console.config.station.station_name == "ROOM-2"
+    wait_until(lambda: room.console.config.station.station_name == "ROOM-2", 10, "the save")
     assert 'station_name = "ROOM-2"' in room.config.path.read_text()

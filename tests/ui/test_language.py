@@ -88,6 +88,7 @@ def test_qt_own_texts_follow_the_language(app: QApplication, language: str,
 
 def test_service_station_tab_sets_the_language_for_the_next_start(qtbot, tmp_path: Path) -> None:
     from tests import peers
+    from tests.ui.driver import wait_until
     from vxacq import config as configuration
     from vxacq.config import LANGUAGES
     from vxacq.ui.context import Console
@@ -105,6 +106,7 @@ def test_service_station_tab_sets_the_language_for_the_next_start(qtbot, tmp_pat
         assert tab.language.currentData() == "auto"
         tab.language.setCurrentIndex(tab.language.findData("ja"))
         tab.save()
+        wait_until(lambda: tab.banner.isVisibleTo(tab), 10, "the save")
         assert "starts again" in tab.banner.text(), tab.banner.text()
         assert configuration.load(path).station.language == "ja"
         assert console.config.station.language == "ja"

@@ -3,6 +3,7 @@ break glass, and the Operators' Name of a logged-in exam, driven in the window."
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -11,11 +12,12 @@ import pytest
 from sqlmodel import select
 
 from tests import peers
-from tests.ui.driver import accept_dialog_when_shown, expose, wait_until
+from tests.ui.driver import accept_dialog_when_shown, expose, pump, wait_until
 from tests.workflow.conftest import calibrated_data, write_station  # noqa: F401 (fixture)
 from vxacq.db import AuditEvent, database_for
 from vxacq.security import accounts
 from vxacq.security.roles import NO_ACCOUNTS, BREAK_GLASS_NAME, How
+from vxacq.ui import login
 from vxacq.ui.context import Console
 from vxacq.ui.main_window import MainWindow
 from vxacq.workflow.orders import ManualPatient, register_manual
@@ -224,7 +226,7 @@ def test_settings_saved_by_service_are_audited_and_refused_without_the_role(secu
     window.service.tabs.setCurrentWidget(station)
     station.institution.setText("General Hospital")
     station.save()
-    assert "Saved and in effect" in station.banner.text()
+    wait_until(lambda: "Saved and in effect" in station.banner.text(), 10, "the save")
     assert ("sam", "configuration changed", "changed: station", None) in events(window)
     # the role is checked at the save too: a user switch behind an open form changes nothing
     window.lock_button.click()
@@ -233,6 +235,35 @@ def test_settings_saved_by_service_are_audited_and_refused_without_the_role(secu
     station.save()
     assert "Not saved" in station.banner.text() and "service role" in station.banner.text()
     assert window.console.config.station.institution_name == "General Hospital"
+
+
+def test_the_password_is_checked_off_the_gui_thread_once_per_login(secured,
+                                                                    monkeypatch) -> None:
+    """The hash check takes a good part of a second: on a worker, with Log in off meanwhile
+    (Enter in both fields, or a double click, checks once)."""
+    window = secured()
+    screen = window.lock_screen
+    threads: list[threading.Thread] = []
+    release = threading.Event()
+    real = login.authenticate
+
+    def authenticate(*args, **kwargs):
+        threads.append(threading.current_thread())
+        release.wait(10)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(login, "authenticate", authenticate)
+    screen.user.setText("anna")
+    screen.secret.setText(PASSWORDS["anna"])
+    screen.login_button.click()
+    wait_until(lambda: threads, 10, "the check to start")
+    assert not screen.login_button.isEnabled() and window.locked
+    screen.login_button.click()
+    screen.submit()
+    release.set()
+    wait_until(lambda: not window.locked, 10, "anna to be logged in")
+    pump(0.2)
+    assert len(threads) == 1 and threading.main_thread() not in threads
 
 
 def test_the_inactivity_lock_waits_for_an_exposure_to_end(secured) -> None:

@@ -140,7 +140,7 @@ def test_node_dialog_keeps_what_was_typed_and_lists_every_problem(station, tmp_p
     dialog.port.setText(str(backup))
     dialog.services["store"].setChecked(True)
     dialog.submit()
-    assert not dialog.isVisible()
+    wait_until(lambda: not dialog.isVisible(), 10, "the node to be saved")
     assert "saved and in effect" in nodes.banner.text()
     assert "backup" in station.console.services.outbox.nodes
     assert 'name = "backup"' in station.config.path.read_text()
@@ -162,7 +162,7 @@ def test_a_changed_node_is_in_effect_without_a_restart(station, tmp_path) -> Non
     dialog.ae_title.setText(pacs.ae_title)
     dialog.port.setText(str(pacs.port))  # the port it listens on now
     dialog.submit()
-    assert not dialog.isVisible(), dialog.problems.text()
+    wait_until(lambda: not dialog.isVisible(), 10, "the node to be saved")
     assert "saved and in effect" in nodes.banner.text()
     job_id = enqueue(console.db, "store", "down", {"files": [_image(tmp_path)]})
     wait_until(lambda: get_job(console.db, job_id).state == "done", 15,
@@ -196,7 +196,7 @@ def test_node_dialog_takes_a_dicomweb_node(station, tmp_path) -> None:
     dialog.services["commitment"].setChecked(False)
     dialog.services["store"].setChecked(True)
     dialog.submit()
-    assert not dialog.isVisible(), dialog.problems.text()
+    wait_until(lambda: not dialog.isVisible(), 10, "the node to be saved")
     saved = station.console.config.node("cloud")
     assert (saved.host, saved.port, saved.auth, saved.username) == (
         "pacs.example", 8443, "basic", "room1")
@@ -246,8 +246,8 @@ def test_a_job_for_a_removed_node_says_so(station, tmp_path) -> None:
     job_id = enqueue(console.db, "store", "nohost", {"files": [_image(tmp_path)]})
     nodes.table.selectRow([n.name for n in console.config.nodes].index("nohost"))
     nodes.remove_button.click()
+    wait_until(lambda: "failed with that reason" in nodes.banner.text(), 10, "the removal")
     assert "nohost" not in [n.name for n in console.config.nodes]
-    assert "failed with that reason" in nodes.banner.text()
     # failed at once, or when the attempt running at the removal ends: never retried
     wait_until(lambda: get_job(console.db, job_id).state == "failed", 5, "the job to fail")
     assert "node 'nohost' is no longer" in get_job(console.db, job_id).last_error
@@ -284,12 +284,13 @@ def test_reference_levels_tab_saves_a_valid_override_and_refuses_a_wrong_one(sta
     tab.editor.setPlainText('[[level]]\nprotocol = "KNEE_AP"\nexposure_dap_Gy_cm2 = 0.05\n'
                             'source = "local DRL"\n')
     tab.save_button.click()
-    assert "Saved" in tab.status.text()
+    wait_until(lambda: "Saved" in tab.status.text(), 10, "the override to be saved")
     data_dir = window.console.config.data_dir
     assert reference_levels.load(data_dir).for_protocol("KNEE_AP").exposure_dap_Gy_cm2 == 0.05
     assert "KNEE_AP" in [tab.table.item(r, 0).text() for r in range(tab.table.rowCount())]
     tab.editor.setPlainText('[[level]]\nprotocol = "KNEE_AP"\nexposure_dap_Gy_cm2 = "a lot"\n'
                             'source = "local DRL"\n')
     tab.save_button.click()
-    assert "Not saved" in tab.status.text() and "exposure_dap_Gy_cm2" in tab.status.text()
+    wait_until(lambda: "Not saved" in tab.status.text(), 10, "the refusal")
+    assert "exposure_dap_Gy_cm2" in tab.status.text()
     assert reference_levels.load(data_dir).for_protocol("KNEE_AP").exposure_dap_Gy_cm2 == 0.05

@@ -1,11 +1,12 @@
 """Manual registration of an unscheduled patient, with the field rules shown; its Emergency ID
 button fills in the station's next temporary ID (the Emergency button of the worklist does the
-whole registration in one action)."""
+whole registration in one action). The database is read and written on a worker; the dialog
+stays open, with what was typed, until the patient is registered."""
 
 from __future__ import annotations
 
 from PySide6.QtWidgets import (
-    QComboBox, QDialog, QFormLayout, QLabel, QLineEdit, QPushButton,
+    QComboBox, QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QPushButton,
     QVBoxLayout, QWidget,
 )
 
@@ -13,7 +14,7 @@ from vxacq.ui.context import Console
 from vxacq.ui.widgets import COLOURS, ok_cancel
 from vxacq.workflow.orders import (
     ManualPatient, OrderView, ValidationError, emergency_issuer, next_emergency_id,
-    register_manual,
+    register_manual, validate_manual,
 )
 
 
@@ -23,6 +24,7 @@ class RegistrationDialog(QDialog):
         self.setWindowTitle(self.tr("Register an unscheduled patient"))
         self.console = console
         self.order: OrderView | None = None
+        self.registering = False  # the patient is being written: a second OK registers nothing
         self.edits: dict[str, QLineEdit] = {}
         self.problems: dict[str, QLabel] = {}
         self.generated_id = ""  # the Emergency ID offered, issued by this station
@@ -46,12 +48,12 @@ class RegistrationDialog(QDialog):
             form.addRow(label, edit)
             form.addRow("", problem)
             if key == "PatientID":
-                emergency = QPushButton(self.tr("Emergency ID"))
-                emergency.setMinimumHeight(44)
-                emergency.setToolTip(self.tr(
+                self.emergency_button = QPushButton(self.tr("Emergency ID"))
+                self.emergency_button.setMinimumHeight(44)
+                self.emergency_button.setToolTip(self.tr(
                     "For an unidentified patient: the station's next temporary ID"))
-                emergency.clicked.connect(self._emergency_id)
-                form.addRow("", emergency)
+                self.emergency_button.clicked.connect(self._emergency_id)
+                form.addRow("", self.emergency_button)
         self.sex = QComboBox()
         for text, value in ((self.tr("unknown"), ""), (self.tr("female"), "F"),
                             (self.tr("male"), "M"), (self.tr("other"), "O")):
@@ -62,14 +64,28 @@ class RegistrationDialog(QDialog):
         self.message = QLabel()
         self.message.setWordWrap(True)
         buttons = ok_cancel(self, self.tr("Register and start"), self.submit)
+        self.ok_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.message)
         layout.addWidget(buttons)
 
     def _emergency_id(self) -> None:
-        self.generated_id = next_emergency_id(self.console.db, self.console.config.station.ae_title)
-        self.edits["PatientID"].setText(self.generated_id)
+        """The next temporary ID, read on a worker."""
+        db, ae_title = self.console.db, self.console.config.station.ae_title
+        self.emergency_button.setEnabled(False)
+
+        def offered(patient_id: str) -> None:
+            self.emergency_button.setEnabled(True)
+            self.generated_id = patient_id
+            self.edits["PatientID"].setText(patient_id)
+
+        def failed(exc: Exception) -> None:
+            self.emergency_button.setEnabled(True)
+            self._say(self.tr("No Emergency ID: {error}").format(error=exc))
+
+        self.console.tasks.run(lambda: next_emergency_id(db, ae_title), offered, failed,
+                               owner=self)
 
     def patient(self) -> ManualPatient:
         text = {key: edit.text().strip() for key, edit in self.edits.items()}
@@ -87,15 +103,39 @@ class RegistrationDialog(QDialog):
                              ReferringPhysicianName=text["ReferringPhysicianName"])
 
     def submit(self) -> None:
+        """Register the patient on a worker; the dialog closes once it is saved. OK is off
+        meanwhile: a double click registers one patient."""
+        if self.registering:
+            return
         for label in self.problems.values():
             label.hide()
-        try:
-            self.order = register_manual(self.console.db, self.patient(),
-                                         character_set=self.console.config.station.character_set)
-        except ValidationError as exc:
-            self.show_problems(exc.problems)
+        patient, db = self.patient(), self.console.db
+        character_set = self.console.config.station.character_set
+        problems = validate_manual(patient, character_set)  # said at once, nothing written
+        if problems:
+            self.show_problems(problems)
             return
+        self.registering = True
+        self.ok_button.setEnabled(False)
+        self.message.clear()
+        self.console.tasks.run(
+            lambda: register_manual(db, patient, character_set=character_set),
+            self._registered, self._not_registered, owner=self)
+
+    def _registered(self, order: OrderView) -> None:
+        self.registering = False
+        self.ok_button.setEnabled(True)
+        self.order = order
         self.accept()
+
+    def _not_registered(self, exc: Exception) -> None:
+        self.registering = False
+        self.ok_button.setEnabled(True)  # what was typed stays: correct it or try again
+        if isinstance(exc, ValidationError):
+            self.show_problems(exc.problems)
+        else:
+            self._say(self.tr("Not registered: {error}. Nothing was saved; press Register and "
+                              "start again.").format(error=exc))
 
     def show_problems(self, problems: dict[str, str]) -> None:
         labels = {"PatientName": self.tr("Name")} | {key: label for key, label, _ in self.fields}
@@ -104,5 +144,8 @@ class RegistrationDialog(QDialog):
             if target is not None:
                 target.setText(f"{labels.get(key, key)} {words}")
                 target.show()
-        self.message.setText(self.tr("Correct the marked fields; nothing was registered."))
+        self._say(self.tr("Correct the marked fields; nothing was registered."))
+
+    def _say(self, text: str) -> None:
+        self.message.setText(text)
         self.message.setStyleSheet(f"color: {COLOURS['alarm']}; font-weight: bold;")

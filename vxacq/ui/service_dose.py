@@ -74,16 +74,24 @@ class ReferenceLevelsTab(QWidget):
         self._fill(levels)
 
     def save(self) -> None:
-        try:
-            levels = reference_levels.save_override(self.console.config.data_dir,
-                                                    self.editor.toPlainText())
-        except reference_levels.ReferenceLevelError as exc:
-            self.status.setText(self.tr("Not saved: {error}").format(error=str(exc)))
-            self.status.setStyleSheet("color: #e57373;")
+        """Check and write the override on a worker (the data dir may be slow or remote)."""
+        if not self.save_button.isEnabled():  # a save is under way: one click saves once
             return
+        data_dir, text = self.console.config.data_dir, self.editor.toPlainText()
+        self.save_button.setEnabled(False)
+        self.console.tasks.run(lambda: reference_levels.save_override(data_dir, text),
+                               self._saved, self._not_saved, owner=self)
+
+    def _saved(self, levels: reference_levels.ReferenceLevels) -> None:
+        self.save_button.setEnabled(True)
         self.status.setText(self.tr("Saved; the next exposure uses these levels."))
         self.status.setStyleSheet("")
         self._fill(levels)
+
+    def _not_saved(self, exc: Exception) -> None:
+        self.save_button.setEnabled(True)  # the editor keeps the text: correct it, save again
+        self.status.setText(self.tr("Not saved: {error}").format(error=str(exc)))
+        self.status.setStyleSheet("color: #e57373;")
 
     def _fill(self, levels: reference_levels.ReferenceLevels) -> None:
         rows = sorted(levels.levels.values(), key=lambda level: level.protocol)

@@ -1,25 +1,28 @@
 """Service → Nodes: the remote DICOM nodes, each with its C-ECHO result on its row.
 
 A node added, changed or removed is saved and in effect at once (the outbox starts sending
-to a new node, the listener accepts its AE title, the worklist asks it). The node dialog
-keeps what was typed when something is wrong and lists every problem at once.
+to a new node, the listener accepts its AE title, the worklist asks it), written on a
+worker. The node dialog keeps what was typed when something is wrong and lists every
+problem at once; it stays open until the node is saved.
 """
 
 from __future__ import annotations
 
 import copy
 import time
+from collections.abc import Callable
 
 from PySide6.QtWidgets import (
-    QCheckBox, QComboBox, QDialog, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton,
-    QVBoxLayout, QWidget,
+    QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFormLayout, QHBoxLayout, QLabel, QLineEdit,
+    QPushButton, QVBoxLayout, QWidget,
 )
 
 from vxacq.config import (
-    CHARACTER_SETS, SERVICES, TRANSFER_SYNTAXES, WEB_AUTH, NodeConfig, node_problems, web_address,
+    CHARACTER_SETS, SERVICES, TRANSFER_SYNTAXES, WEB_AUTH, Config, ConfigError, NodeConfig,
+    node_problems, web_address,
 )
 from vxacq.ui.context import Console
-from vxacq.ui.service_station import save_config
+from vxacq.ui.service_station import not_saved, save_config
 from vxacq.ui.widgets import Banner, fill, ok_cancel, table
 from vxacq.workflow.station import echo_node
 
@@ -28,8 +31,15 @@ class NodeDialog(QDialog):
     """Add or edit one remote node; OK only closes it when the node can be saved."""
 
     def __init__(self, node: NodeConfig | None, others: list[NodeConfig],
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None,
+                 save: Callable[[NodeConfig, Callable[[Exception | None], None]], None]
+                 | None = None) -> None:
+        """``save(node, finished)`` saves a node that can be saved (on a worker) and calls
+        ``finished(None)``, or ``finished(exc)`` when it was not saved; without it OK only
+        closes the dialog."""
         super().__init__(parent)
+        self.save = save
+        self.saving = False
         self.setWindowTitle(self.tr("Edit node") if node else self.tr("Add node"))
         node = node or NodeConfig(name="", ae_title="", host="", port=104)
         self.node, self.others = node, others
@@ -83,7 +93,9 @@ class NodeDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.problems)
-        layout.addWidget(ok_cancel(self, on_ok=self.submit))
+        buttons = ok_cancel(self, on_ok=self.submit)
+        self.ok_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
+        layout.addWidget(buttons)
 
     def _kind_changed(self) -> None:
         """A DICOMweb node's fields are live only with a url, its user name only with basic."""
@@ -125,13 +137,33 @@ class NodeDialog(QDialog):
         return node, problems + node_problems(node, self.others)
 
     def submit(self) -> None:
-        _, problems = self.result_node()
-        if problems:
-            self.problems.setText(self.tr("Not saved:") + "\n" +
-                                  "\n".join(f"• {p}" for p in problems))
-            self.problems.show()
+        if self.saving:  # OK pressed again while the node is saved: it is saved once
             return
-        self.accept()
+        node, problems = self.result_node()
+        if problems:
+            self.show_problems(problems)
+            return
+        if self.save is None:
+            self.accept()
+            return
+        self.saving = True
+        self.ok_button.setEnabled(False)
+        self.problems.hide()
+        self.save(node, self._saved)
+
+    def _saved(self, error: Exception | None) -> None:
+        """Closed once saved; otherwise open with what was typed, to correct or try again."""
+        self.saving = False
+        self.ok_button.setEnabled(True)
+        if error is None:
+            self.accept()
+        else:
+            self.show_problems([str(error)])
+
+    def show_problems(self, problems: list[str]) -> None:
+        self.problems.setText(self.tr("Not saved:") + "\n" +
+                              "\n".join(f"• {p}" for p in problems))
+        self.problems.show()
 
 
 class NodesTab(QWidget):
@@ -140,6 +172,7 @@ class NodesTab(QWidget):
         self.console = console
         self.banner = Banner()
         self.dialog: NodeDialog | None = None
+        self.removing = False  # a removal is being saved
         self.echo_results: dict[str, str] = {}  # node → what its C-ECHO said
         self.echo_levels: dict[str, str] = {}  # node → "ok", "alarm" or "info" (asking)
         self.table = table([self.tr("Name"), self.tr("AE title"), self.tr("Host"),
@@ -179,8 +212,9 @@ class NodesTab(QWidget):
 
     def _selection(self) -> None:
         chosen = self.selected() is not None
-        for button in (self.echo_button, self.edit_button, self.remove_button):
+        for button in (self.echo_button, self.edit_button):
             button.setEnabled(chosen)
+        self.remove_button.setEnabled(chosen and not self.removing)
 
     def echo(self, node: NodeConfig | None) -> None:
         if node is None:
@@ -211,36 +245,46 @@ class NodesTab(QWidget):
             self.echo(node)
 
     def edit(self, node: NodeConfig | None) -> None:
-        """Open the node dialog (not blocking); saving happens when it is accepted."""
+        """Open the node dialog (not blocking); OK saves the node while it stays open."""
         others = [n for n in self.console.config.nodes if node is None or n.name != node.name]
-        self.dialog = NodeDialog(node, others, self)
-        self.dialog.accepted.connect(lambda: self._save_node(node, self.dialog))
+        self.dialog = NodeDialog(node, others, self,
+                                 save=lambda new, finished: self._save_node(node, new, finished))
         self.dialog.open()
 
-    def _save_node(self, node: NodeConfig | None, dialog: NodeDialog) -> None:
-        new, _ = dialog.result_node()
-        changed = copy.deepcopy(self.console.config)
-        if node is None:
-            changed.nodes.append(new)
-        else:
-            index = [n.name for n in changed.nodes].index(node.name)
-            changed.nodes[index] = new
-        done = save_config(self, self.console, changed, self.banner)
-        if done is not None:
+    def _save_node(self, node: NodeConfig | None, new: NodeConfig,
+                   finished: Callable[[Exception | None], None]) -> None:
+        def edit(changed: Config) -> None:
+            names = [n.name for n in changed.nodes]
+            if node is None:
+                changed.nodes.append(new)
+            elif node.name in names:
+                changed.nodes[names.index(node.name)] = new
+            else:
+                raise ConfigError(f"node '{node.name}' is no longer in the configuration")
+
+        def saved(done: str) -> None:
             for name in {new.name, node.name if node else new.name}:
                 self.echo_results.pop(name, None)
                 self.echo_levels.pop(name, None)
             self.banner.show_message(self.tr("Node {name} saved and in effect.").format(
                 name=new.name) + (f" {done}." if done else ""), "ok")
             self.reload()
+            finished(None)
+
+        save_config(self, self.console, edit, saved, finished)
 
     def remove(self) -> None:
         node = self.selected()
-        if node is None:
+        if node is None or self.removing:
             return
-        changed = copy.deepcopy(self.console.config)
-        changed.nodes = [n for n in changed.nodes if n.name != node.name]
-        if save_config(self, self.console, changed, self.banner) is not None:
+        self.removing = True
+        self.remove_button.setEnabled(False)
+
+        def edit(changed: Config) -> None:
+            changed.nodes = [n for n in changed.nodes if n.name != node.name]
+
+        def saved(_: str) -> None:
+            self.removing = False
             self.echo_results.pop(node.name, None)
             self.echo_levels.pop(node.name, None)
             self.banner.show_message(self.tr("Node {name} removed. Its unsent jobs failed with "
@@ -248,3 +292,10 @@ class NodesTab(QWidget):
                                              "them, or cancel them.").format(name=node.name),
                                      "ok")
             self.reload()
+
+        def failed(exc: Exception) -> None:
+            self.removing = False
+            self._selection()
+            not_saved(self, self.banner, exc)
+
+        save_config(self, self.console, edit, saved, failed)

@@ -4,6 +4,9 @@
 from __future__ import annotations
 
 import copy
+import logging
+import threading
+from collections.abc import Callable
 
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import (
@@ -11,34 +14,59 @@ from PySide6.QtWidgets import (
     QVBoxLayout, QWidget,
 )
 
-from vxacq.config import CHARACTER_SETS, Config, ConfigError, to_dict
+from vxacq.config import CHARACTER_SETS, Config, to_dict
 from vxacq.security import audit
 from vxacq.security.roles import Role, RoleError, require_role
 from vxacq.ui.context import Console
 from vxacq.ui.widgets import Banner
 from vxacq.workflow.station import apply_config
 
+log = logging.getLogger(__name__)
+
 # [station] language: each named in itself, to be found whatever language the window speaks
 LANGUAGE_NAMES = (("English", "en"), ("Deutsch", "de"), ("日本語", "ja"))  # untranslated: own
 
 
-def save_config(widget: QWidget, console: Console, changed: Config, banner: Banner) -> str | None:
-    """Save ``changed`` and make it the running configuration (service role; audited as
-    "configuration changed"); what the services did (in words, maybe "") or None when it was
-    not saved (the banner says why)."""
-    before = to_dict(console.config)
+# One save at a time: each edits the configuration as the save before it left it (a node
+# added on one tab is not lost to a station setting saved on another meanwhile).
+_one_save_at_a_time = threading.Lock()
+
+
+def save_config(widget: QWidget, console: Console, edit: Callable[[Config], None],
+                saved: Callable[[str], None], failed: Callable[[Exception], None]) -> None:
+    """Save the running configuration as ``edit`` changes it (a copy of it) and make that
+    the running configuration, on a worker: a slow or network configuration path, or a busy
+    database, never holds the window (service role, checked here; audited as "configuration
+    changed"). Then ``saved(words)`` with what the services did (maybe ""), or
+    ``failed(exc)`` when nothing was saved; neither once ``widget`` is gone."""
     try:
         identity = require_role(console.identity, Role.SERVICE,
                                 widget.tr("Changing the configuration"))
-        done = apply_config(console.services, changed)
-    except (ConfigError, OSError, RoleError) as exc:
-        banner.show_message(widget.tr("Not saved: {reason}").format(reason=exc), "alarm")
-        return None
-    after = to_dict(changed)
-    parts = sorted(k for k in before.keys() | after.keys() if before.get(k) != after.get(k))
-    audit.record(console.db, "configuration changed", user=identity.audit_user,
-                 detail="changed: " + (", ".join(parts) or "nothing"))
-    return done
+    except RoleError as exc:
+        failed(exc)
+        return
+
+    def work() -> str:
+        with _one_save_at_a_time:
+            current = console.config
+            before = to_dict(current)
+            changed = copy.deepcopy(current)
+            edit(changed)
+            done = apply_config(console.services, changed)
+        after = to_dict(changed)
+        parts = sorted(k for k in before.keys() | after.keys() if before.get(k) != after.get(k))
+        try:
+            audit.record(console.db, "configuration changed", user=identity.audit_user,
+                         detail="changed: " + (", ".join(parts) or "nothing"))
+        except Exception:  # saved and in effect all the same: the screen must say so
+            log.exception("the configuration was saved, its audit event was not")
+        return done
+
+    console.tasks.run(work, saved, failed, owner=widget)
+
+
+def not_saved(widget: QWidget, banner: Banner, exc: Exception) -> None:
+    banner.show_message(widget.tr("Not saved: {reason}").format(reason=exc), "alarm")
 
 
 class StationTab(QWidget):
@@ -85,15 +113,15 @@ class StationTab(QWidget):
         form.addRow("", self.auto_route)
         form.addRow(self.tr("DI warning beyond ±"), self.di_warning)
         form.addRow(self.tr("DI alarm beyond ±"), self.di_alarm)
-        save = QPushButton(self.tr("Save settings"))
-        save.clicked.connect(self.save)
+        self.save_button = QPushButton(self.tr("Save settings"))
+        self.save_button.clicked.connect(self.save)
         self.listener = QLabel()
         self.files = QLabel(self.tr("Configuration: {path}\nData: {data}").format(
             path=console.config.path, data=console.config.data_dir))
         layout = QVBoxLayout(self)
         layout.addWidget(self.banner)
         layout.addLayout(form)
-        layout.addWidget(save)
+        layout.addWidget(self.save_button)
         layout.addWidget(self.listener)
         layout.addWidget(self.files)
         layout.addStretch(1)
@@ -109,32 +137,45 @@ class StationTab(QWidget):
         self.listener.setText(text)
 
     def save(self) -> None:
+        if not self.save_button.isEnabled():  # a save is under way: one click saves once
+            return
         port_text = self.port.text().strip()
         if not port_text.isdigit():
             self.banner.show_message(self.tr("Not saved: listen port '{text}' is not a whole "
                                              "number").format(text=port_text), "alarm")
             return
-        changed = copy.deepcopy(self.console.config)
-        st = changed.station
-        st.ae_title = self.ae_title.text().strip()
-        st.listen_port = int(port_text)
-        st.station_name = self.station_name.text().strip()
-        st.institution_name = self.institution.text().strip()
-        st.institution_address = self.address.text().strip()
-        st.institutional_department_name = self.department.text().strip()
-        st.character_set = self.charset.currentText()
-        st.accept_any_calling_ae = self.any_caller.isChecked()
-        st.log_patient_data = self.log_phi.isChecked()
-        st.auto_route = self.auto_route.isChecked()
-        language_changed = st.language != self.language.currentData()
-        st.language = self.language.currentData()
-        changed.imaging.di_warning = self.di_warning.value()
-        changed.imaging.di_alarm = self.di_alarm.value()
-        done = save_config(self, self.console, changed, self.banner)
-        if done is not None:
+        # what the form says, taken here (widgets belong to the GUI thread)
+        station = dict(
+            ae_title=self.ae_title.text().strip(), listen_port=int(port_text),
+            station_name=self.station_name.text().strip(),
+            institution_name=self.institution.text().strip(),
+            institution_address=self.address.text().strip(),
+            institutional_department_name=self.department.text().strip(),
+            character_set=self.charset.currentText(),
+            accept_any_calling_ae=self.any_caller.isChecked(),
+            log_patient_data=self.log_phi.isChecked(), auto_route=self.auto_route.isChecked(),
+            language=self.language.currentData())
+        imaging = dict(di_warning=self.di_warning.value(), di_alarm=self.di_alarm.value())
+        language_changed = self.console.config.station.language != station["language"]
+
+        def edit(changed: Config) -> None:
+            for key, value in station.items():
+                setattr(changed.station, key, value)
+            for key, value in imaging.items():
+                setattr(changed.imaging, key, value)
+
+        def saved(done: str) -> None:
+            self.save_button.setEnabled(True)
             self.refresh_listener()
             self.banner.show_message(self.tr("Saved and in effect.") + (f" {done}." if done
                                                                         else "")
                                      + (self.tr(" The window's language changes when the "
                                                 "console starts again.")
                                         if language_changed else ""), "ok")
+
+        def failed(exc: Exception) -> None:
+            self.save_button.setEnabled(True)  # the form keeps what was typed: save again
+            not_saved(self, self.banner, exc)
+
+        self.save_button.setEnabled(False)
+        save_config(self, self.console, edit, saved, failed)

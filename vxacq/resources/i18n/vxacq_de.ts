@@ -358,7 +358,9 @@
     <message numerus="yes">
         <source>≥ {total} (%n exposure(s) without DAP)</source>
         <translation>
-            <numerusform>≥ {total} (%n Aufnahme ohne DFP)</numerusform><numerusform>≥ {total} (%n Aufnahmen ohne DFP)</numerusform></translation>
+            <numerusform>≥ {total} (%n Aufnahme ohne DFP)</numerusform>
+            <numerusform>≥ {total} (%n Aufnahmen ohne DFP)</numerusform>
+        </translation>
     </message>
     <message>
         <source>≥ {after}</source>
@@ -678,7 +680,7 @@ wurde gemacht, aber sein Bild ist nicht gespeichert. Warum wird es aufgegeben? (
         <translation>Anonymisieren</translation>
     </message>
     <message>
-        <source>Remove the patient's identity (DICOM PS3.15 Basic Profile) from the exported copies</source>
+        <source>Remove the patient&apos;s identity (DICOM PS3.15 Basic Profile) from the exported copies</source>
         <translation>Die Identität des Patienten (DICOM PS3.15 Basic Profile) aus den exportierten Kopien entfernen</translation>
     </message>
     <message>
@@ -738,7 +740,7 @@ wurde gemacht, aber sein Bild ist nicht gespeichert. Warum wird es aufgegeben? (
         <translation>Untersuchungsübersicht: Dosis und Technik</translation>
     </message>
     <message>
-        <source>The patient's studies at the PACS</source>
+        <source>The patient&apos;s studies at the PACS</source>
         <translation>Die Studien des Patienten im PACS</translation>
     </message>
     <message>
@@ -790,7 +792,7 @@ wurde gemacht, aber sein Bild ist nicht gespeichert. Warum wird es aufgegeben? (
         <translation>Ein gesendetes Bild verwerfen?</translation>
     </message>
     <message>
-        <source>The image ({protocol}) was sent to {nodes}. It will be withdrawn there with the reason "{reason}"; the dose report keeps the exposure. This cannot be undone.</source>
+        <source>The image ({protocol}) was sent to {nodes}. It will be withdrawn there with the reason &quot;{reason}&quot;; the dose report keeps the exposure. This cannot be undone.</source>
         <translation>Das Bild ({protocol}) wurde an {nodes} gesendet. Es wird dort mit dem Grund „{reason}“ zurückgezogen; der Dosisbericht behält die Aufnahme. Das lässt sich nicht rückgängig machen.</translation>
     </message>
     <message>
@@ -830,7 +832,7 @@ wurde gemacht, aber sein Bild ist nicht gespeichert. Warum wird es aufgegeben? (
         <translation>Die Untersuchung wird nach {folder} geschrieben…</translation>
     </message>
     <message>
-        <source>Import from: the media's folder (it holds DICOMDIR)</source>
+        <source>Import from: the media&apos;s folder (it holds DICOMDIR)</source>
         <translation>Importieren aus: dem Ordner des Datenträgers (er enthält DICOMDIR)</translation>
     </message>
     <message>
@@ -874,7 +876,7 @@ wurde gemacht, aber sein Bild ist nicht gespeichert. Warum wird es aufgegeben? (
         <translation>Voraufnahmen konnten nicht abgefragt werden: {reason}</translation>
     </message>
     <message>
-        <source>Asking the PACS for this patient's studies…</source>
+        <source>Asking the PACS for this patient&apos;s studies…</source>
         <translation>Das PACS wird nach den Studien dieses Patienten gefragt…</translation>
     </message>
     <message>
@@ -1144,7 +1146,7 @@ wurde gemacht, aber sein Bild ist nicht gespeichert. Warum wird es aufgegeben? (
         <translation>MTR:</translation>
     </message>
     <message>
-        <source>Radiographer '{name}' cannot be written as a DICOM name in {charset} (Family^Given, at most 64 characters): not used</source>
+        <source>Radiographer &apos;{name}&apos; cannot be written as a DICOM name in {charset} (Family^Given, at most 64 characters): not used</source>
         <translation>MTR „{name}“ kann nicht als DICOM-Name in {charset} geschrieben werden (Nachname^Vorname, höchstens 64 Zeichen): nicht verwendet</translation>
     </message>
     <message>
@@ -1400,7 +1402,7 @@ Sie unterbrechen und die andere Untersuchung öffnen, oder bleiben?</translation
         <translation>Geheimnisdatei</translation>
     </message>
     <message>
-        <source>port '{text}' is not a whole number</source>
+        <source>port &apos;{text}&apos; is not a whole number</source>
         <translation>Port „{text}“ ist keine ganze Zahl</translation>
     </message>
     <message>
@@ -1584,8 +1586,8 @@ Sie unterbrechen und die andere Untersuchung öffnen, oder bleiben?</translation
         <translation>DFP je Aufnahme (Gy·cm²)</translation>
     </message>
     <message>
-        <source>Bar: median. &lt;span style='color:{tick}'&gt;|&lt;/span&gt; 75th percentile. &lt;span style='color:{level}'&gt;|&lt;/span&gt; reference level (per exposure); ▲ 75th percentile above it.</source>
-        <translation>Balken: Median. &lt;span style='color:{tick}'&gt;|&lt;/span&gt; 75. Perzentil. &lt;span style='color:{level}'&gt;|&lt;/span&gt; Referenzwert (je Aufnahme); ▲ 75. Perzentil darüber.</translation>
+        <source>Bar: median. &lt;span style=&apos;color:{tick}&apos;&gt;|&lt;/span&gt; 75th percentile. &lt;span style=&apos;color:{level}&apos;&gt;|&lt;/span&gt; reference level (per exposure); ▲ 75th percentile above it.</source>
+        <translation>Balken: Median. &lt;span style=&apos;color:{tick}&apos;&gt;|&lt;/span&gt; 75. Perzentil. &lt;span style=&apos;color:{level}&apos;&gt;|&lt;/span&gt; Referenzwert (je Aufnahme); ▲ 75. Perzentil darüber.</translation>
     </message>
     <message>
         <source>Group</source>
@@ -1834,20 +1836,20 @@ Sie unterbrechen und die andere Untersuchung öffnen, oder bleiben?</translation
     </message>
     <message>
         <source>[[level]]
-protocol = "KNEE_AP"
+protocol = &quot;KNEE_AP&quot;
 exposure_dap_Gy_cm2 = 0.05
-source = "local DRL 2026"</source>
+source = &quot;local DRL 2026&quot;</source>
         <translation>[[level]]
-protocol = "KNEE_AP"
+protocol = &quot;KNEE_AP&quot;
 exposure_dap_Gy_cm2 = 0.05
-source = "lokaler DRW 2026"</translation>
+source = &quot;lokaler DRW 2026&quot;</translation>
     </message>
     <message>
         <source>Check and save</source>
         <translation>Prüfen und speichern</translation>
     </message>
     <message>
-        <source>Levels in force (shipped national DRLs and this station's override):</source>
+        <source>Levels in force (shipped national DRLs and this station&apos;s override):</source>
         <translation>Geltende Werte (mitgelieferte nationale DRW und die Anpassung dieses Platzes):</translation>
     </message>
     <message>
@@ -1867,7 +1869,7 @@ source = "lokaler DRW 2026"</translation>
         <translation>Gespeichert; die nächste Aufnahme verwendet diese Werte.</translation>
     </message>
     <message>
-        <source>Every other protocol: exam level {exam:g} Gy·cm² (site choice). EI on target: DI {low:g} to {high:g}; flagged when {outside} of a protocol's last {window} exposures are off target.</source>
+        <source>Every other protocol: exam level {exam:g} Gy·cm² (site choice). EI on target: DI {low:g} to {high:g}; flagged when {outside} of a protocol&apos;s last {window} exposures are off target.</source>
         <translation>Jedes andere Protokoll: Wert je Untersuchung {exam:g} Gy·cm² (Wahl des Hauses). EI im Ziel: DI {low:g} bis {high:g}; markiert, wenn {outside} der letzten {window} Aufnahmen eines Protokolls außerhalb liegen.</translation>
     </message>
 </context>
@@ -1938,7 +1940,7 @@ source = "lokaler DRW 2026"</translation>
         <translation>Notfall-ID</translation>
     </message>
     <message>
-        <source>For an unidentified patient: the station's next temporary ID</source>
+        <source>For an unidentified patient: the station&apos;s next temporary ID</source>
         <translation>Für einen unbekannten Patienten: die nächste vorläufige ID dieser Station</translation>
     </message>
     <message>
@@ -1964,6 +1966,14 @@ source = "lokaler DRW 2026"</translation>
     <message>
         <source>Register and start</source>
         <translation>Registrieren und beginnen</translation>
+    </message>
+    <message>
+        <source>No Emergency ID: {error}</source>
+        <translation>Keine Notfall-ID: {error}</translation>
+    </message>
+    <message>
+        <source>Not registered: {error}. Nothing was saved; press Register and start again.</source>
+        <translation>Nicht registriert: {error}. Nichts wurde gespeichert; erneut „Registrieren und beginnen“ drücken.</translation>
     </message>
     <message>
         <source>Name</source>
@@ -2445,7 +2455,7 @@ Dieses Bild trotzdem annehmen?</translation>
         <translation>Service-Seiten</translation>
     </message>
     <message>
-        <source>The service pages change how this station works: its settings, the DICOM nodes, the detector calibration and the simulator's faults. Continue only if you are service staff or were asked to by them.</source>
+        <source>The service pages change how this station works: its settings, the DICOM nodes, the detector calibration and the simulator&apos;s faults. Continue only if you are service staff or were asked to by them.</source>
         <translation>Die Service-Seiten ändern, wie diese Station arbeitet: ihre Einstellungen, die DICOM-Knoten, die Detektorkalibrierung und die Fehler des Simulators. Nur fortfahren, wenn Sie zum Service gehören oder von ihm darum gebeten wurden.</translation>
     </message>
     <message>
@@ -2468,7 +2478,7 @@ Dieses Bild trotzdem annehmen?</translation>
         <translation>Angenommene Bilder beim Abschließen der Untersuchung an die Speicherknoten senden</translation>
     </message>
     <message>
-        <source>The station's locale</source>
+        <source>The station&apos;s locale</source>
         <translation>Gebietsschema der Station</translation>
     </message>
     <message>
@@ -2530,7 +2540,7 @@ Daten: {data}</translation>
         <translation> — {n} C-ECHO beantwortet</translation>
     </message>
     <message>
-        <source>Not saved: listen port '{text}' is not a whole number</source>
+        <source>Not saved: listen port &apos;{text}&apos; is not a whole number</source>
         <translation>Nicht gespeichert: Empfangsport „{text}“ ist keine ganze Zahl</translation>
     </message>
     <message>
@@ -2538,7 +2548,7 @@ Daten: {data}</translation>
         <translation>Gespeichert und wirksam.</translation>
     </message>
     <message>
-        <source> The window's language changes when the console starts again.</source>
+        <source> The window&apos;s language changes when the console starts again.</source>
         <translation> Die Sprache des Fensters wechselt beim nächsten Start der Konsole.</translation>
     </message>
 </context>
@@ -2859,11 +2869,11 @@ Daten: {data}</translation>
         <translation>Der Notfallpatient konnte nicht registriert werden: {error}. Erneut Notfall drücken oder den Patienten von Hand registrieren.</translation>
     </message>
     <message>
-        <source>'{value}' is not in the list: asking the worklist…</source>
+        <source>&apos;{value}&apos; is not in the list: asking the worklist…</source>
         <translation>„{value}“ steht nicht in der Liste: Arbeitsliste wird abgefragt…</translation>
     </message>
     <message>
-        <source>No scheduled order has the accession, patient ID or requested procedure ID '{value}'. Refresh the worklist, or check the label.</source>
+        <source>No scheduled order has the accession, patient ID or requested procedure ID &apos;{value}&apos;. Refresh the worklist, or check the label.</source>
         <translation>Kein geplanter Auftrag hat die Auftragsnummer, Patienten-ID oder Requested Procedure ID „{value}“. Arbeitsliste aktualisieren oder das Etikett prüfen.</translation>
     </message>
     <message>
@@ -2871,7 +2881,7 @@ Daten: {data}</translation>
         <translation>Die Arbeitsliste konnte nicht abgefragt werden: {error}</translation>
     </message>
     <message>
-        <source>{count} orders match '{value}': choose one in the list and press Start exam.</source>
+        <source>{count} orders match &apos;{value}&apos;: choose one in the list and press Start exam.</source>
         <translation>{count} Aufträge passen zu „{value}“: einen in der Liste wählen und Untersuchung beginnen drücken.</translation>
     </message>
     <message>

@@ -358,7 +358,8 @@
     <message numerus="yes">
         <source>≥ {total} (%n exposure(s) without DAP)</source>
         <translation>
-            <numerusform>≥ {total}（DAP のない曝射 %n 件）</numerusform></translation>
+            <numerusform>≥ {total}（DAP のない曝射 %n 件）</numerusform>
+        </translation>
     </message>
     <message>
         <source>≥ {after}</source>
@@ -678,7 +679,7 @@ was made but its image is not stored. Why is it given up? (recorded in the audit
         <translation>匿名化</translation>
     </message>
     <message>
-        <source>Remove the patient's identity (DICOM PS3.15 Basic Profile) from the exported copies</source>
+        <source>Remove the patient&apos;s identity (DICOM PS3.15 Basic Profile) from the exported copies</source>
         <translation>エクスポートしたコピーから患者の識別情報を削除する (DICOM PS3.15 Basic Profile)</translation>
     </message>
     <message>
@@ -738,7 +739,7 @@ was made but its image is not stored. Why is it given up? (recorded in the audit
         <translation>検査サマリー: 線量と撮影条件</translation>
     </message>
     <message>
-        <source>The patient's studies at the PACS</source>
+        <source>The patient&apos;s studies at the PACS</source>
         <translation>PACSにあるこの患者の検査</translation>
     </message>
     <message>
@@ -790,7 +791,7 @@ was made but its image is not stored. Why is it given up? (recorded in the audit
         <translation>送信済みの画像を却下しますか?</translation>
     </message>
     <message>
-        <source>The image ({protocol}) was sent to {nodes}. It will be withdrawn there with the reason "{reason}"; the dose report keeps the exposure. This cannot be undone.</source>
+        <source>The image ({protocol}) was sent to {nodes}. It will be withdrawn there with the reason &quot;{reason}&quot;; the dose report keeps the exposure. This cannot be undone.</source>
         <translation>画像 ({protocol}) は {nodes} に送信済みです。理由「{reason}」で取り下げます。線量レポートには照射が残ります。元に戻せません。</translation>
     </message>
     <message>
@@ -830,7 +831,7 @@ was made but its image is not stored. Why is it given up? (recorded in the audit
         <translation>検査を {folder} に書き出し中…</translation>
     </message>
     <message>
-        <source>Import from: the media's folder (it holds DICOMDIR)</source>
+        <source>Import from: the media&apos;s folder (it holds DICOMDIR)</source>
         <translation>取り込み元: メディアのフォルダ (DICOMDIR を含む)</translation>
     </message>
     <message>
@@ -874,7 +875,7 @@ was made but its image is not stored. Why is it given up? (recorded in the audit
         <translation>過去検査を問い合わせできませんでした: {reason}</translation>
     </message>
     <message>
-        <source>Asking the PACS for this patient's studies…</source>
+        <source>Asking the PACS for this patient&apos;s studies…</source>
         <translation>この患者の検査をPACSに問い合わせています…</translation>
     </message>
     <message>
@@ -1144,7 +1145,7 @@ was made but its image is not stored. Why is it given up? (recorded in the audit
         <translation>撮影技師：</translation>
     </message>
     <message>
-        <source>Radiographer '{name}' cannot be written as a DICOM name in {charset} (Family^Given, at most 64 characters): not used</source>
+        <source>Radiographer &apos;{name}&apos; cannot be written as a DICOM name in {charset} (Family^Given, at most 64 characters): not used</source>
         <translation>撮影技師「{name}」は {charset} のDICOM名として書けません（姓^名、64文字以内）。使用しません</translation>
     </message>
     <message>
@@ -1400,7 +1401,7 @@ Suspend it and open the other exam, or stay?</source>
         <translation>秘密情報ファイル</translation>
     </message>
     <message>
-        <source>port '{text}' is not a whole number</source>
+        <source>port &apos;{text}&apos; is not a whole number</source>
         <translation>ポート「{text}」は整数ではありません</translation>
     </message>
     <message>
@@ -1584,8 +1585,8 @@ Suspend it and open the other exam, or stay?</source>
         <translation>撮影あたりの DAP (Gy·cm²)</translation>
     </message>
     <message>
-        <source>Bar: median. &lt;span style='color:{tick}'&gt;|&lt;/span&gt; 75th percentile. &lt;span style='color:{level}'&gt;|&lt;/span&gt; reference level (per exposure); ▲ 75th percentile above it.</source>
-        <translation>棒: 中央値。&lt;span style='color:{tick}'&gt;|&lt;/span&gt; 75 パーセンタイル。&lt;span style='color:{level}'&gt;|&lt;/span&gt; 参考レベル (撮影あたり)。▲ 75 パーセンタイルが上回る。</translation>
+        <source>Bar: median. &lt;span style=&apos;color:{tick}&apos;&gt;|&lt;/span&gt; 75th percentile. &lt;span style=&apos;color:{level}&apos;&gt;|&lt;/span&gt; reference level (per exposure); ▲ 75th percentile above it.</source>
+        <translation>棒: 中央値。&lt;span style=&apos;color:{tick}&apos;&gt;|&lt;/span&gt; 75 パーセンタイル。&lt;span style=&apos;color:{level}&apos;&gt;|&lt;/span&gt; 参考レベル (撮影あたり)。▲ 75 パーセンタイルが上回る。</translation>
     </message>
     <message>
         <source>Group</source>
@@ -1834,20 +1835,20 @@ Suspend it and open the other exam, or stay?</source>
     </message>
     <message>
         <source>[[level]]
-protocol = "KNEE_AP"
+protocol = &quot;KNEE_AP&quot;
 exposure_dap_Gy_cm2 = 0.05
-source = "local DRL 2026"</source>
+source = &quot;local DRL 2026&quot;</source>
         <translation>[[level]]
-protocol = "KNEE_AP"
+protocol = &quot;KNEE_AP&quot;
 exposure_dap_Gy_cm2 = 0.05
-source = "施設DRL 2026"</translation>
+source = &quot;施設DRL 2026&quot;</translation>
     </message>
     <message>
         <source>Check and save</source>
         <translation>確認して保存</translation>
     </message>
     <message>
-        <source>Levels in force (shipped national DRLs and this station's override):</source>
+        <source>Levels in force (shipped national DRLs and this station&apos;s override):</source>
         <translation>適用中のレベル (同梱の国の DRL とこのステーションの上書き):</translation>
     </message>
     <message>
@@ -1867,7 +1868,7 @@ source = "施設DRL 2026"</translation>
         <translation>保存しました。次の照射からこのレベルを使います。</translation>
     </message>
     <message>
-        <source>Every other protocol: exam level {exam:g} Gy·cm² (site choice). EI on target: DI {low:g} to {high:g}; flagged when {outside} of a protocol's last {window} exposures are off target.</source>
+        <source>Every other protocol: exam level {exam:g} Gy·cm² (site choice). EI on target: DI {low:g} to {high:g}; flagged when {outside} of a protocol&apos;s last {window} exposures are off target.</source>
         <translation>その他のプロトコル: 検査あたり {exam:g} Gy·cm² (施設の選択)。EI 目標内: DI {low:g} ～ {high:g}。プロトコルの直近 {window} 回のうち {outside} 回が外れると警告します。</translation>
     </message>
 </context>
@@ -1938,7 +1939,7 @@ source = "施設DRL 2026"</translation>
         <translation>救急ID</translation>
     </message>
     <message>
-        <source>For an unidentified patient: the station's next temporary ID</source>
+        <source>For an unidentified patient: the station&apos;s next temporary ID</source>
         <translation>身元不明の患者用: このステーションの次の仮ID</translation>
     </message>
     <message>
@@ -1964,6 +1965,14 @@ source = "施設DRL 2026"</translation>
     <message>
         <source>Register and start</source>
         <translation>登録して開始</translation>
+    </message>
+    <message>
+        <source>No Emergency ID: {error}</source>
+        <translation>救急IDがありません: {error}</translation>
+    </message>
+    <message>
+        <source>Not registered: {error}. Nothing was saved; press Register and start again.</source>
+        <translation>登録されていません: {error}。何も保存されていません。もう一度「登録して開始」を押してください。</translation>
     </message>
     <message>
         <source>Name</source>
@@ -2445,7 +2454,7 @@ Accept this image anyway?</source>
         <translation>サービス画面</translation>
     </message>
     <message>
-        <source>The service pages change how this station works: its settings, the DICOM nodes, the detector calibration and the simulator's faults. Continue only if you are service staff or were asked to by them.</source>
+        <source>The service pages change how this station works: its settings, the DICOM nodes, the detector calibration and the simulator&apos;s faults. Continue only if you are service staff or were asked to by them.</source>
         <translation>サービス画面では、このステーションの設定、DICOMノード、検出器キャリブレーション、シミュレータの故障を変更します。サービス担当者、または担当者に依頼された場合のみ続行してください。</translation>
     </message>
     <message>
@@ -2468,7 +2477,7 @@ Accept this image anyway?</source>
         <translation>検査終了時に承認画像を保存先ノードへ送信</translation>
     </message>
     <message>
-        <source>The station's locale</source>
+        <source>The station&apos;s locale</source>
         <translation>ステーションのロケール</translation>
     </message>
     <message>
@@ -2530,7 +2539,7 @@ Data: {data}</source>
         <translation> — C-ECHO応答 {n} 件</translation>
     </message>
     <message>
-        <source>Not saved: listen port '{text}' is not a whole number</source>
+        <source>Not saved: listen port &apos;{text}&apos; is not a whole number</source>
         <translation>保存されていません: 待ち受けポート「{text}」は整数ではありません</translation>
     </message>
     <message>
@@ -2538,7 +2547,7 @@ Data: {data}</source>
         <translation>保存し、反映しました。</translation>
     </message>
     <message>
-        <source> The window's language changes when the console starts again.</source>
+        <source> The window&apos;s language changes when the console starts again.</source>
         <translation> 画面の言語はコンソールの次回起動時に切り替わります。</translation>
     </message>
 </context>
@@ -2859,11 +2868,11 @@ Data: {data}</source>
         <translation>救急患者を登録できませんでした: {error}。もう一度「救急」を押すか、手動で登録してください。</translation>
     </message>
     <message>
-        <source>'{value}' is not in the list: asking the worklist…</source>
+        <source>&apos;{value}&apos; is not in the list: asking the worklist…</source>
         <translation>「{value}」は一覧にありません: ワークリストを問い合わせています…</translation>
     </message>
     <message>
-        <source>No scheduled order has the accession, patient ID or requested procedure ID '{value}'. Refresh the worklist, or check the label.</source>
+        <source>No scheduled order has the accession, patient ID or requested procedure ID &apos;{value}&apos;. Refresh the worklist, or check the label.</source>
         <translation>受付番号、患者ID、依頼手技IDが「{value}」の予定オーダはありません。ワークリストを更新するか、ラベルを確認してください。</translation>
     </message>
     <message>
@@ -2871,7 +2880,7 @@ Data: {data}</source>
         <translation>ワークリストを問い合わせできませんでした: {error}</translation>
     </message>
     <message>
-        <source>{count} orders match '{value}': choose one in the list and press Start exam.</source>
+        <source>{count} orders match &apos;{value}&apos;: choose one in the list and press Start exam.</source>
         <translation>「{value}」に一致するオーダが {count} 件あります。一覧から選んで「検査開始」を押してください。</translation>
     </message>
     <message>

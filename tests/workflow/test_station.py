@@ -6,6 +6,7 @@ the running outbox and listener without a restart. Real peers: DCMTK storescp an
 from __future__ import annotations
 
 import socket
+import sqlite3
 import subprocess
 import time
 from datetime import timedelta
@@ -144,6 +145,31 @@ def test_a_node_added_or_removed_takes_effect_without_a_restart(tmp_path, stores
     finally:
         services.stop()
         services.db.close()
+
+
+def test_a_saved_change_is_followed_though_its_audit_event_fails(tmp_path, db,
+                                                                  monkeypatch) -> None:
+    """The file is written and the configuration running when the audit row is recorded: a
+    locked database then must not leave the services on the old nodes (nor make the screen
+    say Not saved about a saved file)."""
+    from vxacq.security import audit
+
+    config = make_config(tmp_path, {"name": "pacs", "port": peers.free_port()})
+    configuration.save(config, tmp_path / "vxacq.toml")
+    services = Services(config, db)
+    followed: list[bool] = []
+    monkeypatch.setattr(services, "follow_config", lambda: followed.append(True) or "")
+
+    def locked(*args, **kwargs):
+        raise sqlite3.OperationalError("database is locked")
+
+    monkeypatch.setattr(audit, "record", locked)
+    changed = configuration.load(config.path)
+    changed.nodes[0].ae_title = "NEWPACS"
+    assert station.apply_config(services, changed) == ""
+    assert followed == [True]
+    assert services.config.nodes[0].ae_title == "NEWPACS"
+    assert configuration.load(config.path).nodes[0].ae_title == "NEWPACS"
 
 
 def test_an_invalid_change_is_not_applied(tmp_path, db) -> None:

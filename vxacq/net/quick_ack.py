@@ -5,7 +5,7 @@ then the rest): Nagle's algorithm holds the second piece until the first is ackn
 Linux delays that ACK by ~40 ms when the connection looks interactive, which every DIMSE
 exchange does. Each answer then waited 40 ms: most of a C-ECHO, more than half of an 18 MB
 image's C-STORE on loopback. Quick-ACK mode ends again when we next send, so it is asked for
-after each PDU we write. Elsewhere than Linux the option does not exist and the delay stays.
+after each PDU we write. Where the system has no such option the delay stays.
 """
 
 from __future__ import annotations
@@ -15,9 +15,9 @@ import socket
 TCP_QUICKACK = getattr(socket, "TCP_QUICKACK", None)
 
 
-def ack_at_once(sock: socket.socket) -> None:
-    """Put ``sock`` in quick-ACK mode until it next sends."""
-    if TCP_QUICKACK is None:
+def ack_at_once(sock: socket.socket | None) -> None:
+    """Put ``sock`` in quick-ACK mode until it next sends (None: pynetdicom closed it)."""
+    if sock is None or TCP_QUICKACK is None:
         return
     try:
         sock.setsockopt(socket.IPPROTO_TCP, TCP_QUICKACK, 1)

@@ -138,13 +138,13 @@ def _through_pynetdicom(assoc: Association, node: NodeConfig, context: Presentat
         answer = assoc.send_c_store(ds, msg_id=message_id, priority=PRIORITY_MEDIUM)
     except (OSError, RuntimeError) as exc:  # RuntimeError: the association ended meanwhile
         if assoc.is_established:
-            assoc.abort()
+            _abort(assoc)
         raise DicomNetworkError(f"the connection to {node.name} broke while {doing} "
                                 f"({exc}); will retry", kind="aborted", retryable=True) from None
     if "Status" in answer:
         return int(answer.Status)
     if assoc.is_established:  # pynetdicom aborts by itself after its DIMSE timeout
-        assoc.abort()
+        _abort(assoc)
     raise DicomNetworkError(f"{node.name} ({node.ae_title}) did not answer within "
                             f"{node.dimse_timeout:g} s while {doing}, or the connection was "
                             "lost; will retry", kind="timeout", retryable=True)
@@ -247,6 +247,13 @@ def _wait_response(assoc: Association, node: NodeConfig, message_id: int) -> int
     return None
 
 
+def _abort(assoc: Association) -> None:
+    # Blocking, said explicitly: while pynetdicom's thread runs an event handler (ours ask for
+    # quick ACKs after every PDU it sends) it swaps ``abort`` for a non-blocking one, which
+    # would leave the association established for a moment and its release waiting.
+    assoc.abort(block=True)
+
+
 def _lost(assoc: Association, node: NodeConfig, doing: str, exc: OSError | None) -> None:
     """The exchange broke or the peer fell silent: end the association and raise."""
     assoc._reactor_checkpoint.set()  # the reactor marks an abort it received
@@ -255,7 +262,7 @@ def _lost(assoc: Association, node: NodeConfig, doing: str, exc: OSError | None)
         while assoc.is_established and time.monotonic() < deadline:
             time.sleep(0.01)
     if assoc.is_established:
-        assoc.abort()
+        _abort(assoc)
         if exc is None:
             raise DicomNetworkError(
                 f"{node.name} ({node.ae_title}) did not answer within {node.dimse_timeout:g} s "

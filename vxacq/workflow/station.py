@@ -13,6 +13,7 @@ happened in words a service engineer can act on:
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -35,6 +36,8 @@ __all__ = [
     "cancel_job", "echo_node", "fault_catalogue", "list_jobs", "parse_fault", "queue_counts",
     "retry_job",
 ]
+
+log = logging.getLogger(__name__)
 
 # The queue's filters: what each shows. "attention" (the default) puts failed jobs first.
 QUEUE_VIEWS: dict[str, tuple[JobState, ...] | None] = {
@@ -60,8 +63,11 @@ def apply_config(services: Services, changed: Config) -> str:
     for name in ("station", "hardware", "imaging", "audit", "nodes", "path"):
         setattr(current, name, getattr(changed, name))
     if sections:
-        audit.record(services.db, "configuration changed",
-                     detail=f"{current.path}: {', '.join(sections)}")
+        try:
+            audit.record(services.db, "configuration changed",
+                         detail=f"{current.path}: {', '.join(sections)}")
+        except Exception:  # saved and running already: the services must follow it all the same
+            log.exception("the configuration was saved, its audit event was not")
     return services.follow_config()
 
 

@@ -325,6 +325,38 @@ def test_a_double_click_on_register_makes_one_patient_and_one_order(station_wind
     assert not dialog.isVisible()
 
 
+def test_cancel_waits_for_a_registration_under_way(station_window, qtbot, monkeypatch) -> None:
+    """A patient written after a Cancel would be an order no exam was started for (and the
+    radiographer, told nothing, registers the patient again): Cancel and Esc wait."""
+    writes = _Writes(monkeypatch, registration_dialog, "register_manual", hold=True)
+    dialog = _registration(station_window, qtbot)
+    dialog.show()
+    _ok(dialog).click()
+    wait_until(lambda: writes.threads, 10, "the registration to start")
+    cancel = dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Cancel)
+    assert not cancel.isEnabled() and not dialog.emergency_button.isEnabled()
+    dialog.reject()  # Esc, the window's close button
+    pump(0.1)
+    assert dialog.isVisible()  # still open: nothing cancelled
+    writes.release.set()
+    wait_until(lambda: dialog.order is not None, 10, "the registration")
+    assert dialog.result() == dialog.DialogCode.Accepted
+    assert _orders_of(station_window, "P-REG-1") == 1
+
+
+def test_a_late_emergency_id_never_replaces_a_typed_one(station_window, qtbot,
+                                                      monkeypatch) -> None:
+    reads = _Writes(monkeypatch, registration_dialog, "next_emergency_id", hold=True)
+    dialog = _registration(station_window, qtbot)
+    dialog._emergency_id()
+    wait_until(lambda: reads.threads, 10, "the Emergency ID read")
+    dialog.edits["PatientID"].setText("MRN-4711")  # the patient's real ID, found meanwhile
+    reads.release.set()
+    wait_until(lambda: dialog.emergency_button.isEnabled(), 10, "the Emergency ID")
+    pump(0.1)
+    assert dialog.edits["PatientID"].text() == "MRN-4711" and dialog.generated_id == ""
+
+
 def test_a_registration_not_written_says_so_and_keeps_what_was_typed(station_window, qtbot,
                                                                      monkeypatch) -> None:
     _Writes(monkeypatch, registration_dialog, "register_manual",

@@ -65,6 +65,7 @@ class RegistrationDialog(QDialog):
         self.message.setWordWrap(True)
         buttons = ok_cancel(self, self.tr("Register and start"), self.submit)
         self.ok_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.cancel_button = buttons.button(QDialogButtonBox.StandardButton.Cancel)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.message)
@@ -74,14 +75,18 @@ class RegistrationDialog(QDialog):
         """The next temporary ID, read on a worker."""
         db, ae_title = self.console.db, self.console.config.station.ae_title
         self.emergency_button.setEnabled(False)
+        typed = self.edits["PatientID"].text()
 
         def offered(patient_id: str) -> None:
-            self.emergency_button.setEnabled(True)
+            self.emergency_button.setEnabled(not self.registering)
+            # an ID typed meanwhile, or a registration under way, is never overwritten
+            if self.registering or self.edits["PatientID"].text() != typed:
+                return
             self.generated_id = patient_id
             self.edits["PatientID"].setText(patient_id)
 
         def failed(exc: Exception) -> None:
-            self.emergency_button.setEnabled(True)
+            self.emergency_button.setEnabled(not self.registering)
             self._say(self.tr("No Emergency ID: {error}").format(error=exc))
 
         self.console.tasks.run(lambda: next_emergency_id(db, ae_title), offered, failed,
@@ -115,22 +120,31 @@ class RegistrationDialog(QDialog):
         if problems:
             self.show_problems(problems)
             return
-        self.registering = True
-        self.ok_button.setEnabled(False)
+        self._registering(True)
         self.message.clear()
         self.console.tasks.run(
             lambda: register_manual(db, patient, character_set=character_set),
             self._registered, self._not_registered, owner=self)
 
+    def _registering(self, under_way: bool) -> None:
+        # Cancel too: a patient written after a cancel would be an order nobody started
+        self.registering = under_way
+        for button in (self.ok_button, self.cancel_button, self.emergency_button):
+            button.setEnabled(not under_way)
+
+    def reject(self) -> None:
+        """Cancel, Esc or closing the dialog: not while the patient is being written (it ends
+        within the database's busy timeout, registered or with the reason why not)."""
+        if not self.registering:
+            super().reject()
+
     def _registered(self, order: OrderView) -> None:
-        self.registering = False
-        self.ok_button.setEnabled(True)
+        self._registering(False)
         self.order = order
         self.accept()
 
     def _not_registered(self, exc: Exception) -> None:
-        self.registering = False
-        self.ok_button.setEnabled(True)  # what was typed stays: correct it or try again
+        self._registering(False)  # what was typed stays: correct it or try again
         if isinstance(exc, ValidationError):
             self.show_problems(exc.problems)
         else:

@@ -277,6 +277,28 @@ def test_the_override_saved_twice_by_a_double_click_is_written_once(station_wind
     assert len(writes.threads) == 1 and tab.save_button.isEnabled()
 
 
+def test_the_tab_shown_again_during_a_save_keeps_what_is_saved(station_window, qtbot,
+                                                               monkeypatch) -> None:
+    """A reload while the file is being written read the old file and put its text over the
+    editor's: "Saved", and the next Check and save wrote the old (empty) text back."""
+    tab = ReferenceLevelsTab(station_window.console)
+    qtbot.addWidget(tab)
+    writes = _Writes(monkeypatch, reference_levels, "save_override", hold=True)
+    tab.editor.setPlainText(KNEE)
+    tab.save_button.click()
+    wait_until(lambda: writes.threads, 10, "the save to start")
+    tab.reload()  # the tab shown again
+    pump(0.3)
+    writes.release.set()
+    wait_until(lambda: "Saved" in tab.status.text(), 10, "the save")
+    pump(0.3)
+    assert tab.editor.toPlainText().strip() == KNEE.strip()
+    tab.reload()  # and shown again later: the file's text, which is what was saved
+    pump(0.3)
+    assert tab.editor.toPlainText().strip() == KNEE.strip()
+    assert "KNEE_AP" in [tab.table.item(r, 0).text() for r in range(tab.table.rowCount())]
+
+
 def test_an_override_not_written_says_why_and_keeps_the_text(station_window, qtbot,
                                                              monkeypatch) -> None:
     tab = ReferenceLevelsTab(station_window.console)

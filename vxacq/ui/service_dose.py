@@ -50,7 +50,11 @@ class ReferenceLevelsTab(QWidget):
         self.reload()
 
     def reload(self) -> None:
-        """Read the override file and the levels in force on a worker (files in the data dir)."""
+        """Read the override file and the levels in force on a worker (files in the data dir).
+        Not while a save is under way: its answer shows the levels, and a read before the file
+        is replaced would put the old text over what is being saved."""
+        if not self.save_button.isEnabled():
+            return
         data_dir = self.console.config.data_dir
         self.editor.document().setModified(False)
 
@@ -84,6 +88,7 @@ class ReferenceLevelsTab(QWidget):
 
     def _saved(self, levels: reference_levels.ReferenceLevels) -> None:
         self.save_button.setEnabled(True)
+        self.editor.document().setModified(False)  # the editor holds what the file holds
         self.status.setText(self.tr("Saved; the next exposure uses these levels."))
         self.status.setStyleSheet("")
         self._fill(levels)

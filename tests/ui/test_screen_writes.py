@@ -209,6 +209,57 @@ def test_a_node_removed_twice_by_a_double_click_is_written_once(station_window, 
     assert len(writes.threads) == 1 and console.config.nodes == []
 
 
+def test_cancel_waits_for_a_node_being_saved(station_window, qtbot, monkeypatch) -> None:
+    """A node saved after Cancel (or its failure shown in a closed dialog) is not what the
+    engineer was told: Cancel and Esc wait for the save."""
+    console = station_window.console
+    tab = _nodes_tab(station_window, qtbot)
+    writes = _Writes(monkeypatch, service_station, "apply_config", hold=True)
+    dialog = _type_node(tab)
+    dialog.show()
+    _ok(dialog).click()
+    wait_until(lambda: writes.threads, 10, "the save to start")
+    cancel = dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Cancel)
+    assert not cancel.isEnabled()
+    dialog.reject()
+    pump(0.1)
+    assert dialog.isVisible()
+    writes.release.set()
+    wait_until(lambda: not dialog.isVisible(), 10, "the node to be saved")
+    assert [n.name for n in console.config.nodes] == ["backup"]
+
+
+def test_a_row_means_the_node_it_shows_while_a_removal_is_followed(station_window, qtbot,
+                                                                   monkeypatch) -> None:
+    """The running list changes on the worker before the table is redrawn: a row must still
+    name the node it shows (Edit and C-ECHO act on the selected one)."""
+    console = station_window.console
+    tab = _nodes_tab(station_window, qtbot)
+    for name in ("alpha", "bravo", "charlie"):
+        dialog = _type_node(tab, name)
+        dialog.submit()
+        wait_until(lambda: not dialog.isVisible(), 10, f"{name} to be saved")
+    following, release = threading.Event(), threading.Event()
+    follow = console.services.follow_config
+
+    def slow_follow() -> str:  # the listener restarting, the removed node's jobs failed
+        following.set()
+        release.wait(10)
+        return follow()
+
+    monkeypatch.setattr(console.services, "follow_config", slow_follow)
+    tab.table.selectRow(0)
+    tab.remove_button.click()
+    wait_until(following.is_set, 10, "the removal to be followed")
+    assert [n.name for n in console.config.nodes] == ["bravo", "charlie"]
+    tab.table.selectRow(1)
+    assert tab.table.item(1, 0).text() == "bravo" and tab.selected().name == "bravo"
+    release.set()
+    wait_until(lambda: "removed" in tab.banner.text(), 10, "the removal")
+    tab.table.selectRow(1)
+    assert tab.table.item(1, 0).text() == "charlie" and tab.selected().name == "charlie"
+
+
 def test_a_node_not_saved_keeps_the_dialog_open_with_what_was_typed(station_window, qtbot,
                                                                    monkeypatch) -> None:
     console = station_window.console

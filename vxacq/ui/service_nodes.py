@@ -95,6 +95,7 @@ class NodeDialog(QDialog):
         layout.addWidget(self.problems)
         buttons = ok_cancel(self, on_ok=self.submit)
         self.ok_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.cancel_button = buttons.button(QDialogButtonBox.StandardButton.Cancel)
         layout.addWidget(buttons)
 
     def _kind_changed(self) -> None:
@@ -146,15 +147,24 @@ class NodeDialog(QDialog):
         if self.save is None:
             self.accept()
             return
-        self.saving = True
-        self.ok_button.setEnabled(False)
+        self._saving(True)
         self.problems.hide()
         self.save(node, self._saved)
 
+    def _saving(self, under_way: bool) -> None:
+        # Cancel too: a node saved after a cancel, or a failure shown in a closed dialog
+        self.saving = under_way
+        for button in (self.ok_button, self.cancel_button):
+            button.setEnabled(not under_way)
+
+    def reject(self) -> None:
+        """Cancel, Esc or closing the dialog: not while the node is being saved."""
+        if not self.saving:
+            super().reject()
+
     def _saved(self, error: Exception | None) -> None:
         """Closed once saved; otherwise open with what was typed, to correct or try again."""
-        self.saving = False
-        self.ok_button.setEnabled(True)
+        self._saving(False)
         if error is None:
             self.accept()
         else:
@@ -173,6 +183,7 @@ class NodesTab(QWidget):
         self.banner = Banner()
         self.dialog: NodeDialog | None = None
         self.removing = False  # a removal is being saved
+        self.shown: list[NodeConfig] = []  # the nodes the table's rows show
         self.echo_results: dict[str, str] = {}  # node → what its C-ECHO said
         self.echo_levels: dict[str, str] = {}  # node → "ok", "alarm" or "info" (asking)
         self.table = table([self.tr("Name"), self.tr("AE title"), self.tr("Host"),
@@ -199,7 +210,9 @@ class NodesTab(QWidget):
         self.reload()
 
     def reload(self) -> None:
-        nodes = self.console.config.nodes
+        # the rows are these nodes until the next reload: a save on a worker replaces the
+        # running list before the table is redrawn, and a row must not mean another node
+        self.shown = nodes = list(self.console.config.nodes)
         fill(self.table, [(n.name, n.ae_title, n.host, n.port, ", ".join(n.services),
                            self.echo_results.get(n.name, "")) for n in nodes],
              [self.echo_levels.get(n.name) for n in nodes])
@@ -207,7 +220,7 @@ class NodesTab(QWidget):
 
     def selected(self) -> NodeConfig | None:
         rows = self.table.selectionModel().selectedRows()
-        nodes = self.console.config.nodes
+        nodes = self.shown
         return nodes[rows[0].row()] if rows and rows[0].row() < len(nodes) else None
 
     def _selection(self) -> None:

@@ -311,14 +311,20 @@ def test_the_reference_level_override_is_saved_off_the_gui_thread(station_window
     assert "KNEE_AP" in [tab.table.item(r, 0).text() for r in range(tab.table.rowCount())]
 
 
-def test_the_override_saved_twice_by_a_double_click_is_written_once(station_window, qtbot,
-                                                                    monkeypatch) -> None:
-    tab = ReferenceLevelsTab(station_window.console)
+def _saving_override(window: MainWindow, qtbot, monkeypatch) -> tuple[ReferenceLevelsTab, _Writes]:
+    """The Reference levels tab with KNEE being saved, its write held until released."""
+    tab = ReferenceLevelsTab(window.console)
     qtbot.addWidget(tab)
     writes = _Writes(monkeypatch, reference_levels, "save_override", hold=True)
     tab.editor.setPlainText(KNEE)
     tab.save_button.click()
     wait_until(lambda: writes.threads, 10, "the save to start")
+    return tab, writes
+
+
+def test_the_override_saved_twice_by_a_double_click_is_written_once(station_window, qtbot,
+                                                                    monkeypatch) -> None:
+    tab, writes = _saving_override(station_window, qtbot, monkeypatch)
     assert not tab.save_button.isEnabled() and tab.table.rowCount() == 0
     tab.save_button.click()
     tab.save()
@@ -332,12 +338,7 @@ def test_the_tab_shown_again_during_a_save_keeps_what_is_saved(station_window, q
                                                                monkeypatch) -> None:
     """A reload while the file is being written read the old file and put its text over the
     editor's: "Saved", and the next Check and save wrote the old (empty) text back."""
-    tab = ReferenceLevelsTab(station_window.console)
-    qtbot.addWidget(tab)
-    writes = _Writes(monkeypatch, reference_levels, "save_override", hold=True)
-    tab.editor.setPlainText(KNEE)
-    tab.save_button.click()
-    wait_until(lambda: writes.threads, 10, "the save to start")
+    tab, writes = _saving_override(station_window, qtbot, monkeypatch)
     tab.reload()  # the tab shown again
     pump(0.3)
     writes.release.set()

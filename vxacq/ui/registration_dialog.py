@@ -6,25 +6,24 @@ stays open, with what was typed, until the patient is registered."""
 from __future__ import annotations
 
 from PySide6.QtWidgets import (
-    QComboBox, QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QPushButton,
+    QComboBox, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QPushButton,
     QVBoxLayout, QWidget,
 )
 
 from vxacq.ui.context import Console
-from vxacq.ui.widgets import COLOURS, ok_cancel
+from vxacq.ui.widgets import COLOURS, SavingDialog, ok_cancel
 from vxacq.workflow.orders import (
     ManualPatient, OrderView, ValidationError, emergency_issuer, next_emergency_id,
     register_manual, validate_manual,
 )
 
 
-class RegistrationDialog(QDialog):
+class RegistrationDialog(SavingDialog):
     def __init__(self, console: Console, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(self.tr("Register an unscheduled patient"))
         self.console = console
         self.order: OrderView | None = None
-        self.registering = False  # the patient is being written: a second OK registers nothing
         self.edits: dict[str, QLineEdit] = {}
         self.problems: dict[str, QLabel] = {}
         self.generated_id = ""  # the Emergency ID offered, issued by this station
@@ -64,8 +63,11 @@ class RegistrationDialog(QDialog):
         self.message = QLabel()
         self.message.setWordWrap(True)
         buttons = ok_cancel(self, self.tr("Register and start"), self.submit)
-        self.ok_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.cancel_button = buttons.button(QDialogButtonBox.StandardButton.Cancel)
+        # while the patient is written: a second OK registers nothing, a cancel nothing either
+        # (a patient written after it would be an order nobody started)
+        self.hold(buttons.button(QDialogButtonBox.StandardButton.Ok),
+                  buttons.button(QDialogButtonBox.StandardButton.Cancel),
+                  self.emergency_button)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.message)
@@ -78,15 +80,15 @@ class RegistrationDialog(QDialog):
         typed = self.edits["PatientID"].text()
 
         def offered(patient_id: str) -> None:
-            self.emergency_button.setEnabled(not self.registering)
+            self.emergency_button.setEnabled(not self.saving)
             # an ID typed meanwhile, or a registration under way, is never overwritten
-            if self.registering or self.edits["PatientID"].text() != typed:
+            if self.saving or self.edits["PatientID"].text() != typed:
                 return
             self.generated_id = patient_id
             self.edits["PatientID"].setText(patient_id)
 
         def failed(exc: Exception) -> None:
-            self.emergency_button.setEnabled(not self.registering)
+            self.emergency_button.setEnabled(not self.saving)
             self._say(self.tr("No Emergency ID: {error}").format(error=exc))
 
         self.console.tasks.run(lambda: next_emergency_id(db, ae_title), offered, failed,
@@ -110,7 +112,7 @@ class RegistrationDialog(QDialog):
     def submit(self) -> None:
         """Register the patient on a worker; the dialog closes once it is saved. OK is off
         meanwhile: a double click registers one patient."""
-        if self.registering:
+        if self.saving:
             return
         for label in self.problems.values():
             label.hide()
@@ -120,31 +122,19 @@ class RegistrationDialog(QDialog):
         if problems:
             self.show_problems(problems)
             return
-        self._registering(True)
+        self.set_saving(True)
         self.message.clear()
         self.console.tasks.run(
             lambda: register_manual(db, patient, character_set=character_set),
             self._registered, self._not_registered, owner=self)
 
-    def _registering(self, under_way: bool) -> None:
-        # Cancel too: a patient written after a cancel would be an order nobody started
-        self.registering = under_way
-        for button in (self.ok_button, self.cancel_button, self.emergency_button):
-            button.setEnabled(not under_way)
-
-    def reject(self) -> None:
-        """Cancel, Esc or closing the dialog: not while the patient is being written (it ends
-        within the database's busy timeout, registered or with the reason why not)."""
-        if not self.registering:
-            super().reject()
-
     def _registered(self, order: OrderView) -> None:
-        self._registering(False)
+        self.set_saving(False)
         self.order = order
         self.accept()
 
     def _not_registered(self, exc: Exception) -> None:
-        self._registering(False)  # what was typed stays: correct it or try again
+        self.set_saving(False)  # what was typed stays: correct it or try again
         if isinstance(exc, ValidationError):
             self.show_problems(exc.problems)
         else:

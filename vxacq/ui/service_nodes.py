@@ -13,7 +13,7 @@ import time
 from collections.abc import Callable
 
 from PySide6.QtWidgets import (
-    QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFormLayout, QHBoxLayout, QLabel, QLineEdit,
+    QCheckBox, QComboBox, QDialogButtonBox, QFormLayout, QHBoxLayout, QLabel, QLineEdit,
     QPushButton, QVBoxLayout, QWidget,
 )
 
@@ -23,11 +23,11 @@ from vxacq.config import (
 )
 from vxacq.ui.context import Console
 from vxacq.ui.service_station import not_saved, save_config
-from vxacq.ui.widgets import Banner, fill, ok_cancel, table
+from vxacq.ui.widgets import Banner, SavingDialog, fill, ok_cancel, table
 from vxacq.workflow.station import echo_node
 
 
-class NodeDialog(QDialog):
+class NodeDialog(SavingDialog):
     """Add or edit one remote node; OK only closes it when the node can be saved."""
 
     def __init__(self, node: NodeConfig | None, others: list[NodeConfig],
@@ -39,7 +39,6 @@ class NodeDialog(QDialog):
         closes the dialog."""
         super().__init__(parent)
         self.save = save
-        self.saving = False
         self.setWindowTitle(self.tr("Edit node") if node else self.tr("Add node"))
         node = node or NodeConfig(name="", ae_title="", host="", port=104)
         self.node, self.others = node, others
@@ -94,8 +93,10 @@ class NodeDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(self.problems)
         buttons = ok_cancel(self, on_ok=self.submit)
-        self.ok_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.cancel_button = buttons.button(QDialogButtonBox.StandardButton.Cancel)
+        # while the node is saved: a node saved after a cancel, or a failure shown in a
+        # closed dialog, is not what the engineer was told
+        self.hold(buttons.button(QDialogButtonBox.StandardButton.Ok),
+                  buttons.button(QDialogButtonBox.StandardButton.Cancel))
         layout.addWidget(buttons)
 
     def _kind_changed(self) -> None:
@@ -147,24 +148,13 @@ class NodeDialog(QDialog):
         if self.save is None:
             self.accept()
             return
-        self._saving(True)
+        self.set_saving(True)
         self.problems.hide()
         self.save(node, self._saved)
 
-    def _saving(self, under_way: bool) -> None:
-        # Cancel too: a node saved after a cancel, or a failure shown in a closed dialog
-        self.saving = under_way
-        for button in (self.ok_button, self.cancel_button):
-            button.setEnabled(not under_way)
-
-    def reject(self) -> None:
-        """Cancel, Esc or closing the dialog: not while the node is being saved."""
-        if not self.saving:
-            super().reject()
-
     def _saved(self, error: Exception | None) -> None:
         """Closed once saved; otherwise open with what was typed, to correct or try again."""
-        self._saving(False)
+        self.set_saving(False)
         if error is None:
             self.accept()
         else:

@@ -225,3 +225,29 @@ def ok_cancel(dialog: QDialog, ok_text: str = "", on_ok: Callable[[], None] | No
     buttons.accepted.connect(on_ok or dialog.accept)
     buttons.rejected.connect(dialog.reject)
     return buttons
+
+
+class SavingDialog(QDialog):
+    """A dialog whose OK writes on a worker. While the write is under way
+    (:meth:`set_saving`) the buttons given to :meth:`hold` are off and Cancel, Esc or the
+    close button wait for it: a write finishing after a cancel would do what the user was told
+    was not done, or fail where nobody sees it. The write ends with an answer (the database's
+    busy timeout, the file system's errors), so the wait does too."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.saving = False
+        self._held: tuple[QWidget, ...] = ()
+
+    def hold(self, *buttons: QWidget) -> None:
+        """The buttons that are off while a write is under way."""
+        self._held = buttons
+
+    def set_saving(self, under_way: bool) -> None:
+        self.saving = under_way
+        for button in self._held:
+            button.setEnabled(not under_way)
+
+    def reject(self) -> None:
+        if not self.saving:
+            super().reject()

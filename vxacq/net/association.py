@@ -122,9 +122,7 @@ def _ack_at_once(event: evt.Event) -> None:
     # after each PDU pynetdicom writes, the peer's answer is acknowledged at once (an A-ABORT
     # may have closed the connection already: pynetdicom then has no socket)
     connection = event.assoc.dul.socket
-    sock = connection.socket if connection is not None else None
-    if sock is not None:
-        ack_at_once(sock)
+    ack_at_once(connection.socket if connection is not None else None)
 
 
 def _release_when_nothing_accepted(event: evt.Event) -> None:
